@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import type { AppDeps } from './deps';
+import { healthHandler } from './http/health';
+import { createHttpMetrics } from './http/metrics';
+import { csrfGuard } from './http/security';
+import { createContext } from './trpc/context';
+import { appRouter } from './trpc/root';
+
+/** Builds the HTTP application without listening, so tests can mount it on any port. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  const metrics = createHttpMetrics();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(metrics.middleware);
+
+  app.get('/healthz', healthHandler(deps));
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    '/trpc',
+    csrfGuard,
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req, res }) => createContext(deps, req, res),
+      maxBatchSize: 20,
+      onError: ({ error, path: procedure }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
+      },
+    }),
+  );
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such endpoint.' } });
+  });
+
+  const dist = deps.config.clientDist;
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h', immutable: false }));
+    app.get('/{*splat}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(dist, 'index.html'));
+    });
+  }
+
+  // Last resort: a JSON error with a code, never a stack trace or SQL.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = errorStatus(error);
+    if (status >= 500) req.log?.error({ err: error }, 'request failed');
+    if (res.headersSent) return;
+    res.status(status).json({
+      error:
+        status === 400
+          ? { code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' }
+          : status === 413
+            ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' }
+            : { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
+    });
+  });
+  return app;
+}
+
+function errorStatus(error: unknown): number {
+  if (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number') {
+    return error.status >= 400 && error.status < 600 ? error.status : 500;
+  }
+  return 500;
+}

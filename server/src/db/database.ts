@@ -1,0 +1,68 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AppointmentsTable } from '../domains/appointments/appointments.table';
+import type { AuditLogTable, IdempotencyKeysTable } from '../domains/audit/audit.table';
+import type { SessionsTable, UsersTable } from '../domains/auth/auth.table';
+import type { CallbackRequestsTable } from '../domains/callbacks/callbacks.table';
+import type { CampaignContactsTable, CampaignSitesTable, CampaignsTable } from '../domains/campaigns/campaigns.table';
+import type {
+  ConsentsTable,
+  CustomerProductsTable,
+  CustomersTable,
+  OptoutRegistryTable,
+  RegistryImportsTable,
+} from '../domains/customers/customers.table';
+import type { FunnelClicksTable, FunnelLinksTable } from '../domains/funnel/funnel.table';
+import type { InteractionsTable } from '../domains/interactions/interactions.table';
+import type { LeadsTable } from '../domains/leads/leads.table';
+import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
+import type { SitesTable, TeamsTable } from '../domains/org/org.table';
+import type { OutboxTable } from '../domains/outbox/outbox.table';
+import type { AppointmentSlotsTable, PostOfficesTable } from '../domains/post-offices/post-offices.table';
+import type { ScorecardTemplatesTable, ScorecardsTable } from '../domains/quality/quality.table';
+import type {
+  DistrictProvincesTable,
+  DistrictsTable,
+  MacroAreasTable,
+  ProductsTable,
+  ProvincesTable,
+} from '../domains/reference/reference.table';
+
+export interface Database {
+  macro_areas: MacroAreasTable;
+  districts: DistrictsTable;
+  provinces: ProvincesTable;
+  district_provinces: DistrictProvincesTable;
+  sites: SitesTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  post_offices: PostOfficesTable;
+  appointment_slots: AppointmentSlotsTable;
+  products: ProductsTable;
+  customers: CustomersTable;
+  customer_products: CustomerProductsTable;
+  consents: ConsentsTable;
+  optout_registry: OptoutRegistryTable;
+  registry_imports: RegistryImportsTable;
+  campaigns: CampaignsTable;
+  campaign_sites: CampaignSitesTable;
+  campaign_contacts: CampaignContactsTable;
+  callback_requests: CallbackRequestsTable;
+  interactions: InteractionsTable;
+  appointments: AppointmentsTable;
+  funnel_links: FunnelLinksTable;
+  funnel_clicks: FunnelClicksTable;
+  leads: LeadsTable;
+  outbox: OutboxTable;
+  operator_status: OperatorStatusTable;
+  operator_status_log: OperatorStatusLogTable;
+  tutor_messages: TutorMessagesTable;
+  scorecard_templates: ScorecardTemplatesTable;
+  scorecards: ScorecardsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+}
+
+export type DB = Kysely<Database>;
+/** A database handle or an open transaction: repositories take either. */
+export type Executor = Kysely<Database> | Transaction<Database>;

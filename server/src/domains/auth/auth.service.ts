@@ -1,0 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import type { AppDeps } from '../../deps';
+import { DomainError } from '../../trpc/errors';
+import { insertAudit } from '../audit/audit.repository';
+import {
+  deleteSession,
+  findSessionWithUser,
+  findUserByUsername,
+  insertSession,
+  touchSession,
+  type UserRow,
+} from './auth.repository';
+import { dummyPasswordHash, verifyPassword } from './password';
+import { clearSessionCookie, readSessionToken, writeSessionCookie } from './session-cookie';
+
+/** Sessions are stored by the hash of their token: a leaked database does not leak live sessions. */
+const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
+/** last_seen_at is written at most this often, so reads don't turn into writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function toSessionUser(row: UserRow): SessionUser {
+  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, siteId: row.site_id };
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** The session the browser had before, dropped so a planted session id cannot survive login. */
+  previousToken: string | null;
+}
+
+export async function login(deps: AppDeps, input: LoginRequest): Promise<{ token: string; user: SessionUser; maxAgeMs: number }> {
+  const now = deps.clock.now();
+  const keys = [`user:${input.username.toLowerCase()}`, `ip:${input.ip ?? 'unknown'}`];
+  const waitMs = deps.loginLimiter.retryAfterMs(keys, now.getTime());
+  if (waitMs > 0) {
+    const minutes = Math.ceil(waitMs / 60_000);
+    throw new RateLimitedError(waitMs, `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`);
+  }
+  const user = await findUserByUsername(deps.db, input.username);
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+  if (!user || !ok) {
+    deps.loginLimiter.recordFailure(keys, now.getTime());
+    await insertAudit(deps.db, {
+      at: now.toISOString(),
+      actorId: user?.id ?? null,
+      action: 'auth.login_failed',
+      entityType: 'user',
+      entityId: user?.id ?? null,
+      details: { username: input.username.slice(0, 64) },
+      ip: input.ip,
+    });
+    throw new DomainError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Wrong username or password.');
+  }
+  deps.loginLimiter.reset(keys[0] as string);
+
+  const token = randomBytes(32).toString('base64url');
+  const maxAgeMs = deps.config.sessionMaxHours * 3_600_000;
+  const at = now.toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    if (input.previousToken) await deleteSession(trx, sessionIdOf(input.previousToken));
+    await insertSession(trx, {
+      id: sessionIdOf(token),
+      user_id: user.id,
+      created_at: at,
+      last_seen_at: at,
+      expires_at: new Date(now.getTime() + maxAgeMs).toISOString(),
+      user_agent: input.userAgent?.slice(0, 256) ?? null,
+      ip: input.ip,
+    });
+    await insertAudit(trx, { at, actorId: user.id, action: 'auth.login', entityType: 'user', entityId: user.id, ip: input.ip });
+  });
+  return { token, user: toSessionUser(user), maxAgeMs };
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly retryAfterMs: number,
+    message: string,
+  ) {
+    super('TOO_MANY_REQUESTS', 'RATE_LIMITED', message);
+  }
+}
+
+/** The signed-in user of a request: checks the cookie, idle and absolute expiry, and refreshes last-seen. */
+export async function resolveSession(
+  deps: AppDeps,
+  req: Request,
+  res: Response | null,
+): Promise<{ sessionId: string; user: SessionUser } | null> {
+  const token = readSessionToken(req, deps.config.sessionSecret);
+  if (!token) return null;
+  const sessionId = sessionIdOf(token);
+  const row = await findSessionWithUser(deps.db, sessionId);
+  if (!row || row.user.active !== 1) return null;
+  const now = deps.clock.now();
+  const idleLimit = Date.parse(row.last_seen_at) + deps.config.sessionIdleMinutes * 60_000;
+  if (now.getTime() > idleLimit || now.getTime() > Date.parse(row.expires_at)) {
+    await deleteSession(deps.db, sessionId);
+    if (res) clearSessionCookie(res);
+    return null;
+  }
+  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) await touchSession(deps.db, sessionId, now.toISOString());
+  return { sessionId, user: toSessionUser(row.user) };
+}
+
+export async function logout(deps: AppDeps, sessionId: string, actorId: number, ip: string | null): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteSession(trx, sessionId);
+    await insertAudit(trx, { at, actorId, action: 'auth.logout', entityType: 'user', entityId: actorId, ip });
+  });
+}
+
+export { readSessionToken, writeSessionCookie, clearSessionCookie };

@@ -1,0 +1,31 @@
+import type { Generated } from 'kysely';
+
+export interface CustomersTable {
+  id: Generated<number>;
+  first_name: string;
+  last_name: string;
+  tax_code: string;
+  phone: string;
+  email: string | null;
+  birth_date: string;
+  city: string;
+  province_code: string;
+  created_at: string;
+}
+export interface CustomerProductsTable { customer_id: number; product_code: string; since: string }
+export type ConsentPurpose = 'marketing' | 'profiling' | 'third_parties';
+export type ConsentChannel = 'any' | 'phone' | 'sms' | 'email';
+export type ConsentSource = 'web' | 'app' | 'branch' | 'interaction' | 'import';
+export interface ConsentsTable {
+  id: Generated<number>;
+  customer_id: number;
+  purpose: ConsentPurpose;
+  channel: ConsentChannel;
+  granted: 0 | 1;
+  source: ConsentSource;
+  source_ref: string | null;
+  recorded_at: string;
+  recorded_by: number | null;
+}
+export interface OptoutRegistryTable { phone: string; registered_at: string; imported_at: string }
+export interface RegistryImportsTable { id: Generated<number>; imported_at: string; rows: number; imported_by: number | null }

@@ -1,0 +1,32 @@
+import type { Generated } from 'kysely';
+
+export type OperatorState = 'signed_out' | 'ready' | 'paused' | 'on_contact' | 'after_call_work';
+export interface OperatorStatusTable {
+  user_id: number;
+  state: OperatorState;
+  reason: string | null;
+  since: string;
+  flow: string | null;
+  step: string | null;
+  step_since: string | null;
+  interaction_client_id: string | null;
+  customer_id: number | null;
+  updated_at: string;
+}
+export interface OperatorStatusLogTable {
+  id: Generated<number>;
+  user_id: number;
+  state: OperatorState;
+  reason: string | null;
+  at: string;
+}
+export interface TutorMessagesTable {
+  id: Generated<number>;
+  from_user_id: number;
+  to_user_id: number;
+  interaction_client_id: string | null;
+  step: string | null;
+  body: string;
+  sent_at: string;
+  acknowledged_at: string | null;
+}

@@ -1,0 +1,17 @@
+import type { Generated } from 'kysely';
+
+export interface MacroAreasTable { code: string; name: string }
+export interface DistrictsTable { code: string; name: string; macro_area_code: string }
+export interface ProvincesTable { code: string; name: string }
+export interface DistrictProvincesTable { district_code: string; province_code: string }
+export interface ProductsTable {
+  code: string;
+  family: string;
+  business_unit: string;
+  name_it: string;
+  name_en: string;
+  funnel_url: string;
+  /** JSON array of ValueOutcome */
+  outcomes: string;
+  active: Generated<0 | 1>;
+}

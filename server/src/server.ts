@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app';
+import { systemClock, type Clock } from './clock';
+import { openDatabase, type OpenedDatabase } from './db/client';
+import { migrateToLatest } from './db/migrator';
+import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
+import type { AppDeps } from './deps';
+import { createLoginRateLimiter } from './domains/auth/rate-limiter';
+import { intakeKeys, type Env } from './env';
+import { createLogger } from './logger';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  database: OpenedDatabase;
+  seeded: DemoSeedSummary | null;
+  close: () => Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_CLIENT_DIST = path.resolve(here, '../../client/dist');
+
+/** Opens the database, migrates, seeds when asked, and listens. Used by main.ts and by API/e2e tests. */
+export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers?: number } = {}): Promise<RunningServer> {
+  const logger = createLogger(env.LOG_LEVEL);
+  const database = openDatabase(env.VALORE_DB);
+  await migrateToLatest(database.db);
+  let seeded: DemoSeedSummary | null = null;
+  if (env.VALORE_SEED === 'demo' && isEmpty(database.sqlite)) {
+    const started = Date.now();
+    seeded = await seedDemo(database.sqlite, { customers: opts.seedCustomers, now: (opts.clock ?? systemClock).now() });
+    logger.info({ ms: Date.now() - started, ...seeded, logins: undefined }, 'demo data seeded');
+  }
+  const deps: AppDeps = {
+    db: database.db,
+    logger,
+    clock: opts.clock ?? systemClock,
+    loginLimiter: createLoginRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000, perAddressMax: 100 }),
+    config: {
+      production: env.NODE_ENV === 'production',
+      sessionSecret: env.VALORE_SESSION_SECRET ?? randomBytes(32).toString('hex'),
+      sessionIdleMinutes: env.VALORE_SESSION_IDLE_MINUTES,
+      sessionMaxHours: 12,
+      intakeKeys: intakeKeys(env),
+      publicUrl: env.VALORE_PUBLIC_URL ?? null,
+      clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
+    },
+  };
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  if (!deps.config.publicUrl) deps.config.publicUrl = url;
+  return {
+    url,
+    port,
+    deps,
+    database,
+    seeded,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await database.close();
+    },
+  };
+}

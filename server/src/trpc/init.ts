@@ -1,0 +1,59 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z, ZodError } from 'zod';
+import type { Role } from '@valore/shared/schemas/auth';
+import type { Context } from './context';
+import { DomainError } from './errors';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    return {
+      ...shape,
+      // Never leak SQL or stack traces: an unexpected failure gets a message a person can act on.
+      message: internal
+        ? 'Something went wrong on the server. Try again; if it keeps happening, report the time to support.'
+        : zodError
+          ? 'Some fields are not valid: ' +
+            Object.entries(zodError.fieldErrors)
+              .map(([k, v]) => `${k}: ${(v as string[] | undefined)?.join(', ') ?? ''}`)
+              .concat(zodError.formErrors)
+              .join('; ')
+          : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        domainCode: error instanceof DomainError ? error.domainCode : zodError ? 'VALIDATION' : null,
+        zodError,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+/** Open to anyone: only login uses it (plus health-style reads). */
+export const publicProcedure = t.procedure;
+
+/** Signed-in users of any role. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) {
+    throw new DomainError('UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in, or your session has expired.');
+  }
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Signed-in users with one of the given roles. */
+export function roleProcedure(...roles: [Role, ...Role[]]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) {
+      throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', `This action is reserved to: ${roles.join(', ')}.`);
+    }
+    return next();
+  });
+}
+
+export { TRPCError };

@@ -1,0 +1,18 @@
+/** Closed union of domain error codes; the client maps each to a translated message. */
+export const DOMAIN_ERRORS = [
+  'INVALID_CREDENTIALS',
+  'RATE_LIMITED',
+  'SESSION_EXPIRED',
+  'FORBIDDEN_ROLE',
+  'FORBIDDEN_SCOPE',
+  'NOT_FOUND',
+  'VALIDATION',
+  'IDEMPOTENCY_MISMATCH',
+  'REPLAY_REJECTED',
+  'SLOT_FULL',
+  'CONSENT_MISSING',
+  'OPTED_OUT',
+  'OUTSIDE_CALLING_WINDOW',
+  'CSRF',
+] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

@@ -1,0 +1,75 @@
+/** Europe/Rome wall-clock helpers built on Intl (no time-zone database shipped). */
+export const ROME_TZ = 'Europe/Rome';
+
+const partsFormatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ROME_TZ,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  weekday: 'short',
+});
+
+export interface RomeParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+  /** YYYY-MM-DD in Rome */
+  date: string;
+}
+
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+export function romeParts(at: Date): RomeParts {
+  const p: Record<string, string> = {};
+  for (const part of partsFormatter.formatToParts(at)) p[part.type] = part.value;
+  const year = Number(p.year);
+  const month = Number(p.month);
+  const day = Number(p.day);
+  return {
+    year,
+    month,
+    day,
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    second: Number(p.second),
+    weekday: WEEKDAYS[p.weekday ?? 'Mon'] ?? 1,
+    date: `${p.year}-${p.month}-${p.day}`,
+  };
+}
+
+/** The UTC instant of a Rome wall-clock time (date YYYY-MM-DD, minutes since midnight). */
+export function romeToUtc(date: string, minutesOfDay: number): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d, 0, minutesOfDay);
+  // Rome is UTC+1 or UTC+2: correct the guess by the offset observed at it (twice, across a DST edge).
+  let utc = guess - offsetMinutes(new Date(guess)) * 60_000;
+  utc = guess - offsetMinutes(new Date(utc)) * 60_000;
+  return new Date(utc);
+}
+
+function offsetMinutes(at: Date): number {
+  const p = romeParts(at);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** Adds whole days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Weekday (0 = Sunday) of a YYYY-MM-DD date. */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers the pure core, the server, the client and the cross-package API tests.
+// Browser (Chromium) tests have their own config in test/e2e because they need a built client.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'shared', root: 'shared', environment: 'node', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'server', root: 'server', environment: 'node', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        extends: 'client/vite.config.ts',
+        test: {
+          name: 'client',
+          root: 'client',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/test/setup.ts'],
+        },
+      },
+      { test: { name: 'api', root: 'test', environment: 'node', include: ['api/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+    ],
+  },
+});
