@@ -24,7 +24,7 @@ export const authRouter = router({
     }),
   me: authedProcedure.output(sessionUser).query(({ ctx }) => ctx.user),
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    if (ctx.sessionId) await logout(ctx.deps, ctx.sessionId, ctx.user.id, ctx.ip);
+    if (ctx.sessionId) await logout(ctx.deps, ctx.sessionId, ctx.user, ctx.ip);
     if (ctx.res) clearSessionCookie(ctx.res);
     return { ok: true as const };
   }),

@@ -4,6 +4,8 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
+import { findOperatorStatus } from '../monitor/monitor.repository';
+import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
 import {
   deleteSession,
   findSessionWithUser,
@@ -61,7 +63,7 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<{ token
   const token = randomBytes(32).toString('base64url');
   const maxAgeMs = deps.config.sessionMaxHours * 3_600_000;
   const at = now.toISOString();
-  await deps.db.transaction().execute(async (trx) => {
+  const status = await deps.db.transaction().execute(async (trx) => {
     if (input.previousToken) await deleteSession(trx, sessionIdOf(input.previousToken));
     await insertSession(trx, {
       id: sessionIdOf(token),
@@ -73,7 +75,12 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<{ token
       ip: input.ip,
     });
     await insertAudit(trx, { at, actorId: user.id, action: 'auth.login', entityType: 'user', entityId: user.id, ip: input.ip });
+    // An operator who signs in is ready for work; one who was mid-contact (a crashed browser) keeps that state.
+    if (user.role !== 'operator') return null;
+    const current = await findOperatorStatus(trx, user.id);
+    return !current || current.state === 'signed_out' ? changeOperatorStatus(trx, user.id, { state: 'ready' }, at) : null;
   });
+  if (status) publishStatus(deps.bus, user.site_id, status);
   return { token, user: toSessionUser(user), maxAgeMs };
 }
 
@@ -108,12 +115,14 @@ export async function resolveSession(
   return { sessionId, user: toSessionUser(row.user) };
 }
 
-export async function logout(deps: AppDeps, sessionId: string, actorId: number, ip: string | null): Promise<void> {
+export async function logout(deps: AppDeps, sessionId: string, actor: SessionUser, ip: string | null): Promise<void> {
   const at = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
+  const status = await deps.db.transaction().execute(async (trx) => {
     await deleteSession(trx, sessionId);
-    await insertAudit(trx, { at, actorId, action: 'auth.logout', entityType: 'user', entityId: actorId, ip });
+    await insertAudit(trx, { at, actorId: actor.id, action: 'auth.logout', entityType: 'user', entityId: actor.id, ip });
+    return actor.role === 'operator' ? changeOperatorStatus(trx, actor.id, { state: 'signed_out' }, at, { force: true }) : null;
   });
+  if (status) publishStatus(deps.bus, actor.siteId, status);
 }
 
 export { readSessionToken, writeSessionCookie, clearSessionCookie };

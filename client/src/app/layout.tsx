@@ -1,0 +1,116 @@
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../components/ui/button';
+import { useSignOut } from '../features/auth/use-session';
+import { Link, navigate, pathSegments, usePath } from '../lib/router';
+import { LanguageSwitch } from './language-switch';
+import { homesFor } from './homes';
+
+const MAIN_ID = 'main';
+
+function SkipLink() {
+  const { t } = useTranslation();
+  return (
+    <a className="skip-link" href={`#${MAIN_ID}`}>
+      {t('app.skipToContent')}
+    </a>
+  );
+}
+
+function Brand() {
+  const { t } = useTranslation();
+  return (
+    <span className="brand">
+      <span className="brand__mark" aria-hidden="true">
+        V
+      </span>
+      <span className="brand__name">{t('app.name')}</span>
+    </span>
+  );
+}
+
+/**
+ * Moves focus to the page when the user goes to another home, as a full page load would; not on first render,
+ * and not when a home changes its own sub-address (admin tabs keep focus on the tab).
+ */
+function useFocusOnNavigate(section: string | undefined) {
+  const mainRef = useRef<HTMLElement>(null);
+  const previous = useRef(section);
+  useEffect(() => {
+    if (section === previous.current) return;
+    previous.current = section;
+    mainRef.current?.focus();
+  }, [section]);
+  return mainRef;
+}
+
+export function AppLayout({ user, children }: { user: SessionUser; children: ReactNode }) {
+  const { t } = useTranslation();
+  const path = usePath();
+  const current = pathSegments(path)[0];
+  const mainRef = useFocusOnNavigate(current);
+  const signOut = useSignOut(() => navigate('/login', { replace: true }));
+  const homes = homesFor(user.role);
+
+  return (
+    <div className="shell">
+      <SkipLink />
+      <header className="topbar">
+        <div className="topbar__inner">
+          <Brand />
+          {homes.length > 0 && (
+            <nav className="topnav" aria-label={t('app.mainNav')}>
+              <ul className="topnav__list">
+                {homes.map((home) => (
+                  <li key={home.path}>
+                    <Link
+                      to={home.path}
+                      className="topnav__link"
+                      aria-current={pathSegments(home.path)[0] === current ? 'page' : undefined}
+                    >
+                      {t(home.navKey)}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          <div className="topbar__tools">
+            <p className="user-chip" aria-label={t('app.signedInAs')}>
+              <span className="user-chip__name">{user.displayName}</span>
+              <span className="user-chip__role">{t(`roles.${user.role}`)}</span>
+            </p>
+            <LanguageSwitch />
+            <Button variant="ghost" onClick={() => signOut.mutate()} busy={signOut.isPending}>
+              {signOut.isPending ? t('app.signingOut') : t('app.signOut')}
+            </Button>
+          </div>
+        </div>
+      </header>
+      <main id={MAIN_ID} ref={mainRef} tabIndex={-1} className="main">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+/** The frame around pages seen before signing in: brand and language only. */
+export function PublicLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="shell shell--public">
+      <SkipLink />
+      <header className="topbar topbar--public">
+        <div className="topbar__inner">
+          <Brand />
+          <div className="topbar__tools">
+            <LanguageSwitch />
+          </div>
+        </div>
+      </header>
+      <main id={MAIN_ID} tabIndex={-1} className="main main--public">
+        {children}
+      </main>
+    </div>
+  );
+}

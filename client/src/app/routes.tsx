@@ -1,0 +1,143 @@
+import { ROLE_HOME, type Role, type SessionUser } from '@valore/shared/schemas/auth';
+import { Component, Suspense, useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../components/ui/alert';
+import { Button } from '../components/ui/button';
+import { Panel } from '../components/ui/panel';
+import { LoadingState } from '../components/ui/spinner';
+import { LoginPage } from '../features/auth/login-page';
+import { useSession } from '../features/auth/use-session';
+import { errorMessageKey, isSessionExpired } from '../lib/errors';
+import { Link, navigate, usePath } from '../lib/router';
+import { canOpen, homeAt, type Home } from './homes';
+import { AppLayout, PublicLayout } from './layout';
+
+export const LOGIN_PATH = '/login';
+
+function useDocumentTitle(title: string | null) {
+  const { t } = useTranslation();
+  const name = t('app.name');
+  useEffect(() => {
+    document.title = title ? `${title} · ${name}` : name;
+  }, [title, name]);
+}
+
+function PageLoading() {
+  const { t } = useTranslation();
+  return <LoadingState label={t('app.loading')} />;
+}
+
+function NotForYourRole({ role }: { role: Role }) {
+  const { t } = useTranslation();
+  return (
+    <div className="home home--narrow">
+      <Panel title={t('routes.forbiddenTitle')}>
+        <p>{t('routes.forbiddenBody', { role: t(`roles.${role}`) })}</p>
+        <p>
+          <Link to={ROLE_HOME[role]}>{t('routes.goHome')}</Link>
+        </p>
+      </Panel>
+    </div>
+  );
+}
+
+function NotFound({ path, role }: { path: string; role: Role }) {
+  const { t } = useTranslation();
+  return (
+    <div className="home home--narrow">
+      <Panel title={t('routes.notFoundTitle')}>
+        <p>{t('routes.notFoundBody', { path })}</p>
+        <p>
+          <Link to={ROLE_HOME[role]}>{t('routes.goHome')}</Link>
+        </p>
+      </Panel>
+    </div>
+  );
+}
+
+function LoadFailed() {
+  const { t } = useTranslation();
+  return (
+    <div className="home home--narrow">
+      <Alert tone="error" title={t('routes.loadFailedTitle')}>
+        <p>{t('routes.loadFailedBody')}</p>
+        <Button onClick={() => window.location.reload()}>{t('routes.reload')}</Button>
+      </Alert>
+    </div>
+  );
+}
+
+/** A lazy home whose chunk fails to load (a deploy replaced it, the network dropped) shows a way out, not a blank page. */
+class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? <LoadFailed /> : this.props.children;
+  }
+}
+
+function SignedInPage({ user, path, home }: { user: SessionUser; path: string; home: Home | undefined }) {
+  if (!home) return <NotFound path={path} role={user.role} />;
+  if (!canOpen(user.role, home)) return <NotForYourRole role={user.role} />;
+  const Page = home.Component;
+  return (
+    <ChunkBoundary key={home.path}>
+      <Suspense fallback={<PageLoading />}>
+        <Page />
+      </Suspense>
+    </ChunkBoundary>
+  );
+}
+
+/** The server is unreachable or failing: say so, and offer to try again. */
+function SessionUnavailable({ error, retry }: { error: unknown; retry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <PublicLayout>
+      <div className="home home--narrow">
+        <Alert tone="error">
+          <p>{t(errorMessageKey(error))}</p>
+          <Button onClick={retry}>{t('routes.reload')}</Button>
+        </Alert>
+      </div>
+    </PublicLayout>
+  );
+}
+
+export function AppRoutes() {
+  const { t } = useTranslation();
+  const path = usePath();
+  const session = useSession();
+  const onLogin = path === LOGIN_PATH;
+  const signedOut = session.isError && isSessionExpired(session.error);
+
+  let redirect: string | null = null;
+  if (session.isSuccess && (onLogin || path === '/')) redirect = ROLE_HOME[session.data.role];
+  else if (signedOut && !onLogin) redirect = LOGIN_PATH;
+
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  const home = homeAt(path);
+  useDocumentTitle(onLogin ? t('login.title') : home ? t(home.titleKey) : null);
+
+  if (session.isPending || redirect) return <PageLoading />;
+  if (session.isError && !signedOut)
+    return <SessionUnavailable error={session.error} retry={() => void session.refetch()} />;
+  if (session.isError) {
+    return (
+      <PublicLayout>
+        {/* Data left from before the error means the user had been signed in: the session ran out. */}
+        <LoginPage sessionExpired={session.data !== undefined} />
+      </PublicLayout>
+    );
+  }
+  return (
+    <AppLayout user={session.data}>
+      <SignedInPage user={session.data} path={path} home={home} />
+    </AppLayout>
+  );
+}

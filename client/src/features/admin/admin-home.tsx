@@ -1,0 +1,43 @@
+import { useTranslation } from 'react-i18next';
+import { EmptyState, Panel } from '../../components/ui/panel';
+import { Tabs } from '../../components/ui/tabs';
+import { navigate, pathSegments, usePath } from '../../lib/router';
+
+// URL segment → translation key: each section has its own address, so it can be bookmarked and shared.
+const SECTIONS = {
+  users: 'users',
+  sites: 'sites',
+  products: 'products',
+  'post-offices': 'postOffices',
+  scripts: 'scripts',
+  'api-keys': 'apiKeys',
+} as const;
+type SectionId = keyof typeof SECTIONS;
+const SECTION_IDS = Object.keys(SECTIONS) as SectionId[];
+
+function isSection(value: string | undefined): value is SectionId {
+  return value !== undefined && value in SECTIONS;
+}
+
+export function AdminHome() {
+  const { t } = useTranslation();
+  const segment = pathSegments(usePath())[1];
+  const selected: SectionId = isSection(segment) ? segment : 'users';
+  const key = SECTIONS[selected];
+  const tabs = SECTION_IDS.map((id) => ({ id, label: t(`admin.tabs.${SECTIONS[id]}`) }));
+  return (
+    <div className="home" data-testid="home-admin">
+      <div className="page-header">
+        <div>
+          <h1 className="page-header__title">{t('admin.title')}</h1>
+          <p className="page-header__subtitle">{t('admin.subtitle')}</p>
+        </div>
+      </div>
+      <Tabs label={t('admin.sections')} tabs={tabs} selected={selected} onSelect={(id) => navigate(`/admin/${id}`)}>
+        <Panel title={t(`admin.tabs.${key}`)}>
+          <EmptyState>{t(`admin.empty.${key}`)}</EmptyState>
+        </Panel>
+      </Tabs>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import type { DomainErrorCode } from '@valore/shared/errors';
+import type { LoginInput, SessionUser } from '@valore/shared/schemas/auth';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+
+/** The API as the client sees it, mocked at the network boundary. */
+export const server = setupServer();
+
+type TrpcErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'BAD_REQUEST' | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR';
+
+const JSON_RPC_CODES: Record<TrpcErrorCode, number> = {
+  BAD_REQUEST: -32600,
+  UNAUTHORIZED: -32001,
+  FORBIDDEN: -32003,
+  TOO_MANY_REQUESTS: -32029,
+  INTERNAL_SERVER_ERROR: -32603,
+};
+const HTTP_STATUS: Record<TrpcErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** A batched tRPC error answer, shaped like the server's errorFormatter output. */
+export function trpcError(path: string, code: TrpcErrorCode, domainCode: DomainErrorCode | null, message = 'Error') {
+  const httpStatus = HTTP_STATUS[code];
+  return HttpResponse.json(
+    [{ error: { message, code: JSON_RPC_CODES[code], data: { code, httpStatus, path, domainCode, zodError: null } } }],
+    { status: httpStatus },
+  );
+}
+
+export function trpcResult(data: unknown) {
+  return HttpResponse.json([{ result: { data } }]);
+}
+
+export const users = {
+  operator: { id: 1, username: 'operatore1', displayName: 'Alessandro Villa', role: 'operator', siteId: 1 },
+  tutor: { id: 50, username: 'tutor1', displayName: 'Giulia Ferri', role: 'tutor', siteId: 1 },
+  teamLead: { id: 60, username: 'teamlead1', displayName: 'Marco Rinaldi', role: 'team_lead', siteId: 1 },
+  admin: { id: 99, username: 'admin', displayName: 'Amministratore', role: 'admin', siteId: null },
+} satisfies Record<string, SessionUser>;
+
+export const meSignedOut = () =>
+  http.get('*/trpc/auth.me', () => trpcError('auth.me', 'UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in.'));
+
+export const meSignedInAs = (user: SessionUser) => http.get('*/trpc/auth.me', () => trpcResult(user));
+
+/** Reads the first call of a batched tRPC POST body: `{"0": input}`. */
+async function batchedInput(request: Request): Promise<unknown> {
+  const body: unknown = await request.json();
+  return typeof body === 'object' && body !== null && '0' in body ? body[0] : undefined;
+}
+
+/** Login that accepts only `password` for the given users; records what it received. */
+export function loginAccepting(accounts: SessionUser[], password = 'demo') {
+  const received: { input: unknown; contentType: string | null }[] = [];
+  const handler = http.post('*/trpc/auth.login', async ({ request }) => {
+    const input = await batchedInput(request);
+    received.push({ input, contentType: request.headers.get('content-type') });
+    const { username, password: given } = (input ?? {}) as Partial<LoginInput>;
+    const user = accounts.find((account) => account.username === username);
+    if (!user || given !== password) {
+      return trpcError('auth.login', 'UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Wrong username or password.');
+    }
+    return trpcResult({ user });
+  });
+  return { handler, received };
+}
+
+export const loginRateLimited = () =>
+  http.post('*/trpc/auth.login', () =>
+    trpcError('auth.login', 'TOO_MANY_REQUESTS', 'RATE_LIMITED', 'Too many attempts.'),
+  );
+
+export const logoutOk = () => http.post('*/trpc/auth.logout', () => trpcResult({ ok: true }));

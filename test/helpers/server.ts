@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Clock } from '@valore/server/clock';
+import { openDatabase } from '@valore/server/db/client';
+import { migrateToLatest } from '@valore/server/db/migrator';
+import { seedDemo } from '@valore/server/db/seed/demo';
+import { parseEnv } from '@valore/server/env';
+import { startServer, type RunningServer } from '@valore/server/server';
+
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef';
+export const TEST_INTAKE_KEY = 'test-intake-key';
+
+const templates = new Map<string, Promise<string>>();
+
+/**
+ * A migrated and demo-seeded SQLite file, built once per worker process and copied for each server,
+ * so every test gets a real database file of its own without paying for the seed each time.
+ */
+function seededTemplate(customers: number, now: Date): Promise<string> {
+  const key = `${customers}:${now.toISOString().slice(0, 10)}`;
+  let template = templates.get(key);
+  if (!template) {
+    template = (async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-template-'));
+      const file = path.join(dir, 'template.sqlite');
+      const database = openDatabase(file);
+      await migrateToLatest(database.db);
+      await seedDemo(database.sqlite, { customers, now });
+      database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      await database.close();
+      return file;
+    })();
+    templates.set(key, template);
+  }
+  return template;
+}
+
+export interface TestServerOptions {
+  /** Seed demo data (default true). */
+  seed?: boolean;
+  customers?: number;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+export interface TestServer extends RunningServer {
+  dbFile: string;
+}
+
+/** Starts the real application on a free port over a fresh SQLite file. */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-test-'));
+  const dbFile = path.join(dir, 'valore.sqlite');
+  if (opts.seed !== false) {
+    fs.copyFileSync(await seededTemplate(opts.customers ?? 2_000, opts.clock?.now() ?? new Date()), dbFile);
+  }
+  const env = parseEnv({
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    VALORE_DB: dbFile,
+    VALORE_SEED: 'none',
+    VALORE_INTAKE_KEYS: TEST_INTAKE_KEY,
+    VALORE_SESSION_SECRET: TEST_SESSION_SECRET,
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const running = await startServer(env, { clock: opts.clock });
+  return {
+    ...running,
+    dbFile,
+    close: async () => {
+      await running.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
