@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { AppDeps } from './deps';
+import { funnelRedirectHandler } from './http/funnel';
 import { healthHandler } from './http/health';
 import { createHttpMetrics } from './http/metrics';
 import { csrfGuard } from './http/security';
@@ -49,6 +50,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+
+  app.get('/f/:token', funnelRedirectHandler(deps));
 
   app.use(
     '/trpc',

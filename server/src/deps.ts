@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Database } from './db/database';
 import type { Logger } from './logger';
 import type { LoginRateLimiter } from './domains/auth/rate-limiter';
+import type { EventBus } from './realtime/event-bus';
 
 /** Everything a request handler may need; built once in main.ts (or a test) and passed to createApp. */
 export interface AppDeps {
@@ -11,6 +12,7 @@ export interface AppDeps {
   clock: Clock;
   config: AppConfig;
   loginLimiter: LoginRateLimiter;
+  bus: EventBus;
 }
 
 export interface AppConfig {

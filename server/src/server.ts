@@ -10,8 +10,11 @@ import { migrateToLatest } from './db/migrator';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
 import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
+import { createDeliveryAdapters } from './domains/outbox/delivery';
+import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
 import { intakeKeys, type Env } from './env';
 import { createLogger } from './logger';
+import { createInProcessBus } from './realtime/event-bus';
 
 export interface RunningServer {
   url: string;
@@ -19,6 +22,7 @@ export interface RunningServer {
   deps: AppDeps;
   database: OpenedDatabase;
   seeded: DemoSeedSummary | null;
+  outbox: OutboxWorker;
   close: () => Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     db: database.db,
     logger,
     clock: opts.clock ?? systemClock,
+    bus: createInProcessBus(),
     loginLimiter: createLoginRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000, perAddressMax: 100 }),
     config: {
       production: env.NODE_ENV === 'production',
@@ -51,6 +56,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
     },
   };
+  const outbox = startOutboxWorker(deps, createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL }));
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
@@ -66,11 +72,13 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     deps,
     database,
     seeded,
+    outbox,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await outbox.stop();
       await database.close();
     },
   };

@@ -11,7 +11,7 @@ import type {
   OptoutRegistryTable,
   RegistryImportsTable,
 } from '../domains/customers/customers.table';
-import type { FunnelClicksTable, FunnelLinksTable } from '../domains/funnel/funnel.table';
+import type { AppSecretsTable, FunnelClicksTable, FunnelLinksTable } from '../domains/funnel/funnel.table';
 import type { InteractionsTable } from '../domains/interactions/interactions.table';
 import type { LeadsTable } from '../domains/leads/leads.table';
 import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
@@ -61,6 +61,7 @@ export interface Database {
   scorecards: ScorecardsTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  app_secrets: AppSecretsTable;
 }
 
 export type DB = Kysely<Database>;

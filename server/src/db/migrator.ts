@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/2026-11-26T0800-initial';
+import * as secrets from './migrations/2026-11-26T0900-secrets';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T0800-initial': initial,
+  '2026-11-26T0900-secrets': secrets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

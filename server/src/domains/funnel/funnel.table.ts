@@ -21,3 +21,9 @@ export interface FunnelClicksTable {
   user_agent: string | null;
   ip_hash: string | null;
 }
+/** Server secrets persisted across restarts (migration 2026-11-26T0900-secrets). */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}

@@ -1,0 +1,96 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../db/database';
+import type { ConsentsTable, CustomersTable } from './customers.table';
+
+export type CustomerRow = Selectable<CustomersTable>;
+
+export async function findCustomer(db: Executor, id: number): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findCustomersByPhone(db: Executor, phone: string, limit: number): Promise<CustomerRow[]> {
+  return db.selectFrom('customers').selectAll().where('phone', '=', phone).limit(limit).execute();
+}
+
+export async function findCustomersByTaxCode(db: Executor, taxCode: string): Promise<CustomerRow[]> {
+  return db.selectFrom('customers').selectAll().where('tax_code', '=', taxCode).execute();
+}
+
+/** Name search on the (last_name, first_name) NOCASE index: prefix matches only, so it stays an index range. */
+export async function findCustomersByName(db: Executor, last: string, first: string | null, limit: number): Promise<CustomerRow[]> {
+  let query = db
+    .selectFrom('customers')
+    .selectAll()
+    .where(sql<boolean>`last_name COLLATE NOCASE >= ${last} AND last_name COLLATE NOCASE < ${last + '\uffff'}`);
+  if (first) query = query.where(sql<boolean>`first_name COLLATE NOCASE LIKE ${first + '%'}`);
+  return query.orderBy(sql`last_name COLLATE NOCASE`).orderBy(sql`first_name COLLATE NOCASE`).limit(limit).execute();
+}
+
+export async function customerHoldings(db: Executor, customerId: number): Promise<{ product_code: string; since: string }[]> {
+  return db
+    .selectFrom('customer_products')
+    .select(['product_code', 'since'])
+    .where('customer_id', '=', customerId)
+    .orderBy('since')
+    .execute();
+}
+
+/** The latest consent per purpose and channel: the current state. */
+export async function currentConsents(db: Executor, customerId: number): Promise<Selectable<ConsentsTable>[]> {
+  const rows = await db
+    .selectFrom('consents')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.purpose}:${r.channel}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Marketing consent by phone: the latest marketing record for channel 'any' or 'phone' decides. */
+export async function hasMarketingConsent(db: Executor, customerId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('consents')
+    .select('granted')
+    .where('customer_id', '=', customerId)
+    .where('purpose', '=', 'marketing')
+    .where('channel', 'in', ['any', 'phone'])
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.granted === 1;
+}
+
+export async function isOnOptOutRegistry(db: Executor, phone: string): Promise<boolean> {
+  const row = await db.selectFrom('optout_registry').select('phone').where('phone', '=', phone).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recentInteractionsOf(db: Executor, customerId: number, limit: number) {
+  return db
+    .selectFrom('interactions')
+    .innerJoin('users', 'users.id', 'interactions.operator_id')
+    .select([
+      'interactions.id',
+      'interactions.flow',
+      'interactions.outcome',
+      'interactions.product_code',
+      'interactions.started_at',
+      'users.display_name as operator_name',
+    ])
+    .where('interactions.customer_id', '=', customerId)
+    .orderBy('interactions.started_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function provinceName(db: Executor, code: string): Promise<string> {
+  const row = await db.selectFrom('provinces').select('name').where('code', '=', code).executeTakeFirst();
+  return row?.name ?? code;
+}

@@ -1,0 +1,264 @@
+import { replayFlow, type RecordedEvent } from '@valore/shared/flows/index';
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import type { CompleteInteractionInput, CompleteInteractionOutput, InteractionSummary } from '@valore/shared/schemas/interactions';
+import type { AppDeps } from '../../deps';
+import type { Executor } from '../../db/database';
+import { DomainError } from '../../trpc/errors';
+import { bookAppointment } from '../appointments/appointments.service';
+import { insertAudit } from '../audit/audit.repository';
+import { idempotent, requestHash } from '../audit/idempotency';
+import { findCustomer, hasMarketingConsent } from '../customers/customers.repository';
+import { createFunnelLink } from '../funnel/funnel.service';
+import { createLead } from '../leads/leads.service';
+import type { EffectContext } from '../outbox/effect-context';
+import { outcomesByProduct } from '../scripts/catalogue.repository';
+import { workItemContext } from './work-items';
+
+const SCOPE = 'interactions.complete';
+
+/**
+ * Logs a finished contact. The server trusts no client-side state: it replays the recorded events through
+ * the same script machine and accepts the outcome only if the machine reaches it. The interaction row, its
+ * effects (appointment, funnel link, lead, consent change, opt-out), the idempotency record and the audit
+ * row commit in one transaction; a retry with the same client id gets the first response back.
+ */
+export async function completeInteraction(
+  deps: AppDeps,
+  user: SessionUser,
+  input: CompleteInteractionInput,
+  ip: string | null,
+): Promise<CompleteInteractionOutput> {
+  if (input.scriptId !== input.flow) {
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', `scriptId must be the flow's script ("${input.flow}").`);
+  }
+  const started = Date.parse(input.startedAt);
+  const ended = Date.parse(input.endedAt);
+  if (ended < started) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'endedAt is before startedAt.');
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const hash = requestHash(input);
+
+  const { response } = await deps.db.transaction().execute((trx) =>
+    idempotent(trx, SCOPE, input.clientId, hash, at, async () => {
+      const operator = await trx
+        .selectFrom('users')
+        .select(['id', 'site_id', 'team_id'])
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow();
+      if (operator.site_id === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Only operators of a site log contacts.');
+      const customer = input.customerId === null ? null : await findCustomer(trx, input.customerId);
+      if (input.customerId !== null && !customer) {
+        throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Customer ${input.customerId} does not exist.`);
+      }
+      const identified = input.events.find((e) => e.type === 'customer.identified');
+      if (identified && identified.customerId !== input.customerId) {
+        throw new DomainError('BAD_REQUEST', 'REPLAY_REJECTED', 'The identified customer differs from customerId.');
+      }
+      const work = await workItemContext(trx, user.id, input.work);
+      const replay = replayFlow(
+        input.flow,
+        input.scriptVersion,
+        {
+          customer: { id: customer?.id ?? null, hasMarketingConsent: customer ? await hasMarketingConsent(trx, customer.id) : false },
+          products: await outcomesByProduct(trx),
+          presetProductCode: work.presetProductCode,
+        },
+        input.events as RecordedEvent[],
+      );
+      if (!replay.ok) {
+        throw new DomainError('BAD_REQUEST', 'REPLAY_REJECTED', `The script does not allow this contact: ${replay.reason}.`);
+      }
+      if (replay.outcome !== input.outcome) {
+        throw new DomainError(
+          'BAD_REQUEST',
+          'REPLAY_REJECTED',
+          `The recorded steps end in "${replay.outcome}", not in "${input.outcome}".`,
+        );
+      }
+      const has = (type: string) => input.events.some((e) => e.type === type);
+      const ocs = input.flow === 'ocs_cross_sell';
+      const inserted = await trx
+        .insertInto('interactions')
+        .values({
+          client_id: input.clientId,
+          request_hash: hash,
+          operator_id: user.id,
+          site_id: operator.site_id,
+          team_id: operator.team_id,
+          customer_id: customer?.id ?? null,
+          flow: input.flow,
+          script_id: input.scriptId,
+          script_version: input.scriptVersion,
+          work_kind: input.work?.kind ?? 'manual',
+          source_id: input.work?.sourceId ?? null,
+          campaign_id: work.campaignId,
+          product_code: replay.productCode,
+          path: JSON.stringify(replay.path),
+          events: JSON.stringify(input.events),
+          outcome: replay.outcome,
+          outcome_details: JSON.stringify(replay.details),
+          reached: replay.outcome === 'not_reached' ? 0 : 1,
+          proposal_made: replay.path.includes('proposal') ? 1 : 0,
+          ocs_solved: ocs ? (has('ocs.solved') ? 1 : has('ocs.unsolved') ? 0 : null) : null,
+          propensity: ocs ? (has('propensity.accepted') ? 1 : has('propensity.declined') ? 0 : null) : null,
+          notes: input.notes ?? null,
+          started_at: input.startedAt,
+          ended_at: input.endedAt,
+          handle_ms: ended - started,
+          acw_ms: input.acwMs,
+          created_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const interactionId = inserted.id;
+      const ctx: EffectContext = { now, userId: user.id, siteId: operator.site_id, publicUrl: deps.config.publicUrl ?? '', ip };
+      const effects: CompleteInteractionOutput['effects'] = {
+        appointment: null,
+        funnelLink: null,
+        lead: null,
+        consentRecorded: false,
+        optedOut: false,
+        callbackAt: null,
+      };
+      const needCustomer = () => {
+        if (!customer) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'A value outcome needs an identified customer.');
+        return customer;
+      };
+      const productCode = replay.productCode ?? '';
+
+      for (const event of input.events) {
+        if (event.type === 'consent.granted' || event.type === 'consent.refused') {
+          await recordConsent(trx, needCustomer().id, event.type === 'consent.granted', event.type === 'consent.granted' ? event.channel : 'any', event.at, input.clientId, user.id);
+          effects.consentRecorded = true;
+        }
+      }
+      switch (replay.outcome) {
+        case 'up_appointment':
+          effects.appointment = await bookAppointment(trx, ctx, {
+            slotId: Number(replay.details.slotId),
+            postOfficeId: Number(replay.details.postOfficeId),
+            customerId: needCustomer().id,
+            productCode,
+            interactionId,
+          });
+          break;
+        case 'digital_funnel':
+          effects.funnelLink = await createFunnelLink(trx, ctx, {
+            customerId: needCustomer().id,
+            productCode,
+            channel: replay.details.channel === 'email' ? 'email' : 'sms',
+            interactionId,
+          });
+          break;
+        case 'lead':
+          effects.lead = await createLead(trx, ctx, {
+            customerId: needCustomer().id,
+            productCode,
+            followUpAt: String(replay.details.followUpAt),
+            notes: typeof replay.details.notes === 'string' ? replay.details.notes : null,
+            interactionId,
+          });
+          break;
+        case 'opt_out': {
+          const c = needCustomer();
+          const optOutAt = input.events.find((e) => e.type === 'customer.opted_out')?.at ?? at;
+          await recordConsent(trx, c.id, false, 'any', optOutAt, input.clientId, user.id);
+          // takes effect at once everywhere: out of every campaign
+          await trx
+            .updateTable('campaign_contacts')
+            .set({ status: 'removed', last_outcome: 'opt_out', lease_owner: null, lease_expires_at: null, updated_at: at })
+            .where('customer_id', '=', c.id)
+            .where('status', 'in', ['pending', 'claimed'])
+            .execute();
+          effects.optedOut = true;
+          effects.consentRecorded = true;
+          break;
+        }
+        case 'callback_scheduled':
+          effects.callbackAt = String(replay.details.callbackAt);
+          break;
+        default:
+          break;
+      }
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'interaction.complete',
+        entityType: 'interaction',
+        entityId: interactionId,
+        details: { clientId: input.clientId, flow: input.flow, outcome: replay.outcome, customerId: customer?.id ?? null },
+        ip,
+      });
+      return { interactionId, clientId: input.clientId, outcome: replay.outcome, effects };
+    }),
+  );
+  return response;
+}
+
+async function recordConsent(
+  trx: Executor,
+  customerId: number,
+  granted: boolean,
+  channel: 'any' | 'phone' | 'sms' | 'email',
+  at: string,
+  interactionClientId: string,
+  userId: number,
+): Promise<void> {
+  await trx
+    .insertInto('consents')
+    .values({
+      customer_id: customerId,
+      purpose: 'marketing',
+      channel,
+      granted: granted ? 1 : 0,
+      source: 'interaction',
+      source_ref: interactionClientId,
+      recorded_at: at,
+      recorded_by: userId,
+    })
+    .execute();
+  await insertAudit(trx, {
+    at,
+    actorId: userId,
+    action: granted ? 'consent.granted' : 'consent.withdrawn',
+    entityType: 'customer',
+    entityId: customerId,
+    details: { purpose: 'marketing', channel, interaction: interactionClientId },
+  });
+}
+
+export async function recentInteractionsOfOperator(deps: AppDeps, userId: number, limit: number): Promise<InteractionSummary[]> {
+  const rows = await deps.db
+    .selectFrom('interactions')
+    .innerJoin('users', 'users.id', 'interactions.operator_id')
+    .leftJoin('customers', 'customers.id', 'interactions.customer_id')
+    .select([
+      'interactions.id',
+      'interactions.client_id',
+      'interactions.flow',
+      'interactions.outcome',
+      'interactions.product_code',
+      'interactions.customer_id',
+      'customers.first_name',
+      'customers.last_name',
+      'users.display_name',
+      'interactions.started_at',
+      'interactions.handle_ms',
+    ])
+    .where('interactions.operator_id', '=', userId)
+    .orderBy('interactions.started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    clientId: r.client_id,
+    flow: r.flow,
+    outcome: r.outcome,
+    productCode: r.product_code,
+    customerId: r.customer_id,
+    customerName: r.first_name ? `${r.first_name} ${r.last_name ?? ''}`.trim() : null,
+    operatorName: r.display_name,
+    startedAt: r.started_at,
+    handleMs: r.handle_ms,
+  }));
+}

@@ -1,0 +1,87 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../../db/database';
+import type { LeadStatus, LeadsTable } from './leads.table';
+
+export type LeadRow = Selectable<LeadsTable>;
+export type LeadWithCustomer = LeadRow & { first_name: string; last_name: string };
+
+export async function insertLead(
+  db: Executor,
+  row: {
+    interactionId: number | null;
+    customerId: number;
+    productCode: string;
+    siteId: number | null;
+    notes: string | null;
+    followUpAt: string;
+    createdBy: number;
+    at: string;
+  },
+): Promise<number> {
+  const inserted = await db
+    .insertInto('leads')
+    .values({
+      interaction_id: row.interactionId,
+      customer_id: row.customerId,
+      product_code: row.productCode,
+      site_id: row.siteId,
+      notes: row.notes,
+      follow_up_at: row.followUpAt,
+      lease_owner: null,
+      lease_expires_at: null,
+      created_by: row.createdBy,
+      created_at: row.at,
+      closed_at: null,
+      updated_at: row.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+function withCustomer(db: Executor) {
+  return db
+    .selectFrom('leads as l')
+    .innerJoin('customers as c', 'c.id', 'l.customer_id')
+    .selectAll('l')
+    .select(['c.first_name', 'c.last_name']);
+}
+
+export async function findLead(db: Executor, id: number): Promise<LeadWithCustomer | undefined> {
+  return withCustomer(db).where('l.id', '=', id).executeTakeFirst();
+}
+
+/** `siteId` null = every site (admin). Open leads by due time, closed ones most recent first. */
+export async function listLeads(
+  db: Executor,
+  args: { status: LeadStatus; siteId: number | null; limit: number },
+): Promise<LeadWithCustomer[]> {
+  let q = withCustomer(db).where('l.status', '=', args.status);
+  if (args.siteId !== null) q = q.where('l.site_id', '=', args.siteId);
+  q =
+    args.status === 'open'
+      ? q.orderBy('l.follow_up_at').orderBy('l.id')
+      : q.orderBy('l.closed_at', 'desc').orderBy('l.id', 'desc');
+  return q.limit(args.limit).execute();
+}
+
+/** Closes an open lead; false when it was no longer open (closed meanwhile). */
+export async function closeOpenLead(
+  db: Executor,
+  args: { id: number; status: 'won' | 'lost'; notes: string | null; at: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('leads')
+    .set({
+      status: args.status,
+      notes: args.notes,
+      closed_at: args.at,
+      updated_at: args.at,
+      lease_owner: null,
+      lease_expires_at: null,
+    })
+    .where('id', '=', args.id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}

@@ -1,0 +1,55 @@
+import type { ValueOutcome } from '@valore/shared/reference/outcomes';
+import type { Executor } from '../../db/database';
+import { DomainError } from '../../trpc/errors';
+
+/** Lookups every value-outcome effect starts with; the effects trust nothing the client replayed. */
+export interface CustomerContact {
+  id: number;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  email: string | null;
+}
+
+export async function requireCustomerContact(db: Executor, customerId: number): Promise<CustomerContact> {
+  const row = Number.isSafeInteger(customerId)
+    ? await db
+        .selectFrom('customers')
+        .select(['id', 'first_name', 'last_name', 'phone', 'email'])
+        .where('id', '=', customerId)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${customerId} does not exist.`);
+  return { id: row.id, firstName: row.first_name, lastName: row.last_name, phone: row.phone, email: row.email };
+}
+
+export interface ProductForOutcome {
+  code: string;
+  nameIt: string;
+  funnelUrl: string;
+}
+
+/** The product must exist, be active and allow this value outcome (a proposal closes only on an allowed one). */
+export async function requireProductFor(
+  db: Executor,
+  productCode: string,
+  outcome: ValueOutcome,
+): Promise<ProductForOutcome> {
+  const row = await db
+    .selectFrom('products')
+    .select(['code', 'name_it', 'funnel_url', 'outcomes', 'active'])
+    .where('code', '=', productCode)
+    .executeTakeFirst();
+  if (!row || row.active !== 1) {
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', `"${productCode}" is not an active product of the catalogue.`);
+  }
+  const outcomes: unknown = JSON.parse(row.outcomes);
+  if (!Array.isArray(outcomes) || !outcomes.includes(outcome)) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'VALIDATION',
+      `Product ${productCode} cannot close on the outcome "${outcome}".`,
+    );
+  }
+  return { code: row.code, nameIt: row.name_it, funnelUrl: row.funnel_url };
+}

@@ -1,0 +1,33 @@
+/**
+ * The realtime seam: routers publish and subscribe through this interface only, so a multi-node
+ * deployment can swap the in-process bus for one over the database server without touching them.
+ */
+export interface EventBus {
+  publish<T>(topic: string, event: T): void;
+  subscribe<T>(topic: string, handler: (event: T) => void): () => void;
+}
+
+export function createInProcessBus(): EventBus {
+  const handlers = new Map<string, Set<(event: unknown) => void>>();
+  return {
+    publish(topic, event) {
+      for (const handler of handlers.get(topic) ?? []) {
+        try {
+          handler(event);
+        } catch {
+          // one broken subscriber must not stop the others
+        }
+      }
+    },
+    subscribe(topic, handler) {
+      let set = handlers.get(topic);
+      if (!set) handlers.set(topic, (set = new Set()));
+      const h = handler as (event: unknown) => void;
+      set.add(h);
+      return () => {
+        set.delete(h);
+        if (set.size === 0) handlers.delete(topic);
+      };
+    },
+  };
+}
