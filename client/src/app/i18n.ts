@@ -1,5 +1,13 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import adminEn from '../features/admin/locales/en.json';
+import adminIt from '../features/admin/locales/it.json';
+import consoleEn from '../features/console/locales/en.json';
+import consoleIt from '../features/console/locales/it.json';
+import monitorEn from '../features/monitor/locales/en.json';
+import monitorIt from '../features/monitor/locales/it.json';
+import statsEn from '../features/stats/locales/en.json';
+import statsIt from '../features/stats/locales/it.json';
 import en from './locales/en.json';
 import it from './locales/it.json';
 
@@ -8,10 +16,15 @@ export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'it';
 export const LANGUAGE_STORAGE_KEY = 'valore.lang';
 
+/**
+ * `translation` holds the shell's texts; each feature keeps its own namespace (features/<f>/locales) so features
+ * can grow their texts independently: `useTranslation('console')`, `t('console:…')`.
+ */
 export const resources = {
-  it: { translation: it },
-  en: { translation: en },
+  it: { translation: it, console: consoleIt, monitor: monitorIt, stats: statsIt, admin: adminIt },
+  en: { translation: en, console: consoleEn, monitor: monitorEn, stats: statsEn, admin: adminEn },
 } as const;
+export const NAMESPACES = ['translation', 'console', 'monitor', 'stats', 'admin'] as const;
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -50,6 +63,8 @@ export function currentLanguage(): Language {
 // Resources ship in the bundle, so initialisation is synchronous and nothing suspends.
 void i18n.use(initReactI18next).init({
   resources,
+  ns: NAMESPACES,
+  defaultNS: 'translation',
   lng: storedLanguage(),
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: LANGUAGES,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import en from './locales/en.json';
-import it_ from './locales/it.json';
+import { resources } from './i18n';
 
 function keys(node: unknown, prefix = ''): string[] {
   if (typeof node !== 'object' || node === null) return [prefix];
@@ -18,12 +17,12 @@ function placeholders(node: unknown): Record<string, string[]> {
   return out;
 }
 
-describe('translations', () => {
+describe.each(Object.keys(resources.it) as (keyof typeof resources.it)[])('translations of namespace %s', (ns) => {
   it('English has exactly the keys of Italian', () => {
-    expect(keys(en).sort()).toEqual(keys(it_).sort());
+    expect(keys(resources.en[ns]).sort()).toEqual(keys(resources.it[ns]).sort());
   });
 
   it('both languages use the same placeholders', () => {
-    expect(placeholders(en)).toEqual(placeholders(it_));
+    expect(placeholders(resources.en[ns])).toEqual(placeholders(resources.it[ns]));
   });
 });
