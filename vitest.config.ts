@@ -18,6 +18,16 @@ export default defineConfig({
         },
       },
       { test: { name: 'api', root: 'test', environment: 'node', include: ['api/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      {
+        test: {
+          name: 'reliability',
+          root: 'test',
+          environment: 'node',
+          include: ['reliability/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -17,7 +17,7 @@ const templates = new Map<string, Promise<string>>();
  * A migrated and demo-seeded SQLite file, built once per worker process and copied for each server,
  * so every test gets a real database file of its own without paying for the seed each time.
  */
-function seededTemplate(customers: number, now: Date): Promise<string> {
+export function seededTemplate(customers: number, now: Date): Promise<string> {
   const key = `${customers}:${now.toISOString().slice(0, 10)}`;
   let template = templates.get(key);
   if (!template) {

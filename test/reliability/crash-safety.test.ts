@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import { createApiClient } from '../helpers/api-client';
+import { spawnServer, type ChildServer } from '../helpers/child-server';
+import { seededTemplate } from '../helpers/server';
+
+/**
+ * Crash safety: the server is killed with SIGKILL at random moments during a write load (completions with
+ * lead and appointment effects), restarted on the same file, and every acknowledged write must be there
+ * exactly once, with the database intact. `npm test` runs 20 rounds; `npm run test:soak` runs 1,000.
+ */
+const ROUNDS = Number(process.env.VALORE_CRASH_ROUNDS ?? 20);
+const WRITERS = 6;
+
+let dir: string;
+let dbFile: string;
+let server: ChildServer | null = null;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-crash-'));
+  dbFile = path.join(dir, 'valore.sqlite');
+  fs.copyFileSync(await seededTemplate(2_000, new Date()), dbFile);
+});
+afterAll(async () => {
+  await server?.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+interface Slot {
+  id: number;
+  postOfficeId: number;
+}
+
+function futureSlots(): Slot[] {
+  const db = new SQLite(dbFile, { readonly: true });
+  try {
+    return (
+      db
+        .prepare('SELECT id, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 300')
+        .all(new Date(Date.now() + 86_400_000).toISOString()) as Slot[]
+    ).filter((_, i) => i % 3 === 0);
+  } finally {
+    db.close();
+  }
+}
+
+function contact(customerId: number, slot: Slot | null): CompleteInteractionInput {
+  const start = Date.now() - 120_000;
+  const at = (i: number) => new Date(start + i * 1000).toISOString();
+  const close = slot
+    ? { type: 'outcome.appointment' as const, at: at(3), postOfficeId: slot.postOfficeId, slotId: slot.id }
+    : { type: 'outcome.lead' as const, at: at(3), followUpAt: new Date(Date.now() + 86_400_000).toISOString() };
+  return {
+    clientId: randomUUID(),
+    flow: 'inbound_sales',
+    scriptId: 'inbound_sales',
+    scriptVersion: FLOW_VERSIONS.inbound_sales,
+    customerId,
+    work: null,
+    startedAt: at(0),
+    endedAt: at(4),
+    acwMs: 1000,
+    events: [
+      { type: 'customer.identified', at: at(0), customerId },
+      { type: 'needs.identified', at: at(1), productCode: slot ? 'CONTO' : 'FIBRA' },
+      { type: 'proposal.accepted', at: at(2) },
+      close,
+    ],
+    outcome: slot ? 'up_appointment' : 'lead',
+  };
+}
+
+describe('crash safety under SIGKILL', () => {
+  it(`keeps every acknowledged write exactly once over ${ROUNDS} kill/restart rounds`, async () => {
+    const slots = futureSlots();
+    const acknowledged = new Map<string, { interactionId: number; appointmentId: number | null; leadId: number | null }>();
+    const unacknowledged: CompleteInteractionInput[] = [];
+    let cookie: string | null = null;
+
+    for (let round = 0; round < ROUNDS; round++) {
+      server = await spawnServer({ dbFile });
+      const api = createApiClient(server.url);
+      if (cookie) api.jar.set('valore_sid', cookie);
+      else {
+        await api.login('operatore1');
+        cookie = api.jar.get('valore_sid') ?? null;
+      }
+      // whatever was in flight when the last process died is retried with the same id: exactly once either way
+      for (const input of unacknowledged.splice(0)) {
+        try {
+          const result = await api.trpc.interactions.complete.mutate(input);
+          acknowledged.set(input.clientId, { interactionId: result.interactionId, appointmentId: result.effects.appointment?.id ?? null, leadId: result.effects.lead?.id ?? null });
+        } catch {
+          // a full slot: refused, and nothing was written
+        }
+      }
+      let stop = false;
+      const writer = async (w: number) => {
+        let n = 0;
+        while (!stop) {
+          const slot = n++ % 2 === 0 ? (slots[(round * 31 + w * 7 + n) % slots.length] ?? null) : null;
+          const input = contact(1 + ((round * 97 + w * 13 + n) % 1_900), slot);
+          try {
+            const result = await api.trpc.interactions.complete.mutate(input);
+            acknowledged.set(input.clientId, { interactionId: result.interactionId, appointmentId: result.effects.appointment?.id ?? null, leadId: result.effects.lead?.id ?? null });
+          } catch (error) {
+            const code = (error as { data?: { domainCode?: string } }).data?.domainCode;
+            if (code !== 'SLOT_FULL') unacknowledged.push(input); // the connection died under it
+          }
+        }
+      };
+      const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
+      await new Promise((r) => setTimeout(r, 80 + Math.random() * 320));
+      await server.kill('SIGKILL');
+      stop = true;
+      await Promise.all(writers);
+    }
+    server = null;
+
+    const db = new SQLite(dbFile);
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const rows = db.prepare('SELECT client_id, id FROM interactions').all() as { client_id: string; id: number }[];
+      const byClient = new Map<string, number[]>();
+      for (const r of rows) byClient.set(r.client_id, [...(byClient.get(r.client_id) ?? []), r.id]);
+      for (const [clientId, ack] of acknowledged) {
+        expect(byClient.get(clientId), `interaction ${clientId}`).toEqual([ack.interactionId]);
+        if (ack.appointmentId) {
+          expect(db.prepare('SELECT interaction_id FROM appointments WHERE id = ?').get(ack.appointmentId)).toEqual({ interaction_id: ack.interactionId });
+        }
+        if (ack.leadId) {
+          expect(db.prepare('SELECT interaction_id FROM leads WHERE id = ?').get(ack.leadId)).toEqual({ interaction_id: ack.interactionId });
+        }
+      }
+      // no effect without its interaction, no slot counter out of step with its appointments
+      expect(db.prepare('SELECT count(*) AS n FROM appointments WHERE interaction_id NOT IN (SELECT id FROM interactions)').get()).toEqual({ n: 0 });
+      expect(
+        db.prepare(`SELECT count(*) AS n FROM appointment_slots s
+                    WHERE booked != (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status != 'cancelled')`).get(),
+      ).toEqual({ n: 0 });
+      expect(db.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE scope = 'interactions.complete'").get()).toEqual({ n: rows.length });
+      expect(acknowledged.size).toBeGreaterThan(ROUNDS);
+      console.log(`crash safety: ${ROUNDS} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, integrity ok`);
+    } finally {
+      db.close();
+    }
+  });
+});
