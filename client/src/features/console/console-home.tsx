@@ -1,49 +1,63 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui/button';
-import { EmptyState, Panel } from '../../components/ui/panel';
-import { Select } from '../../components/ui/select';
+import { Badge } from '../../components/ui/badge';
+import { Panel } from '../../components/ui/panel';
+import { useTRPC } from '../../lib/trpc';
+import { CustomerCardPanel } from './components/customer-card';
+import { NewContact } from './components/new-contact';
+import { ScriptPanel } from './components/script-panel';
+import { PendingList, RecentInteractions } from './components/side-lists';
+import { StatusControl } from './components/status-control';
+import { ConsoleProvider, useConsole } from './hooks/console-store';
+import { usePendingInteractions } from './hooks/pending-queue';
+import { usePendingDelivery } from './hooks/use-pending-delivery';
+import './console.css';
 
 export function ConsoleHome() {
-  const { t } = useTranslation();
-  // Filled in by the work-queue feature (work.next); the button stays disabled until there is something to take.
-  const waiting = 0;
-  const statusOptions = [
-    { value: 'available', label: t('console.status.available') },
-    { value: 'break', label: t('console.status.break') },
-    { value: 'after_call', label: t('console.status.afterCall') },
-    { value: 'training', label: t('console.status.training') },
-  ];
   return (
-    <div className="home" data-testid="home-operator">
+    <ConsoleProvider>
+      <ConsolePage />
+    </ConsoleProvider>
+  );
+}
+
+function ConsolePage() {
+  const { t } = useTranslation();
+  const { t: tc } = useTranslation('console');
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { resyncStatus } = useConsole();
+  const pending = usePendingInteractions();
+  const onDelivered = useCallback(() => {
+    void queryClient.invalidateQueries(trpc.interactions.mine.pathFilter());
+    void queryClient.invalidateQueries(trpc.customers.card.pathFilter());
+    resyncStatus();
+  }, [queryClient, trpc, resyncStatus]);
+  const retry = usePendingDelivery(onDelivered);
+
+  return (
+    <div className="home console" data-testid="home-operator">
       <div className="page-header">
         <div>
           <h1 className="page-header__title">{t('console.title')}</h1>
-          <p className="page-header__subtitle">{t('console.subtitle')}</p>
+          <p className="page-header__subtitle">{tc('subtitle')}</p>
         </div>
         <div className="page-header__tools">
-          <Select
-            inline
-            label={t('console.status.label')}
-            options={statusOptions}
-            defaultValue="available"
-            disabled
-            title={t('console.status.hint')}
-          />
+          {pending.length > 0 && (
+            <Badge tone="warning">{tc('pending.badge', { count: pending.length })}</Badge>
+          )}
+          <StatusControl />
         </div>
       </div>
       <div className="grid grid--console">
-        <Panel title={t('console.customer.title')} className="grid__customer">
-          <EmptyState>{t('console.customer.empty')}</EmptyState>
-        </Panel>
-        <Panel title={t('console.script.title')} className="grid__script">
-          <EmptyState>{t('console.script.empty')}</EmptyState>
-        </Panel>
-        <Panel title={t('console.queue.title')} className="grid__queue">
-          <div className="queue">
-            <Button variant="primary" className="queue__next" disabled={waiting === 0}>
-              {t('console.queue.next', { count: waiting })}
-            </Button>
-            <EmptyState>{t('console.queue.empty')}</EmptyState>
+        <CustomerCardPanel />
+        <ScriptPanel />
+        <Panel title={tc('side.title')} className="grid__queue">
+          <div className="side">
+            <NewContact />
+            <PendingList onRetry={() => void retry()} />
+            <RecentInteractions />
           </div>
         </Panel>
       </div>

@@ -1,0 +1,245 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../../../components/ui/alert';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Kbd } from '../../../components/ui/kbd';
+import { Panel } from '../../../components/ui/panel';
+import { errorDomainCode, errorMessageKey, type ErrorMessageKey } from '../../../lib/errors';
+import { NOT_REACHED_REASONS } from '@valore/shared/flows/types';
+import { useTRPC, useTRPCClient } from '../../../lib/trpc';
+import { clock, useFormat } from '../format';
+import { useConsole, type ContactDraft, type ContactResult } from '../hooks/console-store';
+import { enqueuePending } from '../hooks/pending-queue';
+import { isRetryable } from '../hooks/use-pending-delivery';
+import { NotesField } from './script-panel';
+
+const MAX_ACW_MS = 3_600_000;
+
+export function completeInput(draft: ContactDraft, now: Date): CompleteInteractionInput | null {
+  if (!draft.outcome || !draft.endedAt || draft.events.length === 0) return null;
+  const notes = draft.notes.trim();
+  return {
+    clientId: draft.clientId,
+    flow: draft.flow,
+    scriptId: draft.flow,
+    scriptVersion: FLOW_VERSIONS[draft.flow],
+    customerId: draft.customerId,
+    work: draft.work ? { kind: draft.work.kind, sourceId: draft.work.sourceId } : null,
+    startedAt: draft.startedAt,
+    endedAt: draft.endedAt,
+    acwMs: Math.min(MAX_ACW_MS, Math.max(0, now.getTime() - Date.parse(draft.endedAt))),
+    events: draft.events as CompleteInteractionInput['events'],
+    outcome: draft.outcome,
+    ...(notes ? { notes } : {}),
+  };
+}
+
+function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/** The contact is over: the outcome and its details, the ACW timer, notes, and "Registra esito". */
+export function AfterCallWork({ draft }: { draft: ContactDraft }) {
+  const { t } = useTranslation('console');
+  const client = useTRPCClient();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { setNotes, finishContact, takeBackLastEvent } = useConsole();
+  const now = useNow();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ErrorMessageKey | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => headingRef.current?.focus(), []);
+
+  async function save() {
+    const input = completeInput(draft, new Date());
+    if (!input || saving) return;
+    setSaving(true);
+    setError(null);
+    const base = { clientId: draft.clientId, flow: draft.flow, customerId: draft.customerId, customerName: draft.customerName, outcome: input.outcome };
+    try {
+      const result = await client.interactions.complete.mutate(input);
+      finishContact({ ...base, effects: result.effects });
+      void queryClient.invalidateQueries(trpc.interactions.mine.pathFilter());
+      void queryClient.invalidateQueries(trpc.customers.card.pathFilter());
+      void queryClient.invalidateQueries(trpc.appointments.pathFilter());
+    } catch (failure) {
+      setSaving(false);
+      if (isRetryable(failure)) {
+        // Nothing is lost: the same input, with the same clientId, goes out when the server answers again.
+        enqueuePending(input, draft.customerName, errorMessageKey(failure));
+        finishContact({ ...base, effects: null });
+      } else if (errorDomainCode(failure) === 'SLOT_FULL') {
+        takeBackLastEvent('errors.SLOT_FULL');
+      } else {
+        setError(errorMessageKey(failure));
+      }
+    }
+  }
+
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      event.preventDefault();
+      void save();
+    }
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+
+  const acw = draft.endedAt ? now - Date.parse(draft.endedAt) : 0;
+  return (
+    <Panel
+      title={t('acw.title')}
+      className="grid__script"
+      actions={
+        <span className="acw__timer" role="timer" aria-label={t('acw.timerLabel')}>
+          {clock(acw)}
+        </span>
+      }
+    >
+      <div className="acw">
+        <h3 className="acw__heading" ref={headingRef} tabIndex={-1}>
+          {t('acw.summary')}
+        </h3>
+        <OutcomeSummary draft={draft} />
+        {error && <Alert tone="error">{t(error, { ns: 'translation' })}</Alert>}
+        <NotesField value={draft.notes} onChange={setNotes} />
+        <div className="acw__actions">
+          <Button variant="primary" onClick={() => void save()} busy={saving} aria-keyshortcuts="Control+Enter" icon={<Kbd>{t('acw.saveKey')}</Kbd>}>
+            {saving ? t('acw.saving') : t('acw.save')}
+          </Button>
+          <Button variant="ghost" onClick={() => takeBackLastEvent()} disabled={saving}>
+            {t('acw.back')}
+          </Button>
+        </div>
+      </div>
+    </Panel>
+  );
+}
+
+function OutcomeSummary({ draft }: { draft: ContactDraft }) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  const trpc = useTRPC();
+  const { products } = useConsole();
+  const last = draft.events.at(-1);
+  const productCode = [...draft.events].reverse().find((e) => e.type === 'needs.identified')?.productCode;
+  const product = products.find((p) => p.code === (typeof productCode === 'string' ? productCode : draft.work?.presetProductCode));
+  const officeId = last?.type === 'outcome.appointment' ? Number(last.postOfficeId) : 0;
+  const offices = useQuery({
+    ...trpc.appointments.nearbyOffices.queryOptions({ customerId: draft.customerId ?? 0 }),
+    enabled: officeId > 0 && draft.customerId !== null,
+  });
+  const slots = useQuery({
+    ...trpc.appointments.slots.queryOptions({ postOfficeId: officeId || 1, days: 14 }),
+    enabled: officeId > 0,
+  });
+  const consent = draft.events.find((e) => e.type === 'consent.granted');
+  const channel = (value: unknown) =>
+    value === 'email' ? t('channels.email') : value === 'phone' ? t('channels.phone') : t('channels.sms');
+  const reason = (value: unknown) => t(`notReached.${NOT_REACHED_REASONS.find((r) => r === value) ?? 'no_answer'}`);
+
+  const details: { label: string; value: string }[] = [];
+  if (product) details.push({ label: t('acw.product'), value: product.name[fmt.lang] });
+  if (last?.type === 'outcome.appointment') {
+    const office = offices.data?.find((o) => o.id === officeId);
+    const slot = slots.data?.find((s) => s.id === Number(last.slotId));
+    details.push({ label: t('acw.office'), value: office ? `${office.name}, ${office.city}` : `#${officeId}` });
+    if (slot) details.push({ label: t('acw.when'), value: fmt.dateTime(slot.startsAt) });
+  }
+  if (last?.type === 'outcome.funnel') details.push({ label: t('acw.channel'), value: channel(last.channel) });
+  if (last?.type === 'outcome.lead') {
+    details.push({ label: t('acw.followUp'), value: fmt.dateTime(String(last.followUpAt)) });
+    if (typeof last.notes === 'string') details.push({ label: t('acw.leadNotes'), value: last.notes });
+  }
+  if (last?.type === 'callback.requested') details.push({ label: t('acw.callbackAt'), value: fmt.dateTime(String(last.callbackAt)) });
+  if (last?.type === 'contact.not_reached') details.push({ label: t('acw.reason'), value: reason(last.reason) });
+  if (consent) details.push({ label: t('acw.consent'), value: t('acw.consentGiven', { channel: channel(consent.channel) }) });
+  if (last?.type === 'customer.opted_out') details.push({ label: t('acw.consent'), value: t('acw.optedOut') });
+
+  return (
+    <div className="acw__summary">
+      <p className="acw__outcome">
+        <span>{t('acw.outcome')}</span> <Badge tone={outcomeTone(draft.outcome)}>{draft.outcome ? t(`outcomes.${draft.outcome}`) : ''}</Badge>
+      </p>
+      {details.length > 0 && (
+        <dl className="details">
+          {details.map((d) => (
+            <div key={d.label} className="details__row">
+              <dt>{d.label}</dt>
+              <dd>{d.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}
+
+export function outcomeTone(outcome: string | null): 'success' | 'warning' | 'danger' | 'neutral' {
+  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead') return 'success';
+  if (outcome === 'opt_out') return 'danger';
+  if (outcome === 'callback_scheduled') return 'warning';
+  return 'neutral';
+}
+
+/** After "Registra esito": what really happened (appointment, link, lead), or that it waits in the local queue. */
+export function ResultSummary({ result }: { result: ContactResult }) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+  const effects = result.effects;
+  return (
+    <Panel title={t('result.title')} className="grid__script">
+      <div className="acw" data-testid="contact-result">
+        <h3 className="acw__heading" ref={headingRef} tabIndex={-1}>
+          {effects ? t('result.logged') : t('result.queued')}
+        </h3>
+        <p className="acw__outcome">
+          <span>{result.customerName ?? t('script.customerFallback')}</span>{' '}
+          <Badge tone={outcomeTone(result.outcome)}>{t(`outcomes.${result.outcome}`)}</Badge>
+        </p>
+        {!effects && <Alert tone="warning">{t('result.queuedBody')}</Alert>}
+        {effects && (
+          <ul className="result__effects">
+            {effects.appointment && (
+              <li>
+                {t('result.appointment', {
+                  office: effects.appointment.postOfficeName,
+                  when: fmt.dateTime(effects.appointment.startsAt),
+                })}
+              </li>
+            )}
+            {effects.funnelLink && (
+              <li>
+                {t('result.funnel', { channel: t(`channels.${effects.funnelLink.channel}`) })}{' '}
+                <code className="result__url">{effects.funnelLink.url}</code>
+              </li>
+            )}
+            {effects.lead && <li>{t('result.lead', { when: fmt.dateTime(effects.lead.followUpAt) })}</li>}
+            {effects.callbackAt && <li>{t('result.callback', { when: fmt.dateTime(effects.callbackAt) })}</li>}
+            {effects.consentRecorded && !effects.optedOut && <li>{t('result.consent')}</li>}
+            {effects.optedOut && <li>{t('result.optedOut')}</li>}
+          </ul>
+        )}
+        <p className="script__shortcut-hint">
+          <Kbd>/</Kbd> {t('result.next')}
+        </p>
+      </div>
+    </Panel>
+  );
+}

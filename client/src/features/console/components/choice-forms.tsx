@@ -1,0 +1,368 @@
+import { useQuery } from '@tanstack/react-query';
+import type { FlowEvent, FlowEventType } from '@valore/shared/flows/types';
+import { CONSENT_CHANNELS, FUNNEL_CHANNELS, NOT_REACHED_REASONS } from '@valore/shared/flows/types';
+import type { CatalogueProduct } from '@valore/shared/schemas/catalogue';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../../../components/ui/alert';
+import { Button } from '../../../components/ui/button';
+import { Kbd } from '../../../components/ui/kbd';
+import { RadioGroup } from '../../../components/ui/radio-group';
+import { Select } from '../../../components/ui/select';
+import { Spinner } from '../../../components/ui/spinner';
+import { TextField } from '../../../components/ui/text-field';
+import { useTRPC } from '../../../lib/trpc';
+import { defaultCallback, defaultFollowUp, toLocalInput, useFormat } from '../format';
+
+/** Choices that ask the operator for something (or a confirmation) before they are recorded. */
+export const FORM_CHOICES: ReadonlySet<FlowEventType> = new Set<FlowEventType>([
+  'contact.not_reached',
+  'consent.granted',
+  'needs.identified',
+  'proposal.objection',
+  'outcome.appointment',
+  'outcome.funnel',
+  'outcome.lead',
+  'callback.requested',
+  'customer.opted_out',
+]);
+
+export interface ChoiceContext {
+  customerId: number | null;
+  hasEmail: boolean;
+  acceptedProducts: readonly CatalogueProduct[];
+  presetProductCode: string | null;
+}
+
+type FormProps = {
+  type: FlowEventType;
+  title: string;
+  context: ChoiceContext;
+  onSubmit: (event: FlowEvent) => void;
+  onCancel: () => void;
+};
+
+/** The small form of one choice; focus starts on its first field, Esc closes it. */
+export function ChoiceForm({ type, title, context, onSubmit, onCancel }: FormProps) {
+  const ref = useRef<HTMLFormElement>(null);
+  const headingId = useId();
+  useEffect(() => {
+    // The chosen radio first, then the first field, then the submit button (a confirmation only).
+    const selectors = ['input:checked:not(:disabled)', 'input:not([type=radio]):not(:disabled), select, textarea', 'input[type=radio]:not(:disabled)', 'button[type=submit]:not(:disabled)'];
+    for (const selector of selectors) {
+      const target = ref.current?.querySelector<HTMLElement>(selector);
+      if (target) {
+        target.focus();
+        return;
+      }
+    }
+  }, []);
+  return (
+    <section className="choice-form" aria-labelledby={headingId}>
+      <h4 id={headingId} className="choice-form__title">
+        {title}
+      </h4>
+      <ChoiceFields type={type} context={context} onSubmit={onSubmit} onCancel={onCancel} formRef={ref} />
+    </section>
+  );
+}
+
+function Actions({ canSubmit, submitLabel, danger, onCancel }: { canSubmit: boolean; submitLabel?: string; danger?: boolean; onCancel: () => void }) {
+  const { t } = useTranslation('console');
+  return (
+    <div className="choice-form__actions">
+      <Button type="submit" variant={danger ? 'danger' : 'primary'} disabled={!canSubmit}>
+        {submitLabel ?? t('script.confirm')}
+      </Button>
+      <Button type="button" variant="ghost" onClick={onCancel} aria-keyshortcuts="Escape">
+        {t('script.cancel')} <Kbd>Esc</Kbd>
+      </Button>
+    </div>
+  );
+}
+
+function ChoiceFields({
+  type,
+  context,
+  onSubmit,
+  onCancel,
+  formRef,
+}: Omit<FormProps, 'title'> & { formRef: React.RefObject<HTMLFormElement | null> }) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  const [choice, setChoice] = useState<string | null>(() => {
+    if (type === 'contact.not_reached') return NOT_REACHED_REASONS[0];
+    if (type === 'consent.granted') return CONSENT_CHANNELS[0];
+    if (type === 'outcome.funnel') return FUNNEL_CHANNELS[0];
+    if (type === 'needs.identified') {
+      const preset = context.acceptedProducts.find((p) => p.code === context.presetProductCode);
+      return preset?.code ?? '';
+    }
+    return null;
+  });
+  const [when, setWhen] = useState(() => (type === 'outcome.lead' ? defaultFollowUp() : defaultCallback()));
+  const [text, setText] = useState('');
+  const [slot, setSlot] = useState<{ postOfficeId: number; slotId: number } | null>(null);
+  const [openedAt] = useState(() => Date.now());
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const built = build();
+    if (built) onSubmit(built);
+  }
+
+  function build(): FlowEvent | null {
+    const iso = () => (when ? new Date(when).toISOString() : null);
+    switch (type) {
+      case 'contact.not_reached':
+        return { type, reason: (NOT_REACHED_REASONS.find((r) => r === choice) ?? 'no_answer') };
+      case 'consent.granted':
+        return { type, channel: CONSENT_CHANNELS.find((c) => c === choice) ?? 'phone' };
+      case 'needs.identified':
+        return choice ? { type, productCode: choice } : null;
+      case 'proposal.objection':
+        return text.trim() ? { type, objection: text.trim() } : { type };
+      case 'outcome.appointment':
+        return slot ? { type, ...slot } : null;
+      case 'outcome.funnel':
+        return { type, channel: FUNNEL_CHANNELS.find((c) => c === choice) ?? 'sms' };
+      case 'outcome.lead': {
+        const followUpAt = iso();
+        if (!followUpAt) return null;
+        return text.trim() ? { type, followUpAt, notes: text.trim() } : { type, followUpAt };
+      }
+      case 'callback.requested': {
+        const callbackAt = iso();
+        return callbackAt ? { type, callbackAt } : null;
+      }
+      case 'customer.opted_out':
+        return { type };
+      default:
+        return null;
+    }
+  }
+
+  const future = when !== '' && new Date(when).getTime() > openedAt;
+  let fields: ReactNode = null;
+  let canSubmit = true;
+  let submitLabel: string | undefined;
+  let danger = false;
+
+  switch (type) {
+    case 'contact.not_reached':
+      fields = (
+        <RadioGroup
+          legend={t('script.fields.reason')}
+          options={NOT_REACHED_REASONS.map((r) => ({ value: r, label: t(`notReached.${r}`) }))}
+          value={choice}
+          onChange={setChoice}
+        />
+      );
+      break;
+    case 'consent.granted':
+      fields = (
+        <>
+          <p className="choice-form__hint">{t('script.consentHint')}</p>
+          <RadioGroup
+            legend={t('script.fields.consentChannel')}
+            layout="row"
+            options={CONSENT_CHANNELS.map((c) => ({ value: c, label: t(`channels.${c}`) }))}
+            value={choice}
+            onChange={setChoice}
+          />
+        </>
+      );
+      break;
+    case 'needs.identified':
+      canSubmit = Boolean(choice);
+      fields = (
+        <Select
+          label={t('script.fields.product')}
+          hint={t('script.fields.productHint')}
+          value={choice ?? ''}
+          onChange={(e) => setChoice(e.target.value)}
+          options={[
+            { value: '', label: t('script.fields.productPlaceholder'), disabled: true },
+            ...context.acceptedProducts.map((p) => ({ value: p.code, label: p.name[fmt.lang] })),
+          ]}
+        />
+      );
+      break;
+    case 'proposal.objection':
+      fields = (
+        <TextField
+          label={t('script.fields.objection')}
+          hint={t('script.fields.optional')}
+          maxLength={500}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      );
+      break;
+    case 'outcome.appointment':
+      canSubmit = slot !== null;
+      submitLabel = t('script.bookSlot');
+      fields = context.customerId ? (
+        <SlotPicker customerId={context.customerId} value={slot} onChange={setSlot} />
+      ) : (
+        <Alert tone="warning">{t('script.needsCustomer')}</Alert>
+      );
+      break;
+    case 'outcome.funnel':
+      submitLabel = t('script.sendLink');
+      fields = (
+        <RadioGroup
+          legend={t('script.fields.funnelChannel')}
+          layout="row"
+          options={FUNNEL_CHANNELS.map((c) => ({
+            value: c,
+            label: t(`channels.${c}`),
+            disabled: c === 'email' && !context.hasEmail,
+            description: c === 'email' && !context.hasEmail ? t('script.noEmail') : undefined,
+          }))}
+          value={choice}
+          onChange={setChoice}
+        />
+      );
+      break;
+    case 'outcome.lead':
+      canSubmit = future;
+      submitLabel = t('script.createLead');
+      fields = (
+        <>
+          <TextField
+            type="datetime-local"
+            label={t('script.fields.followUpAt')}
+            min={toLocalInput(new Date(openedAt))}
+            value={when}
+            onChange={(e) => setWhen(e.target.value)}
+            error={when && !future ? t('script.fields.mustBeFuture') : null}
+          />
+          <TextField
+            label={t('script.fields.leadNotes')}
+            hint={t('script.fields.optional')}
+            maxLength={1000}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </>
+      );
+      break;
+    case 'callback.requested':
+      canSubmit = future;
+      fields = (
+        <TextField
+          type="datetime-local"
+          label={t('script.fields.callbackAt')}
+          min={toLocalInput(new Date(openedAt))}
+          value={when}
+          onChange={(e) => setWhen(e.target.value)}
+          error={when && !future ? t('script.fields.mustBeFuture') : null}
+        />
+      );
+      break;
+    case 'customer.opted_out':
+      danger = true;
+      submitLabel = t('script.confirmOptOut');
+      fields = <Alert tone="warning">{t('script.optOutWarning')}</Alert>;
+      break;
+    default:
+      break;
+  }
+
+  return (
+    <form
+      ref={formRef}
+      className="choice-form__body"
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      {fields}
+      <Actions canSubmit={canSubmit} submitLabel={submitLabel} danger={danger} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** Post offices near the customer (province first), then the free slots of the chosen one. */
+function SlotPicker({
+  customerId,
+  value,
+  onChange,
+}: {
+  customerId: number;
+  value: { postOfficeId: number; slotId: number } | null;
+  onChange: (value: { postOfficeId: number; slotId: number } | null) => void;
+}) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  const trpc = useTRPC();
+  const offices = useQuery(trpc.appointments.nearbyOffices.queryOptions({ customerId }));
+  const [officeId, setOfficeId] = useState<number | null>(null);
+  const officeRef = useRef<HTMLInputElement>(null);
+  const loaded = offices.isSuccess;
+  // The offices arrive after the form opened: put the operator on the chosen one.
+  useEffect(() => {
+    if (loaded) officeRef.current?.focus();
+  }, [loaded]);
+  const [openedAt] = useState(() => Date.now());
+  const firstOpen = offices.data?.find((o) => o.freeSlots > 0)?.id ?? null;
+  const chosenOffice = officeId ?? firstOpen;
+  const slots = useQuery({
+    ...trpc.appointments.slots.queryOptions({ postOfficeId: chosenOffice ?? 0, days: 14 }),
+    enabled: chosenOffice !== null,
+  });
+
+  if (offices.isPending) return <Spinner label={t('script.loadingOffices')} />;
+  if (offices.isError) return <Alert tone="error">{t('script.officesFailed')}</Alert>;
+  if (offices.data.length === 0) return <Alert tone="warning">{t('script.noOffices')}</Alert>;
+
+  const free = (slots.data ?? []).filter((s) => s.free > 0 && Date.parse(s.startsAt) > openedAt).slice(0, 12);
+  return (
+    <div className="slot-picker">
+      <RadioGroup
+        legend={t('script.fields.office')}
+        firstRef={officeRef}
+        options={offices.data.slice(0, 6).map((o) => ({
+          value: String(o.id),
+          disabled: o.freeSlots === 0,
+          label: o.name,
+          description: [
+            `${o.address}, ${o.city} (${o.provinceCode})`,
+            t(`script.proximity.${o.proximity}`),
+            o.nextFreeAt
+              ? t('script.freeSlots', { count: o.freeSlots, next: fmt.dateTime(o.nextFreeAt) })
+              : t('script.noFreeSlots'),
+          ].join(' · '),
+        }))}
+        value={chosenOffice === null ? null : String(chosenOffice)}
+        onChange={(v) => {
+          setOfficeId(Number(v));
+          onChange(null);
+        }}
+      />
+      {slots.isPending && chosenOffice !== null ? (
+        <Spinner label={t('script.loadingSlots')} />
+      ) : free.length === 0 ? (
+        <p className="choice-form__hint">{t('script.noFreeSlots')}</p>
+      ) : (
+        <RadioGroup
+          legend={t('script.fields.slot')}
+          layout="row"
+          className="slot-picker__slots"
+          options={free.map((s) => ({
+            value: String(s.id),
+            label: `${fmt.day(s.startsAt)}, ${fmt.time(s.startsAt)}`,
+            description: t('script.slotFree', { count: s.free }),
+          }))}
+          value={value ? String(value.slotId) : null}
+          onChange={(v) => chosenOffice !== null && onChange({ postOfficeId: chosenOffice, slotId: Number(v) })}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import { useQuery } from '@tanstack/react-query';
+import type { FlowId } from '@valore/shared/reference/outcomes';
+import { customerSearchInput } from '@valore/shared/schemas/customers';
+import { useEffect, useEffectEvent, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../../../components/ui/alert';
+import { Kbd } from '../../../components/ui/kbd';
+import { RadioGroup } from '../../../components/ui/radio-group';
+import { Spinner } from '../../../components/ui/spinner';
+import { errorMessageKey } from '../../../lib/errors';
+import { useTRPC } from '../../../lib/trpc';
+import { isTypingTarget } from '../format';
+import { useConsole } from '../hooks/console-store';
+
+/** Flows an operator starts by hand; campaign and callback contacts come from the queue. */
+export const MANUAL_FLOWS = ['inbound_sales', 'ocs_cross_sell'] as const satisfies readonly FlowId[];
+
+/** Start a contact: pick the flow, find the customer by phone, tax code or name. `/` jumps to the search. */
+export function NewContact() {
+  const { t } = useTranslation('console');
+  const trpc = useTRPC();
+  const { draft, startContact, setCustomer } = useConsole();
+  const [flow, setFlow] = useState<FlowId>('inbound_sales');
+  const [term, setTerm] = useState('');
+  const [query, setQuery] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const valid = customerSearchInput.safeParse({ query }).success;
+  const results = useQuery({ ...trpc.customers.search.queryOptions({ query }), enabled: valid });
+  // A contact already open without a customer (a request with only a phone number): the search identifies them.
+  const assigning = draft !== null && draft.customerId === null && draft.events.length === 0;
+  const busy = draft !== null && !assigning;
+
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQuery(term.trim()), 350);
+    return () => window.clearTimeout(timer);
+  }, [term]);
+
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+    event.preventDefault();
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+
+  function resultButtons(): HTMLButtonElement[] {
+    return Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? []);
+  }
+
+  function onListKey(event: ReactKeyboardEvent) {
+    const buttons = resultButtons();
+    const index = buttons.findIndex((b) => b === document.activeElement);
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      buttons[Math.min(buttons.length - 1, index + 1)]?.focus();
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (index <= 0) inputRef.current?.focus();
+      else buttons[index - 1]?.focus();
+    } else if (event.key === 'Escape') {
+      inputRef.current?.focus();
+    }
+  }
+
+  function pick(customerId: number, name: string) {
+    if (assigning) setCustomer(customerId, name);
+    else if (!startContact({ flow, customerId, work: null, customerName: name })) return;
+    setTerm('');
+    setQuery('');
+  }
+
+  return (
+    <section className="new-contact" aria-labelledby="new-contact-title">
+      <h3 id="new-contact-title" className="side__heading">
+        {assigning ? t('newContact.assignTitle') : t('newContact.title')}
+      </h3>
+      {busy && <p className="side__hint">{t('newContact.busy')}</p>}
+      {!assigning && (
+        <RadioGroup
+          legend={t('newContact.flow')}
+          options={MANUAL_FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`), description: t(`flowHints.${f}`), disabled: busy }))}
+          value={flow}
+          onChange={(v) => setFlow(v === 'ocs_cross_sell' ? 'ocs_cross_sell' : 'inbound_sales')}
+        />
+      )}
+      <form
+        role="search"
+        className="new-contact__search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(term.trim());
+        }}
+      >
+        <label className="ui-field__label" htmlFor="customer-search">
+          {t('newContact.search')} <Kbd>/</Kbd>
+        </label>
+        <input
+          id="customer-search"
+          ref={inputRef}
+          type="search"
+          className="ui-input"
+          autoComplete="off"
+          placeholder={t('newContact.placeholder')}
+          aria-describedby="customer-search-hint"
+          aria-keyshortcuts="/"
+          maxLength={64}
+          disabled={busy}
+          value={term}
+          onChange={(e) => setTerm(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') {
+              e.preventDefault();
+              resultButtons()[0]?.focus();
+            }
+          }}
+        />
+        <p id="customer-search-hint" className="ui-field__hint">
+          {t('newContact.hint')}
+        </p>
+      </form>
+      {valid && !busy && (
+        <div aria-live="polite">
+          {results.isPending ? (
+            <Spinner size="sm" label={t('newContact.searching')} />
+          ) : results.isError ? (
+            <Alert tone="error">{t(errorMessageKey(results.error), { ns: 'translation' })}</Alert>
+          ) : results.data.length === 0 ? (
+            <p className="side__hint">{t('newContact.noResults')}</p>
+          ) : (
+            <>
+              <p className="visually-hidden">{t('newContact.resultsCount', { count: results.data.length })}</p>
+              <ul className="search-results" ref={listRef} onKeyDown={onListKey} aria-label={t('newContact.results')}>
+                {results.data.map((c) => (
+                  <li key={c.id}>
+                    <button type="button" className="search-results__item" onClick={() => pick(c.id, c.name)}>
+                      <span className="search-results__name">{c.name}</span>
+                      <span className="search-results__meta">
+                        {c.city} ({c.provinceCode}) · {c.phoneMasked} · {c.taxCodeMasked}
+                      </span>
+                      <span className="visually-hidden">
+                        {assigning ? t('newContact.assignAction') : t('newContact.startAction', { flow: t(`flows.${flow}`) })}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

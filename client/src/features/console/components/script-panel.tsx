@@ -1,0 +1,287 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useActorRef, useSelector } from '@xstate/react';
+import {
+  acceptedProducts,
+  availableEvents,
+  FLOW_MACHINES,
+  FLOW_STEPS,
+  stepOf,
+  type RecordedEvent,
+} from '@valore/shared/flows/index';
+import { EVENT_LABELS, PROMPTS } from '@valore/shared/flows/steps';
+import type { FlowEvent, FlowEventType, FlowInput, StepMeta } from '@valore/shared/flows/types';
+import type { CustomerCard } from '@valore/shared/schemas/customers';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { initialTransition, transition } from 'xstate';
+import { Alert } from '../../../components/ui/alert';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Kbd } from '../../../components/ui/kbd';
+import { EmptyState, Panel } from '../../../components/ui/panel';
+import { LoadingState } from '../../../components/ui/spinner';
+import { errorMessageKey } from '../../../lib/errors';
+import { useTRPC } from '../../../lib/trpc';
+import { fillPrompt, isTypingTarget, useFormat } from '../format';
+import { useConsole, type ContactDraft } from '../hooks/console-store';
+import { AfterCallWork, ResultSummary } from './after-call-work';
+import { ChoiceForm, FORM_CHOICES } from './choice-forms';
+
+/** The guided script: the step being said, the choices possible now, the progress and the notes. */
+export function ScriptPanel() {
+  const { t } = useTranslation('console');
+  const { draft, lastResult } = useConsole();
+  if (draft?.outcome) return <AfterCallWork draft={draft} />;
+  if (draft) return <ContactSession key={`${draft.clientId}:${draft.revision}:${draft.customerId ?? ''}`} draft={draft} />;
+  if (lastResult) return <ResultSummary result={lastResult} />;
+  return (
+    <Panel title={t('script.title')} className="grid__script">
+      <EmptyState>{t('script.empty')}</EmptyState>
+      <p className="script__shortcut-hint">
+        <Kbd>/</Kbd> {t('script.searchHint')}
+      </p>
+    </Panel>
+  );
+}
+
+/** Waits for what the script needs (catalogue, customer card), then runs it. */
+function ContactSession({ draft }: { draft: ContactDraft }) {
+  const { t } = useTranslation('console');
+  const trpc = useTRPC();
+  const { products } = useConsole();
+  const card = useQuery({
+    ...trpc.customers.card.queryOptions({ customerId: draft.customerId ?? 0 }),
+    enabled: draft.customerId !== null,
+  });
+  if (products.length === 0 || (draft.customerId !== null && card.isPending)) {
+    return (
+      <Panel title={t('script.title')} className="grid__script">
+        <LoadingState label={t('script.loading')} />
+      </Panel>
+    );
+  }
+  if (draft.customerId !== null && card.isError) {
+    return (
+      <Panel title={t('script.title')} className="grid__script">
+        <Alert tone="error">{t(errorMessageKey(card.error), { ns: 'translation' })}</Alert>
+        <Button onClick={() => void card.refetch()}>{t('script.retry')}</Button>
+      </Panel>
+    );
+  }
+  const input: FlowInput = {
+    customer: { id: draft.customerId, hasMarketingConsent: card.data?.marketingConsent ?? false },
+    products: Object.fromEntries(products.map((p) => [p.code, p.outcomes])),
+    presetProductCode: draft.work?.presetProductCode ?? null,
+  };
+  return <ScriptRunner draft={draft} input={input} card={card.data ?? null} />;
+}
+
+function withoutTime(recorded: RecordedEvent): FlowEvent {
+  const { at: _at, ...event } = recorded;
+  return event as FlowEvent;
+}
+
+/** Restores the script where the recorded events left it (after a reload, or a step taken back). */
+function restore(draft: ContactDraft, input: FlowInput) {
+  const machine = FLOW_MACHINES[draft.flow];
+  let [snapshot] = initialTransition(machine, input);
+  for (const recorded of draft.events) {
+    const event = withoutTime(recorded);
+    if (snapshot.status !== 'active' || !snapshot.can(event)) break;
+    [snapshot] = transition(machine, snapshot, event);
+  }
+  return snapshot;
+}
+
+const ALWAYS_AVAILABLE: ReadonlySet<FlowEventType> = new Set(['callback.requested', 'customer.opted_out']);
+const ENDS_WITHOUT_VALUE: ReadonlySet<FlowEventType> = new Set([
+  'contact.not_reached',
+  'customer.not_eligible',
+  'ocs.unsolved',
+  'propensity.declined',
+  'consent.refused',
+  'proposal.declined',
+]);
+
+function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: FlowInput; card: CustomerCard | null }) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  const trpc = useTRPC();
+  // Read from the cache only: a refetch of the session while the server is down would replace the page.
+  const me = useQueryClient().getQueryData(trpc.auth.me.queryKey());
+  const { products, record, reportStep, setNotes } = useConsole();
+  const machine = FLOW_MACHINES[draft.flow];
+  const [restored] = useState(() => restore(draft, input));
+  const actor = useActorRef(machine, { input, snapshot: restored });
+  const step = useSelector(actor, stepOf);
+  const available = useSelector(actor, (s) => availableEvents(machine, s).join(' '));
+  const accepted = useSelector(actor, (s) => acceptedProducts(s).join(' '));
+  const productCode = useSelector(actor, (s) => s.context.productCode);
+  const meta = useSelector(actor, (s) => Object.values(s.getMeta()).find((m): m is StepMeta => m !== undefined) ?? null);
+  const [openForm, setOpenForm] = useState<FlowEventType | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const choices = available.split(' ').filter(Boolean) as FlowEventType[];
+  const acceptedList = products.filter((p) => accepted.split(' ').includes(p.code));
+  const productName = products.find((p) => p.code === productCode)?.name[fmt.lang] ?? t('script.productFallback');
+
+  const onStep = useEffectEvent((current: NonNullable<typeof step>) => reportStep(current));
+  useEffect(() => {
+    if (step) onStep(step);
+    headingRef.current?.focus();
+  }, [step]);
+
+  function send(event: FlowEvent) {
+    const before = actor.getSnapshot();
+    if (!before.can(event)) return;
+    const previousStep = stepOf(before);
+    actor.send(event);
+    const after = actor.getSnapshot();
+    setOpenForm(null);
+    record(event, {
+      step: stepOf(after),
+      previousStep,
+      outcome: after.status === 'done' ? (after.output?.outcome ?? null) : null,
+    });
+    // Same step (an objection resolved back to the proposal): focus still goes back to the prompt.
+    if (stepOf(after) === previousStep) headingRef.current?.focus();
+  }
+
+  function choose(type: FlowEventType) {
+    if (FORM_CHOICES.has(type)) {
+      setOpenForm(type);
+      return;
+    }
+    if (type === 'customer.identified') {
+      if (draft.customerId !== null) send({ type, customerId: draft.customerId });
+      return;
+    }
+    send({ type } as FlowEvent);
+  }
+
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+    if (!/^[1-9]$/.test(event.key)) return;
+    const type = choices[Number(event.key) - 1];
+    if (!type) return;
+    event.preventDefault();
+    choose(type);
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+
+  const operatorName = me?.displayName.split(' ')[0] ?? '';
+  const customerName = card ? `${card.firstName} ${card.lastName}` : (draft.customerName ?? t('script.customerFallback'));
+  const prompt = meta ? fillPrompt(fmt.prompt(meta.prompt), { operator: operatorName, customer: customerName, product: productName }) : '';
+  const steps = FLOW_STEPS[draft.flow];
+  const shownStep = step === 'objection' ? 'proposal' : step;
+  const stepIndex = shownStep ? steps.indexOf(shownStep) : -1;
+  const needsCustomer = draft.customerId === null && choices.includes('customer.identified');
+
+  return (
+    <Panel
+      title={t('script.titleFlow', { flow: t(`flows.${draft.flow}`) })}
+      className="grid__script"
+      actions={<Badge tone="info">{t('script.stepOf', { n: stepIndex + 1, total: steps.length })}</Badge>}
+    >
+      <div className="script">
+        <ol className="script__progress" aria-label={t('script.progress')}>
+          {steps.map((s, i) => (
+            <li
+              key={s}
+              className={i < stepIndex ? 'is-done' : i === stepIndex ? 'is-current' : undefined}
+              aria-current={i === stepIndex ? 'step' : undefined}
+            >
+              <span className="script__progress-dot" aria-hidden="true">
+                {i < stepIndex ? '✓' : i + 1}
+              </span>
+              <span>{t(`steps.${s}`)}</span>
+            </li>
+          ))}
+        </ol>
+
+        {draft.notice && <Alert tone="error">{t(draft.notice, { ns: 'translation' })}</Alert>}
+
+        <div className="script__prompt">
+          <h3 className="script__step" ref={headingRef} tabIndex={-1}>
+            {step ? t(`steps.${step}`) : ''}
+            {step === 'objection' && <span className="visually-hidden"> — {t('script.objectionPrompt')}</span>}
+          </h3>
+          <blockquote className="script__say">{step === 'objection' ? fmt.prompt(PROMPTS.objection) : prompt}</blockquote>
+        </div>
+
+        {needsCustomer && <Alert tone="warning">{t('script.identifyFirst')}</Alert>}
+
+        <div className="script__choices" role="group" aria-label={t('script.choices')}>
+          {choices.map((type, i) => {
+            const disabled = type === 'customer.identified' && draft.customerId === null;
+            const variant = ALWAYS_AVAILABLE.has(type)
+              ? type === 'customer.opted_out'
+                ? 'ghost'
+                : 'secondary'
+              : ENDS_WITHOUT_VALUE.has(type)
+                ? 'secondary'
+                : 'primary';
+            return (
+              <Button
+                key={type}
+                variant={variant}
+                className={`script__choice script__choice--${variant}`}
+                disabled={disabled}
+                aria-keyshortcuts={String(i + 1)}
+                aria-expanded={FORM_CHOICES.has(type) ? openForm === type : undefined}
+                onClick={() => choose(type)}
+                icon={<Kbd>{String(i + 1)}</Kbd>}
+              >
+                {fmt.prompt(EVENT_LABELS[type])}
+              </Button>
+            );
+          })}
+        </div>
+
+        {openForm && (
+          <ChoiceForm
+            key={openForm}
+            type={openForm}
+            title={fmt.prompt(EVENT_LABELS[openForm])}
+            context={{
+              customerId: draft.customerId,
+              hasEmail: card?.emailMasked != null,
+              acceptedProducts: acceptedList,
+              presetProductCode: input.presetProductCode,
+            }}
+            onSubmit={send}
+            onCancel={() => {
+              setOpenForm(null);
+              headingRef.current?.focus();
+            }}
+          />
+        )}
+
+        <NotesField value={draft.notes} onChange={setNotes} />
+      </div>
+    </Panel>
+  );
+}
+
+export function NotesField({ value, onChange }: { value: string; onChange: (notes: string) => void }) {
+  const { t } = useTranslation('console');
+  return (
+    <div className="ui-field script__notes">
+      <label className="ui-field__label" htmlFor="contact-notes">
+        {t('script.notes')}
+      </label>
+      <textarea
+        id="contact-notes"
+        className="ui-input script__notes-input"
+        rows={3}
+        maxLength={2000}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}

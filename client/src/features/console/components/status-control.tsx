@@ -1,0 +1,57 @@
+import { PAUSE_REASONS } from '@valore/shared/schemas/monitor';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Select } from '../../../components/ui/select';
+import { cx } from '../../../components/ui/class-names';
+import { clock } from '../format';
+import { useConsole } from '../hooks/console-store';
+
+type PauseReason = (typeof PAUSE_REASONS)[number];
+
+/** The operator's state in the page header: ready or paused with a reason; contact states follow the script. */
+export function StatusControl() {
+  const { t } = useTranslation('console');
+  const { status, draft, setStatus } = useConsole();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  const state = draft ? (draft.outcome ? 'after_call_work' : 'on_contact') : (status?.state ?? 'signed_out');
+  const value = state === 'paused' ? `paused:${status?.reason ?? 'break'}` : state;
+  const inContact = state === 'on_contact' || state === 'after_call_work';
+  const locked = draft !== null;
+  const options = [
+    { value: 'ready', label: t('status.ready') },
+    ...PAUSE_REASONS.map((r) => ({ value: `paused:${r}`, label: t('status.pausedFor', { reason: t(`pause.${r}`) }) })),
+    ...(inContact || state === 'signed_out' ? [{ value: state, label: t(`status.${state}`), disabled: true }] : []),
+  ];
+
+  function change(next: string) {
+    if (next === 'ready') setStatus({ state: 'ready' });
+    const reason = PAUSE_REASONS.find((r) => `paused:${r}` === next);
+    if (reason) setStatus({ state: 'paused', reason: reason satisfies PauseReason });
+  }
+
+  const since = status && !draft ? now - Date.parse(status.since) : null;
+  return (
+    <div className={cx('status-control', `status-control--${state}`)} data-testid="operator-status">
+      <span className="status-control__dot" aria-hidden="true" />
+      <Select
+        inline
+        label={t('status.label')}
+        options={options}
+        value={value}
+        disabled={locked}
+        title={locked ? t('status.lockedHint') : undefined}
+        onChange={(e) => change(e.target.value)}
+      />
+      {since !== null && since >= 0 && (
+        <span className="status-control__since" aria-label={t('status.sinceLabel')}>
+          {clock(since)}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+
+let server: TestServer;
+let browser: BrowserSession;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const db = () => server.database.db;
+
+/** A customer with no contact yet, in a province whose post offices have free slots from tomorrow on. */
+async function customerNearFreeSlots(skip: number[] = []) {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+  const row = await db()
+    .selectFrom('customers')
+    .innerJoin('post_offices', 'post_offices.province_code', 'customers.province_code')
+    .innerJoin('appointment_slots', 'appointment_slots.post_office_id', 'post_offices.id')
+    .select(['customers.id', 'customers.phone', 'customers.tax_code', 'customers.first_name', 'customers.last_name'])
+    .where('appointment_slots.starts_at', '>', tomorrow)
+    .whereRef('appointment_slots.booked', '<', 'appointment_slots.capacity')
+    .where('customers.id', 'not in', db().selectFrom('interactions').select('customer_id').where('customer_id', 'is not', null).$narrowType<{ customer_id: number }>())
+    .where('customers.id', 'not in', skip.length ? skip : [0])
+    .orderBy('customers.id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** Signs in with the keyboard only. */
+async function signIn(page: Page, username: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Nome utente').focus();
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('demo');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('home-operator').waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Console operatore' }).waitFor();
+}
+
+/** `/` → type → Enter → ↓ → Enter: the contact starts on the customer found. */
+async function findAndStart(page: Page, query: string, name: string) {
+  await page.keyboard.press('/');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-search');
+  await page.keyboard.type(query);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: new RegExp(name) }).waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 3, name: 'Identificazione' }).waitFor();
+}
+
+async function atStep(page: Page, step: string) {
+  const heading = page.getByRole('heading', { level: 3, name: step });
+  await heading.waitFor();
+  // Focus moves to the step prompt, so number keys pick the choices at once.
+  await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+}
+
+describe('inbound sales call, keyboard only', () => {
+  it('books a post-office appointment in a real slot, then creates a lead on a second call', async () => {
+    const { page } = browser;
+    const first = await customerNearFreeSlots();
+    await signIn(page, 'operatore1');
+    await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('ready');
+    await screenshot(page, 'console-01-ready');
+
+    await findAndStart(page, first.phone, `${first.first_name} ${first.last_name}`);
+    await page.getByText('Prodotti posseduti').waitFor();
+    await atStep(page, 'Identificazione');
+    await screenshot(page, 'console-02-identify');
+    await page.keyboard.press('1'); // Cliente identificato
+
+    await atStep(page, 'Bisogno');
+    await page.keyboard.press('1'); // Bisogno individuato → product
+    await page.getByRole('combobox', { name: /Prodotto/ }).waitFor();
+    await page.keyboard.type('Conto');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+
+    await atStep(page, 'Proposta');
+    await screenshot(page, 'console-03-proposal');
+    await page.keyboard.press('1'); // Proposta accettata
+
+    await atStep(page, 'Chiusura');
+    await page.keyboard.press('1'); // Fissa appuntamento in UP
+    await page.getByRole('group', { name: 'Fascia oraria' }).waitFor();
+    await page.keyboard.press('Tab'); // from the office list into the slots
+    await page.keyboard.press('Space');
+    const slotLabel = await page.evaluate(() => document.activeElement?.closest('label')?.textContent ?? '');
+    expect(slotLabel).not.toBe('');
+    await screenshot(page, 'console-04-slot');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Prenota l'appuntamento
+
+    await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
+    await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('after_call_work');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Appuntamento per aprire un conto, preferisce la mattina.');
+    await screenshot(page, 'console-05-after-call-work');
+    await page.keyboard.press('Control+Enter');
+
+    const result = page.getByTestId('contact-result');
+    await result.getByRole('heading', { name: 'Esito registrato' }).waitFor();
+    expect(await result.textContent()).toMatch(/Appuntamento fissato presso .+/);
+    await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('ready');
+    await screenshot(page, 'console-06-appointment-logged');
+
+    const interaction = await db().selectFrom('interactions').selectAll().where('customer_id', '=', first.id).executeTakeFirstOrThrow();
+    expect(interaction).toMatchObject({ flow: 'inbound_sales', outcome: 'up_appointment', product_code: 'CONTO', operator_id: 1 });
+    expect(interaction.notes).toContain('preferisce la mattina');
+    const appointment = await db().selectFrom('appointments').selectAll().where('customer_id', '=', first.id).executeTakeFirstOrThrow();
+    const tutor = createApiClient(server.url);
+    await tutor.login('operatore2');
+    const office = await tutor.trpc.appointments.officeAppointments.query({ postOfficeId: appointment.post_office_id });
+    expect(office.some((a) => a.id === appointment.id)).toBe(true);
+    const slot = await db().selectFrom('appointment_slots').selectAll().where('id', '=', appointment.slot_id).executeTakeFirstOrThrow();
+    expect(slot.booked).toBeGreaterThanOrEqual(1);
+
+    // Second call: a customer found by tax code who wants fibre, followed up by phone.
+    const second = await customerNearFreeSlots([first.id]);
+    await findAndStart(page, second.tax_code, `${second.first_name} ${second.last_name}`);
+    await atStep(page, 'Identificazione');
+    await page.keyboard.press('1');
+    await atStep(page, 'Bisogno');
+    await page.keyboard.press('1');
+    await page.getByRole('combobox', { name: /Prodotto/ }).waitFor();
+    await page.keyboard.type('Fibra');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await atStep(page, 'Proposta');
+    await page.keyboard.press('1');
+    await atStep(page, 'Chiusura');
+    expect(await page.getByRole('button', { name: /Fissa appuntamento/ }).count()).toBe(0); // fibre: no branch appointment
+    await page.keyboard.press('2'); // Crea lead
+    await page.getByLabel('Ricontatto il').waitFor();
+    await screenshot(page, 'console-07-lead-form');
+    await page.keyboard.press('Enter'); // the follow-up time is prefilled: Enter submits
+    await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('contact-result').getByText(/Lead creato/).waitFor();
+    await screenshot(page, 'console-08-lead-logged');
+
+    const lead = await db().selectFrom('leads').selectAll().where('customer_id', '=', second.id).executeTakeFirstOrThrow();
+    expect(lead).toMatchObject({ status: 'open', product_code: 'FIBRA' });
+    expect(await page.getByTestId('recent-interactions').getByRole('listitem').count()).toBeGreaterThanOrEqual(2);
+  });
+});
