@@ -1,0 +1,213 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { z } from 'zod';
+import { callbackRequestBody } from '@valore/shared/schemas/callbacks';
+import type { Clock } from '../clock';
+import { intakeConfig, type AppDeps } from '../deps';
+import {
+  createCallbackRequest,
+  IntakeFieldError,
+  listIntakeProducts,
+  type FieldErrors,
+} from '../domains/callbacks/callbacks.service';
+import { DomainError } from '../trpc/errors';
+
+/**
+ * The key-protected integration surface (CONTRACT.md): web/app intake of Call Me Back / Call Me Now requests.
+ * Every answer is JSON with an error code and a message a developer can act on; bad input is never a 500.
+ */
+
+const BODY_LIMIT = '16kb';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+export interface ApiError {
+  code: string;
+  message: string;
+  fields?: FieldErrors;
+}
+
+export function sendError(res: Response, status: number, error: ApiError): void {
+  res.status(status).json({ error });
+}
+
+// ---- API keys ----
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** The caller's key when it is one of the configured ones; compared in constant time, every key checked. */
+export function matchApiKey(header: string | undefined, keys: readonly string[]): string | null {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  const presented = match?.[1];
+  if (!presented) return null;
+  const presentedDigest = digest(presented);
+  let found: string | null = null;
+  for (const key of keys) {
+    if (timingSafeEqual(presentedDigest, digest(key)) && found === null) found = key;
+  }
+  return found;
+}
+
+export interface KeyedRequest extends Request {
+  apiKey?: string;
+}
+
+export function requireApiKey(deps: AppDeps) {
+  return (req: KeyedRequest, res: Response, next: NextFunction): void => {
+    const key = matchApiKey(req.get('authorization'), deps.config.intakeKeys);
+    if (key === null) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="valore-intake"');
+      return sendError(res, 401, {
+        code: 'UNAUTHORIZED',
+        message: 'Send a valid API key as "Authorization: Bearer <key>".',
+      });
+    }
+    req.apiKey = key;
+    next();
+  };
+}
+
+// ---- rate limit: a token bucket per key, in memory ----
+
+export interface TokenBucket {
+  /** Takes one token; when none is left, how many seconds until one is. */
+  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+}
+
+/** Holds up to `perMinute` tokens (the burst) and refills at `perMinute` a minute. */
+export function createTokenBucket(perMinute: number, clock: Clock): TokenBucket {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const perMs = perMinute / 60_000;
+  return {
+    take(key) {
+      const now = clock.now().getTime();
+      const bucket = buckets.get(key) ?? { tokens: perMinute, at: now };
+      bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
+      bucket.at = now;
+      buckets.set(key, bucket);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
+    },
+  };
+}
+
+export function rateLimit(bucket: TokenBucket) {
+  return (req: KeyedRequest, res: Response, next: NextFunction): void => {
+    const verdict = bucket.take(req.apiKey ?? '');
+    if (verdict.ok) return next();
+    res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    sendError(res, 429, {
+      code: 'TOO_MANY_REQUESTS',
+      message: `Too many requests for this API key. Retry after ${verdict.retryAfterSeconds} s.`,
+    });
+  };
+}
+
+// ---- JSON bodies ----
+
+/** Parses a JSON body (size-limited) only for these routes; refuses other content types. */
+export function jsonBody() {
+  const parse = express.json({ limit: BODY_LIMIT, strict: false });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!req.is('application/json')) {
+      return sendError(res, 415, {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send the body as JSON with "Content-Type: application/json".',
+      });
+    }
+    parse(req, res, next);
+  };
+}
+
+/** Body-parser failures (malformed JSON, too large) answered in this API's shape, not as a 500. */
+export function bodyErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(error);
+  const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : null;
+  if (type === 'entity.too.large') {
+    return sendError(res, 413, {
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The request body is larger than ${BODY_LIMIT}.`,
+    });
+  }
+  if (
+    type === 'entity.parse.failed' ||
+    type === 'encoding.unsupported' ||
+    type === 'charset.unsupported' ||
+    type === 'request.aborted'
+  ) {
+    return sendError(res, 400, { code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' });
+  }
+  next(error);
+}
+
+/** Zod issues as per-field messages; unknown fields are named. */
+export function fieldErrorsOf(error: z.ZodError, allowed: readonly string[]): { fields: FieldErrors; form: string[] } {
+  const fields: FieldErrors = {};
+  const form: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        (fields[key] ??= []).push(`Unknown field "${key}"; the accepted fields are ${allowed.join(', ')}`);
+      continue;
+    }
+    const [field] = issue.path;
+    if (field === undefined) form.push(issue.message);
+    else (fields[String(field)] ??= []).push(issue.message);
+  }
+  return { fields, form };
+}
+
+export function validationError(res: Response, fields: FieldErrors, form: string[] = []): void {
+  const parts = [...form, ...Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(', ')}`)];
+  sendError(res, 400, { code: 'BAD_REQUEST', message: `The request is not valid. ${parts.join('; ')}`.trim(), fields });
+}
+
+/** Domain errors from a service, with their HTTP status; anything else is a real server fault. */
+export function domainErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent || !(error instanceof DomainError)) return next(error);
+  if (error instanceof IntakeFieldError) return validationError(res, error.fields);
+  sendError(res, getHTTPStatusCodeFromError(error), { code: error.code, message: error.message });
+}
+
+// ---- routes ----
+
+const CALLBACK_FIELDS = Object.keys(callbackRequestBody.shape);
+
+/** `GET /api/v1/products`, `POST /api/v1/callback-requests`. Mount before the `/api` 404. */
+export function intakeRoutes(deps: AppDeps): express.Router {
+  const routes = express.Router();
+  const bucket = createTokenBucket(intakeConfig(deps.config).intakeRatePerMinute, deps.clock);
+  const guard = [requireApiKey(deps), rateLimit(bucket)];
+
+  routes.get('/products', ...guard, async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await listIntakeProducts(deps));
+  });
+
+  routes.post('/callback-requests', ...guard, jsonBody(), async (req: KeyedRequest, res) => {
+    const idempotencyKey = req.get('idempotency-key') ?? null;
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      return validationError(res, { 'Idempotency-Key': ['Use 1–128 printable characters, e.g. a UUID'] });
+    }
+    const parsed = callbackRequestBody.safeParse(req.body);
+    if (!parsed.success) {
+      const { fields, form } = fieldErrorsOf(parsed.error, CALLBACK_FIELDS);
+      return validationError(res, fields, form.length > 0 ? ['The body must be a JSON object.'] : []);
+    }
+    const { response, replayed } = await createCallbackRequest(deps, {
+      body: parsed.data,
+      apiKey: req.apiKey ?? '',
+      idempotencyKey,
+      ip: req.ip ?? null,
+    });
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).json(response);
+  });
+
+  routes.use(bodyErrorHandler);
+  routes.use(domainErrorHandler);
+  return routes;
+}

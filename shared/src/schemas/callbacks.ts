@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { isoDateTime } from './common';
+
+export const CALLBACK_MODES = ['now', 'scheduled'] as const;
+export type CallbackMode = (typeof CALLBACK_MODES)[number];
+export const CALLBACK_CHANNELS = ['web', 'app'] as const;
+export type CallbackChannel = (typeof CALLBACK_CHANNELS)[number];
+export const OPEN_CALLBACK_STATUSES = ['pending', 'claimed'] as const;
+
+/** Separators people type in phone numbers; the server's normalisePhone strips the same ones. */
+const PHONE_SEPARATORS = /[\s\-./()]/g;
+/** Italian numbers: mobiles start with 3 (9–10 digits), landlines with 0 (6–11 digits); optional +39 / 0039. */
+const ITALIAN_PHONE = /^(?:\+39|0039)?(?:3\d{8,9}|0\d{5,10})$/;
+
+export function looksLikeItalianPhone(input: string): boolean {
+  return ITALIAN_PHONE.test(input.replace(PHONE_SEPARATORS, ''));
+}
+
+/**
+ * `POST /api/v1/callback-requests` (CONTRACT.md): Call Me Back / Call Me Now from the web site or the app.
+ * Cross-field rule: a scheduled request needs its slot.
+ */
+export const callbackRequestBody = z
+  .object({
+    phone: z
+      .string({ error: 'Give the phone number to call, e.g. +39 347 123 4567' })
+      .trim()
+      .min(1, 'Give the phone number to call, e.g. +39 347 123 4567')
+      .max(32, 'A phone number has at most 32 characters')
+      .refine(looksLikeItalianPhone, 'Use an Italian phone number, e.g. +39 347 123 4567 or 06 1234 5678'),
+    customerId: z
+      .string({ error: 'customerId is the customer number as a string of digits, e.g. "1042"' })
+      .regex(/^\d{1,15}$/, 'customerId is the customer number as a string of digits, e.g. "1042"')
+      .optional(),
+    product: z
+      .string({ error: 'Give the catalogue product code; GET /api/v1/products lists them' })
+      .trim()
+      .min(1, 'Give the catalogue product code; GET /api/v1/products lists them')
+      .max(32, 'A product code has at most 32 characters')
+      .regex(
+        /^[A-Z0-9_]+$/,
+        'Use a catalogue product code (capital letters, digits, _); GET /api/v1/products lists them',
+      ),
+    mode: z.enum(CALLBACK_MODES, {
+      error: 'mode is "now" (call as soon as possible) or "scheduled" (call at preferredAt)',
+    }),
+    preferredAt: isoDateTime.optional(),
+    channel: z.enum(CALLBACK_CHANNELS, { error: 'channel is "web" or "app"' }),
+    note: z.string({ error: 'note is free text' }).max(500, 'A note has at most 500 characters').optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.mode === 'scheduled' && body.preferredAt === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['preferredAt'],
+        message: 'A scheduled request needs preferredAt: the ISO-8601 date-time the customer wants to be called',
+      });
+    }
+  });
+export type CallbackRequestBody = z.infer<typeof callbackRequestBody>;
+
+export const callbackRequestCreated = z.object({ id: z.string(), dueBy: z.string() });
+export type CallbackRequestCreated = z.infer<typeof callbackRequestCreated>;
+
+/** `GET /api/v1/products`: what integrations may send as `product`. */
+export const intakeProduct = z.object({ code: z.string(), name: z.string(), outcomes: z.array(z.string()) });
+export type IntakeProduct = z.infer<typeof intakeProduct>;
+
+// ---- the SLA board (console) ----
+
+export const callbackBoardInput = z
+  .object({ limit: z.number().int().min(1).max(500).default(200) })
+  .strict()
+  .default({ limit: 200 });
+
+export const callbackBoardItem = z.object({
+  id: z.string(),
+  mode: z.enum(CALLBACK_MODES),
+  channel: z.enum(CALLBACK_CHANNELS),
+  productCode: z.string(),
+  productName: z.object({ it: z.string(), en: z.string() }),
+  phoneMasked: z.string(),
+  customerId: z.number().int().nullable(),
+  status: z.enum(OPEN_CALLBACK_STATUSES),
+  createdAt: z.string(),
+  preferredAt: z.string().nullable(),
+  dueAt: z.string(),
+  dueBy: z.string(),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  /** Who holds it under a lease, when claimed. */
+  heldBy: z.object({ userId: z.number().int(), displayName: z.string() }).nullable(),
+  /** Past its due-by time while still open. */
+  breached: z.boolean(),
+  /** Due now (due_at reached) — scheduled requests wait until their slot. */
+  due: z.boolean(),
+});
+export type CallbackBoardItem = z.infer<typeof callbackBoardItem>;
+
+export const callbackBoard = z.object({
+  /** Server time the board was computed at: countdowns are relative to it. */
+  now: z.string(),
+  targetMinutes: z.number().int(),
+  counts: z.object({
+    /** Open and due (pending, due_at reached). */
+    waiting: z.number().int(),
+    /** Open but not due yet (scheduled for later). */
+    scheduled: z.number().int(),
+    /** Being handled now (claimed under a lease). */
+    claimed: z.number().int(),
+    /** Open past their due-by time. */
+    breached: z.number().int(),
+    /** Call Me Now requests answered today (Europe/Rome day)… */
+    answeredToday: z.number().int(),
+    /** …of which within the target time. */
+    answeredWithinTargetToday: z.number().int(),
+  }),
+  items: z.array(callbackBoardItem),
+  /** More open requests exist than `items` shows. */
+  truncated: z.boolean(),
+});
+export type CallbackBoard = z.infer<typeof callbackBoard>;

@@ -1,0 +1,81 @@
+import { isItalianHoliday } from './holidays';
+import { addDays, romeParts, romeToUtc, weekdayOf } from './rome-time';
+
+/** Opening hours of one weekday, in minutes since midnight (Europe/Rome), half-open: [opens, closes). */
+export interface ServiceHours {
+  opens: number;
+  closes: number;
+}
+
+/** Weekday (0 = Sunday … 6 = Saturday) → hours; a missing weekday is closed. National holidays are always closed. */
+export type ServiceCalendar = Partial<Record<0 | 1 | 2 | 3 | 4 | 5 | 6, ServiceHours>>;
+
+const hm = (h: number, m: number) => h * 60 + m;
+
+/**
+ * The operating calendar of the source (DOMAIN.md): weekdays 07:30–19:30, Saturday 07:30–15:12 (covered by a
+ * rotating share of staff), closed on Sundays and national holidays.
+ */
+export const DEFAULT_SERVICE_CALENDAR: ServiceCalendar = {
+  1: { opens: hm(7, 30), closes: hm(19, 30) },
+  2: { opens: hm(7, 30), closes: hm(19, 30) },
+  3: { opens: hm(7, 30), closes: hm(19, 30) },
+  4: { opens: hm(7, 30), closes: hm(19, 30) },
+  5: { opens: hm(7, 30), closes: hm(19, 30) },
+  6: { opens: hm(7, 30), closes: hm(15, 12) },
+};
+
+/** The opening interval of a Rome date (YYYY-MM-DD) as UTC instants, or null when the service is closed that day. */
+export function serviceHoursOn(
+  date: string,
+  calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR,
+): { opensAt: Date; closesAt: Date } | null {
+  if (isItalianHoliday(date)) return null;
+  const hours = calendar[weekdayOf(date) as 0 | 1 | 2 | 3 | 4 | 5 | 6];
+  if (!hours) return null;
+  return { opensAt: romeToUtc(date, hours.opens), closesAt: romeToUtc(date, hours.closes) };
+}
+
+/** Whether the service is open at this instant (closing time itself is outside). */
+export function isWithinServiceCalendar(at: Date, calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR): boolean {
+  const hours = serviceHoursOn(romeParts(at).date, calendar);
+  return hours !== null && at >= hours.opensAt && at < hours.closesAt;
+}
+
+/** The next instant, at or after `from`, when the service is open; null if none within `maxDays`. */
+export function nextServiceOpening(
+  from: Date,
+  calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR,
+  maxDays = 14,
+): Date | null {
+  if (isWithinServiceCalendar(from, calendar)) return from;
+  const start = romeParts(from).date;
+  for (let i = 0; i <= maxDays; i++) {
+    const hours = serviceHoursOn(addDays(start, i), calendar);
+    if (hours && hours.opensAt >= from) return hours.opensAt;
+  }
+  return null;
+}
+
+/** A short human description of the calendar, for error messages. */
+export function describeServiceCalendar(calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR): string {
+  const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  const parts: string[] = [];
+  for (let d = 0; d < 7; d++) {
+    const h = calendar[d as 0 | 1 | 2 | 3 | 4 | 5 | 6];
+    if (h) parts.push(`${names[d]} ${fmt(h.opens)}–${fmt(h.closes)}`);
+  }
+  // collapse identical weekdays for the default calendar's usual reading
+  const weekdays = [1, 2, 3, 4, 5].map((d) => calendar[d as 1 | 2 | 3 | 4 | 5]);
+  const first = weekdays[0];
+  if (first && weekdays.every((h) => h && h.opens === first.opens && h.closes === first.closes)) {
+    const sat = calendar[6];
+    return (
+      `Monday–Friday ${fmt(first.opens)}–${fmt(first.closes)}` +
+      (sat ? `, Saturday ${fmt(sat.opens)}–${fmt(sat.closes)}` : '') +
+      ' (Europe/Rome), except national holidays'
+    );
+  }
+  return `${parts.join(', ')} (Europe/Rome), except national holidays`;
+}
