@@ -5,8 +5,11 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { AppDeps } from './deps';
+import { campaignImportRoutes } from './http/campaign-import';
+import { ctiRoutes } from './http/cti';
 import { funnelRedirectHandler } from './http/funnel';
 import { healthHandler } from './http/health';
+import { intakeRoutes } from './http/intake';
 import { createHttpMetrics } from './http/metrics';
 import { csrfGuard } from './http/security';
 import { createContext } from './trpc/context';
@@ -65,6 +68,12 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+
+  // key-protected integration endpoints (intake, CTI); each parses its own JSON body, size-limited
+  app.use('/api/v1', intakeRoutes(deps), ctiRoutes(deps));
+
+  // streamed CSV imports (session cookie, same origin): campaign lists, opt-out registry, reject reports
+  app.use('/api/v1', campaignImportRoutes(deps));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such endpoint.' } });

@@ -24,4 +24,39 @@ export interface AppConfig {
   intakeKeys: string[];
   publicUrl: string | null;
   clientDist: string | null;
+  /** Call Me Back / Call Me Now and CTI settings; `intakeConfig()` fills the defaults when absent. */
+  intake?: IntakeConfig;
+  /** Minutes an operator holds a work item from work.next before it returns to the queue (default 5). */
+  workLeaseMinutes?: number;
+}
+
+export interface IntakeConfig {
+  /** Call Me Now: a request should be answered within this many minutes (its due-by). */
+  callMeNowTargetMinutes: number;
+  /** A scheduled callback is due at its slot and breaches this many minutes after it. */
+  scheduledToleranceMinutes: number;
+  /** Attempts before an unanswered callback request fails (stored per request in max_attempts). */
+  callbackMaxAttempts: number;
+  /** Delay before the next attempt after no answer. */
+  callbackRetryDelayMinutes: number;
+  /** Token bucket per API key: sustained rate and burst of the intake endpoints. */
+  intakeRatePerMinute: number;
+  /** The same for CTI events (three per call). */
+  ctiRatePerMinute: number;
+  /** Dialled number (digits) → the inbound flow it preselects. */
+  ctiNumbers: Record<string, 'inbound_sales' | 'ocs_cross_sell'>;
+}
+
+export const DEFAULT_INTAKE_CONFIG: IntakeConfig = {
+  callMeNowTargetMinutes: 5,
+  scheduledToleranceMinutes: 15,
+  callbackMaxAttempts: 3,
+  callbackRetryDelayMinutes: 15,
+  intakeRatePerMinute: 600,
+  ctiRatePerMinute: 6000,
+  ctiNumbers: { '800100100': 'inbound_sales', '800200200': 'ocs_cross_sell' },
+};
+
+export function intakeConfig(config: AppConfig): IntakeConfig {
+  return config.intake ?? DEFAULT_INTAKE_CONFIG;
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+const DEFAULT_CTI_NUMBERS = '800100100=inbound_sales,800200200=ocs_cross_sell';
+const CTI_NUMBERS_FORMAT = /^\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*(,\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*)*$/;
+
 /** The only place that reads process.env. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -8,7 +11,20 @@ const envSchema = z.object({
   VALORE_DB: z.string().min(1).default('data/valore.sqlite'),
   VALORE_SEED: z.enum(['demo', 'none']).default('none'),
   VALORE_INTAKE_KEYS: z.string().optional(),
+  VALORE_INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  VALORE_CTI_RATE_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  VALORE_CALL_ME_NOW_TARGET_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  VALORE_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  VALORE_CALLBACK_RETRY_MINUTES: z.coerce.number().int().min(0).max(10080).default(15),
+  VALORE_CTI_NUMBERS: z
+    .string()
+    .regex(
+      CTI_NUMBERS_FORMAT,
+      'VALORE_CTI_NUMBERS is a comma-separated list of number=flow, flow inbound_sales or ocs_cross_sell, e.g. 800100100=inbound_sales,800200200=ocs_cross_sell',
+    )
+    .default(DEFAULT_CTI_NUMBERS),
   VALORE_SESSION_SECRET: z.string().min(16, 'VALORE_SESSION_SECRET must be at least 16 characters').optional(),
+  VALORE_WORK_LEASE_MINUTES: z.coerce.number().int().min(1).max(120).default(5),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),
@@ -33,4 +49,14 @@ export function intakeKeys(env: Pick<Env, 'VALORE_INTAKE_KEYS' | 'VALORE_SEED'>)
     return env.VALORE_INTAKE_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
   }
   return env.VALORE_SEED === 'demo' ? ['demo-intake-key'] : [];
+}
+
+/** Dialled number (digits) → the inbound flow it preselects on the screen pop. */
+export function ctiNumbers(env: Pick<Env, 'VALORE_CTI_NUMBERS'>): Record<string, 'inbound_sales' | 'ocs_cross_sell'> {
+  const map: Record<string, 'inbound_sales' | 'ocs_cross_sell'> = {};
+  for (const pair of env.VALORE_CTI_NUMBERS.split(',')) {
+    const [number = '', flow = ''] = pair.split('=').map((p) => p.trim());
+    if (flow === 'inbound_sales' || flow === 'ocs_cross_sell') map[number.replace(/\D/g, '')] = flow;
+  }
+  return map;
 }

@@ -12,7 +12,7 @@ import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
-import { intakeKeys, type Env } from './env';
+import { ctiNumbers, intakeKeys, type Env } from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
 
@@ -54,6 +54,16 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       intakeKeys: intakeKeys(env),
       publicUrl: env.VALORE_PUBLIC_URL ?? null,
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
+      workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
+      intake: {
+        callMeNowTargetMinutes: env.VALORE_CALL_ME_NOW_TARGET_MINUTES,
+        scheduledToleranceMinutes: 15,
+        callbackMaxAttempts: env.VALORE_CALLBACK_MAX_ATTEMPTS,
+        callbackRetryDelayMinutes: env.VALORE_CALLBACK_RETRY_MINUTES,
+        intakeRatePerMinute: env.VALORE_INTAKE_RATE_PER_MINUTE,
+        ctiRatePerMinute: env.VALORE_CTI_RATE_PER_MINUTE,
+        ctiNumbers: ctiNumbers(env),
+      },
     },
   };
   const outbox = startOutboxWorker(deps, createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL }));

@@ -14,5 +14,7 @@ export const DOMAIN_ERRORS = [
   'OPTED_OUT',
   'OUTSIDE_CALLING_WINDOW',
   'CSRF',
+  'REGISTRY_STALE',
+  'CAMPAIGN_STATE',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

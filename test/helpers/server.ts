@@ -67,7 +67,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...opts.env,
   });
   const running = await startServer(env, { clock: opts.clock });
-  return {
+  const server: TestServer = {
     ...running,
     dbFile,
     close: async () => {
@@ -75,4 +75,33 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  restartable.set(server, { env, clock: opts.clock, dir, stop: running.close });
+  return server;
+}
+
+const restartable = new WeakMap<TestServer, { env: ReturnType<typeof parseEnv>; clock?: Clock; dir: string; stop: () => Promise<void> }>();
+
+/**
+ * Stops a test server while keeping its database file, runs `whileDown` (the outage), then starts it again on the
+ * same file and port with the same env (same session secret, so signed-in browsers stay signed in).
+ * Use the returned server from then on; the one passed in is stopped.
+ */
+export async function restartTestServer(server: TestServer, whileDown?: () => Promise<void>): Promise<TestServer> {
+  const info = restartable.get(server);
+  if (!info) throw new Error('not a server started by startTestServer, or already restarted');
+  restartable.delete(server);
+  await info.stop();
+  await whileDown?.();
+  const env = { ...info.env, PORT: server.port };
+  const running = await startServer(env, { clock: info.clock });
+  const restarted: TestServer = {
+    ...running,
+    dbFile: server.dbFile,
+    close: async () => {
+      await running.close();
+      fs.rmSync(info.dir, { recursive: true, force: true });
+    },
+  };
+  restartable.set(restarted, { ...info, env, stop: running.close });
+  return restarted;
 }

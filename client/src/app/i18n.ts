@@ -2,6 +2,8 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import adminEn from '../features/admin/locales/en.json';
 import adminIt from '../features/admin/locales/it.json';
+import coachingEn from '../features/console/coaching/locales/en.json';
+import coachingIt from '../features/console/coaching/locales/it.json';
 import consoleEn from '../features/console/locales/en.json';
 import consoleIt from '../features/console/locales/it.json';
 import monitorEn from '../features/monitor/locales/en.json';
@@ -21,10 +23,10 @@ export const LANGUAGE_STORAGE_KEY = 'valore.lang';
  * can grow their texts independently: `useTranslation('console')`, `t('console:…')`.
  */
 export const resources = {
-  it: { translation: it, console: consoleIt, monitor: monitorIt, stats: statsIt, admin: adminIt },
-  en: { translation: en, console: consoleEn, monitor: monitorEn, stats: statsEn, admin: adminEn },
+  it: { translation: it, console: consoleIt, coaching: coachingIt, monitor: monitorIt, stats: statsIt, admin: adminIt },
+  en: { translation: en, console: consoleEn, coaching: coachingEn, monitor: monitorEn, stats: statsEn, admin: adminEn },
 } as const;
-export const NAMESPACES = ['translation', 'console', 'monitor', 'stats', 'admin'] as const;
+export const NAMESPACES = ['translation', 'console', 'coaching', 'monitor', 'stats', 'admin'] as const;
 
 declare module 'i18next' {
   interface CustomTypeOptions {

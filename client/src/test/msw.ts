@@ -3,8 +3,30 @@ import type { LoginInput, SessionUser } from '@valore/shared/schemas/auth';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 
+type BatchEntry = { result: { data: unknown } } | { error: { message: string; code: number; data: Record<string, unknown> } };
+
+/**
+ * Answers for batched GETs (`/trpc/auth.me,monitor.myStatus?batch=1`), which single-path handlers don't match.
+ * Helpers such as `meSignedInAs` register here too; a procedure nobody registered answers NOT_FOUND, so a
+ * feature under test degrades instead of hanging. Cleared after each test.
+ */
+const batchAnswers = new Map<string, () => BatchEntry>();
+export function resetBatchAnswers() {
+  batchAnswers.clear();
+}
+const notFound = (path: string): BatchEntry => ({
+  error: { message: 'Not mocked', code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path, domainCode: 'NOT_FOUND', zodError: null } },
+});
+const batchHandler = http.get('*/trpc/:paths', ({ params }) => {
+  const paths = String(params.paths).split(',');
+  const entries = paths.map((path) => batchAnswers.get(path)?.() ?? notFound(path));
+  const statuses = entries.map((e) => ('error' in e ? Number(e.error.data.httpStatus) : 200));
+  const status = statuses.every((s) => s === statuses[0]) ? (statuses[0] ?? 200) : 207;
+  return HttpResponse.json(entries, { status });
+});
+
 /** The API as the client sees it, mocked at the network boundary. */
-export const server = setupServer();
+export const server = setupServer(batchHandler);
 
 type TrpcErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'BAD_REQUEST' | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR';
 
@@ -43,10 +65,21 @@ export const users = {
   admin: { id: 99, username: 'admin', displayName: 'Amministratore', role: 'admin', siteId: null },
 } satisfies Record<string, SessionUser>;
 
-export const meSignedOut = () =>
-  http.get('*/trpc/auth.me', () => trpcError('auth.me', 'UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in.'));
+export const meSignedOut = () => {
+  batchAnswers.set('auth.me', () => ({
+    error: {
+      message: 'You are not signed in.',
+      code: JSON_RPC_CODES.UNAUTHORIZED,
+      data: { code: 'UNAUTHORIZED', httpStatus: 401, path: 'auth.me', domainCode: 'SESSION_EXPIRED', zodError: null },
+    },
+  }));
+  return http.get('*/trpc/auth.me', () => trpcError('auth.me', 'UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in.'));
+};
 
-export const meSignedInAs = (user: SessionUser) => http.get('*/trpc/auth.me', () => trpcResult(user));
+export const meSignedInAs = (user: SessionUser) => {
+  batchAnswers.set('auth.me', () => ({ result: { data: user } }));
+  return http.get('*/trpc/auth.me', () => trpcResult(user));
+};
 
 /** Reads the first call of a batched tRPC POST body: `{"0": input}`. */
 async function batchedInput(request: Request): Promise<unknown> {

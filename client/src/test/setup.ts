@@ -1,7 +1,7 @@
 import { cleanup } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { DEFAULT_LANGUAGE, i18n } from '../app/i18n';
-import { server } from './msw';
+import { resetBatchAnswers, server } from './msw';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 
@@ -13,6 +13,7 @@ beforeEach(async () => {
 afterEach(() => {
   cleanup();
   server.resetHandlers();
+  resetBatchAnswers();
   window.history.replaceState(null, '', '/');
   window.localStorage.clear();
 });

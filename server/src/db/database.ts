@@ -3,7 +3,14 @@ import type { AppointmentsTable } from '../domains/appointments/appointments.tab
 import type { AuditLogTable, IdempotencyKeysTable } from '../domains/audit/audit.table';
 import type { SessionsTable, UsersTable } from '../domains/auth/auth.table';
 import type { CallbackRequestsTable } from '../domains/callbacks/callbacks.table';
-import type { CampaignContactsTable, CampaignSitesTable, CampaignsTable } from '../domains/campaigns/campaigns.table';
+import type {
+  CampaignContactsTable,
+  CampaignImportRejectsTable,
+  CampaignImportsTable,
+  CampaignSitesTable,
+  CampaignsTable,
+} from '../domains/campaigns/campaigns.table';
+import type { CtiCallsTable } from '../domains/cti/cti.table';
 import type {
   ConsentsTable,
   CustomerProductsTable,
@@ -26,6 +33,16 @@ import type {
   ProductsTable,
   ProvincesTable,
 } from '../domains/reference/reference.table';
+import type {
+  StatsMacroDayTable,
+  StatsOperatorDayTable,
+  StatsOperatorProductDayTable,
+  StatsProductDayTable,
+  StatsProvinceDayTable,
+  StatsSiteDayTable,
+  StatsStepDayTable,
+  StatsVersionDayTable,
+} from '../domains/stats/stats.table';
 
 export interface Database {
   macro_areas: MacroAreasTable;
@@ -47,6 +64,8 @@ export interface Database {
   campaigns: CampaignsTable;
   campaign_sites: CampaignSitesTable;
   campaign_contacts: CampaignContactsTable;
+  campaign_imports: CampaignImportsTable;
+  campaign_import_rejects: CampaignImportRejectsTable;
   callback_requests: CallbackRequestsTable;
   interactions: InteractionsTable;
   appointments: AppointmentsTable;
@@ -62,6 +81,15 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
   app_secrets: AppSecretsTable;
+  stats_site_day: StatsSiteDayTable;
+  stats_macro_day: StatsMacroDayTable;
+  stats_version_day: StatsVersionDayTable;
+  stats_product_day: StatsProductDayTable;
+  stats_operator_day: StatsOperatorDayTable;
+  stats_operator_product_day: StatsOperatorProductDayTable;
+  stats_province_day: StatsProvinceDayTable;
+  stats_step_day: StatsStepDayTable;
+  cti_calls: CtiCallsTable;
 }
 
 export type DB = Kysely<Database>;

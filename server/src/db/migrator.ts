@@ -1,11 +1,17 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/2026-11-26T0800-initial';
 import * as secrets from './migrations/2026-11-26T0900-secrets';
+import * as queues from './migrations/2026-11-26T1000-queues';
+import * as intake from './migrations/2026-11-26T1010-intake';
+import * as stats from './migrations/2026-11-26T1030-stats';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T0800-initial': initial,
   '2026-11-26T0900-secrets': secrets,
+  '2026-11-26T1000-queues': queues,
+  '2026-11-26T1010-intake': intake,
+  '2026-11-26T1030-stats': stats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

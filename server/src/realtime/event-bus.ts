@@ -7,6 +7,14 @@ export interface EventBus {
   subscribe<T>(topic: string, handler: (event: T) => void): () => void;
 }
 
+/** Topics are named here so publishers and subscribers cannot drift apart. */
+export const topics = {
+  /** Operator state changes of a site (payload: OperatorStatus). */
+  siteOperators: (siteId: number) => `site:${siteId}:operators`,
+  /** Coaching messages to one operator (payload: CoachingMessage). */
+  userMessages: (userId: number) => `user:${userId}:messages`,
+} as const;
+
 export function createInProcessBus(): EventBus {
   const handlers = new Map<string, Set<(event: unknown) => void>>();
   return {

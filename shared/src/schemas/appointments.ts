@@ -31,3 +31,9 @@ export const officeSlot = z.object({
 export type OfficeSlot = z.infer<typeof officeSlot>;
 
 export const officeAppointmentsInput = z.object({ postOfficeId: id }).strict();
+
+/** Records what happened to a booked appointment (the branch reports attendance); retried safely by requestId. */
+export const setAppointmentStatusInput = z
+  .object({ appointmentId: id, status: z.enum(['booked', 'attended', 'no_show', 'cancelled']), requestId: z.string().uuid() })
+  .strict();
+export type SetAppointmentStatusInput = z.infer<typeof setAppointmentStatusInput>;

@@ -1,30 +1,442 @@
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { EmptyState, Panel } from '../../components/ui/panel';
+import { change, FUNNEL_STAGES, RATES, type FunnelStageId, type RateId } from '@valore/shared/metrics/funnel';
+import { FLOWS } from '@valore/shared/reference/outcomes';
+import type { ConversionRow, DrillStage, StatsFilters, StatsGroupBy, StatsOptions } from '@valore/shared/schemas/stats';
+import { Alert } from '../../components/ui/alert';
+import { Button } from '../../components/ui/button';
+import { Panel } from '../../components/ui/panel';
+import { Select } from '../../components/ui/select';
+import { LoadingState } from '../../components/ui/spinner';
+import { TextField } from '../../components/ui/text-field';
+import { useTRPC } from '../../lib/trpc';
+import { BreakdownTable } from './components/breakdown-table';
+import { DrillPanel } from './components/drill-panel';
+import { FunnelChart } from './components/funnel-chart';
+import { MetricInfo } from './components/metric-info';
+import { ScriptsPanel } from './components/scripts-panel';
+import { TimeSeries } from './components/time-series';
+import { formatChange, formatCount, formatDay, formatRate, useLang } from './format';
+import { download, drillOf, type DrillQuery } from './query';
+import './stats.css';
+
+const PRESETS = ['7d', '30d', '90d', '365d', 'month', 'prevMonth', 'custom'] as const;
+type Preset = (typeof PRESETS)[number];
+const BREAKDOWNS: StatsGroupBy[] = [
+  'flow',
+  'product',
+  'campaign',
+  'operator',
+  'team',
+  'site',
+  'day',
+  'week',
+  'macroArea',
+  'province',
+  'scriptVersion',
+];
+const TILES: ({ kind: 'stage'; id: FunnelStageId } | { kind: 'rate'; id: RateId })[] = [
+  { kind: 'stage', id: 'handled' },
+  { kind: 'stage', id: 'value' },
+  { kind: 'rate', id: 'conversionRate' },
+  { kind: 'rate', id: 'realisationRate' },
+  { kind: 'rate', id: 'ocsRate' },
+  { kind: 'rate', id: 'propensityRate' },
+  { kind: 'rate', id: 'cmnWithinTarget' },
+  { kind: 'rate', id: 'optOutRate' },
+  { kind: 'rate', id: 'avgHandleSeconds' },
+  { kind: 'rate', id: 'avgAcwSeconds' },
+];
+
+const localDate = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const atMidnight = (day: string) => new Date(`${day}T00:00:00`);
+const plusDays = (day: string, n: number) => {
+  const d = atMidnight(day);
+  d.setDate(d.getDate() + n);
+  return localDate(d);
+};
+
+/** [first day, last day] of a preset, both inclusive, in the browser's calendar. */
+function presetDays(preset: Preset, custom: { from: string; to: string }): { first: string; last: string } {
+  const today = localDate(new Date());
+  switch (preset) {
+    case '7d':
+    case '30d':
+    case '90d':
+    case '365d':
+      return { first: plusDays(today, -Number.parseInt(preset, 10) + 1), last: today };
+    case 'month':
+      return { first: `${today.slice(0, 7)}-01`, last: today };
+    case 'prevMonth': {
+      const firstThis = `${today.slice(0, 7)}-01`;
+      const lastPrev = plusDays(firstThis, -1);
+      return { first: `${lastPrev.slice(0, 7)}-01`, last: lastPrev };
+    }
+    case 'custom':
+      return { first: custom.from, last: custom.to >= custom.from ? custom.to : custom.from };
+  }
+}
+
+type FilterState = {
+  flow: string;
+  campaignId: string;
+  productCode: string;
+  siteId: string;
+  teamId: string;
+  operatorId: string;
+  territory: string;
+};
+const NO_FILTERS: FilterState = {
+  flow: '',
+  campaignId: '',
+  productCode: '',
+  siteId: '',
+  teamId: '',
+  operatorId: '',
+  territory: '',
+};
+
+function toFilters(f: FilterState): StatsFilters {
+  const out: StatsFilters = {};
+  if (f.flow) out.flow = f.flow as StatsFilters['flow'];
+  if (f.campaignId) out.campaignId = Number(f.campaignId);
+  if (f.productCode) out.productCode = f.productCode;
+  if (f.siteId) out.siteId = Number(f.siteId);
+  if (f.teamId) out.teamId = Number(f.teamId);
+  if (f.operatorId) out.operatorId = Number(f.operatorId);
+  if (f.territory) {
+    const [level, code] = f.territory.split(':');
+    if ((level === 'macroArea' || level === 'district' || level === 'province') && code)
+      out.territory = { level, code };
+  }
+  return out;
+}
 
 export function StatsHome() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('stats');
+  const { t: tShell } = useTranslation();
+  const trpc = useTRPC();
+  const options = useQuery(trpc.stats.options.queryOptions());
   return (
     <div className="home" data-testid="home-team_lead">
       <div className="page-header">
         <div>
-          <h1 className="page-header__title">{t('stats.title')}</h1>
-          <p className="page-header__subtitle">{t('stats.subtitle')}</p>
+          <h1 className="page-header__title">{tShell('stats.title')}</h1>
+          <p className="page-header__subtitle">{t('subtitle')}</p>
         </div>
       </div>
-      <div className="grid grid--stats">
-        <Panel title={t('stats.kpis.title')} className="grid__full">
-          <EmptyState>{t('stats.kpis.empty')}</EmptyState>
-        </Panel>
-        <Panel title={t('stats.funnel.title')}>
-          <EmptyState>{t('stats.funnel.empty')}</EmptyState>
-        </Panel>
-        <Panel title={t('stats.trend.title')}>
-          <EmptyState>{t('stats.trend.empty')}</EmptyState>
-        </Panel>
-        <Panel title={t('stats.detail.title')} className="grid__full">
-          <EmptyState>{t('stats.detail.empty')}</EmptyState>
-        </Panel>
-      </div>
+      {options.isError && <Alert tone="error">{t('error')}</Alert>}
+      {options.data ? (
+        <StatsDashboard options={options.data} />
+      ) : (
+        !options.isError && <LoadingState label={t('loading')} />
+      )}
     </div>
+  );
+}
+
+function StatsDashboard({ options }: { options: StatsOptions }) {
+  const { t } = useTranslation('stats');
+  const { lang, locale } = useLang();
+  const trpc = useTRPC();
+  const [preset, setPreset] = useState<Preset>('30d');
+  const today = localDate(new Date());
+  const [custom, setCustom] = useState({ from: plusDays(today, -29), to: today });
+  const [filterState, setFilterState] = useState<FilterState>(NO_FILTERS);
+  const [grain, setGrain] = useState<'day' | 'week'>('day');
+  const [breakdown, setBreakdown] = useState<StatsGroupBy>('flow');
+  const [drill, setDrill] = useState<{ query: DrillQuery; title: string } | null>(null);
+
+  const { first, last } = presetDays(preset, custom);
+  const period = { from: atMidnight(first).toISOString(), to: atMidnight(plusDays(last, 1)).toISOString() };
+  const span = Math.round((atMidnight(plusDays(last, 1)).getTime() - atMidnight(first).getTime()) / 86_400_000);
+  const previous = { from: atMidnight(plusDays(first, -span)).toISOString(), to: period.from };
+  const filters = useMemo(() => toFilters(filterState), [filterState]);
+  const base = { ...period, ...filters };
+
+  const current = useQuery(trpc.stats.conversion.queryOptions({ ...base, groupBy: [] }));
+  const before = useQuery(trpc.stats.conversion.queryOptions({ ...previous, ...filters, groupBy: [] }));
+  const series = useQuery(trpc.stats.conversion.queryOptions({ ...base, groupBy: [grain] }));
+  const breakdownQuery = { ...base, groupBy: [breakdown] };
+  const table = useQuery(trpc.stats.conversion.queryOptions(breakdownQuery));
+  const scripts = useQuery(trpc.stats.scripts.queryOptions(base));
+  const exporter = useMutation(
+    trpc.stats.exportCsv.mutationOptions({ onSuccess: (file) => download(file.filename, file.csv) }),
+  );
+
+  const set = (key: keyof FilterState) => (e: { target: { value: string } }) => {
+    const value = e.target.value;
+    setFilterState((s) => ({
+      ...s,
+      [key]: value,
+      ...(key === 'siteId' ? { teamId: '', operatorId: '' } : {}),
+      ...(key === 'teamId' ? { operatorId: '' } : {}),
+    }));
+    setDrill(null);
+  };
+  const siteFilter = filterState.siteId ? Number(filterState.siteId) : options.lockedSiteId;
+  const teams = options.teams.filter((x) => siteFilter === null || x.siteId === siteFilter);
+  const operators = options.operators.filter(
+    (o) =>
+      (siteFilter === null || o.siteId === siteFilter) &&
+      (!filterState.teamId || o.teamId === Number(filterState.teamId)),
+  );
+  const all = { value: '', label: t('filters.all') };
+  const productName = (code: string) => {
+    const p = options.products.find((x) => x.code === code);
+    return p ? (lang === 'en' ? p.nameEn : p.nameIt) : code || t('none');
+  };
+
+  const label = (dim: StatsGroupBy, row: ConversionRow): string => {
+    const v = row.key[dim];
+    if (v === null || v === undefined || v === '' || v === 0) return t('none');
+    switch (dim) {
+      case 'flow':
+        return t(`flows.${String(v)}`, { defaultValue: String(v) });
+      case 'product':
+        return productName(String(v));
+      case 'day':
+        return formatDay(locale, String(v), { weekday: 'short', day: '2-digit', month: 'short', year: 'numeric' });
+      case 'week':
+        return t('weekOf', { day: formatDay(locale, String(v), { day: '2-digit', month: 'short', year: 'numeric' }) });
+      case 'macroArea':
+        return options.macroAreas.find((m) => m.code === v)?.name ?? String(v);
+      case 'province':
+        return `${String(v)} · ${options.provinces.find((p) => p.code === v)?.name ?? ''}`;
+      case 'scriptVersion':
+        return `v${String(v)}`;
+      default:
+        return row.labels[dim] ?? String(v);
+    }
+  };
+
+  const openDrill = (row: ConversionRow | null, stage: DrillStage, groupBy: StatsGroupBy[]) => {
+    const stageLabel = FUNNEL_STAGES.find((s) => s.id === stage)?.label[lang] ?? stage;
+    const where = row ? groupBy.map((g) => label(g, row)).join(' · ') : t('breakdown.total');
+    setDrill({ query: drillOf(base, groupBy, row, stage), title: t('drill.title', { stage: stageLabel, where }) });
+  };
+
+  const loading = current.isPending || table.isPending;
+  const failed = current.isError || table.isError || series.isError || scripts.isError;
+
+  return (
+    <>
+      <form className="stats-filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
+        <Select
+          label={t('filters.period')}
+          value={preset}
+          onChange={(e) => {
+            setPreset(e.target.value as Preset);
+            setDrill(null);
+          }}
+          options={PRESETS.map((p) => ({ value: p, label: t(`presets.${p}`) }))}
+        />
+        {preset === 'custom' && (
+          <>
+            <TextField
+              label={t('filters.from')}
+              type="date"
+              value={custom.from}
+              max={custom.to}
+              onChange={(e) => e.target.value && setCustom((c) => ({ ...c, from: e.target.value }))}
+            />
+            <TextField
+              label={t('filters.to')}
+              type="date"
+              value={custom.to}
+              min={custom.from}
+              onChange={(e) => e.target.value && setCustom((c) => ({ ...c, to: e.target.value }))}
+            />
+          </>
+        )}
+        <Select
+          label={t('dims.flow')}
+          value={filterState.flow}
+          onChange={set('flow')}
+          options={[all, ...FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`) }))]}
+        />
+        <Select
+          label={t('dims.campaign')}
+          value={filterState.campaignId}
+          onChange={set('campaignId')}
+          options={[all, ...options.campaigns.map((c) => ({ value: String(c.id), label: c.name }))]}
+        />
+        <Select
+          label={t('dims.product')}
+          value={filterState.productCode}
+          onChange={set('productCode')}
+          options={[
+            all,
+            ...options.products.map((p) => ({ value: p.code, label: lang === 'en' ? p.nameEn : p.nameIt })),
+          ]}
+        />
+        {options.lockedSiteId === null && (
+          <Select
+            label={t('dims.site')}
+            value={filterState.siteId}
+            onChange={set('siteId')}
+            options={[all, ...options.sites.map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` }))]}
+          />
+        )}
+        <Select
+          label={t('dims.team')}
+          value={filterState.teamId}
+          onChange={set('teamId')}
+          options={[all, ...teams.map((x) => ({ value: String(x.id), label: x.name }))]}
+        />
+        <Select
+          label={t('dims.operator')}
+          value={filterState.operatorId}
+          onChange={set('operatorId')}
+          options={[all, ...operators.map((o) => ({ value: String(o.id), label: o.name }))]}
+        />
+        <Select
+          label={t('filters.territory')}
+          value={filterState.territory}
+          onChange={set('territory')}
+          options={[
+            all,
+            ...options.macroAreas.map((m) => ({
+              value: `macroArea:${m.code}`,
+              label: `${t('dims.macroArea')}: ${m.name}`,
+            })),
+            ...options.districts.map((d) => ({
+              value: `district:${d.code}`,
+              label: `${t('filters.district')}: ${d.name}`,
+            })),
+            ...options.provinces.map((p) => ({
+              value: `province:${p.code}`,
+              label: `${t('dims.province')}: ${p.code} · ${p.name}`,
+            })),
+          ]}
+        />
+        {filterState !== NO_FILTERS && (
+          <Button variant="ghost" size="sm" className="stats-filters__reset" onClick={() => setFilterState(NO_FILTERS)}>
+            {t('filters.reset')}
+          </Button>
+        )}
+      </form>
+      <p className="stats-period" aria-live="polite">
+        {t('periodShown', {
+          from: formatDay(locale, first, { day: 'numeric', month: 'long', year: 'numeric' }),
+          to: formatDay(locale, last, { day: 'numeric', month: 'long', year: 'numeric' }),
+        })}
+      </p>
+      {failed && <Alert tone="error">{t('error')}</Alert>}
+      {loading || !current.data ? (
+        <LoadingState label={t('loading')} />
+      ) : (
+        <div className="stats-grid">
+          <section className="stats-tiles" aria-label={t('tiles.title')}>
+            {TILES.map((tile) => {
+              const def =
+                tile.kind === 'stage'
+                  ? FUNNEL_STAGES.find((s) => s.id === tile.id)
+                  : RATES.find((r) => r.id === tile.id);
+              if (!def) return null;
+              const now =
+                tile.kind === 'stage' ? current.data.total.stages[tile.id] : current.data.total.rates[tile.id];
+              const prev = before.data
+                ? tile.kind === 'stage'
+                  ? before.data.total.stages[tile.id]
+                  : before.data.total.rates[tile.id]
+                : null;
+              const delta = change(now, prev);
+              return (
+                <div className="stats-tile" key={tile.id} data-testid={`tile-${tile.id}`}>
+                  <div className="stats-tile__label">
+                    {def.label[lang]}
+                    <MetricInfo label={def.label[lang]} definition={def.definition[lang]} />
+                  </div>
+                  <div className="stats-tile__value">
+                    {tile.kind === 'stage' ? formatCount(locale, now ?? 0) : formatRate(locale, tile.id, now)}
+                  </div>
+                  <div
+                    className={`stats-tile__change ${delta === null ? '' : delta >= 0 ? 'stats-tile__change--up' : 'stats-tile__change--down'}`}
+                  >
+                    {t('tiles.change', { change: formatChange(locale, delta) })}
+                  </div>
+                </div>
+              );
+            })}
+          </section>
+          <Panel title={t('funnel.title')} className="stats-grid__funnel">
+            <FunnelChart row={current.data.total} onDrill={(stage) => openDrill(null, stage, [])} />
+          </Panel>
+          <Panel
+            title={t('trend.title')}
+            className="stats-grid__trend"
+            actions={
+              <Select
+                inline
+                hideLabel
+                label={t('trend.grain')}
+                value={grain}
+                onChange={(e) => setGrain(e.target.value === 'week' ? 'week' : 'day')}
+                options={[
+                  { value: 'day', label: t('grain.day') },
+                  { value: 'week', label: t('grain.week') },
+                ]}
+              />
+            }
+          >
+            {series.data ? <TimeSeries rows={series.data.rows} grain={grain} /> : <LoadingState label={t('loading')} />}
+          </Panel>
+          <Panel
+            title={t('breakdown.title')}
+            className="stats-grid__full"
+            actions={
+              <>
+                <Select
+                  inline
+                  label={t('breakdown.by')}
+                  value={breakdown}
+                  onChange={(e) => {
+                    setBreakdown(e.target.value as StatsGroupBy);
+                    setDrill(null);
+                  }}
+                  options={BREAKDOWNS.filter((b) => b !== 'site' || options.lockedSiteId === null).map((b) => ({
+                    value: b,
+                    label: t(`dims.${b}`),
+                  }))}
+                />
+                <Button
+                  size="sm"
+                  busy={exporter.isPending}
+                  onClick={() => exporter.mutate({ kind: 'breakdown', query: breakdownQuery, language: lang })}
+                >
+                  {t('export.breakdown')}
+                </Button>
+              </>
+            }
+          >
+            {table.data && (
+              <BreakdownTable
+                rows={table.data.rows}
+                total={table.data.total}
+                groupBy={[breakdown]}
+                label={label}
+                onDrill={(row, stage) => openDrill(row, stage, row ? [breakdown] : [])}
+              />
+            )}
+          </Panel>
+          {drill && (
+            <div className="stats-grid__full">
+              <DrillPanel
+                query={drill.query}
+                title={drill.title}
+                productName={productName}
+                onClose={() => setDrill(null)}
+              />
+            </div>
+          )}
+          <Panel title={t('scripts.title')} className="stats-grid__full">
+            {scripts.data ? <ScriptsPanel data={scripts.data} /> : <LoadingState label={t('loading')} />}
+          </Panel>
+        </div>
+      )}
+    </>
   );
 }

@@ -5,9 +5,10 @@ import {
   officeAppointmentsInput,
   officeSlot,
   officeSlotsInput,
+  setAppointmentStatusInput,
 } from '@valore/shared/schemas/appointments';
 import { roleProcedure, router } from '../../trpc/init';
-import { nearbyOffices, officeAppointments, officeSlots } from './appointments.service';
+import { nearbyOffices, officeAppointments, officeSlots, setAppointmentStatus } from './appointments.service';
 
 const bookingRoles = roleProcedure('operator', 'tutor', 'admin');
 
@@ -23,4 +24,7 @@ export const appointmentsRouter = router({
   officeAppointments: roleProcedure('operator', 'tutor', 'team_lead', 'admin')
     .input(officeAppointmentsInput)
     .query(({ ctx, input }) => officeAppointments(ctx.deps, ctx.user, input.postOfficeId)),
+  setStatus: roleProcedure('team_lead', 'admin')
+    .input(setAppointmentStatusInput)
+    .mutation(({ ctx, input }) => setAppointmentStatus(ctx.deps, ctx.user, input, ctx.ip)),
 });

@@ -1,9 +1,12 @@
-import type { NearbyOffice, OfficeSlot } from '@valore/shared/schemas/appointments';
+import type { NearbyOffice, OfficeSlot, SetAppointmentStatusInput } from '@valore/shared/schemas/appointments';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
+import { idempotent, requestHash } from '../audit/idempotency';
+import { recordRealisation } from '../stats/stats.hooks';
+import type { AppointmentStatus } from './appointments.table';
 import type { EffectContext } from '../outbox/effect-context';
 import { requireCustomerContact, requireProductFor } from '../outbox/effect-lookups';
 import { enqueueMessage } from '../outbox/outbox.repository';
@@ -197,4 +200,49 @@ export async function officeAppointments(
     status: r.status,
     createdAt: r.created_at,
   }));
+}
+
+/**
+ * Records an appointment's attendance (or no-show, cancellation). Attendance realises the contact's value outcome in
+ * the conversion stats, in the same transaction; correcting it away takes the realisation back. Team leads act on
+ * appointments booked at their site only.
+ */
+export async function setAppointmentStatus(
+  deps: AppDeps,
+  user: SessionUser,
+  input: SetAppointmentStatusInput,
+  ip: string | null,
+): Promise<{ id: number; status: AppointmentStatus }> {
+  const at = deps.clock.now().toISOString();
+  const hash = requestHash([input.appointmentId, input.status, input.requestId]);
+  return deps.db.transaction().execute(async (trx) => {
+    const { response } = await idempotent(trx, 'appointments.setStatus', input.requestId, hash, at, async () => {
+      const appointment = await trx
+        .selectFrom('appointments as a')
+        .leftJoin('users as u', 'u.id', 'a.created_by')
+        .select(['a.id', 'a.status', 'a.interaction_id', 'u.site_id'])
+        .where('a.id', '=', input.appointmentId)
+        .executeTakeFirst();
+      if (!appointment) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Appointment ${input.appointmentId} does not exist.`);
+      if (user.role !== 'admin' && appointment.site_id !== user.siteId) {
+        throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'This appointment was booked by another site.');
+      }
+      if (appointment.status !== input.status) {
+        await trx.updateTable('appointments').set({ status: input.status, updated_at: at }).where('id', '=', appointment.id).execute();
+        if (input.status === 'attended') await recordRealisation(trx, appointment.interaction_id, 'appointment', 1);
+        if (appointment.status === 'attended') await recordRealisation(trx, appointment.interaction_id, 'appointment', -1);
+        await insertAudit(trx, {
+          at,
+          actorId: user.id,
+          action: `appointment.${input.status}`,
+          entityType: 'appointment',
+          entityId: appointment.id,
+          details: { from: appointment.status, requestId: input.requestId },
+          ip,
+        });
+      }
+      return { id: appointment.id, status: input.status };
+    });
+    return response;
+  });
 }

@@ -18,7 +18,10 @@ export interface CampaignsTable {
   created_by: number | null;
   created_at: string;
 }
-export interface CampaignSitesTable { campaign_id: number; site_id: number }
+export interface CampaignSitesTable {
+  campaign_id: number;
+  site_id: number;
+}
 export type CampaignContactStatus = 'pending' | 'claimed' | 'done' | 'exhausted' | 'removed';
 export interface CampaignContactsTable {
   id: Generated<number>;
@@ -32,4 +35,27 @@ export interface CampaignContactsTable {
   lease_expires_at: string | null;
   last_outcome: string | null;
   updated_at: string;
+}
+
+export type CampaignImportStatus = 'running' | 'done' | 'failed';
+export interface CampaignImportsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  status: Generated<CampaignImportStatus>;
+  customer_id_column: string | null;
+  phone_column: string | null;
+  total: Generated<number>;
+  imported: Generated<number>;
+  duplicates: Generated<number>;
+  rejected: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+  finished_at: string | null;
+}
+export type ImportRejectReasonValue = 'malformed' | 'unknown_customer' | 'no_marketing_consent' | 'on_optout_registry';
+export interface CampaignImportRejectsTable {
+  import_id: number;
+  line: number;
+  reason: ImportRejectReasonValue;
+  value: string | null;
 }

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
+import { recordRealisation } from '../stats/stats.hooks';
 import type { FunnelLinksTable } from './funnel.table';
 
 export type FunnelLinkRow = Selectable<FunnelLinksTable>;
@@ -56,6 +57,11 @@ export async function recordClick(
     .insertInto('funnel_clicks')
     .values({ link_id: click.linkId, clicked_at: click.at, user_agent: click.userAgent, ip_hash: click.ipHash })
     .execute();
+  const before = await db
+    .selectFrom('funnel_links')
+    .select(['first_clicked_at', 'interaction_id'])
+    .where('id', '=', click.linkId)
+    .executeTakeFirst();
   await db
     .updateTable('funnel_links')
     .set((eb) => ({
@@ -64,4 +70,6 @@ export async function recordClick(
     }))
     .where('id', '=', click.linkId)
     .execute();
+  // the first click realises the contact's digital-funnel outcome (conversion stats)
+  if (before && before.first_clicked_at === null) await recordRealisation(db, before.interaction_id, 'funnel');
 }

@@ -10,9 +10,10 @@ import { idempotent, requestHash } from '../audit/idempotency';
 import { findCustomer, hasMarketingConsent } from '../customers/customers.repository';
 import { createFunnelLink } from '../funnel/funnel.service';
 import { createLead } from '../leads/leads.service';
+import { recordInteractionStats } from '../stats/stats.hooks';
 import type { EffectContext } from '../outbox/effect-context';
 import { outcomesByProduct } from '../scripts/catalogue.repository';
-import { workItemContext } from './work-items';
+import { closeWorkItem, workItemContext } from './work-items';
 
 const SCOPE = 'interactions.complete';
 
@@ -111,6 +112,7 @@ export async function completeInteraction(
         .returning('id')
         .executeTakeFirstOrThrow();
       const interactionId = inserted.id;
+      await recordInteractionStats(trx, interactionId);
       const ctx: EffectContext = { now, userId: user.id, siteId: operator.site_id, publicUrl: deps.config.publicUrl ?? '', ip };
       const effects: CompleteInteractionOutput['effects'] = {
         appointment: null,
@@ -180,6 +182,7 @@ export async function completeInteraction(
         default:
           break;
       }
+      await closeWorkItem(trx, { userId: user.id, work: input.work, outcome: replay.outcome, callbackAt: effects.callbackAt, newLeadId: effects.lead?.id ?? null, now, config: deps.config });
       await insertAudit(trx, {
         at,
         actorId: user.id,

@@ -6,6 +6,7 @@ import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
+import { recordRealisation } from '../stats/stats.hooks';
 import { requireCustomerContact, requireProductFor } from '../outbox/effect-lookups';
 import {
   closeOpenLead,
@@ -151,6 +152,7 @@ export async function closeLead(
         if (!(await closeOpenLead(trx, { id: lead.id, status: input.status, notes, at }))) {
           throw new DomainError('CONFLICT', 'VALIDATION', 'This lead has just been closed by someone else.');
         }
+        if (input.status === 'won') await recordRealisation(trx, lead.interaction_id, 'lead');
         await insertAudit(trx, {
           at,
           actorId: user.id,

@@ -1,10 +1,25 @@
-import { operatorStatus, setStatusInput } from '@valore/shared/schemas/monitor';
+import { z } from 'zod';
+import { tracked } from '@trpc/server';
+import {
+  ackMessageInput,
+  boardInput,
+  coachingMessage,
+  messagesLiveInput,
+  myMessagesInput,
+  operatorMessagesInput,
+  operatorStatus,
+  sendCoachingInput,
+  setStatusInput,
+} from '@valore/shared/schemas/monitor';
 import { roleProcedure, router } from '../../trpc/init';
 import { DomainError } from '../../trpc/errors';
+import { boardStream } from './board.service';
+import { acknowledgeMessage, messagesStream, messagesToOperator, myMessages, sendCoaching } from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';
 import { changeOperatorStatus, publishStatus, toOperatorStatus } from './status.service';
 
 const operators = roleProcedure('operator');
+const supervisors = roleProcedure('tutor', 'admin');
 
 export const monitorRouter = router({
   /** The calling operator's own state (the header of the console). */
@@ -22,4 +37,32 @@ export const monitorRouter = router({
       publishStatus(ctx.deps.bus, ctx.user.siteId, row);
       return toOperatorStatus(row);
     }),
+
+  /** Live board of a site (tutor: their own; admin: the one named). Snapshot first, then changes, numbered. */
+  board: supervisors.input(boardInput).subscription(async function* ({ ctx, input, signal }) {
+    for await (const event of boardStream(ctx.deps, ctx.user, input, signal)) yield tracked(String(event.seq), event);
+  }),
+
+  sendCoaching: supervisors
+    .input(sendCoachingInput)
+    .output(coachingMessage)
+    .mutation(({ ctx, input }) => sendCoaching(ctx.deps, ctx.user, input, ctx.ip)),
+  /** Today's messages to one operator, with read receipts (tutor's operator drawer). */
+  operatorMessages: supervisors
+    .input(operatorMessagesInput)
+    .output(z.array(coachingMessage))
+    .query(({ ctx, input }) => messagesToOperator(ctx.deps, ctx.user, input.operatorId)),
+
+  myMessages: operators
+    .input(myMessagesInput)
+    .output(z.array(coachingMessage))
+    .query(({ ctx, input }) => myMessages(ctx.deps, ctx.user, input.interactionClientId)),
+  myMessagesLive: operators.input(messagesLiveInput).subscription(async function* ({ ctx, signal }) {
+    let n = 0;
+    for await (const event of messagesStream(ctx.deps, ctx.user, signal)) yield tracked(`${Date.now()}-${n++}`, event);
+  }),
+  ackMessage: operators
+    .input(ackMessageInput)
+    .output(coachingMessage)
+    .mutation(({ ctx, input }) => acknowledgeMessage(ctx.deps, ctx.user, input, ctx.ip)),
 });

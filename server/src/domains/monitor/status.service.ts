@@ -1,7 +1,7 @@
 import type { OperatorStatus, SetStatusInput } from '@valore/shared/schemas/monitor';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../trpc/errors';
-import type { EventBus } from '../../realtime/event-bus';
+import { topics, type EventBus } from '../../realtime/event-bus';
 import {
   findOperatorStatus,
   logOperatorState,
@@ -34,7 +34,7 @@ export function toOperatorStatus(row: OperatorStatusRow): OperatorStatus {
   };
 }
 
-export const siteTopic = (siteId: number) => `site:${siteId}:operators`;
+export const siteTopic = topics.siteOperators;
 
 /**
  * Records an operator's state with timestamps. `since` changes only when the state changes;

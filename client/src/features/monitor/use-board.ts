@@ -1,0 +1,61 @@
+import { useReducer } from 'react';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import type { BoardEvent, BoardOperator, BoardStats, BoardThresholds } from '@valore/shared/schemas/monitor';
+import { useTRPC } from '../../lib/trpc';
+
+export interface BoardState {
+  loaded: boolean;
+  seq: number;
+  operators: BoardOperator[];
+  stats: BoardStats;
+  thresholds: BoardThresholds | null;
+  /** serverTime − local time at the last event, so counters are right even when this PC's clock is off. */
+  clockOffsetMs: number;
+}
+
+const initial: BoardState = { loaded: false, seq: -1, operators: [], stats: { medianHandleMs: null, callMeNow: [] }, thresholds: null, clockOffsetMs: 0 };
+
+export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
+  const clockOffsetMs = Date.parse(event.serverTime) - Date.now();
+  switch (event.kind) {
+    case 'snapshot':
+      // A (re)connection always starts from the full current state.
+      return {
+        loaded: true,
+        seq: event.seq,
+        operators: event.operators,
+        stats: { medianHandleMs: event.medianHandleMs, callMeNow: event.callMeNow },
+        thresholds: event.thresholds,
+        clockOffsetMs,
+      };
+    case 'operator': {
+      if (event.seq <= state.seq) return state;
+      const exists = state.operators.some((o) => o.userId === event.operator.userId);
+      return {
+        ...state,
+        seq: event.seq,
+        clockOffsetMs,
+        operators: exists ? state.operators.map((o) => (o.userId === event.operator.userId ? event.operator : o)) : [...state.operators, event.operator],
+      };
+    }
+    case 'stats':
+      if (event.seq <= state.seq) return state;
+      return {
+        ...state,
+        seq: event.seq,
+        clockOffsetMs,
+        stats: { medianHandleMs: event.medianHandleMs, callMeNow: event.callMeNow },
+        operators: state.operators.map((o) => ({ ...o, today: event.today[String(o.userId)] ?? o.today })),
+      };
+  }
+}
+
+/** The site's live board: pushed over SSE; after a drop the browser reconnects and the snapshot restores everything. */
+export function useBoard() {
+  const trpc = useTRPC();
+  const [state, dispatch] = useReducer(boardReducer, initial);
+  const subscription = useSubscription(
+    trpc.monitor.board.subscriptionOptions({}, { onData: (tracked) => dispatch(tracked.data) }),
+  );
+  return { ...state, status: subscription.status, error: subscription.error };
+}

@@ -1,0 +1,228 @@
+import {
+  BOARD_THRESHOLDS,
+  type BoardEvent,
+  type BoardInput,
+  type BoardOperator,
+  type BoardStats,
+  type CallMeNowAlert,
+  type OperatorStatus,
+  type TodayCounts,
+} from '@valore/shared/schemas/monitor';
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
+import type { AppDeps } from '../../deps';
+import { createAsyncQueue } from '../../realtime/async-queue';
+import { topics } from '../../realtime/event-bus';
+import { DomainError } from '../../trpc/errors';
+import {
+  callMeNowDueBefore,
+  countOutcomesSince,
+  listSiteOperators,
+  medianHandleMsSince,
+  type SiteOperatorRow,
+} from './monitor.repository';
+import { toOperatorStatus } from './status.service';
+
+/** How often the board re-reads what no status event announces: today's counts, median handle time, Call Me Now. */
+export const BOARD_STATS_INTERVAL_MS = 5_000;
+
+type Listener = (event: BoardEvent) => void;
+
+/**
+ * One per site with at least one board open on this node: it keeps the site's board in memory, applies bus
+ * events in arrival order and numbers them, so each board gets a consistent snapshot and then every later
+ * change exactly once. Everything that touches the state runs on one promise chain.
+ */
+interface SiteBoard {
+  siteId: number;
+  seq: number;
+  operators: Map<number, BoardOperator>;
+  stats: BoardStats;
+  statsKey: string;
+  listeners: Set<Listener>;
+  /** Streams attached or about to attach; counted synchronously so a closing board cannot take a new one with it. */
+  watchers: number;
+  chain: Promise<void>;
+  stop: () => void;
+}
+
+const boards = new WeakMap<AppDeps, Map<number, SiteBoard>>();
+
+const zeroCounts = (): TodayCounts => ({ contacts: 0, appointments: 0, funnel: 0, leads: 0 });
+
+function signedOut(userId: number, at: string): OperatorStatus {
+  return { userId, state: 'signed_out', reason: null, since: at, flow: null, step: null, stepSince: null, interactionClientId: null, customerId: null };
+}
+
+function startOfRomeDay(now: Date): string {
+  return romeToUtc(romeParts(now).date, 0).toISOString();
+}
+
+/** The site a board may watch: a tutor only their own, an admin any (and must name it). */
+export function boardSite(user: SessionUser, input: Pick<BoardInput, 'siteId'>): number {
+  if (user.role === 'admin') {
+    if (input.siteId === undefined) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'siteId: choose the site to watch.');
+    return input.siteId;
+  }
+  if (user.siteId === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You are not assigned to a site.');
+  if (input.siteId !== undefined && input.siteId !== user.siteId) {
+    throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You can only watch the operators of your own site.');
+  }
+  return user.siteId;
+}
+
+function toBoardOperator(row: SiteOperatorRow, at: string, today: TodayCounts): BoardOperator {
+  return {
+    ...(row.status ? toOperatorStatus(row.status) : signedOut(row.id, at)),
+    username: row.username,
+    displayName: row.display_name,
+    today,
+  };
+}
+
+async function readStats(deps: AppDeps, siteId: number): Promise<{ today: Map<number, TodayCounts>; stats: BoardStats }> {
+  const now = deps.clock.now();
+  const from = startOfRomeDay(now);
+  const [counts, medianHandleMs, due] = await Promise.all([
+    countOutcomesSince(deps.db, siteId, from),
+    medianHandleMsSince(deps.db, siteId, from),
+    callMeNowDueBefore(deps.db, new Date(now.getTime() + BOARD_THRESHOLDS.callMeNowWarnMs).toISOString()),
+  ]);
+  const today = new Map<number, TodayCounts>();
+  for (const row of counts) {
+    const c = today.get(row.operator_id) ?? zeroCounts();
+    c.contacts += row.n;
+    if (row.outcome === 'up_appointment') c.appointments += row.n;
+    else if (row.outcome === 'digital_funnel') c.funnel += row.n;
+    else if (row.outcome === 'lead') c.leads += row.n;
+    today.set(row.operator_id, c);
+  }
+  const callMeNow: CallMeNowAlert[] = due.map((r) => ({ id: r.id, productCode: r.product_code, dueBy: r.due_by, status: r.status }));
+  return { today, stats: { medianHandleMs, callMeNow } };
+}
+
+function emit(board: SiteBoard, event: BoardEvent) {
+  for (const listener of board.listeners) {
+    try {
+      listener(event);
+    } catch {
+      // a closed stream must not stop the others
+    }
+  }
+}
+
+function openBoard(deps: AppDeps, siteId: number): SiteBoard {
+  const board: SiteBoard = {
+    siteId,
+    seq: 0,
+    operators: new Map(),
+    stats: { medianHandleMs: null, callMeNow: [] },
+    statsKey: '',
+    listeners: new Set(),
+    watchers: 0,
+    chain: Promise.resolve(),
+    stop: () => undefined,
+  };
+  const run = (step: () => Promise<void> | void) => {
+    board.chain = board.chain.then(step).catch((err: unknown) => deps.logger.error({ err, siteId }, 'board update failed'));
+  };
+  const reload = async () => {
+    const at = deps.clock.now().toISOString();
+    const [rows, { today, stats }] = await Promise.all([listSiteOperators(deps.db, siteId), readStats(deps, siteId)]);
+    board.operators = new Map(rows.map((r) => [r.id, toBoardOperator(r, at, today.get(r.id) ?? zeroCounts())]));
+    board.stats = stats;
+    board.statsKey = JSON.stringify([[...today], stats]);
+  };
+  // Subscribe before reading, so nothing published during the first read is lost (it queues behind it).
+  const unsubscribe = deps.bus.subscribe<OperatorStatus>(topics.siteOperators(siteId), (status) =>
+    run(async () => {
+      const current = board.operators.get(status.userId);
+      if (!current) await reload(); // an operator we did not know: re-read the site
+      const base = board.operators.get(status.userId);
+      if (!base) return;
+      const operator: BoardOperator = { ...base, ...status };
+      board.operators.set(status.userId, operator);
+      board.seq++;
+      emit(board, { kind: 'operator', seq: board.seq, serverTime: deps.clock.now().toISOString(), operator });
+    }),
+  );
+  run(reload);
+  let refreshing = false;
+  const timer = setInterval(() => {
+    if (refreshing) return;
+    refreshing = true;
+    run(async () => {
+      try {
+        const { today, stats } = await readStats(deps, siteId);
+        const key = JSON.stringify([[...today], stats]);
+        if (key === board.statsKey) return;
+        board.statsKey = key;
+        board.stats = stats;
+        const todayRecord: Record<string, TodayCounts> = {};
+        for (const [userId, op] of board.operators) {
+          op.today = today.get(userId) ?? zeroCounts();
+          todayRecord[String(userId)] = op.today;
+        }
+        board.seq++;
+        emit(board, { kind: 'stats', seq: board.seq, serverTime: deps.clock.now().toISOString(), today: todayRecord, ...stats });
+      } finally {
+        refreshing = false;
+      }
+    });
+  }, BOARD_STATS_INTERVAL_MS);
+  timer.unref();
+  board.stop = () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+  return board;
+}
+
+/**
+ * Starts listening to a site's board: `listener` first receives a full snapshot, then each change in order.
+ * Returns the function that stops listening; the last one to leave closes the site's board.
+ */
+export function watchBoard(deps: AppDeps, siteId: number, listener: Listener): () => void {
+  let sites = boards.get(deps);
+  if (!sites) boards.set(deps, (sites = new Map()));
+  let board = sites.get(siteId);
+  if (!board) sites.set(siteId, (board = openBoard(deps, siteId)));
+  const open = board;
+  open.watchers++;
+  let active = true;
+  open.chain = open.chain.then(() => {
+    if (!active) return;
+    listener({
+      kind: 'snapshot',
+      seq: open.seq,
+      siteId,
+      serverTime: deps.clock.now().toISOString(),
+      thresholds: { ...BOARD_THRESHOLDS },
+      operators: [...open.operators.values()],
+      ...open.stats,
+    });
+    open.listeners.add(listener);
+  });
+  return () => {
+    if (!active) return;
+    active = false;
+    open.watchers--;
+    open.listeners.delete(listener);
+    if (open.watchers === 0) {
+      open.stop();
+      if (sites.get(siteId) === open) sites.delete(siteId);
+    }
+  };
+}
+
+/** The board stream of one subscription: snapshot first, then changes, until the client goes away. */
+export async function* boardStream(deps: AppDeps, user: SessionUser, input: BoardInput, signal: AbortSignal | undefined): AsyncGenerator<BoardEvent> {
+  const siteId = boardSite(user, input);
+  const queue = createAsyncQueue<BoardEvent>(signal);
+  const stop = watchBoard(deps, siteId, (event) => queue.push(event));
+  try {
+    yield* queue.drain();
+  } finally {
+    stop();
+  }
+}

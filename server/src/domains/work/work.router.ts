@@ -1,0 +1,30 @@
+import {
+  workHeartbeatInput,
+  workItem,
+  workNextInput,
+  workQueueSize,
+  workReleaseInput,
+  workReleaseOutput,
+} from '@valore/shared/schemas/work';
+import { roleProcedure, router } from '../../trpc/init';
+import { currentWorkItem, heartbeatWorkItem, nextWorkItem, queueSize, releaseWorkItem } from './work.service';
+
+const operators = roleProcedure('operator');
+
+export const workRouter = router({
+  /** Claims the most urgent item under a lease, or returns the one already held (CONTRACT.md). */
+  next: operators
+    .input(workNextInput)
+    .output(workItem.nullable())
+    .mutation(({ ctx }) => nextWorkItem(ctx.deps, ctx.user)),
+  current: operators.output(workItem.nullable()).query(({ ctx }) => currentWorkItem(ctx.deps, ctx.user)),
+  heartbeat: operators
+    .input(workHeartbeatInput)
+    .output(workItem.nullable())
+    .mutation(({ ctx }) => heartbeatWorkItem(ctx.deps, ctx.user)),
+  release: operators
+    .input(workReleaseInput)
+    .output(workReleaseOutput)
+    .mutation(({ ctx, input }) => releaseWorkItem(ctx.deps, ctx.user, input, ctx.ip)),
+  queueSize: operators.output(workQueueSize).query(({ ctx }) => queueSize(ctx.deps, ctx.user)),
+});

@@ -1,0 +1,318 @@
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import type { QueueKind, WorkItem, WorkQueueSize } from '@valore/shared/schemas/work';
+import type { DB, Executor } from '../../db/database';
+import type { AppConfig, AppDeps } from '../../deps';
+import { DomainError } from '../../trpc/errors';
+import { insertAudit } from '../audit/audit.repository';
+import { campaignMayDialNow } from '../campaigns/campaign-rules';
+import { hasMarketingConsent, isOnOptOutRegistry } from '../customers/customers.repository';
+import { maskPhone } from '../customers/masking';
+import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from '../interactions/work-items';
+import {
+  activeCampaignsOfSite,
+  claimCallback,
+  claimContact,
+  claimLead,
+  countCallbacks,
+  countCampaignContacts,
+  countLeadFollowUps,
+  findHeld,
+  headCallMeNow,
+  headCampaignContact,
+  headLeadFollowUp,
+  headScheduledCallback,
+  reapExpiredLeases,
+  removeContact,
+  setLease,
+  type ContactHead,
+  type HeldRef,
+} from './work.repository';
+
+export const DEFAULT_LEASE_MINUTES = 5;
+/** Bounds one claim: candidates that fail the claim-time checks (or lose a race) before giving up for this call. */
+const MAX_CANDIDATES = 200;
+const QUEUE_SIZE_CAP = 999;
+
+export const leaseMinutes = (config: AppConfig): number => config.workLeaseMinutes ?? DEFAULT_LEASE_MINUTES;
+
+export interface Claimant {
+  userId: number;
+  siteId: number;
+}
+
+function requireOperator(user: SessionUser): Claimant {
+  if (user.siteId === null)
+    throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Only operators of a site take work items.');
+  return { userId: user.id, siteId: user.siteId };
+}
+
+export const workItemIdOf = (kind: QueueKind, sourceId: string): string => `${kind}:${sourceId}`;
+
+function parseWorkItemId(id: string): HeldRef {
+  const at = id.indexOf(':');
+  const kind = id.slice(0, at);
+  const sourceId = id.slice(at + 1);
+  if (kind !== 'callback' && kind !== 'campaign' && kind !== 'lead_followup') {
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Not a work item id.');
+  }
+  return { kind, sourceId };
+}
+
+/**
+ * Claims the most urgent item for an operator under a lease, or gives back the one they already hold.
+ * Order: due Call Me Now (by service-level deadline), then due scheduled callbacks and lead follow-ups of the
+ * operator's site (by due time), then due contacts of the active campaigns their site works, inside each
+ * campaign's calling window and period, with a fresh registry check; consent and the registry are re-checked
+ * here, at claim time. No HTTP: a benchmark calls it in-process.
+ */
+export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: number): Promise<WorkItem | null> {
+  const at = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + lease * 60_000).toISOString();
+  return db.transaction().execute(async (trx) => {
+    await reapExpiredLeases(trx, at);
+    const held = await findHeld(trx, op.userId, at);
+    if (held) return buildItem(trx, held);
+
+    for (let i = 0; i < MAX_CANDIDATES; i++) {
+      const cmn = await headCallMeNow(trx, at);
+      if (!cmn) break;
+      if (await claimCallback(trx, cmn.id, op.userId, leaseUntil, at))
+        return buildItem(trx, { kind: 'callback', sourceId: cmn.id });
+    }
+
+    for (let i = 0; i < MAX_CANDIDATES; i++) {
+      const scheduled = await headScheduledCallback(trx, at);
+      const lead = await headLeadFollowUp(trx, op.siteId, at);
+      if (!scheduled && !lead) break;
+      if (scheduled && (!lead || scheduled.due <= lead.due)) {
+        if (await claimCallback(trx, scheduled.id, op.userId, leaseUntil, at))
+          return buildItem(trx, { kind: 'callback', sourceId: scheduled.id });
+      } else if (lead) {
+        if (await claimLead(trx, Number(lead.id), op.userId, leaseUntil, at))
+          return buildItem(trx, { kind: 'lead_followup', sourceId: lead.id });
+      }
+    }
+
+    const campaigns = (await activeCampaignsOfSite(trx, op.siteId)).filter((c) => campaignMayDialNow(c, now));
+    const heads = new Map<number, ContactHead>();
+    for (const c of campaigns) {
+      const head = await headCampaignContact(trx, c.id, at);
+      if (head) heads.set(c.id, head);
+    }
+    for (let i = 0; i < MAX_CANDIDATES && heads.size > 0; i++) {
+      let best: [number, ContactHead] | null = null;
+      for (const entry of heads) if (!best || entry[1].due < best[1].due) best = entry;
+      if (!best) break;
+      const [campaignId, head] = best;
+      const contactId = Number(head.id);
+      const reason = !(await hasMarketingConsent(trx, head.customerId))
+        ? 'no_consent'
+        : (await isOnOptOutRegistry(trx, head.phone))
+          ? 'registry'
+          : null;
+      if (reason) await removeContact(trx, contactId, reason, at);
+      else if (await claimContact(trx, contactId, op.userId, leaseUntil, at))
+        return buildItem(trx, { kind: 'campaign', sourceId: head.id });
+      const next = await headCampaignContact(trx, campaignId, at);
+      if (next) heads.set(campaignId, next);
+      else heads.delete(campaignId);
+    }
+    return null;
+  });
+}
+
+async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
+  const id = workItemIdOf(ref.kind, ref.sourceId);
+  if (ref.kind === 'callback') {
+    const r = await db
+      .selectFrom('callback_requests')
+      .leftJoin('customers', 'customers.id', 'callback_requests.customer_id')
+      .select([
+        'callback_requests.customer_id',
+        'callback_requests.phone',
+        'callback_requests.product_code',
+        'callback_requests.mode',
+        'callback_requests.due_at',
+        'callback_requests.due_by',
+        'callback_requests.note',
+        'callback_requests.attempts',
+        'callback_requests.max_attempts',
+        'callback_requests.lease_expires_at',
+        'customers.first_name',
+        'customers.last_name',
+      ])
+      .where('callback_requests.id', '=', ref.sourceId)
+      .executeTakeFirstOrThrow();
+    return {
+      id,
+      kind: 'callback',
+      flow: 'callback',
+      customerId: r.customer_id,
+      sourceId: ref.sourceId,
+      dueAt: r.due_at,
+      leaseExpiresAt: r.lease_expires_at ?? '',
+      presetProductCode: r.product_code,
+      customerName: r.first_name ? `${r.first_name} ${r.last_name ?? ''}`.trim() : null,
+      phoneMasked: maskPhone(r.phone),
+      attempts: r.attempts,
+      maxAttempts: r.max_attempts,
+      mode: r.mode,
+      dueBy: r.due_by,
+      note: r.note,
+      campaignId: null,
+      campaignName: null,
+      scriptVersion: null,
+    };
+  }
+  if (ref.kind === 'lead_followup') {
+    const r = await db
+      .selectFrom('leads')
+      .innerJoin('customers', 'customers.id', 'leads.customer_id')
+      .select([
+        'leads.customer_id',
+        'customers.phone',
+        'customers.first_name',
+        'customers.last_name',
+        'leads.product_code',
+        'leads.follow_up_at',
+        'leads.notes',
+        'leads.attempts',
+        'leads.lease_expires_at',
+      ])
+      .where('leads.id', '=', Number(ref.sourceId))
+      .executeTakeFirstOrThrow();
+    return {
+      id,
+      kind: 'lead_followup',
+      // the customer asked to be contacted about the product: the callback script (no consent gate)
+      flow: 'callback',
+      customerId: r.customer_id,
+      sourceId: ref.sourceId,
+      dueAt: r.follow_up_at,
+      leaseExpiresAt: r.lease_expires_at ?? '',
+      presetProductCode: r.product_code,
+      customerName: `${r.first_name} ${r.last_name}`,
+      phoneMasked: maskPhone(r.phone),
+      attempts: r.attempts,
+      maxAttempts: LEAD_FOLLOW_UP_MAX_ATTEMPTS,
+      mode: null,
+      dueBy: null,
+      note: r.notes,
+      campaignId: null,
+      campaignName: null,
+      scriptVersion: null,
+    };
+  }
+  const r = await db
+    .selectFrom('campaign_contacts')
+    .innerJoin('campaigns', 'campaigns.id', 'campaign_contacts.campaign_id')
+    .innerJoin('customers', 'customers.id', 'campaign_contacts.customer_id')
+    .select([
+      'campaign_contacts.customer_id',
+      'campaign_contacts.phone',
+      'campaign_contacts.due_at',
+      'campaign_contacts.attempts',
+      'campaign_contacts.lease_expires_at',
+      'campaigns.id as campaign_id',
+      'campaigns.name as campaign_name',
+      'campaigns.product_code',
+      'campaigns.max_attempts',
+      'campaigns.script_version',
+      'customers.first_name',
+      'customers.last_name',
+    ])
+    .where('campaign_contacts.id', '=', Number(ref.sourceId))
+    .executeTakeFirstOrThrow();
+  return {
+    id,
+    kind: 'campaign',
+    flow: 'campaign',
+    customerId: r.customer_id,
+    sourceId: ref.sourceId,
+    dueAt: r.due_at,
+    leaseExpiresAt: r.lease_expires_at ?? '',
+    presetProductCode: r.product_code,
+    customerName: `${r.first_name} ${r.last_name}`,
+    phoneMasked: maskPhone(r.phone),
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    mode: null,
+    dueBy: null,
+    note: null,
+    campaignId: r.campaign_id,
+    campaignName: r.campaign_name,
+    scriptVersion: r.script_version,
+  };
+}
+
+export async function nextWorkItem(deps: AppDeps, user: SessionUser): Promise<WorkItem | null> {
+  return claimNextWorkItem(deps.db, requireOperator(user), deps.clock.now(), leaseMinutes(deps.config));
+}
+
+/** The item the operator holds, without claiming anything (a page reload shows it again). */
+export async function currentWorkItem(deps: AppDeps, user: SessionUser): Promise<WorkItem | null> {
+  const op = requireOperator(user);
+  const held = await findHeld(deps.db, op.userId, deps.clock.now().toISOString());
+  return held ? buildItem(deps.db, held) : null;
+}
+
+/** Keeps the held item's lease alive while the operator works on it; null when they hold nothing any more. */
+export async function heartbeatWorkItem(deps: AppDeps, user: SessionUser): Promise<WorkItem | null> {
+  const op = requireOperator(user);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + leaseMinutes(deps.config) * 60_000).toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const held = await findHeld(trx, op.userId, at);
+    if (!held || !(await setLease(trx, held, op.userId, leaseUntil, at))) return null;
+    return buildItem(trx, held);
+  });
+}
+
+/**
+ * Gives a held item back to the queue at once, with an audited reason. Releasing an item the operator no longer
+ * holds (a retried request, an expired lease) changes nothing and says so.
+ */
+export async function releaseWorkItem(
+  deps: AppDeps,
+  user: SessionUser,
+  input: { id: string; reason: string },
+  ip: string | null,
+): Promise<{ released: boolean }> {
+  const op = requireOperator(user);
+  const ref = parseWorkItemId(input.id);
+  const at = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const released = await setLease(trx, ref, op.userId, null, at);
+    if (released) {
+      await insertAudit(trx, {
+        at,
+        actorId: op.userId,
+        action: 'work.release',
+        entityType:
+          ref.kind === 'callback' ? 'callback_request' : ref.kind === 'campaign' ? 'campaign_contact' : 'lead',
+        entityId: ref.sourceId,
+        details: { reason: input.reason },
+        ip,
+      });
+    }
+    return { released };
+  });
+}
+
+/** How many items this operator could claim now, counted through the same index ranges and capped. */
+export async function queueSize(deps: AppDeps, user: SessionUser): Promise<WorkQueueSize> {
+  const op = requireOperator(user);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  let count = await countCallbacks(deps.db, at, QUEUE_SIZE_CAP);
+  if (count < QUEUE_SIZE_CAP) count += await countLeadFollowUps(deps.db, op.siteId, at, QUEUE_SIZE_CAP - count);
+  if (count < QUEUE_SIZE_CAP) {
+    const campaigns = (await activeCampaignsOfSite(deps.db, op.siteId)).filter((c) => campaignMayDialNow(c, now));
+    for (const c of campaigns) {
+      if (count >= QUEUE_SIZE_CAP) break;
+      count += await countCampaignContacts(deps.db, c.id, at, QUEUE_SIZE_CAP - count);
+    }
+  }
+  return { count, capped: count >= QUEUE_SIZE_CAP };
+}

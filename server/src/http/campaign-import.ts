@@ -1,0 +1,195 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import type { ImportProgressLine } from '@valore/shared/schemas/campaigns';
+import type { AppDeps } from '../deps';
+import { resolveSession } from '../domains/auth/auth.service';
+import {
+  IMPORT_DELIMITERS,
+  importCampaignList,
+  importOptOutRegistry,
+  importRejectsPage,
+  type ImportResult,
+} from '../domains/campaigns/list-import.service';
+import { DomainError } from '../trpc/errors';
+
+/**
+ * Streamed CSV uploads (campaign target lists, opt-out registry) and the per-line reject report. Session cookie
+ * like the console; uploads are POSTs of `text/csv` from this same origin (a cross-site form cannot send that
+ * type without a preflight), answered with NDJSON progress lines so the UI can show a progress bar.
+ */
+export function campaignImportRoutes(deps: AppDeps): Router {
+  const r = express.Router();
+
+  r.post('/campaigns/:id/import', (req: Request<{ id: string }>, res: Response) =>
+    upload(deps, req, res, async (user, onProgress) => {
+      const campaignId = positiveInt(req.params.id, 'campaign id');
+      const q = req.query;
+      const customerIdColumn = queryString(q.customerIdColumn);
+      const phoneColumn = queryString(q.phoneColumn);
+      return importCampaignList(
+        deps,
+        user,
+        campaignId,
+        req,
+        { customerIdColumn, phoneColumn, delimiter: delimiterOf(q.delimiter) },
+        onProgress,
+      );
+    }),
+  );
+
+  r.post('/optout-registry/import', (req: Request, res: Response) =>
+    upload(deps, req, res, (user, onProgress) =>
+      importOptOutRegistry(deps, user, req, delimiterOf(req.query.delimiter), onProgress),
+    ),
+  );
+
+  r.get(
+    '/campaigns/:id/imports/:importId/rejects.csv',
+    async (req: Request<{ id: string; importId: string }>, res: Response) => {
+      try {
+        const user = await requireManager(deps, req, res);
+        const campaignId = positiveInt(req.params.id, 'campaign id');
+        const importId = positiveInt(req.params.importId, 'import id');
+        let page = await importRejectsPage(deps, user, campaignId, importId, 0, 5000);
+        res.status(200);
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="campaign-${campaignId}-import-${importId}-rejects.csv"`,
+        );
+        res.setHeader('Cache-Control', 'no-store');
+        res.write('line,reason,value\n');
+        while (page.length > 0) {
+          res.write(page.map((p) => `${p.line},${p.reason},${csvField(p.value ?? '')}\n`).join(''));
+          const last = page.at(-1)?.line ?? 0;
+          page = await importRejectsPage(deps, user, campaignId, importId, last, 5000);
+        }
+        res.end();
+      } catch (error) {
+        sendError(deps, res, error);
+      }
+    },
+  );
+
+  return r;
+}
+
+async function upload(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  run: (user: SessionUser, onProgress: (processed: number) => void) => Promise<ImportResult>,
+): Promise<void> {
+  let streaming = false;
+  const write = (line: ImportProgressLine) => {
+    if (!streaming) {
+      streaming = true;
+      res.status(200);
+      res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Accel-Buffering', 'no');
+    }
+    res.write(`${JSON.stringify(line)}\n`);
+  };
+  try {
+    const refused = sameOriginRefusal(req);
+    if (refused) throw refused;
+    const user = await requireManager(deps, req, res);
+    const result = await run(user, (processed) => write({ type: 'progress', processed }));
+    write({ type: 'done', ...result });
+    res.end();
+  } catch (error) {
+    if (!streaming) {
+      req.resume(); // drain what the client is still sending, so it reads our answer
+      sendError(deps, res, error);
+      return;
+    }
+    if (!(error instanceof DomainError)) deps.logger.error({ err: error }, 'import failed');
+    write({
+      type: 'error',
+      message: error instanceof DomainError ? error.message : 'The import stopped on a server error. Try again.',
+    });
+    res.end();
+  }
+}
+
+async function requireManager(deps: AppDeps, req: Request, res: Response): Promise<SessionUser> {
+  const session = await resolveSession(deps, req, res);
+  if (!session)
+    throw new DomainError('UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in, or your session has expired.');
+  if (session.user.role !== 'team_lead' && session.user.role !== 'admin') {
+    throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', 'Imports are reserved to team leads and administrators.');
+  }
+  return session.user;
+}
+
+/** The same rule as the tRPC CSRF guard, for CSV bodies. */
+function sameOriginRefusal(req: Request): DomainError | null {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'text/csv')
+    return new DomainError('UNSUPPORTED_MEDIA_TYPE', 'VALIDATION', 'Send the file as text/csv.');
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let host: string | null = null;
+    try {
+      host = origin === 'null' ? null : new URL(origin).host;
+    } catch {
+      host = null;
+    }
+    if (host === null || host !== req.headers.host)
+      return new DomainError('FORBIDDEN', 'CSRF', 'Cross-origin requests are not accepted.');
+  }
+  const fetchSite = req.headers['sec-fetch-site'];
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site')
+    return new DomainError('FORBIDDEN', 'CSRF', 'Cross-origin requests are not accepted.');
+  return null;
+}
+
+function sendError(deps: AppDeps, res: Response, error: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (error instanceof DomainError) {
+    res
+      .status(getHTTPStatusCodeFromError(error))
+      .json({ error: { code: error.code, domainCode: error.domainCode, message: error.message } });
+    return;
+  }
+  deps.logger.error({ err: error }, 'import request failed');
+  res
+    .status(500)
+    .json({
+      error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
+    });
+}
+
+function positiveInt(value: string, what: string): number {
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1)
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', `Not a valid ${what}.`);
+  return Number(value);
+}
+
+function queryString(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  if (trimmed.length > 100)
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'A column name is at most 100 characters.');
+  return trimmed === '' ? null : trimmed;
+}
+
+function delimiterOf(value: unknown): string {
+  if (value === undefined) return ',';
+  const d = value === 'tab' ? '\t' : value;
+  if (typeof d !== 'string' || !(IMPORT_DELIMITERS as readonly string[]).includes(d)) {
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'delimiter must be one of , ; | or tab.');
+  }
+  return d;
+}
+
+function csvField(value: string): string {
+  // quote when needed; a leading formula character is defused for spreadsheet users
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { FLOWS } from '../reference/outcomes';
+
+export const QUEUE_KINDS = ['callback', 'campaign', 'lead_followup'] as const;
+export type QueueKind = (typeof QUEUE_KINDS)[number];
+
+/** Work item ids are "<kind>:<sourceId>", e.g. "campaign:1234". */
+export const workItemId = z
+  .string()
+  .max(80)
+  .regex(/^(callback|campaign|lead_followup):[A-Za-z0-9_-]{1,64}$/, 'Not a work item id');
+
+/** What work.next hands an operator: the contract fields first, then what the console shows. */
+export const workItem = z.object({
+  id: z.string(),
+  kind: z.enum(QUEUE_KINDS),
+  flow: z.enum(FLOWS),
+  customerId: z.number().int().nullable(),
+  /** the callback request, campaign contact or lead the item came from */
+  sourceId: z.string(),
+  dueAt: z.string(),
+  leaseExpiresAt: z.string(),
+  presetProductCode: z.string().nullable(),
+  customerName: z.string().nullable(),
+  phoneMasked: z.string(),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int().nullable(),
+  /** callbacks only */
+  mode: z.enum(['now', 'scheduled']).nullable(),
+  dueBy: z.string().nullable(),
+  note: z.string().nullable(),
+  /** campaigns only */
+  campaignId: z.number().int().nullable(),
+  campaignName: z.string().nullable(),
+  scriptVersion: z.string().nullable(),
+});
+export type WorkItem = z.infer<typeof workItem>;
+
+export const workNextInput = z.object({}).strict();
+export const workHeartbeatInput = z.object({}).strict();
+
+/** Returns a held item to the queue at once; the reason is audited. */
+export const workReleaseInput = z
+  .object({ id: workItemId, reason: z.string().trim().min(1, 'Say why you release the item').max(200) })
+  .strict();
+export type WorkReleaseInput = z.infer<typeof workReleaseInput>;
+export const workReleaseOutput = z.object({ released: z.boolean() });
+
+/** Claimable items for this operator now; `capped` when there are at least `count` (counting stops there). */
+export const workQueueSize = z.object({ count: z.number().int(), capped: z.boolean() });
+export type WorkQueueSize = z.infer<typeof workQueueSize>;

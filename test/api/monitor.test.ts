@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { createTRPCClient, httpSubscriptionLink, type TRPCClient } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import type { BoardEvent, MessagesEvent } from '@valore/shared/schemas/monitor';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import type { AppRouter } from '@valore/server/trpc/root';
+import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let operator: ApiClient; // operatore1, site 1
+let tutor: ApiClient; // tutor1, site 1
+let otherTutor: ApiClient; // tutor2, site 2
+let operator1Id: number;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  operator = createApiClient(server.url);
+  tutor = createApiClient(server.url);
+  otherTutor = createApiClient(server.url);
+  operator1Id = (await operator.login('operatore1')).user.id;
+  await tutor.login('tutor1');
+  await otherTutor.login('tutor2');
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** A subscription client over SSE that carries the api client's session cookie. */
+function liveClient(api: ApiClient): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpSubscriptionLink({
+        url: `${server.url}/trpc`,
+        EventSource,
+        eventSourceOptions: () => ({
+          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie: api.cookieHeader() } }),
+        }),
+      }),
+    ],
+  });
+}
+
+/** Collects a stream's events; `next(predicate)` waits for the first matching one not yet consumed. */
+function collect<T>() {
+  const events: T[] = [];
+  let error: unknown = null;
+  const waiters: (() => void)[] = [];
+  const notify = () => waiters.splice(0).forEach((w) => w());
+  return {
+    events,
+    get error() {
+      return error;
+    },
+    onData(data: { data: T } | T) {
+      events.push(typeof data === 'object' && data !== null && 'data' in data && 'id' in data ? (data as { data: T }).data : (data as T));
+      notify();
+    },
+    onError(err: unknown) {
+      error = err;
+      notify();
+    },
+    async until(predicate: (events: T[]) => boolean, timeoutMs = 5_000): Promise<T[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(events)) {
+        if (error) throw error instanceof Error ? error : new Error(String(error));
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(events.map((e) => (e as { kind?: string }).kind))}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return events;
+    },
+  };
+}
+
+function inboundNotInterested(customerId: number, clientId: string): CompleteInteractionInput {
+  const start = Date.now() - 120_000;
+  const at = (s: number) => new Date(start + s * 1000).toISOString();
+  return {
+    clientId,
+    flow: 'inbound_sales',
+    scriptId: 'inbound_sales',
+    scriptVersion: FLOW_VERSIONS.inbound_sales,
+    customerId,
+    work: null,
+    startedAt: at(0),
+    endedAt: at(90),
+    acwMs: 5_000,
+    events: [
+      { type: 'customer.identified', customerId, at: at(10) },
+      { type: 'needs.identified', productCode: 'CONTO', at: at(40) },
+      { type: 'proposal.declined', at: at(80) },
+    ],
+    outcome: 'not_interested',
+    notes: 'Non interessato al conto.',
+  } as CompleteInteractionInput;
+}
+
+describe('live board', () => {
+  it('sends the full site snapshot first, then each state change in order', async () => {
+    const stream = collect<BoardEvent>();
+    const sub = liveClient(tutor).monitor.board.subscribe({}, stream);
+    try {
+      const [snapshot] = await stream.until((e) => e.length >= 1);
+      expect(snapshot?.kind).toBe('snapshot');
+      if (snapshot?.kind !== 'snapshot') return;
+      expect(snapshot.operators.map((o) => o.username).sort()).toEqual(['operatore1', 'operatore2', 'operatore3', 'operatore4']);
+      expect(snapshot.operators.find((o) => o.userId === operator1Id)?.state).toBe('ready');
+      expect(snapshot.thresholds.stuckStepMs).toBe(180_000);
+
+      const contact = randomUUID();
+      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'identify', interactionClientId: contact, customerId: null });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'needs', interactionClientId: contact, customerId: 5 });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'proposal', interactionClientId: contact, customerId: 5 });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: contact });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'break' });
+
+      const events = await stream.until((e) => e.filter((x) => x.kind === 'operator').length >= 5);
+      const changes = events.filter((e) => e.kind === 'operator');
+      expect(changes.map((e) => (e.operator.state === 'on_contact' ? e.operator.step : e.operator.state))).toEqual([
+        'identify',
+        'needs',
+        'proposal',
+        'after_call_work',
+        'paused',
+      ]);
+      const seqs = events.map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs.slice(1)).size).toBe(seqs.length - 1);
+      expect(changes[4]?.operator).toMatchObject({ state: 'paused', reason: 'break', displayName: expect.any(String) });
+    } finally {
+      sub.unsubscribe();
+    }
+    await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+  });
+
+  it('gives a reconnecting board the current state first', async () => {
+    await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'training' });
+    const stream = collect<BoardEvent>();
+    const sub = liveClient(tutor).monitor.board.subscribe({}, stream);
+    try {
+      const [snapshot] = await stream.until((e) => e.length >= 1);
+      expect(snapshot?.kind === 'snapshot' && snapshot.operators.find((o) => o.userId === operator1Id)).toMatchObject({ state: 'paused', reason: 'training' });
+    } finally {
+      sub.unsubscribe();
+    }
+    await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+  });
+
+  it('refuses a tutor who subscribes to another site, and operators', async () => {
+    const stream = collect<BoardEvent>();
+    const sub = liveClient(otherTutor).monitor.board.subscribe({ siteId: 1 }, stream);
+    await expect(stream.until(() => false, 5_000)).rejects.toMatchObject({ data: { code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' } });
+    sub.unsubscribe();
+    expect(stream.events).toEqual([]);
+
+    const asOperator = collect<BoardEvent>();
+    const sub2 = liveClient(operator).monitor.board.subscribe({}, asOperator);
+    await expect(asOperator.until(() => false, 5_000)).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    sub2.unsubscribe();
+  });
+
+  it('shows a tutor of site 2 only the operators of site 2', async () => {
+    const stream = collect<BoardEvent>();
+    const sub = liveClient(otherTutor).monitor.board.subscribe({}, stream);
+    try {
+      const [snapshot] = await stream.until((e) => e.length >= 1);
+      expect(snapshot?.kind === 'snapshot' && snapshot.operators.map((o) => o.username).sort()).toEqual([
+        'operatore5',
+        'operatore6',
+        'operatore7',
+        'operatore8',
+      ]);
+      // a change at site 1 never reaches site 2's board
+      await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stream.events.filter((e) => e.kind === 'operator')).toEqual([]);
+    } finally {
+      sub.unsubscribe();
+      await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+    }
+  });
+});
+
+describe('coaching messages', () => {
+  it('reaches the operator live, pinned to the current step, and is acknowledged once', async () => {
+    const contact = randomUUID();
+    const live = collect<MessagesEvent>();
+    const sub = liveClient(operator).monitor.myMessagesLive.subscribe({}, live);
+    try {
+      await live.until((e) => e[0]?.kind === 'snapshot');
+      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'needs', interactionClientId: contact, customerId: null });
+      const requestId = randomUUID();
+      const input = { requestId, operatorId: operator1Id, body: 'Chiedi se ha già un conto presso di noi.' };
+      const sent = await tutor.trpc.monitor.sendCoaching.mutate(input);
+      expect(sent).toMatchObject({ interactionClientId: contact, step: 'needs', acknowledgedAt: null });
+      // a retry of the same request does not send it twice
+      expect((await tutor.trpc.monitor.sendCoaching.mutate(input)).id).toBe(sent.id);
+
+      const events = await live.until((e) => e.some((x) => x.kind === 'message'));
+      expect(events.filter((e) => e.kind === 'message')).toHaveLength(1);
+
+      const mine = await operator.trpc.monitor.myMessages.query({ interactionClientId: contact });
+      expect(mine.map((m) => m.body)).toEqual([input.body]);
+
+      // other people's messages are not theirs to read or acknowledge
+      const colleague = createApiClient(server.url);
+      await colleague.login('operatore2');
+      expect(await colleague.trpc.monitor.myMessages.query({ interactionClientId: contact })).toEqual([]);
+      expect((await trpcError(colleague.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: sent.id }))).data?.code).toBe('NOT_FOUND');
+
+      const ack = await operator.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: sent.id });
+      expect(ack.acknowledgedAt).not.toBeNull();
+      const receipts = await tutor.trpc.monitor.operatorMessages.query({ operatorId: operator1Id });
+      expect(receipts.find((m) => m.id === sent.id)?.acknowledgedAt).toBe(ack.acknowledgedAt);
+    } finally {
+      sub.unsubscribe();
+      await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: contact });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+    }
+  });
+
+  it('is refused when the operator is not on a contact, or belongs to another site', async () => {
+    const idle = await trpcError(tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }));
+    expect(idle.data?.code).toBe('CONFLICT');
+    const foreign = await trpcError(otherTutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }));
+    expect(foreign.data).toMatchObject({ code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' });
+    const empty = await trpcError(tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: '  ' }));
+    expect(empty.data?.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('quality scorecards', () => {
+  it('a tutor scores a contact of their site; the operator sees it only once released, and acknowledges it', async () => {
+    const clientId = randomUUID();
+    const customerId = (await server.database.db.selectFrom('customers').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'needs', interactionClientId: clientId, customerId });
+    await tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Proponi il conto.' });
+    const done = await operator.trpc.interactions.complete.mutate(inboundNotInterested(customerId, clientId));
+    await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: clientId });
+    await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+
+    const list = await tutor.trpc.quality.reviewables.query({});
+    expect(list.find((r) => r.interactionId === done.interactionId)).toMatchObject({ scorecardStatus: null, outcome: 'not_interested' });
+
+    const review = await tutor.trpc.quality.interaction.query({ interactionId: done.interactionId });
+    expect(review.timeline.map((s) => s.step)).toEqual(['identify', 'needs', 'proposal']);
+    expect(review.timeline[1]?.messages.map((m) => m.body)).toEqual(['Proponi il conto.']);
+    expect(review.interaction.notes).toBe('Non interessato al conto.');
+
+    const keys = review.template.dimensions.map((d) => d.key);
+    const scores = Object.fromEntries(keys.map((k, i) => [k, (i % 5) + 1]));
+    const base = { interactionId: done.interactionId, templateId: review.template.id, scores, criticalError: false, comments: 'Buona chiusura.' };
+
+    // the other site's tutor cannot open or score it
+    expect((await trpcError(otherTutor.trpc.quality.interaction.query({ interactionId: done.interactionId }))).data?.code).toBe('FORBIDDEN');
+    expect((await trpcError(otherTutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false }))).data?.code).toBe('FORBIDDEN');
+
+    // releasing needs every dimension
+    const partial = await trpcError(
+      tutor.trpc.quality.saveScorecard.mutate({ ...base, scores: { [keys[0] ?? 'x']: 3 }, requestId: randomUUID(), release: true }),
+    );
+    expect(partial.data?.code).toBe('BAD_REQUEST');
+
+    const draft = await tutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false });
+    expect(draft.status).toBe('draft');
+    expect(await operator.trpc.quality.myScorecards.query()).toEqual([]);
+    expect((await trpcError(operator.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id }))).data?.code).toBe('NOT_FOUND');
+
+    const released = await tutor.trpc.quality.saveScorecard.mutate({ ...base, criticalError: true, requestId: randomUUID(), release: true });
+    expect(released).toMatchObject({ id: draft.id, status: 'released', criticalError: true });
+    const again = await trpcError(tutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false }));
+    expect(again.data?.code).toBe('CONFLICT');
+
+    const mine = await operator.trpc.quality.myScorecards.query();
+    expect(mine.map((s) => s.id)).toEqual([draft.id]);
+    const colleague = createApiClient(server.url);
+    await colleague.login('operatore2');
+    expect(await colleague.trpc.quality.myScorecards.query()).toEqual([]);
+    expect((await trpcError(colleague.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id }))).data?.code).toBe('NOT_FOUND');
+
+    const ack = await operator.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id });
+    expect(ack.status).toBe('acknowledged');
+    const audit = await server.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_type', '=', 'scorecard')
+      .where('entity_id', '=', String(draft.id))
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['scorecard.save_draft', 'scorecard.release', 'scorecard.acknowledge']);
+  });
+
+  it('lets only admins edit scorecard templates', async () => {
+    const dimensions = [{ key: 'tone', label: { it: 'Tono', en: 'Tone' } }];
+    expect((await trpcError(tutor.trpc.quality.templates.create.mutate({ requestId: randomUUID(), name: 'Breve', dimensions }))).data?.code).toBe('FORBIDDEN');
+    const admin = createApiClient(server.url);
+    await admin.login('admin');
+    const requestId = randomUUID();
+    const created = await admin.trpc.quality.templates.create.mutate({ requestId, name: 'Breve', dimensions });
+    expect((await admin.trpc.quality.templates.create.mutate({ requestId, name: 'Breve', dimensions })).id).toBe(created.id);
+    const dup = await trpcError(admin.trpc.quality.templates.create.mutate({ requestId: randomUUID(), name: 'Doppio', dimensions: [...dimensions, ...dimensions] }));
+    expect(dup.data?.code).toBe('BAD_REQUEST');
+    const updated = await admin.trpc.quality.templates.update.mutate({ requestId: randomUUID(), id: created.id, name: 'Breve', dimensions, active: false });
+    expect(updated.active).toBe(false);
+    expect((await tutor.trpc.quality.templates.list.query()).map((t) => t.id)).not.toContain(created.id);
+  });
+});

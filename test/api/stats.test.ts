@@ -1,0 +1,387 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import type { RecordedFlowEvent } from '@valore/shared/schemas/flow-events';
+import type { ConversionOutput } from '@valore/shared/schemas/stats';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { generateHistory } from '@valore/server/domains/stats/stats.history';
+import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
+import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let operator: ApiClient;
+let teamLead: ApiClient;
+let admin: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  operator = createApiClient(server.url);
+  teamLead = createApiClient(server.url);
+  admin = createApiClient(server.url);
+  await Promise.all([operator.login('operatore1'), teamLead.login('teamlead1'), admin.login('admin')]);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const db = () => server.database.db;
+type EventWithoutTime = RecordedFlowEvent extends infer E
+  ? E extends RecordedFlowEvent
+    ? Omit<E, 'at'>
+    : never
+  : never;
+
+function contact(
+  flow: CompleteInteractionInput['flow'],
+  customerId: number | null,
+  outcome: CompleteInteractionInput['outcome'],
+  events: EventWithoutTime[],
+  handleSeconds = 240,
+): CompleteInteractionInput {
+  const start = Date.now() - 600_000;
+  return {
+    clientId: randomUUID(),
+    flow,
+    scriptId: flow,
+    scriptVersion: FLOW_VERSIONS[flow],
+    customerId,
+    work: null,
+    startedAt: new Date(start).toISOString(),
+    endedAt: new Date(start + handleSeconds * 1000).toISOString(),
+    acwMs: 20_000,
+    events: events.map((e, i) => ({ ...e, at: new Date(start + i * 5_000).toISOString() }) as RecordedFlowEvent),
+    outcome,
+  };
+}
+
+let used = new Set<number>();
+/** A customer with recorded marketing consent, not used by another contact of this file. */
+async function consentingCustomer(): Promise<number> {
+  const rows = await db()
+    .selectFrom('customers')
+    .select('id')
+    .where('email', 'is not', null)
+    .orderBy('id')
+    .limit(300)
+    .execute();
+  for (const { id } of rows) {
+    if (used.has(id)) continue;
+    const consent = await db()
+      .selectFrom('consents')
+      .select('granted')
+      .where('customer_id', '=', id)
+      .where('purpose', '=', 'marketing')
+      .orderBy('recorded_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (consent?.granted === 1) {
+      used = new Set([...used, id]);
+      return id;
+    }
+  }
+  throw new Error('no consenting customer left');
+}
+
+async function freeSlot() {
+  const slot = await db()
+    .selectFrom('appointment_slots')
+    .select(['id', 'post_office_id'])
+    .where('booked', '=', 0)
+    .where('starts_at', '>', new Date(Date.now() + 86_400_000).toISOString())
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  return slot;
+}
+
+const period = () => ({
+  from: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+  to: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+});
+
+const total = (r: ConversionOutput) => r.total;
+
+describe('conversion stats of a known day', () => {
+  let before: ConversionOutput;
+  let interactionIds: number[] = [];
+
+  it('counts every funnel stage and rate of the contacts an operator logs, realisations included', async () => {
+    before = await teamLead.trpc.stats.conversion.query({ ...period(), groupBy: [] });
+
+    const a = await consentingCustomer();
+    const slot = await freeSlot();
+    const appointment = await operator.trpc.interactions.complete.mutate(
+      contact('inbound_sales', a, 'up_appointment', [
+        { type: 'customer.identified', customerId: a },
+        { type: 'needs.identified', productCode: 'CONTO' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.appointment', postOfficeId: slot.post_office_id, slotId: slot.id },
+      ]),
+    );
+    const b = await consentingCustomer();
+    const lead = await operator.trpc.interactions.complete.mutate(
+      contact('inbound_sales', b, 'lead', [
+        { type: 'customer.identified', customerId: b },
+        { type: 'needs.identified', productCode: 'FIBRA' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.lead', followUpAt: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+      ]),
+    );
+    const c = await consentingCustomer();
+    const funnel = await operator.trpc.interactions.complete.mutate(
+      contact('inbound_sales', c, 'digital_funnel', [
+        { type: 'customer.identified', customerId: c },
+        { type: 'needs.identified', productCode: 'CARTA_IBAN' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.funnel', channel: 'sms' },
+      ]),
+    );
+    const d = await consentingCustomer();
+    const declined = await operator.trpc.interactions.complete.mutate(
+      contact('inbound_sales', d, 'not_interested', [
+        { type: 'customer.identified', customerId: d },
+        { type: 'needs.identified', productCode: 'SIM' },
+        { type: 'proposal.declined' },
+      ]),
+    );
+    const e = await consentingCustomer();
+    const unsolved = await operator.trpc.interactions.complete.mutate(
+      contact('ocs_cross_sell', e, 'no_proposal', [
+        { type: 'customer.identified', customerId: e },
+        { type: 'ocs.unsolved' },
+      ]),
+    );
+    const f = await consentingCustomer();
+    const noPropensity = await operator.trpc.interactions.complete.mutate(
+      contact('ocs_cross_sell', f, 'no_proposal', [
+        { type: 'customer.identified', customerId: f },
+        { type: 'ocs.solved' },
+        { type: 'propensity.declined' },
+      ]),
+    );
+    const g = await consentingCustomer();
+    const optOut = await operator.trpc.interactions.complete.mutate(
+      contact('inbound_sales', g, 'opt_out', [
+        { type: 'customer.identified', customerId: g },
+        { type: 'customer.opted_out' },
+      ]),
+    );
+    const h = await consentingCustomer();
+    const notReached = await operator.trpc.interactions.complete.mutate(
+      contact('campaign', h, 'not_reached', [{ type: 'contact.not_reached', reason: 'no_answer' }], 30),
+    );
+    interactionIds = [appointment, lead, funnel, declined, unsolved, noPropensity, optOut, notReached].map(
+      (r) => r.interactionId,
+    );
+
+    // realisations arrive later: attendance from the branch, the customer's click, the lead closed won
+    await admin.trpc.appointments.setStatus.mutate({
+      appointmentId: appointment.effects.appointment?.id ?? 0,
+      status: 'attended',
+      requestId: randomUUID(),
+    });
+    const click = await fetch(funnel.effects.funnelLink?.url ?? '', { redirect: 'manual' });
+    expect(click.status).toBe(302);
+    await fetch(funnel.effects.funnelLink?.url ?? '', { redirect: 'manual' }); // a second click realises nothing more
+    await teamLead.trpc.leads.close.mutate({
+      leadId: lead.effects.lead?.id ?? 0,
+      status: 'won',
+      requestId: randomUUID(),
+    });
+
+    const after = await teamLead.trpc.stats.conversion.query({ ...period(), groupBy: [] });
+    const delta = (k: keyof ConversionOutput['total']['counts']) => total(after).counts[k] - total(before).counts[k];
+    expect({
+      handled: delta('handled'),
+      reached: delta('reached'),
+      proposals: delta('proposals'),
+      appointments: delta('appointments'),
+      funnelLinks: delta('funnelLinks'),
+      leads: delta('leads'),
+      appointmentsAttended: delta('appointmentsAttended'),
+      linksClicked: delta('linksClicked'),
+      leadsWon: delta('leadsWon'),
+      optOuts: delta('optOuts'),
+      ocsAsked: delta('ocsAsked'),
+      ocsSolved: delta('ocsSolved'),
+      propensityAsked: delta('propensityAsked'),
+      propensityYes: delta('propensityYes'),
+      cmnRequests: delta('cmnRequests'),
+      handleMs: delta('handleMs'),
+      acwMs: delta('acwMs'),
+    }).toEqual({
+      handled: 8,
+      reached: 7,
+      proposals: 4,
+      appointments: 1,
+      funnelLinks: 1,
+      leads: 1,
+      appointmentsAttended: 1,
+      linksClicked: 1,
+      leadsWon: 1,
+      optOuts: 1,
+      ocsAsked: 2,
+      ocsSolved: 1,
+      propensityAsked: 1,
+      propensityYes: 0,
+      cmnRequests: 0,
+      handleMs: 7 * 240_000 + 30_000,
+      acwMs: 8 * 20_000,
+    });
+    if (total(before).counts.handled === 0) {
+      expect(total(after).stages).toEqual({ handled: 8, reached: 7, proposal: 4, value: 3, realised: 3 });
+      expect(total(after).rates).toMatchObject({
+        reachRate: 7 / 8,
+        proposalRate: 4 / 7,
+        proposalConversion: 3 / 4,
+        conversionRate: 3 / 8,
+        realisationRate: 1,
+        optOutRate: 1 / 7,
+        ocsRate: 1 / 2,
+        propensityRate: 0,
+        cmnWithinTarget: null,
+        avgHandleSeconds: (7 * 240 + 30) / 8,
+        avgAcwSeconds: 20,
+      });
+    }
+  });
+
+  it('groups by flow and product as CONTRACT.md names them, with the same totals', async () => {
+    const byFlow = await teamLead.trpc.stats.conversion.query({ ...period(), groupBy: ['flow'] });
+    const sum = byFlow.rows.reduce((s, r) => s + r.stages.handled, 0);
+    expect(sum).toBe(byFlow.total.stages.handled);
+    const ocs = byFlow.rows.find((r) => r.key.flow === 'ocs_cross_sell');
+    expect(ocs?.counts).toMatchObject({ ocsAsked: expect.any(Number) });
+    const byProduct = await teamLead.trpc.stats.conversion.query({
+      ...period(),
+      groupBy: ['product', 'operator'],
+      flow: 'inbound_sales',
+    });
+    expect(byProduct.source).toBe('stats_operator_product_day');
+    const fibra = byProduct.rows.find((r) => r.key.product === 'FIBRA');
+    expect(fibra).toMatchObject({ stages: { value: 1, realised: 1 } });
+    expect(fibra?.labels.operator).toBeTruthy();
+  });
+
+  it('lists the contacts behind a number, newest first, and pages through them', async () => {
+    const value = await teamLead.trpc.stats.interactions.query({ ...period(), stage: 'value', limit: 2 });
+    expect(value.rows).toHaveLength(2);
+    expect(value.nextCursor).not.toBeNull();
+    const rest = await teamLead.trpc.stats.interactions.query({
+      ...period(),
+      stage: 'value',
+      limit: 2,
+      cursor: value.nextCursor,
+    });
+    const ids = [...value.rows, ...rest.rows].map((r) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(interactionIds.slice(0, 3)));
+    const realised = await teamLead.trpc.stats.interactions.query({ ...period(), stage: 'realised' });
+    expect(realised.rows.every((r) => r.realised)).toBe(true);
+    expect(realised.rows.map((r) => r.id).sort()).toEqual(interactionIds.slice(0, 3).sort());
+  });
+
+  it('exports the same rows the screen shows as CSV, and audits the export', async () => {
+    const query = { ...period(), groupBy: ['flow' as const] };
+    const screen = await teamLead.trpc.stats.conversion.query(query);
+    const file = await teamLead.trpc.stats.exportCsv.mutate({ kind: 'breakdown', query, language: 'en' });
+    const lines = file.csv.trim().split('\r\n');
+    expect(lines[0]).toContain('Contacts handled');
+    expect(lines).toHaveLength(screen.rows.length + 2);
+    const handledColumn = (lines[0] ?? '').split(',').indexOf('Contacts handled');
+    expect(Number(lines[lines.length - 1]?.split(',')[handledColumn])).toBe(screen.total.stages.handled);
+
+    const contacts = await teamLead.trpc.stats.exportCsv.mutate({
+      kind: 'interactions',
+      query: { ...period(), stage: 'handled' },
+    });
+    expect(contacts.rows).toBe(screen.total.stages.handled);
+    const audits = await db()
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('action', '=', 'stats.export')
+      .execute();
+    expect(audits.map((a) => a.entity_id)).toEqual(['breakdown', 'interactions']);
+  });
+
+  it('compares script versions and shows where customers are lost', async () => {
+    const s = await teamLead.trpc.stats.scripts.query({ ...period(), flow: 'ocs_cross_sell' });
+    expect(s.versions.map((v) => v.scriptVersion)).toEqual([FLOW_VERSIONS.ocs_cross_sell]);
+    const problem = s.steps.find((x) => x.step === 'problem');
+    const propensity = s.steps.find((x) => x.step === 'propensity');
+    expect(problem).toMatchObject({ entered: 2, lost: 1 });
+    expect(propensity).toMatchObject({ entered: 1, lost: 1, dropOff: 1 });
+  });
+});
+
+describe('who sees which numbers', () => {
+  it('keeps a team lead to their own site and refuses another', async () => {
+    const error = await trpcError(teamLead.trpc.stats.conversion.query({ ...period(), groupBy: [], siteId: 2 }));
+    expect(error.data?.code).toBe('FORBIDDEN');
+    expect(error.data?.domainCode).toBe('FORBIDDEN_SCOPE');
+    const bySite = await teamLead.trpc.stats.conversion.query({ ...period(), groupBy: ['site'] });
+    expect(bySite.rows.map((r) => r.key.site)).toEqual([1]);
+    const drill = await trpcError(teamLead.trpc.stats.interactions.query({ ...period(), stage: 'handled', siteId: 2 }));
+    expect(drill.data?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses operators and tutors', async () => {
+    const tutor = createApiClient(server.url);
+    await tutor.login('tutor1');
+    for (const client of [operator, tutor]) {
+      const error = await trpcError(client.trpc.stats.conversion.query({ ...period(), groupBy: [] }));
+      expect(error.data?.code).toBe('FORBIDDEN');
+      const exportError = await trpcError(
+        client.trpc.stats.exportCsv.mutate({ kind: 'interactions', query: { ...period(), stage: 'handled' } }),
+      );
+      expect(exportError.data?.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('lets the admin see every site, or pick one', async () => {
+    const all = await admin.trpc.stats.conversion.query({ ...period(), groupBy: ['site'] });
+    const site1 = await admin.trpc.stats.conversion.query({ ...period(), groupBy: [], siteId: 1 });
+    expect(all.rows.find((r) => r.key.site === 1)?.stages.handled).toBe(site1.total.stages.handled);
+  });
+
+  it('answers bad input with field messages, not a server error', async () => {
+    const error = await trpcError(
+      teamLead.trpc.stats.conversion.query({ from: period().to, to: period().from, groupBy: ['flow'] }),
+    );
+    expect(error.data?.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('rollups against a full recount', () => {
+  it('agree exactly after live contacts, realisations and a generated history of 20,000 contacts', async () => {
+    const summary = generateHistory(server.database.sqlite, { interactions: 20_000, days: 90, seed: 7 });
+    expect(summary.interactions).toBe(20_000);
+    expect(await compareRollupsWithRecount(db())).toEqual([]);
+
+    // and every grouping sums to the same total
+    const range = {
+      from: new Date(Date.now() - 100 * 86_400_000).toISOString(),
+      to: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const plain = await admin.trpc.stats.conversion.query({ ...range, groupBy: [] });
+    for (const groupBy of [
+      ['week'],
+      ['operator'],
+      ['macroArea'],
+      ['province'],
+      ['scriptVersion'],
+      ['product', 'campaign'],
+    ] as const) {
+      const grouped = await admin.trpc.stats.conversion.query({ ...range, groupBy: [...groupBy] });
+      expect(
+        grouped.rows.reduce((s, r) => s + r.counts.handled, 0),
+        groupBy.join(),
+      ).toBe(plain.total.counts.handled);
+      expect(grouped.total.counts).toEqual(plain.total.counts);
+    }
+    // a combination no rollup covers falls back to raw contacts, with the same numbers
+    const raw = await admin.trpc.stats.conversion.query({ ...range, groupBy: ['macroArea'], productCode: 'FIBRA' });
+    const viaProduct = await admin.trpc.stats.conversion.query({ ...range, groupBy: [], productCode: 'FIBRA' });
+    expect(raw.source).toBe('interactions');
+    expect(raw.total.counts).toEqual(viaProduct.total.counts);
+  });
+});
