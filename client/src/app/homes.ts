@@ -4,8 +4,10 @@ import { ROLE_HOME, type Role } from '@valore/shared/schemas/auth';
 export type Home = {
   role: Role;
   path: string;
-  navKey: 'nav.console' | 'nav.monitor' | 'nav.stats' | 'nav.admin';
-  titleKey: 'console.title' | 'monitor.title' | 'stats.title' | 'admin.title';
+  navKey: 'nav.console' | 'nav.monitor' | 'nav.stats' | 'nav.admin' | 'nav.queue' | 'nav.campaigns';
+  titleKey: 'console.title' | 'monitor.title' | 'stats.title' | 'admin.title' | 'queue.title' | 'campaigns.title';
+  /** Other roles that may open this page besides `role` (pages shared across roles, e.g. the SLA board). */
+  alsoFor?: readonly Role[];
   Component: LazyExoticComponent<ComponentType>;
 };
 
@@ -39,11 +41,28 @@ export const HOMES: readonly Home[] = [
     titleKey: 'admin.title',
     Component: lazy(() => import('../features/admin/admin-home').then((m) => ({ default: m.AdminHome }))),
   },
+  {
+    role: 'operator',
+    alsoFor: ['tutor', 'team_lead'],
+    path: '/queue',
+    navKey: 'nav.queue',
+    titleKey: 'queue.title',
+    Component: lazy(() => import('../features/queue/queue-home').then((m) => ({ default: m.QueueHome }))),
+  },
+  {
+    role: 'team_lead',
+    path: '/campaigns',
+    navKey: 'nav.campaigns',
+    titleKey: 'campaigns.title',
+    Component: lazy(() =>
+      import('../features/campaigns/campaigns-home').then((m) => ({ default: m.CampaignsHome })),
+    ),
+  },
 ];
 
 /** The server enforces access on every procedure; this only decides what to offer. Admin may open every home. */
 export function canOpen(role: Role, home: Home): boolean {
-  return role === 'admin' || home.role === role;
+  return role === 'admin' || home.role === role || (home.alsoFor?.includes(role) ?? false);
 }
 
 export function homesFor(role: Role): Home[] {

@@ -2,12 +2,16 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import adminEn from '../features/admin/locales/en.json';
 import adminIt from '../features/admin/locales/it.json';
+import campaignsEn from '../features/campaigns/locales/en.json';
+import campaignsIt from '../features/campaigns/locales/it.json';
 import coachingEn from '../features/console/coaching/locales/en.json';
 import coachingIt from '../features/console/coaching/locales/it.json';
 import consoleEn from '../features/console/locales/en.json';
 import consoleIt from '../features/console/locales/it.json';
 import monitorEn from '../features/monitor/locales/en.json';
 import monitorIt from '../features/monitor/locales/it.json';
+import queueEn from '../features/queue/locales/en.json';
+import queueIt from '../features/queue/locales/it.json';
 import statsEn from '../features/stats/locales/en.json';
 import statsIt from '../features/stats/locales/it.json';
 import en from './locales/en.json';
@@ -23,10 +27,10 @@ export const LANGUAGE_STORAGE_KEY = 'valore.lang';
  * can grow their texts independently: `useTranslation('console')`, `t('console:…')`.
  */
 export const resources = {
-  it: { translation: it, console: consoleIt, coaching: coachingIt, monitor: monitorIt, stats: statsIt, admin: adminIt },
-  en: { translation: en, console: consoleEn, coaching: coachingEn, monitor: monitorEn, stats: statsEn, admin: adminEn },
+  it: { translation: it, console: consoleIt, coaching: coachingIt, monitor: monitorIt, queue: queueIt, stats: statsIt, admin: adminIt, campaigns: campaignsIt },
+  en: { translation: en, console: consoleEn, coaching: coachingEn, monitor: monitorEn, queue: queueEn, stats: statsEn, admin: adminEn, campaigns: campaignsEn },
 } as const;
-export const NAMESPACES = ['translation', 'console', 'coaching', 'monitor', 'stats', 'admin'] as const;
+export const NAMESPACES = ['translation', 'console', 'coaching', 'monitor', 'queue', 'stats', 'admin', 'campaigns'] as const;
 
 declare module 'i18next' {
   interface CustomTypeOptions {

@@ -24,7 +24,7 @@ describe('routes', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console']);
+    ).toEqual(['Console', 'Coda richiamate']);
   });
 
   it('lets an admin open every home and marks the current one', async () => {
@@ -38,7 +38,7 @@ describe('routes', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console', 'Monitoraggio', 'Statistiche', 'Amministrazione']);
+    ).toEqual(['Console', 'Monitoraggio', 'Statistiche', 'Amministrazione', 'Coda richiamate', 'Campagne']);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 
     await user.click(within(nav).getByRole('link', { name: 'Statistiche' }));

@@ -3,15 +3,19 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge } from '../../components/ui/badge';
 import { Panel } from '../../components/ui/panel';
+import { MyScorecards } from './coaching/my-scorecards';
 import { useTRPC } from '../../lib/trpc';
 import { CustomerCardPanel } from './components/customer-card';
 import { NewContact } from './components/new-contact';
+import { ScreenPopNotice } from './components/screen-pop';
 import { ScriptPanel } from './components/script-panel';
 import { PendingList, RecentInteractions } from './components/side-lists';
 import { StatusControl } from './components/status-control';
+import { WorkQueue } from './components/work-queue';
 import { ConsoleProvider, useConsole } from './hooks/console-store';
 import { usePendingInteractions } from './hooks/pending-queue';
 import { usePendingDelivery } from './hooks/use-pending-delivery';
+import { useScreenPops } from './hooks/use-screen-pops';
 import './console.css';
 
 export function ConsoleHome() {
@@ -32,9 +36,11 @@ function ConsolePage() {
   const onDelivered = useCallback(() => {
     void queryClient.invalidateQueries(trpc.interactions.mine.pathFilter());
     void queryClient.invalidateQueries(trpc.customers.card.pathFilter());
+    void queryClient.invalidateQueries(trpc.work.pathFilter());
     resyncStatus();
   }, [queryClient, trpc, resyncStatus]);
   const retry = usePendingDelivery(onDelivered);
+  const pops = useScreenPops();
 
   return (
     <div className="home console" data-testid="home-operator">
@@ -50,16 +56,21 @@ function ConsolePage() {
           <StatusControl />
         </div>
       </div>
+      <ScreenPopNotice pops={pops} />
       <div className="grid grid--console">
         <CustomerCardPanel />
         <ScriptPanel />
-        <Panel title={tc('side.title')} className="grid__queue">
-          <div className="side">
-            <NewContact />
-            <PendingList onRetry={() => void retry()} />
-            <RecentInteractions />
-          </div>
-        </Panel>
+        <div className="grid__queue console__side-column">
+          <Panel title={tc('side.title')}>
+            <div className="side">
+              <WorkQueue />
+              <NewContact />
+              <PendingList onRetry={() => void retry()} />
+              <RecentInteractions />
+            </div>
+          </Panel>
+          <MyScorecards level={2} />
+        </div>
       </div>
     </div>
   );

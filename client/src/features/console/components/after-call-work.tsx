@@ -73,6 +73,7 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
       void queryClient.invalidateQueries(trpc.interactions.mine.pathFilter());
       void queryClient.invalidateQueries(trpc.customers.card.pathFilter());
       void queryClient.invalidateQueries(trpc.appointments.pathFilter());
+      void queryClient.invalidateQueries(trpc.work.pathFilter());
     } catch (failure) {
       setSaving(false);
       if (isRetryable(failure)) {

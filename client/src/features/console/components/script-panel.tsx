@@ -21,6 +21,7 @@ import { Kbd } from '../../../components/ui/kbd';
 import { EmptyState, Panel } from '../../../components/ui/panel';
 import { LoadingState } from '../../../components/ui/spinner';
 import { errorMessageKey } from '../../../lib/errors';
+import { CoachingBanner } from '../coaching/coaching-banner';
 import { useTRPC } from '../../../lib/trpc';
 import { fillPrompt, isTypingTarget, useFormat } from '../format';
 import { useConsole, type ContactDraft } from '../hooks/console-store';
@@ -212,6 +213,8 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
           </h3>
           <blockquote className="script__say">{step === 'objection' ? fmt.prompt(PROMPTS.objection) : prompt}</blockquote>
         </div>
+
+        <CoachingBanner interactionClientId={draft.clientId} step={step} />
 
         {needsCustomer && <Alert tone="warning">{t('script.identifyFirst')}</Alert>}
 

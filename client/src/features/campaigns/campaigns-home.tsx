@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import { Panel } from '../../components/ui/panel';
+import { Link, navigate, pathSegments, usePath } from '../../lib/router';
+import { CampaignDetail } from './components/campaign-detail';
+import { CampaignForm } from './components/campaign-form';
+import { CampaignList } from './components/campaign-list';
+import { RegistryImport } from './components/registry-import';
+import './campaigns.css';
+
+/** /campaigns (list and registry), /campaigns/new, /campaigns/:id (summary, status, list import). */
+export function CampaignsHome() {
+  const { t } = useTranslation('campaigns');
+  const segment = pathSegments(usePath())[1];
+  const id = segment && /^\d{1,15}$/.test(segment) ? Number(segment) : null;
+
+  return (
+    <div className="home campaigns" data-testid="home-campaigns">
+      <div className="page-header">
+        <div>
+          <h1 className="page-header__title">{t('title')}</h1>
+          <p className="page-header__subtitle">{t('subtitle')}</p>
+        </div>
+        {segment === undefined && (
+          <div className="page-header__tools">
+            <Link to="/campaigns/new" className="ui-button ui-button--primary">
+              {t('list.new')}
+            </Link>
+          </div>
+        )}
+      </div>
+      {segment === 'new' ? (
+        <div className="ui-panel campaign-detail__form">
+          <CampaignForm onSaved={(c) => navigate(`/campaigns/${c.id}`)} onCancel={() => navigate('/campaigns')} />
+        </div>
+      ) : id !== null ? (
+        <CampaignDetail key={id} id={id} />
+      ) : (
+        <div className="grid campaigns-grid campaigns-grid--list">
+          <Panel title={t('list.title')} className="grid__full">
+            <CampaignList />
+          </Panel>
+          <Panel title={t('registry.title')} className="grid__full">
+            <p className="campaigns__intro">{t('registry.intro')}</p>
+            <RegistryImport />
+          </Panel>
+        </div>
+      )}
+    </div>
+  );
+}

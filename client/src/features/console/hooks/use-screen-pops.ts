@@ -1,0 +1,59 @@
+import { useSubscription } from '@trpc/tanstack-react-query';
+import type { InboundFlow, ScreenPop } from '@valore/shared/schemas/cti';
+import { useCallback, useState } from 'react';
+import { useTRPC } from '../../../lib/trpc';
+import { useConsole } from './console-store';
+
+export interface ActivePop {
+  pop: ScreenPop;
+  /** The contact was opened from this pop (the operator was free). */
+  started: boolean;
+}
+
+/** interactions.complete takes a source id of at most 64 characters; longer switch ids are not kept. */
+const sourceOf = (callId: string) => (callId.length <= 64 ? callId : null);
+
+/**
+ * Live screen pops from the switch (SSE): a call offered to or answered by this operator opens the caller's card
+ * with the flow the dialled number preselects — at once when the operator is free; otherwise it stays as a notice.
+ */
+export function useScreenPops() {
+  const trpc = useTRPC();
+  const { draft, startContact } = useConsole();
+  const [active, setActive] = useState<ActivePop | null>(null);
+
+  const start = useCallback(
+    (pop: ScreenPop, flow: InboundFlow) =>
+      startContact({
+        flow,
+        customerId: pop.customerId,
+        customerName: pop.customerName,
+        work: { kind: 'inbound', sourceId: sourceOf(pop.callId), presetProductCode: null },
+      }),
+    [startContact],
+  );
+
+  // useSubscription always calls the onData of the latest render, so this sees the current draft.
+  const onPop = (pop: ScreenPop) => {
+    // "answered" after "offered" for the same call: the contact is already open.
+    if (draft?.work?.kind === 'inbound' && draft.work.sourceId === sourceOf(pop.callId)) {
+      setActive((a) => (a && a.pop.callId === pop.callId ? { ...a, pop } : a));
+      return;
+    }
+    if (active && active.pop.callId === pop.callId && active.started) return;
+    const started = pop.flow !== null && !draft && start(pop, pop.flow);
+    setActive({ pop, started });
+  };
+
+  useSubscription(trpc.cti.screenPops.subscriptionOptions({}, { onData: (event) => onPop(event.data) }));
+
+  return {
+    active,
+    /** Opens the contact from a pop shown as a notice (the operator was busy, or the number was not mapped). */
+    startFrom: (flow: InboundFlow) => {
+      if (!active || draft) return;
+      if (start(active.pop, flow)) setActive({ ...active, started: true });
+    },
+    dismiss: () => setActive(null),
+  };
+}

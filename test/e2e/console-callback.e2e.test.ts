@@ -1,0 +1,107 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+
+let server: TestServer;
+let browser: BrowserSession;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const db = () => server.database.db;
+
+async function signIn(page: Page, username: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Nome utente').focus();
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('demo');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('home-operator').waitFor();
+}
+
+async function atStep(page: Page, step: string) {
+  const heading = page.getByRole('heading', { level: 3, name: step });
+  await heading.waitFor();
+  await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+}
+
+/** Presses the number key shown on the choice (the order depends on the step). */
+async function choose(page: Page, label: string) {
+  const button = page.getByRole('button', { name: label, exact: true });
+  const key = await button.getAttribute('aria-keyshortcuts');
+  expect(key).toMatch(/^[1-9]$/);
+  await page.keyboard.press(key ?? '');
+}
+
+describe('Call Me Now through the queue, keyboard only', () => {
+  it('reaches the operator who presses N, and the callback flow closes the request with a funnel link', async () => {
+    const customer = await db()
+      .selectFrom('customers')
+      .select(['id', 'phone', 'first_name', 'last_name'])
+      .orderBy('id')
+      .offset(25)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const response = await fetch(`${server.url}/api/v1/callback-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: customer.phone, customerId: String(customer.id), product: 'CONTO', mode: 'now', channel: 'web', note: 'Vorrei aprire un conto' }),
+    });
+    expect(response.status).toBe(201);
+    const { id: requestId } = (await response.json()) as { id: string };
+
+    const { page } = browser;
+    await signIn(page, 'operatore1');
+    const next = page.getByRole('button', { name: /Prossimo contatto \(1\)/ });
+    await next.waitFor();
+    await page.locator('body').click({ position: { x: 5, y: 5 } }); // focus on the page, not in a field
+    await page.keyboard.press('n');
+
+    await atStep(page, 'Chiamata');
+    const item = page.getByTestId('work-item');
+    await item.getByText('Call Me Now').waitFor();
+    await item.getByText('Vorrei aprire un conto').waitFor();
+    await page.getByText(`${customer.first_name} ${customer.last_name}`).first().waitFor();
+    await screenshot(page, 'queue-01-callback-item');
+
+    await choose(page, 'Risponde');
+    await atStep(page, 'Identificazione');
+    await choose(page, 'Cliente identificato');
+    await atStep(page, 'Bisogno');
+    await choose(page, 'Bisogno individuato');
+    await page.getByRole('combobox', { name: /Prodotto/ }).waitFor();
+    expect(await page.getByRole('combobox', { name: /Prodotto/ }).inputValue()).toBe('CONTO'); // preset from the request
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await atStep(page, 'Proposta');
+    await choose(page, 'Proposta accettata');
+    await atStep(page, 'Chiusura');
+    await choose(page, 'Invia link al funnel digitale');
+    await page.getByRole('group', { name: 'Invia il link via' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('contact-result').getByText(/Link al funnel digitale inviato/).waitFor();
+
+    const request = await db().selectFrom('callback_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+    expect(request.status).toBe('done');
+    expect(request.answered_at).not.toBeNull();
+    const interaction = await db()
+      .selectFrom('interactions')
+      .selectAll()
+      .where('source_id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    expect(interaction).toMatchObject({ flow: 'callback', work_kind: 'callback', outcome: 'digital_funnel', customer_id: customer.id });
+    // The queue is empty again.
+    await page.getByRole('button', { name: /Prossimo contatto \(0\)/ }).waitFor();
+  });
+});
