@@ -4,6 +4,9 @@ import type { CompleteInteractionInput } from '@valore/shared/schemas/interactio
 import type { RecordedFlowEvent } from '@valore/shared/schemas/flow-events';
 import type { ConversionOutput } from '@valore/shared/schemas/stats';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { addCounts, emptyCounts, type Counts } from '@valore/shared/metrics/funnel';
+import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
+import { planPeriod } from '@valore/server/domains/stats/stats.rollups';
 import { generateHistory } from '@valore/server/domains/stats/stats.history';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
@@ -383,5 +386,110 @@ describe('rollups against a full recount', () => {
     const viaProduct = await admin.trpc.stats.conversion.query({ ...range, groupBy: [], productCode: 'FIBRA' });
     expect(raw.source).toBe('interactions');
     expect(raw.total.counts).toEqual(viaProduct.total.counts);
+  });
+});
+
+describe('long periods read whole months from the monthly rollups', () => {
+  /** The Rome days a plan reads: its months' days plus the added days, minus the subtracted ones (as a multiset). */
+  function daysOf(plan: ReturnType<typeof planPeriod>): Map<string, number> {
+    const out = new Map<string, number>();
+    const bump = (from: string, to: string, by: number) => {
+      for (let d = from; d <= to; d = addDays(d, 1)) out.set(d, (out.get(d) ?? 0) + by);
+    };
+    if (plan.months)
+      bump(`${plan.months.from}-01`, addDays(`${addDays(`${plan.months.to}-28`, 4).slice(0, 7)}-01`, -1), 1);
+    for (const r of plan.add) bump(r.from, r.to, 1);
+    for (const r of plan.subtract) bump(r.from, r.to, -1);
+    for (const [d, n] of out) if (n === 0) out.delete(d);
+    return out;
+  }
+
+  it('plans every period as exactly its own days, reading few days one by one', () => {
+    for (const [from, to] of [
+      ['2026-01-15', '2026-03-10'],
+      ['2026-01-31', '2026-02-01'],
+      ['2026-02-01', '2026-02-28'],
+      ['2024-02-03', '2024-02-26'],
+      ['2025-12-31', '2026-12-30'],
+      ['2026-03-29', '2026-03-29'],
+      ['2025-11-26', '2026-11-25'],
+    ] as const) {
+      const plan = planPeriod(from, to);
+      const want = new Map<string, number>();
+      for (let d: string = from; d <= to; d = addDays(d, 1)) want.set(d, 1);
+      expect(daysOf(plan), `${from}..${to}`).toEqual(want);
+      const daily = [...plan.add, ...plan.subtract].reduce(
+        (n, r) => n + (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 + 1,
+        0,
+      );
+      expect(daily, `${from}..${to}`).toBeLessThanOrEqual(31);
+    }
+    // a year ending at this month so far: whole months, minus the days of this month still to come
+    expect(planPeriod('2025-12-01', '2026-11-25')).toEqual({
+      months: { from: '2025-12', to: '2026-11' },
+      add: [],
+      subtract: [{ from: '2026-11-26', to: '2026-11-30' }],
+    });
+  });
+
+  it('give the same numbers as the daily rollups for periods across month ends', async () => {
+    // the generated history of the recount test above covers the last 90 days
+    const today = romeParts(new Date()).date;
+    const m1 = `${today.slice(0, 7)}-01`; // first day of this month
+    const m2 = `${addDays(m1, -1).slice(0, 7)}-01`; // of the previous one
+    const m3 = `${addDays(m2, -1).slice(0, 7)}-01`;
+    const periods: [string, string][] = [
+      [addDays(m3, 14), addDays(m2, 9)], // mid-month to mid-month
+      [addDays(m3, 2), addDays(m2, -1)], // a month less its first two days
+      [addDays(m2, -1), m1], // last day of a month through the first of the month after next
+      [m2, addDays(m1, -1)], // exactly one month
+      [addDays(m2, 3), addDays(m2, 25)], // inside one month, missing a few days at each end
+      [addDays(m1, -1), m1], // two days across a month end
+      [addDays(m3, -20), today], // the whole history up to today
+    ];
+    const range = ([a, b]: [string, string]) => ({
+      from: romeToUtc(a, 0).toISOString(),
+      to: romeToUtc(addDays(b, 1), 0).toISOString(),
+    });
+    for (const p of periods) {
+      const label = p.join('..');
+      const plain = await admin.trpc.stats.conversion.query({ ...range(p), groupBy: [] });
+      const byDay = await admin.trpc.stats.conversion.query({ ...range(p), groupBy: ['day'] });
+      expect(plain.source, label).toBe('stats_all_day');
+      expect(plain.total.counts, label).toEqual(byDay.total.counts);
+      expect(plain.total.counts.handled, label).toBeGreaterThan(0);
+
+      // per site and per product and campaign too (the per-site tables and their monthly twins)
+      const site = { ...range(p), siteId: 1 };
+      const products = await admin.trpc.stats.conversion.query({ ...site, groupBy: ['product', 'campaign'] });
+      const productDays = await admin.trpc.stats.conversion.query({ ...site, groupBy: ['day', 'product', 'campaign'] });
+      const folded = new Map<string, Counts>();
+      for (const r of productDays.rows) {
+        const id = `${r.key.product}|${r.key.campaign}`;
+        folded.set(id, addCounts(folded.get(id) ?? emptyCounts(), r.counts));
+      }
+      expect(new Map(products.rows.map((r) => [`${r.key.product}|${r.key.campaign}`, r.counts])), label).toEqual(
+        folded,
+      );
+      const bySite = await admin.trpc.stats.conversion.query({ ...range(p), groupBy: ['site'] });
+      expect(bySite.source, label).toBe('stats_site_day');
+      expect(bySite.total.counts, label).toEqual(plain.total.counts);
+
+      // script drop-off: the period at once equals the sum of its single days
+      const whole = await admin.trpc.stats.scripts.query({ ...range(p), siteId: 2 });
+      const steps = new Map<string, number[]>();
+      for (let d = p[0]; d <= p[1]; d = addDays(d, 1)) {
+        const one = await admin.trpc.stats.scripts.query({ ...range([d, d]), siteId: 2 });
+        for (const s of one.steps) {
+          const id = `${s.flow}|${s.scriptVersion}|${s.step}`;
+          const sum = steps.get(id) ?? [0, 0];
+          steps.set(id, [(sum[0] ?? 0) + s.entered, (sum[1] ?? 0) + s.lost]);
+        }
+      }
+      expect(
+        new Map(whole.steps.map((s) => [`${s.flow}|${s.scriptVersion}|${s.step}`, [s.entered, s.lost]])),
+        label,
+      ).toEqual(steps);
+    }
   });
 });

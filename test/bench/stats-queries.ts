@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { StatsGroupBy } from '@valore/shared/schemas/stats';
 import { openDatabase } from '../../server/src/db/client';
+import { migrateToLatest } from '../../server/src/db/migrator';
 import { createTestDeps } from '../../server/src/testing/test-deps';
 import { conversion, interactions, scripts } from '../../server/src/domains/stats/stats.service';
 
@@ -17,6 +18,8 @@ if (!values.db) {
 const runs = Number(values.runs);
 const { deps } = await createTestDeps();
 const opened = openDatabase(values.db);
+// a history built before the monthly rollups gets them here, set-wise from its daily rows (seconds at 10M)
+await migrateToLatest(opened.db);
 const bench = { ...deps, db: opened.db };
 const count = (opened.sqlite.prepare('SELECT max(id) AS n FROM interactions').get() as { n: number }).n;
 const last = (opened.sqlite.prepare('SELECT max(started_at) AS t FROM interactions').get() as { t: string }).t;

@@ -42,6 +42,16 @@ import type {
   StatsSiteDayTable,
   StatsStepDayTable,
   StatsVersionDayTable,
+  StatsMacroMonthTable,
+  StatsOperatorMonthTable,
+  StatsOperatorProductMonthTable,
+  StatsProductMonthTable,
+  StatsProvinceMonthTable,
+  StatsSiteMonthTable,
+  StatsStepMonthTable,
+  StatsVersionMonthTable,
+  StatsAllDayTable,
+  StatsAllMonthTable,
 } from '../domains/stats/stats.table';
 
 export interface Database {
@@ -89,6 +99,16 @@ export interface Database {
   stats_operator_product_day: StatsOperatorProductDayTable;
   stats_province_day: StatsProvinceDayTable;
   stats_step_day: StatsStepDayTable;
+  stats_site_month: StatsSiteMonthTable;
+  stats_macro_month: StatsMacroMonthTable;
+  stats_version_month: StatsVersionMonthTable;
+  stats_product_month: StatsProductMonthTable;
+  stats_operator_month: StatsOperatorMonthTable;
+  stats_operator_product_month: StatsOperatorProductMonthTable;
+  stats_province_month: StatsProvinceMonthTable;
+  stats_step_month: StatsStepMonthTable;
+  stats_all_day: StatsAllDayTable;
+  stats_all_month: StatsAllMonthTable;
   cti_calls: CtiCallsTable;
 }
 

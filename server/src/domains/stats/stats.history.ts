@@ -44,7 +44,8 @@ const FLOW_WEIGHTS: [FlowId, number][] = [
 /**
  * Fills a migrated, demo-seeded database with a realistic history of contacts (and the appointments, funnel links,
  * leads and Call Me Now requests they produced), fast: raw prepared statements in large transactions with
- * synchronous=OFF, rollups accumulated in memory during the same pass and merged into the rollup tables at the end.
+ * synchronous=OFF, rollups accumulated in memory during the same pass and merged into the rollup tables (daily and
+ * monthly) at the end.
  * Deterministic for a given seed. Not for a database serving traffic: it holds the write lock for seconds at a time.
  */
 export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): HistorySummary {
@@ -325,12 +326,11 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
       tx();
       opts.onProgress?.(seq, total);
     }
-    sqlite.transaction(() => acc.writeTo(sqlite))();
+    summary.rollupRows = sqlite.transaction(() => acc.writeTo(sqlite))();
   } finally {
     for (const ddl of rebuild) sqlite.exec(ddl);
     sqlite.pragma(`synchronous = ${Number(previousSync)}`);
   }
-  summary.rollupRows = acc.rowCount();
   summary.ms = Date.now() - started;
   return summary;
 }

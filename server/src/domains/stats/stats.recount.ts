@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database';
 import { CONTACT_COLUMNS, CONTACT_JOINS, REALISATION_COLUMNS, countsOf, dimsOf, stepsOf } from './stats.facts';
 import type { RawContactRow } from './stats.repository';
-import { MEASURE_COLUMNS, ROLLUPS, STEP_ROLLUP } from './stats.rollups';
-import { RollupAccumulator } from './stats.writer';
+import { ALL_SPECS, RollupAccumulator } from './stats.writer';
 
 export interface RecountDifference {
   table: string;
@@ -29,24 +28,15 @@ export async function recountRollups(db: Executor): Promise<RollupAccumulator> {
 }
 
 /**
- * Compares the stored rollups with a full recount: returns every row that differs (empty = they agree exactly).
+ * Compares the stored rollups, daily and monthly, with a full recount: returns every row that differs (empty = they agree exactly).
  * Stored rows whose counts are all zero (a realisation taken back) count as absent.
  */
 export async function compareRollupsWithRecount(db: Executor): Promise<RecountDifference[]> {
-  const recount = await recountRollups(db);
+  const recount = (await recountRollups(db)).withMonthly();
   const diffs: RecountDifference[] = [];
-  const tables = [
-    ...ROLLUPS.map((t) => ({ name: t.name, key: t.key as readonly string[], measures: MEASURE_COLUMNS })),
-    {
-      name: STEP_ROLLUP.name,
-      key: STEP_ROLLUP.key as readonly string[],
-      measures: STEP_ROLLUP.measures as readonly string[],
-    },
-  ];
-  for (const t of tables) {
+  for (const t of ALL_SPECS) {
     const stored = await sql<Record<string, string | number>>`SELECT * FROM ${sql.table(t.name)}`.execute(db);
-    const expected: Map<string, { values: number[] }> =
-      recount.tables.get(t.name) ?? new Map<string, { values: number[] }>();
+    const expected: Map<string, { values: number[] }> = recount.get(t.name) ?? new Map<string, { values: number[] }>();
     const seen = new Set<string>();
     for (const row of stored.rows) {
       const id = t.key.map((k) => row[k]).join('\u0001');

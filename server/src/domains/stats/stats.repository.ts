@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { MEASURES, type Counts, emptyCounts } from '@valore/shared/metrics/funnel';
 import type { Executor } from '../../db/database';
-import { MEASURE_COLUMNS, ROLLUPS, type RollupDim, type RollupTable } from './stats.rollups';
+import { MEASURE_COLUMNS, planPeriod, ROLLUPS, STEP_ROLLUP, type RollupDim, type RollupTable } from './stats.rollups';
 import { CONTACT_COLUMNS, CONTACT_JOINS, REALISATION_COLUMNS, type ContactRow } from './stats.facts';
 
 /** A condition on one rollup dimension: equality or membership. */
@@ -16,9 +16,12 @@ export interface RollupQuery {
   groupBy: RollupDim[];
 }
 
-/** The smallest rollup whose key covers every dimension the query touches, or null (raw contacts needed). */
-export function pickRollup(needed: ReadonlySet<RollupDim>): RollupTable | null {
-  return ROLLUPS.find((t) => [...needed].every((d) => t.key.includes(d))) ?? null;
+/**
+ * The smallest rollup whose key covers every dimension the query touches, or null (raw contacts needed). A table
+ * summed over all sites serves only a query over every site.
+ */
+export function pickRollup(needed: ReadonlySet<RollupDim>, allSites = false): RollupTable | null {
+  return ROLLUPS.find((t) => (!t.allSites || allSites) && [...needed].every((d) => t.key.includes(d))) ?? null;
 }
 
 export type GroupedCounts = { key: Record<string, string | number>; counts: Counts };
@@ -29,31 +32,70 @@ function condition(c: DimCondition, column: (d: RollupDim) => RawBuilder<unknown
   return sql`${column(c.dim)} IN (${sql.join(c.values)})`;
 }
 
-/** Sums the counts of one rollup table over a period, grouped by some of its dimensions. */
+/**
+ * The parts of a period to read from a table pair: whole months from the monthly twin, the odd days from the daily
+ * table, some subtracted (a month minus its days outside the period). Grouping by day needs the daily table alone.
+ */
+function periodParts(
+  daily: string,
+  monthly: string,
+  fromDay: string,
+  toDay: string,
+  byDay: boolean,
+): { table: string; column: 'day' | 'month'; from: string; to: string; sign: 1 | -1 }[] {
+  if (byDay) return [{ table: daily, column: 'day', from: fromDay, to: toDay, sign: 1 }];
+  const plan = planPeriod(fromDay, toDay);
+  return [
+    ...(plan.months ? [{ table: monthly, column: 'month' as const, ...plan.months, sign: 1 as const }] : []),
+    ...plan.add.map((r) => ({ table: daily, column: 'day' as const, ...r, sign: 1 as const })),
+    ...plan.subtract.map((r) => ({ table: daily, column: 'day' as const, ...r, sign: -1 as const })),
+  ];
+}
+
+/**
+ * One statement (one consistent snapshot) summing `measures` of the parts, grouped by `groups`. A group only the
+ * subtracted days had nets to zero contacts (`nonZero`): it is dropped, exactly as the daily table alone would never
+ * have returned it.
+ */
+async function sumParts(
+  db: Executor,
+  parts: ReturnType<typeof periodParts>,
+  where: RawBuilder<unknown>[],
+  groups: readonly string[],
+  measures: readonly string[],
+  nonZero: RawBuilder<unknown>,
+): Promise<Record<string, string | number | null>[]> {
+  const groupRefs = groups.map((d) => sql.ref(d));
+  const selects = parts.map((p) => {
+    const values = measures.map((m) => (p.sign === 1 ? sql.ref(m) : sql`-${sql.ref(m)} AS ${sql.ref(m)}`));
+    const conditions = [...where, sql`${sql.ref(p.column)} >= ${p.from}`, sql`${sql.ref(p.column)} <= ${p.to}`];
+    return sql`SELECT ${sql.join([...groupRefs, ...values])} FROM ${sql.table(p.table)}
+      WHERE ${sql.join(conditions, sql` AND `)}`;
+  });
+  const sums = measures.map((m) => sql`SUM(${sql.ref(m)}) AS ${sql.ref(m)}`);
+  const result = await sql<Record<string, string | number | null>>`SELECT ${sql.join([...groupRefs, ...sums])}
+    FROM (${sql.join(selects, sql` UNION ALL `)})
+    ${groups.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``} HAVING ${nonZero}`.execute(db);
+  return result.rows;
+}
+
+/** Sums the counts of one rollup table (and its monthly twin) over a period, grouped by some of its dimensions. */
 export async function sumRollup(db: Executor, table: RollupTable, q: RollupQuery): Promise<GroupedCounts[]> {
   const column = (d: RollupDim) => sql.ref(d);
   const where: RawBuilder<unknown>[] = [
     // an IN list on the leading key column turns the period into one range scan per site
-    q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`0`,
-    sql`day >= ${q.fromDay}`,
-    sql`day <= ${q.toDay}`,
+    table.allSites ? sql`1` : q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`0`,
     ...q.conditions.map((c) => condition(c, column)),
   ];
-  const sums = MEASURE_COLUMNS.map((m) => sql`SUM(${sql.ref(m)}) AS ${sql.ref(m)}`);
-  const groups = q.groupBy.map((d) => sql.ref(d));
-  const query = sql<Record<string, string | number | null>>`SELECT ${sql.join([...groups, ...sums])}
-    FROM ${sql.table(table.name)} WHERE ${sql.join(where, sql` AND `)}
-    ${groups.length ? sql`GROUP BY ${sql.join(groups)}` : sql``}`;
-  const result = await query.execute(db);
-  return result.rows
-    .filter((r) => r.handled !== null)
-    .map((r) => {
-      const counts = emptyCounts();
-      for (const m of MEASURES) counts[m.key] = Number(r[m.column] ?? 0);
-      const key: Record<string, string | number> = {};
-      for (const d of q.groupBy) key[d] = r[d] ?? '';
-      return { key, counts };
-    });
+  const parts = periodParts(table.name, table.monthly, q.fromDay, q.toDay, q.groupBy.includes('day'));
+  const rows = await sumParts(db, parts, where, q.groupBy, MEASURE_COLUMNS, sql`SUM(handled) <> 0`);
+  return rows.map((r) => {
+    const counts = emptyCounts();
+    for (const m of MEASURES) counts[m.key] = Number(r[m.column] ?? 0);
+    const key: Record<string, string | number> = {};
+    for (const d of q.groupBy) key[d] = r[d] ?? '';
+    return { key, counts };
+  });
 }
 
 export interface StepRow {
@@ -74,16 +116,25 @@ export async function sumSteps(
     scriptVersion?: string | undefined;
   },
 ): Promise<StepRow[]> {
-  const where: RawBuilder<unknown>[] = [
-    q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`0`,
-    sql`day >= ${q.fromDay}`,
-    sql`day <= ${q.toDay}`,
-  ];
+  const where: RawBuilder<unknown>[] = [q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`0`];
   if (q.flow) where.push(sql`flow = ${q.flow}`);
   if (q.scriptVersion) where.push(sql`script_version = ${q.scriptVersion}`);
-  const result = await sql<StepRow>`SELECT flow, script_version, step, SUM(entered) AS entered, SUM(lost) AS lost
-    FROM stats_step_day WHERE ${sql.join(where, sql` AND `)} GROUP BY flow, script_version, step`.execute(db);
-  return result.rows.map((r) => ({ ...r, entered: Number(r.entered), lost: Number(r.lost) }));
+  const parts = periodParts(STEP_ROLLUP.name, STEP_ROLLUP.monthly, q.fromDay, q.toDay, false);
+  const rows = await sumParts(
+    db,
+    parts,
+    where,
+    ['flow', 'script_version', 'step'],
+    STEP_ROLLUP.measures,
+    sql`SUM(entered) <> 0 OR SUM(lost) <> 0`,
+  );
+  return rows.map((r) => ({
+    flow: String(r.flow),
+    script_version: String(r.script_version),
+    step: String(r.step),
+    entered: Number(r.entered),
+    lost: Number(r.lost),
+  }));
 }
 
 /** Conditions on raw contacts `i` (customer `c`), for drill-down, export and the raw fallback. */

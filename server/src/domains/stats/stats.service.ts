@@ -150,7 +150,7 @@ async function groupedCounts(
 ): Promise<{ groups: GroupedCounts[]; source: string }> {
   const conditions = conditionsOf(filters);
   const needed = new Set<RollupDim>([...dims, ...conditions.map((c) => c.dim)]);
-  const table = pickRollup(needed);
+  const table = pickRollup(needed, scope.allSites);
   if (table) {
     const groups = await sumRollup(db, table, {
       siteIds: scope.siteIds,

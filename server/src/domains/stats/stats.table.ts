@@ -57,3 +57,17 @@ export interface StatsStepDayTable {
   entered: number;
   lost: number;
 }
+
+/** The monthly twin of a daily rollup: `month` ('YYYY-MM', Rome) instead of `day`. */
+type Monthly<T extends { day: string }> = Omit<T, 'day'> & { month: string };
+export type StatsSiteMonthTable = Monthly<StatsSiteDayTable>;
+export type StatsMacroMonthTable = Monthly<StatsMacroDayTable>;
+export type StatsVersionMonthTable = Monthly<StatsVersionDayTable>;
+export type StatsProductMonthTable = Monthly<StatsProductDayTable>;
+export type StatsOperatorMonthTable = Monthly<StatsOperatorDayTable>;
+export type StatsOperatorProductMonthTable = Monthly<StatsOperatorProductDayTable>;
+export type StatsProvinceMonthTable = Monthly<StatsProvinceDayTable>;
+export type StatsStepMonthTable = Monthly<StatsStepDayTable>;
+/** Every site's counts per Rome day and flow (no site in the key). */
+export type StatsAllDayTable = Omit<StatsSiteDayTable, 'site_id'>;
+export type StatsAllMonthTable = Monthly<StatsAllDayTable>;

@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 import { MEASURES, type Counts } from '@valore/shared/metrics/funnel';
 import type { StepCount } from '@valore/shared/metrics/contribution';
 import type { Executor } from '../../db/database';
-import { MEASURE_COLUMNS, ROLLUPS, STEP_ROLLUP } from './stats.rollups';
+import { MEASURE_COLUMNS, monthlyKey, monthlyKeyValues, ROLLUPS, STEP_ROLLUP } from './stats.rollups';
 import { rollupKeys, type DimValues } from './stats.facts';
 
 function upsertText(table: string, key: readonly string[], measures: readonly string[]): string {
@@ -24,8 +24,41 @@ function upsertParts(table: string, key: readonly string[], measures: readonly s
   };
 }
 
-const UPSERTS = new Map(ROLLUPS.map((t) => [t.name, upsertParts(t.name, t.key, MEASURE_COLUMNS)] as const));
-const STEP_UPSERT = upsertParts(STEP_ROLLUP.name, STEP_ROLLUP.key, STEP_ROLLUP.measures);
+/** Every rollup table, daily and monthly: name, key columns, measure columns. */
+export interface RollupSpec {
+  name: string;
+  key: readonly string[];
+  measures: readonly string[];
+}
+export const DAILY_SPECS: readonly RollupSpec[] = [
+  ...ROLLUPS.map((t) => ({ name: t.name, key: t.key, measures: MEASURE_COLUMNS })),
+  { name: STEP_ROLLUP.name, key: STEP_ROLLUP.key, measures: STEP_ROLLUP.measures },
+];
+const MONTHLY_OF = new Map<string, string>([
+  ...ROLLUPS.map((t) => [t.name, t.monthly] as const),
+  [STEP_ROLLUP.name, STEP_ROLLUP.monthly],
+]);
+export const MONTHLY_SPECS: readonly RollupSpec[] = DAILY_SPECS.map((t) => ({
+  name: MONTHLY_OF.get(t.name) ?? `${t.name}_month`,
+  key: monthlyKey(t.key),
+  measures: t.measures,
+}));
+export const ALL_SPECS: readonly RollupSpec[] = [...DAILY_SPECS, ...MONTHLY_SPECS];
+
+/** Daily table → the upserts of it and of its monthly twin. */
+const UPSERTS = new Map(
+  DAILY_SPECS.map((t, i) => {
+    const monthly = MONTHLY_SPECS[i] ?? t;
+    return [
+      t.name,
+      {
+        key: t.key,
+        day: upsertParts(t.name, t.key, t.measures),
+        month: upsertParts(monthly.name, monthly.key, monthly.measures),
+      },
+    ] as const;
+  }),
+);
 
 function upsert(parts: ReturnType<typeof upsertParts>, values: readonly (string | number)[]) {
   return sql`${parts.head}${sql.join(values.map((v) => sql.val(v)))}${parts.tail}`;
@@ -47,13 +80,16 @@ export async function applyToRollups(
   sign = 1,
 ): Promise<void> {
   const values = measureValues(counts, sign);
-  for (const { table, key } of rollupKeys(dims)) {
+  const both = async (table: string, key: (string | number)[], measures: number[]) => {
     const parts = UPSERTS.get(table);
-    if (parts) await upsert(parts, [...key, ...values]).execute(trx);
-  }
+    if (!parts) return;
+    await upsert(parts.day, [...key, ...measures]).execute(trx);
+    await upsert(parts.month, [...monthlyKeyValues(parts.key, key), ...measures]).execute(trx);
+  };
+  for (const { table, key } of rollupKeys(dims)) await both(table, key, values);
   for (const s of steps) {
     const key = [dims.site_id, dims.day, dims.flow, dims.script_version, s.step];
-    await upsert(STEP_UPSERT, [...key, s.entered * sign, s.lost * sign]).execute(trx);
+    await both(STEP_ROLLUP.name, key, [s.entered * sign, s.lost * sign]);
   }
 }
 
@@ -62,13 +98,15 @@ interface Entry {
   values: number[];
 }
 
-/** In-memory rollups for a batch of contacts (history generator, recount): one pass, then written set-wise. */
+/**
+ * In-memory rollups for a batch of contacts (history generator, recount): one pass, then written set-wise. Holds the
+ * daily tables; `withMonthly()` folds them into their monthly twins.
+ */
 export class RollupAccumulator {
   readonly tables = new Map<string, Map<string, Entry>>();
 
   constructor() {
-    for (const t of ROLLUPS) this.tables.set(t.name, new Map());
-    this.tables.set(STEP_ROLLUP.name, new Map());
+    for (const t of DAILY_SPECS) this.tables.set(t.name, new Map());
   }
 
   add(dims: DimValues, counts: Partial<Counts>, steps: readonly StepCount[]): void {
@@ -95,20 +133,43 @@ export class RollupAccumulator {
     for (let i = 0; i < values.length; i++) entry.values[i] = (entry.values[i] ?? 0) + (values[i] ?? 0);
   }
 
+  /** Every table, daily and monthly (the monthly ones folded from the daily ones). */
+  withMonthly(): Map<string, Map<string, Entry>> {
+    const out = new Map(this.tables);
+    DAILY_SPECS.forEach((daily, i) => {
+      const monthly = MONTHLY_SPECS[i];
+      const map = this.tables.get(daily.name);
+      if (!monthly || !map) return;
+      const folded = new Map<string, Entry>();
+      for (const entry of map.values()) {
+        const key = monthlyKeyValues(daily.key, entry.key);
+        const id = key.join('\u0001');
+        const into = folded.get(id);
+        if (!into) folded.set(id, { key, values: entry.values.slice() });
+        else
+          for (let k = 0; k < entry.values.length; k++) into.values[k] = (into.values[k] ?? 0) + (entry.values[k] ?? 0);
+      }
+      out.set(monthly.name, folded);
+    });
+    return out;
+  }
+
   rowCount(): number {
     let n = 0;
     for (const map of this.tables.values()) n += map.size;
     return n;
   }
 
-  /** Adds everything into the rollup tables (merging with rows already there). Call inside a transaction. */
-  writeTo(sqlite: SQLite.Database): void {
-    for (const [table, map] of this.tables) {
-      const spec = table === STEP_ROLLUP.name ? STEP_ROLLUP : ROLLUPS.find((t) => t.name === table);
+  /** Adds everything into the daily and monthly rollup tables (merging with rows already there). Call inside a transaction. */
+  writeTo(sqlite: SQLite.Database): number {
+    let rows = 0;
+    for (const [table, map] of this.withMonthly()) {
+      const spec = ALL_SPECS.find((t) => t.name === table);
       if (!spec) continue;
-      const measures = table === STEP_ROLLUP.name ? STEP_ROLLUP.measures : MEASURE_COLUMNS;
-      const statement = sqlite.prepare(upsertText(table, spec.key, measures));
+      const statement = sqlite.prepare(upsertText(table, spec.key, spec.measures));
       for (const entry of map.values()) statement.run(...entry.key, ...entry.values);
+      rows += map.size;
     }
+    return rows;
   }
 }
