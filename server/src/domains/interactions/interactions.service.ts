@@ -3,6 +3,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { CompleteInteractionInput, CompleteInteractionOutput, InteractionSummary } from '@valore/shared/schemas/interactions';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
+import { groupCommit } from '../../db/group-commit';
 import { DomainError } from '../../trpc/errors';
 import { bookAppointment } from '../appointments/appointments.service';
 import { insertAudit } from '../audit/audit.repository';
@@ -39,7 +40,8 @@ export async function completeInteraction(
   const at = now.toISOString();
   const hash = requestHash(input);
 
-  const { response } = await deps.db.transaction().execute((trx) =>
+  // completions arriving together share one commit (db/group-commit.ts); each runs alone, in its own savepoint
+  const { response } = await groupCommit(deps.db, (trx) =>
     idempotent(trx, SCOPE, input.clientId, hash, at, async () => {
       const operator = await trx
         .selectFrom('users')

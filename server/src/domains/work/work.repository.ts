@@ -29,71 +29,139 @@ export interface HeldRef {
   sourceId: string;
 }
 
-/** The item this operator holds under a live lease, if any (one at a time). */
+// The arms of the probes below, as fragments so one statement can carry several of them.
+const heldArms = (userId: number, at: string) => sql`
+      SELECT 'held' AS arm, 'callback' AS kind, id, NULL AS due FROM (SELECT id FROM callback_requests INDEXED BY callback_requests_owner
+        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)
+      UNION ALL
+      SELECT 'held', 'lead_followup', CAST(id AS TEXT), NULL FROM (SELECT id FROM leads INDEXED BY leads_owner
+        WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)
+      UNION ALL
+      SELECT 'held', 'campaign', CAST(id AS TEXT), NULL FROM (SELECT id FROM campaign_contacts INDEXED BY campaign_contacts_owner
+        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)`;
+
+const headArms = (siteId: number, at: string) => sql`
+      SELECT 'now' AS arm, 'callback' AS kind, id, due FROM (SELECT id, due_by AS due FROM callback_requests INDEXED BY callback_requests_queue
+        WHERE status = 'pending' AND mode = 'now' AND due_at <= ${at} ORDER BY due_by, due_at LIMIT 1)
+      UNION ALL
+      SELECT 'scheduled', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests INDEXED BY callback_requests_queue
+        WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${at} ORDER BY due_at LIMIT 1)
+      UNION ALL
+      SELECT 'lead', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads INDEXED BY leads_followup_queue
+        WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
+        ORDER BY follow_up_at LIMIT 1)`;
+
+interface ArmRow {
+  arm: 'held' | 'now' | 'scheduled' | 'lead';
+  kind: QueueKind;
+  id: string | number;
+  due: string | null;
+}
+
+/** The item this operator holds under a live lease, if any (one at a time): one statement, three owner-index probes. */
 export async function findHeld(db: Executor, userId: number, at: string): Promise<HeldRef | null> {
-  const callback = await sql<{ id: string }>`SELECT id FROM callback_requests INDEXED BY callback_requests_owner
-      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1`.execute(db);
-  if (callback.rows[0]) return { kind: 'callback', sourceId: callback.rows[0].id };
-  const lead = await sql<{ id: number }>`SELECT id FROM leads INDEXED BY leads_owner
-      WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1`.execute(
-    db,
-  );
-  if (lead.rows[0]) return { kind: 'lead_followup', sourceId: String(lead.rows[0].id) };
-  const contact = await sql<{ id: number }>`SELECT id FROM campaign_contacts INDEXED BY campaign_contacts_owner
-      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1`.execute(db);
-  if (contact.rows[0]) return { kind: 'campaign', sourceId: String(contact.rows[0].id) };
-  return null;
+  const r = await sql<ArmRow>`${heldArms(userId, at)}`.execute(db);
+  // UNION ALL keeps the arms' order: a callback before a lead before a contact, as when they were three probes
+  const row = r.rows[0];
+  return row ? { kind: row.kind, sourceId: String(row.id) } : null;
 }
 
-/** Due Call Me Now requests, most urgent service level first (few rows: only the due ones are read). */
-export async function headCallMeNow(db: Executor, at: string): Promise<Head | null> {
-  const r = await sql<{
-    id: string;
-    due_by: string;
-  }>`SELECT id, due_by FROM callback_requests INDEXED BY callback_requests_queue
-      WHERE status = 'pending' AND mode = 'now' AND due_at <= ${at} ORDER BY due_by, due_at LIMIT 1`.execute(db);
-  return r.rows[0] ? { id: r.rows[0].id, due: r.rows[0].due_by } : null;
+export interface QueueHeads {
+  callMeNow: Head | null;
+  scheduled: Head | null;
+  lead: Head | null;
 }
 
-export async function headScheduledCallback(db: Executor, at: string): Promise<Head | null> {
-  const r = await sql<{
-    id: string;
-    due_at: string;
-  }>`SELECT id, due_at FROM callback_requests INDEXED BY callback_requests_queue
-      WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${at} ORDER BY due_at LIMIT 1`.execute(db);
-  return r.rows[0] ? { id: r.rows[0].id, due: r.rows[0].due_at } : null;
+function headsOf(rows: ArmRow[]): QueueHeads {
+  const heads: QueueHeads = { callMeNow: null, scheduled: null, lead: null };
+  for (const row of rows) {
+    const head = { id: String(row.id), due: row.due ?? '' };
+    if (row.arm === 'now') heads.callMeNow = head;
+    else if (row.arm === 'scheduled') heads.scheduled = head;
+    else if (row.arm === 'lead') heads.lead = head;
+  }
+  return heads;
 }
 
-export async function headLeadFollowUp(db: Executor, siteId: number, at: string): Promise<Head | null> {
-  const r = await sql<{
-    id: number;
-    follow_up_at: string;
-  }>`SELECT id, follow_up_at FROM leads INDEXED BY leads_followup_queue
-      WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
-      ORDER BY follow_up_at LIMIT 1`.execute(db);
-  return r.rows[0] ? { id: String(r.rows[0].id), due: r.rows[0].follow_up_at } : null;
+/**
+ * The heads of the three priority queues above the campaigns in one statement: the due Call Me Now request (by
+ * service-level deadline), the due scheduled callback and the site's due lead follow-up (by due time). Each arm is
+ * a bounded read of its own partial index.
+ */
+export async function queueHeads(db: Executor, siteId: number, at: string): Promise<QueueHeads> {
+  const r = await sql<ArmRow>`${headArms(siteId, at)}`.execute(db);
+  return headsOf(r.rows);
+}
+
+/** The first statement of a claim: what the operator holds, and the three queue heads, in one round trip. */
+export async function claimProbe(
+  db: Executor,
+  userId: number,
+  siteId: number,
+  at: string,
+): Promise<{ held: HeldRef | null; heads: QueueHeads }> {
+  const r = await sql<ArmRow>`${heldArms(userId, at)} UNION ALL ${headArms(siteId, at)}`.execute(db);
+  const held = r.rows.find((row) => row.arm === 'held');
+  return { held: held ? { kind: held.kind, sourceId: String(held.id) } : null, heads: headsOf(r.rows) };
 }
 
 export interface ContactHead extends Head {
   customerId: number;
   phone: string;
+  attempts: number;
+  customerName: string;
+  /** the customer's current marketing consent (phone or any channel), read in the same statement */
+  consent: boolean;
+  /** the number is on the national opt-out registry, read in the same statement */
+  onRegistry: boolean;
 }
 
+/**
+ * The due head of one campaign's queue with its claim-time compliance facts (consent, registry) and what the work
+ * item shows, in one statement.
+ */
 export async function headCampaignContact(db: Executor, campaignId: number, at: string): Promise<ContactHead | null> {
   const r = await sql<{
     id: number;
     due_at: string;
     customer_id: number;
     phone: string;
-  }>`SELECT id, due_at, customer_id, phone
-      FROM campaign_contacts INDEXED BY campaign_contacts_queue
-      WHERE campaign_id = ${campaignId} AND status = 'pending' AND due_at <= ${at} ORDER BY due_at LIMIT 1`.execute(db);
+    attempts: number;
+    customer_name: string;
+    consent: number | null;
+    on_registry: number;
+  }>`SELECT cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
+        (SELECT first_name || ' ' || last_name FROM customers WHERE id = cc.customer_id) AS customer_name,
+        (SELECT granted FROM consents WHERE customer_id = cc.customer_id AND purpose = 'marketing'
+           AND channel IN ('any', 'phone') ORDER BY recorded_at DESC, id DESC LIMIT 1) AS consent,
+        EXISTS (SELECT 1 FROM optout_registry WHERE phone = cc.phone) AS on_registry
+      FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue
+      WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1`.execute(
+    db,
+  );
   const row = r.rows[0];
-  return row ? { id: String(row.id), due: row.due_at, customerId: row.customer_id, phone: row.phone } : null;
+  return row
+    ? {
+        id: String(row.id),
+        due: row.due_at,
+        customerId: row.customer_id,
+        phone: row.phone,
+        attempts: row.attempts,
+        customerName: row.customer_name,
+        consent: row.consent === 1,
+        onRegistry: row.on_registry === 1,
+      }
+    : null;
+}
+
+export interface ActiveCampaignRow extends DialableCampaignRow {
+  product_code: string;
+  max_attempts: number;
+  script_version: string;
 }
 
 /** Active campaigns worked by a site (the caller filters period, window and registry age). */
-export async function activeCampaignsOfSite(db: Executor, siteId: number): Promise<DialableCampaignRow[]> {
+export async function activeCampaignsOfSite(db: Executor, siteId: number): Promise<ActiveCampaignRow[]> {
   return db
     .selectFrom('campaigns')
     .innerJoin('campaign_sites', 'campaign_sites.campaign_id', 'campaigns.id')
@@ -104,6 +172,9 @@ export async function activeCampaignsOfSite(db: Executor, siteId: number): Promi
       'campaigns.ends_on',
       'campaigns.calling_window',
       'campaigns.registry_checked_at',
+      'campaigns.product_code',
+      'campaigns.max_attempts',
+      'campaigns.script_version',
     ])
     .where('campaign_sites.site_id', '=', siteId)
     .where('campaigns.status', '=', 'active')

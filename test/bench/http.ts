@@ -1,0 +1,171 @@
+// Over HTTP, against the real server in its own process: work.next with 50 concurrent operators and
+// interactions.complete, each beside the transport limit: scripts.ping (a tRPC mutation that does nothing) at the
+// same concurrency on the same server, measured just before.
+import { randomUUID } from 'node:crypto';
+import autocannon, { type Result } from 'autocannon';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { spawnServer, type ChildServer } from '../helpers/child-server';
+import type { ClaimsDatabase } from './claims';
+import { addOperators, mintSessions, openRaw, type BenchOptions, type Figure } from './lib';
+
+const CONNECTIONS = 50;
+const SECONDS = 8;
+
+export interface Cannon {
+  result: Result;
+  rate: number;
+  bodies: string[];
+}
+
+/** autocannon with one Cookie per request (cycling through `cookies`) and a fresh body per request. */
+export async function cannon(
+  url: string,
+  opts: {
+    path: string;
+    cookies: string[];
+    body?: () => string;
+    seconds?: number;
+    connections?: number;
+    keepBodies?: boolean;
+    amount?: number;
+  },
+): Promise<Cannon> {
+  let n = 0;
+  const bodies: string[] = [];
+  const result = await autocannon({
+    url,
+    connections: opts.connections ?? CONNECTIONS,
+    duration: opts.seconds ?? SECONDS,
+    amount: opts.amount,
+    timeout: 20,
+    requests: [
+      {
+        method: 'POST',
+        path: opts.path,
+        setupRequest: (req) => ({
+          ...req,
+          method: 'POST',
+          path: opts.path,
+          headers: { 'content-type': 'application/json', cookie: opts.cookies[n++ % opts.cookies.length] ?? '' },
+          body: opts.body ? opts.body() : '{}',
+        }),
+        onResponse: opts.keepBodies ? (_status, body) => void bodies.push(body) : undefined,
+      },
+    ],
+  });
+  return { result, rate: result['2xx'] / result.duration, bodies };
+}
+
+const latency = (r: Result) => `p50 ${r.latency.p50} ms · p99 ${r.latency.p99} ms`;
+const errorsOf = (r: Result) => r.non2xx + r.errors + r.timeouts;
+
+export function completeBody(customers: number): () => string {
+  return () => {
+    const start = Date.now() - 300_000;
+    const at = (i: number) => new Date(start + i * 10_000).toISOString();
+    const customerId = 1 + Math.floor(Math.random() * customers);
+    return JSON.stringify({
+      clientId: randomUUID(),
+      flow: 'inbound_sales',
+      scriptId: 'inbound_sales',
+      scriptVersion: FLOW_VERSIONS.inbound_sales,
+      customerId,
+      work: null,
+      startedAt: at(0),
+      endedAt: new Date(start + 240_000).toISOString(),
+      acwMs: 15_000,
+      events: [
+        { type: 'customer.identified', customerId, at: at(0) },
+        { type: 'needs.identified', productCode: 'FIBRA', at: at(1) },
+        { type: 'proposal.accepted', at: at(2) },
+        {
+          type: 'outcome.lead',
+          followUpAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+          notes: 'Sera',
+          at: at(3),
+        },
+      ],
+      outcome: 'lead',
+      notes: 'Cliente cordiale',
+    });
+  };
+}
+
+export async function benchHttp(opts: BenchOptions, db: ClaimsDatabase): Promise<Figure[]> {
+  const raw = openRaw(db.file);
+  const claimers = mintSessions(raw, addOperators(raw, 'httpclaimer', 40_000));
+  const workers = mintSessions(raw, addOperators(raw, 'httpworker', CONNECTIONS));
+  raw.close();
+  let server: ChildServer | null = null;
+  try {
+    server = await spawnServer({ dbFile: db.file });
+    const url = server.url;
+    // warm up (JIT, page cache) so neither side pays for it
+    await cannon(url, { path: '/trpc/scripts.ping', cookies: workers, seconds: 2 });
+    const figures: Figure[] = [];
+
+    const ping1 = await cannon(url, { path: '/trpc/scripts.ping', cookies: workers });
+    const next = await cannon(url, { path: '/trpc/work.next', cookies: claimers, keepBodies: true, amount: undefined });
+    const ids = new Map<string, number>();
+    let empty = 0;
+    for (const body of next.bodies) {
+      const id = /"id":"([^"]+)"/.exec(body)?.[1];
+      if (id) ids.set(id, (ids.get(id) ?? 0) + 1);
+      else if (body.includes('"data":null')) empty++;
+    }
+    const duplicates = [...ids.values()].reduce((s, c) => s + (c - 1), 0);
+    const nextRatio = next.rate / ping1.rate;
+    opts.log(
+      `  ping ${ping1.rate.toFixed(0)}/s (${latency(ping1.result)}) · work.next ${next.rate.toFixed(0)}/s (${latency(next.result)}), ${ids.size} items, ${duplicates} duplicates, ${empty} empty`,
+    );
+    figures.push({
+      section: 'http',
+      name: `work.next over HTTP, ${CONNECTIONS} concurrent operators`,
+      value: next.rate,
+      unit: 'req/s',
+      limitName: 'no-op tRPC mutation',
+      limitValue: ping1.rate,
+      ratio: nextRatio,
+      target: '≥ 70% of transport; 0 duplicates',
+      met: nextRatio >= 0.7 && duplicates === 0 && errorsOf(next.result) === 0,
+      detail: `${latency(next.result)} (no-op ${latency(ping1.result)}); ${duplicates} duplicates in ${ids.size} claims; ${errorsOf(next.result)} errors`,
+      extra: {
+        latency: next.result.latency,
+        noopLatency: ping1.result.latency,
+        claims: ids.size,
+        duplicates,
+        empty,
+        errors: errorsOf(next.result),
+      },
+    });
+
+    const ping2 = await cannon(url, { path: '/trpc/scripts.ping', cookies: workers });
+    const complete = await cannon(url, {
+      path: '/trpc/interactions.complete',
+      cookies: workers,
+      body: completeBody(2_000),
+      keepBodies: true,
+    });
+    const firstError = complete.bodies.find((b) => b.includes('"error"'));
+    const ratio = complete.rate / ping2.rate;
+    opts.log(
+      `  ping ${ping2.rate.toFixed(0)}/s · interactions.complete ${complete.rate.toFixed(0)}/s (${latency(complete.result)})${firstError ? ` first error: ${firstError.slice(0, 300)}` : ''}`,
+    );
+    figures.push({
+      section: 'http',
+      name: 'interactions.complete over HTTP (replay, lead effect, audit, idempotency)',
+      value: complete.rate,
+      unit: 'req/s',
+      limitName: 'no-op tRPC mutation',
+      limitValue: ping2.rate,
+      ratio,
+      target: '≥ 50% of transport',
+      met: ratio >= 0.5 && errorsOf(complete.result) === 0,
+      detail: `${latency(complete.result)} (no-op ${latency(ping2.result)}); ${errorsOf(complete.result)} errors`,
+      extra: { latency: complete.result.latency, noopLatency: ping2.result.latency, errors: errorsOf(complete.result) },
+    });
+    return figures;
+  } finally {
+    await server?.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,112 @@
+// CSV import of a campaign target list through the real streamed endpoint, against the server in its own process
+// (so the resident set measured is the server's): rows/s, and the server's peak RSS sampled every 50 ms.
+// The limit beside it: the same rows as raw prepared INSERTs in 1,000-row transactions on the same file.
+import { Readable } from 'node:stream';
+import { spawnServer } from '../helpers/child-server';
+import type { ClaimsDatabase } from './claims';
+import { addCampaign, mintSessions, num, openRaw, rssOf, type BenchOptions, type Figure } from './lib';
+
+function csv(first: number, rows: number): ReadableStream<Uint8Array> {
+  async function* lines() {
+    yield 'customer_id\n';
+    const chunk = 5_000;
+    for (let i = 0; i < rows; i += chunk) {
+      let s = '';
+      for (let j = i; j < Math.min(rows, i + chunk); j++) s += `${first + j}\n`;
+      yield s;
+    }
+  }
+  return Readable.toWeb(Readable.from(lines())) as ReadableStream<Uint8Array>;
+}
+
+function rawInsertRate(file: string, campaignId: number, first: number, rows: number): number {
+  const raw = openRaw(file);
+  const at = new Date().toISOString();
+  const insert = raw.prepare(
+    `INSERT OR IGNORE INTO campaign_contacts (campaign_id, customer_id, phone, status, attempts, due_at, updated_at)
+     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  const started = performance.now();
+  for (let i = 0; i < rows; i += 1000) {
+    raw.transaction(() => {
+      for (let j = i; j < Math.min(rows, i + 1000); j++)
+        insert.run(campaignId, first + j, `+39399${String(first + j).padStart(7, '0')}`, at, at);
+    })();
+  }
+  const rate = rows / ((performance.now() - started) / 1000);
+  raw.prepare('DELETE FROM campaign_contacts WHERE campaign_id = ?').run(campaignId);
+  raw.close();
+  return rate;
+}
+
+export async function benchImport(opts: BenchOptions, db: ClaimsDatabase): Promise<Figure[]> {
+  const raw = openRaw(db.file);
+  const admin = (raw.prepare(`SELECT id FROM users WHERE username = 'admin'`).get() as { id: number }).id;
+  const [cookie = ''] = mintSessions(raw, [admin]);
+  const small = addCampaign(raw, 'Import 100k');
+  const large = addCampaign(raw, 'Import 1M');
+  const rawCampaign = addCampaign(raw, 'Import raw');
+  raw.close();
+  const figures: Figure[] = [];
+  const server = await spawnServer({ dbFile: db.file });
+  const pid = server.process.pid ?? 0;
+  try {
+    const baseline = rssOf(pid).rssMb;
+    const run = async (campaignId: number, rows: number) => {
+      let peak = 0;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid).rssMb)), 50);
+      const started = performance.now();
+      const response = await fetch(`${server.url}/api/v1/campaigns/${campaignId}/import?customerIdColumn=customer_id`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', cookie },
+        body: csv(db.firstCustomer, rows),
+        duplex: 'half',
+      } as RequestInit);
+      const text = await response.text();
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      peak = Math.max(peak, rssOf(pid).rssMb);
+      const done = text.trim().split('\n').at(-1) ?? '';
+      const imported = Number(/"imported":(\d+)/.exec(done)?.[1] ?? 'NaN');
+      if (!Number.isFinite(imported)) throw new Error(`import failed (${response.status}): ${text.slice(0, 300)}`);
+      return { seconds, imported, peak, rate: rows / seconds };
+    };
+    const rows100k = Math.min(100_000, db.contacts);
+    const a = await run(small, rows100k);
+    const limit = rawInsertRate(db.file, rawCampaign, db.firstCustomer, rows100k);
+    opts.log(
+      `  ${num(rows100k)} rows: ${a.seconds.toFixed(1)} s, ${num(a.rate)} rows/s (raw ${num(limit)}/s), peak RSS ${a.peak.toFixed(0)} MB (idle ${baseline.toFixed(0)} MB)`,
+    );
+    figures.push({
+      section: 'import',
+      name: `CSV import, ${num(rows100k)} rows`,
+      value: a.seconds,
+      unit: 's',
+      limitName: 'raw INSERT, 1,000/tx',
+      limitValue: rows100k / limit,
+      ratio: rows100k / limit / a.seconds,
+      target: '< 10 s',
+      met: a.seconds < 10 && a.imported === rows100k,
+      detail: `${num(a.rate)} rows/s; ${num(a.imported)} imported; server peak RSS ${a.peak.toFixed(0)} MB`,
+    });
+    const rows1m = db.contacts;
+    const b = await run(large, rows1m);
+    opts.log(
+      `  ${num(rows1m)} rows: ${b.seconds.toFixed(1)} s, ${num(b.rate)} rows/s, peak RSS ${b.peak.toFixed(0)} MB`,
+    );
+    figures.push({
+      section: 'import',
+      name: `CSV import, ${num(rows1m)} rows: server peak RSS`,
+      value: b.peak,
+      unit: 'MB',
+      limitName: 'server idle RSS',
+      limitValue: baseline,
+      target: '< 300 MB',
+      met: b.peak < 300 && b.imported === rows1m,
+      detail: `${b.seconds.toFixed(1)} s, ${num(b.rate)} rows/s; ${num(b.imported)} imported`,
+    });
+    return figures;
+  } finally {
+    await server.kill('SIGTERM');
+  }
+}
