@@ -17,6 +17,7 @@ import { boardStream } from './board.service';
 import { acknowledgeMessage, messagesStream, messagesToOperator, myMessages, sendCoaching } from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';
 import { changeOperatorStatus, publishStatus, toOperatorStatus } from './status.service';
+import { groupCommit } from '../../db/group-commit';
 
 const operators = roleProcedure('operator');
 const supervisors = roleProcedure('tutor', 'admin');
@@ -33,7 +34,8 @@ export const monitorRouter = router({
     .output(operatorStatus)
     .mutation(async ({ ctx, input }) => {
       const at = ctx.deps.clock.now().toISOString();
-      const row = await ctx.deps.db.transaction().execute((trx) => changeOperatorStatus(trx, ctx.user.id, input, at));
+      // status changes arriving together share one commit: under synchronous=FULL the fsync, not the work, bounds them
+      const row = await groupCommit(ctx.deps.db, (trx) => changeOperatorStatus(trx, ctx.user.id, input, at));
       publishStatus(ctx.deps.bus, ctx.user.siteId, row);
       return toOperatorStatus(row);
     }),
