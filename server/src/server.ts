@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
+import { answerClientError } from './http/client-error';
 import { systemClock, type Clock } from './clock';
 import { openDatabase, type OpenedDatabase } from './db/client';
 import { migrateToLatest } from './db/migrator';
@@ -73,6 +74,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   if (!deps.config.publicUrl) deps.config.publicUrl = url;

@@ -101,6 +101,10 @@ describe('crash safety under SIGKILL', () => {
         }
       }
       let stop = false;
+      // kill at a random moment once this round's load is flowing (a busy machine can take longer than the whole
+      // random window to serve its first write after a restart, which made rounds without any write to lose)
+      let flowing: () => void = () => undefined;
+      const firstAck = new Promise<void>((resolve) => (flowing = resolve));
       const writer = async (w: number) => {
         let n = 0;
         while (!stop) {
@@ -109,6 +113,7 @@ describe('crash safety under SIGKILL', () => {
           try {
             const result = await api.trpc.interactions.complete.mutate(input);
             acknowledged.set(input.clientId, { interactionId: result.interactionId, appointmentId: result.effects.appointment?.id ?? null, leadId: result.effects.lead?.id ?? null });
+            flowing();
           } catch (error) {
             const code = (error as { data?: { domainCode?: string } }).data?.domainCode;
             if (code !== 'SLOT_FULL') unacknowledged.push(input); // the connection died under it
@@ -116,7 +121,8 @@ describe('crash safety under SIGKILL', () => {
         }
       };
       const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
-      await new Promise((r) => setTimeout(r, 80 + Math.random() * 320));
+      await Promise.race([firstAck, new Promise((r) => setTimeout(r, 30_000))]);
+      await new Promise((r) => setTimeout(r, Math.random() * 320));
       await server.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);
@@ -150,5 +156,5 @@ describe('crash safety under SIGKILL', () => {
     } finally {
       db.close();
     }
-  });
+  }, Math.max(600_000, ROUNDS * 10_000)); // ~2 s a round; the soak's 1,000 rounds outlast the project's default timeout
 });

@@ -145,7 +145,8 @@ export function bodyErrorHandler(error: unknown, _req: Request, res: Response, n
 
 /** Zod issues as per-field messages; unknown fields are named. */
 export function fieldErrorsOf(error: z.ZodError, allowed: readonly string[]): { fields: FieldErrors; form: string[] } {
-  const fields: FieldErrors = {};
+  // no prototype: a client may name a field "__proto__" (found by test/reliability/fuzz-procedures.test.ts)
+  const fields: FieldErrors = Object.create(null) as FieldErrors;
   const form: string[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -1,0 +1,498 @@
+import { randomUUID } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import { appRouter } from '@valore/server/trpc/root';
+import { createApiClient, type ApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+/**
+ * Who may call what, generated from the router itself: every procedure × anonymous / operator / tutor / team lead /
+ * admin, over real HTTP with a valid input, so the access rule (not validation) decides. A procedure added to the
+ * router without a row here fails the first test. A second table covers data scoping: own / same-site / other-site.
+ */
+type Role = 'anonymous' | 'operator' | 'tutor' | 'team_lead' | 'admin';
+type Outcome = 'allowed' | 'UNAUTHORIZED' | 'FORBIDDEN';
+const ROLES: Role[] = ['anonymous', 'operator', 'tutor', 'team_lead', 'admin'];
+const USERS: Record<Exclude<Role, 'anonymous'>, string> = {
+  operator: 'operatore1',
+  tutor: 'tutor1',
+  team_lead: 'teamlead1',
+  admin: 'admin',
+};
+
+/** Ids of real rows, made in beforeAll (all on site 1 unless named otherwise). */
+interface Fixture {
+  customerId: number;
+  interactionId: number;
+  leadId: number;
+  appointmentId: number;
+  postOfficeId: number;
+  campaignId: number;
+  templateId: number;
+  messageId: number;
+  scorecardId: number;
+  operatorId: number;
+}
+
+interface Row {
+  /** Roles that get through; everyone else signed in is FORBIDDEN, anonymous UNAUTHORIZED (unless public). */
+  roles: Role[] | 'public' | 'signed-in';
+  input?: (f: Fixture) => unknown;
+}
+
+const day = 86_400_000;
+const period = () => ({
+  from: new Date(Date.now() - 7 * day).toISOString(),
+  to: new Date(Date.now() + day).toISOString(),
+});
+const scorecardDims = [{ key: 'method', label: { it: 'Metodo', en: 'Method' } }];
+
+const MATRIX: Record<string, Row> = {
+  'auth.login': { roles: 'public', input: () => ({ username: 'operatore44', password: 'demo' }) },
+  'auth.me': { roles: 'signed-in' },
+  'auth.logout': { roles: 'signed-in' },
+  'customers.search': { roles: ['operator', 'tutor', 'admin'], input: () => ({ query: 'Ro' }) },
+  'customers.card': { roles: ['operator', 'tutor', 'admin'], input: (f) => ({ customerId: f.customerId }) },
+  'customers.reveal': { roles: ['operator', 'admin'], input: (f) => ({ customerId: f.customerId, field: 'phone' }) },
+  'work.next': { roles: ['operator'], input: () => ({}) },
+  'work.current': { roles: ['operator'] },
+  'work.heartbeat': { roles: ['operator'], input: () => ({}) },
+  'work.release': { roles: ['operator'], input: () => ({ id: 'callback:none', reason: 'access matrix' }) },
+  'work.queueSize': { roles: ['operator'] },
+  'campaigns.list': { roles: ['team_lead', 'admin'], input: () => ({}) },
+  'campaigns.get': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },
+  'campaigns.imports': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },
+  'campaigns.create': { roles: ['team_lead', 'admin'], input: () => campaignInput() },
+  'campaigns.update': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({ requestId: randomUUID(), id: f.campaignId, maxAttempts: 4 }),
+  },
+  'campaigns.setStatus': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({ requestId: randomUUID(), id: f.campaignId, status: 'draft' }),
+  },
+  'interactions.complete': { roles: ['operator'], input: (f) => completion(f.customerId) },
+  'interactions.mine': { roles: ['operator'], input: () => ({}) },
+  'appointments.nearbyOffices': { roles: ['operator', 'tutor', 'admin'], input: (f) => ({ customerId: f.customerId }) },
+  'appointments.slots': { roles: ['operator', 'tutor', 'admin'], input: (f) => ({ postOfficeId: f.postOfficeId }) },
+  'appointments.officeAppointments': {
+    roles: ['operator', 'tutor', 'team_lead', 'admin'],
+    input: (f) => ({ postOfficeId: f.postOfficeId }),
+  },
+  'appointments.setStatus': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({ appointmentId: f.appointmentId, status: 'booked', requestId: randomUUID() }),
+  },
+  'leads.list': { roles: ['operator', 'team_lead', 'admin'], input: () => ({}) },
+  'leads.close': {
+    roles: ['operator', 'team_lead', 'admin'],
+    input: (f) => ({ leadId: f.leadId, status: 'lost', requestId: randomUUID() }),
+  },
+  'monitor.myStatus': { roles: ['operator'] },
+  'monitor.setStatus': { roles: ['operator'], input: () => ({ state: 'ready' }) },
+  'monitor.board': { roles: ['tutor', 'admin'], input: () => ({ siteId: 1 }) },
+  'monitor.sendCoaching': {
+    roles: ['tutor', 'admin'],
+    input: (f) => ({ requestId: randomUUID(), operatorId: f.operatorId, body: 'Ottimo lavoro' }),
+  },
+  'monitor.operatorMessages': { roles: ['tutor', 'admin'], input: (f) => ({ operatorId: f.operatorId }) },
+  'monitor.myMessages': { roles: ['operator'], input: () => ({}) },
+  'monitor.myMessagesLive': { roles: ['operator'], input: () => ({}) },
+  'monitor.ackMessage': { roles: ['operator'], input: (f) => ({ requestId: randomUUID(), messageId: f.messageId }) },
+  'quality.templates.list': { roles: ['tutor', 'admin'] },
+  'quality.templates.create': {
+    roles: ['admin'],
+    input: () => ({ requestId: randomUUID(), name: `T ${randomUUID().slice(0, 6)}`, dimensions: scorecardDims }),
+  },
+  'quality.templates.update': {
+    roles: ['admin'],
+    input: (f) => ({
+      requestId: randomUUID(),
+      id: f.templateId,
+      name: 'Matrix template',
+      dimensions: scorecardDims,
+      active: true,
+    }),
+  },
+  'quality.reviewables': { roles: ['tutor', 'admin'], input: () => ({ siteId: 1 }) },
+  'quality.interaction': { roles: ['tutor', 'admin'], input: (f) => ({ interactionId: f.interactionId }) },
+  'quality.saveScorecard': {
+    roles: ['tutor', 'admin'],
+    input: (f) => ({
+      requestId: randomUUID(),
+      interactionId: f.interactionId,
+      templateId: f.templateId,
+      scores: { method: 4 },
+      criticalError: false,
+      comments: null,
+      release: false,
+    }),
+  },
+  'quality.myScorecards': { roles: ['operator'] },
+  'quality.acknowledge': {
+    roles: ['operator'],
+    input: (f) => ({ requestId: randomUUID(), scorecardId: f.scorecardId }),
+  },
+  'scripts.catalogue': { roles: 'signed-in' },
+  'scripts.ping': { roles: 'signed-in' },
+  'stats.conversion': { roles: ['team_lead', 'admin'], input: () => ({ ...period(), groupBy: ['flow'] }) },
+  'stats.interactions': { roles: ['team_lead', 'admin'], input: () => ({ ...period(), stage: 'handled' }) },
+  'stats.scripts': { roles: ['team_lead', 'admin'], input: () => period() },
+  'stats.options': { roles: ['team_lead', 'admin'] },
+  'stats.exportCsv': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ kind: 'breakdown', query: { ...period(), groupBy: ['flow'] } }),
+  },
+  'callbacks.board': { roles: ['operator', 'tutor', 'team_lead', 'admin'], input: () => ({}) },
+  'cti.screenPops': { roles: ['operator'], input: () => ({}) },
+};
+
+function campaignInput() {
+  return {
+    requestId: randomUUID(),
+    name: `Matrix ${randomUUID().slice(0, 8)}`,
+    businessUnit: 'Banking',
+    productCode: 'CONTO',
+    startsOn: '2026-01-01',
+    endsOn: '2027-12-31',
+    maxAttempts: 3,
+    retryDelayMinutes: 240,
+    scriptVersion: FLOW_VERSIONS.campaign,
+    siteIds: [1],
+  };
+}
+
+function completion(
+  customerId: number,
+  close: 'lead' | { slotId: number; postOfficeId: number } = 'lead',
+): CompleteInteractionInput {
+  const start = Date.now() - 120_000;
+  const at = (i: number) => new Date(start + i * 1000).toISOString();
+  const appointment = close !== 'lead';
+  return {
+    clientId: randomUUID(),
+    flow: 'inbound_sales',
+    scriptId: 'inbound_sales',
+    scriptVersion: FLOW_VERSIONS.inbound_sales,
+    customerId,
+    work: null,
+    startedAt: at(0),
+    endedAt: at(4),
+    acwMs: 1000,
+    events: [
+      { type: 'customer.identified', at: at(0), customerId },
+      { type: 'needs.identified', at: at(1), productCode: appointment ? 'CONTO' : 'FIBRA' },
+      { type: 'proposal.accepted', at: at(2) },
+      appointment
+        ? { type: 'outcome.appointment', at: at(3), postOfficeId: close.postOfficeId, slotId: close.slotId }
+        : { type: 'outcome.lead', at: at(3), followUpAt: new Date(Date.now() + day).toISOString() },
+    ],
+    outcome: appointment ? 'up_appointment' : 'lead',
+  };
+}
+
+let server: TestServer;
+const clients = new Map<Role, ApiClient>();
+let fixture: Fixture;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  clients.set('anonymous', createApiClient(server.url));
+  for (const [role, username] of Object.entries(USERS) as [Exclude<Role, 'anonymous'>, string][]) {
+    const api = createApiClient(server.url);
+    await api.login(username);
+    clients.set(role, api);
+  }
+  const op = clients.get('operator') as ApiClient;
+  const tutor = clients.get('tutor') as ApiClient;
+  const admin = clients.get('admin') as ApiClient;
+  const db = new SQLite(server.dbFile, { readonly: true });
+  const slot = db
+    .prepare(
+      'SELECT id AS slotId, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 1',
+    )
+    .get(new Date(Date.now() + 2 * day).toISOString()) as { slotId: number; postOfficeId: number };
+  const operatorId = (db.prepare("SELECT id FROM users WHERE username = 'operatore1'").get() as { id: number }).id;
+  db.close();
+  const withLead = await op.trpc.interactions.complete.mutate(completion(11));
+  const withAppointment = await op.trpc.interactions.complete.mutate(completion(12, slot));
+  const campaign = await (clients.get('team_lead') as ApiClient).trpc.campaigns.create.mutate(campaignInput());
+  const template = await admin.trpc.quality.templates.create.mutate({
+    requestId: randomUUID(),
+    name: 'Matrix',
+    dimensions: scorecardDims,
+  });
+  await op.trpc.monitor.setStatus.mutate({
+    state: 'on_contact',
+    flow: 'inbound_sales',
+    step: 'needs',
+    interactionClientId: randomUUID(),
+    customerId: 10,
+  });
+  const message = await tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId, body: 'Ciao' });
+  const scorecard = await tutor.trpc.quality.saveScorecard.mutate({
+    requestId: randomUUID(),
+    interactionId: withLead.interactionId,
+    templateId: template.id,
+    scores: { method: 5 },
+    criticalError: false,
+    comments: null,
+    release: true,
+  });
+  fixture = {
+    customerId: 10,
+    interactionId: withLead.interactionId,
+    leadId: withLead.effects.lead?.id ?? 0,
+    appointmentId: withAppointment.effects.appointment?.id ?? 0,
+    postOfficeId: slot.postOfficeId,
+    campaignId: campaign.id,
+    templateId: template.id,
+    messageId: message.id,
+    scorecardId: scorecard.id,
+    operatorId,
+  };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+type ProcDef = { _def: { type: 'query' | 'mutation' | 'subscription' } };
+const procedures = appRouter._def.procedures as unknown as Record<string, ProcDef>;
+
+/** One call over plain HTTP; the tRPC error code of a refusal, or 'allowed' (the call got past the access rules). */
+async function outcomeOf(
+  api: ApiClient,
+  path: string,
+  input: unknown,
+): Promise<{ outcome: Outcome | string; detail: string }> {
+  const type = procedures[path]?._def.type;
+  const url = new URL(`/trpc/${path}`, server.url);
+  let response: Response;
+  if (type === 'mutation') {
+    response = await api.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? null),
+    });
+  } else {
+    if (input !== undefined) url.searchParams.set('input', JSON.stringify(input));
+    const abort = new AbortController();
+    response = await api.fetch(url, {
+      method: 'GET',
+      signal: abort.signal,
+      headers: type === 'subscription' ? { accept: 'text/event-stream' } : {},
+    });
+    if (type === 'subscription') {
+      // the first event says whether the stream opened or was refused
+      const reader = response.body?.getReader();
+      let text = '';
+      while (reader && !/\n\n/.test(text)) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      abort.abort();
+      const code = /"code":"(UNAUTHORIZED|FORBIDDEN|BAD_REQUEST)"/.exec(text)?.[1];
+      return {
+        outcome: response.status === 401 ? 'UNAUTHORIZED' : response.status === 403 ? 'FORBIDDEN' : (code ?? 'allowed'),
+        detail: text.slice(0, 200),
+      };
+    }
+  }
+  const body = await response.text();
+  const outcome =
+    response.status === 401
+      ? 'UNAUTHORIZED'
+      : response.status === 403
+        ? 'FORBIDDEN'
+        : response.status === 400
+          ? 'BAD_REQUEST'
+          : 'allowed';
+  return { outcome, detail: `${response.status} ${body.slice(0, 200)}` };
+}
+
+function expected(row: Row, role: Role): Outcome {
+  if (row.roles === 'public') return 'allowed';
+  if (role === 'anonymous') return 'UNAUTHORIZED';
+  if (row.roles === 'signed-in') return 'allowed';
+  return row.roles.includes(role) ? 'allowed' : 'FORBIDDEN';
+}
+
+describe('access matrix', () => {
+  it('has a row for every procedure of the router, and no row for a procedure that is gone', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(procedures).sort());
+  });
+
+  const cells = Object.entries(MATRIX).flatMap(([path, row]) =>
+    ROLES.map((role) => [path, role, expected(row, role), row] as const),
+  );
+  it.each(cells)('%s as %s → %s', async (path, role, want, row) => {
+    // logout and login change the session they run in: give them a session of their own
+    let api = clients.get(role) as ApiClient;
+    if (path === 'auth.login') api = createApiClient(server.url);
+    else if (path === 'auth.logout' && role !== 'anonymous') {
+      api = createApiClient(server.url);
+      await api.login(USERS[role]);
+    }
+    const { outcome, detail } = await outcomeOf(api, path, row.input?.(fixture));
+    expect(outcome, detail).toBe(want);
+  });
+});
+
+/** The REST surface: sessions never open the key-protected integration API; imports are for team leads and admins. */
+describe('REST endpoints', () => {
+  const rest: [string, RequestInit & { path: string }, Record<Role, Outcome>][] = [
+    ['GET /healthz', { path: '/healthz' }, everyone('allowed')],
+    ['GET /metrics', { path: '/metrics' }, everyone('allowed')],
+    ['GET /f/:token', { path: '/f/no-such-token' }, everyone('allowed')],
+    ['GET /api/v1/products without a key', { path: '/api/v1/products' }, everyone('UNAUTHORIZED')],
+    [
+      'POST /api/v1/callback-requests without a key',
+      {
+        path: '/api/v1/callback-requests',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+      everyone('UNAUTHORIZED'),
+    ],
+    [
+      'POST /api/v1/cti/events without a key',
+      { path: '/api/v1/cti/events', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+      everyone('UNAUTHORIZED'),
+    ],
+    [
+      'POST /api/v1/optout-registry/import',
+      {
+        path: '/api/v1/optout-registry/import',
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'phone\n',
+      },
+      managers(),
+    ],
+    [
+      'POST /api/v1/campaigns/:id/import',
+      {
+        path: '/api/v1/campaigns/999999/import',
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'customerId\n1\n',
+      },
+      managers(),
+    ],
+    [
+      'GET /api/v1/campaigns/:id/imports/:importId/rejects.csv',
+      { path: '/api/v1/campaigns/999999/imports/1/rejects.csv' },
+      managers(),
+    ],
+  ];
+  it.each(
+    rest.flatMap(([name, request, outcomes]) => ROLES.map((role) => [name, role, outcomes[role], request] as const)),
+  )('%s as %s → %s', async (_name, role, want, { path, ...init }) => {
+    const response = await (clients.get(role) as ApiClient).fetch(`${server.url}${path}`, {
+      ...init,
+      redirect: 'manual',
+    });
+    const outcome = response.status === 401 ? 'UNAUTHORIZED' : response.status === 403 ? 'FORBIDDEN' : 'allowed';
+    expect(outcome, `${response.status} ${(await response.text()).slice(0, 200)}`).toBe(want);
+  });
+});
+
+function everyone(outcome: Outcome): Record<Role, Outcome> {
+  return { anonymous: outcome, operator: outcome, tutor: outcome, team_lead: outcome, admin: outcome };
+}
+function managers(): Record<Role, Outcome> {
+  return {
+    anonymous: 'UNAUTHORIZED',
+    operator: 'FORBIDDEN',
+    tutor: 'FORBIDDEN',
+    team_lead: 'allowed',
+    admin: 'allowed',
+  };
+}
+
+/** Data scoping inside a role: site-bound readers see their own site only; operators only their own items. */
+describe('own / same-site / other-site data', () => {
+  const scoped: [string, Exclude<Role, 'anonymous'>, string, (f: Fixture) => unknown, Outcome][] = [
+    [
+      'tutor reads messages to an operator of the same site',
+      'tutor',
+      'monitor.operatorMessages',
+      (f) => ({ operatorId: f.operatorId }),
+      'allowed',
+    ],
+    [
+      'tutor reads messages to an operator of another site',
+      'tutor',
+      'monitor.operatorMessages',
+      () => ({ operatorId: otherSiteOperatorId }),
+      'FORBIDDEN',
+    ],
+    [
+      'tutor coaches an operator of another site',
+      'tutor',
+      'monitor.sendCoaching',
+      () => ({ requestId: randomUUID(), operatorId: otherSiteOperatorId, body: 'x' }),
+      'FORBIDDEN',
+    ],
+    ['tutor lists reviewables of the same site', 'tutor', 'quality.reviewables', () => ({ siteId: 1 }), 'allowed'],
+    ['tutor lists reviewables of another site', 'tutor', 'quality.reviewables', () => ({ siteId: 2 }), 'FORBIDDEN'],
+    ['tutor watches the board of another site', 'tutor', 'monitor.board', () => ({ siteId: 2 }), 'FORBIDDEN'],
+    [
+      'team lead reads the stats of another site',
+      'team_lead',
+      'stats.conversion',
+      () => ({ ...period(), groupBy: [], siteId: 2 }),
+      'FORBIDDEN',
+    ],
+    [
+      'team lead opens a campaign of the same site',
+      'team_lead',
+      'campaigns.get',
+      (f) => ({ id: f.campaignId }),
+      'allowed',
+    ],
+    [
+      'admin reads the stats of any site',
+      'admin',
+      'stats.conversion',
+      () => ({ ...period(), groupBy: [], siteId: 2 }),
+      'allowed',
+    ],
+    [
+      'operator acknowledges their own scorecard',
+      'operator',
+      'quality.acknowledge',
+      (f) => ({ requestId: randomUUID(), scorecardId: f.scorecardId }),
+      'allowed',
+    ],
+  ];
+  let otherSiteOperatorId = 0;
+  beforeAll(() => {
+    const db = new SQLite(server.dbFile, { readonly: true });
+    otherSiteOperatorId = (db.prepare("SELECT id FROM users WHERE username = 'operatore5'").get() as { id: number }).id;
+    db.close();
+  });
+  it.each(scoped)('%s', async (_story, role, path, input, want) => {
+    const { outcome, detail } = await outcomeOf(clients.get(role) as ApiClient, path, input(fixture));
+    expect(outcome, detail).toBe(want);
+  });
+
+  it('an operator cannot acknowledge another operator’s scorecard or message', async () => {
+    const other = createApiClient(server.url);
+    await other.login('operatore2');
+    const scorecard = await outcomeOf(other, 'quality.acknowledge', {
+      requestId: randomUUID(),
+      scorecardId: fixture.scorecardId,
+    });
+    expect(scorecard.detail).toMatch(/^(403|404) /);
+    const message = await outcomeOf(other, 'monitor.ackMessage', {
+      requestId: randomUUID(),
+      messageId: fixture.messageId,
+    });
+    expect(message.detail).toMatch(/^(403|404) /);
+  });
+});

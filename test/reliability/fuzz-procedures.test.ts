@@ -1,0 +1,624 @@
+import SQLite from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { callbackRequestBody } from '@valore/shared/schemas/callbacks';
+import { ctiEventBody } from '@valore/shared/schemas/cti';
+import { MovableClock } from '@valore/server/testing/movable-clock';
+import { appRouter } from '@valore/server/trpc/root';
+import { createApiClient, type ApiClient } from '../helpers/api-client';
+import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+
+/**
+ * Fuzzing: every tRPC procedure of the router (found at run time, so new ones are covered automatically) and every
+ * REST endpoint is driven with generated and hostile input over real HTTP. Every answer must be a success or a 4xx
+ * with a message — never a 5xx — and an input the server rejects must change no row (a second, read-only
+ * connection watches PRAGMA data_version, which moves whenever another connection commits).
+ *
+ * Why the draft of this file "hung": nothing hung. The first failing case (a 431 with an empty body: Node's parser
+ * refusing a query URL over 16 KB, now answered with a message by server/src/http/client-error.ts) started fast-check's shrinking, and shrinking a nest of 5,000-character strings with cross-shrink costs one HTTP
+ * call per candidate — tens of thousands of them, silently. Here a failure ends the run at once (`endOnFailure`)
+ * and is reported with a shortened counterexample and its seed, so it can be replayed.
+ */
+const RUNS = Number(process.env.VALORE_FUZZ_RUNS ?? 1000);
+/** ~3 ms a case on 2 cores; generous, so the soak's 100,000 cases per procedure fit too. */
+const TIMEOUT = Math.max(600_000, RUNS * 20);
+/** Failed sign-ins are audited on purpose (and feed the rate limiter): a rejected login leaves exactly that trace. */
+const WRITES_WHEN_REJECTED = new Set(['auth.login']);
+/** Would end the fuzzing sessions themselves; logout is covered by test/api/security.test.ts. */
+const SKIP = new Set(['auth.logout']);
+
+let server: TestServer;
+let watcher: SQLite.Database;
+let clients: ApiClient[];
+
+beforeAll(async () => {
+  // A frozen clock: session keep-alive writes (last_seen_at, at most once a minute) never fire during the run,
+  // so any write seen after a rejected request is the request's own.
+  server = await startTestServer({
+    clock: new MovableClock(),
+    env: { VALORE_INTAKE_RATE_PER_MINUTE: '1000000000', VALORE_CTI_RATE_PER_MINUTE: '1000000000' },
+  });
+  watcher = new SQLite(server.dbFile, { readonly: true });
+  const signedIn = async (username: string) => {
+    const api = createApiClient(server.url);
+    await api.login(username);
+    return api;
+  };
+  clients = [
+    await signedIn('admin'),
+    await signedIn('operatore1'),
+    await signedIn('teamlead1'),
+    await signedIn('tutor1'),
+    createApiClient(server.url), // anonymous
+  ];
+});
+afterAll(async () => {
+  watcher?.close();
+  await server?.close();
+});
+
+const hostileString = fc.oneof(
+  { arbitrary: fc.string({ maxLength: 40 }), weight: 6 },
+  {
+    arbitrary: fc.constantFrom(
+      "' OR 1=1; --",
+      '"; DROP TABLE interactions; --',
+      '<script>alert(1)</script>',
+      '../../etc/passwd',
+      '\u0000',
+      '%00',
+      '${7*7}',
+      '__proto__',
+      'constructor',
+      '9'.repeat(400),
+      '2026-02-30T25:61:00Z',
+      '2026-01-01T00:00:00.000Z',
+      '00000000-0000-0000-0000-000000000000',
+      'NaN',
+      '+390000000000',
+      '+39 347 123 4567',
+      '\ud800',
+      'é'.repeat(70),
+    ),
+    weight: 3,
+  },
+  { arbitrary: fc.string({ minLength: 3000, maxLength: 5000 }), weight: 1 },
+);
+const hostileNumber = fc.oneof(
+  fc.integer(),
+  fc.integer({ min: -2, max: 5000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(0, -1, -0, 1, 2 ** 31, 2 ** 53, -(2 ** 53), 1e308, 1.5, Number.MAX_SAFE_INTEGER + 2),
+);
+const leaf = fc.oneof(hostileString, hostileNumber, fc.boolean(), fc.constant(null));
+const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype')),
+      tie('value'),
+      {
+        maxKeys: 4,
+      },
+    ),
+  ),
+})).value;
+
+/** Objects with the schema's own keys (and hostile values) reach deeper validation and the services behind it. */
+function shaped(schema: unknown, depth = 0): fc.Arbitrary<unknown> | null {
+  if (!(schema instanceof z.ZodType) || depth > 8) return null;
+  const def = schema.def as { type: string; options?: unknown[]; innerType?: unknown; in?: unknown };
+  if (schema instanceof z.ZodObject) {
+    const shape = schema.shape as Record<string, unknown>;
+    const keys = Object.keys(shape);
+    if (keys.length === 0) return fc.constant({});
+    return fc.record(
+      Object.fromEntries(keys.map((k) => [k, fc.oneof(hostileValue, shaped(shape[k], depth + 1) ?? hostileValue)])),
+      { requiredKeys: [] },
+    );
+  }
+  if (schema instanceof z.ZodArray) {
+    const item = shaped(schema.element, depth + 1);
+    return item ? fc.array(item, { maxLength: 5 }) : null;
+  }
+  if (schema instanceof z.ZodEnum) return fc.constantFrom(...(schema.options as unknown[]));
+  if (schema instanceof z.ZodLiteral) return fc.constantFrom(...(schema.values as Set<unknown>));
+  if (def.type === 'union' && def.options) {
+    const arbs = def.options.map((o) => shaped(o, depth + 1)).filter((a): a is fc.Arbitrary<unknown> => a !== null);
+    return arbs.length ? fc.oneof(...arbs) : null;
+  }
+  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) {
+    return shaped(def.innerType, depth + 1);
+  }
+  if (def.type === 'pipe' && def.in) return shaped(def.in, depth + 1);
+  return null;
+}
+
+/**
+ * Values that satisfy the schema's own constraints (types, lengths, ranges, enums, uuid/date formats, regexes), so
+ * a good share of the cases get past validation into the services and the database, where partial writes would
+ * happen. Ids are biased to small numbers, which exist in the demo data. Cross-field refinements are not solved:
+ * those cases are simply refused.
+ */
+function valid(schema: unknown, depth = 0): fc.Arbitrary<unknown> | null {
+  if (!(schema instanceof z.ZodType) || depth > 10) return null;
+  const def = schema.def as { type: string; options?: unknown[]; innerType?: unknown; in?: unknown; items?: unknown[] };
+  if (schema instanceof z.ZodString) {
+    const checks = (schema.def.checks ?? []).map(
+      (c) => (c as unknown as { _zod: { def: { format?: string; pattern?: RegExp } } })._zod.def,
+    );
+    const pattern = checks.find((c) => c.format === 'regex')?.pattern;
+    const min = schema.minLength ?? 0;
+    const max = Math.min(schema.maxLength ?? 60, 200);
+    if (schema.format === 'uuid' || schema.format === 'guid') return fc.uuid();
+    if (schema.format === 'datetime')
+      return fc
+        .date({ min: new Date('2025-01-01'), max: new Date('2028-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString());
+    if (schema.format === 'date')
+      return fc
+        .date({ min: new Date('2025-01-01'), max: new Date('2028-01-01'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
+    if (schema.format === 'email') return fc.emailAddress();
+    if (pattern) return fc.stringMatching(pattern).filter((v) => v.length >= min && v.length <= max);
+    return fc.string({ minLength: min, maxLength: Math.max(min, max) });
+  }
+  if (schema instanceof z.ZodNumber) {
+    const min = Math.max(schema.minValue ?? -1e6, -1e9);
+    const max = Math.min(schema.maxValue ?? 1e6, 2 ** 31);
+    if (schema.isInt)
+      return fc.oneof(
+        { arbitrary: fc.integer({ min, max: Math.min(max, min + 60) }), weight: 3 },
+        fc.integer({ min, max }),
+      );
+    return fc.double({ min, max, noNaN: true });
+  }
+  if (schema instanceof z.ZodBoolean) return fc.boolean();
+  if (schema instanceof z.ZodEnum) return fc.constantFrom(...(schema.options as unknown[]));
+  if (schema instanceof z.ZodLiteral) return fc.constantFrom(...(schema.values as Set<unknown>));
+  if (schema instanceof z.ZodNull) return fc.constant(null);
+  if (schema instanceof z.ZodObject) {
+    const shape = schema.shape as Record<string, unknown>;
+    const entries = Object.entries(shape).map(([k, v]) => [k, valid(v, depth + 1) ?? hostileValue] as const);
+    const optional = Object.entries(shape)
+      .filter(([, v]) => v instanceof z.ZodType && v.safeParse(undefined).success)
+      .map(([k]) => k);
+    return fc.record(Object.fromEntries(entries), {
+      requiredKeys: Object.keys(shape).filter((k) => !optional.includes(k)),
+    });
+  }
+  if (schema instanceof z.ZodArray) {
+    const item = valid(schema.element, depth + 1);
+    return item ? fc.array(item, { maxLength: 4 }) : null;
+  }
+  if (schema instanceof z.ZodRecord) {
+    const value = valid(schema.valueType, depth + 1);
+    return value ? fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), value, { maxKeys: 4 }) : null;
+  }
+  if (def.type === 'tuple' && def.items) {
+    const items = def.items.map((i) => valid(i, depth + 1) ?? hostileValue);
+    return fc.tuple(...items);
+  }
+  if (def.type === 'union' && def.options) {
+    const arbs = def.options.map((o) => valid(o, depth + 1)).filter((a): a is fc.Arbitrary<unknown> => a !== null);
+    return arbs.length ? fc.oneof(...arbs) : null;
+  }
+  if ((def.type === 'optional' || def.type === 'nullable') && def.innerType) {
+    const inner = valid(def.innerType, depth + 1);
+    return inner ? fc.option(inner, { nil: def.type === 'optional' ? undefined : null, freq: 4 }) : null;
+  }
+  if (def.type === 'default' && def.innerType) return valid(def.innerType, depth + 1);
+  if (def.type === 'pipe' && def.in) return valid(def.in, depth + 1);
+  return null;
+}
+
+const DAY = 86_400_000;
+const now = Date.now();
+const period = { from: new Date(now - 30 * DAY).toISOString(), to: new Date(now + DAY).toISOString() };
+/**
+ * Known-good inputs for the procedures whose cross-field rules random values almost never meet (a replayable
+ * script path, an ordered period). Each case takes one and replaces, drops or adds a single field — the edge of
+ * validity, where half-checked input would reach the database.
+ */
+const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
+  'interactions.complete': (fresh) => {
+    const at = (i: number) => new Date(now - 120_000 + i * 1000).toISOString();
+    return {
+      clientId: fresh,
+      flow: 'inbound_sales',
+      scriptId: 'inbound_sales',
+      scriptVersion: FLOW_VERSIONS.inbound_sales,
+      customerId: 21,
+      work: null,
+      startedAt: at(0),
+      endedAt: at(4),
+      acwMs: 1000,
+      events: [
+        { type: 'customer.identified', at: at(0), customerId: 21 },
+        { type: 'needs.identified', at: at(1), productCode: 'FIBRA' },
+        { type: 'proposal.accepted', at: at(2) },
+        { type: 'outcome.lead', at: at(3), followUpAt: new Date(now + DAY).toISOString() },
+      ],
+      outcome: 'lead',
+    };
+  },
+  'campaigns.create': (fresh) => ({
+    requestId: fresh,
+    name: `Fuzz ${fresh.slice(0, 8)}`,
+    businessUnit: 'Banking',
+    productCode: 'CONTO',
+    startsOn: '2026-01-01',
+    endsOn: '2027-12-31',
+    maxAttempts: 3,
+    retryDelayMinutes: 240,
+    scriptVersion: FLOW_VERSIONS.campaign,
+    siteIds: [1],
+  }),
+  'campaigns.update': (fresh) => ({
+    requestId: fresh,
+    id: 1,
+    name: 'Fuzzed name',
+    startsOn: '2026-01-01',
+    endsOn: '2027-12-31',
+  }),
+  'stats.conversion': () => ({ ...period, groupBy: ['flow', 'site'] }),
+  'stats.interactions': () => ({ ...period, stage: 'handled' }),
+  'stats.scripts': () => ({ ...period }),
+  'stats.exportCsv': () => ({ kind: 'breakdown', query: { ...period, groupBy: ['product'] } }),
+};
+
+function nearKnownGood(path: string): fc.Arbitrary<unknown> | null {
+  const make = KNOWN_GOOD[path];
+  return make ? nearGood(make) : null;
+}
+
+function nearGood(make: (fresh: string) => Record<string, unknown>): fc.Arbitrary<unknown> {
+  const unchanged = fc.uuid().map((fresh) => make(fresh));
+  const oneFieldOff = fc
+    .tuple(fc.uuid(), fc.nat(40), fc.oneof(hostileValue, fc.constant(undefined)))
+    .map(([fresh, pick, replacement]) => {
+      const input = make(fresh);
+      const keys = Object.keys(input);
+      const key = keys[pick % (keys.length + 1)];
+      // replace or drop one field, or add one the schema does not know
+      return key === undefined
+        ? { ...input, [pick % 2 ? 'extra' : '__proto__']: replacement }
+        : { ...input, [key]: replacement };
+    });
+  return fc.oneof(unchanged, oneFieldOff, oneFieldOff);
+}
+
+/** Runs a property and reports a failure briefly (seed + shortened counterexample), without shrinking over HTTP. */
+/** Answers by status in the current property, printed after it: shows how deep the cases get (2xx = past validation). */
+const statuses = new Map<number, number>();
+
+async function fuzz<T>(name: string, arbitrary: fc.Arbitrary<T>, check: (value: T, run: number) => Promise<void>) {
+  let run = 0;
+  statuses.clear();
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, (value) => check(value, run++)),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+  if (details.failed) {
+    const example = JSON.stringify(details.counterexample) ?? String(details.counterexample);
+    const cause =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(
+      `${name} failed after ${details.numRuns} cases (seed ${details.seed}, path ${details.counterexamplePath}):\n` +
+        `${cause}\ninput: ${example.length > 600 ? `${example.slice(0, 600)}… (${example.length} chars)` : example}`,
+    );
+  }
+  const tally = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`);
+  console.log(`fuzz ${name}: ${details.numRuns} cases, ${tally.join(' ')}`);
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** The shared oracle: no 5xx; a refusal carries a message and (unless exempted) changed nothing. */
+async function expectSafe(what: string, send: () => Promise<Answer>, opts: { writesWhenRejected?: boolean } = {}) {
+  const before = watcher.pragma('data_version', { simple: true });
+  const { status, body } = await send();
+  statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  expect(status, `${what} answered ${status}: ${body.slice(0, 300)}`).toBeLessThan(500);
+  if (status >= 400) {
+    expect(body, `${what} answered ${status} without a message`).toMatch(/"message":"[^"]+|<title>[^<]+</);
+    expect(body, `${what} leaked internals`).not.toMatch(/\bat .+\.(ts|js):\d+|SQLITE_|\bSELECT\b.+\bFROM\b/);
+    if (!opts.writesWhenRejected) {
+      expect(watcher.pragma('data_version', { simple: true }), `${what} wrote although it answered ${status}`).toBe(
+        before,
+      );
+    }
+  }
+}
+
+interface ProcedureInfo {
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  inputs: unknown[];
+}
+const procedures: ProcedureInfo[] = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureInfo['type']; inputs: unknown[] } }>,
+)
+  .map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs }))
+  .filter((p) => p.type !== 'subscription' && !SKIP.has(p.path));
+
+async function callProcedure(api: ApiClient, p: ProcedureInfo, input: unknown): Promise<Answer> {
+  const url = new URL(`/trpc/${p.path}`, server.url);
+  let response: Response;
+  if (p.type === 'query') {
+    if (input !== undefined) url.searchParams.set('input', JSON.stringify(input));
+    response = await api.fetch(url, { method: 'GET' });
+  } else {
+    response = await api.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input) ?? '',
+    });
+  }
+  return { status: response.status, body: await response.text() };
+}
+
+describe('fuzzing every tRPC procedure', () => {
+  it('finds the procedures of the router', () => {
+    expect(procedures.length).toBeGreaterThan(10);
+  });
+
+  it.each(procedures.map((p) => [p.path, p] as const))(
+    `%s never answers 5xx, and a rejected input writes nothing (${RUNS} cases)`,
+    async (path, p) => {
+      const shapedArbs = p.inputs.map((i) => shaped(i)).filter((a): a is fc.Arbitrary<unknown> => a !== null);
+      const validArbs = p.inputs.map((i) => valid(i)).filter((a): a is fc.Arbitrary<unknown> => a !== null);
+      const near = nearKnownGood(p.path);
+      const input = fc.oneof(
+        hostileValue,
+        fc.constant(undefined),
+        ...shapedArbs,
+        ...validArbs,
+        ...validArbs,
+        ...(near ? [near, near] : []),
+      );
+      await fuzz(path, input, async (value, run) => {
+        const api = clients[run % clients.length] as ApiClient;
+        await expectSafe(path, () => callProcedure(api, p, value), {
+          writesWhenRejected: WRITES_WHEN_REJECTED.has(path),
+        });
+      });
+    },
+    TIMEOUT,
+  );
+});
+
+// ---- REST endpoints ---------------------------------------------------------------------------------------------
+
+/** Header values fetch can send (printable ASCII); the rest would be refused by the client, not the server. */
+const headerValue = hostileString.map((s) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 200));
+const authorization = fc.oneof(
+  { arbitrary: fc.constant(`Bearer ${TEST_INTAKE_KEY}`), weight: 6 },
+  { arbitrary: fc.constant(undefined), weight: 1 },
+  { arbitrary: headerValue, weight: 1 },
+  { arbitrary: headerValue.map((s) => `Bearer ${s}`), weight: 1 },
+);
+/** A body: hostile JSON, a JSON object with the endpoint's keys, or raw text (broken JSON, CSV, nothing). */
+function bodyOf(keys: Record<string, fc.Arbitrary<unknown>>) {
+  const shapedBody = fc.record(
+    Object.fromEntries(
+      Object.entries(keys).map(([k, arb]) => [k, fc.oneof({ arbitrary: arb, weight: 3 }, hostileValue)]),
+    ),
+    { requiredKeys: [] },
+  );
+  return fc.oneof(
+    { arbitrary: shapedBody.map((b) => JSON.stringify(b)), weight: 6 },
+    { arbitrary: hostileValue.map((v) => JSON.stringify(v) ?? ''), weight: 2 },
+    { arbitrary: hostileString, weight: 1 },
+    {
+      arbitrary: fc.constantFrom('', '{', '{"phone":', 'null', '[]', '"x"', '{"__proto__":{"admin":true}}'),
+      weight: 1,
+    },
+  );
+}
+/** A body the endpoint's own schema accepts (modulo cross-field rules), to reach the service and the database. */
+const validJson = (schema: z.ZodType) => (valid(schema) ?? fc.constant({})).map((b) => JSON.stringify(b));
+const contentType = fc.oneof(
+  { arbitrary: fc.constant('application/json'), weight: 6 },
+  {
+    arbitrary: fc.constantFrom(
+      undefined,
+      'text/plain',
+      'text/csv',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ),
+    weight: 1,
+  },
+);
+const phone = fc.oneof(
+  fc.constantFrom('+39 347 123 4567', '06 1234 5678', '+393471234567', '3471234567'),
+  hostileString,
+);
+const isoInstant = fc.oneof(
+  fc
+    .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+  hostileString,
+);
+
+interface RestCase {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string | undefined>;
+  body?: string;
+}
+
+async function send(api: ApiClient, c: RestCase): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.headers)) if (v !== undefined) headers[k] = v;
+  const response = await api.fetch(new URL(c.path, server.url), {
+    method: c.method,
+    headers,
+    body: c.method === 'POST' ? (c.body ?? '') : undefined,
+    redirect: 'manual',
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+const segment = fc.oneof(
+  fc.integer({ min: -1, max: 50 }).map(String),
+  headerValue.map((s) => encodeURIComponent(s)),
+  fc.constantFrom('1', '0', '01', '1e3', '%2e%2e', '..', '9'.repeat(30)),
+);
+const csv = fc.oneof(
+  fc
+    .array(fc.oneof(phone, hostileString, fc.integer({ min: 1, max: 2500 }).map(String)), { maxLength: 8 })
+    .map((l) => `customerId,phone\n${l.join('\n')}`),
+  hostileString,
+  fc.constant(''),
+);
+
+const restEndpoints: { name: string; writesWhenRejected?: boolean; cases: fc.Arbitrary<RestCase> }[] = [
+  {
+    name: 'POST /api/v1/callback-requests',
+    cases: fc.record({
+      method: fc.constant('POST' as const),
+      path: fc.constant('/api/v1/callback-requests'),
+      headers: fc.record({
+        authorization,
+        'content-type': contentType,
+        'idempotency-key': fc.oneof(fc.constant(undefined), fc.uuid(), headerValue),
+      }),
+      body: fc.oneof(
+        validJson(callbackRequestBody),
+        nearGood(() => ({ phone: '+39 347 123 4567', product: 'CONTO', mode: 'now', channel: 'web' })).map((b) =>
+          JSON.stringify(b),
+        ),
+        bodyOf({
+          phone,
+          customerId: fc.oneof(fc.integer({ min: 1, max: 2500 }).map(String), hostileString),
+          product: fc.oneof(fc.constantFrom('LIBRETTO', 'BUONI', 'CONTO', 'FIBRA', 'SIM', 'LUCE_GAS'), hostileString),
+          mode: fc.constantFrom('now', 'scheduled', 'later'),
+          preferredAt: isoInstant,
+          channel: fc.constantFrom('web', 'app', 'fax'),
+          note: hostileString,
+        }),
+      ),
+    }),
+  },
+  {
+    name: 'POST /api/v1/cti/events',
+    cases: fc.record({
+      method: fc.constant('POST' as const),
+      path: fc.constant('/api/v1/cti/events'),
+      headers: fc.record({ authorization, 'content-type': contentType }),
+      body: fc.oneof(
+        validJson(ctiEventBody),
+        nearGood((fresh) => ({
+          type: 'offered',
+          callId: fresh,
+          ani: '+39 347 123 4567',
+          dnis: '800100100',
+          operator: 'operatore1',
+        })).map((b) => JSON.stringify(b)),
+        bodyOf({
+          type: fc.constantFrom('offered', 'answered', 'ended', 'rung'),
+          callId: fc.oneof(fc.uuid(), hostileString),
+          ani: phone,
+          dnis: fc.oneof(fc.constantFrom('800100100', '800200200', '+39800100100'), hostileString),
+          operator: fc.oneof(fc.constantFrom('operatore1', 'operatore2', 'tutor1', 'admin'), hostileString),
+        }),
+      ),
+    }),
+  },
+  {
+    name: 'GET /api/v1/products',
+    cases: fc.record({
+      method: fc.constant('GET' as const),
+      path: headerValue.map((q) => `/api/v1/products?q=${encodeURIComponent(q)}`),
+      headers: fc.record({ authorization }),
+    }),
+  },
+  {
+    name: 'POST /api/v1/campaigns/:id/import',
+    cases: fc.record({
+      method: fc.constant('POST' as const),
+      path: fc
+        .tuple(segment, fc.constantFrom(',', ';', 'tab', '|', ':', ''), headerValue)
+        .map(
+          ([id, d, col]) =>
+            `/api/v1/campaigns/${id}/import?delimiter=${encodeURIComponent(d)}&phoneColumn=${encodeURIComponent(col)}`,
+        ),
+      headers: fc.record({
+        'content-type': fc.oneof(
+          { arbitrary: fc.constant('text/csv'), weight: 4 },
+          { arbitrary: contentType, weight: 1 },
+        ),
+        origin: fc.constantFrom(undefined, undefined, 'https://evil.example', 'null'),
+      }),
+      body: csv,
+    }),
+  },
+  {
+    name: 'POST /api/v1/optout-registry/import',
+    cases: fc.record({
+      method: fc.constant('POST' as const),
+      path: fc
+        .constantFrom(',', ';', 'tab', 'x')
+        .map((d) => `/api/v1/optout-registry/import?delimiter=${encodeURIComponent(d)}`),
+      headers: fc.record({
+        'content-type': fc.oneof(
+          { arbitrary: fc.constant('text/csv'), weight: 4 },
+          { arbitrary: contentType, weight: 1 },
+        ),
+        origin: fc.constantFrom(undefined, undefined, 'https://evil.example'),
+      }),
+      body: csv,
+    }),
+  },
+  {
+    name: 'GET /api/v1/campaigns/:id/imports/:importId/rejects.csv',
+    cases: fc.record({
+      method: fc.constant('GET' as const),
+      path: fc.tuple(segment, segment).map(([a, b]) => `/api/v1/campaigns/${a}/imports/${b}/rejects.csv`),
+      headers: fc.constant({}),
+    }),
+  },
+  {
+    name: 'GET /f/:token',
+    cases: fc.record({
+      method: fc.constant('GET' as const),
+      path: fc
+        .oneof(headerValue, fc.string({ minLength: 60, maxLength: 70 }))
+        .map((t) => `/f/${encodeURIComponent(t) || 'x'}`),
+      headers: fc.record({ 'user-agent': fc.oneof(fc.constant(undefined), headerValue) }),
+    }),
+  },
+  {
+    name: 'GET /healthz',
+    cases: fc.record({
+      method: fc.constant('GET' as const),
+      path: headerValue.map((q) => `/healthz?${encodeURIComponent(q)}`),
+      headers: fc.constant({}),
+    }),
+  },
+];
+
+describe('fuzzing every REST endpoint', () => {
+  it.each(restEndpoints.map((e) => [e.name, e] as const))(
+    `%s never answers 5xx, and a rejected input writes nothing (${RUNS} cases)`,
+    async (name, endpoint) => {
+      await fuzz(name, endpoint.cases, async (c, run) => {
+        // imports are a team lead's; the anonymous, operator and admin sessions take their turns too
+        const api = clients[run % clients.length] as ApiClient;
+        await expectSafe(`${name} (${c.method} ${c.path.slice(0, 80)})`, () => send(api, c), {
+          writesWhenRejected: endpoint.writesWhenRejected,
+        });
+      });
+    },
+    TIMEOUT,
+  );
+});
