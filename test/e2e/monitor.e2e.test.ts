@@ -1,23 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
-import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 
-// The operator side is driven through the API (as the console does) while the tutor watches in a real browser.
+// Two real browsers on one server: operatore1 (site 1) works a call in the console with the keyboard only, while
+// tutor1 (site 1) follows it on the live board, coaches, scores the finished call and releases the scorecard.
 let server: TestServer;
 let tutorBrowser: BrowserSession;
 let operatorBrowser: BrowserSession;
-let operator: ApiClient;
-let operatorId: number;
 
 beforeAll(async () => {
   server = await startTestServer();
   [tutorBrowser, operatorBrowser] = await Promise.all([openBrowser(), openBrowser()]);
-  operator = createApiClient(server.url);
-  operatorId = (await operator.login('operatore1')).user.id;
 });
 afterAll(async () => {
   await tutorBrowser?.close();
@@ -25,127 +19,196 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(session: BrowserSession, username: string) {
-  const { page } = session;
+const db = () => server.database.db;
+/** Generous: the two browsers and the server share two busy cores. */
+const LIVE = { timeout: 15_000 };
+
+/** A customer with no contact yet (as in the inbound sales test: eligible for a lead on fibre). */
+async function freshCustomer() {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+  return db()
+    .selectFrom('customers')
+    .innerJoin('post_offices', 'post_offices.province_code', 'customers.province_code')
+    .innerJoin('appointment_slots', 'appointment_slots.post_office_id', 'post_offices.id')
+    .select(['customers.id', 'customers.phone', 'customers.first_name', 'customers.last_name'])
+    .where('appointment_slots.starts_at', '>', tomorrow)
+    .whereRef('appointment_slots.booked', '<', 'appointment_slots.capacity')
+    .where('customers.id', 'not in', db().selectFrom('interactions').select('customer_id').where('customer_id', 'is not', null).$narrowType<{ customer_id: number }>())
+    .orderBy('customers.id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+}
+
+/** Signs in with the keyboard only. */
+async function signIn(page: Page, username: string, home: 'home-operator' | 'home-tutor') {
   await page.goto(`${server.url}/login`);
-  await page.getByLabel(/Nome utente|Username/).fill(username);
-  await page.getByLabel('Password').fill('demo');
+  await page.getByLabel('Nome utente').focus();
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('demo');
   await page.keyboard.press('Enter');
+  await page.getByTestId(home).waitFor();
+}
+
+/** The console shows the step and has moved the focus to its prompt, so number keys pick the choices. */
+async function atStep(page: Page, step: string) {
+  const heading = page.getByRole('heading', { level: 3, name: step });
+  await heading.waitFor(LIVE);
+  await expect.poll(() => heading.evaluate((el) => el === document.activeElement), LIVE).toBe(true);
+}
+
+/** Presses Tab until the focused element matches, then returns; fails after a few presses. */
+async function tabTo(page: Page, target: Locator, max = 12) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`Tab never reached ${String(target)}`);
 }
 
 describe('a tutor follows an operator live, coaches and scores the call', () => {
-  const clientId = randomUUID();
-  let customerId: number;
-  const started = Date.now();
+  const tutor = () => tutorBrowser.page;
+  const operator = () => operatorBrowser.page;
+  const boardRow = () => tutor().getByTestId('board-row-operatore1');
+  const coaching = 'Ricorda il vantaggio della fibra senza vincoli.';
+  let customer: Awaited<ReturnType<typeof freshCustomer>>;
 
-  it('the board follows the operator step by step', async () => {
-    const { page } = tutorBrowser;
-    await signIn(tutorBrowser, 'tutor1');
-    await page.getByTestId('home-tutor').waitFor();
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Monitoraggio sede');
-    const row = page.getByTestId('board-row-operatore1');
-    await row.waitFor();
-    await expect.poll(() => row.getAttribute('data-state')).toBe('ready');
+  it('the board follows the operator step by step through an inbound sales call', async () => {
+    customer = await freshCustomer();
+    await signIn(tutor(), 'tutor1', 'home-tutor');
+    await tutor().getByRole('heading', { level: 1, name: 'Monitoraggio sede' }).waitFor();
+    await boardRow().waitFor(LIVE);
 
-    // a second browser context: the operator is signed in too (their own console session)
-    await signIn(operatorBrowser, 'operatore2');
-    await operatorBrowser.page.getByTestId('home-operator').waitFor();
-    await expect.poll(() => page.getByTestId('board-row-operatore2').getAttribute('data-state')).toBe('ready');
+    await signIn(operator(), 'operatore1', 'home-operator');
+    await expect.poll(() => operator().getByTestId('operator-status').getByRole('combobox').inputValue(), LIVE).toBe('ready');
+    await expect.poll(() => boardRow().getAttribute('data-state'), LIVE).toBe('ready');
 
-    customerId = (await server.database.db.selectFrom('customers').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
-    for (const step of ['identify', 'needs', 'proposal'] as const) {
-      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step, interactionClientId: clientId, customerId });
-      await expect.poll(() => row.getByTestId('board-step').textContent(), { timeout: 3_000 }).toContain(
-        { identify: 'Identificazione', needs: 'Bisogno', proposal: 'Proposta' }[step],
-      );
-      expect(await row.getAttribute('data-state')).toBe('on_contact');
-    }
-    expect(await row.getByTestId('board-step').textContent()).toContain('Numero verde');
-    await screenshot(page, 'monitor-board');
+    // `/` → phone → Enter → ↓ → Enter: the contact starts on the customer found.
+    await operator().keyboard.press('/');
+    await operator().keyboard.type(customer.phone);
+    await operator().keyboard.press('Enter');
+    await operator().getByRole('button', { name: new RegExp(`${customer.first_name} ${customer.last_name}`) }).waitFor(LIVE);
+    await operator().keyboard.press('ArrowDown');
+    await operator().keyboard.press('Enter');
+
+    const boardStep = boardRow().getByTestId('board-step');
+    const followed = async (label: string) => {
+      await expect.poll(() => boardStep.textContent(), LIVE).toContain(label);
+      expect(await boardRow().getAttribute('data-state')).toBe('on_contact');
+      expect(await boardStep.textContent()).toContain('Numero verde');
+    };
+
+    await atStep(operator(), 'Identificazione');
+    await followed('Identificazione');
+    await screenshot(tutor(), 'monitor-01-tutor-board-identify');
+    await operator().keyboard.press('1'); // Cliente identificato
+
+    await atStep(operator(), 'Bisogno');
+    await followed('Bisogno');
+    await operator().keyboard.press('1'); // Bisogno individuato → product
+    await operator().getByRole('combobox', { name: /Prodotto/ }).waitFor(LIVE);
+    await operator().keyboard.type('Fibra');
+    await operator().keyboard.press('Tab');
+    await operator().keyboard.press('Enter');
+
+    await atStep(operator(), 'Proposta');
+    await followed('Proposta');
+    await screenshot(operator(), 'monitor-02-operator-proposal');
+    await screenshot(tutor(), 'monitor-03-tutor-board-proposal');
   });
 
-  it('the tutor sends a coaching message that reaches the operator at the current step', async () => {
-    const { page } = tutorBrowser;
-    await page.getByRole('button', { name: /Dettagli di .*/ }).first().waitFor();
-    const row = page.getByTestId('board-row-operatore1');
-    await row.getByRole('button', { name: /Dettagli di/ }).click();
-    const drawer = page.getByTestId('operator-drawer');
-    await drawer.getByLabel('Messaggio di coaching').fill('Ricorda il vantaggio del canone zero.');
+  it('the tutor coaches at the current step; the operator reads it with the keyboard', async () => {
+    await boardRow().getByRole('button', { name: /Dettagli di/ }).click();
+    const drawer = tutor().getByTestId('operator-drawer');
+    await drawer.getByLabel('Messaggio di coaching').fill(coaching);
     await drawer.getByRole('button', { name: 'Invia messaggio' }).click();
-    await drawer.getByText('Messaggio inviato.').waitFor();
+    await drawer.getByText('Messaggio inviato.').waitFor(LIVE);
+    await drawer.getByText(/Non ancora letto/).waitFor(LIVE);
 
-    const mine = await operator.trpc.monitor.myMessages.query({ interactionClientId: clientId });
-    expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ body: 'Ricorda il vantaggio del canone zero.', step: 'proposal', acknowledgedAt: null });
-    await operator.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: mine[0]?.id ?? 0 });
-    await expect.poll(() => drawer.getByText(/Letto alle/).count(), { timeout: 10_000 }).toBe(1);
-    await screenshot(page, 'monitor-coaching');
+    // The message arrives live beside the step the operator is on.
+    const banner = operator().getByTestId('coaching-banner');
+    await banner.getByText(coaching).waitFor(LIVE);
+    expect(await banner.textContent()).toContain('Al passo «Proposta» (passo attuale)');
+    await screenshot(operator(), 'monitor-04-operator-coaching');
+
+    // From the step prompt, Tab reaches "Ho letto"; Enter acknowledges it.
+    const read = banner.getByRole('button', { name: /Ho letto/ });
+    await tabTo(operator(), read);
+    await operator().keyboard.press('Enter');
+    await banner.waitFor({ state: 'detached', ...LIVE });
+
+    await drawer.getByText(/Letto alle/).waitFor({ timeout: 20_000 });
+    await screenshot(tutor(), 'monitor-05-tutor-coaching-read');
+    await drawer.getByRole('button', { name: 'Chiudi' }).click();
   });
 
-  it('the tutor scores the finished call and releases it; the operator sees and acknowledges it', async () => {
-    const at = (s: number) => new Date(started + s * 1000).toISOString();
-    const input = {
-      clientId,
-      flow: 'inbound_sales',
-      scriptId: 'inbound_sales',
-      scriptVersion: FLOW_VERSIONS.inbound_sales,
-      customerId,
-      work: null,
-      startedAt: at(0),
-      endedAt: at(95),
-      acwMs: 4_000,
-      events: [
-        { type: 'customer.identified', customerId, at: at(5) },
-        { type: 'needs.identified', productCode: 'CONTO', at: at(30) },
-        { type: 'proposal.declined', at: at(90) },
-      ],
-      outcome: 'not_interested',
-      notes: 'Cliente già servito da altra banca.',
-    } as CompleteInteractionInput;
-    const done = await operator.trpc.interactions.complete.mutate(input);
-    await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: clientId });
-    const { page } = tutorBrowser;
-    await expect.poll(() => page.getByTestId('board-row-operatore1').getAttribute('data-state')).toBe('after_call_work');
-    await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+  it('the operator logs a lead; the tutor scores and releases the call; the operator acknowledges the scorecard', async () => {
+    // The number keys still drive the script after the banner is gone.
+    await operator().keyboard.press('1'); // Proposta accettata
+    await atStep(operator(), 'Chiusura');
+    await expect.poll(() => boardRow().getByTestId('board-step').textContent(), LIVE).toContain('Chiusura');
+    await operator().keyboard.press('2'); // Crea lead
+    await operator().getByLabel('Ricontatto il').waitFor(LIVE);
+    await operator().keyboard.press('Enter'); // the follow-up time is prefilled
+    await operator().getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor(LIVE);
+    await expect.poll(() => boardRow().getAttribute('data-state'), LIVE).toBe('after_call_work');
+    await operator().keyboard.press('Tab');
+    await operator().keyboard.type('Vuole la fibra, richiamare dopo le 18.');
+    await operator().keyboard.press('Control+Enter');
+    await operator().getByTestId('contact-result').getByText(/Lead creato/).waitFor(LIVE);
+    await expect.poll(() => boardRow().getAttribute('data-state'), LIVE).toBe('ready');
 
-    // the list refreshes on its own; a reload shows it at once
-    await page.reload();
-    const review = page.getByTestId(`review-${done.interactionId}`);
-    await review.waitFor();
+    const interaction = await db().selectFrom('interactions').select(['id', 'outcome']).where('customer_id', '=', customer.id).executeTakeFirstOrThrow();
+    expect(interaction.outcome).toBe('lead');
+
+    // "Valutazioni" refreshes on its own (every 15 s): the finished call shows up without a reload.
+    const review = tutor().getByTestId(`review-${interaction.id}`);
+    await review.waitFor({ timeout: 40_000 });
+    expect(await review.textContent()).toContain('Da valutare');
     await review.getByRole('button', { name: /Valuta la chiamata/ }).click();
-    const card = page.getByTestId('scorecard');
-    await card.getByText('Ricorda il vantaggio del canone zero.', { exact: false }).waitFor();
-    expect(await card.getByText('Cliente già servito da altra banca.').count()).toBe(1);
+    const card = tutor().getByTestId('scorecard');
+    await card.getByText(coaching, { exact: false }).waitFor(LIVE);
+    await card.getByText('Vuole la fibra, richiamare dopo le 18.').waitFor(LIVE);
 
-    // keyboard: focus the first radio of each group and move with the arrow keys
+    // Keyboard: in each group ArrowRight ×3 picks 4, Tab goes on to the next group, then the checkbox, the comments.
     const groups = card.getByRole('group');
     const count = await groups.count();
     expect(count).toBeGreaterThanOrEqual(5);
+    await groups.first().getByRole('radio', { name: '1' }).focus();
     for (let i = 0; i < count; i++) {
-      const group = groups.nth(i);
-      await group.getByRole('radio', { name: '3' }).check();
-      await group.getByRole('radio', { name: '3' }).focus();
-      await page.keyboard.press('ArrowRight');
+      if (i > 0) await tutor().keyboard.press('Tab');
+      for (let k = 0; k < 3; k++) await tutor().keyboard.press('ArrowRight');
     }
-    expect(await card.getByRole('radio', { name: '4', checked: true }).count()).toBe(count);
-    await card.getByLabel('Commenti per l\'operatore').fill('Buona esplorazione del bisogno; prova a riformulare l\'obiezione.');
-    await screenshot(page, 'monitor-scorecard-form');
-    await card.getByRole('button', { name: 'Salva bozza' }).click();
-    await card.getByText('Bozza salvata.').waitFor();
-    expect(await operator.trpc.quality.myScorecards.query()).toEqual([]);
+    await expect.poll(() => card.getByRole('radio', { name: '4', checked: true }).count()).toBe(count);
+    await tutor().keyboard.press('Tab'); // critical error: left unchecked
+    await tutor().keyboard.press('Tab');
+    await tutor().keyboard.type('Buona esplorazione del bisogno; chiudi con una data precisa.');
+    await screenshot(tutor(), 'monitor-06-tutor-scorecard-form');
+    await tabTo(tutor(), card.getByRole('button', { name: "Rilascia all'operatore" }));
+    await tutor().keyboard.press('Enter');
+    await card.getByText(/Valutazione rilasciata il/).waitFor(LIVE);
+    await screenshot(tutor(), 'monitor-07-tutor-scorecard-released');
 
-    await card.getByRole('button', { name: "Rilascia all'operatore" }).click();
-    await card.getByText(/Valutazione rilasciata il/).waitFor();
-    await screenshot(page, 'monitor-scorecard-released');
-
-    const mine = await operator.trpc.quality.myScorecards.query();
-    expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ interactionId: done.interactionId, status: 'released', operatorId });
-    expect(Object.values(mine[0]?.scores ?? {}).every((v) => v === 4)).toBe(true);
-    const ack = await operator.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: mine[0]?.id ?? 0 });
-    expect(ack.status).toBe('acknowledged');
+    // The operator's "Le mie valutazioni" shows it after a reload; one button acknowledges it.
+    await operator().reload();
+    await operator().getByTestId('home-operator').waitFor(LIVE);
+    const mine = operator().getByTestId('my-scorecards');
+    await mine.getByText('Valutata da', { exact: false }).waitFor(LIVE);
+    const text = await mine.textContent();
+    expect(text).toContain('Nuova');
+    expect(text).toContain('Numero verde');
+    expect(text).toContain('Lead');
+    expect(text).toContain('Media 4 su 5');
+    expect(text).toContain('chiudi con una data precisa');
+    await screenshot(operator(), 'monitor-08-operator-scorecard');
+    const ack = mine.getByRole('button', { name: /Presa visione della valutazione/ });
+    await ack.focus();
+    await operator().keyboard.press('Enter');
+    await mine.getByText(/Presa visione il/).waitFor(LIVE);
+    expect(await mine.getByText('Nuova').count()).toBe(0);
+    await screenshot(operator(), 'monitor-09-operator-scorecard-acknowledged');
 
     await card.getByRole('button', { name: /Torna all'elenco/ }).click();
-    await expect.poll(() => page.getByTestId(`review-${done.interactionId}`).textContent()).toContain('Presa visione');
-  });
+    await expect.poll(() => tutor().getByTestId(`review-${interaction.id}`).textContent(), LIVE).toContain('Presa visione');
+  }, 120_000); // the reviews list may take one 15 s refresh on a busy machine
 });
