@@ -95,7 +95,7 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     const followed = async (label: string) => {
       await expect.poll(() => boardStep.textContent(), LIVE).toContain(label);
       expect(await boardRow().getAttribute('data-state')).toBe('on_contact');
-      expect(await boardStep.textContent()).toContain('Numero verde');
+      expect(await boardStep.textContent()).toContain('Inbound commerciale');
     };
 
     await atStep(operator(), 'Identificazione');
@@ -196,7 +196,7 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await mine.getByText('Valutata da', { exact: false }).waitFor(LIVE);
     const text = await mine.textContent();
     expect(text).toContain('Nuova');
-    expect(text).toContain('Numero verde');
+    expect(text).toContain('Inbound commerciale');
     expect(text).toContain('Lead');
     expect(text).toContain('Media 4 su 5');
     expect(text).toContain('chiudi con una data precisa');
