@@ -13,7 +13,16 @@ const isStep = (s: string | null): s is StepId => s !== null && (STEP_IDS as rea
  * were sent at; the operator confirms each with "Ho letto". New messages arrive live (SSE).
  * Mount it next to the current step: `<CoachingBanner interactionClientId={clientId} step={currentStep} />`.
  */
-export function CoachingBanner({ interactionClientId, step }: { interactionClientId: string | null; step: string | null }) {
+export function CoachingBanner({
+  interactionClientId,
+  step,
+  onAcknowledged,
+}: {
+  interactionClientId: string | null;
+  step: string | null;
+  /** Where focus goes once a message is read and the banner shrinks (e.g. back to the step prompt). */
+  onAcknowledged?: () => void;
+}) {
   const { t, i18n } = useTranslation('coaching');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -28,7 +37,10 @@ export function CoachingBanner({ interactionClientId, step }: { interactionClien
   );
   const ack = useMutation(
     trpc.monitor.ackMessage.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.monitor.myMessages.pathFilter()),
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.monitor.myMessages.pathFilter());
+        onAcknowledged?.();
+      },
     }),
   );
   const unread = (messages.data ?? []).filter(

@@ -214,7 +214,7 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
           <blockquote className="script__say">{step === 'objection' ? fmt.prompt(PROMPTS.objection) : prompt}</blockquote>
         </div>
 
-        <CoachingBanner interactionClientId={draft.clientId} step={step} />
+        <CoachingBanner interactionClientId={draft.clientId} step={step} onAcknowledged={() => headingRef.current?.focus()} />
 
         {needsCustomer && <Alert tone="warning">{t('script.identifyFirst')}</Alert>}
 

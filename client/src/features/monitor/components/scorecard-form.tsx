@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { EVENT_LABELS } from '@valore/shared/flows/steps';
+import type { FlowEventType } from '@valore/shared/flows/types';
 import { SCORE_MAX, SCORE_MIN } from '@valore/shared/reference/quality';
 import type { InteractionReview } from '@valore/shared/schemas/quality';
 import { Alert } from '../../../components/ui/alert';
@@ -10,6 +12,12 @@ import { errorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 import { formatDateTime, formatDuration, formatTime } from '../format';
 import { useLabels } from '../labels';
+
+/** The script's own button label for a recorded event, in the console's language. */
+function eventLabel(type: string, language: string): string {
+  const label = (EVENT_LABELS as Partial<Record<string, { it: string; en: string }>>)[type as FlowEventType];
+  return label ? (language.startsWith('en') ? label.en : label.it) : type;
+}
 
 const SCALE = Array.from({ length: SCORE_MAX - SCORE_MIN + 1 }, (_, i) => SCORE_MIN + i);
 
@@ -44,7 +52,7 @@ function Timeline({ review }: { review: InteractionReview }) {
             <ul className="timeline__events">
               {s.events.map((e, j) => (
                 <li key={j}>
-                  <code>{e.type}</code> <span className="timeline__meta">{formatTime(e.at, labels.language)}</span>
+                  {eventLabel(e.type, labels.language)} <span className="timeline__meta">{formatTime(e.at, labels.language)}</span>
                 </li>
               ))}
             </ul>
