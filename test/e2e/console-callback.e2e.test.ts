@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { atStep, signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -17,21 +18,7 @@ afterAll(async () => {
 
 const db = () => server.database.db;
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('home-operator').waitFor();
-}
-
-async function atStep(page: Page, step: string) {
-  const heading = page.getByRole('heading', { level: 3, name: step });
-  await heading.waitFor();
-  await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
-}
+const signIn = (page: Page, username: string) => signInByKeyboard(page, server.url, username);
 
 /** Presses the number key shown on the choice (the order depends on the step). */
 async function choose(page: Page, label: string) {

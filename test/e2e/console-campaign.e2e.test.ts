@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { atStep, signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -81,21 +82,7 @@ async function campaignWithContacts(count: number) {
   return { campaignId: campaign.id, contacts };
 }
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('home-operator').waitFor();
-}
-
-async function atStep(page: Page, step: string) {
-  const heading = page.getByRole('heading', { level: 3, name: step });
-  await heading.waitFor();
-  await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
-}
+const signIn = (page: Page, username: string) => signInByKeyboard(page, server.url, username);
 
 async function choose(page: Page, label: string) {
   const key = await page.getByRole('button', { name: label, exact: true }).getAttribute('aria-keyshortcuts');

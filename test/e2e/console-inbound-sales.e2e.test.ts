@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { atStep, signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -36,15 +37,8 @@ async function customerNearFreeSlots(skip: number[] = []) {
   return row;
 }
 
-/** Signs in with the keyboard only. */
 async function signIn(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('home-operator').waitFor();
+  await signInByKeyboard(page, server.url, username);
   await page.getByRole('heading', { level: 1, name: 'Console operatore' }).waitFor();
 }
 
@@ -58,13 +52,6 @@ async function findAndStart(page: Page, query: string, name: string) {
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 3, name: 'Identificazione' }).waitFor();
-}
-
-async function atStep(page: Page, step: string) {
-  const heading = page.getByRole('heading', { level: 3, name: step });
-  await heading.waitFor();
-  // Focus moves to the step prompt, so number keys pick the choices at once.
-  await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
 }
 
 describe('inbound sales call, keyboard only', () => {

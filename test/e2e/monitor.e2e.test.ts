@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { atStep as atStepShared, signInByKeyboard } from './helpers/console';
 
 // Two real browsers on one server: operatore1 (site 1) works a call in the console with the keyboard only, while
 // tutor1 (site 1) follows it on the live board, coaches, scores the finished call and releases the scorecard.
@@ -39,23 +40,10 @@ async function freshCustomer() {
     .executeTakeFirstOrThrow();
 }
 
-/** Signs in with the keyboard only. */
-async function signIn(page: Page, username: string, home: 'home-operator' | 'home-tutor') {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByTestId(home).waitFor();
-}
+const signIn = (page: Page, username: string, home: 'home-operator' | 'home-tutor') =>
+  signInByKeyboard(page, server.url, username, home);
 
-/** The console shows the step and has moved the focus to its prompt, so number keys pick the choices. */
-async function atStep(page: Page, step: string) {
-  const heading = page.getByRole('heading', { level: 3, name: step });
-  await heading.waitFor(LIVE);
-  await expect.poll(() => heading.evaluate((el) => el === document.activeElement), LIVE).toBe(true);
-}
+const atStep = (page: Page, step: string) => atStepShared(page, step, LIVE);
 
 /** Presses Tab until the focused element matches, then returns; fails after a few presses. */
 async function tabTo(page: Page, target: Locator, max = 12) {

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -25,15 +26,7 @@ async function post(body: Record<string, string>) {
   return ((await response.json()) as { id: string }).id;
 }
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('home-tutor').waitFor();
-}
+const signIn = (page: Page, username: string) => signInByKeyboard(page, server.url, username, 'home-tutor');
 
 describe('SLA board of the callback queue', () => {
   it('shows due-by countdowns and highlights a breached Call Me Now with text, not colour alone', async () => {

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
 let first: BrowserSession;
@@ -18,16 +19,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('home-operator').waitFor();
-  await page.getByRole('button', { name: /Prossimo contatto/ }).waitFor();
-}
+const signIn = (page: Page, username: string) => signInByKeyboard(page, server.url, username);
 
 describe('inbound call screen pop (CTI, live push)', () => {
   it("pops the caller's card with cross-sell preselected on the right operator's console only", async () => {
