@@ -26,6 +26,20 @@ const RUNS = Number(process.env.VALORE_FUZZ_RUNS ?? 1000);
 const TIMEOUT = Math.max(600_000, RUNS * 20);
 /** Failed sign-ins are audited on purpose (and feed the rate limiter): a rejected login leaves exactly that trace. */
 const WRITES_WHEN_REJECTED = new Set(['auth.login']);
+/**
+ * `VALORE_FUZZ_SHARD=k/n` keeps every n-th procedure and endpoint, starting at the k-th (1-based), so the soak can
+ * spread its 100,000-case properties over several processes (scripts/soak.mjs); unset, every one runs.
+ */
+const SHARD = parseShard(process.env.VALORE_FUZZ_SHARD);
+function parseShard(value: string | undefined): { k: number; n: number } {
+  if (!value) return { k: 1, n: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || k < 1 || k > n) throw new Error(`VALORE_FUZZ_SHARD must look like 1/2, got ${value}`);
+  return { k, n };
+}
+const inShard = (_: unknown, i: number) => i % SHARD.n === SHARD.k - 1;
 /** Would end the fuzzing sessions themselves; logout is covered by test/api/security.test.ts. */
 const SKIP = new Set(['auth.logout']);
 
@@ -343,11 +357,12 @@ interface ProcedureInfo {
   type: 'query' | 'mutation' | 'subscription';
   inputs: unknown[];
 }
-const procedures: ProcedureInfo[] = Object.entries(
+const allProcedures: ProcedureInfo[] = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureInfo['type']; inputs: unknown[] } }>,
 )
   .map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs }))
   .filter((p) => p.type !== 'subscription' && !SKIP.has(p.path));
+const procedures = allProcedures.filter(inShard);
 
 async function callProcedure(api: ApiClient, p: ProcedureInfo, input: unknown): Promise<Answer> {
   const url = new URL(`/trpc/${p.path}`, server.url);
@@ -367,7 +382,7 @@ async function callProcedure(api: ApiClient, p: ProcedureInfo, input: unknown): 
 
 describe('fuzzing every tRPC procedure', () => {
   it('finds the procedures of the router', () => {
-    expect(procedures.length).toBeGreaterThan(10);
+    expect(allProcedures.length).toBeGreaterThan(10);
   });
 
   it.each(procedures.map((p) => [p.path, p] as const))(
@@ -608,7 +623,7 @@ const restEndpoints: { name: string; writesWhenRejected?: boolean; cases: fc.Arb
 ];
 
 describe('fuzzing every REST endpoint', () => {
-  it.each(restEndpoints.map((e) => [e.name, e] as const))(
+  it.each(restEndpoints.filter((e, i) => inShard(e, i + allProcedures.length)).map((e) => [e.name, e] as const))(
     `%s never answers 5xx, and a rejected input writes nothing (${RUNS} cases)`,
     async (name, endpoint) => {
       await fuzz(name, endpoint.cases, async (c, run) => {
