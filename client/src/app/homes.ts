@@ -1,5 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { ROLE_HOME, type Role } from '@valore/shared/schemas/auth';
+import { loadNamespaces, type FeatureNamespace } from './i18n';
 
 export type Home = {
   role: Role;
@@ -11,6 +12,15 @@ export type Home = {
   Component: LazyExoticComponent<ComponentType>;
 };
 
+/** A page's code and its texts arrive together: the page renders only once both are there. */
+function page<M>(
+  load: () => Promise<M>,
+  pick: (module: M) => ComponentType,
+  namespaces: readonly FeatureNamespace[],
+): LazyExoticComponent<ComponentType> {
+  return lazy(() => Promise.all([load(), loadNamespaces(namespaces)]).then(([module]) => ({ default: pick(module) })));
+}
+
 // One chunk per home: the operator console, opened all shift long, never carries the admin or stats code.
 export const HOMES: readonly Home[] = [
   {
@@ -18,28 +28,44 @@ export const HOMES: readonly Home[] = [
     path: ROLE_HOME.operator,
     navKey: 'nav.console',
     titleKey: 'console.title',
-    Component: lazy(() => import('../features/console/console-home').then((m) => ({ default: m.ConsoleHome }))),
+    Component: page(
+      () => import('../features/console/console-home'),
+      (m) => m.ConsoleHome,
+      ['console', 'coaching'],
+    ),
   },
   {
     role: 'tutor',
     path: ROLE_HOME.tutor,
     navKey: 'nav.monitor',
     titleKey: 'monitor.title',
-    Component: lazy(() => import('../features/monitor/monitor-home').then((m) => ({ default: m.MonitorHome }))),
+    Component: page(
+      () => import('../features/monitor/monitor-home'),
+      (m) => m.MonitorHome,
+      ['monitor'],
+    ),
   },
   {
     role: 'team_lead',
     path: ROLE_HOME.team_lead,
     navKey: 'nav.stats',
     titleKey: 'stats.title',
-    Component: lazy(() => import('../features/stats/stats-home').then((m) => ({ default: m.StatsHome }))),
+    Component: page(
+      () => import('../features/stats/stats-home'),
+      (m) => m.StatsHome,
+      ['stats'],
+    ),
   },
   {
     role: 'admin',
     path: ROLE_HOME.admin,
     navKey: 'nav.admin',
     titleKey: 'admin.title',
-    Component: lazy(() => import('../features/admin/admin-home').then((m) => ({ default: m.AdminHome }))),
+    Component: page(
+      () => import('../features/admin/admin-home'),
+      (m) => m.AdminHome,
+      ['admin'],
+    ),
   },
   {
     role: 'operator',
@@ -47,15 +73,21 @@ export const HOMES: readonly Home[] = [
     path: '/queue',
     navKey: 'nav.queue',
     titleKey: 'queue.title',
-    Component: lazy(() => import('../features/queue/queue-home').then((m) => ({ default: m.QueueHome }))),
+    Component: page(
+      () => import('../features/queue/queue-home'),
+      (m) => m.QueueHome,
+      ['queue'],
+    ),
   },
   {
     role: 'team_lead',
     path: '/campaigns',
     navKey: 'nav.campaigns',
     titleKey: 'campaigns.title',
-    Component: lazy(() =>
-      import('../features/campaigns/campaigns-home').then((m) => ({ default: m.CampaignsHome })),
+    Component: page(
+      () => import('../features/campaigns/campaigns-home'),
+      (m) => m.CampaignsHome,
+      ['campaigns'],
     ),
   },
 ];

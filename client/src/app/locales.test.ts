@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resources } from './i18n';
+import { FEATURE_LOCALES, SHELL_RESOURCES } from './i18n';
 
 function keys(node: unknown, prefix = ''): string[] {
   if (typeof node !== 'object' || node === null) return [prefix];
@@ -17,12 +17,24 @@ function placeholders(node: unknown): Record<string, string[]> {
   return out;
 }
 
-describe.each(Object.keys(resources.it) as (keyof typeof resources.it)[])('translations of namespace %s', (ns) => {
-  it('English has exactly the keys of Italian', () => {
-    expect(keys(resources.en[ns]).sort()).toEqual(keys(resources.it[ns]).sort());
+type Texts = { it: unknown; en: unknown };
+const namespaces: [string, () => Promise<Texts>][] = [
+  ['translation', async () => ({ it: SHELL_RESOURCES.it.translation, en: SHELL_RESOURCES.en.translation })],
+  ...Object.entries(FEATURE_LOCALES).map(([ns, files]): [string, () => Promise<Texts>] => [
+    ns,
+    async () => ({ it: (await files.it()).default, en: (await files.en()).default }),
+  ]),
+];
+
+describe.each(namespaces)('translations of namespace %s', (_ns, load) => {
+  it('English has exactly the keys of Italian', async () => {
+    const texts = await load();
+    expect(keys(texts.it).length).toBeGreaterThan(0);
+    expect(keys(texts.en).sort()).toEqual(keys(texts.it).sort());
   });
 
-  it('both languages use the same placeholders', () => {
-    expect(placeholders(resources.en[ns])).toEqual(placeholders(resources.it[ns]));
+  it('both languages use the same placeholders', async () => {
+    const texts = await load();
+    expect(placeholders(texts.en)).toEqual(placeholders(texts.it));
   });
 });

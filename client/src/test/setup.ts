@@ -1,9 +1,16 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { DEFAULT_LANGUAGE, i18n } from '../app/i18n';
+import { DEFAULT_LANGUAGE, FEATURE_NAMESPACES, i18n, loadNamespaces } from '../app/i18n';
 import { resetBatchAnswers, server } from './msw';
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+// The first lazy page of a file compiles on demand; on a busy 2-core machine that alone can pass the default 1 s.
+configure({ asyncUtilTimeout: 5000 });
+
+beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' });
+  // Pages fetch their texts with their code (app/homes.ts); components tested on their own get them all up front.
+  await loadNamespaces(FEATURE_NAMESPACES);
+});
 
 beforeEach(async () => {
   window.localStorage.clear();
