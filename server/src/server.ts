@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { answerClientError } from './http/client-error';
 import { systemClock, type Clock } from './clock';
 import { openDatabase, type OpenedDatabase } from './db/client';
+import { startStatsWorker } from './domains/stats/stats.catchup';
 import { migrateToLatest } from './db/migrator';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
 import type { AppDeps } from './deps';
@@ -67,6 +68,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       },
     },
   };
+  const statsWorker = startStatsWorker(deps);
   const outbox = startOutboxWorker(deps, createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL }));
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
@@ -91,6 +93,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
         server.closeAllConnections();
       });
       await outbox.stop();
+      await statsWorker.stop();
       await database.close();
     },
   };

@@ -14,8 +14,14 @@ export interface ChildServer {
 }
 
 /** Runs the real server (server/src/main.ts) in its own process, so a test can SIGKILL it mid-write. */
-export async function spawnServer(opts: { dbFile: string; port?: number; env?: Record<string, string> }): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+export async function spawnServer(opts: {
+  dbFile: string;
+  port?: number;
+  env?: Record<string, string>;
+  /** Extra node flags, e.g. ['--cpu-prof'] to profile the server under a benchmark's load. */
+  nodeArgs?: string[];
+}): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

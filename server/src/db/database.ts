@@ -52,6 +52,7 @@ import type {
   StatsVersionMonthTable,
   StatsAllDayTable,
   StatsAllMonthTable,
+  StatsCursorTable,
 } from '../domains/stats/stats.table';
 
 export interface Database {
@@ -109,6 +110,7 @@ export interface Database {
   stats_step_month: StatsStepMonthTable;
   stats_all_day: StatsAllDayTable;
   stats_all_month: StatsAllMonthTable;
+  stats_cursor: StatsCursorTable;
   cti_calls: CtiCallsTable;
 }
 

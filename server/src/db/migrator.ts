@@ -5,6 +5,7 @@ import * as queues from './migrations/2026-11-26T1000-queues';
 import * as intake from './migrations/2026-11-26T1010-intake';
 import * as stats from './migrations/2026-11-26T1030-stats';
 import * as statsMonthly from './migrations/2026-11-26T1040-stats-monthly';
+import * as statsCursor from './migrations/2026-11-26T1050-stats-cursor';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1010-intake': intake,
   '2026-11-26T1030-stats': stats,
   '2026-11-26T1040-stats-monthly': statsMonthly,
+  '2026-11-26T1050-stats-cursor': statsCursor,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -11,9 +11,8 @@ import { idempotent, requestHash } from '../audit/idempotency';
 import { findCustomer, hasMarketingConsent } from '../customers/customers.repository';
 import { createFunnelLink } from '../funnel/funnel.service';
 import { createLead } from '../leads/leads.service';
-import { recordInteractionStats } from '../stats/stats.hooks';
 import type { EffectContext } from '../outbox/effect-context';
-import { outcomesByProduct } from '../scripts/catalogue.repository';
+import { cachedOutcomesByProduct } from '../scripts/catalogue.repository';
 import { closeWorkItem, workItemContext } from './work-items';
 
 const SCOPE = 'interactions.complete';
@@ -63,7 +62,7 @@ export async function completeInteraction(
         input.scriptVersion,
         {
           customer: { id: customer?.id ?? null, hasMarketingConsent: customer ? await hasMarketingConsent(trx, customer.id) : false },
-          products: await outcomesByProduct(trx),
+          products: await cachedOutcomesByProduct(deps.db, trx, now.getTime()),
           presetProductCode: work.presetProductCode,
         },
         input.events as RecordedEvent[],
@@ -114,7 +113,7 @@ export async function completeInteraction(
         .returning('id')
         .executeTakeFirstOrThrow();
       const interactionId = inserted.id;
-      await recordInteractionStats(trx, interactionId);
+      // the conversion rollups count it in their next batch (domains/stats/stats.catchup.ts)
       const ctx: EffectContext = { now, userId: user.id, siteId: operator.site_id, publicUrl: deps.config.publicUrl ?? '', ip };
       const effects: CompleteInteractionOutput['effects'] = {
         appointment: null,

@@ -18,3 +18,20 @@ export async function outcomesByProduct(db: Executor): Promise<Record<string, Va
   const products = await activeCatalogue(db);
   return Object.fromEntries(products.map((p) => [p.code, p.outcomes]));
 }
+
+/** How long a completion may use the catalogue it read: products change only with a release (seed, migration). */
+const CATALOGUE_CACHE_MS = 30_000;
+const outcomesCache = new WeakMap<object, { until: number; value: Promise<Record<string, ValueOutcome[]>> }>();
+
+/**
+ * `outcomesByProduct`, read at most every 30 s per database (`owner`: the long-lived handle, e.g. deps.db) instead of
+ * on every completion; `db` may be the caller's transaction. A failed read is not kept.
+ */
+export function cachedOutcomesByProduct(owner: object, db: Executor, nowMs: number): Promise<Record<string, ValueOutcome[]>> {
+  const hit = outcomesCache.get(owner);
+  if (hit && hit.until > nowMs) return hit.value;
+  const value = outcomesByProduct(db);
+  outcomesCache.set(owner, { until: nowMs + CATALOGUE_CACHE_MS, value });
+  value.catch(() => outcomesCache.delete(owner));
+  return value;
+}

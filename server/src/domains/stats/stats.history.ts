@@ -5,6 +5,7 @@ import type { FlowId, Outcome, ValueOutcome } from '@valore/shared/reference/out
 import { addDays, romeParts, romeToUtc, weekdayOf } from '@valore/shared/time/rome-time';
 import { Rng } from '../../db/seed/rng';
 import { PROVINCE_MACRO } from './stats.facts';
+import { accumulateContacts, PENDING_CONTACTS_SQL, type PendingContactRow } from './stats.catchup';
 import { RollupAccumulator } from './stats.writer';
 
 export interface HistoryOptions {
@@ -49,6 +50,8 @@ const FLOW_WEIGHTS: [FlowId, number][] = [
  * Deterministic for a given seed. Not for a database serving traffic: it holds the write lock for seconds at a time.
  */
 export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): HistorySummary {
+  const cursor = () =>
+    (sqlite.prepare('SELECT last_interaction_id AS id FROM stats_cursor WHERE id = 1').get() as { id: number } | undefined)?.id ?? 0;
   const started = Date.now();
   const rng = new Rng(opts.seed ?? 424_242);
   const now = opts.now ?? new Date();
@@ -139,6 +142,10 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
     while (dayIndex < dayList.length && seq < total) {
       // one transaction per group of days, about `batch` contacts
       const tx = sqlite.transaction(() => {
+        // contacts a running server stored but has not counted yet: counted here, and the cursor moves past them and
+        // past this batch in this transaction, so the server's catch-up never counts either twice
+        const pending = sqlite.prepare(PENDING_CONTACTS_SQL).all(cursor(), -1) as PendingContactRow[];
+        accumulateContacts(acc, pending);
         let inTx = 0;
         while (dayIndex < dayList.length && seq < total && inTx < batch) {
           const { day, weight } = dayList[dayIndex++] ?? { day: today, weight: 0 };
@@ -322,6 +329,7 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
             );
           }
         }
+        sqlite.prepare('UPDATE stats_cursor SET last_interaction_id = (SELECT COALESCE(MAX(id), 0) FROM interactions) WHERE id = 1').run();
       });
       tx();
       opts.onProgress?.(seq, total);

@@ -1,23 +1,13 @@
 import { sql } from 'kysely';
 import { realisationCounts } from '@valore/shared/metrics/contribution';
 import type { Executor } from '../../db/database';
-import { CONTACT_COLUMNS, CONTACT_JOINS, countsOf, dimsOf, stepsOf, type ContactRow } from './stats.facts';
+import { CONTACT_COLUMNS, CONTACT_JOINS, dimsOf, type ContactRow } from './stats.facts';
 import { applyToRollups } from './stats.writer';
 
 async function contactRow(trx: Executor, interactionId: number): Promise<ContactRow | undefined> {
   const result = await sql<ContactRow>`SELECT ${sql.raw(CONTACT_COLUMNS)} FROM interactions i ${sql.raw(CONTACT_JOINS)}
     WHERE i.id = ${interactionId}`.execute(trx);
   return result.rows[0];
-}
-
-/**
- * Adds a just-inserted contact to the conversion rollups. Call it inside the transaction that inserted the
- * interaction row, so the statistics and the fact commit together.
- */
-export async function recordInteractionStats(trx: Executor, interactionId: number): Promise<void> {
-  const row = await contactRow(trx, interactionId);
-  if (!row) return;
-  await applyToRollups(trx, dimsOf(row), countsOf(row), stepsOf(row));
 }
 
 /**

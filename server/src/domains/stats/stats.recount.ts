@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/database';
+import type { DB } from '../../db/database';
+import { catchUpStats } from './stats.catchup';
 import { CONTACT_COLUMNS, CONTACT_JOINS, REALISATION_COLUMNS, countsOf, dimsOf, stepsOf } from './stats.facts';
 import type { RawContactRow } from './stats.repository';
 import { ALL_SPECS, RollupAccumulator } from './stats.writer';
@@ -12,7 +13,7 @@ export interface RecountDifference {
 }
 
 /** Recounts every rollup from the raw contacts and their realisations (all of them: for checks, not for requests). */
-export async function recountRollups(db: Executor): Promise<RollupAccumulator> {
+export async function recountRollups(db: DB): Promise<RollupAccumulator> {
   const acc = new RollupAccumulator();
   const result = await sql<RawContactRow>`SELECT i.id, ${sql.raw(CONTACT_COLUMNS)}, ${sql.raw(REALISATION_COLUMNS)}
     FROM interactions i ${sql.raw(CONTACT_JOINS)}`.execute(db);
@@ -31,7 +32,8 @@ export async function recountRollups(db: Executor): Promise<RollupAccumulator> {
  * Compares the stored rollups, daily and monthly, with a full recount: returns every row that differs (empty = they agree exactly).
  * Stored rows whose counts are all zero (a realisation taken back) count as absent.
  */
-export async function compareRollupsWithRecount(db: Executor): Promise<RecountDifference[]> {
+export async function compareRollupsWithRecount(db: DB): Promise<RecountDifference[]> {
+  await catchUpStats(db);
   const recount = (await recountRollups(db)).withMonthly();
   const diffs: RecountDifference[] = [];
   for (const t of ALL_SPECS) {

@@ -31,6 +31,7 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
+import { catchUpStats } from './stats.catchup';
 import { countsOf, dimsOf, macroCode, PROVINCE_MACRO, romeDay } from './stats.facts';
 import type { RollupDim } from './stats.rollups';
 import {
@@ -207,6 +208,7 @@ async function labelsFor(
 }
 
 export async function conversion(deps: AppDeps, user: SessionUser, input: ConversionInput): Promise<ConversionOutput> {
+  await catchUpStats(deps.db);
   const { from, to, groupBy, ...filters } = input;
   const scope = await scopeOf(deps.db, user, filters.siteId);
   const period = periodOf(from, to);
@@ -345,6 +347,7 @@ export async function interactions(
   user: SessionUser,
   input: InteractionsInput,
 ): Promise<InteractionsOutput> {
+  await catchUpStats(deps.db);
   const { from, to, stage, cell, cursor, limit, ...filters } = input;
   const scope = await scopeOf(deps.db, user, filters.siteId);
   const f = rawFilterOf(scope, periodOf(from, to), filters, stage, cell);
@@ -357,6 +360,7 @@ export async function interactions(
 // ---------------------------------------------------------------- scripts
 
 export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsInput): Promise<ScriptsOutput> {
+  await catchUpStats(deps.db);
   const { from, to, ...filters } = input;
   const scope = await scopeOf(deps.db, user, filters.siteId);
   const period = periodOf(from, to);
@@ -414,6 +418,7 @@ export async function exportCsv(
   input: ExportInput,
   ip: string | null,
 ): Promise<ExportOutput> {
+  await catchUpStats(deps.db);
   const lang = input.language;
   let lines: unknown[][];
   let rows = 0;

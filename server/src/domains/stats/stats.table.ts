@@ -71,3 +71,8 @@ export type StatsStepMonthTable = Monthly<StatsStepDayTable>;
 /** Every site's counts per Rome day and flow (no site in the key). */
 export type StatsAllDayTable = Omit<StatsSiteDayTable, 'site_id'>;
 export type StatsAllMonthTable = Monthly<StatsAllDayTable>;
+/** One row: the last interaction counted in the rollups (domains/stats/stats.catchup.ts). */
+export interface StatsCursorTable {
+  id: number;
+  last_interaction_id: number;
+}

@@ -173,3 +173,17 @@ export class RollupAccumulator {
     return rows;
   }
 }
+
+const PARTS_BY_TABLE = new Map(ALL_SPECS.map((t) => [t.name, upsertParts(t.name, t.key, t.measures)] as const));
+
+/** Adds an accumulator's rows, daily and monthly, to the rollup tables through the caller's transaction. */
+export async function writeAccumulated(trx: Executor, acc: RollupAccumulator): Promise<number> {
+  let rows = 0;
+  for (const [table, map] of acc.withMonthly()) {
+    const parts = PARTS_BY_TABLE.get(table);
+    if (!parts) continue;
+    for (const entry of map.values()) await upsert(parts, [...entry.key, ...entry.values]).execute(trx);
+    rows += map.size;
+  }
+  return rows;
+}
