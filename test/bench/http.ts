@@ -98,7 +98,7 @@ export async function benchHttp(opts: BenchOptions, db: ClaimsDatabase): Promise
   raw.close();
   let server: ChildServer | null = null;
   try {
-    server = await spawnServer({ dbFile: db.file });
+    server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle });
     const url = server.url;
     // warm up (JIT, page cache) so neither side pays for it
     await cannon(url, { path: '/trpc/scripts.ping', cookies: workers, seconds: 2 });

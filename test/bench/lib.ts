@@ -35,6 +35,8 @@ export interface BenchOptions {
   contacts: number;
   only: Set<string> | null;
   workDir: string;
+  /** The server bundle the HTTP benchmarks run (built at the start, as npm start does). */
+  serverBundle: string;
   log: (line: string) => void;
 }
 

@@ -12,6 +12,7 @@ import { benchClient } from './client';
 import { benchHttp } from './http';
 import { benchImport } from './import';
 import { benchWorkDir, ROOT, type BenchOptions, type Figure } from './lib';
+import { buildServer } from '../../scripts/build-server.mjs';
 import { benchMixed } from './mixed';
 import { benchStats } from './stats';
 
@@ -33,6 +34,8 @@ const opts: BenchOptions = {
   contacts: Number(values.contacts),
   only: values.only ? new Set(values.only.split(',')) : null,
   workDir: benchWorkDir(),
+  // the servers under load run as npm start runs them: the bundle, not the sources through tsx
+  serverBundle: await buildServer(),
   log: (line) => console.log(line),
 };
 const wants = (s: string) => !opts.only || opts.only.has(s);

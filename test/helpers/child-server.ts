@@ -20,8 +20,11 @@ export async function spawnServer(opts: {
   env?: Record<string, string>;
   /** Extra node flags, e.g. ['--cpu-prof'] to profile the server under a benchmark's load. */
   nodeArgs?: string[];
+  /** Run this bundle (scripts/build-server.mjs, what npm start runs) instead of the sources through tsx. */
+  bundle?: string;
 }): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+  const entry = opts.bundle ? [opts.bundle] : ['--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
       ...process.env,
