@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
+import { groupCommit } from '../../db/group-commit';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { findOperatorStatus } from '../monitor/monitor.repository';
@@ -111,7 +112,14 @@ export async function resolveSession(
     if (res) clearSessionCookie(res);
     return null;
   }
-  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) await touchSession(deps.db, sessionId, now.toISOString());
+  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
+    // Rides along with the next shared commit (db/group-commit.ts) instead of an fsync of its own per session per
+    // minute, and the request does not wait for it: a last-seen time lost in a crash only makes idle expiry come
+    // that much sooner.
+    void groupCommit(deps.db, (trx) => touchSession(trx, sessionId, now.toISOString())).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'session: could not record last-seen'),
+    );
+  }
   return { sessionId, user: toSessionUser(row.user) };
 }
 

@@ -324,7 +324,8 @@ export async function releaseWorkItem(
   const op = requireOperator(user);
   const ref = parseWorkItemId(input.id);
   const at = deps.clock.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
+  // releases arriving together share one commit, like claims and completions (db/group-commit.ts)
+  return groupCommit(deps.db, async (trx) => {
     const released = await setLease(trx, ref, op.userId, null, at);
     if (released) {
       await insertAudit(trx, {
