@@ -12,13 +12,14 @@ export const SERVER_BUNDLE = path.join(root, 'server/dist/main.mjs');
 
 const dependencies = (pkg) => Object.keys(JSON.parse(fs.readFileSync(path.join(root, pkg), 'utf8')).dependencies ?? {});
 
-export async function buildServer() {
+/** Builds to `outfile` (default server/dist/main.mjs; it must stay inside the repository so node_modules resolve). */
+export async function buildServer(outfile = SERVER_BUNDLE) {
   const external = [...dependencies('server/package.json'), ...dependencies('shared/package.json')]
     .filter((name) => !name.startsWith('@valore/'))
     .flatMap((name) => [name, `${name}/*`]);
   await build({
     entryPoints: [path.join(root, 'server/src/main.ts')],
-    outfile: SERVER_BUNDLE,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -27,7 +28,7 @@ export async function buildServer() {
     sourcemap: true,
     logLevel: 'warning',
   });
-  return SERVER_BUNDLE;
+  return outfile;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
