@@ -68,7 +68,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       },
     },
   };
-  const statsWorker = startStatsWorker(deps);
+  const statsWorker = env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
   const outbox = startOutboxWorker(deps, createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL }));
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
@@ -93,7 +93,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
         server.closeAllConnections();
       });
       await outbox.stop();
-      await statsWorker.stop();
+      await statsWorker?.stop();
       await database.close();
     },
   };

@@ -52,7 +52,13 @@ beforeAll(async () => {
   // so any write seen after a rejected request is the request's own.
   server = await startTestServer({
     clock: new MovableClock(),
-    env: { VALORE_INTAKE_RATE_PER_MINUTE: '1000000000', VALORE_CTI_RATE_PER_MINUTE: '1000000000' },
+    // no background stats catch-up: its commits would look like writes of whatever request was refused meanwhile
+    // (the stats procedures still catch up when they answer)
+    env: {
+      VALORE_INTAKE_RATE_PER_MINUTE: '1000000000',
+      VALORE_CTI_RATE_PER_MINUTE: '1000000000',
+      VALORE_STATS_CATCHUP_MS: '0',
+    },
   });
   watcher = new SQLite(server.dbFile, { readonly: true });
   const signedIn = async (username: string) => {

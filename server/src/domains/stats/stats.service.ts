@@ -208,10 +208,11 @@ async function labelsFor(
 }
 
 export async function conversion(deps: AppDeps, user: SessionUser, input: ConversionInput): Promise<ConversionOutput> {
-  await catchUpStats(deps.db);
   const { from, to, groupBy, ...filters } = input;
   const scope = await scopeOf(deps.db, user, filters.siteId);
   const period = periodOf(from, to);
+  // only once the request is known to be answerable: a refused request writes nothing
+  await catchUpStats(deps.db);
   const dims = [...new Set(groupBy.map((g) => GROUP_DIM[g]))];
   const { groups, source } = await groupedCounts(deps.db, scope, period, filters, dims);
   const labels = await labelsFor(deps.db, groupBy);
@@ -347,7 +348,6 @@ export async function interactions(
   user: SessionUser,
   input: InteractionsInput,
 ): Promise<InteractionsOutput> {
-  await catchUpStats(deps.db);
   const { from, to, stage, cell, cursor, limit, ...filters } = input;
   const scope = await scopeOf(deps.db, user, filters.siteId);
   const f = rawFilterOf(scope, periodOf(from, to), filters, stage, cell);
@@ -360,10 +360,10 @@ export async function interactions(
 // ---------------------------------------------------------------- scripts
 
 export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsInput): Promise<ScriptsOutput> {
-  await catchUpStats(deps.db);
   const { from, to, ...filters } = input;
   const scope = await scopeOf(deps.db, user, filters.siteId);
   const period = periodOf(from, to);
+  await catchUpStats(deps.db);
   const { groups } = await groupedCounts(deps.db, scope, period, filters, ['flow', 'script_version']);
   const versions = groups
     .map((g) => {
@@ -418,7 +418,6 @@ export async function exportCsv(
   input: ExportInput,
   ip: string | null,
 ): Promise<ExportOutput> {
-  await catchUpStats(deps.db);
   const lang = input.language;
   let lines: unknown[][];
   let rows = 0;
