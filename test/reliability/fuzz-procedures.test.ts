@@ -252,6 +252,16 @@ const period = { from: new Date(now - 30 * DAY).toISOString(), to: new Date(now 
  * validity, where half-checked input would reach the database.
  */
 const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
+  // zod/mini schemas (shared/src/schemas/forms.ts): the generators above read classic zod only, so these two get
+  // well-shaped inputs from here — real and unknown users, names that exist or not. Never the right password: a
+  // successful sign-in would swap the session of the client that sent it and change who the later cases run as.
+  'auth.login': (fresh) => ({
+    username: ['operatore2', 'tutor2', 'nessuno', ` ${fresh.slice(0, 6)} `][fresh.charCodeAt(0) % 4],
+    password: fresh,
+  }),
+  'customers.search': (fresh) => ({
+    query: ['Rossi', 'bianchi', '+39 3', fresh.slice(0, 2 + (fresh.charCodeAt(0) % 12)), ' RSSMRA'][fresh.charCodeAt(1) % 5],
+  }),
   'interactions.complete': (fresh) => {
     const at = (i: number) => new Date(now - 120_000 + i * 1000).toISOString();
     return {

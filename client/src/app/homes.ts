@@ -1,5 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { ROLE_HOME, type Role } from '@valore/shared/schemas/auth';
+import { ROLE_HOME, type Role } from '@valore/shared/reference/enums';
 import { loadNamespaces, type FeatureNamespace } from './i18n';
 
 export type Home = {

@@ -1,4 +1,5 @@
-import { ROLE_HOME, type Role, type SessionUser } from '@valore/shared/schemas/auth';
+import { ROLE_HOME, type Role } from '@valore/shared/reference/enums';
+import type { SessionUser } from '@valore/shared/schemas/auth';
 import { Component, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../components/ui/alert';

@@ -1,12 +1,12 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { z, ZodError } from 'zod';
+import { z } from 'zod';
 import type { Role } from '@valore/shared/schemas/auth';
 import type { Context } from './context';
 import { DomainError } from './errors';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError = error.cause instanceof z.core.$ZodError ? z.flattenError(error.cause) : null;
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
     return {
       ...shape,

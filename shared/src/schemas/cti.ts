@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { INBOUND_FLOWS } from '../reference/enums';
+
+export { INBOUND_FLOWS, type InboundFlow } from '../reference/enums';
 
 export const CTI_EVENT_TYPES = ['offered', 'answered', 'ended'] as const;
 export type CtiEventType = (typeof CTI_EVENT_TYPES)[number];
-/** The inbound flows a dialled number can preselect. */
-export const INBOUND_FLOWS = ['inbound_sales', 'ocs_cross_sell'] as const;
-export type InboundFlow = (typeof INBOUND_FLOWS)[number];
 
 /** `POST /api/v1/cti/events` (CONTRACT.md): one event of a call, sent by the telephony integration. */
 export const ctiEventBody = z

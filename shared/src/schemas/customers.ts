@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { id } from './common';
 
-export const customerSearchInput = z
-  .object({ query: z.string().trim().min(2, 'Type at least 2 characters').max(64) })
-  .strict();
+export { customerSearchInput } from './forms';
 
 export const customerSearchResult = z.object({
   id: z.number().int(),

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { FLOWS } from '../reference/outcomes';
 import { STEP_IDS } from '../flows/types';
 import { clientId, id } from './common';
+import { PAUSE_REASONS } from '../reference/enums';
+
+export { PAUSE_REASONS } from '../reference/enums';
 
 export const OPERATOR_STATES = ['signed_out', 'ready', 'paused', 'on_contact', 'after_call_work'] as const;
 export type OperatorStateName = (typeof OPERATOR_STATES)[number];
-export const PAUSE_REASONS = ['break', 'training', 'coaching', 'meeting'] as const;
 
 export const setStatusInput = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ready') }).strict(),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { FLOWS } from '../reference/outcomes';
+import { QUEUE_KINDS } from '../reference/enums';
 
-export const QUEUE_KINDS = ['callback', 'campaign', 'lead_followup'] as const;
-export type QueueKind = (typeof QUEUE_KINDS)[number];
+export { QUEUE_KINDS, type QueueKind } from '../reference/enums';
 
 /** Work item ids are "<kind>:<sourceId>", e.g. "campaign:1234". */
 export const workItemId = z

@@ -1,4 +1,4 @@
-import { loginInput, type LoginInput } from '@valore/shared/schemas/auth';
+import { loginInput, type LoginInput } from '@valore/shared/schemas/forms';
 import type { TFunction } from 'i18next';
 
 type LoginIssue = NonNullable<ReturnType<typeof loginInput.safeParse>['error']>['issues'][number];

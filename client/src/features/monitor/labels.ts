@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { STEP_IDS, type StepId } from '@valore/shared/flows/types';
 import { FLOWS, OUTCOMES, type FlowId, type Outcome } from '@valore/shared/reference/outcomes';
-import { PAUSE_REASONS } from '@valore/shared/schemas/monitor';
+import { PAUSE_REASONS } from '@valore/shared/reference/enums';
 
 const isOneOf = <T extends string>(list: readonly T[], value: string | null): value is T => value !== null && (list as readonly string[]).includes(value);
 

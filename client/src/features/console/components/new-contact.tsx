@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { FlowId } from '@valore/shared/reference/outcomes';
-import { customerSearchInput } from '@valore/shared/schemas/customers';
+import { customerSearchInput } from '@valore/shared/schemas/forms';
 import { useEffect, useEffectEvent, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';

@@ -1,4 +1,4 @@
-import { INBOUND_FLOWS } from '@valore/shared/schemas/cti';
+import { INBOUND_FLOWS } from '@valore/shared/reference/enums';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/ui/button';
 import { useFormat } from '../format';

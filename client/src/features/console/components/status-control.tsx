@@ -1,4 +1,4 @@
-import { PAUSE_REASONS } from '@valore/shared/schemas/monitor';
+import { PAUSE_REASONS } from '@valore/shared/reference/enums';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Select } from '../../../components/ui/select';

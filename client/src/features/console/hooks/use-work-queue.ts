@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { QUEUE_KINDS, type QueueKind, type WorkItem } from '@valore/shared/schemas/work';
+import { QUEUE_KINDS, type QueueKind } from '@valore/shared/reference/enums';
+import type { WorkItem } from '@valore/shared/schemas/work';
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { errorMessageKey, type ErrorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
