@@ -16,8 +16,9 @@ import { RollupAccumulator, writeAccumulated } from './stats.writer';
  * (stats.hooks.ts): they are separate additive counts, so their order with respect to the contact's own counts does
  * not matter.
  */
-export const PENDING_CONTACTS_SQL = `SELECT i.id, ${CONTACT_COLUMNS} FROM interactions i ${CONTACT_JOINS}
-  WHERE i.id > ? ORDER BY i.id LIMIT ?`;
+const PENDING_CONTACTS = `SELECT i.id, ${CONTACT_COLUMNS} FROM interactions i ${CONTACT_JOINS} WHERE i.id >`;
+/** The same read for raw better-sqlite3 (the history generator): parameters are the cursor and a limit (-1: none). */
+export const PENDING_CONTACTS_SQL = `${PENDING_CONTACTS} ? ORDER BY i.id LIMIT ?`;
 const BATCH = 5_000;
 
 export type PendingContactRow = ContactRow & { id: number };
@@ -35,8 +36,7 @@ export async function statsCursor(db: Executor): Promise<number> {
 /** Counts up to `limit` pending contacts inside the caller's transaction; returns how many it counted. */
 export async function catchUpStatsBatch(trx: Executor, limit = BATCH): Promise<number> {
   const cursor = await statsCursor(trx);
-  const { rows } = await sql<PendingContactRow>`SELECT i.id, ${sql.raw(CONTACT_COLUMNS)} FROM interactions i
-    ${sql.raw(CONTACT_JOINS)} WHERE i.id > ${cursor} ORDER BY i.id LIMIT ${limit}`.execute(trx);
+  const { rows } = await sql<PendingContactRow>`${sql.raw(PENDING_CONTACTS)} ${cursor} ORDER BY i.id LIMIT ${limit}`.execute(trx);
   const last = rows.at(-1);
   if (!last) return 0;
   const acc = new RollupAccumulator();
