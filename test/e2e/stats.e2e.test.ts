@@ -114,6 +114,8 @@ describe('a team lead reads the conversion stats of their site', () => {
       .getByLabel('Lingua')
       .selectOption('en')
       .catch(() => undefined);
+    // the switch takes effect (and is remembered) once the English texts have loaded: reload only after that
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.reload();
     await page.getByTestId('home-team_lead').waitFor();
     await page.getByLabel('Time detail').selectOption('week');
