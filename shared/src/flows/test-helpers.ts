@@ -1,7 +1,6 @@
-import { initialTransition, transition } from 'xstate';
 import type { FlowId, ValueOutcome } from '../reference/outcomes';
 import { PRODUCT_CATALOGUE } from '../reference/products';
-import { FLOW_MACHINES, replayFlow, stepOf, type FlowSnapshot, type RecordedEvent, type ReplayResult } from './index';
+import { FLOW_MACHINES, flowPlayer, replayFlow, stepOf, type FlowSnapshot, type RecordedEvent, type ReplayResult } from './index';
 import type { FlowEvent, FlowInput } from './types';
 
 /** Shared by the flow tests; not used by the app. */
@@ -25,10 +24,11 @@ export function replay(flow: FlowId, input: FlowInput, events: readonly FlowEven
 /** Plays events that must all be accepted and returns where the call stands. */
 export function playTo(flow: FlowId, input: FlowInput, events: readonly FlowEvent[]): FlowSnapshot {
   const machine = FLOW_MACHINES[flow];
-  let [snapshot] = initialTransition(machine, input);
+  const player = flowPlayer(machine, input);
+  let snapshot = player.initial;
   for (const event of events) {
     if (!snapshot.can(event)) throw new Error(`${event.type} refused at step ${stepOf(snapshot)}`);
-    [snapshot] = transition(machine, snapshot, event);
+    snapshot = player.next(snapshot, event);
   }
   return snapshot;
 }

@@ -1,5 +1,4 @@
-import { initialTransition, transition } from 'xstate';
-import { FLOW_EVENT_TYPES, flowMachine, stepOf } from '@valore/shared/flows/index';
+import { FLOW_EVENT_TYPES, flowMachine, flowPlayer, stepOf } from '@valore/shared/flows/index';
 import type { FlowEvent, FlowInput } from '@valore/shared/flows/types';
 import type { FlowId } from '@valore/shared/reference/outcomes';
 
@@ -31,7 +30,8 @@ export function stepTimeline(
 ): StepSpan[] | null {
   const machine = flowMachine(flow, version);
   if (!machine) return null;
-  let [snapshot] = initialTransition(machine, input);
+  const player = flowPlayer(machine, input);
+  let snapshot = player.initial;
   const first = stepOf(snapshot);
   if (first === null) return null;
   const spans: StepSpan[] = [{ step: first, enteredAt: startedAt, leftAt: endedAt, events: [] }];
@@ -42,7 +42,7 @@ export function stepTimeline(
     if (!snapshot.can(flowEvent)) return null;
     const current = spans.at(-1);
     current?.events.push({ type: event.type, at });
-    [snapshot] = transition(machine, snapshot, flowEvent);
+    snapshot = player.next(snapshot, flowEvent);
     const step = stepOf(snapshot);
     if (step !== null && current && step !== current.step) {
       current.leftAt = at;

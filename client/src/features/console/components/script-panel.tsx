@@ -5,6 +5,7 @@ import {
   availableEvents,
   FLOW_MACHINES,
   FLOW_STEPS,
+  flowPlayer,
   stepOf,
   type RecordedEvent,
 } from '@valore/shared/flows/index';
@@ -13,7 +14,6 @@ import type { FlowEvent, FlowEventType, FlowInput, StepMeta } from '@valore/shar
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { initialTransition, transition } from 'xstate';
 import { Alert } from '../../../components/ui/alert';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -85,11 +85,12 @@ function withoutTime(recorded: RecordedEvent): FlowEvent {
 /** Restores the script where the recorded events left it (after a reload, or a step taken back). */
 function restore(draft: ContactDraft, input: FlowInput) {
   const machine = FLOW_MACHINES[draft.flow];
-  let [snapshot] = initialTransition(machine, input);
+  const player = flowPlayer(machine, input);
+  let snapshot = player.initial;
   for (const recorded of draft.events) {
     const event = withoutTime(recorded);
     if (snapshot.status !== 'active' || !snapshot.can(event)) break;
-    [snapshot] = transition(machine, snapshot, event);
+    snapshot = player.next(snapshot, event);
   }
   return snapshot;
 }
