@@ -8,7 +8,7 @@ import { idempotent, requestHash } from '../audit/idempotency';
 import { recordRealisation } from '../stats/stats.hooks';
 import type { AppointmentStatus } from './appointments.table';
 import type { EffectContext } from '../outbox/effect-context';
-import { requireCustomerContact, requireProductFor } from '../outbox/effect-lookups';
+import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import { enqueueMessage } from '../outbox/outbox.repository';
 import {
   findPostOffice,
@@ -34,7 +34,15 @@ export const NEARBY_MAX_OFFICES = 12;
 export async function bookAppointment(
   trx: Executor,
   ctx: EffectContext,
-  args: { slotId: number; postOfficeId: number; customerId: number; productCode: string; interactionId: number | null },
+  args: {
+    slotId: number;
+    postOfficeId: number;
+    customerId: number;
+    /** The customer as the caller already read it in this transaction (see customerContactFor). */
+    customer?: CustomerContact;
+    productCode: string;
+    interactionId: number | null;
+  },
 ): Promise<{ id: number; postOfficeName: string; startsAt: string }> {
   if (!Number.isSafeInteger(args.slotId) || !Number.isSafeInteger(args.postOfficeId)) {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Choose an appointment slot of a post office.');
@@ -51,7 +59,7 @@ export async function bookAppointment(
   if (Date.parse(slot.starts_at) <= ctx.now.getTime()) {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The chosen slot has already started: pick a later one.');
   }
-  const customer = await requireCustomerContact(trx, args.customerId);
+  const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'up_appointment');
 
   if (!(await takeSlotSeat(trx, slot.id))) {

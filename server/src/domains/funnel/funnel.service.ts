@@ -4,7 +4,7 @@ import type { Database, Executor } from '../../db/database';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import type { EffectContext } from '../outbox/effect-context';
-import { requireCustomerContact, requireProductFor } from '../outbox/effect-lookups';
+import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import { enqueueMessage } from '../outbox/outbox.repository';
 import { funnelEmail, funnelSms } from './funnel-messages';
 import { findLinkForRedirect, insertFunnelLink, recordClick } from './funnel.repository';
@@ -17,9 +17,16 @@ export const FUNNEL_LINK_TTL_DAYS = 30;
 export async function createFunnelLink(
   trx: Executor,
   ctx: EffectContext,
-  args: { customerId: number; productCode: string; channel: 'sms' | 'email'; interactionId: number | null },
+  args: {
+    customerId: number;
+    /** The customer as the caller already read it in this transaction (see customerContactFor). */
+    customer?: CustomerContact;
+    productCode: string;
+    channel: 'sms' | 'email';
+    interactionId: number | null;
+  },
 ): Promise<{ id: number; url: string; channel: 'sms' | 'email' }> {
-  const customer = await requireCustomerContact(trx, args.customerId);
+  const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'digital_funnel');
   const destination = args.channel === 'email' ? customer.email : customer.phone;
   if (!destination) {

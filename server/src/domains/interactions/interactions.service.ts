@@ -12,6 +12,7 @@ import { findCustomer, hasMarketingConsent } from '../customers/customers.reposi
 import { createFunnelLink } from '../funnel/funnel.service';
 import { createLead } from '../leads/leads.service';
 import type { EffectContext } from '../outbox/effect-context';
+import { contactOf } from '../outbox/effect-lookups';
 import { cachedOutcomesByProduct } from '../scripts/catalogue.repository';
 import { closeWorkItem, workItemContext } from './work-items';
 
@@ -42,12 +43,9 @@ export async function completeInteraction(
   // completions arriving together share one commit (db/group-commit.ts); each runs alone, in its own savepoint
   const { response } = await groupCommit(deps.db, (trx) =>
     idempotent(trx, SCOPE, input.clientId, hash, at, async () => {
-      const operator = await trx
-        .selectFrom('users')
-        .select(['id', 'site_id', 'team_id'])
-        .where('id', '=', user.id)
-        .executeTakeFirstOrThrow();
-      if (operator.site_id === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Only operators of a site log contacts.');
+      // the session user was read from the users table for this very request (auth.service resolveSession)
+      const siteId = user.siteId;
+      if (siteId === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Only operators of a site log contacts.');
       const customer = input.customerId === null ? null : await findCustomer(trx, input.customerId);
       if (input.customerId !== null && !customer) {
         throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Customer ${input.customerId} does not exist.`);
@@ -85,8 +83,9 @@ export async function completeInteraction(
           client_id: input.clientId,
           request_hash: hash,
           operator_id: user.id,
-          site_id: operator.site_id,
-          team_id: operator.team_id,
+          site_id: siteId,
+          // the operator's team as of this completion, read in the same statement
+          team_id: (eb) => eb.selectFrom('users').select('team_id').where('id', '=', user.id),
           customer_id: customer?.id ?? null,
           flow: input.flow,
           script_id: input.scriptId,
@@ -114,7 +113,7 @@ export async function completeInteraction(
         .executeTakeFirstOrThrow();
       const interactionId = inserted.id;
       // the conversion rollups count it in their next batch (domains/stats/stats.catchup.ts)
-      const ctx: EffectContext = { now, userId: user.id, siteId: operator.site_id, publicUrl: deps.config.publicUrl ?? '', ip };
+      const ctx: EffectContext = { now, userId: user.id, siteId, publicUrl: deps.config.publicUrl ?? '', ip };
       const effects: CompleteInteractionOutput['effects'] = {
         appointment: null,
         funnelLink: null,
@@ -127,6 +126,8 @@ export async function completeInteraction(
         if (!customer) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'A value outcome needs an identified customer.');
         return customer;
       };
+      // the effects act on the customer row read above, in this same transaction
+      const contact = customer ? contactOf(customer) : undefined;
       const productCode = replay.productCode ?? '';
 
       for (const event of input.events) {
@@ -141,6 +142,7 @@ export async function completeInteraction(
             slotId: Number(replay.details.slotId),
             postOfficeId: Number(replay.details.postOfficeId),
             customerId: needCustomer().id,
+            customer: contact,
             productCode,
             interactionId,
           });
@@ -148,6 +150,7 @@ export async function completeInteraction(
         case 'digital_funnel':
           effects.funnelLink = await createFunnelLink(trx, ctx, {
             customerId: needCustomer().id,
+            customer: contact,
             productCode,
             channel: replay.details.channel === 'email' ? 'email' : 'sms',
             interactionId,
@@ -156,6 +159,7 @@ export async function completeInteraction(
         case 'lead':
           effects.lead = await createLead(trx, ctx, {
             customerId: needCustomer().id,
+            customer: contact,
             productCode,
             followUpAt: String(replay.details.followUpAt),
             notes: typeof replay.details.notes === 'string' ? replay.details.notes : null,

@@ -7,7 +7,7 @@ import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { recordRealisation } from '../stats/stats.hooks';
-import { requireCustomerContact, requireProductFor } from '../outbox/effect-lookups';
+import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import {
   closeOpenLead,
   findLead,
@@ -27,6 +27,8 @@ export async function createLead(
   ctx: EffectContext,
   args: {
     customerId: number;
+    /** The customer as the caller already read it in this transaction (see customerContactFor). */
+    customer?: CustomerContact;
     productCode: string;
     followUpAt: string;
     notes: string | null;
@@ -43,7 +45,7 @@ export async function createLead(
   if (due > ctx.now.getTime() + MAX_FOLLOW_UP_DAYS * 86_400_000) {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The follow-up time must be within a year.');
   }
-  const customer = await requireCustomerContact(trx, args.customerId);
+  const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'lead');
   const followUpAt = new Date(due).toISOString();
   const at = ctx.now.toISOString();

@@ -11,6 +11,18 @@ export interface CustomerContact {
   email: string | null;
 }
 
+/**
+ * The customer an effect acts on. A caller that has just read the customer in the same transaction passes it as
+ * `known` (the completion does), which saves reading the same row again; any other caller gets it read here.
+ */
+export function customerContactFor(db: Executor, customerId: number, known?: CustomerContact): Promise<CustomerContact> {
+  return known?.id === customerId ? Promise.resolve(known) : requireCustomerContact(db, customerId);
+}
+
+export function contactOf(row: { id: number; first_name: string; last_name: string; phone: string; email: string | null }): CustomerContact {
+  return { id: row.id, firstName: row.first_name, lastName: row.last_name, phone: row.phone, email: row.email };
+}
+
 export async function requireCustomerContact(db: Executor, customerId: number): Promise<CustomerContact> {
   const row = Number.isSafeInteger(customerId)
     ? await db
@@ -20,7 +32,7 @@ export async function requireCustomerContact(db: Executor, customerId: number): 
         .executeTakeFirst()
     : undefined;
   if (!row) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${customerId} does not exist.`);
-  return { id: row.id, firstName: row.first_name, lastName: row.last_name, phone: row.phone, email: row.email };
+  return contactOf(row);
 }
 
 export interface ProductForOutcome {
