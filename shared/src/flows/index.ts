@@ -113,25 +113,39 @@ export interface FlowPlayer {
   next(snapshot: FlowSnapshot, event: FlowEvent): FlowSnapshot;
 }
 
+/**
+ * One scope per machine, made on first use and kept: the scope's actor is never started, only lends its identity
+ * and system, and the scripts' actions are all pure assignments (nothing is spawned, sent or deferred).
+ */
+const scopes = new WeakMap<AnyFlowMachine, AnyActorScope>();
+
+function scopeOf(machine: AnyFlowMachine, input: FlowInput): AnyActorScope {
+  let scope = scopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine as typeof campaignMachine, { input });
+    scope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      logger: () => {},
+      defer: () => {},
+      emit: () => {},
+      stopChild: () => {},
+      actionExecutor: () => {},
+    };
+    scopes.set(machine, scope);
+  }
+  return scope;
+}
+
 export function flowPlayer(machine: AnyFlowMachine, input: FlowInput): FlowPlayer {
-  // An actor that is never started: it only lends its identity and system to the scope. Its own initial snapshot is
-  // the one initialTransition() would compute (entry actions are deferred to a start that never comes).
-  const self = createActor(machine as typeof campaignMachine, { input });
-  const scope: AnyActorScope = {
-    self,
-    id: '',
-    sessionId: '',
-    system: self.system,
-    logger: () => {},
-    defer: () => {},
-    emit: () => {},
-    stopChild: () => {},
-    actionExecutor: () => {},
-  };
+  const scope = scopeOf(machine, input);
   const logic = machine as typeof campaignMachine;
   return {
-    initial: self.getSnapshot() as FlowSnapshot,
-    next: (snapshot, event) => logic.transition(snapshot as SnapshotFrom<typeof campaignMachine>, event, scope) as FlowSnapshot,
+    initial: logic.getInitialSnapshot(scope, input) as FlowSnapshot,
+    next: (snapshot, event) =>
+      logic.transition(snapshot as SnapshotFrom<typeof campaignMachine>, event, scope) as FlowSnapshot,
   };
 }
 
