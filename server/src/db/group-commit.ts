@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { DB, Executor } from './database';
 
 /**
@@ -26,6 +26,10 @@ interface Queue {
 /** Bounds one shared transaction, so a burst does not hold the connection (and every reader) for long. */
 const MAX_UNITS = 64;
 const queues = new WeakMap<DB, Queue>();
+// fixed statements, compiled once (two of them run around every unit of a shared transaction)
+const SAVEPOINT = CompiledQuery.raw('SAVEPOINT unit');
+const RELEASE = CompiledQuery.raw('RELEASE unit');
+const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO unit');
 
 export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Promise<T> {
   let queue = queues.get(db);
@@ -58,14 +62,14 @@ async function drain(db: DB, q: Queue): Promise<void> {
             return;
           }
           for (const unit of batch) {
-            await sql`SAVEPOINT unit`.execute(trx);
+            await trx.executeQuery(SAVEPOINT);
             try {
               const value = await unit.run(trx);
-              await sql`RELEASE unit`.execute(trx);
+              await trx.executeQuery(RELEASE);
               outcomes.push({ ok: true, value });
             } catch (error) {
-              await sql`ROLLBACK TO unit`.execute(trx);
-              await sql`RELEASE unit`.execute(trx);
+              await trx.executeQuery(ROLLBACK_TO);
+              await trx.executeQuery(RELEASE);
               outcomes.push({ ok: false, error });
             }
           }

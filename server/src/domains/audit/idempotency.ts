@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import { DomainError } from '../../trpc/errors';
 
 /** Stable hash of a request body (zod-parsed inputs keep the schema's key order). */
@@ -12,6 +13,21 @@ export function requestHash(body: unknown): string {
  * a retry with the same body gets the first response back, a different body under the same key is refused.
  * Must be called inside a transaction so the effect, the key and the audit row commit together.
  */
+// run by every idempotent mutation, twice (precompiled: db/precompiled.ts)
+const findKey = precompiled((db, v: { scope: string; key: string }) =>
+  db.selectFrom('idempotency_keys').select(['request_hash', 'response']).where('scope', '=', v.scope).where('key', '=', v.key),
+);
+const insertKey = precompiled(
+  (db, v: { scope: string; key: string; requestHash: string; response: string; createdAt: string }) =>
+    db.insertInto('idempotency_keys').values({
+      scope: v.scope,
+      key: v.key,
+      request_hash: v.requestHash,
+      response: v.response,
+      created_at: v.createdAt,
+    }),
+);
+
 export async function idempotent<T>(
   trx: Executor,
   scope: string,
@@ -20,12 +36,7 @@ export async function idempotent<T>(
   at: string,
   effect: () => Promise<T>,
 ): Promise<{ response: T; replayed: boolean }> {
-  const existing = await trx
-    .selectFrom('idempotency_keys')
-    .select(['request_hash', 'response'])
-    .where('scope', '=', scope)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const existing = await findKey.first(trx, { scope, key });
   if (existing) {
     if (existing.request_hash !== hash) {
       throw new DomainError(
@@ -37,9 +48,6 @@ export async function idempotent<T>(
     return { response: JSON.parse(existing.response) as T, replayed: true };
   }
   const response = await effect();
-  await trx
-    .insertInto('idempotency_keys')
-    .values({ scope, key, request_hash: hash, response: JSON.stringify(response), created_at: at })
-    .execute();
+  await insertKey.execute(trx, { scope, key, requestHash: hash, response: JSON.stringify(response), createdAt: at });
   return { response, replayed: false };
 }

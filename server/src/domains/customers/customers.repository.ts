@@ -1,11 +1,26 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import type { ConsentsTable, CustomersTable } from './customers.table';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
+// the card, every completion and the effects read these two (precompiled: db/precompiled.ts)
+const customerById = precompiled((db, v: { id: number }) => db.selectFrom('customers').selectAll().where('id', '=', v.id));
+const marketingConsent = precompiled((db, v: { customerId: number }) =>
+  db
+    .selectFrom('consents')
+    .select('granted')
+    .where('customer_id', '=', v.customerId)
+    .where('purpose', '=', 'marketing')
+    .where('channel', 'in', ['any', 'phone'])
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1),
+);
+
 export async function findCustomer(db: Executor, id: number): Promise<CustomerRow | undefined> {
-  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  return customerById.first(db, { id });
 }
 
 export async function findCustomersByPhone(db: Executor, phone: string, limit: number): Promise<CustomerRow[]> {
@@ -55,15 +70,7 @@ export async function currentConsents(db: Executor, customerId: number): Promise
 
 /** Marketing consent by phone: the latest marketing record for channel 'any' or 'phone' decides. */
 export async function hasMarketingConsent(db: Executor, customerId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('consents')
-    .select('granted')
-    .where('customer_id', '=', customerId)
-    .where('purpose', '=', 'marketing')
-    .where('channel', 'in', ['any', 'phone'])
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
+  const row = await marketingConsent.first(db, { customerId });
   return row?.granted === 1;
 }
 

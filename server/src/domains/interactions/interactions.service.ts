@@ -14,6 +14,7 @@ import { createLead } from '../leads/leads.service';
 import type { EffectContext } from '../outbox/effect-context';
 import { contactOf } from '../outbox/effect-lookups';
 import { cachedOutcomesByProduct } from '../scripts/catalogue.repository';
+import { insertInteraction } from './interactions.repository';
 import { closeWorkItem, workItemContext } from './work-items';
 
 const SCOPE = 'interactions.complete';
@@ -77,41 +78,34 @@ export async function completeInteraction(
       }
       const has = (type: string) => input.events.some((e) => e.type === type);
       const ocs = input.flow === 'ocs_cross_sell';
-      const inserted = await trx
-        .insertInto('interactions')
-        .values({
-          client_id: input.clientId,
-          request_hash: hash,
-          operator_id: user.id,
-          site_id: siteId,
-          // the operator's team as of this completion, read in the same statement
-          team_id: (eb) => eb.selectFrom('users').select('team_id').where('id', '=', user.id),
-          customer_id: customer?.id ?? null,
-          flow: input.flow,
-          script_id: input.scriptId,
-          script_version: input.scriptVersion,
-          work_kind: input.work?.kind ?? 'manual',
-          source_id: input.work?.sourceId ?? null,
-          campaign_id: work.campaignId,
-          product_code: replay.productCode,
-          path: JSON.stringify(replay.path),
-          events: JSON.stringify(input.events),
-          outcome: replay.outcome,
-          outcome_details: JSON.stringify(replay.details),
-          reached: replay.outcome === 'not_reached' ? 0 : 1,
-          proposal_made: replay.path.includes('proposal') ? 1 : 0,
-          ocs_solved: ocs ? (has('ocs.solved') ? 1 : has('ocs.unsolved') ? 0 : null) : null,
-          propensity: ocs ? (has('propensity.accepted') ? 1 : has('propensity.declined') ? 0 : null) : null,
-          notes: input.notes ?? null,
-          started_at: input.startedAt,
-          ended_at: input.endedAt,
-          handle_ms: ended - started,
-          acw_ms: input.acwMs,
-          created_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const interactionId = inserted.id;
+      const interactionId = await insertInteraction(trx, {
+        client_id: input.clientId,
+        request_hash: hash,
+        operator_id: user.id,
+        site_id: siteId,
+        customer_id: customer?.id ?? null,
+        flow: input.flow,
+        script_id: input.scriptId,
+        script_version: input.scriptVersion,
+        work_kind: input.work?.kind ?? 'manual',
+        source_id: input.work?.sourceId ?? null,
+        campaign_id: work.campaignId,
+        product_code: replay.productCode,
+        path: JSON.stringify(replay.path),
+        events: JSON.stringify(input.events),
+        outcome: replay.outcome,
+        outcome_details: JSON.stringify(replay.details),
+        reached: replay.outcome === 'not_reached' ? 0 : 1,
+        proposal_made: replay.path.includes('proposal') ? 1 : 0,
+        ocs_solved: ocs ? (has('ocs.solved') ? 1 : has('ocs.unsolved') ? 0 : null) : null,
+        propensity: ocs ? (has('propensity.accepted') ? 1 : has('propensity.declined') ? 0 : null) : null,
+        notes: input.notes ?? null,
+        started_at: input.startedAt,
+        ended_at: input.endedAt,
+        handle_ms: ended - started,
+        acw_ms: input.acwMs,
+        created_at: at,
+      });
       // the conversion rollups count it in their next batch (domains/stats/stats.catchup.ts)
       const ctx: EffectContext = { now, userId: user.id, siteId, publicUrl: deps.config.publicUrl ?? '', ip };
       const effects: CompleteInteractionOutput['effects'] = {

@@ -1,24 +1,25 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import type { LeadStatus, LeadsTable } from './leads.table';
 
 export type LeadRow = Selectable<LeadsTable>;
 export type LeadWithCustomer = LeadRow & { first_name: string; last_name: string };
 
-export async function insertLead(
-  db: Executor,
-  row: {
-    interactionId: number | null;
-    customerId: number;
-    productCode: string;
-    siteId: number | null;
-    notes: string | null;
-    followUpAt: string;
-    createdBy: number;
-    at: string;
-  },
-): Promise<number> {
-  const inserted = await db
+export interface NewLead {
+  interactionId: number | null;
+  customerId: number;
+  productCode: string;
+  siteId: number | null;
+  notes: string | null;
+  followUpAt: string;
+  createdBy: number;
+  at: string;
+}
+
+// a lead outcome's effect (precompiled: db/precompiled.ts)
+const insertLeadRow = precompiled((db, row: NewLead) =>
+  db
     .insertInto('leads')
     .values({
       interaction_id: row.interactionId,
@@ -34,8 +35,12 @@ export async function insertLead(
       closed_at: null,
       updated_at: row.at,
     })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+    .returning('id'),
+);
+
+export async function insertLead(db: Executor, row: NewLead): Promise<number> {
+  const inserted = await insertLeadRow.first(db, row);
+  if (!inserted) throw new Error('insert into leads returned no id');
   return inserted.id;
 }
 

@@ -1,5 +1,6 @@
 import type { ValueOutcome } from '@valore/shared/reference/outcomes';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import { DomainError } from '../../trpc/errors';
 
 /** Lookups every value-outcome effect starts with; the effects trust nothing the client replayed. */
@@ -41,17 +42,18 @@ export interface ProductForOutcome {
   funnelUrl: string;
 }
 
+// every value outcome reads it (precompiled: db/precompiled.ts)
+const productByCode = precompiled((db, v: { code: string }) =>
+  db.selectFrom('products').select(['code', 'name_it', 'funnel_url', 'outcomes', 'active']).where('code', '=', v.code),
+);
+
 /** The product must exist, be active and allow this value outcome (a proposal closes only on an allowed one). */
 export async function requireProductFor(
   db: Executor,
   productCode: string,
   outcome: ValueOutcome,
 ): Promise<ProductForOutcome> {
-  const row = await db
-    .selectFrom('products')
-    .select(['code', 'name_it', 'funnel_url', 'outcomes', 'active'])
-    .where('code', '=', productCode)
-    .executeTakeFirst();
+  const row = await productByCode.first(db, { code: productCode });
   if (!row || row.active !== 1) {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', `"${productCode}" is not an active product of the catalogue.`);
   }
