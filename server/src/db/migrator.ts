@@ -6,6 +6,7 @@ import * as intake from './migrations/2026-11-26T1010-intake';
 import * as stats from './migrations/2026-11-26T1030-stats';
 import * as statsMonthly from './migrations/2026-11-26T1040-stats-monthly';
 import * as statsCursor from './migrations/2026-11-26T1050-stats-cursor';
+import * as consentsLatest from './migrations/2026-11-26T1400-consents-latest';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1030-stats': stats,
   '2026-11-26T1040-stats-monthly': statsMonthly,
   '2026-11-26T1050-stats-cursor': statsCursor,
+  '2026-11-26T1400-consents-latest': consentsLatest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { QueueKind } from '@valore/shared/schemas/work';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import type { DialableCampaignRow } from '../campaigns/campaign-rules';
 
 /**
@@ -161,8 +162,9 @@ export interface ActiveCampaignRow extends DialableCampaignRow {
 }
 
 /** Active campaigns worked by a site (the caller filters period, window and registry age). */
-export async function activeCampaignsOfSite(db: Executor, siteId: number): Promise<ActiveCampaignRow[]> {
-  return db
+// read on every claim (precompiled: db/precompiled.ts)
+const activeCampaignsOfSiteQuery = precompiled((db, v: { siteId: number }) =>
+  db
     .selectFrom('campaigns')
     .innerJoin('campaign_sites', 'campaign_sites.campaign_id', 'campaigns.id')
     .select([
@@ -176,9 +178,12 @@ export async function activeCampaignsOfSite(db: Executor, siteId: number): Promi
       'campaigns.max_attempts',
       'campaigns.script_version',
     ])
-    .where('campaign_sites.site_id', '=', siteId)
-    .where('campaigns.status', '=', 'active')
-    .execute();
+    .where('campaign_sites.site_id', '=', v.siteId)
+    .where('campaigns.status', '=', 'active'),
+);
+
+export function activeCampaignsOfSite(db: Executor, siteId: number): Promise<ActiveCampaignRow[]> {
+  return activeCampaignsOfSiteQuery.execute(db, { siteId });
 }
 
 /** Conditional claims: they succeed only while the row is still unclaimed, so no item goes to two operators. */
