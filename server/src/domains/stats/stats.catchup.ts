@@ -46,8 +46,19 @@ export async function catchUpStatsBatch(trx: Executor, limit = BATCH): Promise<n
   return rows.length;
 }
 
-/** Brings every rollup up to date (one transaction per batch); returns how many contacts it counted. */
+/** Whether any interaction is past the cursor: a probe of the primary key, outside any transaction. */
+async function hasPending(db: Executor): Promise<boolean> {
+  const r = await sql<{ pending: number }>`SELECT EXISTS (SELECT 1 FROM interactions
+      WHERE id > COALESCE((SELECT last_interaction_id FROM stats_cursor WHERE id = 1), 0)) AS pending`.execute(db);
+  return r.rows[0]?.pending === 1;
+}
+
+/**
+ * Brings every rollup up to date (one transaction per batch); returns how many contacts it counted. When nothing is
+ * pending (the usual case for a stats read, the background tick having caught up) it opens no transaction.
+ */
 export async function catchUpStats(db: DB): Promise<number> {
+  if (!(await hasPending(db))) return 0;
   let total = 0;
   for (;;) {
     const counted = await db.transaction().execute((trx) => catchUpStatsBatch(trx));
