@@ -121,13 +121,26 @@ function storedLanguage(): Language {
   }
 }
 
-function syncDocument(language: string) {
-  document.documentElement.lang = language;
+function storeLanguage(language: string) {
   try {
     window.localStorage.setItem(LANGUAGE_STORAGE_KEY, language);
   } catch {
     // Not persisting the choice is acceptable.
   }
+}
+
+function syncDocument(language: string) {
+  document.documentElement.lang = language;
+  storeLanguage(language);
+}
+
+/**
+ * The user's choice of language: remembered at once (a reload while the new texts are still loading keeps it),
+ * applied when its texts have loaded.
+ */
+export function chooseLanguage(language: Language): Promise<unknown> {
+  storeLanguage(language);
+  return i18n.changeLanguage(language);
 }
 
 export function currentLanguage(): Language {

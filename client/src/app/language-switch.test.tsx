@@ -19,6 +19,8 @@ describe('language switch', () => {
     await screen.findByTestId('home-operator');
 
     await user.selectOptions(screen.getByLabelText('Lingua'), 'en');
+    // remembered at once, so a reload while the English texts are still loading comes back in English
+    expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('en');
 
     // the console's English texts are fetched with the switch; the page changes language once they are there
     await screen.findByRole('heading', { level: 1, name: 'Operator console' });

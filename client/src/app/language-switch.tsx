@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Select } from '../components/ui/select';
-import { currentLanguage, isLanguage, LANGUAGES } from './i18n';
+import { chooseLanguage, currentLanguage, isLanguage, LANGUAGES } from './i18n';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -14,7 +14,7 @@ export function LanguageSwitch() {
       options={options}
       value={isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : currentLanguage()}
       onChange={(event) => {
-        if (isLanguage(event.target.value)) void i18n.changeLanguage(event.target.value);
+        if (isLanguage(event.target.value)) void chooseLanguage(event.target.value);
       }}
     />
   );
