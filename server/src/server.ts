@@ -25,6 +25,11 @@ export interface RunningServer {
   database: OpenedDatabase;
   seeded: DemoSeedSummary | null;
   outbox: OutboxWorker;
+  /**
+   * Stops the jobs that write on their own (outbox delivery, stats catch-up) and waits for a run in progress; the
+   * server keeps answering. close() does it too. Tests that must tell a request's writes from the jobs' use it.
+   */
+  stopBackgroundJobs: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -80,6 +85,9 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   if (!deps.config.publicUrl) deps.config.publicUrl = url;
+  let backgroundStopped: Promise<void> | null = null;
+  const stopBackgroundJobs = () =>
+    (backgroundStopped ??= Promise.all([outbox.stop(), statsWorker?.stop()]).then(() => undefined));
   return {
     url,
     port,
@@ -87,13 +95,13 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     database,
     seeded,
     outbox,
+    stopBackgroundJobs,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await outbox.stop();
-      await statsWorker?.stop();
+      await stopBackgroundJobs();
       await database.close();
     },
   };

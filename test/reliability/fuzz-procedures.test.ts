@@ -52,14 +52,12 @@ beforeAll(async () => {
   // so any write seen after a rejected request is the request's own.
   server = await startTestServer({
     clock: new MovableClock(),
-    // no background stats catch-up: its commits would look like writes of whatever request was refused meanwhile
-    // (the stats procedures still catch up when they answer)
-    env: {
-      VALORE_INTAKE_RATE_PER_MINUTE: '1000000000',
-      VALORE_CTI_RATE_PER_MINUTE: '1000000000',
-      VALORE_STATS_CATCHUP_MS: '0',
-    },
+    env: { VALORE_INTAKE_RATE_PER_MINUTE: '1000000000', VALORE_CTI_RATE_PER_MINUTE: '1000000000' },
   });
+  // The jobs that write on their own (outbox delivery, stats catch-up) are stopped for the run: their commits would
+  // look like writes of whatever request was refused meanwhile. (The stats procedures still catch up when they
+  // answer, after their checks.)
+  await server.stopBackgroundJobs();
   watcher = new SQLite(server.dbFile, { readonly: true });
   const signedIn = async (username: string) => {
     const api = createApiClient(server.url);
