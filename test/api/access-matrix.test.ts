@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { appRouter } from '@valore/server/trpc/root';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
@@ -164,33 +165,8 @@ function campaignInput() {
   };
 }
 
-function completion(
-  customerId: number,
-  close: 'lead' | { slotId: number; postOfficeId: number } = 'lead',
-): CompleteInteractionInput {
-  const start = Date.now() - 120_000;
-  const at = (i: number) => new Date(start + i * 1000).toISOString();
-  const appointment = close !== 'lead';
-  return {
-    clientId: randomUUID(),
-    flow: 'inbound_sales',
-    scriptId: 'inbound_sales',
-    scriptVersion: FLOW_VERSIONS.inbound_sales,
-    customerId,
-    work: null,
-    startedAt: at(0),
-    endedAt: at(4),
-    acwMs: 1000,
-    events: [
-      { type: 'customer.identified', at: at(0), customerId },
-      { type: 'needs.identified', at: at(1), productCode: appointment ? 'CONTO' : 'FIBRA' },
-      { type: 'proposal.accepted', at: at(2) },
-      appointment
-        ? { type: 'outcome.appointment', at: at(3), postOfficeId: close.postOfficeId, slotId: close.slotId }
-        : { type: 'outcome.lead', at: at(3), followUpAt: new Date(Date.now() + day).toISOString() },
-    ],
-    outcome: appointment ? 'up_appointment' : 'lead',
-  };
+function completion(customerId: number, close: 'lead' | { slotId: number; postOfficeId: number } = 'lead'): CompleteInteractionInput {
+  return inboundSale(customerId, close, { startMs: Date.now() - 120_000, stepMs: 1000, handleMs: 4000, acwMs: 1000 });
 }
 
 let server: TestServer;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
@@ -31,33 +32,13 @@ afterAll(async () => {
 
 const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
 const REPLAYS = [2, 5, 10];
+/** A short contact that ended two minutes ago. */
+const QUICK = { startMs: Date.now() - 120_000, stepMs: 1000, handleMs: 4000, acwMs: 1000 };
 let nextCustomer = 100;
 
 function completion(opts: { slot?: { id: number; postOfficeId: number } } = {}): CompleteInteractionInput {
-  const customerId = nextCustomer++;
-  const start = Date.now() - 120_000;
-  const at = (i: number) => new Date(start + i * 1000).toISOString();
   const slot = opts.slot;
-  return {
-    clientId: randomUUID(),
-    flow: 'inbound_sales',
-    scriptId: 'inbound_sales',
-    scriptVersion: FLOW_VERSIONS.inbound_sales,
-    customerId,
-    work: null,
-    startedAt: at(0),
-    endedAt: at(4),
-    acwMs: 1000,
-    events: [
-      { type: 'customer.identified', at: at(0), customerId },
-      { type: 'needs.identified', at: at(1), productCode: slot ? 'CONTO' : 'FIBRA' },
-      { type: 'proposal.accepted', at: at(2) },
-      slot
-        ? { type: 'outcome.appointment', at: at(3), postOfficeId: slot.postOfficeId, slotId: slot.id }
-        : { type: 'outcome.lead', at: at(3), followUpAt: new Date(Date.now() + 86_400_000).toISOString() },
-    ],
-    outcome: slot ? 'up_appointment' : 'lead',
-  };
+  return inboundSale(nextCustomer++, slot ? { slotId: slot.id, postOfficeId: slot.postOfficeId } : 'lead', QUICK);
 }
 
 function freeSlot(skip: number): { id: number; postOfficeId: number } {

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import type { RecordedFlowEvent } from '@valore/shared/schemas/flow-events';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -19,29 +17,13 @@ afterAll(async () => {
 });
 
 const db = () => server.database.db;
-type EventWithoutTime = RecordedFlowEvent extends infer E ? (E extends RecordedFlowEvent ? Omit<E, 'at'> : never) : never;
-
 function contact(
   flow: CompleteInteractionInput['flow'],
   customerId: number | null,
   outcome: CompleteInteractionInput['outcome'],
   events: EventWithoutTime[],
 ): CompleteInteractionInput {
-  const start = Date.now() - 300_000;
-  return {
-    clientId: randomUUID(),
-    flow,
-    scriptId: flow,
-    scriptVersion: FLOW_VERSIONS[flow],
-    customerId,
-    work: null,
-    startedAt: new Date(start).toISOString(),
-    endedAt: new Date(start + 240_000).toISOString(),
-    acwMs: 15_000,
-    events: events.map((e, i) => ({ ...e, at: new Date(start + i * 10_000).toISOString() }) as RecordedFlowEvent),
-    outcome,
-    notes: 'Cliente cordiale',
-  };
+  return completion(flow, customerId, outcome, events, { notes: 'Cliente cordiale' });
 }
 
 /** A customer with (or without) marketing consent, in a province that has post offices. */

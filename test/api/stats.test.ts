@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import type { RecordedFlowEvent } from '@valore/shared/schemas/flow-events';
 import type { ConversionOutput } from '@valore/shared/schemas/stats';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { addCounts, emptyCounts, type Counts } from '@valore/shared/metrics/funnel';
@@ -29,12 +29,6 @@ afterAll(async () => {
 });
 
 const db = () => server.database.db;
-type EventWithoutTime = RecordedFlowEvent extends infer E
-  ? E extends RecordedFlowEvent
-    ? Omit<E, 'at'>
-    : never
-  : never;
-
 function contact(
   flow: CompleteInteractionInput['flow'],
   customerId: number | null,
@@ -42,20 +36,12 @@ function contact(
   events: EventWithoutTime[],
   handleSeconds = 240,
 ): CompleteInteractionInput {
-  const start = Date.now() - 600_000;
-  return {
-    clientId: randomUUID(),
-    flow,
-    scriptId: flow,
-    scriptVersion: FLOW_VERSIONS[flow],
-    customerId,
-    work: null,
-    startedAt: new Date(start).toISOString(),
-    endedAt: new Date(start + handleSeconds * 1000).toISOString(),
+  return completion(flow, customerId, outcome, events, {
+    startMs: Date.now() - 600_000,
+    stepMs: 5_000,
+    handleMs: handleSeconds * 1000,
     acwMs: 20_000,
-    events: events.map((e, i) => ({ ...e, at: new Date(start + i * 5_000).toISOString() }) as RecordedFlowEvent),
-    outcome,
-  };
+  });
 }
 
 let used = new Set<number>();

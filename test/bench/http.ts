@@ -1,9 +1,8 @@
 // Over HTTP, against the real server in its own process: work.next with 50 concurrent operators and
 // interactions.complete, each beside the transport limit: scripts.ping (a tRPC mutation that does nothing) at the
 // same concurrency on the same server, measured just before.
-import { randomUUID } from 'node:crypto';
 import autocannon, { type Result } from 'autocannon';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { completion } from '@valore/server/testing/completions';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
 import type { ClaimsDatabase } from './claims';
 import { addOperators, mintSessions, openRaw, type BenchOptions, type Figure } from './lib';
@@ -62,33 +61,22 @@ const errorsOf = (r: Result) => r.non2xx + r.errors + r.timeouts;
 
 export function completeBody(customers: number): () => string {
   return () => {
-    const start = Date.now() - 300_000;
-    const at = (i: number) => new Date(start + i * 10_000).toISOString();
     const customerId = 1 + Math.floor(Math.random() * customers);
-    return JSON.stringify({
-      clientId: randomUUID(),
-      flow: 'inbound_sales',
-      scriptId: 'inbound_sales',
-      scriptVersion: FLOW_VERSIONS.inbound_sales,
-      customerId,
-      work: null,
-      startedAt: at(0),
-      endedAt: new Date(start + 240_000).toISOString(),
-      acwMs: 15_000,
-      events: [
-        { type: 'customer.identified', customerId, at: at(0) },
-        { type: 'needs.identified', productCode: 'FIBRA', at: at(1) },
-        { type: 'proposal.accepted', at: at(2) },
-        {
-          type: 'outcome.lead',
-          followUpAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-          notes: 'Sera',
-          at: at(3),
-        },
-      ],
-      outcome: 'lead',
-      notes: 'Cliente cordiale',
-    });
+    const followUpAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    return JSON.stringify(
+      completion(
+        'inbound_sales',
+        customerId,
+        'lead',
+        [
+          { type: 'customer.identified', customerId },
+          { type: 'needs.identified', productCode: 'FIBRA' },
+          { type: 'proposal.accepted' },
+          { type: 'outcome.lead', followUpAt, notes: 'Sera' },
+        ],
+        { notes: 'Cliente cordiale' },
+      ),
+    );
   };
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@valore/server/db/client';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { createApiClient } from '../helpers/api-client';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
@@ -61,29 +60,12 @@ function futureSlots(): Slot[] {
 }
 
 function contact(customerId: number, slot: Slot | null): CompleteInteractionInput {
-  const start = Date.now() - 120_000;
-  const at = (i: number) => new Date(start + i * 1000).toISOString();
-  const close = slot
-    ? { type: 'outcome.appointment' as const, at: at(3), postOfficeId: slot.postOfficeId, slotId: slot.id }
-    : { type: 'outcome.lead' as const, at: at(3), followUpAt: new Date(Date.now() + 86_400_000).toISOString() };
-  return {
-    clientId: randomUUID(),
-    flow: 'inbound_sales',
-    scriptId: 'inbound_sales',
-    scriptVersion: FLOW_VERSIONS.inbound_sales,
-    customerId,
-    work: null,
-    startedAt: at(0),
-    endedAt: at(4),
+  return inboundSale(customerId, slot ? { slotId: slot.id, postOfficeId: slot.postOfficeId } : 'lead', {
+    startMs: Date.now() - 120_000,
+    stepMs: 1000,
+    handleMs: 4000,
     acwMs: 1000,
-    events: [
-      { type: 'customer.identified', at: at(0), customerId },
-      { type: 'needs.identified', at: at(1), productCode: slot ? 'CONTO' : 'FIBRA' },
-      { type: 'proposal.accepted', at: at(2) },
-      close,
-    ],
-    outcome: slot ? 'up_appointment' : 'lead',
-  };
+  });
 }
 
 describe('crash safety under SIGKILL', () => {

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
-import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import { completion } from '../../testing/completions';
 import { createWorld } from '../../testing/fixtures';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
@@ -15,25 +13,17 @@ async function setup() {
   const { deps } = await createTestDeps({ clock });
   const world = await createWorld(deps.db, clock.now());
   const complete = (customerId: number) => {
-    const start = clock.now().getTime() - 300_000;
-    const at = (i: number) => new Date(start + i * 10_000).toISOString();
-    const input: CompleteInteractionInput = {
-      clientId: randomUUID(),
-      flow: 'inbound_sales',
-      scriptId: 'inbound_sales',
-      scriptVersion: FLOW_VERSIONS.inbound_sales,
+    const input = completion(
+      'inbound_sales',
       customerId,
-      work: null,
-      startedAt: at(0),
-      endedAt: at(20),
-      acwMs: 10_000,
-      events: [
-        { type: 'customer.identified', customerId, at: at(1) },
-        { type: 'needs.identified', productCode: 'SIM', at: at(2) },
-        { type: 'proposal.declined', at: at(3) },
+      'not_interested',
+      [
+        { type: 'customer.identified', customerId },
+        { type: 'needs.identified', productCode: 'SIM' },
+        { type: 'proposal.declined' },
       ],
-      outcome: 'not_interested',
-    };
+      { startMs: clock.now().getTime() - 300_000, handleMs: 200_000, acwMs: 10_000 },
+    );
     return completeInteraction(deps, world.users.operator, input, null);
   };
   const handled = async () => {
