@@ -35,7 +35,7 @@ export async function benchBoard(opts: BenchOptions): Promise<Figure[]> {
   const tutorCookies = mintSessions(raw, addOperators(raw, 'boardtutor', TUTORS, 'tutor'));
   raw.close();
 
-  const server = await spawnServer({ dbFile: file, bundle: opts.serverBundle });
+  const server = await spawnServer({ dbFile: file, bundle: opts.serverBundle, nodeArgs: opts.serverArgs });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const subs: { unsubscribe: () => void }[] = [];

@@ -90,7 +90,7 @@ export async function benchHttp(opts: BenchOptions, db: ClaimsDatabase): Promise
   raw.close();
   let server: ChildServer | null = null;
   try {
-    server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle });
+    server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle, nodeArgs: opts.serverArgs });
     const url = server.url;
     // warm up (JIT, page cache) both sides, so neither pays for it in its measured run
     await cannon(url, { path: '/trpc/scripts.ping', cookies: workers, seconds: WARM_UP_SECONDS });

@@ -48,7 +48,7 @@ export async function benchImport(opts: BenchOptions, db: ClaimsDatabase): Promi
   const rawCampaign = addCampaign(raw, 'Import raw');
   raw.close();
   const figures: Figure[] = [];
-  const server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle });
+  const server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle, nodeArgs: opts.serverArgs });
   const pid = server.process.pid ?? 0;
   try {
     const baseline = rssOf(pid).rssMb;

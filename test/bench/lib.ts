@@ -37,6 +37,8 @@ export interface BenchOptions {
   workDir: string;
   /** The server bundle the HTTP benchmarks run (built at the start, as npm start does). */
   serverBundle: string;
+  /** Extra node flags for those servers (--server-args="--cpu-prof --cpu-prof-dir=/tmp/prof", to profile them). */
+  serverArgs: string[];
   log: (line: string) => void;
 }
 

@@ -35,7 +35,7 @@ export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promis
   raw.close();
   const cookiesFile = path.join(opts.workDir, 'mixed-cookies.txt');
   fs.writeFileSync(cookiesFile, cookies.join('\n'));
-  const server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle });
+  const server = await spawnServer({ dbFile: db.file, bundle: opts.serverBundle, nodeArgs: opts.serverArgs });
   try {
     const configFile = path.join(opts.workDir, 'mixed-config.json');
     fs.writeFileSync(

@@ -1,4 +1,4 @@
-// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,import,mixed,client] [--contacts N]
+// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,import,mixed,client] [--contacts N] [--server-args="--cpu-prof …"]
 // Every figure is measured beside its limit in the same run (raw better-sqlite3 on the same file, or a tRPC
 // procedure that does nothing over the same HTTP path) and printed with the ratio; bench-results.json keeps them all.
 // docs/performance.md explains how to read the table.
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '1000000' },
     only: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench-results.json') },
+    'server-args': { type: 'string' },
   },
 });
 
@@ -36,6 +37,7 @@ const opts: BenchOptions = {
   workDir: benchWorkDir(),
   // the servers under load run as npm start runs them: the bundle, not the sources through tsx
   serverBundle: await buildServer(),
+  serverArgs: values['server-args']?.split(' ').filter(Boolean) ?? [],
   log: (line) => console.log(line),
 };
 const wants = (s: string) => !opts.only || opts.only.has(s);
