@@ -257,6 +257,40 @@ describe('work.next: one queue for every operator', () => {
     ]);
   });
 
+  it('takes campaign contacts across the site’s campaigns by due time, skipping a campaign with nothing due', async () => {
+    const { server: s, clock, db } = await start();
+    const lead = await signIn(s, 'teamlead1');
+    const customers = await reachableCustomers(db, 5);
+    const [a1, a2, b1, c1, c2] = customers;
+    if (!a1 || !a2 || !b1 || !c1 || !c2) throw new Error('demo data too small');
+    const a = await createActiveCampaign(s, lead, [a1, a2], { name: 'Campagna A' });
+    const b = await createActiveCampaign(s, lead, [b1], { name: 'Campagna B' });
+    const c = await createActiveCampaign(s, lead, [c1, c2], { name: 'Campagna C' });
+    const now = clock.now().getTime();
+    const due = async (campaignId: number, customerId: number, at: number) =>
+      db
+        .updateTable('campaign_contacts')
+        .set({ due_at: new Date(at).toISOString() })
+        .where('campaign_id', '=', campaignId)
+        .where('customer_id', '=', customerId)
+        .execute();
+    await due(a.id, a1.id, now - 30 * MINUTE);
+    await due(a.id, a2.id, now - 10 * MINUTE);
+    await due(b.id, b1.id, now - 20 * MINUTE);
+    await due(c.id, c1.id, now + 30 * MINUTE); // campaign C has nothing due yet
+    await due(c.id, c2.id, now + 40 * MINUTE);
+
+    const op = await signIn(s, 'operatore1');
+    const order: string[] = [];
+    for (;;) {
+      const item = await op.trpc.work.next.mutate({});
+      if (!item) break;
+      order.push(`${item.campaignName}:${item.customerId}`);
+      await completeNotReached(op, item, clock);
+    }
+    expect(order).toEqual([`Campagna A:${a1.id}`, `Campagna B:${b1.id}`, `Campagna A:${a2.id}`]);
+  });
+
   it('gives the held item back on reload, and returns an item whose lease expired to the queue', async () => {
     const { server: s, clock, db } = await start();
     const now = clock.now().getTime();

@@ -121,38 +121,60 @@ export interface ContactHead extends Head {
  * The due head of one campaign's queue with its claim-time compliance facts (consent, registry) and what the work
  * item shows, in one statement.
  */
-export async function headCampaignContact(db: Executor, campaignId: number, at: string): Promise<ContactHead | null> {
-  const r = await sql<{
-    id: number;
-    due_at: string;
-    customer_id: number;
-    phone: string;
-    attempts: number;
-    customer_name: string;
-    consent: number | null;
-    on_registry: number;
-  }>`SELECT cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
+interface HeadRow {
+  campaign_id: number;
+  id: number;
+  due_at: string;
+  customer_id: number;
+  phone: string;
+  attempts: number;
+  customer_name: string;
+  consent: number | null;
+  on_registry: number;
+}
+
+// One campaign's due head, as an arm that several campaigns' heads can share a statement with.
+const headArm = (campaignId: number, at: string) => sql`SELECT * FROM (
+      SELECT cc.campaign_id, cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
         (SELECT first_name || ' ' || last_name FROM customers WHERE id = cc.customer_id) AS customer_name,
         (SELECT granted FROM consents WHERE customer_id = cc.customer_id AND purpose = 'marketing'
            AND channel IN ('any', 'phone') ORDER BY recorded_at DESC, id DESC LIMIT 1) AS consent,
         EXISTS (SELECT 1 FROM optout_registry WHERE phone = cc.phone) AS on_registry
       FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue
-      WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1`.execute(
-    db,
-  );
+      WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1)`;
+
+function toHead(row: HeadRow): ContactHead {
+  return {
+    id: String(row.id),
+    due: row.due_at,
+    customerId: row.customer_id,
+    phone: row.phone,
+    attempts: row.attempts,
+    customerName: row.customer_name,
+    consent: row.consent === 1,
+    onRegistry: row.on_registry === 1,
+  };
+}
+
+export async function headCampaignContact(db: Executor, campaignId: number, at: string): Promise<ContactHead | null> {
+  const r = await sql<HeadRow>`${headArm(campaignId, at)}`.execute(db);
   const row = r.rows[0];
-  return row
-    ? {
-        id: String(row.id),
-        due: row.due_at,
-        customerId: row.customer_id,
-        phone: row.phone,
-        attempts: row.attempts,
-        customerName: row.customer_name,
-        consent: row.consent === 1,
-        onRegistry: row.on_registry === 1,
-      }
-    : null;
+  return row ? toHead(row) : null;
+}
+
+/**
+ * The due heads of several campaigns in one statement (one bounded arm each); campaigns with nothing due have no
+ * entry. A claim reads every dialable campaign of its site, and most of them may have nothing due.
+ */
+export async function campaignHeads(db: Executor, campaignIds: readonly number[], at: string): Promise<Map<number, ContactHead>> {
+  const heads = new Map<number, ContactHead>();
+  if (campaignIds.length === 0) return heads;
+  const r = await sql<HeadRow>`${sql.join(
+    campaignIds.map((id) => headArm(id, at)),
+    sql` UNION ALL `,
+  )}`.execute(db);
+  for (const row of r.rows) heads.set(row.campaign_id, toHead(row));
+  return heads;
 }
 
 export interface ActiveCampaignRow extends DialableCampaignRow {

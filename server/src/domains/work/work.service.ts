@@ -10,6 +10,7 @@ import { maskPhone } from '../customers/masking';
 import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from '../interactions/work-items';
 import {
   activeCampaignsOfSite,
+  campaignHeads,
   claimCallback,
   claimContact,
   claimLead,
@@ -96,11 +97,11 @@ export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: 
 
     const campaigns = (await activeCampaignsOfSite(trx, op.siteId)).filter((c) => campaignMayDialNow(c, now));
     const byId = new Map(campaigns.map((c) => [c.id, c]));
-    const heads = new Map<number, ContactHead>();
-    for (const c of campaigns) {
-      const head = await headCampaignContact(trx, c.id, at);
-      if (head) heads.set(c.id, head);
-    }
+    const heads = await campaignHeads(
+      trx,
+      campaigns.map((c) => c.id),
+      at,
+    );
     for (let i = 0; i < MAX_CANDIDATES && heads.size > 0; i++) {
       let best: [number, ContactHead] | null = null;
       for (const entry of heads) if (!best || entry[1].due < best[1].due) best = entry;
