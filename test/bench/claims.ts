@@ -43,8 +43,14 @@ export async function buildClaimsDatabase(opts: BenchOptions): Promise<ClaimsDat
   return { file, campaignId, firstCustomer, contacts: opts.contacts };
 }
 
-function addFutureTop(raw: SQLite.Database, firstCustomer: number, count: number): void {
+interface FutureTop {
+  callbackIds: string[];
+  campaignId: number;
+}
+
+function addFutureTop(raw: SQLite.Database, firstCustomer: number, count: number): FutureTop {
   const at = new Date().toISOString();
+  const callbackIds: string[] = [];
   const future = (i: number) => new Date(Date.now() + 86_400_000 + i * 1000).toISOString();
   const insert = raw.prepare(
     `INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel, due_at, due_by, status, created_at, updated_at)
@@ -53,8 +59,10 @@ function addFutureTop(raw: SQLite.Database, firstCustomer: number, count: number
   raw.transaction(() => {
     for (let i = 0; i < count; i++) {
       const due = future(i);
+      const id = randomUUID();
+      callbackIds.push(id);
       insert.run(
-        randomUUID(),
+        id,
         `+39399${String(firstCustomer + i).padStart(7, '0')}`,
         firstCustomer + i,
         i % 2 ? 'now' : 'scheduled',
@@ -68,6 +76,23 @@ function addFutureTop(raw: SQLite.Database, firstCustomer: number, count: number
   const other = addCampaign(raw, 'Bench future');
   addContacts(raw, other, firstCustomer, count, future);
   raw.exec('ANALYZE');
+  return { callbackIds, campaignId: other };
+}
+
+/**
+ * Takes the not-yet-due rows away again, so the sections after this one (work.next over HTTP, the mixed load) measure
+ * the same plain campaign whether or not this section ran first.
+ */
+function removeFutureTop(raw: SQLite.Database, top: FutureTop): void {
+  const removeCallback = raw.prepare('DELETE FROM callback_requests WHERE id = ?');
+  raw.transaction(() => {
+    for (const id of top.callbackIds) removeCallback.run(id);
+    raw.prepare('DELETE FROM campaign_contacts WHERE campaign_id = ?').run(top.campaignId);
+    raw.prepare('DELETE FROM campaign_sites WHERE campaign_id = ?').run(top.campaignId);
+    raw.prepare('DELETE FROM campaigns WHERE id = ?').run(top.campaignId);
+  })();
+  raw.exec('ANALYZE');
+  raw.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 async function serviceLoop(
@@ -139,8 +164,11 @@ export async function benchClaims(opts: BenchOptions, db: ClaimsDatabase): Promi
   };
   await run('normal', operators.slice(0, 20_000));
   const rawTop = openRaw(db.file);
-  addFutureTop(rawTop, db.firstCustomer, 200_000);
+  const top = addFutureTop(rawTop, db.firstCustomer, 200_000);
   rawTop.close();
   await run('future at top', operators.slice(20_000));
+  const rawClean = openRaw(db.file);
+  removeFutureTop(rawClean, top);
+  rawClean.close();
   return figures;
 }
