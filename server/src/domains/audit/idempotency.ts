@@ -8,11 +8,6 @@ export function requestHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
-/**
- * Runs `effect` once per (scope, key) inside the caller's transaction, storing its response beside it:
- * a retry with the same body gets the first response back, a different body under the same key is refused.
- * Must be called inside a transaction so the effect, the key and the audit row commit together.
- */
 // run by every idempotent mutation, twice (precompiled: db/precompiled.ts)
 const findKey = precompiled((db, v: { scope: string; key: string }) =>
   db.selectFrom('idempotency_keys').select(['request_hash', 'response']).where('scope', '=', v.scope).where('key', '=', v.key),
@@ -28,6 +23,11 @@ const insertKey = precompiled(
     }),
 );
 
+/**
+ * Runs `effect` once per (scope, key) inside the caller's transaction, storing its response beside it:
+ * a retry with the same body gets the first response back, a different body under the same key is refused.
+ * Must be called inside a transaction so the effect, the key and the audit row commit together.
+ */
 export async function idempotent<T>(
   trx: Executor,
   scope: string,
