@@ -7,6 +7,7 @@ import * as stats from './migrations/2026-11-26T1030-stats';
 import * as statsMonthly from './migrations/2026-11-26T1040-stats-monthly';
 import * as statsCursor from './migrations/2026-11-26T1050-stats-cursor';
 import * as consentsLatest from './migrations/2026-11-26T1400-consents-latest';
+import * as promises from './migrations/2026-12-02T1000-promises';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1040-stats-monthly': statsMonthly,
   '2026-11-26T1050-stats-cursor': statsCursor,
   '2026-11-26T1400-consents-latest': consentsLatest,
+  '2026-12-02T1000-promises': promises,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -25,7 +25,7 @@ const t = initTRPC.context<Context>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         domainCode: error instanceof DomainError ? error.domainCode : zodError ? 'VALIDATION' : null,
-        zodError,
+        zodError: zodError ?? (error instanceof DomainError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),
       },
     };
   },

@@ -74,12 +74,24 @@ export const callbackBoardInput = z
   .strict()
   .default({ limit: 200 });
 
+/** Where an open promise came from: web/app intake, agreed on a call, a lead's follow-up, a missed appointment. */
+export const PROMISE_ORIGINS = ['intake', 'agreed', 'reschedule', 'lead'] as const;
+export type PromiseOrigin = (typeof PROMISE_ORIGINS)[number];
+
 export const callbackBoardItem = z.object({
+  /** the work item id ("callback:…" or "lead_followup:…") */
+  workItemId: z.string(),
   id: z.string(),
+  kind: z.enum(['callback', 'lead_followup']),
+  origin: z.enum(PROMISE_ORIGINS),
   mode: z.enum(CALLBACK_MODES),
-  channel: z.enum(CALLBACK_CHANNELS),
-  productCode: z.string(),
-  productName: z.object({ it: z.string(), en: z.string() }),
+  channel: z.enum([...CALLBACK_CHANNELS, 'phone']),
+  /** null: agreed before a product was discussed */
+  productCode: z.string().nullable(),
+  productName: z.object({ it: z.string(), en: z.string() }).nullable(),
+  /** The operator the promise belongs to (agreed callbacks and lead follow-ups) and until when it is theirs alone. */
+  owner: z.object({ userId: z.number().int(), displayName: z.string() }).nullable(),
+  personalUntil: z.string().nullable(),
   phoneMasked: z.string(),
   customerId: z.number().int().nullable(),
   status: z.enum(OPEN_CALLBACK_STATUSES),

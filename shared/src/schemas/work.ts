@@ -49,3 +49,32 @@ export const workReleaseOutput = z.object({ released: z.boolean() });
 /** Claimable items for this operator now; `capped` when there are at least `count` (counting stops there). */
 export const workQueueSize = z.object({ count: z.number().int(), capped: z.boolean() });
 export type WorkQueueSize = z.infer<typeof workQueueSize>;
+
+/**
+ * One of the operator's own open promises (work.mine): a callback they agreed, or a lead follow-up they own. It is
+ * offered to them alone until `personalUntil` (its due time plus a grace period), then to the site's pool.
+ */
+export const myPromise = z.object({
+  /** the work item id, as work.next hands it out */
+  id: z.string(),
+  kind: z.enum(['callback', 'lead_followup']),
+  sourceId: z.string(),
+  flow: z.enum(FLOWS),
+  customerId: z.number().int().nullable(),
+  customerName: z.string().nullable(),
+  phoneMasked: z.string(),
+  dueAt: z.string(),
+  personalUntil: z.string().nullable(),
+  productCode: z.string().nullable(),
+  /** held by this operator right now */
+  held: z.boolean(),
+  /** due (the time has come) */
+  due: z.boolean(),
+  note: z.string().nullable(),
+});
+export type MyPromise = z.infer<typeof myPromise>;
+export const workMineOutput = z.array(myPromise);
+
+/** Takes one of the operator's own due promises now (from "I miei impegni"), instead of the next item in order. */
+export const workTakeInput = z.object({ id: workItemId }).strict();
+export type WorkTakeInput = z.infer<typeof workTakeInput>;

@@ -73,10 +73,10 @@ export async function uniqueCustomerByPhone(db: Executor, phone: string): Promis
 export interface OpenCallbackRow {
   id: string;
   mode: 'now' | 'scheduled';
-  channel: 'web' | 'app';
-  product_code: string;
-  name_it: string;
-  name_en: string;
+  channel: 'web' | 'app' | 'phone';
+  product_code: string | null;
+  name_it: string | null;
+  name_en: string | null;
   phone: string;
   customer_id: number | null;
   status: 'pending' | 'claimed';
@@ -95,7 +95,7 @@ export interface OpenCallbackRow {
 export async function openCallbackRequests(db: Executor, limit: number): Promise<OpenCallbackRow[]> {
   const rows = await db
     .selectFrom('callback_requests as c')
-    .innerJoin('products as p', 'p.code', 'c.product_code')
+    .leftJoin('products as p', 'p.code', 'c.product_code')
     .leftJoin('users as u', 'u.id', 'c.lease_owner')
     .select([
       'c.id',

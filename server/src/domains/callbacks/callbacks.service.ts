@@ -34,7 +34,7 @@ export type FieldErrors = Record<string, string[]>;
 
 /** Bad input found after the schema passed (unknown product, customer, slot outside the calendar): 400 per field. */
 export class IntakeFieldError extends DomainError {
-  readonly fields: FieldErrors;
+  declare readonly fields: FieldErrors;
   constructor(fields: FieldErrors) {
     super(
       'BAD_REQUEST',
@@ -43,8 +43,8 @@ export class IntakeFieldError extends DomainError {
         Object.entries(fields)
           .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
           .join('; '),
+      fields,
     );
-    this.fields = fields;
   }
 }
 

@@ -17,4 +17,13 @@ export interface LeadsTable {
   created_at: string;
   closed_at: string | null;
   updated_at: string;
+  /** the operator the follow-up belongs to (offered to them alone until personal_until) */
+  owner_id: number | null;
+  personal_until: string | null;
+  won_by: LeadWonBy | null;
+  /** the order or contract reference of a sale closed on the phone */
+  sale_reference: string | null;
+  closed_by: number | null;
 }
+
+export type LeadWonBy = 'digital_funnel' | 'up_appointment' | 'assisted_sale' | 'manual';

@@ -97,7 +97,7 @@ async function readStats(deps: AppDeps, siteId: number): Promise<{ today: Map<nu
     else if (row.outcome === 'lead') c.leads += row.n;
     today.set(row.operator_id, c);
   }
-  const callMeNow: CallMeNowAlert[] = due.map((r) => ({ id: r.id, productCode: r.product_code, dueBy: r.due_by, status: r.status }));
+  const callMeNow: CallMeNowAlert[] = due.map((r) => ({ id: r.id, productCode: r.product_code ?? '', dueBy: r.due_by, status: r.status }));
   return { today, stats: { medianHandleMs, callMeNow } };
 }
 

@@ -109,7 +109,7 @@ export async function medianHandleMsSince(db: Executor, siteId: number, from: st
 
 export interface CallMeNowRow {
   id: string;
-  product_code: string;
+  product_code: string | null;
   due_by: string;
   status: 'pending' | 'claimed';
 }
