@@ -28,6 +28,8 @@ export interface AppConfig {
   intake?: IntakeConfig;
   /** Minutes an operator holds a work item from work.next before it returns to the queue (default 5). */
   workLeaseMinutes?: number;
+  /** An agreed callback or lead follow-up is offered only to its operator until this long after it is due (default 15). */
+  personalCallbackGraceMinutes?: number;
 }
 
 export interface IntakeConfig {

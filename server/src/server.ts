@@ -62,6 +62,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       publicUrl: env.VALORE_PUBLIC_URL ?? null,
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
+      personalCallbackGraceMinutes: env.VALORE_PERSONAL_CALLBACK_GRACE_MINUTES,
       intake: {
         callMeNowTargetMinutes: env.VALORE_CALL_ME_NOW_TARGET_MINUTES,
         scheduledToleranceMinutes: 15,

@@ -1,12 +1,18 @@
 import { createActor, type AnyActorScope, type SnapshotFrom } from 'xstate';
 import type { FlowId, Outcome } from '../reference/outcomes';
-import { CALLBACK_STEPS, CALLBACK_VERSION, callbackMachine } from './callback/callback.machine';
+import { CALLBACK_STEPS, CALLBACK_VERSION, callbackMachine, callbackMachineV1_0 } from './callback/callback.machine';
 import { CAMPAIGN_STEPS, CAMPAIGN_VERSION, campaignMachine } from './campaign/campaign.machine';
 import { INBOUND_SALES_STEPS, INBOUND_SALES_VERSION, inboundSalesMachine } from './inbound-sales/inbound-sales.machine';
-import { OCS_CROSS_SELL_STEPS, OCS_CROSS_SELL_VERSION, ocsCrossSellMachine } from './ocs-cross-sell/ocs-cross-sell.machine';
+import { OCS_CROSS_SELL_STEPS, OCS_CROSS_SELL_VERSION, ocsCrossSellMachine, ocsCrossSellMachineV1_0 } from './ocs-cross-sell/ocs-cross-sell.machine';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from './types';
 
-export type AnyFlowMachine = typeof campaignMachine | typeof inboundSalesMachine | typeof ocsCrossSellMachine | typeof callbackMachine;
+export type AnyFlowMachine =
+  | typeof campaignMachine
+  | typeof inboundSalesMachine
+  | typeof ocsCrossSellMachine
+  | typeof ocsCrossSellMachineV1_0
+  | typeof callbackMachine
+  | typeof callbackMachineV1_0;
 export type FlowSnapshot = SnapshotFrom<AnyFlowMachine>;
 
 export const FLOW_MACHINES: Record<FlowId, AnyFlowMachine> = {
@@ -38,8 +44,8 @@ export const FLOW_STEPS: Record<FlowId, readonly StepId[]> = {
 const RELEASES: Record<FlowId, readonly AnyFlowMachine[]> = {
   campaign: [campaignMachine],
   inbound_sales: [inboundSalesMachine],
-  ocs_cross_sell: [ocsCrossSellMachine],
-  callback: [callbackMachine],
+  ocs_cross_sell: [ocsCrossSellMachine, ocsCrossSellMachineV1_0],
+  callback: [callbackMachine, callbackMachineV1_0],
 };
 
 export function flowMachine(flow: FlowId, version: string): AnyFlowMachine | undefined {
@@ -74,6 +80,7 @@ export const SAMPLE_EVENTS: { [K in FlowEventType]: Extract<FlowEvent, { type: K
   'outcome.lead': { type: 'outcome.lead', followUpAt: '2030-01-01T09:00:00.000Z' },
   'callback.requested': { type: 'callback.requested', callbackAt: '2030-01-01T09:00:00.000Z' },
   'customer.opted_out': { type: 'customer.opted_out' },
+  'outcome.assisted_sale': { type: 'outcome.assisted_sale', reference: 'X' },
 };
 
 export const FLOW_EVENT_TYPES = Object.keys(SAMPLE_EVENTS) as FlowEventType[];

@@ -100,6 +100,7 @@ export const EVENT_LABELS: Record<FlowEventType, Prompt> = {
   'outcome.lead': { it: 'Crea lead', en: 'Create lead' },
   'callback.requested': { it: 'Richiamare più tardi', en: 'Call back later' },
   'customer.opted_out': { it: 'Opposizione (opt-out)', en: 'Opt-out' },
+  'outcome.assisted_sale': { it: 'Vendita conclusa al telefono', en: 'Sale closed on the phone' },
 };
 
 /** What each event's payload asks of the operator; `slot` fills both postOfficeId and slotId. */
@@ -114,6 +115,7 @@ export const EVENT_INPUTS: readonly StepInput[] = [
   { event: 'outcome.lead', name: 'followUpAt', kind: 'datetime' },
   { event: 'outcome.lead', name: 'notes', kind: 'text', optional: true },
   { event: 'callback.requested', name: 'callbackAt', kind: 'datetime' },
+  { event: 'outcome.assisted_sale', name: 'reference', kind: 'text' },
 ];
 
 export function inputsOf(events: readonly FlowEventType[]): StepInput[] {
@@ -137,6 +139,7 @@ export function initialContext(input: FlowInput): FlowContext {
     hasMarketingConsent: input.customer.hasMarketingConsent,
     ocsSolved: false,
     propensity: false,
+    leadFollowUp: input.leadFollowUp ?? false,
     outcome: null,
     details: {},
   };
@@ -166,6 +169,11 @@ export const flowSetup = setup({
       event.type === 'needs.identified' && (context.products[event.productCode]?.length ?? 0) > 0,
     productAllows: ({ context }, params: { outcome: ValueOutcome }) =>
       context.productCode !== null && (context.products[context.productCode]?.includes(params.outcome) ?? false),
+    /** A lead's follow-up may close on a sale made on the phone, for products sold by phone (those allowing a lead). */
+    assistedSaleAllowed: ({ context }) =>
+      context.leadFollowUp &&
+      context.productCode !== null &&
+      (context.products[context.productCode]?.includes('lead') ?? false),
   },
   actions: {
     identifyCustomer: assign({
@@ -281,12 +289,27 @@ export function proposalStates(rules: FlowRules) {
   };
 }
 
-/** The close offers only the value outcomes the chosen product allows. */
-export function closeState(rules: FlowRules) {
+/**
+ * The close offers only the value outcomes the chosen product allows; with `assistedSale`, a lead's follow-up may also
+ * close on a sale made on the phone.
+ */
+export function closeState(rules: FlowRules, opts: { assistedSale?: boolean } = {}) {
+  const assistedSale = opts.assistedSale
+    ? {
+        'outcome.assisted_sale': { guard: 'assistedSaleAllowed', target: 'assisted_sale', actions: 'recordDetails' },
+      } as const
+    : {};
   return flowSetup.createStateConfig({
-    meta: stepMeta('close', PROMPTS.close, ['outcome.appointment', 'outcome.funnel', 'outcome.lead']),
+    meta: stepMeta(
+      'close',
+      PROMPTS.close,
+      opts.assistedSale
+        ? ['outcome.appointment', 'outcome.funnel', 'outcome.lead', 'outcome.assisted_sale']
+        : ['outcome.appointment', 'outcome.funnel', 'outcome.lead'],
+    ),
     on: {
       ...onTheLine(rules),
+      ...assistedSale,
       'outcome.appointment': {
         guard: { type: 'productAllows', params: { outcome: 'up_appointment' } },
         target: 'up_appointment',

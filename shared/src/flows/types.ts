@@ -6,6 +6,8 @@ export interface FlowInput {
   products: Record<string, readonly ValueOutcome[]>;
   /** product preselected by the work item (campaign product, or callback request product); null when none */
   presetProductCode: string | null;
+  /** The contact follows up a lead: it may close on a sale made on the phone (outcome assisted_sale). */
+  leadFollowUp?: boolean;
 }
 
 export interface FlowContext {
@@ -16,6 +18,8 @@ export interface FlowContext {
   hasMarketingConsent: boolean;
   ocsSolved: boolean;
   propensity: boolean;
+  /** Following up a lead (see FlowInput.leadFollowUp). */
+  leadFollowUp: boolean;
   /** Set on entering a final state; read by the machine output. */
   outcome: Outcome | null;
   /** Payload of the event that closed the flow (slot, channel, follow-up, reason, callbackAt). */
@@ -57,7 +61,9 @@ export type FlowEvent =
   | { type: 'outcome.lead'; followUpAt: string; notes?: string }
   /** `callbackAt`, not `at`: `at` is the recording timestamp of a RecordedEvent. */
   | { type: 'callback.requested'; callbackAt: string }
-  | { type: 'customer.opted_out' };
+  | { type: 'customer.opted_out' }
+  /** A lead follow-up sold on the phone; `reference` is the order or contract number. */
+  | { type: 'outcome.assisted_sale'; reference: string };
 
 export type FlowEventType = FlowEvent['type'];
 

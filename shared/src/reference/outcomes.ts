@@ -11,6 +11,8 @@ export const OUTCOMES = [
   'opt_out',
   'not_eligible',
   'no_proposal',
+  /** A lead follow-up closed by selling on the phone (products sold by phone: those that allow a lead). */
+  'assisted_sale',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -22,4 +24,7 @@ export function isValueOutcome(outcome: string): outcome is ValueOutcome {
 }
 
 /** Flows where the customer did not ask for commercial contact, so a proposal needs marketing consent. */
+/** Outcomes that agree a future action: each becomes exactly one owned, due work item (a promise). */
+export const PROMISE_OUTCOMES = ['callback_scheduled', 'lead'] as const satisfies readonly Outcome[];
+
 export const FLOWS_NEEDING_MARKETING_CONSENT: readonly FlowId[] = ['campaign', 'ocs_cross_sell'];

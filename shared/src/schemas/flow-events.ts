@@ -25,5 +25,12 @@ export const recordedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('outcome.lead'), at, followUpAt: isoDateTime, notes: z.string().max(1000).optional() }).strict(),
   z.object({ type: z.literal('callback.requested'), at, callbackAt: isoDateTime }).strict(),
   z.object({ type: z.literal('customer.opted_out'), at }).strict(),
+  z
+    .object({
+      type: z.literal('outcome.assisted_sale'),
+      at,
+      reference: z.string().trim().min(1, 'Give the order or contract reference').max(64).regex(/^[\p{L}\p{N} ._/-]+$/u, 'Letters, digits, spaces and . _ / - only'),
+    })
+    .strict(),
 ]);
 export type RecordedFlowEvent = z.infer<typeof recordedEvent>;

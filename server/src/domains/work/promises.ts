@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowId } from '@valore/shared/reference/outcomes';
+import { isInsideCallingWindow, type CallingWindow } from '@valore/shared/time/calling-window';
+import { describeServiceCalendar, isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
+import type { Executor } from '../../db/database';
+import { intakeConfig, type AppConfig } from '../../deps';
+import { DomainError, fieldError } from '../../trpc/errors';
+import { insertAudit } from '../audit/audit.repository';
+import { parseCallingWindow } from '../campaigns/campaign-rules';
+
+/**
+ * The promise ledger: every outcome that agrees a future action with a customer (a callback, a lead, a missed
+ * appointment to reschedule) becomes exactly one open, owned, due work item, whatever the flow and wherever the
+ * contact came from. This module is the one place that creates, moves and cancels those items; the completion
+ * (interactions.service), the appointments and the customer's self-service pages call it.
+ *
+ * A promise belongs to the operator who agreed it: work.next offers it to them alone until `personal_until` (its due
+ * time plus a grace period), then to their site's pool. work.mine lists an operator's open promises, and every open
+ * promise is on the SLA board (callbacks.board).
+ */
+
+export const DEFAULT_PERSONAL_GRACE_MINUTES = 15;
+/** An agreed callback further out than this is almost certainly a mistake in the date. */
+export const MAX_CALLBACK_DAYS = 30;
+/** A lead's follow-up may be further out (a customer waiting for a contract to end), but not beyond a year. */
+export const MAX_FOLLOW_UP_DAYS = 366;
+const MINUTE = 60_000;
+
+export function personalGraceMinutes(config: AppConfig): number {
+  return config.personalCallbackGraceMinutes ?? DEFAULT_PERSONAL_GRACE_MINUTES;
+}
+
+/** Until when a promise due at `dueAt` is offered only to the operator who agreed it. */
+export function personalUntil(dueAt: string, config: AppConfig): string {
+  return new Date(Date.parse(dueAt) + personalGraceMinutes(config) * MINUTE).toISOString();
+}
+
+export interface PromiseTimeRule {
+  /** the input field the time came from, for the 400's field message */
+  field: string;
+  now: Date;
+  maxDays: number;
+  /** the campaign's calling window, for a callback agreed on a campaign call */
+  callingWindow?: CallingWindow | null;
+}
+
+/**
+ * The one rule for an agreed time (a callback or a lead's follow-up): a real instant, in the future, at most
+ * `maxDays` ahead, inside the service calendar and, for a campaign's customer, inside the campaign's calling window.
+ * Returns it normalised to UTC; anything else is a 400 with a message on the field, before anything is written.
+ */
+export function checkPromiseTime(value: unknown, rule: PromiseTimeRule): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const problem = (message: string) => fieldError({ [rule.field]: [message] });
+  if (Number.isNaN(ms)) throw problem('Give the date and time as an ISO-8601 date-time.');
+  if (ms <= rule.now.getTime()) throw problem('The agreed time must be in the future.');
+  if (ms > rule.now.getTime() + rule.maxDays * 86_400_000) {
+    throw problem(`The agreed time must be within ${rule.maxDays} days.`);
+  }
+  const at = new Date(ms);
+  if (!isWithinServiceCalendar(at)) {
+    throw problem(`The agreed time is outside the service hours (${describeServiceCalendar()}).`);
+  }
+  if (rule.callingWindow && !isInsideCallingWindow(rule.callingWindow, at)) {
+    throw problem('The agreed time is outside the campaign’s calling window.');
+  }
+  return at.toISOString();
+}
+
+export interface CallbackPromise {
+  customerId: number | null;
+  phone: string;
+  productCode: string | null;
+  /** the script the callback plays: 'campaign' for a callback agreed on a campaign call, else 'callback' */
+  flow: Extract<FlowId, 'callback' | 'campaign'>;
+  campaignId: number | null;
+  /** the operator it belongs to; null: the site's pool at once */
+  ownerId: number | null;
+  siteId: number | null;
+  /** already checked with checkPromiseTime */
+  dueAt: string;
+  origin: 'agreed' | 'reschedule';
+  interactionId: number | null;
+  appointmentId: number | null;
+  note: string | null;
+  /** who made the promise (audit); null: the system (e.g. an attendance report) */
+  actorId: number | null;
+  ip: string | null;
+  now: Date;
+  config: AppConfig;
+}
+
+/** Creates the one work item of an agreed callback; returns its id. Call it in the transaction of the outcome. */
+export async function promiseCallback(trx: Executor, p: CallbackPromise): Promise<{ id: string; dueAt: string; personalUntil: string | null }> {
+  const id = randomUUID();
+  const at = p.now.toISOString();
+  const intake = intakeConfig(p.config);
+  const until = p.ownerId === null ? null : personalUntil(p.dueAt, p.config);
+  await trx
+    .insertInto('callback_requests')
+    .values({
+      id,
+      phone: p.phone,
+      customer_id: p.customerId,
+      product_code: p.productCode,
+      mode: 'scheduled',
+      channel: 'phone',
+      preferred_at: p.dueAt,
+      note: p.note,
+      due_at: p.dueAt,
+      due_by: new Date(Date.parse(p.dueAt) + intake.scheduledToleranceMinutes * MINUTE).toISOString(),
+      max_attempts: intake.callbackMaxAttempts,
+      lease_owner: null,
+      lease_expires_at: null,
+      idempotency_key: null,
+      request_hash: null,
+      created_at: at,
+      answered_at: null,
+      updated_at: at,
+      origin: p.origin,
+      flow: p.flow,
+      campaign_id: p.campaignId,
+      site_id: p.siteId,
+      owner_id: p.ownerId,
+      personal_until: until,
+      interaction_id: p.interactionId,
+      appointment_id: p.appointmentId,
+      closed_at: null,
+      close_reason: null,
+    })
+    .execute();
+  await insertAudit(trx, {
+    at,
+    actorId: p.actorId,
+    action: p.origin === 'reschedule' ? 'promise.reschedule_callback' : 'promise.callback',
+    entityType: 'callback_request',
+    entityId: id,
+    details: { customerId: p.customerId, dueAt: p.dueAt, ownerId: p.ownerId, interactionId: p.interactionId, appointmentId: p.appointmentId },
+    ip: p.ip,
+  });
+  return { id, dueAt: p.dueAt, personalUntil: until };
+}
+
+export interface OpenCallback {
+  id: string;
+  customerId: number | null;
+  status: 'pending' | 'claimed';
+  dueAt: string;
+  flow: FlowId;
+  campaignId: number | null;
+  ownerId: number | null;
+  origin: 'intake' | 'agreed' | 'reschedule';
+}
+
+export async function findOpenCallback(db: Executor, id: string): Promise<OpenCallback | null> {
+  const r = await db
+    .selectFrom('callback_requests')
+    .select(['id', 'customer_id', 'status', 'due_at', 'flow', 'campaign_id', 'owner_id', 'origin'])
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'claimed'])
+    .executeTakeFirst();
+  if (!r) return null;
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    status: r.status === 'claimed' ? 'claimed' : 'pending',
+    dueAt: r.due_at,
+    flow: r.flow,
+    campaignId: r.campaign_id,
+    ownerId: r.owner_id,
+    origin: r.origin,
+  };
+}
+
+export type ChangeActor = { actorId: number | null; by: 'customer' | 'operator' | 'team_lead' | 'system'; ip: string | null };
+
+/**
+ * Cancels an open callback (the customer withdrew it, or an opt-out). One being called right now cannot be
+ * cancelled: the operator on it closes it with the call's outcome.
+ */
+export async function cancelCallback(
+  trx: Executor,
+  args: ChangeActor & { id: string; now: Date; reason: string },
+): Promise<void> {
+  const at = args.now.toISOString();
+  const r = await trx
+    .updateTable('callback_requests')
+    .set({ status: 'cancelled', closed_at: at, close_reason: args.reason, lease_owner: null, lease_expires_at: null, updated_at: at })
+    .where('id', '=', args.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) {
+    const open = await findOpenCallback(trx, args.id);
+    throw open
+      ? new DomainError('CONFLICT', 'VALIDATION', 'An operator is calling about this right now: it can no longer be cancelled.')
+      : new DomainError('NOT_FOUND', 'NOT_FOUND', 'This callback is no longer open.');
+  }
+  await insertAudit(trx, {
+    at,
+    actorId: args.actorId,
+    action: 'promise.callback_cancelled',
+    entityType: 'callback_request',
+    entityId: args.id,
+    details: { by: args.by, reason: args.reason },
+    ip: args.ip,
+  });
+}
+
+/**
+ * Moves an open callback to another agreed time, checked by the same rule as when it was agreed (the campaign's
+ * calling window included). It stays with the operator it belongs to, for the same grace after the new time.
+ */
+export async function moveCallback(
+  trx: Executor,
+  args: ChangeActor & { id: string; dueAt: unknown; field?: string; now: Date; config: AppConfig },
+): Promise<{ dueAt: string; personalUntil: string | null }> {
+  const open = await findOpenCallback(trx, args.id);
+  if (!open) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'This callback is no longer open.');
+  if (open.status === 'claimed') {
+    throw new DomainError('CONFLICT', 'VALIDATION', 'An operator is calling about this right now: it can no longer be moved.');
+  }
+  const window = open.flow === 'campaign' && open.campaignId !== null ? await campaignWindow(trx, open.campaignId) : null;
+  const dueAt = checkPromiseTime(args.dueAt, {
+    field: args.field ?? 'dueAt',
+    now: args.now,
+    maxDays: MAX_CALLBACK_DAYS,
+    callingWindow: window,
+  });
+  const at = args.now.toISOString();
+  const intake = intakeConfig(args.config);
+  const until = open.ownerId === null ? null : personalUntil(dueAt, args.config);
+  await trx
+    .updateTable('callback_requests')
+    .set({
+      due_at: dueAt,
+      preferred_at: dueAt,
+      due_by: new Date(Date.parse(dueAt) + intake.scheduledToleranceMinutes * MINUTE).toISOString(),
+      mode: 'scheduled',
+      personal_until: until,
+      updated_at: at,
+    })
+    .where('id', '=', args.id)
+    .where('status', '=', 'pending')
+    .execute();
+  await insertAudit(trx, {
+    at,
+    actorId: args.actorId,
+    action: 'promise.callback_moved',
+    entityType: 'callback_request',
+    entityId: args.id,
+    details: { by: args.by, from: open.dueAt, to: dueAt },
+    ip: args.ip,
+  });
+  return { dueAt, personalUntil: until };
+}
+
+/** The calling window a campaign's callbacks must respect. */
+export async function campaignWindow(db: Executor, campaignId: number): Promise<CallingWindow | null> {
+  const row = await db.selectFrom('campaigns').select('calling_window').where('id', '=', campaignId).executeTakeFirst();
+  if (!row) return null;
+  // parsed by the campaigns' own rule (a stored window that no longer parses falls back to the legal default)
+  return parseCallingWindow(row.calling_window);
+}
+
+/**
+ * An opt-out takes effect at once everywhere: the customer leaves every campaign's list, and the callbacks agreed on
+ * campaign calls are cancelled (the ones they asked for themselves stay: an opt-out is about marketing calls).
+ */
+export async function withdrawCampaignWork(trx: Executor, customerId: number, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await trx
+    .updateTable('campaign_contacts')
+    .set({ status: 'removed', last_outcome: 'opt_out', lease_owner: null, lease_expires_at: null, updated_at: at })
+    .where('customer_id', '=', customerId)
+    .where('status', 'in', ['pending', 'claimed'])
+    .execute();
+  await trx
+    .updateTable('callback_requests')
+    .set({ status: 'cancelled', closed_at: at, close_reason: 'opt_out', lease_owner: null, lease_expires_at: null, updated_at: at })
+    .where('customer_id', '=', customerId)
+    .where('flow', '=', 'campaign')
+    .where('status', '=', 'pending')
+    .execute();
+}
