@@ -64,7 +64,7 @@ describe('bookAppointment', () => {
       product_code: 'LIBRETTO',
     });
 
-    const messages = await deps.db.selectFrom('outbox').selectAll().orderBy('id').execute();
+    const messages = await deps.db.selectFrom('outbox').selectAll().where('ref_type', '=', 'appointment').orderBy('id').execute();
     expect(messages.map((m) => [m.channel, m.recipient, m.status])).toEqual([
       ['sms', '+393331112223', 'pending'],
       ['email', 'mario.rossi@example.it', 'pending'],
@@ -97,8 +97,12 @@ describe('bookAppointment', () => {
           interactionId: null,
         }),
       );
-    const messages = await deps.db.selectFrom('outbox').select(['channel', 'recipient']).execute();
-    expect(messages).toEqual([{ channel: 'sms', recipient: '+393471234567' }]);
+    const messages = await deps.db.selectFrom('outbox').select(['channel', 'recipient', 'ref_type']).orderBy('id').execute();
+    // the confirmation now and the reminder the evening before, both by SMS only
+    expect(messages).toEqual([
+      { channel: 'sms', recipient: '+393471234567', ref_type: 'appointment' },
+      { channel: 'sms', recipient: '+393471234567', ref_type: 'appointment_reminder' },
+    ]);
   });
 
   it('lets exactly `capacity` of 20 concurrent bookings win; the others get SLOT_FULL', async () => {

@@ -5,8 +5,6 @@ import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash } from '../audit/idempotency';
-import { recordRealisation } from '../stats/stats.hooks';
-import type { AppointmentStatus } from './appointments.table';
 import type { EffectContext } from '../outbox/effect-context';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import { enqueueMessage } from '../outbox/outbox.repository';
@@ -17,7 +15,9 @@ import {
   listOfficeSlots,
   takeSlotSeat,
 } from '../post-offices/post-offices.repository';
+import { changeAppointmentStatus, type StatusChange } from './appointment-changes';
 import { appointmentEmail, appointmentSms } from './appointment-messages';
+import { scheduleReminder } from './appointment-reminder';
 import { insertAppointment, listOfficeAppointments } from './appointments.repository';
 
 export type { EffectContext };
@@ -98,6 +98,7 @@ export async function bookAppointment(
       ctx.now,
     );
   }
+  const reminderAt = await scheduleReminder(trx, { appointmentId: id, customer, details: confirmation, now: ctx.now });
   await insertAudit(trx, {
     at,
     actorId: ctx.userId,
@@ -110,6 +111,7 @@ export async function bookAppointment(
       customerId: customer.id,
       productCode: product.code,
       interactionId: args.interactionId,
+      reminderAt,
     },
     ip: ctx.ip,
   });
@@ -211,8 +213,8 @@ export async function officeAppointments(
 }
 
 /**
- * Records an appointment's attendance (or no-show, cancellation). Attendance realises the contact's value outcome in
- * the conversion stats, in the same transaction; correcting it away takes the realisation back. Team leads act on
+ * Records an appointment's attendance (or no-show, cancellation) from the team lead's screen; what each change means
+ * (realisation, reschedule callback, freed seat) is decided in appointment-changes.ts. Team leads act on
  * appointments booked at their site only.
  */
 export async function setAppointmentStatus(
@@ -220,37 +222,23 @@ export async function setAppointmentStatus(
   user: SessionUser,
   input: SetAppointmentStatusInput,
   ip: string | null,
-): Promise<{ id: number; status: AppointmentStatus }> {
-  const at = deps.clock.now().toISOString();
+): Promise<StatusChange> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
   const hash = requestHash([input.appointmentId, input.status, input.requestId]);
   return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(trx, 'appointments.setStatus', input.requestId, hash, at, async () => {
-      const appointment = await trx
-        .selectFrom('appointments as a')
-        .leftJoin('users as u', 'u.id', 'a.created_by')
-        .select(['a.id', 'a.status', 'a.interaction_id', 'u.site_id'])
-        .where('a.id', '=', input.appointmentId)
-        .executeTakeFirst();
-      if (!appointment) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Appointment ${input.appointmentId} does not exist.`);
-      if (user.role !== 'admin' && appointment.site_id !== user.siteId) {
-        throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'This appointment was booked by another site.');
-      }
-      if (appointment.status !== input.status) {
-        await trx.updateTable('appointments').set({ status: input.status, updated_at: at }).where('id', '=', appointment.id).execute();
-        if (input.status === 'attended') await recordRealisation(trx, appointment.interaction_id, 'appointment', 1);
-        if (appointment.status === 'attended') await recordRealisation(trx, appointment.interaction_id, 'appointment', -1);
-        await insertAudit(trx, {
-          at,
-          actorId: user.id,
-          action: `appointment.${input.status}`,
-          entityType: 'appointment',
-          entityId: appointment.id,
-          details: { from: appointment.status, requestId: input.requestId },
-          ip,
-        });
-      }
-      return { id: appointment.id, status: input.status };
-    });
+    const { response } = await idempotent(trx, 'appointments.setStatus', input.requestId, hash, at, () =>
+      changeAppointmentStatus(trx, {
+        appointmentId: input.appointmentId,
+        status: input.status,
+        now,
+        config: deps.config,
+        userId: user.id,
+        by: user.role === 'admin' ? 'admin' : 'team_lead',
+        ip,
+        ...(user.role === 'admin' ? {} : { siteScope: user.siteId }),
+      }),
+    );
     return response;
   });
 }

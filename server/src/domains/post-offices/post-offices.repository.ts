@@ -45,6 +45,19 @@ export async function takeSlotSeat(db: Executor, slotId: number): Promise<boolea
   return result.numUpdatedRows === 1n;
 }
 
+/**
+ * Gives a seat of a slot back (a cancelled or moved appointment). Never below zero, so a seat given back twice by
+ * mistake cannot turn into an extra place.
+ */
+export async function releaseSlotSeat(db: Executor, slotId: number): Promise<void> {
+  await db
+    .updateTable('appointment_slots')
+    .set((eb) => ({ booked: eb('booked', '-', 1) }))
+    .where('id', '=', slotId)
+    .where('booked', '>', 0)
+    .execute();
+}
+
 export interface NearbyOfficeRow extends PostOfficeRow {
   in_province: number;
   free_slots: number;
