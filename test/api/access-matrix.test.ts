@@ -91,6 +91,13 @@ const MATRIX: Record<string, Row> = {
     roles: ['operator', 'team_lead', 'admin'],
     input: (f) => ({ leadId: f.leadId, status: 'lost', requestId: randomUUID() }),
   },
+  'leads.pipeline': { roles: ['operator', 'team_lead', 'admin'], input: () => ({}) },
+  'leads.pipelineOptions': { roles: ['operator', 'team_lead', 'admin'] },
+  'leads.exportPipelineCsv': { roles: ['operator', 'team_lead', 'admin'], input: () => ({}) },
+  'leads.reassign': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({ leadId: f.leadId, ownerId: f.operatorId, requestId: randomUUID() }),
+  },
   'monitor.myStatus': { roles: ['operator'] },
   'monitor.setStatus': { roles: ['operator'], input: () => ({ state: 'ready' }) },
   'monitor.board': { roles: ['tutor', 'admin'], input: () => ({ siteId: 1 }) },

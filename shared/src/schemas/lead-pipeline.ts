@@ -47,7 +47,7 @@ function checkFilters(
 }
 
 export const leadPipelineFilters = z.object(filterShape).strict().superRefine(checkFilters);
-export type LeadPipelineFilters = z.input<typeof leadPipelineFilters>;
+export type LeadPipelineFilters = z.infer<typeof leadPipelineFilters>;
 
 export const leadPipelineInput = z
   .object({
