@@ -40,6 +40,8 @@ export const completeInteractionOutput = z.object({
     consentRecorded: z.boolean(),
     optedOut: z.boolean(),
     callbackAt: z.string().nullable(),
+    /** the callback item the agreed callback became (work.mine, the SLA board) */
+    callbackId: z.string().nullable(),
   }),
 });
 export type CompleteInteractionOutput = z.infer<typeof completeInteractionOutput>;

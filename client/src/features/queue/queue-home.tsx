@@ -162,6 +162,7 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
             <th scope="col">{t('columns.dueBy')}</th>
             <th scope="col">{t('columns.countdown')}</th>
             <th scope="col">{t('columns.attempts')}</th>
+            <th scope="col">{t('columns.owner')}</th>
             <th scope="col">{t('columns.heldBy')}</th>
           </tr>
         </thead>
@@ -178,9 +179,10 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
                   </Badge>
                 </td>
                 <td>
-                  {t(`mode.${item.mode}`)} <span className="queue__muted">· {t(`channel.${item.channel}`)}</span>
+                  {item.origin === 'intake' ? t(`mode.${item.mode}`) : t(`origin.${item.origin}`)}{' '}
+                  <span className="queue__muted">· {t(`channel.${item.channel}`)}</span>
                 </td>
-                <td>{item.productName[fmt.lang]}</td>
+                <td>{item.productName ? item.productName[fmt.lang] : t('noProduct')}</td>
                 <td className="queue__mono">{item.phoneMasked}</td>
                 <td className="queue__num">{fmt.when(item.createdAt)}</td>
                 <td className="queue__num">{fmt.when(item.dueBy)}</td>
@@ -190,6 +192,7 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
                   </span>
                 </td>
                 <td className="queue__num">{t('attempts', { attempts: item.attempts, max: item.maxAttempts })}</td>
+                <td>{item.owner?.displayName ?? t('pool')}</td>
                 <td>{item.heldBy?.displayName ?? t('nobody')}</td>
               </tr>
             );

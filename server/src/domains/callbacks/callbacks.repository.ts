@@ -70,8 +70,10 @@ export async function uniqueCustomerByPhone(db: Executor, phone: string): Promis
   return rows.length === 1 && only ? { id: only.id, name: `${only.first_name} ${only.last_name}` } : null;
 }
 
-export interface OpenCallbackRow {
+export interface OpenItemRow {
+  kind: 'callback' | 'lead_followup';
   id: string;
+  origin: 'intake' | 'agreed' | 'reschedule' | 'lead';
   mode: 'now' | 'scheduled';
   channel: 'web' | 'app' | 'phone';
   product_code: string | null;
@@ -89,40 +91,54 @@ export interface OpenCallbackRow {
   lease_owner: number | null;
   lease_expires_at: string | null;
   holder_name: string | null;
+  owner_id: number | null;
+  owner_name: string | null;
+  personal_until: string | null;
 }
 
-/** Open requests (pending or claimed), most urgent due-by first: the SLA board's rows. */
-export async function openCallbackRequests(db: Executor, limit: number): Promise<OpenCallbackRow[]> {
-  const rows = await db
-    .selectFrom('callback_requests as c')
-    .leftJoin('products as p', 'p.code', 'c.product_code')
-    .leftJoin('users as u', 'u.id', 'c.lease_owner')
-    .select([
-      'c.id',
-      'c.mode',
-      'c.channel',
-      'c.product_code',
-      'p.name_it',
-      'p.name_en',
-      'c.phone',
-      'c.customer_id',
-      'c.status',
-      'c.created_at',
-      'c.preferred_at',
-      'c.due_at',
-      'c.due_by',
-      'c.attempts',
-      'c.max_attempts',
-      'c.lease_owner',
-      'c.lease_expires_at',
-      'u.display_name as holder_name',
-    ])
-    .where('c.status', 'in', ['pending', 'claimed'])
-    .orderBy('c.due_by')
-    .orderBy('c.id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ ...r, status: r.status === 'claimed' ? 'claimed' : 'pending' }));
+/**
+ * Every open promise a viewer of `siteId` (null: every site) may see, as one relation: the web and app requests of
+ * every site, the callbacks agreed by the site's operators (and the reschedules of missed appointments), and the
+ * site's open lead follow-ups. A lead's follow-up has no service-level deadline of its own: it counts as late
+ * `toleranceMinutes` after its time, as a scheduled callback does.
+ */
+function openItems(siteId: number | null, toleranceMinutes: number, leadMaxAttempts: number) {
+  return sql`
+    SELECT 'callback' AS kind, c.id, c.origin, c.mode, c.channel, c.product_code, p.name_it, p.name_en, c.phone,
+      c.customer_id, c.status, c.created_at, c.preferred_at, c.due_at, c.due_by, c.attempts, c.max_attempts,
+      c.lease_owner, c.lease_expires_at, h.display_name AS holder_name, c.owner_id, o.display_name AS owner_name,
+      c.personal_until
+    FROM callback_requests c
+    LEFT JOIN products p ON p.code = c.product_code
+    LEFT JOIN users h ON h.id = c.lease_owner
+    LEFT JOIN users o ON o.id = c.owner_id
+    WHERE c.status IN ('pending', 'claimed') AND (c.site_id IS NULL OR ${siteId} IS NULL OR c.site_id = ${siteId})
+    UNION ALL
+    SELECT 'lead_followup', CAST(l.id AS TEXT), 'lead', 'scheduled', 'phone', l.product_code, p.name_it, p.name_en,
+      cu.phone, l.customer_id, CASE WHEN l.lease_owner IS NULL THEN 'pending' ELSE 'claimed' END, l.created_at,
+      l.follow_up_at, l.follow_up_at,
+      strftime('%Y-%m-%dT%H:%M:%fZ', l.follow_up_at, ${`+${toleranceMinutes} minutes`}),
+      l.attempts, ${leadMaxAttempts}, l.lease_owner, l.lease_expires_at, h.display_name, l.owner_id, o.display_name,
+      l.personal_until
+    FROM leads l
+    JOIN customers cu ON cu.id = l.customer_id
+    LEFT JOIN products p ON p.code = l.product_code
+    LEFT JOIN users h ON h.id = l.lease_owner
+    LEFT JOIN users o ON o.id = l.owner_id
+    WHERE l.status = 'open' AND (${siteId} IS NULL OR l.site_id = ${siteId})`;
+}
+
+export interface OpenItemsScope {
+  siteId: number | null;
+  toleranceMinutes: number;
+  leadMaxAttempts: number;
+}
+
+/** Open promises, most urgent due-by first: the SLA board's rows. */
+export async function openBoardItems(db: Executor, scope: OpenItemsScope, limit: number): Promise<OpenItemRow[]> {
+  const r = await sql<OpenItemRow>`SELECT * FROM (${openItems(scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)})
+    ORDER BY due_by, id LIMIT ${limit}`.execute(db);
+  return r.rows;
 }
 
 export interface OpenCounts {
@@ -134,31 +150,23 @@ export interface OpenCounts {
 }
 
 /**
- * Counts over the open requests. A claim whose lease has run out counts as waiting again: the queue hands it out
+ * Counts over the open promises. A claim whose lease has run out counts as waiting again: the queue hands it out
  * anew (the other side of the lease contract), so the board must not show it as being handled.
  */
-export async function openCounts(db: Executor, now: string): Promise<OpenCounts> {
-  const row = await db
-    .selectFrom('callback_requests')
-    .select([
-      sql<number>`count(*)`.as('open'),
-      sql<number>`coalesce(sum(CASE WHEN (status = 'pending' OR lease_expires_at <= ${now}) AND due_at <= ${now} THEN 1 ELSE 0 END), 0)`.as(
-        'waiting',
-      ),
-      sql<number>`coalesce(sum(CASE WHEN status = 'pending' AND due_at > ${now} THEN 1 ELSE 0 END), 0)`.as('scheduled'),
-      sql<number>`coalesce(sum(CASE WHEN status = 'claimed' AND (lease_expires_at IS NULL OR lease_expires_at > ${now}) THEN 1 ELSE 0 END), 0)`.as(
-        'claimed',
-      ),
-      sql<number>`coalesce(sum(CASE WHEN due_by < ${now} THEN 1 ELSE 0 END), 0)`.as('breached'),
-    ])
-    .where('status', 'in', ['pending', 'claimed'])
-    .executeTakeFirstOrThrow();
+export async function openCounts(db: Executor, scope: OpenItemsScope, now: string): Promise<OpenCounts> {
+  const r = await sql<Record<keyof OpenCounts, number | null>>`SELECT count(*) AS open,
+      sum(CASE WHEN (status = 'pending' OR lease_expires_at <= ${now}) AND due_at <= ${now} THEN 1 ELSE 0 END) AS waiting,
+      sum(CASE WHEN status = 'pending' AND due_at > ${now} THEN 1 ELSE 0 END) AS scheduled,
+      sum(CASE WHEN status = 'claimed' AND (lease_expires_at IS NULL OR lease_expires_at > ${now}) THEN 1 ELSE 0 END) AS claimed,
+      sum(CASE WHEN due_by < ${now} THEN 1 ELSE 0 END) AS breached
+    FROM (${openItems(scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)})`.execute(db);
+  const row = r.rows[0];
   return {
-    open: Number(row.open),
-    waiting: Number(row.waiting),
-    scheduled: Number(row.scheduled),
-    claimed: Number(row.claimed),
-    breached: Number(row.breached),
+    open: Number(row?.open ?? 0),
+    waiting: Number(row?.waiting ?? 0),
+    scheduled: Number(row?.scheduled ?? 0),
+    claimed: Number(row?.claimed ?? 0),
+    breached: Number(row?.breached ?? 0),
   };
 }
 

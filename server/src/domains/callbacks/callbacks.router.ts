@@ -7,5 +7,5 @@ export const callbacksRouter = router({
   board: roleProcedure('operator', 'tutor', 'team_lead', 'admin')
     .input(callbackBoardInput)
     .output(callbackBoardOutput)
-    .query(({ ctx, input }) => callbackBoard(ctx.deps, input)),
+    .query(({ ctx, input }) => callbackBoard(ctx.deps, ctx.user, input)),
 });

@@ -7,7 +7,9 @@ import type {
 } from '@valore/shared/schemas/callbacks';
 import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { describeServiceCalendar, isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
+import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
+import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from '../work/lifecycle';
 import { intakeConfig, type AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
@@ -21,7 +23,7 @@ import {
   findByIdempotencyKey,
   insertCallbackRequest,
   isActiveProduct,
-  openCallbackRequests,
+  openBoardItems,
   openCounts,
   uniqueCustomerByPhone,
 } from './callbacks.repository';
@@ -193,19 +195,28 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-/** The Call Me Back / Call Me Now queue as the SLA board shows it. */
-export async function callbackBoard(deps: AppDeps, input: { limit: number }): Promise<CallbackBoard> {
+/**
+ * The SLA board: every open promise the viewer may see — the Call Me Back / Call Me Now queue of every site, and the
+ * callbacks agreed by their site's operators and the site's lead follow-ups, with who owns and who holds each.
+ */
+export async function callbackBoard(deps: AppDeps, user: SessionUser, input: { limit: number }): Promise<CallbackBoard> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const today = romeParts(now).date;
+  const intake = intakeConfig(deps.config);
+  const scope = {
+    siteId: user.role === 'admin' ? null : (user.siteId ?? -1),
+    toleranceMinutes: intake.scheduledToleranceMinutes,
+    leadMaxAttempts: LEAD_FOLLOW_UP_MAX_ATTEMPTS,
+  };
   const [rows, counts, answered] = await Promise.all([
-    openCallbackRequests(deps.db, input.limit),
-    openCounts(deps.db, at),
+    openBoardItems(deps.db, scope, input.limit),
+    openCounts(deps.db, scope, at),
     answeredNowRequests(deps.db, romeToUtc(today, 0).toISOString(), romeToUtc(addDays(today, 1), 0).toISOString()),
   ]);
   return {
     now: at,
-    targetMinutes: intakeConfig(deps.config).callMeNowTargetMinutes,
+    targetMinutes: intake.callMeNowTargetMinutes,
     counts: {
       waiting: counts.waiting,
       scheduled: counts.scheduled,
@@ -219,11 +230,16 @@ export async function callbackBoard(deps: AppDeps, input: { limit: number }): Pr
       const held =
         r.status === 'claimed' && r.lease_owner !== null && (r.lease_expires_at === null || r.lease_expires_at > at);
       return {
+        workItemId: `${r.kind}:${r.id}`,
         id: r.id,
+        kind: r.kind,
+        origin: r.origin,
         mode: r.mode,
         channel: r.channel,
         productCode: r.product_code,
-        productName: { it: r.name_it, en: r.name_en },
+        productName: r.name_it !== null && r.name_en !== null ? { it: r.name_it, en: r.name_en } : null,
+        owner: r.owner_id !== null ? { userId: r.owner_id, displayName: r.owner_name ?? '' } : null,
+        personalUntil: r.personal_until,
         phoneMasked: maskPhone(r.phone),
         customerId: r.customer_id,
         status: held ? 'claimed' : 'pending',

@@ -4,7 +4,7 @@ import type { CompleteInteractionInput, CompleteInteractionOutput, InteractionSu
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { groupCommit } from '../../db/group-commit';
-import { DomainError } from '../../trpc/errors';
+import { DomainError, fieldError } from '../../trpc/errors';
 import { bookAppointment } from '../appointments/appointments.service';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash } from '../audit/idempotency';
@@ -15,7 +15,8 @@ import type { EffectContext } from '../outbox/effect-context';
 import { contactOf } from '../outbox/effect-lookups';
 import { cachedOutcomesByProduct } from '../scripts/catalogue.repository';
 import { insertInteraction } from './interactions.repository';
-import { closeWorkItem, workItemContext } from './work-items';
+import { agreedCallbackTime, heldItem, settleWorkItem } from '../work/lifecycle';
+import { withdrawCampaignWork } from '../work/promises';
 
 const SCOPE = 'interactions.complete';
 
@@ -55,14 +56,19 @@ export async function completeInteraction(
       if (identified && identified.customerId !== input.customerId) {
         throw new DomainError('BAD_REQUEST', 'REPLAY_REJECTED', 'The identified customer differs from customerId.');
       }
-      const work = await workItemContext(trx, user.id, input.work);
+      const item = await heldItem(trx, user.id, input.work);
+      // a completion is about the customer of the item the operator holds, not another one
+      if (item.customerId !== null && customer && customer.id !== item.customerId) {
+        throw fieldError({ customerId: ['The customer differs from the one of the work item you hold.'] });
+      }
       const replay = replayFlow(
         input.flow,
         input.scriptVersion,
         {
           customer: { id: customer?.id ?? null, hasMarketingConsent: customer ? await hasMarketingConsent(trx, customer.id) : false },
           products: await cachedOutcomesByProduct(deps.db, trx, now.getTime()),
-          presetProductCode: work.presetProductCode,
+          presetProductCode: item.presetProductCode,
+          leadFollowUp: item.kind === 'lead_followup',
         },
         input.events as RecordedEvent[],
       );
@@ -75,6 +81,11 @@ export async function completeInteraction(
           'REPLAY_REJECTED',
           `The recorded steps end in "${replay.outcome}", not in "${input.outcome}".`,
         );
+      }
+      // the agreed time is checked before anything is written (the one rule of work/promises.ts)
+      const callbackAt = agreedCallbackTime(item, replay.outcome, replay.details, now);
+      if (replay.outcome === 'assisted_sale' && item.kind !== 'lead_followup') {
+        throw new DomainError('BAD_REQUEST', 'REPLAY_REJECTED', 'A sale on the phone closes a lead’s follow-up only.');
       }
       const has = (type: string) => input.events.some((e) => e.type === type);
       const ocs = input.flow === 'ocs_cross_sell';
@@ -89,7 +100,7 @@ export async function completeInteraction(
         script_version: input.scriptVersion,
         work_kind: input.work?.kind ?? 'manual',
         source_id: input.work?.sourceId ?? null,
-        campaign_id: work.campaignId,
+        campaign_id: item.campaignId,
         product_code: replay.productCode,
         path: JSON.stringify(replay.path),
         events: JSON.stringify(input.events),
@@ -114,7 +125,8 @@ export async function completeInteraction(
         lead: null,
         consentRecorded: false,
         optedOut: false,
-        callbackAt: null,
+        callbackAt,
+        callbackId: null,
       };
       const needCustomer = () => {
         if (!customer) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'A value outcome needs an identified customer.');
@@ -130,6 +142,7 @@ export async function completeInteraction(
           effects.consentRecorded = true;
         }
       }
+      // 1. the value outcome's effect
       switch (replay.outcome) {
         case 'up_appointment':
           effects.appointment = await bookAppointment(trx, ctx, {
@@ -151,6 +164,7 @@ export async function completeInteraction(
           });
           break;
         case 'lead':
+          // 2. a lead is a promise: its own follow-up item, owned by this operator
           effects.lead = await createLead(trx, ctx, {
             customerId: needCustomer().id,
             customer: contact,
@@ -158,30 +172,43 @@ export async function completeInteraction(
             followUpAt: String(replay.details.followUpAt),
             notes: typeof replay.details.notes === 'string' ? replay.details.notes : null,
             interactionId,
+            config: deps.config,
           });
           break;
         case 'opt_out': {
           const c = needCustomer();
           const optOutAt = input.events.find((e) => e.type === 'customer.opted_out')?.at ?? at;
           await recordConsent(trx, c.id, false, 'any', optOutAt, input.clientId, user.id);
-          // takes effect at once everywhere: out of every campaign
-          await trx
-            .updateTable('campaign_contacts')
-            .set({ status: 'removed', last_outcome: 'opt_out', lease_owner: null, lease_expires_at: null, updated_at: at })
-            .where('customer_id', '=', c.id)
-            .where('status', 'in', ['pending', 'claimed'])
-            .execute();
+          // takes effect at once everywhere: out of every campaign, its agreed campaign callbacks cancelled
+          await withdrawCampaignWork(trx, c.id, now);
           effects.optedOut = true;
           effects.consentRecorded = true;
           break;
         }
-        case 'callback_scheduled':
-          effects.callbackAt = String(replay.details.callbackAt);
-          break;
         default:
           break;
       }
-      await closeWorkItem(trx, { userId: user.id, work: input.work, outcome: replay.outcome, callbackAt: effects.callbackAt, newLeadId: effects.lead?.id ?? null, now, config: deps.config });
+      // 3. the item the contact came from, and the callback it agreed (promises), 4. realisations (a lead won on its
+      // follow-up) — both in work/lifecycle.ts
+      effects.callbackId = await settleWorkItem(
+        trx,
+        {
+          userId: user.id,
+          siteId,
+          item,
+          interactionId,
+          outcome: replay.outcome,
+          productCode: replay.productCode,
+          details: replay.details,
+          customer: customer ? { id: customer.id, phone: customer.phone } : null,
+          newLeadId: effects.lead?.id ?? null,
+          now,
+          config: deps.config,
+          ip,
+        },
+        callbackAt,
+      );
+      // 5. audit
       await insertAudit(trx, {
         at,
         actorId: user.id,

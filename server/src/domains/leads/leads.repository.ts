@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
-import type { LeadStatus, LeadsTable } from './leads.table';
+import type { LeadStatus, LeadsTable, LeadWonBy } from './leads.table';
 
 export type LeadRow = Selectable<LeadsTable>;
 export type LeadWithCustomer = LeadRow & { first_name: string; last_name: string };
@@ -14,6 +14,9 @@ export interface NewLead {
   notes: string | null;
   followUpAt: string;
   createdBy: number;
+  /** the operator the follow-up belongs to, and until when it is theirs alone (work/promises.ts) */
+  ownerId: number | null;
+  personalUntil: string | null;
   at: string;
 }
 
@@ -34,6 +37,11 @@ const insertLeadRow = precompiled((db, row: NewLead) =>
       created_at: row.at,
       closed_at: null,
       updated_at: row.at,
+      owner_id: row.ownerId,
+      personal_until: row.personalUntil,
+      won_by: null,
+      sale_reference: null,
+      closed_by: null,
     })
     .returning('id'),
 );
@@ -70,15 +78,27 @@ export async function listLeads(
   return q.limit(args.limit).execute();
 }
 
-/** Closes an open lead; false when it was no longer open (closed meanwhile). */
+/** Closes an open lead (held by `heldBy`, when given); false when it was no longer open (closed meanwhile). */
 export async function closeOpenLead(
   db: Executor,
-  args: { id: number; status: 'won' | 'lost'; notes: string | null; at: string },
+  args: {
+    id: number;
+    status: 'won' | 'lost';
+    wonBy: LeadWonBy | null;
+    saleReference: string | null;
+    closedBy: number | null;
+    notes: string | null;
+    at: string;
+    heldBy?: number | undefined;
+  },
 ): Promise<boolean> {
-  const result = await db
+  let q = db
     .updateTable('leads')
     .set({
       status: args.status,
+      won_by: args.status === 'won' ? args.wonBy : null,
+      sale_reference: args.status === 'won' ? args.saleReference : null,
+      closed_by: args.closedBy,
       notes: args.notes,
       closed_at: args.at,
       updated_at: args.at,
@@ -86,7 +106,8 @@ export async function closeOpenLead(
       lease_expires_at: null,
     })
     .where('id', '=', args.id)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
+    .where('status', '=', 'open');
+  if (args.heldBy !== undefined) q = q.where('lease_owner', '=', args.heldBy);
+  const result = await q.executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }

@@ -30,6 +30,7 @@ async function setup() {
         followUpAt: '2026-11-28T15:00:00+01:00',
         notes: 'Vuole la fibra entro Natale',
         interactionId: null,
+        config: deps.config,
         ...args,
       }),
     );

@@ -1,13 +1,14 @@
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { LeadSummary } from '@valore/shared/schemas/leads';
 import type { Executor } from '../../db/database';
-import type { AppDeps } from '../../deps';
+import type { AppConfig, AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { recordRealisation } from '../stats/stats.hooks';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
+import { checkPromiseTime, MAX_FOLLOW_UP_DAYS, personalUntil } from '../work/promises';
 import {
   closeOpenLead,
   findLead,
@@ -15,13 +16,15 @@ import {
   listLeads as listLeadRows,
   type LeadWithCustomer,
 } from './leads.repository';
-import type { LeadStatus } from './leads.table';
+import type { LeadStatus, LeadWonBy } from './leads.table';
 
-/** A follow-up further out than this is almost certainly a typo in the date. */
-const MAX_FOLLOW_UP_DAYS = 366;
 const NOTES_MAX = 1000;
 
-/** Records purchase interest to be closed later by phone; it becomes a follow-up work item of the site. */
+/**
+ * Records purchase interest to be closed later by phone. The lead is a promise (work/promises.ts): it is its own
+ * follow-up work item, owned by the operator who created it and offered to them alone until a grace period after
+ * the follow-up time, then to their site's pool. The follow-up time follows the one rule for agreed times.
+ */
 export async function createLead(
   trx: Executor,
   ctx: EffectContext,
@@ -33,21 +36,12 @@ export async function createLead(
     followUpAt: string;
     notes: string | null;
     interactionId: number | null;
+    config: AppConfig;
   },
 ): Promise<{ id: number; followUpAt: string }> {
-  const due = Date.parse(args.followUpAt);
-  if (Number.isNaN(due)) {
-    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Give the follow-up time as an ISO-8601 date-time.');
-  }
-  if (due <= ctx.now.getTime()) {
-    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The follow-up time must be in the future.');
-  }
-  if (due > ctx.now.getTime() + MAX_FOLLOW_UP_DAYS * 86_400_000) {
-    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The follow-up time must be within a year.');
-  }
+  const followUpAt = checkPromiseTime(args.followUpAt, { field: 'followUpAt', now: ctx.now, maxDays: MAX_FOLLOW_UP_DAYS });
   const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'lead');
-  const followUpAt = new Date(due).toISOString();
   const at = ctx.now.toISOString();
   const notes = args.notes?.trim().slice(0, NOTES_MAX) || null;
   const id = await insertLead(trx, {
@@ -58,6 +52,8 @@ export async function createLead(
     notes,
     followUpAt,
     createdBy: ctx.userId,
+    ownerId: ctx.userId,
+    personalUntil: personalUntil(followUpAt, args.config),
     at,
   });
   await insertAudit(trx, {
@@ -70,6 +66,42 @@ export async function createLead(
     ip: ctx.ip,
   });
   return { id, followUpAt };
+}
+
+export interface LeadClosing {
+  leadId: number;
+  status: 'won' | 'lost';
+  /** how a won lead was won: by a value outcome on its follow-up, a sale on the phone, or closed by hand */
+  wonBy?: LeadWonBy | null;
+  saleReference?: string | null;
+  note: string | null;
+  closedBy: number | null;
+  at: string;
+  /** close only while this operator holds it as a work item */
+  heldBy?: number;
+}
+
+/**
+ * The one way a lead closes, on every path (its follow-up contact, leads.close): a won lead realises the value of the
+ * contact that created it in the conversion rollups, in the same transaction, exactly once (the update is conditional
+ * on the lead still being open). Returns false when it was no longer open.
+ */
+export async function closeLeadAs(trx: Executor, c: LeadClosing): Promise<boolean> {
+  const lead = await findLead(trx, c.leadId);
+  if (!lead || lead.status !== 'open') return false;
+  const notes = c.note ? (lead.notes ? `${lead.notes}\n${c.note}` : c.note).slice(0, NOTES_MAX * 2) : lead.notes;
+  const closed = await closeOpenLead(trx, {
+    id: lead.id,
+    status: c.status,
+    wonBy: c.status === 'won' ? (c.wonBy ?? 'manual') : null,
+    saleReference: c.saleReference ?? null,
+    closedBy: c.closedBy,
+    notes,
+    at: c.at,
+    heldBy: c.heldBy,
+  });
+  if (closed && c.status === 'won') await recordRealisation(trx, lead.interaction_id, 'lead');
+  return closed;
 }
 
 function toSummary(row: LeadWithCustomer): LeadSummary {
@@ -151,10 +183,9 @@ export async function closeLead(
         }
         const note = input.note?.trim() || null;
         const notes = note ? (lead.notes ? `${lead.notes}\n${note}` : note).slice(0, NOTES_MAX * 2) : lead.notes;
-        if (!(await closeOpenLead(trx, { id: lead.id, status: input.status, notes, at }))) {
+        if (!(await closeLeadAs(trx, { leadId: lead.id, status: input.status, wonBy: 'manual', note, closedBy: user.id, at }))) {
           throw new DomainError('CONFLICT', 'VALIDATION', 'This lead has just been closed by someone else.');
         }
-        if (input.status === 'won') await recordRealisation(trx, lead.interaction_id, 'lead');
         await insertAudit(trx, {
           at,
           actorId: user.id,

@@ -44,19 +44,31 @@ const heldContactArm = (userId: number, at: string) => sql`
 
 const heldArms = (userId: number, at: string) => sql`${heldQueueArms(userId, at)} UNION ALL ${heldContactArm(userId, at)}`;
 
-const headArms = (siteId: number, at: string) => sql`
+// The pool arms skip the promises still offered to the operator who agreed them (personal_until in the future): at
+// any moment there are few of those (a handful per operator), so the skip costs little. The 'mine' arms read the
+// operator's own due promises through their owner index.
+const headArms = (siteId: number, userId: number, at: string) => sql`
       SELECT 'now' AS arm, 'callback' AS kind, id, due FROM (SELECT id, due_by AS due FROM callback_requests INDEXED BY callback_requests_queue
         WHERE status = 'pending' AND mode = 'now' AND due_at <= ${at} ORDER BY due_by, due_at LIMIT 1)
       UNION ALL
+      SELECT 'mine', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests INDEXED BY callback_requests_promised
+        WHERE owner_id = ${userId} AND status = 'pending' AND due_at <= ${at} ORDER BY due_at LIMIT 1)
+      UNION ALL
+      SELECT 'mine', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads INDEXED BY leads_promised
+        WHERE owner_id = ${userId} AND status = 'open' AND follow_up_at <= ${at} AND lease_owner IS NULL ORDER BY follow_up_at LIMIT 1)
+      UNION ALL
       SELECT 'scheduled', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests INDEXED BY callback_requests_queue
-        WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${at} ORDER BY due_at LIMIT 1)
+        WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${at}
+          AND (site_id IS NULL OR site_id = ${siteId}) AND (personal_until IS NULL OR personal_until <= ${at})
+        ORDER BY due_at LIMIT 1)
       UNION ALL
       SELECT 'lead', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads INDEXED BY leads_followup_queue
         WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
+          AND (personal_until IS NULL OR personal_until <= ${at})
         ORDER BY follow_up_at LIMIT 1)`;
 
 interface ArmRow {
-  arm: 'held' | 'now' | 'scheduled' | 'lead';
+  arm: 'held' | 'now' | 'mine' | 'scheduled' | 'lead';
   kind: QueueKind;
   id: string | number;
   due: string | null;
@@ -72,15 +84,20 @@ export async function findHeld(db: Executor, userId: number, at: string): Promis
 
 export interface QueueHeads {
   callMeNow: Head | null;
+  /** the operator's own most overdue promise (an agreed callback or a lead they own) */
+  mine: (Head & { kind: 'callback' | 'lead_followup' }) | null;
   scheduled: Head | null;
   lead: Head | null;
 }
 
 function headsOf(rows: ArmRow[]): QueueHeads {
-  const heads: QueueHeads = { callMeNow: null, scheduled: null, lead: null };
+  const heads: QueueHeads = { callMeNow: null, mine: null, scheduled: null, lead: null };
   for (const row of rows) {
     const head = { id: String(row.id), due: row.due ?? '' };
     if (row.arm === 'now') heads.callMeNow = head;
+    else if (row.arm === 'mine' && (row.kind === 'callback' || row.kind === 'lead_followup')) {
+      if (!heads.mine || head.due < heads.mine.due) heads.mine = { ...head, kind: row.kind };
+    }
     else if (row.arm === 'scheduled') heads.scheduled = head;
     else if (row.arm === 'lead') heads.lead = head;
   }
@@ -92,8 +109,8 @@ function headsOf(rows: ArmRow[]): QueueHeads {
  * service-level deadline), the due scheduled callback and the site's due lead follow-up (by due time). Each arm is
  * a bounded read of its own partial index.
  */
-export async function queueHeads(db: Executor, siteId: number, at: string): Promise<QueueHeads> {
-  const r = await sql<ArmRow>`${headArms(siteId, at)}`.execute(db);
+export async function queueHeads(db: Executor, siteId: number, userId: number, at: string): Promise<QueueHeads> {
+  const r = await sql<ArmRow>`${headArms(siteId, userId, at)}`.execute(db);
   return headsOf(r.rows);
 }
 
@@ -109,7 +126,7 @@ export async function claimProbe(
   siteId: number,
   at: string,
 ): Promise<{ held: HeldRef | null; heads: QueueHeads }> {
-  const r = await sql<ArmRow>`${heldQueueArms(userId, at)} UNION ALL ${headArms(siteId, at)}`.execute(db);
+  const r = await sql<ArmRow>`${heldQueueArms(userId, at)} UNION ALL ${headArms(siteId, userId, at)}`.execute(db);
   // UNION ALL keeps the arms' order: a held callback before a held lead
   let held = r.rows.find((row) => row.arm === 'held');
   held ??= (await sql<ArmRow>`${heldContactArm(userId, at)}`.execute(db)).rows[0];
@@ -326,17 +343,20 @@ export async function setLease(
 }
 
 /** Counts at most `cap` claimable rows of one probe (the same index ranges as the claims). */
-export async function countCallbacks(db: Executor, at: string, cap: number): Promise<number> {
+export async function countCallbacks(db: Executor, siteId: number, userId: number, at: string, cap: number): Promise<number> {
   const r = await sql<{
     n: number;
   }>`SELECT count(*) AS n FROM (SELECT 1 FROM callback_requests INDEXED BY callback_requests_queue
-      WHERE status = 'pending' AND mode IN ('now', 'scheduled') AND due_at <= ${at} LIMIT ${cap})`.execute(db);
+      WHERE status = 'pending' AND mode IN ('now', 'scheduled') AND due_at <= ${at}
+        AND (site_id IS NULL OR site_id = ${siteId})
+        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap})`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
-export async function countLeadFollowUps(db: Executor, siteId: number, at: string, cap: number): Promise<number> {
+export async function countLeadFollowUps(db: Executor, siteId: number, userId: number, at: string, cap: number): Promise<number> {
   const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM leads INDEXED BY leads_followup_queue
-      WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at} LIMIT ${cap})`.execute(
+      WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
+        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap})`.execute(
     db,
   );
   return Number(r.rows[0]?.n ?? 0);
@@ -353,4 +373,56 @@ export async function countCampaignContacts(
   }>`SELECT count(*) AS n FROM (SELECT 1 FROM campaign_contacts INDEXED BY campaign_contacts_queue
       WHERE campaign_id = ${campaignId} AND status = 'pending' AND due_at <= ${at} LIMIT ${cap})`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
+}
+
+export interface PromiseRow {
+  kind: 'callback' | 'lead_followup';
+  id: string;
+  flow: string;
+  customer_id: number | null;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string;
+  due_at: string;
+  personal_until: string | null;
+  product_code: string | null;
+  lease_owner: number | null;
+  lease_expires_at: string | null;
+  note: string | null;
+}
+
+/** An operator's open promises (their owner indexes), most overdue first. */
+export async function listPromisesOf(db: Executor, userId: number, limit: number): Promise<PromiseRow[]> {
+  const r = await sql<PromiseRow>`SELECT * FROM (
+      SELECT 'callback' AS kind, c.id, c.flow, c.customer_id, cu.first_name, cu.last_name, c.phone, c.due_at,
+        c.personal_until, c.product_code, c.lease_owner, c.lease_expires_at, c.note
+      FROM callback_requests c INDEXED BY callback_requests_promised LEFT JOIN customers cu ON cu.id = c.customer_id
+      WHERE c.owner_id = ${userId} AND c.status IN ('pending', 'claimed')
+      UNION ALL
+      SELECT 'lead_followup', CAST(l.id AS TEXT), 'callback', l.customer_id, cu.first_name, cu.last_name, cu.phone,
+        l.follow_up_at, l.personal_until, l.product_code, l.lease_owner, l.lease_expires_at, l.notes
+      FROM leads l INDEXED BY leads_promised JOIN customers cu ON cu.id = l.customer_id
+      WHERE l.owner_id = ${userId} AND l.status = 'open')
+    ORDER BY due_at, id LIMIT ${limit}`.execute(db);
+  return r.rows;
+}
+
+/** Claims an operator's own due promise; false when it is not theirs, not due, or not free. */
+export async function claimOwnPromise(
+  db: Executor,
+  ref: HeldRef,
+  userId: number,
+  leaseUntil: string,
+  at: string,
+): Promise<boolean> {
+  if (ref.kind === 'callback') {
+    const r = await sql<{ id: string }>`UPDATE callback_requests SET status = 'claimed', lease_owner = ${userId},
+        lease_expires_at = ${leaseUntil}, updated_at = ${at}
+      WHERE id = ${ref.sourceId} AND status = 'pending' AND owner_id = ${userId} AND due_at <= ${at} RETURNING id`.execute(db);
+    return r.rows.length === 1;
+  }
+  const r = await sql<{ id: number }>`UPDATE leads SET lease_owner = ${userId}, lease_expires_at = ${leaseUntil}, updated_at = ${at}
+      WHERE id = ${Number(ref.sourceId)} AND status = 'open' AND lease_owner IS NULL AND owner_id = ${userId}
+        AND follow_up_at <= ${at} RETURNING id`.execute(db);
+  return r.rows.length === 1;
 }

@@ -5,9 +5,11 @@ import {
   workQueueSize,
   workReleaseInput,
   workReleaseOutput,
+  workMineOutput,
+  workTakeInput,
 } from '@valore/shared/schemas/work';
 import { roleProcedure, router } from '../../trpc/init';
-import { currentWorkItem, heartbeatWorkItem, nextWorkItem, queueSize, releaseWorkItem } from './work.service';
+import { currentWorkItem, heartbeatWorkItem, myPromises, nextWorkItem, queueSize, releaseWorkItem, takePromise } from './work.service';
 
 const operators = roleProcedure('operator');
 
@@ -27,4 +29,11 @@ export const workRouter = router({
     .output(workReleaseOutput)
     .mutation(({ ctx, input }) => releaseWorkItem(ctx.deps, ctx.user, input, ctx.ip)),
   queueSize: operators.output(workQueueSize).query(({ ctx }) => queueSize(ctx.deps, ctx.user)),
+  /** The operator's own open promises: agreed callbacks and lead follow-ups (CONTRACT: work.mine). */
+  mine: operators.output(workMineOutput).query(({ ctx }) => myPromises(ctx.deps, ctx.user)),
+  /** Takes one of the operator's own due promises now. */
+  take: operators
+    .input(workTakeInput)
+    .output(workItem)
+    .mutation(({ ctx, input }) => takePromise(ctx.deps, ctx.user, input)),
 });

@@ -1,5 +1,5 @@
 import type { SessionUser } from '@valore/shared/schemas/auth';
-import type { QueueKind, WorkItem, WorkQueueSize } from '@valore/shared/schemas/work';
+import type { MyPromise, QueueKind, WorkItem, WorkQueueSize } from '@valore/shared/schemas/work';
 import type { DB, Executor } from '../../db/database';
 import type { AppConfig, AppDeps } from '../../deps';
 import { groupCommit } from '../../db/group-commit';
@@ -7,7 +7,7 @@ import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { campaignMayDialNow } from '../campaigns/campaign-rules';
 import { maskPhone } from '../customers/masking';
-import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from '../interactions/work-items';
+import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from './lifecycle';
 import {
   activeCampaignsOfSite,
   campaignHeads,
@@ -19,6 +19,8 @@ import {
   countLeadFollowUps,
   findHeld,
   claimProbe,
+  claimOwnPromise,
+  listPromisesOf,
   headCampaignContact,
   queueHeads,
   reapExpiredLeases,
@@ -79,10 +81,19 @@ export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: 
     // Call Me Now first, then scheduled callbacks and the site's lead follow-ups by due time; the heads are read
     // again only when a claim loses a race
     for (let i = 0; i < MAX_CANDIDATES; i++) {
-      const { callMeNow, scheduled, lead } = i === 0 ? probe.heads : await queueHeads(trx, op.siteId, at);
+      const { callMeNow, mine, scheduled, lead } = i === 0 ? probe.heads : await queueHeads(trx, op.siteId, op.userId, at);
       if (callMeNow) {
         if (await claimCallback(trx, callMeNow.id, op.userId, leaseUntil, at))
           return buildItem(trx, { kind: 'callback', sourceId: callMeNow.id });
+        continue;
+      }
+      // the operator's own promises come before the pool: they agreed the time with the customer
+      if (mine) {
+        const claimed =
+          mine.kind === 'callback'
+            ? await claimCallback(trx, mine.id, op.userId, leaseUntil, at)
+            : await claimLead(trx, Number(mine.id), op.userId, leaseUntil, at);
+        if (claimed) return buildItem(trx, { kind: mine.kind, sourceId: mine.id });
         continue;
       }
       if (!scheduled && !lead) break;
@@ -170,7 +181,12 @@ async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
     const r = await db
       .selectFrom('callback_requests')
       .leftJoin('customers', 'customers.id', 'callback_requests.customer_id')
+      .leftJoin('campaigns', 'campaigns.id', 'callback_requests.campaign_id')
       .select([
+        'callback_requests.flow',
+        'callback_requests.campaign_id',
+        'campaigns.name as campaign_name',
+        'campaigns.script_version',
         'callback_requests.customer_id',
         'callback_requests.phone',
         'callback_requests.product_code',
@@ -189,7 +205,8 @@ async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
     return {
       id,
       kind: 'callback',
-      flow: 'callback',
+      // a callback agreed on a campaign call plays the campaign's script (consent first), the others the callback's
+      flow: r.flow === 'campaign' ? 'campaign' : 'callback',
       customerId: r.customer_id,
       sourceId: ref.sourceId,
       dueAt: r.due_at,
@@ -202,9 +219,9 @@ async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
       mode: r.mode,
       dueBy: r.due_by,
       note: r.note,
-      campaignId: null,
-      campaignName: null,
-      scriptVersion: null,
+      campaignId: r.campaign_id,
+      campaignName: r.campaign_name,
+      scriptVersion: r.flow === 'campaign' ? r.script_version : null,
     };
   }
   if (ref.kind === 'lead_followup') {
@@ -349,8 +366,8 @@ export async function queueSize(deps: AppDeps, user: SessionUser): Promise<WorkQ
   const op = requireOperator(user);
   const now = deps.clock.now();
   const at = now.toISOString();
-  let count = await countCallbacks(deps.db, at, QUEUE_SIZE_CAP);
-  if (count < QUEUE_SIZE_CAP) count += await countLeadFollowUps(deps.db, op.siteId, at, QUEUE_SIZE_CAP - count);
+  let count = await countCallbacks(deps.db, op.siteId, op.userId, at, QUEUE_SIZE_CAP);
+  if (count < QUEUE_SIZE_CAP) count += await countLeadFollowUps(deps.db, op.siteId, op.userId, at, QUEUE_SIZE_CAP - count);
   if (count < QUEUE_SIZE_CAP) {
     const campaigns = (await activeCampaignsOfSite(deps.db, op.siteId)).filter((c) => campaignMayDialNow(c, now));
     for (const c of campaigns) {
@@ -359,4 +376,54 @@ export async function queueSize(deps: AppDeps, user: SessionUser): Promise<WorkQ
     }
   }
   return { count, capped: count >= QUEUE_SIZE_CAP };
+}
+
+/** The operator's own open promises: the callbacks they agreed and the leads they own, by due time (work.mine). */
+export async function myPromises(deps: AppDeps, user: SessionUser): Promise<MyPromise[]> {
+  const op = requireOperator(user);
+  const at = deps.clock.now().toISOString();
+  const rows = await listPromisesOf(deps.db, op.userId, 200);
+  return rows.map((r) => {
+    const held = r.lease_owner === op.userId && r.lease_expires_at !== null && r.lease_expires_at >= at;
+    return {
+      id: workItemIdOf(r.kind, r.id),
+      kind: r.kind,
+      sourceId: r.id,
+      flow: r.flow === 'campaign' ? 'campaign' : 'callback',
+      customerId: r.customer_id,
+      customerName: r.first_name ? `${r.first_name} ${r.last_name ?? ''}`.trim() : null,
+      phoneMasked: maskPhone(r.phone),
+      dueAt: r.due_at,
+      personalUntil: r.personal_until,
+      productCode: r.product_code,
+      held,
+      due: r.due_at <= at,
+      note: r.note,
+    };
+  });
+}
+
+/**
+ * Takes one of the operator's own due promises now ("I miei impegni"), under the usual lease, instead of the next item
+ * in queue order. Refused while they hold another item, or when the promise is not theirs, not due, or taken.
+ */
+export async function takePromise(deps: AppDeps, user: SessionUser, input: { id: string }): Promise<WorkItem> {
+  const op = requireOperator(user);
+  const ref = parseWorkItemId(input.id);
+  if (ref.kind === 'campaign') throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Campaign contacts come from the queue.');
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + leaseMinutes(deps.config) * 60_000).toISOString();
+  return groupCommit(deps.db, async (trx) => {
+    const held = await findHeld(trx, op.userId, at);
+    if (held) {
+      if (held.kind === ref.kind && held.sourceId === ref.sourceId) return buildItem(trx, held);
+      throw new DomainError('CONFLICT', 'VALIDATION', 'Finish or release the item you are working on first.');
+    }
+    const claimed = await claimOwnPromise(trx, ref, op.userId, leaseUntil, at);
+    if (!claimed) {
+      throw new DomainError('CONFLICT', 'VALIDATION', 'This promise is not yours to take now: it is not due yet, or it was taken or closed.');
+    }
+    return buildItem(trx, ref);
+  });
 }
