@@ -6,12 +6,14 @@ import { pinoHttp } from 'pino-http';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { AppDeps } from './deps';
 import { campaignImportRoutes } from './http/campaign-import';
+import { attendanceRoutes } from './http/attendance';
 import { ctiRoutes } from './http/cti';
 import { funnelRedirectHandler } from './http/funnel';
 import { healthHandler } from './http/health';
 import { intakeRoutes } from './http/intake';
 import { createHttpMetrics } from './http/metrics';
 import { csrfGuard } from './http/security';
+import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
 import { appRouter } from './trpc/root';
 
@@ -55,6 +57,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/f/:token', funnelRedirectHandler(deps));
+  // the customer's public pages behind the signed link of a confirmation (own form CSRF check, rate-limited)
+  app.use(selfServiceRoutes(deps));
 
   app.use(
     '/trpc',
@@ -71,6 +75,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // key-protected integration endpoints (intake, CTI); each parses its own JSON body, size-limited
   app.use('/api/v1', intakeRoutes(deps), ctiRoutes(deps));
+  // the post offices' systems report attendance (keys with the attendance scope)
+  app.use('/api/v1', attendanceRoutes(deps));
 
   // streamed CSV imports (session cookie, same origin): campaign lists, opt-out registry, reject reports
   app.use('/api/v1', campaignImportRoutes(deps));

@@ -16,6 +16,7 @@ import { insertAudit } from '../audit/audit.repository';
 import { requestHash } from '../audit/idempotency';
 import { normalisePhone } from '../customers/customers.service';
 import { maskPhone } from '../customers/masking';
+import { confirmScheduledCallbackRequest } from '../self-service/callback-confirmation';
 import {
   activeProducts,
   answeredNowRequests,
@@ -180,6 +181,17 @@ export async function createCallbackRequest(
         },
         ip: args.ip,
       });
+      if (args.body.mode === 'scheduled' && deps.config.publicUrl) {
+        // the customer's confirmation carries the link to move or cancel it themselves
+        await confirmScheduledCallbackRequest(trx, {
+          callbackId: id,
+          customerId: resolved.customerId,
+          phone: resolved.phone,
+          dueAt: resolved.dueAt,
+          now,
+          publicUrl: deps.config.publicUrl,
+        });
+      }
       return { response: { id, dueBy: resolved.dueBy }, replayed: false };
     });
   try {

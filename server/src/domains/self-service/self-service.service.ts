@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, Executor } from '../../db/database';
+import type { AppDeps } from '../../deps';
+import { DomainError } from '../../trpc/errors';
+import { idempotent, requestHash } from '../audit/idempotency';
+import { maskPhone } from '../customers/masking';
+import { findSecret } from '../funnel/secrets.repository';
+import { campaignWindow, cancelCallback, MAX_CALLBACK_DAYS, moveCallback } from '../work/promises';
+import { enqueueCallbackConfirmation } from './callback-confirmation';
+import { callbackMoveTimes } from './callback-times';
+import {
+  findAppointmentForCustomer,
+  findCallbackForCustomer,
+  type AppointmentForCustomer,
+  type CallbackForCustomer,
+} from './self-service.repository';
+import {
+  checkFormToken,
+  formToken,
+  SELF_SERVICE_SECRET_NAME,
+  verifySelfServiceToken,
+  type SelfServiceSubject,
+} from './self-service-token';
+
+/**
+ * The customer's self-service pages (`/s/:token`): what a signed link shows, and the cancel and move it allows.
+ * Every change goes through the owning domain's rule (appointment-changes for appointments, the promise ledger for
+ * callbacks) inside one transaction with its idempotency record, so a form posted twice changes things once.
+ */
+
+/** Days ahead the move forms offer. */
+export const MOVE_DAYS = 14;
+/** A moved callback is at least this far from now (an operator must be able to plan it). */
+export const CALLBACK_MOVE_LEAD_MINUTES = 30;
+const CANCEL_REASON = 'customer_self_service';
+const REQUEST_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A link that opens nothing: `expired` is a genuine link whose time has passed (410), the rest are 404s. */
+export interface LinkRefused {
+  kind: 'refused';
+  reason: 'malformed' | 'bad_signature' | 'wrong_purpose' | 'expired' | 'unknown';
+}
+
+/** The keys a page's form carries: a fresh request id (idempotency) and its signed form token (CSRF). */
+export interface FormKeys {
+  requestId: string;
+  formToken: string;
+}
+
+export interface AppointmentPage {
+  kind: 'appointment';
+  token: string;
+  appointment: AppointmentForCustomer;
+  /** booked and not started yet: the customer may still cancel or move it */
+  changeable: boolean;
+  form: FormKeys;
+}
+
+export interface CallbackPage {
+  kind: 'callback';
+  token: string;
+  callback: Omit<CallbackForCustomer, 'phone' | 'email' | 'firstName'> & { phoneMasked: string };
+  /** pending: the customer may still cancel or move it (claimed: an operator is calling right now) */
+  changeable: boolean;
+  form: FormKeys;
+}
+
+export type SelfServicePage = AppointmentPage | CallbackPage;
+
+async function verify(
+  db: Executor,
+  token: string,
+  now: Date,
+): Promise<{ ok: true; subject: SelfServiceSubject; secret: string } | LinkRefused> {
+  if (token.length === 0 || token.length > 80) return { kind: 'refused', reason: 'malformed' };
+  // no secret yet: no link was ever minted, so none can be genuine
+  const secret = await findSecret(db, SELF_SERVICE_SECRET_NAME);
+  if (!secret) return { kind: 'refused', reason: 'bad_signature' };
+  const check = verifySelfServiceToken(secret, token, now);
+  if (!check.ok) return { kind: 'refused', reason: check.reason };
+  return { ok: true, subject: check.subject, secret };
+}
+
+function newForm(secret: string, token: string): FormKeys {
+  const requestId = randomUUID();
+  return { requestId, formToken: formToken(secret, token, requestId) };
+}
+
+async function pageOf(db: Executor, subject: SelfServiceSubject, token: string, secret: string, now: Date): Promise<SelfServicePage | LinkRefused> {
+  if (subject.purpose === 'a') {
+    const appointment = await findAppointmentForCustomer(db, subject.id);
+    if (!appointment) return { kind: 'refused', reason: 'unknown' };
+    return {
+      kind: 'appointment',
+      token,
+      appointment,
+      changeable: appointment.status === 'booked' && Date.parse(appointment.startsAt) > now.getTime(),
+      form: newForm(secret, token),
+    };
+  }
+  const found = await findCallbackForCustomer(db, subject.id);
+  if (!found) return { kind: 'refused', reason: 'unknown' };
+  const { phone, email: _email, firstName: _firstName, ...rest } = found;
+  return {
+    kind: 'callback',
+    token,
+    callback: { ...rest, phoneMasked: maskPhone(phone) },
+    changeable: found.status === 'pending',
+    form: newForm(secret, token),
+  };
+}
+
+/** What `GET /s/:token` shows. Reads only: opening a link writes nothing. */
+export async function openSelfServicePage(deps: AppDeps, token: string): Promise<SelfServicePage | LinkRefused> {
+  const now = deps.clock.now();
+  const v = await verify(deps.db, token, now);
+  if ('kind' in v) return v;
+  return pageOf(deps.db, v.subject, token, v.secret, now);
+}
+
+/** One option of a move form: the value posted back and the instant it stands for. */
+export interface MoveOption {
+  value: string;
+  startsAt: string;
+}
+export interface MoveDay {
+  date: string;
+  options: MoveOption[];
+}
+
+/** What `GET /s/:token/move` offers: free slots of the appointment's office, or service-calendar half hours. */
+export async function moveChoices(deps: AppDeps, page: SelfServicePage): Promise<MoveDay[]> {
+  if (!page.changeable) return [];
+  const now = deps.clock.now();
+  if (page.kind === 'appointment') return appointmentMoveChoices(deps.db, page.appointment.id, now);
+  const window =
+    page.callback.flow === 'campaign' && page.callback.campaignId !== null
+      ? await campaignWindow(deps.db, page.callback.campaignId)
+      : null;
+  return callbackMoveTimes(now, {
+    days: MOVE_DAYS,
+    leadMinutes: CALLBACK_MOVE_LEAD_MINUTES,
+    maxDays: MAX_CALLBACK_DAYS,
+    callingWindow: window,
+  }).map((d) => ({ date: d.date, options: d.times.map((t) => ({ value: t, startsAt: t })) }));
+}
+
+async function appointmentMoveChoices(_db: Kysely<Database>, _appointmentId: number, _now: Date): Promise<MoveDay[]> {
+  // filled from appointment-changes.freeSlotsForMove once that module lands
+  return [];
+}
+
+/** The outcome of a form post; the HTTP layer turns each into a status and a page. */
+export type ChangeResult =
+  | LinkRefused
+  /** the form's keys are missing or forged: nothing done (403) */
+  | { kind: 'bad_form' }
+  /** done (or a replay of a done post): show the page of `token` (a new one after a move) */
+  | { kind: 'done'; outcome: 'cancelled' | 'moved'; token: string }
+  /** the appointment or callback can no longer be changed (cancelled, past, being called): 409, the page says why */
+  | { kind: 'not_changeable'; page: SelfServicePage }
+  /** the chosen time was refused: 400 (or 409 for a slot just taken), the form again with the message */
+  | { kind: 'invalid_choice'; page: SelfServicePage; message: string; status: 400 | 409 }
+  /** this page's form was already used for another request (e.g. a back button): 409, a fresh form */
+  | { kind: 'stale_form'; page: SelfServicePage };
+
+interface ChangeArgs {
+  token: string;
+  requestId: string;
+  formToken: string;
+  ip: string | null;
+}
+
+export function cancelBySelfService(deps: AppDeps, args: ChangeArgs): Promise<ChangeResult> {
+  return change(deps, args, 'cancel', null);
+}
+
+export function moveBySelfService(deps: AppDeps, args: ChangeArgs & { choice: string }): Promise<ChangeResult> {
+  return change(deps, args, 'move', args.choice);
+}
+
+async function change(deps: AppDeps, args: ChangeArgs, action: 'cancel' | 'move', choice: string | null): Promise<ChangeResult> {
+  const now = deps.clock.now();
+  const v = await verify(deps.db, args.token, now);
+  if ('kind' in v) return v;
+  if (!REQUEST_ID_RE.test(args.requestId) || !checkFormToken(v.secret, args.token, args.requestId, args.formToken)) {
+    return { kind: 'bad_form' };
+  }
+  const { subject, secret } = v;
+  const at = now.toISOString();
+  const key = `${subject.purpose}.${subject.id}.${args.requestId}`;
+  const hash = requestHash([action, choice]);
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const { response } = await idempotent(trx, `self_service.${action}`, key, hash, at, async () => {
+        const token =
+          action === 'cancel'
+            ? await cancelSubject(trx, subject, now, args.ip).then(() => args.token)
+            : await moveSubject(trx, deps, subject, choice ?? '', now, args.ip);
+        return { outcome: action === 'cancel' ? ('cancelled' as const) : ('moved' as const), token };
+      });
+      return { kind: 'done' as const, ...response };
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const page = await pageOf(deps.db, subject, args.token, secret, now);
+    if (page.kind === 'refused') return page;
+    if (error.domainCode === 'IDEMPOTENCY_MISMATCH') return { kind: 'stale_form', page };
+    if (error.domainCode === 'SLOT_FULL') {
+      return { kind: 'invalid_choice', page, status: 409, message: 'Questo orario è stato appena occupato: ne scelga un altro.' };
+    }
+    if (error.fields && page.changeable) {
+      const messages = Object.values(error.fields).flat();
+      return { kind: 'invalid_choice', page, status: 400, message: messages.map(italianFieldMessage).join(' ') };
+    }
+    if (page.changeable && error.code === 'BAD_REQUEST') {
+      return { kind: 'invalid_choice', page, status: 400, message: 'Scelga uno degli orari proposti.' };
+    }
+    return { kind: 'not_changeable', page };
+  }
+}
+
+async function cancelSubject(trx: Executor, subject: SelfServiceSubject, now: Date, ip: string | null): Promise<void> {
+  if (subject.purpose === 'c') {
+    await cancelCallback(trx, { id: subject.id, now, reason: CANCEL_REASON, actorId: null, by: 'customer', ip });
+    return;
+  }
+  throw new DomainError('CONFLICT', 'VALIDATION', 'Appointment changes are not available yet.');
+}
+
+/** Moves it and returns the token of a fresh link, valid until a little after the new time. */
+async function moveSubject(
+  trx: Executor,
+  deps: AppDeps,
+  subject: SelfServiceSubject,
+  choice: string,
+  now: Date,
+  ip: string | null,
+): Promise<string> {
+  const publicUrl = deps.config.publicUrl ?? '';
+  if (subject.purpose === 'c') {
+    const moved = await moveCallback(trx, {
+      id: subject.id,
+      dueAt: choice,
+      field: 'choice',
+      now,
+      config: deps.config,
+      actorId: null,
+      by: 'customer',
+      ip,
+    });
+    const cb = await findCallbackForCustomer(trx, subject.id);
+    if (!cb) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'This callback is no longer open.');
+    // the old link ends a little after the old time: the customer gets the new time with a link that lasts
+    const { token } = await enqueueCallbackConfirmation(trx, {
+      callbackId: cb.id,
+      customerId: cb.customerId,
+      phone: cb.phone,
+      email: cb.email,
+      firstName: cb.firstName,
+      dueAt: moved.dueAt,
+      now,
+      publicUrl,
+    });
+    return token;
+  }
+  throw new DomainError('CONFLICT', 'VALIDATION', 'Appointment changes are not available yet.');
+}
+
+/** The promise rule's field messages (English, for operators and integrators) as the customer reads them. */
+export function italianFieldMessage(message: string): string {
+  if (/in the future/i.test(message)) return 'L’orario scelto è già passato: ne scelga uno più avanti.';
+  const within = /within (\d+) days/i.exec(message);
+  if (within) return `L’orario scelto deve essere entro ${within[1]} giorni.`;
+  if (/service hours/i.test(message)) {
+    return 'L’orario scelto è fuori dagli orari del servizio (lunedì–venerdì 7:30–19:30, sabato 7:30–15:12; domeniche e festivi chiuso).';
+  }
+  if (/calling window/i.test(message)) return 'L’orario scelto è fuori dalla fascia in cui possiamo richiamarla.';
+  if (/ISO-8601|date-time/i.test(message)) return 'Scelga uno degli orari proposti.';
+  return message;
+}
