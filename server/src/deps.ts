@@ -30,6 +30,18 @@ export interface AppConfig {
   workLeaseMinutes?: number;
   /** An agreed callback or lead follow-up is offered only to its operator until this long after it is due (default 15). */
   personalCallbackGraceMinutes?: number;
+  /** The SMSC customers' SMS go through (VALORE_SMPP_URL); absent or null: SMS are only logged. */
+  smpp?: SmppConfig | null;
+}
+
+/** An SMPP account at an SMSC, bound as a transceiver (domains/outbox/smpp-adapter.ts). */
+export interface SmppConfig {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  /** The sender customers see: digits (with + for an international number) or up to 11 letters and digits. */
+  sourceAddr: string;
 }
 
 export interface IntakeConfig {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SmppConfig } from './deps';
 
 const DEFAULT_CTI_NUMBERS = '800100100=inbound_sales,800200200=ocs_cross_sell';
 const CTI_NUMBERS_FORMAT = /^\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*(,\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*)*$/;
@@ -31,6 +32,13 @@ const envSchema = z.object({
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),
+  VALORE_SMPP_URL: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const parsed = value ? parseSmppUrl(value) : null;
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }),
   VALORE_CLIENT_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -62,4 +70,60 @@ export function ctiNumbers(env: Pick<Env, 'VALORE_CTI_NUMBERS'>): Record<string,
     if (flow === 'inbound_sales' || flow === 'ocs_cross_sell') map[number.replace(/\D/g, '')] = flow;
   }
   return map;
+}
+
+const SMPP_URL_FORMAT = 'expected smpp://system_id:password@host[:port][?from=sender], e.g. smpp://valore:secret@smsc.example:2775?from=Valore';
+
+/**
+ * The SMSC account of VALORE_SMPP_URL, or a message saying what is wrong with it. SMPP 3.4 limits system_id to 15
+ * characters and the password to 8; the sender (`from`, default "Valore") is a number (+ for international) or up to
+ * 11 letters and digits, as handsets show an alphanumeric sender.
+ */
+export function parseSmppUrl(raw: string): SmppConfig | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return SMPP_URL_FORMAT;
+  }
+  if (url.protocol !== 'smpp:' || !url.hostname || (url.pathname !== '' && url.pathname !== '/')) return SMPP_URL_FORMAT;
+  let systemId: string;
+  let password: string;
+  try {
+    systemId = decodeURIComponent(url.username);
+    password = decodeURIComponent(url.password);
+  } catch {
+    return 'the user or password has a broken %-escape';
+  }
+  if (!systemId || systemId.length > 15) return 'the system_id (user) must be 1 to 15 characters';
+  if (password.length > 8) return 'the password must be at most 8 characters (SMPP 3.4)';
+  // read by hand: URLSearchParams would turn the + of an international sender number into a space
+  let sourceAddr = 'Valore';
+  for (const pair of url.search.slice(1).split('&').filter(Boolean)) {
+    const [key = '', value = ''] = pair.split('=', 2);
+    if (key !== 'from') return `unknown parameter "${key}" (only "from" is read)`;
+    try {
+      sourceAddr = decodeURIComponent(value);
+    } catch {
+      return 'from has a broken %-escape';
+    }
+  }
+  if (!/^(\+?\d{1,20}|[A-Za-z0-9][A-Za-z0-9 ]{0,10})$/.test(sourceAddr)) {
+    return 'from must be a number (+ for international) or up to 11 letters and digits';
+  }
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 2775,
+    systemId,
+    password,
+    sourceAddr,
+  };
+}
+
+/** The SMSC SMS go through, or null when VALORE_SMPP_URL is unset or empty (SMS are then only logged). */
+export function smppConfig(env: Pick<Env, 'VALORE_SMPP_URL'>): SmppConfig | null {
+  if (!env.VALORE_SMPP_URL) return null;
+  const parsed = parseSmppUrl(env.VALORE_SMPP_URL);
+  if (typeof parsed === 'string') throw new Error(`VALORE_SMPP_URL: ${parsed}`);
+  return parsed;
 }

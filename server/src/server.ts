@@ -14,7 +14,7 @@ import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
-import { ctiNumbers, intakeKeys, type Env } from './env';
+import { ctiNumbers, intakeKeys, smppConfig, type Env } from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
 
@@ -62,6 +62,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       publicUrl: env.VALORE_PUBLIC_URL ?? null,
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
+      smpp: smppConfig(env),
       personalCallbackGraceMinutes: env.VALORE_PERSONAL_CALLBACK_GRACE_MINUTES,
       intake: {
         callMeNowTargetMinutes: env.VALORE_CALL_ME_NOW_TARGET_MINUTES,
@@ -75,7 +76,10 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     },
   };
   const statsWorker = env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
-  const outbox = startOutboxWorker(deps, createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL }));
+  const outbox = startOutboxWorker(
+    deps,
+    createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL, smpp: deps.config.smpp }),
+  );
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));

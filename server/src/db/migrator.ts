@@ -8,6 +8,7 @@ import * as statsMonthly from './migrations/2026-11-26T1040-stats-monthly';
 import * as statsCursor from './migrations/2026-11-26T1050-stats-cursor';
 import * as consentsLatest from './migrations/2026-11-26T1400-consents-latest';
 import * as promises from './migrations/2026-12-02T1000-promises';
+import * as outboxDelivery from './migrations/2026-12-02T1200-outbox-delivery';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1050-stats-cursor': statsCursor,
   '2026-11-26T1400-consents-latest': consentsLatest,
   '2026-12-02T1000-promises': promises,
+  '2026-12-02T1200-outbox-delivery': outboxDelivery,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

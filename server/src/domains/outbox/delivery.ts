@@ -1,6 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../logger';
+import type { SmppConfig } from '../../deps';
 import type { OutboxChannel } from './outbox.repository';
+import { createSmppAdapter } from './smpp-adapter';
 
 export interface OutboundMessage {
   id: number;
@@ -10,9 +12,32 @@ export interface OutboundMessage {
   body: string;
 }
 
-/** A way to hand a message to the outside world; throwing means "try again later". */
+/**
+ * What the worker lets an adapter record while it sends, for gateways that say more than "done": an adapter that
+ * calls `beforeSubmit` gets at-most-once delivery (a message whose submit may have gone out is never sent again).
+ */
+export interface SendHooks {
+  /** Call right before the message goes on the wire; resolves once that is on disk. Throws: do not send. */
+  beforeSubmit(): Promise<void>;
+  /** Call as soon as the gateway accepted the message, with its id for it; resolves once recorded. */
+  accepted(gatewayMessageId: string): Promise<void>;
+}
+
+/** A delivery receipt from the gateway, already read: the final state of a message it accepted earlier. */
+export interface DeliveryReceipt {
+  gatewayMessageId: string;
+  outcome: 'delivered' | 'failed';
+  /** The receipt's state as the gateway wrote it: DELIVRD, UNDELIV, EXPIRED, REJECTD, DELETED. */
+  stat: string;
+  /** For a failure: what a person should read (state and the gateway's error code). */
+  error: string | null;
+}
+
+/** A way to hand a message to the outside world; a plain error means "try again later" (see DeliveryError). */
 export interface DeliveryAdapter {
-  send(msg: OutboundMessage): Promise<void>;
+  send(msg: OutboundMessage, hooks?: SendHooks): Promise<void>;
+  /** Gateways with delivery receipts: the worker registers where they go. */
+  onReceipt?(handler: (receipt: DeliveryReceipt) => Promise<void>): void;
   close?(): Promise<void>;
 }
 
@@ -72,14 +97,14 @@ export function createSmtpAdapter(opts: SmtpAdapterOptions): DeliveryAdapter {
 
 export const DEFAULT_MAIL_FROM = 'Valore <noreply@valore.example>';
 
-/** SMS always to the log (no gateway yet); e-mail through SMTP when a URL is configured, else to the log. */
+/** SMS through the SMSC (SMPP) and e-mail through SMTP when each is configured; what is not goes to the log. */
 export function createDeliveryAdapters(
   logger: Logger,
-  opts: { smtpUrl?: string | null; mailFrom?: string } = {},
+  opts: { smtpUrl?: string | null; mailFrom?: string; smpp?: SmppConfig | null } = {},
 ): { sms: DeliveryAdapter; email: DeliveryAdapter } {
   const log = createLogAdapter(logger);
   return {
-    sms: log,
+    sms: opts.smpp ? createSmppAdapter({ ...opts.smpp, logger }) : log,
     email: opts.smtpUrl ? createSmtpAdapter({ url: opts.smtpUrl, from: opts.mailFrom ?? DEFAULT_MAIL_FROM }) : log,
   };
 }

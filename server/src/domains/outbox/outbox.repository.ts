@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
+import type { DeliveryReceipt } from './delivery';
 import type { OutboxTable } from './outbox.table';
 
 export type OutboxRow = Selectable<OutboxTable>;
@@ -64,13 +65,18 @@ export async function claimDueMessages(db: Executor, now: Date, limit: number): 
   return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id - b.id);
 }
 
-/** Puts back messages whose sending lease ran out (the worker died mid-send): at-least-once delivery. */
+/**
+ * Puts back messages whose sending lease ran out (the worker died mid-send): at-least-once delivery for the
+ * adapters that record nothing before sending. A message whose submit had started is not among them: see
+ * settleInterruptedSubmissions.
+ */
 export async function releaseExpiredClaims(db: Executor, now: Date): Promise<number> {
   const result = await db
     .updateTable('outbox')
     .set({ status: 'pending' })
     .where('status', '=', 'sending')
     .where('next_attempt_at', '<=', now.toISOString())
+    .where('submit_started_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -103,6 +109,8 @@ export async function markFailed(
       status,
       attempts,
       last_error: error.slice(0, 500),
+      // the gateway said no (or it never went out): nothing of this attempt is in flight
+      submit_started_at: null,
       next_attempt_at: new Date(now.getTime() + (status === 'pending' ? retryDelayMs(attempts) : 0)).toISOString(),
     })
     .where('id', '=', row.id)
@@ -119,4 +127,132 @@ export async function findMessagesByRef(db: Executor, refType: string, refId: st
     .where('ref_id', '=', String(refId))
     .orderBy('id')
     .execute();
+}
+
+/** Why a message is `unknown` after a restart: its submit went out and the process stopped before the answer. */
+export const INTERRUPTED_SUBMIT =
+  'The server stopped after this SMS was submitted to the SMSC and before its answer was recorded: it may or may not ' +
+  'have been accepted, so it is not sent again (at most once). Check with the SMSC before sending it by hand.';
+
+/**
+ * The adapter is about to put the message on the wire. Committed before the submit, so that after a crash the row
+ * says "may have gone out" and is never submitted again. False when the row is no longer this worker's to send.
+ */
+export async function markSubmitting(db: Executor, id: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ submit_started_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The gateway accepted the message under its own id (SMPP: submit_sm_resp). Also from `unknown`: an answer that
+ * arrives late, or after a restart settled the row, still tells the truth. Returns whether the row changed.
+ */
+export async function markAccepted(db: Executor, id: number, gatewayMessageId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'sent',
+      smsc_message_id: gatewayMessageId,
+      sent_at: now.toISOString(),
+      attempts: eb
+        .case()
+        .when('status', '=', 'sending')
+        .then(eb('attempts', '+', 1))
+        .else(eb.ref('attempts'))
+        .end(),
+      last_error: null,
+    }))
+    .where('id', '=', id)
+    .where('status', 'in', ['sending', 'unknown'])
+    .where('smsc_message_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The submit went out and no answer came (link lost, timeout): not sent again, left for a person. */
+export async function markUnknown(
+  db: Executor,
+  row: Pick<OutboxRow, 'id' | 'attempts'>,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      status: 'unknown',
+      attempts: row.attempts + 1,
+      last_error: reason.slice(0, 500),
+      next_attempt_at: now.toISOString(),
+    })
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** The gateway refused the message for good (e.g. an invalid number): no retry. */
+export async function markRejected(
+  db: Executor,
+  row: Pick<OutboxRow, 'id' | 'attempts'>,
+  error: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      status: 'failed',
+      attempts: row.attempts + 1,
+      last_error: error.slice(0, 500),
+      submit_started_at: null,
+      next_attempt_at: now.toISOString(),
+    })
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/**
+ * At start: a message whose submit had started and whose answer was never recorded belongs to a process that is
+ * gone (one server per database), so it becomes `unknown` at once, whatever its lease: resending could give the
+ * customer the SMS twice. A late answer could still record it (markAccepted), so this is safe even if that process
+ * were alive after all.
+ */
+export async function settleInterruptedSubmissions(db: Executor, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'unknown',
+      attempts: eb('attempts', '+', 1),
+      last_error: INTERRUPTED_SUBMIT,
+      next_attempt_at: now.toISOString(),
+    }))
+    .where('status', '=', 'sending')
+    .where('submit_started_at', 'is not', null)
+    .where('smsc_message_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * A delivery receipt: sent → delivered or failed, once (a repeated receipt, or one for a message already final,
+ * changes nothing). Returns whether a message took it.
+ */
+export async function recordReceipt(db: Executor, receipt: DeliveryReceipt, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({
+      status: receipt.outcome,
+      receipt_stat: receipt.stat,
+      receipt_at: now.toISOString(),
+      last_error: receipt.error?.slice(0, 500) ?? null,
+    })
+    .where('smsc_message_id', '=', receipt.gatewayMessageId)
+    .where('channel', '=', 'sms')
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

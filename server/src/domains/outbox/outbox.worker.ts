@@ -2,8 +2,21 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../logger';
-import type { DeliveryAdapter } from './delivery';
-import { claimDueMessages, markFailed, markSent, releaseExpiredClaims, type OutboxRow } from './outbox.repository';
+import type { DeliveryAdapter, SendHooks } from './delivery';
+import { DeliveryError } from './delivery-error';
+import {
+  claimDueMessages,
+  markAccepted,
+  markFailed,
+  markRejected,
+  markSent,
+  markSubmitting,
+  markUnknown,
+  recordReceipt,
+  releaseExpiredClaims,
+  settleInterruptedSubmissions,
+  type OutboxRow,
+} from './outbox.repository';
 
 export interface OutboxWorkerDeps {
   db: Kysely<Database>;
@@ -23,6 +36,7 @@ const BATCH = 25;
 /**
  * Polls the outbox and hands each due message to the adapter of its channel. Messages are claimed in a short
  * statement of their own and sent outside any transaction, so a slow SMTP server never holds the write lock.
+ * Adapters that use the SendHooks (SMPP) get at-most-once delivery and receipts; the others at-least-once.
  */
 export function startOutboxWorker(
   deps: OutboxWorkerDeps,
@@ -32,31 +46,72 @@ export function startOutboxWorker(
   const intervalMs = opts.intervalMs ?? 2_000;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  // Runs never overlap: a timer tick and a test's drain() queue behind each other.
-  let chain: Promise<unknown> = releaseExpiredClaims(deps.db, deps.clock.now()).catch((err: unknown) => {
-    deps.logger.error({ err }, 'outbox: could not release expired claims');
+  // Runs never overlap: a timer tick and a test's drain() queue behind each other. Before the first: what a previous
+  // process left half done (settled before released, so a submit that may have gone out never becomes pending).
+  let chain: Promise<unknown> = (async () => {
+    const settled = await settleInterruptedSubmissions(deps.db, deps.clock.now());
+    if (settled > 0) {
+      deps.logger.warn(
+        { messages: settled },
+        'outbox: SMS caught between submit and answer by a restart marked unknown',
+      );
+    }
+    await releaseExpiredClaims(deps.db, deps.clock.now());
+  })().catch((err: unknown) => {
+    deps.logger.error({ err }, 'outbox: could not settle or release the claims of a previous run');
   });
+
+  for (const adapter of new Set([adapters.sms, adapters.email])) {
+    adapter.onReceipt?.(async (receipt) => {
+      const matched = await recordReceipt(deps.db, receipt, deps.clock.now());
+      deps.logger[matched ? 'info' : 'warn'](
+        { smscMessageId: receipt.gatewayMessageId, stat: receipt.stat },
+        matched ? `outbox: delivery receipt ${receipt.outcome}` : 'outbox: a delivery receipt matched no sent message',
+      );
+    });
+  }
 
   async function deliver(row: OutboxRow): Promise<boolean> {
     const adapter = row.channel === 'email' ? adapters.email : adapters.sms;
+    let accepted: Promise<boolean> | null = null;
+    const hooks: SendHooks = {
+      async beforeSubmit() {
+        if (!(await markSubmitting(deps.db, row.id, deps.clock.now()))) {
+          throw new DeliveryError('retry', 'the message is no longer claimed by this worker');
+        }
+      },
+      async accepted(gatewayMessageId) {
+        accepted = markAccepted(deps.db, row.id, gatewayMessageId, deps.clock.now());
+        await accepted;
+      },
+    };
     try {
-      await adapter.send({
-        id: row.id,
-        channel: row.channel,
-        recipient: row.recipient,
-        subject: row.subject,
-        body: row.body,
-      });
+      await adapter.send(
+        { id: row.id, channel: row.channel, recipient: row.recipient, subject: row.subject, body: row.body },
+        hooks,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const status = await markFailed(deps.db, row, message, deps.clock.now());
-      deps.logger[status === 'failed' ? 'error' : 'warn'](
-        { outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, err: message },
-        status === 'failed' ? 'outbox: delivery failed for good' : 'outbox: delivery failed, will retry',
-      );
+      const outcome = err instanceof DeliveryError ? err.outcome : 'retry';
+      const at = deps.clock.now();
+      const log = { outboxId: row.id, channel: row.channel, attempts: row.attempts + 1, err: message };
+      if (outcome === 'unknown') {
+        await markUnknown(deps.db, row, message, at);
+        deps.logger.error(log, 'outbox: no answer to a submit that went out; not sent again (unknown)');
+      } else if (outcome === 'rejected') {
+        await markRejected(deps.db, row, message, at);
+        deps.logger.error(log, 'outbox: the gateway refused the message for good');
+      } else {
+        const status = await markFailed(deps.db, row, message, at);
+        deps.logger[status === 'failed' ? 'error' : 'warn'](
+          log,
+          status === 'failed' ? 'outbox: delivery failed for good' : 'outbox: delivery failed, will retry',
+        );
+      }
       return false;
     }
-    await markSent(deps.db, row.id, deps.clock.now());
+    // an adapter with an id for the message recorded it already (status and id in one statement)
+    if (accepted === null) await markSent(deps.db, row.id, deps.clock.now());
     return true;
   }
 
