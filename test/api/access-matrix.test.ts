@@ -62,6 +62,8 @@ const MATRIX: Record<string, Row> = {
   'work.heartbeat': { roles: ['operator'], input: () => ({}) },
   'work.release': { roles: ['operator'], input: () => ({ id: 'callback:none', reason: 'access matrix' }) },
   'work.queueSize': { roles: ['operator'] },
+  'work.mine': { roles: ['operator'] },
+  'work.take': { roles: ['operator'], input: () => ({ id: 'callback:none' }) },
   'campaigns.list': { roles: ['team_lead', 'admin'], input: () => ({}) },
   'campaigns.get': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },
   'campaigns.imports': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },

@@ -3,6 +3,7 @@ import { completion, type EventWithoutTime } from '@valore/server/testing/comple
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { agreedTime } from '@valore/server/testing/agreed-time';
 
 let server: TestServer;
 let operator: ApiClient;
@@ -72,7 +73,7 @@ async function freeSlot(capacity?: number) {
     .innerJoin('post_offices', 'post_offices.id', 'appointment_slots.post_office_id')
     .select(['appointment_slots.id', 'appointment_slots.post_office_id', 'appointment_slots.capacity', 'post_offices.name'])
     .where('appointment_slots.booked', '=', 0)
-    .where('appointment_slots.starts_at', '>', new Date(Date.now() + 86_400_000).toISOString());
+    .where('appointment_slots.starts_at', '>', agreedTime(1));
   if (capacity) q = q.where('appointment_slots.capacity', '=', capacity);
   const rows = await q.orderBy('appointment_slots.id').limit(50).execute();
   const slot = rows[Math.floor(Math.random() * rows.length)];
@@ -119,7 +120,7 @@ describe('interactions.complete', () => {
       { type: 'customer.identified', customerId: c.id },
       { type: 'needs.identified', productCode: 'FIBRA' },
       { type: 'proposal.accepted' },
-      { type: 'outcome.lead', followUpAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), notes: 'Sera' },
+      { type: 'outcome.lead', followUpAt: agreedTime(3), notes: 'Sera' },
     ]);
     const first = await operator.trpc.interactions.complete.mutate(input);
     const before = await counts();
@@ -153,7 +154,7 @@ describe('interactions.complete', () => {
           { type: 'propensity.accepted' },
           { type: 'needs.identified', productCode: 'FIBRA' },
           { type: 'proposal.accepted' },
-          { type: 'outcome.lead', followUpAt: new Date(Date.now() + 86_400_000).toISOString() },
+          { type: 'outcome.lead', followUpAt: agreedTime(1) },
         ]),
       ),
     );

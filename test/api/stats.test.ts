@@ -11,6 +11,7 @@ import { generateHistory } from '@valore/server/domains/stats/stats.history';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { agreedTime } from '@valore/server/testing/agreed-time';
 
 let server: TestServer;
 let operator: ApiClient;
@@ -113,7 +114,7 @@ describe('conversion stats of a known day', () => {
         { type: 'customer.identified', customerId: b },
         { type: 'needs.identified', productCode: 'FIBRA' },
         { type: 'proposal.accepted' },
-        { type: 'outcome.lead', followUpAt: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+        { type: 'outcome.lead', followUpAt: agreedTime(3) },
       ]),
     );
     const c = await consentingCustomer();

@@ -6,6 +6,7 @@ import { completion } from '@valore/server/testing/completions';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
 import type { ClaimsDatabase } from './claims';
 import { addOperators, mintSessions, openRaw, type BenchOptions, type Figure } from './lib';
+import { agreedTime } from '@valore/server/testing/agreed-time';
 
 const CONNECTIONS = 50;
 const SECONDS = 8;
@@ -62,7 +63,7 @@ const errorsOf = (r: Result) => r.non2xx + r.errors + r.timeouts;
 export function completeBody(customers: number): () => string {
   return () => {
     const customerId = 1 + Math.floor(Math.random() * customers);
-    const followUpAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const followUpAt = agreedTime(3);
     return JSON.stringify(
       completion(
         'inbound_sales',

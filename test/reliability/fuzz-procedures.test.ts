@@ -9,6 +9,7 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { appRouter } from '@valore/server/trpc/root';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { agreedTime } from '@valore/server/testing/agreed-time';
 
 /**
  * Fuzzing: every tRPC procedure of the router (found at run time, so new ones are covered automatically) and every
@@ -276,7 +277,7 @@ const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
         { type: 'customer.identified', at: at(0), customerId: 21 },
         { type: 'needs.identified', at: at(1), productCode: 'FIBRA' },
         { type: 'proposal.accepted', at: at(2) },
-        { type: 'outcome.lead', at: at(3), followUpAt: new Date(now + DAY).toISOString() },
+        { type: 'outcome.lead', at: at(3), followUpAt: agreedTime(1, new Date(now)) },
       ],
       outcome: 'lead',
     };

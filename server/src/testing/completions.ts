@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import type { RecordedFlowEvent } from '@valore/shared/schemas/flow-events';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import { agreedTime } from './agreed-time';
 
 /** A script event as a test writes it: its time is filled in by `completion`. */
 export type EventWithoutTime = RecordedFlowEvent extends infer E
@@ -71,7 +72,7 @@ export function inboundSale(customerId: number, close: 'lead' | Slot = 'lead', t
       { type: 'proposal.accepted' },
       appointment
         ? { type: 'outcome.appointment', postOfficeId: close.postOfficeId, slotId: close.slotId }
-        : { type: 'outcome.lead', followUpAt: new Date(Date.now() + 86_400_000).toISOString() },
+        : { type: 'outcome.lead', followUpAt: agreedTime(1) },
     ],
     timing,
   );

@@ -79,3 +79,34 @@ export function describeServiceCalendar(calendar: ServiceCalendar = DEFAULT_SERV
   }
   return `${parts.join(', ')} (Europe/Rome), except national holidays`;
 }
+
+const HALF_HOUR = 30 * 60_000;
+
+/**
+ * The first half-hour (:00 or :30; Rome's offset is whole hours) at least `afterMs` after `from` at which the service
+ * is open; null if none within two weeks. What an agreed callback or follow-up time can be (the console's picker,
+ * tests that need a valid agreed time).
+ */
+export function nextServiceHalfHour(
+  from: Date,
+  afterMs = 0,
+  calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR,
+): Date | null {
+  let t = Math.ceil((from.getTime() + afterMs) / HALF_HOUR) * HALF_HOUR;
+  for (let i = 0; i < 14 * 48; i++, t += HALF_HOUR) {
+    const at = new Date(t);
+    if (isWithinServiceCalendar(at, calendar)) return at;
+  }
+  return null;
+}
+
+/** Every open half-hour of the service calendar from `from` (exclusive) for `days` days: the choices a picker offers. */
+export function serviceHalfHours(from: Date, days: number, calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR): Date[] {
+  const out: Date[] = [];
+  const end = from.getTime() + days * 86_400_000;
+  for (let t = Math.floor(from.getTime() / HALF_HOUR) * HALF_HOUR + HALF_HOUR; t <= end; t += HALF_HOUR) {
+    const at = new Date(t);
+    if (isWithinServiceCalendar(at, calendar)) out.push(at);
+  }
+  return out;
+}
