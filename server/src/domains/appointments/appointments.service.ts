@@ -1,4 +1,13 @@
-import type { NearbyOffice, OfficeSlot, SetAppointmentStatusInput } from '@valore/shared/schemas/appointments';
+import type {
+  AttendanceReportBody,
+  AttendanceReportResult,
+  NearbyOffice,
+  OfficeSlot,
+  SetAppointmentStatusInput,
+  SiteAppointmentsInput,
+  SiteAppointmentsResult,
+} from '@valore/shared/schemas/appointments';
+import { addDays, romeToUtc } from '@valore/shared/time/rome-time';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
@@ -18,7 +27,8 @@ import {
 import { changeAppointmentStatus, type StatusChange } from './appointment-changes';
 import { appointmentEmail, appointmentSms } from './appointment-messages';
 import { scheduleReminder } from './appointment-reminder';
-import { insertAppointment, listOfficeAppointments } from './appointments.repository';
+import { insertAppointment, listOfficeAppointments, listSiteAppointments } from './appointments.repository';
+import { apiKeyId } from '../callbacks/callbacks.service';
 
 export type { EffectContext };
 
@@ -241,4 +251,93 @@ export async function setAppointmentStatus(
     );
     return response;
   });
+}
+
+/**
+ * `POST /api/v1/appointments/:id/attendance`: the post office's system reports whether the customer came. The same
+ * rules as the team lead's screen apply (changeAppointmentStatus); a retry under the same Idempotency-Key gets the
+ * first answer back, and a repeated report without one changes nothing either.
+ */
+export async function reportAttendance(
+  deps: AppDeps,
+  args: {
+    appointmentId: number;
+    body: AttendanceReportBody;
+    apiKey: string;
+    idempotencyKey: string | null;
+    ip: string | null;
+  },
+): Promise<{ response: AttendanceReportResult; replayed: boolean }> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const keyId = apiKeyId(args.apiKey);
+  const effect = async (trx: Executor): Promise<AttendanceReportResult> => {
+    const change = await changeAppointmentStatus(trx, {
+      appointmentId: args.appointmentId,
+      status: args.body.status,
+      now,
+      config: deps.config,
+      userId: null,
+      by: 'post_office',
+      ip: args.ip,
+    });
+    return { id: change.id, status: args.body.status };
+  };
+  return deps.db.transaction().execute(async (trx) => {
+    if (args.idempotencyKey === null) return { response: await effect(trx), replayed: false };
+    const hash = requestHash([args.appointmentId, args.body.status]);
+    return idempotent(trx, 'api.attendance', `${keyId}:${args.idempotencyKey}`, hash, at, () => effect(trx));
+  });
+}
+
+/** Most rows the day view lists (a busy site books a few hundred a day at most). */
+export const SITE_DAY_LIMIT = 1000;
+
+/**
+ * The team lead's day: the appointments booked by people of their site whose slot falls on that Rome calendar day,
+ * whatever their status, with the reschedule callback of a no-show. Admins choose a site, or see every site.
+ */
+export async function siteAppointments(
+  deps: AppDeps,
+  user: SessionUser,
+  input: SiteAppointmentsInput,
+): Promise<SiteAppointmentsResult> {
+  let siteId: number | null;
+  if (user.role === 'admin') siteId = input.siteId ?? null;
+  else {
+    if (user.siteId === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Your account belongs to no site.');
+    if (input.siteId !== undefined && input.siteId !== user.siteId) {
+      throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You can see only the appointments of your own site.');
+    }
+    siteId = user.siteId;
+  }
+  const rows = await listSiteAppointments(deps.db, {
+    from: romeToUtc(input.day, 0).toISOString(),
+    until: romeToUtc(addDays(input.day, 1), 0).toISOString(),
+    siteId,
+    limit: SITE_DAY_LIMIT + 1,
+  });
+  return {
+    day: input.day,
+    siteId,
+    truncated: rows.length > SITE_DAY_LIMIT,
+    appointments: rows.slice(0, SITE_DAY_LIMIT).map((r) => ({
+      id: r.id,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      customerId: r.customer_id,
+      customerName: `${r.first_name} ${r.last_name}`,
+      postOfficeId: r.post_office_id,
+      officeName: r.office_name,
+      officeCity: r.office_city,
+      productCode: r.product_code,
+      productName: { it: r.product_name_it, en: r.product_name_en },
+      status: r.status,
+      bookedBy: r.booked_by,
+      reschedule:
+        r.reschedule_id !== null && r.reschedule_status !== null && r.reschedule_due_at !== null
+          ? { id: r.reschedule_id, status: r.reschedule_status, dueAt: r.reschedule_due_at }
+          : null,
+    })),
+  };
 }
