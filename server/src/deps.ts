@@ -22,6 +22,8 @@ export interface AppConfig {
   /** Absolute lifetime of a session, whatever the activity. */
   sessionMaxHours: number;
   intakeKeys: string[];
+  /** Keys with the `attendance` scope (POST /api/v1/appointments/:id/attendance); absent: none. */
+  attendanceKeys?: string[];
   publicUrl: string | null;
   clientDist: string | null;
   /** Call Me Back / Call Me Now and CTI settings; `intakeConfig()` fills the defaults when absent. */

@@ -12,6 +12,7 @@ const envSchema = z.object({
   VALORE_DB: z.string().min(1).default('data/valore.sqlite'),
   VALORE_SEED: z.enum(['demo', 'none']).default('none'),
   VALORE_INTAKE_KEYS: z.string().optional(),
+  VALORE_ATTENDANCE_KEYS: z.string().optional(),
   VALORE_INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   VALORE_CTI_RATE_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   VALORE_CALL_ME_NOW_TARGET_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
@@ -60,6 +61,14 @@ export function intakeKeys(env: Pick<Env, 'VALORE_INTAKE_KEYS' | 'VALORE_SEED'>)
     return env.VALORE_INTAKE_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
   }
   return env.VALORE_SEED === 'demo' ? ['demo-intake-key'] : [];
+}
+
+/** Keys of the post offices' systems reporting attendance: explicit list, or the demo key when the demo seed is on. */
+export function attendanceKeys(env: Pick<Env, 'VALORE_ATTENDANCE_KEYS' | 'VALORE_SEED'>): string[] {
+  if (env.VALORE_ATTENDANCE_KEYS !== undefined) {
+    return env.VALORE_ATTENDANCE_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
+  }
+  return env.VALORE_SEED === 'demo' ? ['demo-attendance-key'] : [];
 }
 
 /** Dialled number (digits) → the inbound flow it preselects on the screen pop. */

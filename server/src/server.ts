@@ -14,7 +14,7 @@ import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
-import { ctiNumbers, intakeKeys, smppConfig, type Env } from './env';
+import { attendanceKeys, ctiNumbers, intakeKeys, smppConfig, type Env } from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
 
@@ -59,6 +59,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       sessionIdleMinutes: env.VALORE_SESSION_IDLE_MINUTES,
       sessionMaxHours: 12,
       intakeKeys: intakeKeys(env),
+      attendanceKeys: attendanceKeys(env),
       publicUrl: env.VALORE_PUBLIC_URL ?? null,
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,

@@ -9,6 +9,7 @@ import * as statsCursor from './migrations/2026-11-26T1050-stats-cursor';
 import * as consentsLatest from './migrations/2026-11-26T1400-consents-latest';
 import * as promises from './migrations/2026-12-02T1000-promises';
 import * as outboxDelivery from './migrations/2026-12-02T1200-outbox-delivery';
+import * as appointmentChanges from './migrations/2026-12-03T1000-appointment-changes';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1400-consents-latest': consentsLatest,
   '2026-12-02T1000-promises': promises,
   '2026-12-02T1200-outbox-delivery': outboxDelivery,
+  '2026-12-03T1000-appointment-changes': appointmentChanges,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

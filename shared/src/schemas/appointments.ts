@@ -37,3 +37,58 @@ export const setAppointmentStatusInput = z
   .object({ appointmentId: id, status: z.enum(['booked', 'attended', 'no_show', 'cancelled']), requestId: z.string().uuid() })
   .strict();
 export type SetAppointmentStatusInput = z.infer<typeof setAppointmentStatusInput>;
+
+export const appointmentStatus = z.enum(['booked', 'attended', 'no_show', 'cancelled']);
+export type AppointmentStatusValue = z.infer<typeof appointmentStatus>;
+
+/** `POST /api/v1/appointments/:id/attendance`: the post office's system reports whether the customer came. */
+export const attendanceReportBody = z
+  .object({ status: z.enum(['attended', 'no_show'], { message: 'Use "attended" or "no_show"' }) })
+  .strict();
+export type AttendanceReportBody = z.infer<typeof attendanceReportBody>;
+export const attendanceReportResult = z.object({ id: z.number().int(), status: z.enum(['attended', 'no_show']) });
+export type AttendanceReportResult = z.infer<typeof attendanceReportResult>;
+
+/** The team lead's day view: appointments booked by people of one site, on one Rome calendar day. */
+export const siteAppointmentsInput = z
+  .object({
+    day: z.iso.date({ message: 'Use a date as YYYY-MM-DD' }),
+    /** admins pick a site; team leads always see their own */
+    siteId: id.optional(),
+  })
+  .strict();
+export type SiteAppointmentsInput = z.infer<typeof siteAppointmentsInput>;
+
+export const siteAppointment = z.object({
+  id: z.number().int(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  customerId: z.number().int(),
+  customerName: z.string(),
+  postOfficeId: z.number().int(),
+  officeName: z.string(),
+  officeCity: z.string(),
+  productCode: z.string(),
+  productName: z.object({ it: z.string(), en: z.string() }),
+  status: appointmentStatus,
+  bookedBy: z.string().nullable(),
+  /** the reschedule callback a no-show created, while it is open or once it was handled */
+  reschedule: z
+    .object({ id: z.string(), status: z.enum(['pending', 'claimed', 'done', 'failed', 'cancelled']), dueAt: z.string() })
+    .nullable(),
+});
+export type SiteAppointment = z.infer<typeof siteAppointment>;
+export const siteAppointmentsResult = z.object({
+  day: z.string(),
+  siteId: z.number().int().nullable(),
+  appointments: z.array(siteAppointment),
+  truncated: z.boolean(),
+});
+export type SiteAppointmentsResult = z.infer<typeof siteAppointmentsResult>;
+
+/** What setStatus answers: the new status and, after a no-show, the reschedule callback it created. */
+export const appointmentStatusChange = z.object({
+  id: z.number().int(),
+  status: appointmentStatus,
+  rescheduleCallbackId: z.string().nullable(),
+});

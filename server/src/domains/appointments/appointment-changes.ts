@@ -120,7 +120,11 @@ async function setStatusFrom(trx: Executor, a: AppointmentState, to: Appointment
     .where('slot_id', '=', a.slotId)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) {
-    throw new DomainError('CONFLICT', 'VALIDATION', `Appointment ${a.id} was changed meanwhile: reload it and try again.`);
+    throw new DomainError(
+      'CONFLICT',
+      'VALIDATION',
+      `Appointment ${a.id} was changed meanwhile: reload it and try again.`,
+    );
   }
 }
 
@@ -170,7 +174,8 @@ export async function moveAppointment(
   const a = await loadAppointment(trx, args.appointmentId);
   requireChangeable(a, args.now, 'moved');
   if (!Number.isSafeInteger(args.slotId)) throw fieldError({ slotId: ['Choose a slot of a post office.'] });
-  if (args.slotId === a.slotId) throw fieldError({ slotId: ['The appointment is already at this time: choose another slot.'] });
+  if (args.slotId === a.slotId)
+    throw fieldError({ slotId: ['The appointment is already at this time: choose another slot.'] });
   const target = await trx
     .selectFrom('appointment_slots as s')
     .innerJoin('post_offices as po', 'po.id', 's.post_office_id')
@@ -193,7 +198,11 @@ export async function moveAppointment(
     .where('slot_id', '=', a.slotId)
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) {
-    throw new DomainError('CONFLICT', 'VALIDATION', `Appointment ${a.id} was changed meanwhile: reload it and try again.`);
+    throw new DomainError(
+      'CONFLICT',
+      'VALIDATION',
+      `Appointment ${a.id} was changed meanwhile: reload it and try again.`,
+    );
   }
   await releaseSlotSeat(trx, a.slotId);
 

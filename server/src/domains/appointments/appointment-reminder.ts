@@ -77,7 +77,12 @@ export function reminderEmail(d: ReminderDetails): { subject: string; body: stri
  */
 export async function scheduleReminder(
   trx: Executor,
-  args: { appointmentId: number; customer: Pick<CustomerContact, 'phone' | 'email'>; details: ReminderDetails; now: Date },
+  args: {
+    appointmentId: number;
+    customer: Pick<CustomerContact, 'phone' | 'email'>;
+    details: ReminderDetails;
+    now: Date;
+  },
 ): Promise<string | null> {
   const sendAt = reminderSendAt(args.details.startsAt, args.now);
   if (!sendAt) return null;

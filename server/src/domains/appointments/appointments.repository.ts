@@ -73,3 +73,75 @@ export async function listOfficeAppointments(
   }
   return q.orderBy('s.starts_at').orderBy('a.id').limit(args.limit).execute();
 }
+
+export interface SiteAppointmentRow {
+  id: number;
+  starts_at: string;
+  ends_at: string;
+  customer_id: number;
+  first_name: string;
+  last_name: string;
+  post_office_id: number;
+  office_name: string;
+  office_city: string;
+  product_code: string;
+  product_name_it: string;
+  product_name_en: string;
+  status: AppointmentStatus;
+  booked_by: string | null;
+  reschedule_id: string | null;
+  reschedule_status: 'pending' | 'claimed' | 'done' | 'failed' | 'cancelled' | null;
+  reschedule_due_at: string | null;
+}
+
+/**
+ * Appointments whose slot starts in [from, until), every status, booked by people of `siteId` (null: every site),
+ * each with the latest reschedule callback its no-show created. Walks the day's slots (appointment_slots_starts).
+ */
+export async function listSiteAppointments(
+  db: Executor,
+  args: { from: string; until: string; siteId: number | null; limit: number },
+): Promise<SiteAppointmentRow[]> {
+  let q = db
+    .selectFrom('appointment_slots as s')
+    .innerJoin('appointments as a', 'a.slot_id', 's.id')
+    .innerJoin('customers as c', 'c.id', 'a.customer_id')
+    .innerJoin('post_offices as po', 'po.id', 'a.post_office_id')
+    .innerJoin('products as p', 'p.code', 'a.product_code')
+    .leftJoin('users as u', 'u.id', 'a.created_by')
+    .leftJoin('callback_requests as cr', (j) =>
+      j.onRef('cr.id', '=', (eb) =>
+        eb
+          .selectFrom('callback_requests as r')
+          .select('r.id')
+          .whereRef('r.appointment_id', '=', 'a.id')
+          .where('r.origin', '=', 'reschedule')
+          .orderBy('r.created_at', 'desc')
+          .orderBy('r.id', 'desc')
+          .limit(1),
+      ),
+    )
+    .select([
+      'a.id',
+      's.starts_at',
+      's.ends_at',
+      'a.customer_id',
+      'c.first_name',
+      'c.last_name',
+      'a.post_office_id',
+      'po.name as office_name',
+      'po.city as office_city',
+      'a.product_code',
+      'p.name_it as product_name_it',
+      'p.name_en as product_name_en',
+      'a.status',
+      'u.display_name as booked_by',
+      'cr.id as reschedule_id',
+      'cr.status as reschedule_status',
+      'cr.due_at as reschedule_due_at',
+    ])
+    .where('s.starts_at', '>=', args.from)
+    .where('s.starts_at', '<', args.until);
+  if (args.siteId !== null) q = q.where('u.site_id', '=', args.siteId);
+  return q.orderBy('s.starts_at').orderBy('a.id').limit(args.limit).execute();
+}

@@ -5,10 +5,19 @@ import {
   officeAppointmentsInput,
   officeSlot,
   officeSlotsInput,
+  appointmentStatusChange,
   setAppointmentStatusInput,
+  siteAppointmentsInput,
+  siteAppointmentsResult,
 } from '@valore/shared/schemas/appointments';
 import { roleProcedure, router } from '../../trpc/init';
-import { nearbyOffices, officeAppointments, officeSlots, setAppointmentStatus } from './appointments.service';
+import {
+  nearbyOffices,
+  officeAppointments,
+  officeSlots,
+  setAppointmentStatus,
+  siteAppointments,
+} from './appointments.service';
 
 const bookingRoles = roleProcedure('operator', 'tutor', 'admin');
 
@@ -24,7 +33,12 @@ export const appointmentsRouter = router({
   officeAppointments: roleProcedure('operator', 'tutor', 'team_lead', 'admin')
     .input(officeAppointmentsInput)
     .query(({ ctx, input }) => officeAppointments(ctx.deps, ctx.user, input.postOfficeId)),
+  siteAppointments: roleProcedure('team_lead', 'admin')
+    .input(siteAppointmentsInput)
+    .output(siteAppointmentsResult)
+    .query(({ ctx, input }) => siteAppointments(ctx.deps, ctx.user, input)),
   setStatus: roleProcedure('team_lead', 'admin')
     .input(setAppointmentStatusInput)
+    .output(appointmentStatusChange)
     .mutation(({ ctx, input }) => setAppointmentStatus(ctx.deps, ctx.user, input, ctx.ip)),
 });

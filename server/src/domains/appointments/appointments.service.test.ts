@@ -33,17 +33,15 @@ describe('bookAppointment', () => {
       startsAt: '2026-12-01T09:30:00Z',
       capacity: 2,
     });
-    const result = await deps.db
-      .transaction()
-      .execute((trx) =>
-        bookAppointment(trx, ctx, {
-          slotId,
-          postOfficeId: world.offices.romaCentro,
-          customerId: world.customers.mario,
-          productCode: 'LIBRETTO',
-          interactionId: null,
-        }),
-      );
+    const result = await deps.db.transaction().execute((trx) =>
+      bookAppointment(trx, ctx, {
+        slotId,
+        postOfficeId: world.offices.romaCentro,
+        customerId: world.customers.mario,
+        productCode: 'LIBRETTO',
+        interactionId: null,
+      }),
+    );
     expect(result).toMatchObject({ postOfficeName: 'Roma Centro', startsAt: '2026-12-01T09:30:00.000Z' });
 
     const slot = await deps.db
@@ -64,7 +62,12 @@ describe('bookAppointment', () => {
       product_code: 'LIBRETTO',
     });
 
-    const messages = await deps.db.selectFrom('outbox').selectAll().where('ref_type', '=', 'appointment').orderBy('id').execute();
+    const messages = await deps.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('ref_type', '=', 'appointment')
+      .orderBy('id')
+      .execute();
     expect(messages.map((m) => [m.channel, m.recipient, m.status])).toEqual([
       ['sms', '+393331112223', 'pending'],
       ['email', 'mario.rossi@example.it', 'pending'],
@@ -86,18 +89,20 @@ describe('bookAppointment', () => {
 
   it('sends only the SMS to a customer without e-mail', async () => {
     const { deps, world, ctx } = await setup();
-    await deps.db
-      .transaction()
-      .execute((trx) =>
-        bookAppointment(trx, ctx, {
-          slotId: world.slots.romaCentroTomorrow,
-          postOfficeId: world.offices.romaCentro,
-          customerId: world.customers.giulia,
-          productCode: 'CONTO',
-          interactionId: null,
-        }),
-      );
-    const messages = await deps.db.selectFrom('outbox').select(['channel', 'recipient', 'ref_type']).orderBy('id').execute();
+    await deps.db.transaction().execute((trx) =>
+      bookAppointment(trx, ctx, {
+        slotId: world.slots.romaCentroTomorrow,
+        postOfficeId: world.offices.romaCentro,
+        customerId: world.customers.giulia,
+        productCode: 'CONTO',
+        interactionId: null,
+      }),
+    );
+    const messages = await deps.db
+      .selectFrom('outbox')
+      .select(['channel', 'recipient', 'ref_type'])
+      .orderBy('id')
+      .execute();
     // the confirmation now and the reminder the evening before, both by SMS only
     expect(messages).toEqual([
       { channel: 'sms', recipient: '+393471234567', ref_type: 'appointment' },
@@ -140,33 +145,29 @@ describe('bookAppointment', () => {
   it('refuses a slot that has already started', async () => {
     const { deps, world, ctx } = await setup();
     await expect(
-      deps.db
-        .transaction()
-        .execute((trx) =>
-          bookAppointment(trx, ctx, {
-            slotId: world.slots.romaCentroPast,
-            postOfficeId: world.offices.romaCentro,
-            customerId: world.customers.mario,
-            productCode: 'LIBRETTO',
-            interactionId: null,
-          }),
-        ),
+      deps.db.transaction().execute((trx) =>
+        bookAppointment(trx, ctx, {
+          slotId: world.slots.romaCentroPast,
+          postOfficeId: world.offices.romaCentro,
+          customerId: world.customers.mario,
+          productCode: 'LIBRETTO',
+          interactionId: null,
+        }),
+      ),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', domainCode: 'VALIDATION' });
   });
 
   it('refuses a slot of another office, an unknown slot and a product that is not sold in branches', async () => {
     const { deps, world, ctx } = await setup();
     const book = (args: { slotId: number; postOfficeId: number; productCode?: string }) =>
-      deps.db
-        .transaction()
-        .execute((trx) =>
-          bookAppointment(trx, ctx, {
-            customerId: world.customers.mario,
-            productCode: 'LIBRETTO',
-            interactionId: null,
-            ...args,
-          }),
-        );
+      deps.db.transaction().execute((trx) =>
+        bookAppointment(trx, ctx, {
+          customerId: world.customers.mario,
+          productCode: 'LIBRETTO',
+          interactionId: null,
+          ...args,
+        }),
+      );
     await expect(
       book({ slotId: world.slots.romaCentroTomorrow, postOfficeId: world.offices.romaEur }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', domainCode: 'VALIDATION' });
@@ -241,17 +242,15 @@ describe('appointments router', () => {
 
   it('shows an office slots, full ones included, and a booking among its appointments', async () => {
     const { deps, world, ctx, caller } = await setup();
-    await deps.db
-      .transaction()
-      .execute((trx) =>
-        bookAppointment(trx, ctx, {
-          slotId: world.slots.romaCentroTomorrowSingle,
-          postOfficeId: world.offices.romaCentro,
-          customerId: world.customers.mario,
-          productCode: 'BUONI',
-          interactionId: null,
-        }),
-      );
+    await deps.db.transaction().execute((trx) =>
+      bookAppointment(trx, ctx, {
+        slotId: world.slots.romaCentroTomorrowSingle,
+        postOfficeId: world.offices.romaCentro,
+        customerId: world.customers.mario,
+        productCode: 'BUONI',
+        interactionId: null,
+      }),
+    );
     const slots = await caller().slots({ postOfficeId: world.offices.romaCentro, days: 7 });
     expect(slots.map((s) => [s.id, s.free])).toEqual([
       [world.slots.romaCentroTomorrow, 2],
