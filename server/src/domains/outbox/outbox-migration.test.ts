@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { Kysely, sql, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
 import { createMigrator } from '../../db/migrator';
@@ -29,7 +29,9 @@ const indexes = (database: ReturnType<typeof openDatabase>) =>
 describe('migration 2026-12-02T1200-outbox-delivery', () => {
   it('keeps every message, adds the SMPP columns and the statuses delivered and unknown', async () => {
     const database = await databaseBeforeDelivery();
-    await outboxDelivery.up(database.db);
+    // the migration as the migrator runs it: on a database of no particular schema
+    const untyped = new Kysely<unknown>({ dialect: new SqliteDialect({ database: database.sqlite }) });
+    await outboxDelivery.up(untyped);
     const rows = database.sqlite.prepare('SELECT * FROM outbox ORDER BY id').all();
     expect(rows).toEqual([
       expect.objectContaining({
@@ -60,7 +62,7 @@ describe('migration 2026-12-02T1200-outbox-delivery', () => {
     );
     expect(plan.rows.map((r) => r.detail).join()).toContain('outbox_pending');
 
-    await outboxDelivery.down(database.db);
+    await outboxDelivery.down(untyped);
     expect(database.sqlite.prepare('SELECT id, status FROM outbox ORDER BY id').all()).toEqual([
       { id: 1, status: 'sent' },
       { id: 2, status: 'pending' },
