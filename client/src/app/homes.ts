@@ -2,13 +2,34 @@ import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { ROLE_HOME, type Role } from '@valore/shared/reference/enums';
 import { loadNamespaces, type FeatureNamespace } from './i18n';
 
+type NavKey =
+  | 'nav.console'
+  | 'nav.monitor'
+  | 'nav.stats'
+  | 'nav.admin'
+  | 'nav.queue'
+  | 'nav.campaigns'
+  | 'nav.leads'
+  | 'nav.myLeads';
+type TitleKey =
+  | 'console.title'
+  | 'monitor.title'
+  | 'stats.title'
+  | 'admin.title'
+  | 'queue.title'
+  | 'campaigns.title'
+  | 'leads.title'
+  | 'leads.titleOwn';
+
 export type Home = {
   role: Role;
   path: string;
-  navKey: 'nav.console' | 'nav.monitor' | 'nav.stats' | 'nav.admin' | 'nav.queue' | 'nav.campaigns';
-  titleKey: 'console.title' | 'monitor.title' | 'stats.title' | 'admin.title' | 'queue.title' | 'campaigns.title';
+  navKey: NavKey;
+  titleKey: TitleKey;
   /** Other roles that may open this page besides `role` (pages shared across roles, e.g. the SLA board). */
   alsoFor?: readonly Role[];
+  /** Another name for the page for some roles (the lead pipeline is "my leads" to an operator). */
+  byRole?: Partial<Record<Role, { navKey: NavKey; titleKey: TitleKey }>>;
   Component: LazyExoticComponent<ComponentType>;
 };
 
@@ -90,11 +111,29 @@ export const HOMES: readonly Home[] = [
       ['campaigns'],
     ),
   },
+  {
+    role: 'team_lead',
+    alsoFor: ['operator'],
+    path: '/leads',
+    navKey: 'nav.leads',
+    titleKey: 'leads.title',
+    byRole: { operator: { navKey: 'nav.myLeads', titleKey: 'leads.titleOwn' } },
+    Component: page(
+      () => import('../features/leads/leads-home'),
+      (m) => m.LeadsHome,
+      ['leads'],
+    ),
+  },
 ];
 
 /** The server enforces access on every procedure; this only decides what to offer. Admin may open every home. */
 export function canOpen(role: Role, home: Home): boolean {
   return role === 'admin' || home.role === role || (home.alsoFor?.includes(role) ?? false);
+}
+
+/** The page's name in the navigation and the window title, as this role knows it. */
+export function labelsFor(home: Home, role: Role | undefined): { navKey: NavKey; titleKey: TitleKey } {
+  return (role && home.byRole?.[role]) || { navKey: home.navKey, titleKey: home.titleKey };
 }
 
 export function homesFor(role: Role): Home[] {

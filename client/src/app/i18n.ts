@@ -4,6 +4,7 @@ import type adminIt from '../features/admin/locales/it.json';
 import type campaignsIt from '../features/campaigns/locales/it.json';
 import type coachingIt from '../features/console/coaching/locales/it.json';
 import type consoleIt from '../features/console/locales/it.json';
+import type leadsIt from '../features/leads/locales/it.json';
 import type monitorIt from '../features/monitor/locales/it.json';
 import type queueIt from '../features/queue/locales/it.json';
 import type statsIt from '../features/stats/locales/it.json';
@@ -52,6 +53,10 @@ export const FEATURE_LOCALES = {
     it: () => import('../features/campaigns/locales/it.json'),
     en: () => import('../features/campaigns/locales/en.json'),
   },
+  leads: {
+    it: () => import('../features/leads/locales/it.json'),
+    en: () => import('../features/leads/locales/en.json'),
+  },
 } satisfies Record<string, Record<Language, LocaleFile>>;
 export type FeatureNamespace = keyof typeof FEATURE_LOCALES;
 export const FEATURE_NAMESPACES = Object.keys(FEATURE_LOCALES) as FeatureNamespace[];
@@ -67,6 +72,7 @@ type Resources = {
   stats: typeof statsIt;
   admin: typeof adminIt;
   campaigns: typeof campaignsIt;
+  leads: typeof leadsIt;
 };
 
 function isFeatureNamespace(value: string): value is FeatureNamespace {

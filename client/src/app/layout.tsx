@@ -5,7 +5,7 @@ import { Button } from '../components/ui/button';
 import { useSignOut } from '../features/auth/use-session';
 import { Link, navigate, pathSegments, usePath } from '../lib/router';
 import { LanguageSwitch } from './language-switch';
-import { homesFor } from './homes';
+import { homesFor, labelsFor } from './homes';
 
 const MAIN_ID = 'main';
 
@@ -69,7 +69,7 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
                       className="topnav__link"
                       aria-current={pathSegments(home.path)[0] === current ? 'page' : undefined}
                     >
-                      {t(home.navKey)}
+                      {t(labelsFor(home, user.role).navKey)}
                     </Link>
                   </li>
                 ))}

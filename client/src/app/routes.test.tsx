@@ -24,7 +24,7 @@ describe('routes', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console', 'Coda richiamate']);
+    ).toEqual(['Console', 'Coda richiamate', 'I miei lead']);
   });
 
   it('lets an admin open every home and marks the current one', async () => {
@@ -38,7 +38,15 @@ describe('routes', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console', 'Monitoraggio', 'Statistiche', 'Amministrazione', 'Coda richiamate', 'Campagne']);
+    ).toEqual([
+      'Console',
+      'Monitoraggio',
+      'Statistiche',
+      'Amministrazione',
+      'Coda richiamate',
+      'Campagne',
+      'Lead',
+    ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 
     await user.click(within(nav).getByRole('link', { name: 'Statistiche' }));

@@ -10,7 +10,7 @@ import { LoginPage } from '../features/auth/login-page';
 import { useSession } from '../features/auth/use-session';
 import { errorMessageKey, isSessionExpired } from '../lib/errors';
 import { Link, navigate, usePath } from '../lib/router';
-import { canOpen, homeAt, type Home } from './homes';
+import { canOpen, homeAt, labelsFor, type Home } from './homes';
 import { AppLayout, PublicLayout } from './layout';
 
 export const LOGIN_PATH = '/login';
@@ -123,7 +123,7 @@ export function AppRoutes() {
   }, [redirect]);
 
   const home = homeAt(path);
-  useDocumentTitle(onLogin ? t('login.title') : home ? t(home.titleKey) : null);
+  useDocumentTitle(onLogin ? t('login.title') : home ? t(labelsFor(home, session.data?.role).titleKey) : null);
 
   if (session.isPending || redirect) return <PageLoading />;
   if (session.isError && !signedOut)
