@@ -1,15 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintSelfServiceToken, SELF_SERVICE_SECRET_NAME } from '@valore/server/domains/self-service/self-service-token';
+import { inboundSale } from '@valore/server/testing/completions';
 import { MovableClock } from '@valore/server/testing/movable-clock';
+import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
 // Tuesday 1 December 2026, 10:00 in Rome: inside the service calendar.
 const NOW = '2026-12-01T09:00:00.000Z';
 const clock = new MovableClock(NOW);
 let server: TestServer;
+let operator: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer({ clock });
+  operator = createApiClient(server.url);
+  await operator.login('operatore1');
 });
 afterAll(async () => {
   await server.close();
@@ -204,6 +209,207 @@ describe('a scheduled callback’s self-service link', () => {
     // no second form: the confirmation page sends the customer back to the page
     expect(await get(`${url}/cancel`)).toMatchObject({ status: 303, location: new URL(url).pathname });
     expect(footprint()).toEqual(before);
+  });
+});
+
+const usedCustomers = new Set<number>();
+/** A customer with marketing consent whom no other test of this file has booked for. */
+function freshCustomer(opts: { email?: boolean } = {}): { id: number; phone: string } {
+  const rows = sql()
+    .prepare(
+      `SELECT c.id, c.phone, c.email FROM customers c
+       WHERE (SELECT granted FROM consents k WHERE k.customer_id = c.id AND k.purpose = 'marketing'
+              ORDER BY recorded_at DESC, id DESC LIMIT 1) = 1
+       ORDER BY c.id LIMIT 200`,
+    )
+    .all() as { id: number; phone: string; email: string | null }[];
+  const found = rows.find((r) => !usedCustomers.has(r.id) && (!opts.email || r.email));
+  if (!found) throw new Error('no customer left');
+  usedCustomers.add(found.id);
+  return found;
+}
+
+interface SlotRow {
+  id: number;
+  post_office_id: number;
+  starts_at: string;
+  capacity: number;
+  booked: number;
+}
+const slotRow = (id: number) => sql().prepare('SELECT * FROM appointment_slots WHERE id = ?').get(id) as SlotRow;
+
+/** An office with at least three free single-seat slots after tomorrow; returns three of them, earliest first. */
+function officeWithFreeSlots(skipOffices: Set<number>): SlotRow[] {
+  const rows = sql()
+    .prepare(
+      `SELECT * FROM appointment_slots WHERE capacity = 1 AND booked = 0 AND starts_at > ? AND starts_at < ?
+       ORDER BY post_office_id, starts_at`,
+    )
+    .all('2026-12-02T23:00:00.000Z', '2026-12-14T00:00:00.000Z') as SlotRow[];
+  const byOffice = new Map<number, SlotRow[]>();
+  for (const r of rows) if (!skipOffices.has(r.post_office_id)) byOffice.set(r.post_office_id, [...(byOffice.get(r.post_office_id) ?? []), r]);
+  const found = [...byOffice.values()].find((list) => list.length >= 3);
+  if (!found) throw new Error('no office with three free slots');
+  skipOffices.add(found[0]?.post_office_id ?? 0);
+  return found.slice(0, 3);
+}
+const usedOffices = new Set<number>();
+
+/** An operator books the customer into the slot through a real contact; returns the appointment id. */
+async function book(customerId: number, slot: SlotRow): Promise<number> {
+  const result = await operator.trpc.interactions.complete.mutate(
+    inboundSale(customerId, { slotId: slot.id, postOfficeId: slot.post_office_id }, { startMs: clock.now().getTime() - 300_000 }),
+  );
+  const id = result.effects.appointment?.id;
+  if (!id) throw new Error('no appointment booked');
+  return id;
+}
+
+const appointmentRow = (id: number) =>
+  sql().prepare('SELECT status, slot_id FROM appointments WHERE id = ?').get(id) as { status: string; slot_id: number };
+
+describe('an appointment’s self-service link', () => {
+  it('comes in the confirmation SMS and e-mail, and opens a page with the appointment', async () => {
+    const [slot] = officeWithFreeSlots(usedOffices);
+    if (!slot) throw new Error('no slot');
+    const id = await book(freshCustomer({ email: true }).id, slot);
+    const messages = sql().prepare("SELECT channel, body FROM outbox WHERE ref_type = 'appointment' AND ref_id = ?").all(String(id)) as {
+      channel: string;
+      body: string;
+    }[];
+    const sms = messages.find((m) => m.channel === 'sms');
+    expect(sms?.body).toMatch(/Per spostarlo o annullarlo: http:\/\/[^/\s]+\/s\/a\.[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{16}$/);
+    const email = messages.find((m) => m.channel === 'email');
+    expect(email?.body).toMatch(/può spostare o annullare l’appuntamento da qui: http:\/\/[^/\s]+\/s\/a\./);
+
+    const url = linkIn('appointment', id);
+    const page = await get(url);
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/<h1>Il suo appuntamento<\/h1>/);
+    const office = sql().prepare('SELECT name FROM post_offices WHERE id = ?').get(slot.post_office_id) as { name: string };
+    expect(page.html).toContain(`Ufficio Postale ${office.name}`);
+    expect(page.html).toContain('Sposta l’appuntamento');
+    expect(page.html).toContain('Annulla l’appuntamento');
+  });
+
+  it('cancels it: the seat is free again, the change is audited, and a replay changes nothing', async () => {
+    const [slot] = officeWithFreeSlots(usedOffices);
+    if (!slot) throw new Error('no slot');
+    const id = await book(freshCustomer().id, slot);
+    expect(slotRow(slot.id).booked).toBe(1);
+    const url = linkIn('appointment', id);
+    const keys = formKeys((await get(`${url}/cancel`)).html);
+    const done = await post(`${url}/cancel`, keys);
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`${new URL(url).pathname}?fatto=annullato`);
+    expect(appointmentRow(id).status).toBe('cancelled');
+    expect(slotRow(slot.id).booked).toBe(0);
+    const audit = sql()
+      .prepare("SELECT actor_id, ip, details FROM audit_log WHERE action = 'appointment.cancelled' AND entity_id = ?")
+      .all(String(id)) as { actor_id: number | null; ip: string | null; details: string }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor_id).toBeNull();
+    expect(audit[0]?.ip).toBeTruthy();
+    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ by: 'customer', reason: 'customer_self_service' });
+
+    const before = footprint();
+    expect(await post(`${url}/cancel`, keys)).toMatchObject({ status: 303, location: done.location });
+    expect(footprint()).toEqual(before);
+    expect(slotRow(slot.id).booked).toBe(0);
+
+    const page = await get(`${server.url}${done.location}`);
+    expect(page.html).toContain('l’appuntamento è stato annullato');
+    expect(page.html).not.toContain('/move"');
+    expect((await get(url)).html).toContain('Questo appuntamento è stato annullato');
+  });
+
+  it('moves it to another free slot of the office, once, with a new confirmation and link', async () => {
+    const [slot, , target] = officeWithFreeSlots(usedOffices);
+    if (!slot || !target) throw new Error('no slot');
+    const id = await book(freshCustomer().id, slot);
+    const url = linkIn('appointment', id);
+    const form = await get(`${url}/move`);
+    expect(form.status).toBe(200);
+    const offered = optionValues(form.html);
+    expect(offered).toContain(String(target.id));
+    expect(offered).not.toContain(String(slot.id));
+
+    const outboxBefore = count('outbox');
+    const keys = formKeys(form.html);
+    const moved = await post(`${url}/move`, { ...keys, choice: String(target.id) });
+    expect(moved.status).toBe(303);
+    expect(moved.location).toMatch(/^\/s\/a\.[^?]+\?fatto=spostato$/);
+    expect(appointmentRow(id)).toEqual({ status: 'booked', slot_id: target.id });
+    expect(slotRow(slot.id).booked).toBe(0);
+    expect(slotRow(target.id).booked).toBe(1);
+    expect(count('audit_log', "action = 'appointment.moved' AND entity_id = ?", String(id))).toBe(1);
+    const confirmation = sql()
+      .prepare("SELECT body FROM outbox WHERE ref_type = 'appointment' AND ref_id = ? AND channel = 'sms' ORDER BY id DESC")
+      .get(String(id)) as { body: string };
+    expect(confirmation.body).toContain('il nuovo orario');
+    expect(confirmation.body).toContain(`${moved.location?.split('?')[0]}`);
+    expect(count('outbox')).toBeGreaterThan(outboxBefore);
+
+    const before = footprint();
+    expect(await post(`${url}/move`, { ...keys, choice: String(target.id) })).toMatchObject({ status: 303, location: moved.location });
+    expect(footprint()).toEqual(before);
+
+    const page = await get(`${server.url}${moved.location}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('l’appuntamento è stato spostato');
+  });
+
+  it('refuses a slot taken meanwhile by someone else, says so, and writes nothing', async () => {
+    const [slot, target] = officeWithFreeSlots(usedOffices);
+    if (!slot || !target) throw new Error('no slot');
+    const id = await book(freshCustomer().id, slot);
+    const url = linkIn('appointment', id);
+    const form = await get(`${url}/move`);
+    expect(optionValues(form.html)).toContain(String(target.id));
+    await book(freshCustomer().id, target); // the last seat goes to another customer
+    expect(slotRow(target.id).booked).toBe(target.capacity);
+
+    const before = footprint();
+    const refused = await post(`${url}/move`, { ...formKeys(form.html), choice: String(target.id) });
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('Questo orario è stato appena occupato');
+    expect(optionValues(refused.html)).not.toContain(String(target.id));
+    expect(footprint()).toEqual(before);
+    expect(appointmentRow(id)).toEqual({ status: 'booked', slot_id: slot.id });
+  });
+
+  it('refuses a slot that is not one, and a past appointment cannot be changed', async () => {
+    const [slot] = officeWithFreeSlots(usedOffices);
+    if (!slot) throw new Error('no slot');
+    const id = await book(freshCustomer().id, slot);
+    const url = linkIn('appointment', id);
+    const form = await get(`${url}/move`);
+    const before = footprint();
+    const junk = await post(`${url}/move`, { ...formKeys(form.html), choice: '99999999' });
+    expect(junk.status).toBe(400);
+    expect(junk.html).toContain('Scelga uno degli orari proposti');
+    expect(footprint()).toEqual(before);
+
+    // the appointment has started: the link still opens, says so, and offers nothing
+    const keys = formKeys((await get(`${url}/cancel`)).html);
+    const saved = clock.now();
+    clock.set(new Date(Date.parse(slot.starts_at) + 60_000));
+    try {
+      const page = await get(url);
+      expect(page.status).toBe(200);
+      expect(page.html).toContain('non può più essere modificato');
+      expect(page.html).not.toContain('/cancel"');
+      expect((await get(`${url}/move`)).status).toBe(303);
+      const late = await post(`${url}/cancel`, keys);
+      expect(late.status).toBe(409);
+      expect(footprint()).toEqual(before);
+      // long after it, the link itself has expired
+      clock.set(new Date(Date.parse(slot.starts_at) + 7 * 3_600_000));
+      expect((await get(url)).status).toBe(410);
+    } finally {
+      clock.set(saved);
+    }
+    expect(appointmentRow(id).status).toBe('booked');
   });
 });
 

@@ -27,6 +27,7 @@ import {
 import { changeAppointmentStatus, type StatusChange } from './appointment-changes';
 import { appointmentEmail, appointmentSms } from './appointment-messages';
 import { scheduleReminder } from './appointment-reminder';
+import { appointmentSelfServiceUrl } from '../self-service/self-service-links';
 import { insertAppointment, listOfficeAppointments, listSiteAppointments } from './appointments.repository';
 import { apiKeyId } from '../callbacks/callbacks.service';
 
@@ -93,6 +94,8 @@ export async function bookAppointment(
     officeAddress: slot.office_address,
     officeCity: slot.office_city,
     startsAt: slot.starts_at,
+    // the customer's own link to move or cancel it
+    manageUrl: await appointmentSelfServiceUrl(trx, { appointmentId: id, startsAt: slot.starts_at, now: ctx.now, publicUrl: ctx.publicUrl }),
   };
   const ref = { refType: 'appointment', refId: id };
   await enqueueMessage(

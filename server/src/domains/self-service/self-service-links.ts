@@ -24,3 +24,21 @@ export async function mintSelfServiceLink(
   const token = mintSelfServiceToken(secret, args.subject, selfServiceExpiry(args.dueAt, args.now));
   return { token, url: `${args.publicUrl.replace(/\/+$/, '')}${selfServicePath(token)}` };
 }
+
+/**
+ * The link an appointment's confirmation carries, or null when the server has no public address to build it on
+ * (a confirmation without a link still tells the customer to call).
+ */
+export async function appointmentSelfServiceUrl(
+  trx: Executor,
+  args: { appointmentId: number; startsAt: string; now: Date; publicUrl: string | null },
+): Promise<string | null> {
+  if (!args.publicUrl) return null;
+  const { url } = await mintSelfServiceLink(trx, {
+    subject: { purpose: 'a', id: args.appointmentId },
+    dueAt: args.startsAt,
+    now: args.now,
+    publicUrl: args.publicUrl,
+  });
+  return url;
+}

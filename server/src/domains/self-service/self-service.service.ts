@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { romeParts } from '@valore/shared/time/rome-time';
 import type { Database, Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
+import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
+import { appointmentEmail, appointmentSms } from '../appointments/appointment-messages';
 import { idempotent, requestHash } from '../audit/idempotency';
 import { maskPhone } from '../customers/masking';
 import { findSecret } from '../funnel/secrets.repository';
+import { requireCustomerContact } from '../outbox/effect-lookups';
+import { enqueueMessage } from '../outbox/outbox.repository';
 import { campaignWindow, cancelCallback, MAX_CALLBACK_DAYS, moveCallback } from '../work/promises';
 import { enqueueCallbackConfirmation } from './callback-confirmation';
 import { callbackMoveTimes } from './callback-times';
@@ -15,6 +20,7 @@ import {
   type AppointmentForCustomer,
   type CallbackForCustomer,
 } from './self-service.repository';
+import { mintSelfServiceLink } from './self-service-links';
 import {
   checkFormToken,
   formToken,
@@ -146,9 +152,23 @@ export async function moveChoices(deps: AppDeps, page: SelfServicePage): Promise
   }).map((d) => ({ date: d.date, options: d.times.map((t) => ({ value: t, startsAt: t })) }));
 }
 
-async function appointmentMoveChoices(_db: Kysely<Database>, _appointmentId: number, _now: Date): Promise<MoveDay[]> {
-  // filled from appointment-changes.freeSlotsForMove once that module lands
-  return [];
+async function appointmentMoveChoices(db: Kysely<Database>, appointmentId: number, now: Date): Promise<MoveDay[]> {
+  let slots: Awaited<ReturnType<typeof freeSlotsForMove>>;
+  try {
+    slots = await freeSlotsForMove(db, { appointmentId, now, days: MOVE_DAYS });
+  } catch (error) {
+    // changed meanwhile (cancelled, started): nothing to offer, the page says why
+    if (error instanceof DomainError) return [];
+    throw error;
+  }
+  const days = new Map<string, MoveOption[]>();
+  for (const s of slots) {
+    const date = romeParts(new Date(s.startsAt)).date;
+    const list = days.get(date) ?? [];
+    list.push({ value: String(s.slotId), startsAt: s.startsAt });
+    days.set(date, list);
+  }
+  return [...days].map(([date, options]) => ({ date, options }));
 }
 
 /** The outcome of a form post; the HTTP layer turns each into a status and a page. */
@@ -210,14 +230,10 @@ async function change(deps: AppDeps, args: ChangeArgs, action: 'cancel' | 'move'
     if (error.domainCode === 'SLOT_FULL') {
       return { kind: 'invalid_choice', page, status: 409, message: 'Questo orario è stato appena occupato: ne scelga un altro.' };
     }
-    if (error.fields && page.changeable) {
-      const messages = Object.values(error.fields).flat();
-      return { kind: 'invalid_choice', page, status: 400, message: messages.map(italianFieldMessage).join(' ') };
-    }
-    if (page.changeable && error.code === 'BAD_REQUEST') {
-      return { kind: 'invalid_choice', page, status: 400, message: 'Scelga uno degli orari proposti.' };
-    }
-    return { kind: 'not_changeable', page };
+    if (!page.changeable) return { kind: 'not_changeable', page };
+    // still changeable: it was the choice that was refused (unknown slot, outside the calendar, …)
+    const messages = error.fields ? Object.values(error.fields).flat().map(italianFieldMessage) : [];
+    return { kind: 'invalid_choice', page, status: 400, message: messages.join(' ') || CHOOSE_OFFERED };
   }
 }
 
@@ -226,7 +242,7 @@ async function cancelSubject(trx: Executor, subject: SelfServiceSubject, now: Da
     await cancelCallback(trx, { id: subject.id, now, reason: CANCEL_REASON, actorId: null, by: 'customer', ip });
     return;
   }
-  throw new DomainError('CONFLICT', 'VALIDATION', 'Appointment changes are not available yet.');
+  await cancelAppointment(trx, { appointmentId: subject.id, now, reason: CANCEL_REASON, userId: null, by: 'customer', ip });
 }
 
 /** Moves it and returns the token of a fresh link, valid until a little after the new time. */
@@ -265,11 +281,48 @@ async function moveSubject(
     });
     return token;
   }
-  throw new DomainError('CONFLICT', 'VALIDATION', 'Appointment changes are not available yet.');
+  // only the slots the form offered are numbers; anything else is refused by the rule as an unknown slot
+  const slotId = /^\d{1,12}$/.test(choice) ? Number(choice) : Number.NaN;
+  await moveAppointment(trx, { appointmentId: subject.id, slotId, now, userId: null, by: 'customer', ip });
+  return confirmMovedAppointment(trx, subject.id, now, publicUrl);
 }
 
-/** The promise rule's field messages (English, for operators and integrators) as the customer reads them. */
+/**
+ * The confirmation of the new time, with a fresh link: the one in the first message ends a little after the old
+ * time, which may come before the new one.
+ */
+async function confirmMovedAppointment(trx: Executor, appointmentId: number, now: Date, publicUrl: string): Promise<string> {
+  const a = await findAppointmentForCustomer(trx, appointmentId);
+  const row = await trx.selectFrom('appointments').select('customer_id').where('id', '=', appointmentId).executeTakeFirst();
+  if (!a || !row) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Appointment ${appointmentId} does not exist.`);
+  const customer = await requireCustomerContact(trx, row.customer_id);
+  const link = await mintSelfServiceLink(trx, { subject: { purpose: 'a', id: appointmentId }, dueAt: a.startsAt, now, publicUrl });
+  const confirmation = {
+    firstName: customer.firstName,
+    productName: a.productName,
+    officeName: a.officeName,
+    officeAddress: a.officeAddress,
+    officeCity: a.officeCity,
+    startsAt: a.startsAt,
+    manageUrl: publicUrl ? link.url : null,
+    moved: true,
+  };
+  const ref = { refType: 'appointment', refId: appointmentId };
+  await enqueueMessage(trx, { channel: 'sms', recipient: customer.phone, subject: null, body: appointmentSms(confirmation), ...ref }, now);
+  if (customer.email) {
+    const mail = appointmentEmail(confirmation);
+    await enqueueMessage(trx, { channel: 'email', recipient: customer.email, subject: mail.subject, body: mail.body, ...ref }, now);
+  }
+  return link.token;
+}
+
+const CHOOSE_OFFERED = 'Scelga uno degli orari proposti.';
+
+/** The domain rules' field messages (English, for operators and integrators) as the customer reads them. */
 export function italianFieldMessage(message: string): string {
+  if (/already at this time/i.test(message)) return 'L’appuntamento è già a quest’ora: ne scelga un’altra.';
+  if (/already started/i.test(message)) return 'L’orario scelto è già passato: ne scelga uno più avanti.';
+  if (/choose a slot/i.test(message)) return CHOOSE_OFFERED;
   if (/in the future/i.test(message)) return 'L’orario scelto è già passato: ne scelga uno più avanti.';
   const within = /within (\d+) days/i.exec(message);
   if (within) return `L’orario scelto deve essere entro ${within[1]} giorni.`;
@@ -277,6 +330,6 @@ export function italianFieldMessage(message: string): string {
     return 'L’orario scelto è fuori dagli orari del servizio (lunedì–venerdì 7:30–19:30, sabato 7:30–15:12; domeniche e festivi chiuso).';
   }
   if (/calling window/i.test(message)) return 'L’orario scelto è fuori dalla fascia in cui possiamo richiamarla.';
-  if (/ISO-8601|date-time/i.test(message)) return 'Scelga uno degli orari proposti.';
+  if (/ISO-8601|date-time/i.test(message)) return CHOOSE_OFFERED;
   return message;
 }
