@@ -22,7 +22,11 @@ afterAll(async () => {
 
 const sql = () => server.database.sqlite;
 const count = (table: string, where = '1 = 1', ...params: unknown[]) =>
-  (sql().prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
+  (
+    sql()
+      .prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)
+      .get(...params) as { n: number }
+  ).n;
 
 /** Everything a customer's change could write: the tables are compared before and after a refused request. */
 const footprint = () => ({
@@ -75,12 +79,21 @@ async function post(
 
 async function scheduleCallback(preferredAt: string): Promise<string> {
   const customer = sql()
-    .prepare('SELECT min(id) AS id, phone FROM customers GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) LIMIT 1 OFFSET ?')
+    .prepare(
+      'SELECT min(id) AS id, phone FROM customers GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) LIMIT 1 OFFSET ?',
+    )
     .get(count('callback_requests')) as { id: number; phone: string };
   const response = await fetch(`${server.url}/api/v1/callback-requests`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ phone: customer.phone, customerId: String(customer.id), product: 'CONTO', mode: 'scheduled', preferredAt, channel: 'web' }),
+    body: JSON.stringify({
+      phone: customer.phone,
+      customerId: String(customer.id),
+      product: 'CONTO',
+      mode: 'scheduled',
+      preferredAt,
+      channel: 'web',
+    }),
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
@@ -94,7 +107,9 @@ const callbackRow = (id: string) =>
   };
 
 const romeClock = (iso: string) =>
-  new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(iso),
+  );
 
 describe('a scheduled callback’s self-service link', () => {
   // Thursday 3 December 2026, 10:00 in Rome
@@ -102,7 +117,9 @@ describe('a scheduled callback’s self-service link', () => {
 
   it('comes in the confirmation SMS and opens a page with the time and the two choices', async () => {
     const id = await scheduleCallback(AGREED);
-    const sms = sql().prepare("SELECT channel, body FROM outbox WHERE ref_type = 'callback_request' AND ref_id = ?").all(id) as {
+    const sms = sql()
+      .prepare("SELECT channel, body FROM outbox WHERE ref_type = 'callback_request' AND ref_id = ?")
+      .all(id) as {
       channel: string;
       body: string;
     }[];
@@ -129,7 +146,9 @@ describe('a scheduled callback’s self-service link', () => {
     const options = optionValues(form.html);
     expect(options.length).toBeGreaterThan(20);
     // only service-calendar half hours: no Sunday 6 nor the 8 December holiday
-    const romeDates = options.map((o) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date(o)));
+    const romeDates = options.map((o) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date(o)),
+    );
     expect(romeDates).not.toContain('2026-12-06');
     expect(romeDates).not.toContain('2026-12-08');
     const target = options.find((o) => o === '2026-12-04T10:30:00.000Z'); // Friday 11:30
@@ -145,9 +164,13 @@ describe('a scheduled callback’s self-service link', () => {
       .all(id) as { actor_id: number | null; details: string }[];
     expect(audit).toHaveLength(1);
     expect(audit[0]?.actor_id).toBeNull();
-    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ by: 'customer', from: AGREED, to: '2026-12-04T10:30:00.000Z' });
+    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({
+      by: 'customer',
+      from: AGREED,
+      to: '2026-12-04T10:30:00.000Z',
+    });
     expect(count('outbox')).toBe(before.outbox + 1);
-    expect(sql().prepare("SELECT body FROM outbox WHERE ref_id = ? ORDER BY id DESC").get(id)).toMatchObject({
+    expect(sql().prepare('SELECT body FROM outbox WHERE ref_id = ? ORDER BY id DESC').get(id)).toMatchObject({
       body: expect.stringContaining('venerdì 4 dicembre alle 11:30'),
     });
 
@@ -247,7 +270,9 @@ function officeWithFreeSlots(skipOffices: Set<number>): SlotRow[] {
     )
     .all('2026-12-02T23:00:00.000Z', '2026-12-14T00:00:00.000Z') as SlotRow[];
   const byOffice = new Map<number, SlotRow[]>();
-  for (const r of rows) if (!skipOffices.has(r.post_office_id)) byOffice.set(r.post_office_id, [...(byOffice.get(r.post_office_id) ?? []), r]);
+  for (const r of rows)
+    if (!skipOffices.has(r.post_office_id))
+      byOffice.set(r.post_office_id, [...(byOffice.get(r.post_office_id) ?? []), r]);
   const found = [...byOffice.values()].find((list) => list.length >= 3);
   if (!found) throw new Error('no office with three free slots');
   skipOffices.add(found[0]?.post_office_id ?? 0);
@@ -258,7 +283,11 @@ const usedOffices = new Set<number>();
 /** An operator books the customer into the slot through a real contact; returns the appointment id. */
 async function book(customerId: number, slot: SlotRow): Promise<number> {
   const result = await operator.trpc.interactions.complete.mutate(
-    inboundSale(customerId, { slotId: slot.id, postOfficeId: slot.post_office_id }, { startMs: clock.now().getTime() - 300_000 }),
+    inboundSale(
+      customerId,
+      { slotId: slot.id, postOfficeId: slot.post_office_id },
+      { startMs: clock.now().getTime() - 300_000 },
+    ),
   );
   const id = result.effects.appointment?.id;
   if (!id) throw new Error('no appointment booked');
@@ -273,12 +302,16 @@ describe('an appointment’s self-service link', () => {
     const [slot] = officeWithFreeSlots(usedOffices);
     if (!slot) throw new Error('no slot');
     const id = await book(freshCustomer({ email: true }).id, slot);
-    const messages = sql().prepare("SELECT channel, body FROM outbox WHERE ref_type = 'appointment' AND ref_id = ?").all(String(id)) as {
+    const messages = sql()
+      .prepare("SELECT channel, body FROM outbox WHERE ref_type = 'appointment' AND ref_id = ?")
+      .all(String(id)) as {
       channel: string;
       body: string;
     }[];
     const sms = messages.find((m) => m.channel === 'sms');
-    expect(sms?.body).toMatch(/Per spostarlo o annullarlo: http:\/\/[^/\s]+\/s\/a\.[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{16}$/);
+    expect(sms?.body).toMatch(
+      /Per spostarlo o annullarlo: http:\/\/[^/\s]+\/s\/a\.[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{16}$/,
+    );
     const email = messages.find((m) => m.channel === 'email');
     expect(email?.body).toMatch(/può spostare o annullare l’appuntamento da qui: http:\/\/[^/\s]+\/s\/a\./);
 
@@ -286,7 +319,9 @@ describe('an appointment’s self-service link', () => {
     const page = await get(url);
     expect(page.status).toBe(200);
     expect(page.html).toMatch(/<h1>Il suo appuntamento<\/h1>/);
-    const office = sql().prepare('SELECT name FROM post_offices WHERE id = ?').get(slot.post_office_id) as { name: string };
+    const office = sql().prepare('SELECT name FROM post_offices WHERE id = ?').get(slot.post_office_id) as {
+      name: string;
+    };
     expect(page.html).toContain(`Ufficio Postale ${office.name}`);
     expect(page.html).toContain('Sposta l’appuntamento');
     expect(page.html).toContain('Annulla l’appuntamento');
@@ -344,14 +379,19 @@ describe('an appointment’s self-service link', () => {
     expect(slotRow(target.id).booked).toBe(1);
     expect(count('audit_log', "action = 'appointment.moved' AND entity_id = ?", String(id))).toBe(1);
     const confirmation = sql()
-      .prepare("SELECT body FROM outbox WHERE ref_type = 'appointment' AND ref_id = ? AND channel = 'sms' ORDER BY id DESC")
+      .prepare(
+        "SELECT body FROM outbox WHERE ref_type = 'appointment' AND ref_id = ? AND channel = 'sms' ORDER BY id DESC",
+      )
       .get(String(id)) as { body: string };
     expect(confirmation.body).toContain('il nuovo orario');
     expect(confirmation.body).toContain(`${moved.location?.split('?')[0]}`);
     expect(count('outbox')).toBeGreaterThan(outboxBefore);
 
     const before = footprint();
-    expect(await post(`${url}/move`, { ...keys, choice: String(target.id) })).toMatchObject({ status: 303, location: moved.location });
+    expect(await post(`${url}/move`, { ...keys, choice: String(target.id) })).toMatchObject({
+      status: 303,
+      location: moved.location,
+    });
     expect(footprint()).toEqual(before);
 
     const page = await get(`${server.url}${moved.location}`);
@@ -432,14 +472,19 @@ describe('links that open nothing', () => {
       expect((await post(`${bad}/cancel`, keys)).status).toBe(404);
     }
 
-    const secret = (sql().prepare('SELECT value FROM app_secrets WHERE name = ?').get(SELF_SERVICE_SECRET_NAME) as { value: string }).value;
+    const secret = (
+      sql().prepare('SELECT value FROM app_secrets WHERE name = ?').get(SELF_SERVICE_SECRET_NAME) as { value: string }
+    ).value;
     const expired = mintSelfServiceToken(secret, { purpose: 'c', id }, new Date(Date.parse(NOW) - 60_000));
     const gone = await get(`${base}/s/${expired}`);
     expect(gone.status).toBe(410);
     expect(gone.html).toContain('Link scaduto');
     expect((await post(`${base}/s/${expired}/cancel`, keys)).status).toBe(410);
     // an appointment token for a callback's id cannot even be minted; an unknown appointment is a 404
-    expect((await get(`${base}/s/${mintSelfServiceToken(secret, { purpose: 'a', id: 99_999_999 }, new Date('2027-01-01'))}`)).status).toBe(404);
+    expect(
+      (await get(`${base}/s/${mintSelfServiceToken(secret, { purpose: 'a', id: 99_999_999 }, new Date('2027-01-01'))}`))
+        .status,
+    ).toBe(404);
     expect(footprint()).toEqual(before);
     expect(callbackRow(id).status).toBe('pending');
   });
@@ -452,8 +497,15 @@ describe('links that open nothing', () => {
     expect((await post(`${url}/cancel`, { requestId: keys.requestId, formToken: 'x'.repeat(22) })).status).toBe(403);
     expect((await post(`${url}/cancel`, {})).status).toBe(403);
     expect((await post(`${url}/cancel`, keys, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await post(`${url}/cancel`, keys, { origin: new URL(url).origin, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    const json = await fetch(`${url}/cancel`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify(keys) });
+    expect(
+      (await post(`${url}/cancel`, keys, { origin: new URL(url).origin, 'sec-fetch-site': 'cross-site' })).status,
+    ).toBe(403);
+    const json = await fetch(`${url}/cancel`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(keys),
+    });
     expect(json.status).toBe(403);
     expect(footprint()).toEqual(before);
     expect(callbackRow(id).status).toBe('pending');

@@ -19,7 +19,12 @@ const romeDate = new Intl.DateTimeFormat('it-IT', {
   month: 'long',
   year: 'numeric',
 });
-const romeDay = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long' });
+const romeDay = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+});
 const romeTime = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('it-IT') + s.slice(1);
@@ -208,7 +213,11 @@ ${hiddenKeys(page)}<button class="btn btn-danger" type="submit">${isAppointment 
 }
 
 /** `GET /s/:token/move`: the free times as one select (native pickers are the best touch UI there is), grouped by day. */
-export function movePage(page: SelfServicePage, days: MoveDay[], opts: { problem?: string | null; selected?: string | null } = {}): string {
+export function movePage(
+  page: SelfServicePage,
+  days: MoveDay[],
+  opts: { problem?: string | null; selected?: string | null } = {},
+): string {
   const isAppointment = page.kind === 'appointment';
   const title = isAppointment ? 'Sposta l’appuntamento' : 'Scegli un altro orario';
   const current = isAppointment ? page.appointment.startsAt : page.callback.dueAt;
@@ -240,7 +249,9 @@ ${intro}<p class="status" role="status">${isAppointment ? 'Non ci sono orari lib
         '\n</optgroup>',
     )
     .join('\n');
-  const invalid = opts.problem ? ' aria-invalid="true" aria-describedby="choice-hint problem" autofocus' : ' aria-describedby="choice-hint"';
+  const invalid = opts.problem
+    ? ' aria-invalid="true" aria-describedby="choice-hint problem" autofocus'
+    : ' aria-describedby="choice-hint"';
   return layout(
     title,
     `<h1>${title}</h1>

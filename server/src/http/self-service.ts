@@ -63,7 +63,12 @@ function sameOriginForm(req: Request, res: Response, next: NextFunction): void {
     }
   }
   const fetchSite = req.headers['sec-fetch-site'];
-  if (type !== 'application/x-www-form-urlencoded' || !sameOrigin || fetchSite === 'cross-site' || fetchSite === 'same-site') {
+  if (
+    type !== 'application/x-www-form-urlencoded' ||
+    !sameOrigin ||
+    fetchSite === 'cross-site' ||
+    fetchSite === 'same-site'
+  ) {
     req.log?.warn({ origin, fetchSite, type }, 'self-service form refused');
     sendHtml(res, 403, formRefusedPage(null));
     return;
@@ -147,7 +152,10 @@ export function selfServiceRoutes(deps: AppDeps): express.Router {
         return sendHtml(res, 403, formRefusedPage(selfServicePath(tokenOf(req))));
       case 'done':
         // Post/Redirect/Get: a reload shows the page instead of posting again
-        return res.redirect(303, `${selfServicePath(result.token)}?fatto=${result.outcome === 'cancelled' ? 'annullato' : 'spostato'}`);
+        return res.redirect(
+          303,
+          `${selfServicePath(result.token)}?fatto=${result.outcome === 'cancelled' ? 'annullato' : 'spostato'}`,
+        );
       case 'not_changeable':
         return sendHtml(res, 409, overviewPage(result.page));
       case 'stale_form': {
@@ -167,7 +175,10 @@ export function selfServiceRoutes(deps: AppDeps): express.Router {
           result.status,
           form === 'cancel'
             ? cancelPage(result.page, { problem: result.message })
-            : movePage(result.page, await moveChoices(deps, result.page), { problem: result.message, selected: field(req, 'choice') }),
+            : movePage(result.page, await moveChoices(deps, result.page), {
+                problem: result.message,
+                selected: field(req, 'choice'),
+              }),
         );
     }
   };

@@ -95,7 +95,12 @@ export async function bookAppointment(
     officeCity: slot.office_city,
     startsAt: slot.starts_at,
     // the customer's own link to move or cancel it
-    manageUrl: await appointmentSelfServiceUrl(trx, { appointmentId: id, startsAt: slot.starts_at, now: ctx.now, publicUrl: ctx.publicUrl }),
+    manageUrl: await appointmentSelfServiceUrl(trx, {
+      appointmentId: id,
+      startsAt: slot.starts_at,
+      now: ctx.now,
+      publicUrl: ctx.publicUrl,
+    }),
   };
   const ref = { refType: 'appointment', refId: id };
   await enqueueMessage(

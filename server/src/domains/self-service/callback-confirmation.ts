@@ -2,7 +2,12 @@ import type { Executor } from '../../db/database';
 import { enqueueMessage } from '../outbox/outbox.repository';
 import { mintSelfServiceLink } from './self-service-links';
 
-const romeDay = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long', day: 'numeric', month: 'long' });
+const romeDay = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+});
 const romeTime = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
 
 /** The outbox reference of a callback's confirmations (the first one and the one after a move). */
@@ -96,7 +101,11 @@ export async function confirmScheduledCallbackRequest(
   const customer =
     args.customerId === null
       ? undefined
-      : await trx.selectFrom('customers').select(['first_name', 'email']).where('id', '=', args.customerId).executeTakeFirst();
+      : await trx
+          .selectFrom('customers')
+          .select(['first_name', 'email'])
+          .where('id', '=', args.customerId)
+          .executeTakeFirst();
   return enqueueCallbackConfirmation(trx, {
     ...args,
     firstName: customer?.first_name ?? null,

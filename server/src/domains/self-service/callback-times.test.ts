@@ -36,7 +36,12 @@ describe('the times a customer may move a callback to', () => {
   });
 
   it('keep a campaign callback inside the calling window', () => {
-    const monday = callbackMoveTimes(now, { days: 4, leadMinutes: 30, maxDays: 30, callingWindow: DEFAULT_CALLING_WINDOW });
+    const monday = callbackMoveTimes(now, {
+      days: 4,
+      leadMinutes: 30,
+      maxDays: 30,
+      callingWindow: DEFAULT_CALLING_WINDOW,
+    });
     expect(monday.find((d) => d.date === '2026-11-30')?.times.map(rome)[0]).toBe('2026-11-30 09:00');
     expect(monday.find((d) => d.date === '2026-11-28')?.times.map(rome)[0]).toBe('2026-11-28 10:00');
   });

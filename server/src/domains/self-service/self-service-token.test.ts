@@ -20,7 +20,11 @@ describe('self-service link tokens', () => {
     expect(a).toMatch(/^a\.[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{16}$/);
     expect(a.length).toBeLessThanOrEqual(32);
     expect(c.length).toBeLessThanOrEqual(50);
-    expect(verifySelfServiceToken('s3cret', a, NOW)).toEqual({ ok: true, subject: { purpose: 'a', id: 4711 }, expiresAt: EXP });
+    expect(verifySelfServiceToken('s3cret', a, NOW)).toEqual({
+      ok: true,
+      subject: { purpose: 'a', id: 4711 },
+      expiresAt: EXP,
+    });
     expect(verifySelfServiceToken('s3cret', c, NOW)).toEqual({
       ok: true,
       subject: { purpose: 'c', id: CALLBACK_ID },

@@ -84,7 +84,8 @@ export function verifySelfServiceToken(
   const [, purpose = '', rawId = '', exp36 = '', sig = ''] = m;
   const expected = Buffer.from(sign(secret, `${purpose}.${rawId}.${exp36}`));
   const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'bad_signature' };
   const subject = decodeId(purpose as SelfServicePurpose, rawId);
   if (!subject) return { ok: false, reason: 'malformed' };
   if (expect !== undefined && subject.purpose !== expect) return { ok: false, reason: 'wrong_purpose' };

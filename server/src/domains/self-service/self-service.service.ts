@@ -93,7 +93,13 @@ function newForm(secret: string, token: string): FormKeys {
   return { requestId, formToken: formToken(secret, token, requestId) };
 }
 
-async function pageOf(db: Executor, subject: SelfServiceSubject, token: string, secret: string, now: Date): Promise<SelfServicePage | LinkRefused> {
+async function pageOf(
+  db: Executor,
+  subject: SelfServiceSubject,
+  token: string,
+  secret: string,
+  now: Date,
+): Promise<SelfServicePage | LinkRefused> {
   if (subject.purpose === 'a') {
     const appointment = await findAppointmentForCustomer(db, subject.id);
     if (!appointment) return { kind: 'refused', reason: 'unknown' };
@@ -200,7 +206,12 @@ export function moveBySelfService(deps: AppDeps, args: ChangeArgs & { choice: st
   return change(deps, args, 'move', args.choice);
 }
 
-async function change(deps: AppDeps, args: ChangeArgs, action: 'cancel' | 'move', choice: string | null): Promise<ChangeResult> {
+async function change(
+  deps: AppDeps,
+  args: ChangeArgs,
+  action: 'cancel' | 'move',
+  choice: string | null,
+): Promise<ChangeResult> {
   const now = deps.clock.now();
   const v = await verify(deps.db, args.token, now);
   if ('kind' in v) return v;
@@ -228,7 +239,12 @@ async function change(deps: AppDeps, args: ChangeArgs, action: 'cancel' | 'move'
     if (page.kind === 'refused') return page;
     if (error.domainCode === 'IDEMPOTENCY_MISMATCH') return { kind: 'stale_form', page };
     if (error.domainCode === 'SLOT_FULL') {
-      return { kind: 'invalid_choice', page, status: 409, message: 'Questo orario è stato appena occupato: ne scelga un altro.' };
+      return {
+        kind: 'invalid_choice',
+        page,
+        status: 409,
+        message: 'Questo orario è stato appena occupato: ne scelga un altro.',
+      };
     }
     if (!page.changeable) return { kind: 'not_changeable', page };
     // still changeable: it was the choice that was refused (unknown slot, outside the calendar, …)
@@ -242,7 +258,14 @@ async function cancelSubject(trx: Executor, subject: SelfServiceSubject, now: Da
     await cancelCallback(trx, { id: subject.id, now, reason: CANCEL_REASON, actorId: null, by: 'customer', ip });
     return;
   }
-  await cancelAppointment(trx, { appointmentId: subject.id, now, reason: CANCEL_REASON, userId: null, by: 'customer', ip });
+  await cancelAppointment(trx, {
+    appointmentId: subject.id,
+    now,
+    reason: CANCEL_REASON,
+    userId: null,
+    by: 'customer',
+    ip,
+  });
 }
 
 /** Moves it and returns the token of a fresh link, valid until a little after the new time. */
@@ -291,12 +314,26 @@ async function moveSubject(
  * The confirmation of the new time, with a fresh link: the one in the first message ends a little after the old
  * time, which may come before the new one.
  */
-async function confirmMovedAppointment(trx: Executor, appointmentId: number, now: Date, publicUrl: string): Promise<string> {
+async function confirmMovedAppointment(
+  trx: Executor,
+  appointmentId: number,
+  now: Date,
+  publicUrl: string,
+): Promise<string> {
   const a = await findAppointmentForCustomer(trx, appointmentId);
-  const row = await trx.selectFrom('appointments').select('customer_id').where('id', '=', appointmentId).executeTakeFirst();
+  const row = await trx
+    .selectFrom('appointments')
+    .select('customer_id')
+    .where('id', '=', appointmentId)
+    .executeTakeFirst();
   if (!a || !row) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Appointment ${appointmentId} does not exist.`);
   const customer = await requireCustomerContact(trx, row.customer_id);
-  const link = await mintSelfServiceLink(trx, { subject: { purpose: 'a', id: appointmentId }, dueAt: a.startsAt, now, publicUrl });
+  const link = await mintSelfServiceLink(trx, {
+    subject: { purpose: 'a', id: appointmentId },
+    dueAt: a.startsAt,
+    now,
+    publicUrl,
+  });
   const confirmation = {
     firstName: customer.firstName,
     productName: a.productName,
@@ -308,10 +345,18 @@ async function confirmMovedAppointment(trx: Executor, appointmentId: number, now
     moved: true,
   };
   const ref = { refType: 'appointment', refId: appointmentId };
-  await enqueueMessage(trx, { channel: 'sms', recipient: customer.phone, subject: null, body: appointmentSms(confirmation), ...ref }, now);
+  await enqueueMessage(
+    trx,
+    { channel: 'sms', recipient: customer.phone, subject: null, body: appointmentSms(confirmation), ...ref },
+    now,
+  );
   if (customer.email) {
     const mail = appointmentEmail(confirmation);
-    await enqueueMessage(trx, { channel: 'email', recipient: customer.email, subject: mail.subject, body: mail.body, ...ref }, now);
+    await enqueueMessage(
+      trx,
+      { channel: 'email', recipient: customer.email, subject: mail.subject, body: mail.body, ...ref },
+      now,
+    );
   }
   return link.token;
 }
