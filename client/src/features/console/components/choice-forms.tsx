@@ -12,7 +12,12 @@ import { Select } from '../../../components/ui/select';
 import { Spinner } from '../../../components/ui/spinner';
 import { TextField } from '../../../components/ui/text-field';
 import { useTRPC } from '../../../lib/trpc';
-import { defaultCallback, defaultFollowUp, toLocalInput, useFormat } from '../format';
+import { useFormat } from '../format';
+import { AgreedTimePicker, firstOpenTime } from './agreed-time-picker';
+
+/** How far ahead a callback / a lead's follow-up may be agreed (the server's rule: work/promises.ts). */
+const CALLBACK_DAYS = 30;
+const FOLLOW_UP_DAYS = 60;
 
 /** Choices that ask the operator for something (or a confirmation) before they are recorded. */
 export const FORM_CHOICES: ReadonlySet<FlowEventType> = new Set<FlowEventType>([
@@ -25,6 +30,7 @@ export const FORM_CHOICES: ReadonlySet<FlowEventType> = new Set<FlowEventType>([
   'outcome.lead',
   'callback.requested',
   'customer.opted_out',
+  'outcome.assisted_sale',
 ]);
 
 export interface ChoiceContext {
@@ -100,10 +106,17 @@ function ChoiceFields({
     }
     return null;
   });
-  const [when, setWhen] = useState(() => (type === 'outcome.lead' ? defaultFollowUp() : defaultCallback()));
+  const [openedAt] = useState(() => Date.now());
+  // an ISO instant chosen among the service calendar's open half-hours
+  const [when, setWhen] = useState(() =>
+    type === 'outcome.lead'
+      ? firstOpenTime(openedAt, 20 * 3_600_000, FOLLOW_UP_DAYS)
+      : type === 'callback.requested'
+        ? firstOpenTime(openedAt, 3_600_000, CALLBACK_DAYS)
+        : '',
+  );
   const [text, setText] = useState('');
   const [slot, setSlot] = useState<{ postOfficeId: number; slotId: number } | null>(null);
-  const [openedAt] = useState(() => Date.now());
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -112,7 +125,7 @@ function ChoiceFields({
   }
 
   function build(): FlowEvent | null {
-    const iso = () => (when ? new Date(when).toISOString() : null);
+    const iso = () => (when ? when : null);
     switch (type) {
       case 'contact.not_reached':
         return { type, reason: (NOT_REACHED_REASONS.find((r) => r === choice) ?? 'no_answer') };
@@ -137,6 +150,8 @@ function ChoiceFields({
       }
       case 'customer.opted_out':
         return { type };
+      case 'outcome.assisted_sale':
+        return text.trim() ? { type, reference: text.trim() } : null;
       default:
         return null;
     }
@@ -230,13 +245,12 @@ function ChoiceFields({
       submitLabel = t('script.createLead');
       fields = (
         <>
-          <TextField
-            type="datetime-local"
+          <AgreedTimePicker
             label={t('script.fields.followUpAt')}
-            min={toLocalInput(new Date(openedAt))}
             value={when}
-            onChange={(e) => setWhen(e.target.value)}
-            error={when && !future ? t('script.fields.mustBeFuture') : null}
+            onChange={setWhen}
+            days={FOLLOW_UP_DAYS}
+            from={openedAt}
           />
           <TextField
             label={t('script.fields.leadNotes')}
@@ -251,13 +265,20 @@ function ChoiceFields({
     case 'callback.requested':
       canSubmit = future;
       fields = (
+        <AgreedTimePicker label={t('script.fields.callbackAt')} value={when} onChange={setWhen} days={CALLBACK_DAYS} from={openedAt} />
+      );
+      break;
+    case 'outcome.assisted_sale':
+      canSubmit = text.trim().length > 0;
+      submitLabel = t('script.recordSale');
+      fields = (
         <TextField
-          type="datetime-local"
-          label={t('script.fields.callbackAt')}
-          min={toLocalInput(new Date(openedAt))}
-          value={when}
-          onChange={(e) => setWhen(e.target.value)}
-          error={when && !future ? t('script.fields.mustBeFuture') : null}
+          label={t('script.fields.saleReference')}
+          hint={t('script.fields.saleReferenceHint')}
+          maxLength={64}
+          required
+          value={text}
+          onChange={(e) => setText(e.target.value)}
         />
       );
       break;

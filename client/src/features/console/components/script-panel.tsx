@@ -73,6 +73,7 @@ function ContactSession({ draft }: { draft: ContactDraft }) {
     customer: { id: draft.customerId, hasMarketingConsent: card.data?.marketingConsent ?? false },
     products: Object.fromEntries(products.map((p) => [p.code, p.outcomes])),
     presetProductCode: draft.work?.presetProductCode ?? null,
+    leadFollowUp: draft.work?.kind === 'lead_followup',
   };
   return <ScriptRunner draft={draft} input={input} card={card.data ?? null} />;
 }

@@ -7,6 +7,7 @@ import { Kbd } from '../../../components/ui/kbd';
 import { isTypingTarget, useFormat } from '../format';
 import { useConsole } from '../hooks/console-store';
 import { useWorkQueue } from '../hooks/use-work-queue';
+import { MyPromises } from './my-promises';
 
 /**
  * "Prossimo contatto (N)": the most urgent item of the operator's queue, claimed with one key (`N` anywhere but a
@@ -138,6 +139,7 @@ export function WorkQueue() {
           )}
         </div>
       )}
+      <MyPromises onTake={queue.take} busy={queue.takePending} canTake={!disabled} />
     </section>
   );
 }

@@ -67,6 +67,22 @@ export function useWorkQueue() {
     }),
   );
 
+  // one of the operator's own due promises, from "I miei impegni"
+  const take = useMutation(
+    trpc.work.take.mutationOptions({
+      onMutate: () => setError(null),
+      onSuccess: (item) => {
+        queryClient.setQueryData(trpc.work.current.queryKey(), item);
+        void queryClient.invalidateQueries(trpc.work.mine.pathFilter());
+        open(item);
+      },
+      onError: (failure) => {
+        setError(errorMessageKey(failure));
+        void queryClient.invalidateQueries(trpc.work.mine.pathFilter());
+      },
+    }),
+  );
+
   const release = useMutation(
     trpc.work.release.mutationOptions({
       onSuccess: () => {
@@ -128,5 +144,10 @@ export function useWorkQueue() {
       release.mutate({ id: heldKey, reason });
     },
     releasePending: release.isPending,
+    take: (id: string) => {
+      if (draft || take.isPending) return;
+      take.mutate({ id });
+    },
+    takePending: take.isPending,
   };
 }

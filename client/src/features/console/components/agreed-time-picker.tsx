@@ -1,0 +1,93 @@
+import { ROME_TZ } from '@valore/shared/time/rome-time';
+import { serviceHalfHours } from '@valore/shared/time/service-calendar';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Select } from '../../../components/ui/select';
+
+/**
+ * A day and a half-hour, offered only where the service calendar is open (Europe/Rome): the operator can agree with a
+ * customer only a time an operator will be there to call. Two selects, so the keyboard walks one choice each (a
+ * datetime input walks six segments). The server checks the same rule (and a campaign's calling window) again.
+ */
+export function AgreedTimePicker({
+  label,
+  value,
+  onChange,
+  days,
+  from,
+}: {
+  label: string;
+  /** ISO instant, or '' */
+  value: string;
+  onChange: (iso: string) => void;
+  /** how far ahead the customer may be called */
+  days: number;
+  /** the choices start after this instant (ms) */
+  from: number;
+}) {
+  const { t, i18n } = useTranslation('console');
+  const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  const byDay = useMemo(() => {
+    const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const groups = new Map<string, Date[]>();
+    // at least a quarter of an hour from now: the customer needs to be told a time that has not passed by the end
+    for (const at of serviceHalfHours(new Date(from + 15 * 60_000), days)) {
+      const key = dayKey.format(at);
+      const list = groups.get(key) ?? [];
+      list.push(at);
+      groups.set(key, list);
+    }
+    return groups;
+  }, [from, days]);
+  const dayLabel = useMemo(
+    () => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, weekday: 'long', day: 'numeric', month: 'long' }),
+    [locale],
+  );
+  const timeLabel = useMemo(() => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' }), [locale]);
+  const dayKeyOf = (iso: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+
+  const days_ = [...byDay.keys()];
+  const selectedDay = value && byDay.has(dayKeyOf(value)) ? dayKeyOf(value) : '';
+  const times = selectedDay ? (byDay.get(selectedDay) ?? []) : [];
+  if (days_.length === 0) return <p className="choice-form__hint">{t('script.fields.noOpenTimes')}</p>;
+  return (
+    <fieldset className="agreed-time">
+      <legend className="ui-field__label">{label}</legend>
+      <p className="choice-form__hint">{t('script.fields.serviceHoursHint')}</p>
+      <div className="agreed-time__row">
+        <Select
+          label={t('script.fields.day')}
+          value={selectedDay}
+          onChange={(e) => {
+            const first = byDay.get(e.target.value)?.[0];
+            onChange(first ? first.toISOString() : '');
+          }}
+          options={[
+            { value: '', label: t('script.fields.dayPlaceholder'), disabled: true },
+            ...days_.map((key) => {
+              const first = byDay.get(key)?.[0] ?? new Date();
+              return { value: key, label: dayLabel.format(first) };
+            }),
+          ]}
+        />
+        <Select
+          label={t('script.fields.time')}
+          value={value && selectedDay ? value : ''}
+          disabled={!selectedDay}
+          onChange={(e) => onChange(e.target.value)}
+          options={[
+            { value: '', label: t('script.fields.timePlaceholder'), disabled: true },
+            ...times.map((at) => ({ value: at.toISOString(), label: timeLabel.format(at) })),
+          ]}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+/** A sensible first choice: the first open half-hour after `afterMs` (a callback in an hour, a follow-up tomorrow). */
+export function firstOpenTime(from: number, afterMs: number, days: number): string {
+  const all = serviceHalfHours(new Date(from + Math.max(afterMs, 15 * 60_000)), days);
+  return all[0]?.toISOString() ?? '';
+}
