@@ -251,6 +251,7 @@ export function createSmppAdapter(opts: SmppAdapterOptions): SmppAdapter {
         log.warn('smpp: no enquire_link_resp; dropping the session');
         s.destroy();
       }, responseTimeoutMs);
+      deadline.unref(); // a closed adapter's last check must not hold the process open
       const sent = s.enquire_link(() => {
         clearTimeout(deadline);
         if (session === s) scheduleEnquireLink(s);
