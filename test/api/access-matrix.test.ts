@@ -88,6 +88,10 @@ const MATRIX: Record<string, Row> = {
     roles: ['team_lead', 'admin'],
     input: (f) => ({ appointmentId: f.appointmentId, status: 'booked', requestId: randomUUID() }),
   },
+  'appointments.siteAppointments': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ day: new Date().toISOString().slice(0, 10) }),
+  },
   'leads.list': { roles: ['operator', 'team_lead', 'admin'], input: () => ({}) },
   'leads.close': {
     roles: ['operator', 'team_lead', 'admin'],
