@@ -1,0 +1,385 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import type { WorkItem } from '@valore/shared/schemas/work';
+import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
+import { MovableClock } from '@valore/server/testing/movable-clock';
+import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+/**
+ * The promise ledger over HTTP: whatever the flow and wherever the contact came from, an agreed callback becomes
+ * exactly one item owned by the operator who agreed it — offered to them alone until the grace period after its time,
+ * then to their site — listed in their "I miei impegni" (work.mine) and on the SLA board. The agreed time is checked by
+ * the server. A lead won on its follow-up (by a sale on the phone too) is counted in the conversion stats.
+ */
+
+// Wednesday 2 December 2026, 10:00 in Rome.
+const WEDNESDAY_10 = '2026-12-02T09:00:00.000Z';
+// the same day at 15:00 in Rome: inside the service calendar and the default calling window
+const AGREED = '2026-12-02T14:00:00.000Z';
+const MINUTE = 60_000;
+const GRACE = 15 * MINUTE;
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+type Db = TestServer['database']['db'];
+
+async function start() {
+  const clock = new MovableClock(WEDNESDAY_10);
+  // the clock jumps hours ahead: sessions must outlive the jumps
+  server = await startTestServer({ clock, env: { VALORE_SESSION_IDLE_MINUTES: '720' } });
+  const db = server.database.db;
+  await db.deleteFrom('callback_requests').execute();
+  await db.updateTable('leads').set({ status: 'lost' }).execute();
+  const sign = async (username: string) => {
+    const client = createApiClient((server as TestServer).url);
+    await client.login(username);
+    return client;
+  };
+  // operatore1 and operatore2 work at site 1, operatore5 at site 2
+  return { s: server, clock, db, op1: await sign('operatore1'), op2: await sign('operatore2'), op5: await sign('operatore5'), sign };
+}
+
+async function consentingCustomers(db: Db, count: number): Promise<{ id: number; phone: string }[]> {
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'phone'])
+    .where('phone', 'not in', db.selectFrom('optout_registry').select('phone'))
+    .orderBy('id')
+    .limit(400)
+    .execute();
+  const out: { id: number; phone: string }[] = [];
+  for (const row of rows) {
+    const consent = await db
+      .selectFrom('consents')
+      .select('granted')
+      .where('customer_id', '=', row.id)
+      .where('purpose', '=', 'marketing')
+      .orderBy('recorded_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (consent?.granted === 1) out.push(row);
+    if (out.length === count) break;
+  }
+  return out;
+}
+
+function contact(
+  clock: MovableClock,
+  flow: CompleteInteractionInput['flow'],
+  customerId: number | null,
+  outcome: CompleteInteractionInput['outcome'],
+  events: readonly EventWithoutTime[],
+  work: CompleteInteractionInput['work'] = null,
+): CompleteInteractionInput {
+  const input = completion(flow, customerId, outcome, events, { startMs: clock.now().getTime() - 5 * MINUTE, handleMs: 4 * MINUTE });
+  return { ...input, work };
+}
+
+const identified = (id: number): EventWithoutTime => ({ type: 'customer.identified', customerId: id });
+
+async function agreedItems(db: Db) {
+  return db.selectFrom('callback_requests').selectAll().where('origin', '=', 'agreed').execute();
+}
+
+/** After the agreement: the promise is owned, listed, on the board; only its owner gets it when due, then the site. */
+async function expectOwnedPromise(
+  ctx: Awaited<ReturnType<typeof start>>,
+  interactionId: number,
+  expected: { flow: WorkItem['flow']; campaignId?: number | null },
+) {
+  const { db, clock, op1, op2, op5 } = ctx;
+  const items = await db.selectFrom('callback_requests').selectAll().where('interaction_id', '=', interactionId).execute();
+  expect(items).toHaveLength(1);
+  const item = items[0];
+  if (!item) throw new Error('no item');
+  expect(item).toMatchObject({ status: 'pending', origin: 'agreed', due_at: AGREED, site_id: 1, flow: expected.flow });
+  expect(item.personal_until).toBe(new Date(Date.parse(AGREED) + GRACE).toISOString());
+
+  const mine = await op1.trpc.work.mine.query();
+  expect(mine).toEqual([expect.objectContaining({ id: `callback:${item.id}`, kind: 'callback', dueAt: AGREED, due: false })]);
+  expect(await op2.trpc.work.mine.query()).toEqual([]);
+  const board = await op2.trpc.callbacks.board.query({ limit: 200 });
+  expect(board.items.find((b) => b.id === item.id)).toMatchObject({ origin: 'agreed', owner: { userId: expect.any(Number) }, personalUntil: item.personal_until });
+  // another site's operators do not see the promises of site 1
+  expect((await op5.trpc.callbacks.board.query({ limit: 200 })).items.find((b) => b.id === item.id)).toBeUndefined();
+
+  // not due: nobody gets it
+  expect(await op1.trpc.work.next.mutate({})).toBeNull();
+  // due: the owner's colleagues do not get it during the grace period…
+  clock.set(new Date(Date.parse(AGREED) + MINUTE));
+  expect(await op2.trpc.work.next.mutate({})).toBeNull();
+  // …the owner does
+  const taken = await op1.trpc.work.next.mutate({});
+  expect(taken).toMatchObject({ id: `callback:${item.id}`, kind: 'callback', flow: expected.flow });
+  if (expected.campaignId !== undefined) expect(taken?.campaignId).toBe(expected.campaignId);
+  expect((await op1.trpc.work.mine.query())[0]).toMatchObject({ held: true });
+  // the owner lets it go: after the grace period the site's pool gets it, not another site
+  await op1.trpc.work.release.mutate({ id: `callback:${item.id}`, reason: 'in riunione' });
+  clock.set(new Date(Date.parse(AGREED) + GRACE + MINUTE));
+  expect(await op5.trpc.work.next.mutate({})).toBeNull();
+  expect((await op2.trpc.work.next.mutate({}))?.id).toBe(`callback:${item.id}`);
+  return item;
+}
+
+describe('an agreed callback becomes one owned item, whatever the flow and the origin', () => {
+  it('inbound sales call (manual, no queue item): the case that queued nothing before', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const done = await ctx.op1.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }], {
+        kind: 'inbound',
+        sourceId: null,
+      }),
+    );
+    expect(done.effects).toMatchObject({ callbackAt: AGREED, callbackId: expect.any(String) });
+    const item = await expectOwnedPromise(ctx, done.interactionId, { flow: 'callback' });
+    expect(item).toMatchObject({ customer_id: c.id, phone: c.phone, product_code: null });
+  });
+
+  it('cross-sell after OCS (1.1.0): a callback at the proposal keeps the product', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    expect(FLOW_VERSIONS.ocs_cross_sell).toBe('1.1.0');
+    const done = await ctx.op1.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'ocs_cross_sell', c.id, 'callback_scheduled', [
+        identified(c.id),
+        { type: 'ocs.solved' },
+        { type: 'propensity.accepted' },
+        { type: 'needs.identified', productCode: 'CONTO' },
+        { type: 'callback.requested', callbackAt: AGREED },
+      ]),
+    );
+    const item = await expectOwnedPromise(ctx, done.interactionId, { flow: 'callback' });
+    expect(item.product_code).toBe('CONTO');
+  });
+
+  it('OCS 1.1.0 still offers no callback before the proposal (the call is about the problem)', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const error = await trpcError(
+      ctx.op1.trpc.interactions.complete.mutate(
+        contact(ctx.clock, 'ocs_cross_sell', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }]),
+      ),
+    );
+    expect(error.data).toMatchObject({ domainCode: 'REPLAY_REJECTED' });
+    expect(await agreedItems(ctx.db)).toHaveLength(0);
+  });
+
+  it('campaign contact: the contact leaves the list, the callback plays the campaign script inside its window', async () => {
+    const ctx = await start();
+    const customers = await consentingCustomers(ctx.db, 1);
+    const lead = await ctx.sign('teamlead1');
+    const campaign = await lead.trpc.campaigns.create.mutate({
+      requestId: randomUUID(),
+      name: 'Libretto inverno',
+      businessUnit: 'Risparmio',
+      productCode: 'LIBRETTO',
+      startsOn: '2026-11-01',
+      endsOn: '2027-01-31',
+      maxAttempts: 3,
+      retryDelayMinutes: 60,
+      scriptVersion: FLOW_VERSIONS.campaign,
+      siteIds: [1],
+    });
+    const csv = `id,name\n${customers.map((c) => `${c.id},x`).join('\n')}\n`;
+    const imported = await lead.fetch(`${ctx.s.url}/api/v1/campaigns/${campaign.id}/import?customerIdColumn=id`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(imported.status).toBe(200);
+    await imported.text();
+    await lead.trpc.campaigns.setStatus.mutate({ requestId: randomUUID(), id: campaign.id, status: 'active' });
+    const held = await ctx.op1.trpc.work.next.mutate({});
+    if (!held || held.customerId === null) throw new Error('no campaign contact');
+    const events: EventWithoutTime[] = [{ type: 'contact.reached' }, identified(held.customerId)];
+    // 21:00 in Rome: outside the service hours and the calling window → 400 on the field, nothing written
+    const late = await trpcError(
+      ctx.op1.trpc.interactions.complete.mutate(
+        contact(ctx.clock, 'campaign', held.customerId, 'callback_scheduled', [...events, { type: 'callback.requested', callbackAt: '2026-12-02T20:00:00.000Z' }], {
+          kind: 'campaign',
+          sourceId: held.sourceId,
+        }),
+      ),
+    );
+    expect(late.data).toMatchObject({ httpStatus: 400, domainCode: 'VALIDATION', zodError: { fieldErrors: { callbackAt: [expect.any(String)] } } });
+    expect(await ctx.db.selectFrom('interactions').select('id').where('client_id', 'like', '%').where('customer_id', '=', held.customerId).execute()).toHaveLength(0);
+
+    const done = await ctx.op1.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'campaign', held.customerId, 'callback_scheduled', [...events, { type: 'callback.requested', callbackAt: AGREED }], {
+        kind: 'campaign',
+        sourceId: held.sourceId,
+      }),
+    );
+    const row = await ctx.db.selectFrom('campaign_contacts').select(['status', 'last_outcome']).where('id', '=', Number(held.sourceId)).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'done', last_outcome: 'callback_scheduled' });
+    await expectOwnedPromise(ctx, done.interactionId, { flow: 'campaign', campaignId: campaign.id });
+  });
+
+  it('web Call Me Back answered: the request is answered, the new time is a new item owned by the operator', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const created = await fetch(`${ctx.s.url}/api/v1/callback-requests`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-intake-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: c.phone, customerId: String(c.id), product: 'CONTO', mode: 'now', channel: 'web' }),
+    });
+    expect(created.status).toBe(201);
+    const request = (await created.json()) as { id: string };
+    const held = await ctx.op1.trpc.work.next.mutate({});
+    expect(held?.id).toBe(`callback:${request.id}`);
+    const done = await ctx.op1.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'callback', c.id, 'callback_scheduled', [{ type: 'contact.reached' }, identified(c.id), { type: 'callback.requested', callbackAt: AGREED }], {
+        kind: 'callback',
+        sourceId: request.id,
+      }),
+    );
+    const original = await ctx.db.selectFrom('callback_requests').select(['status', 'answered_at']).where('id', '=', request.id).executeTakeFirstOrThrow();
+    expect(original).toEqual({ status: 'done', answered_at: ctx.clock.now().toISOString() });
+    const item = await expectOwnedPromise(ctx, done.interactionId, { flow: 'callback' });
+    expect(item.product_code).toBe('CONTO');
+  });
+
+  it('lead follow-up: the lead itself moves to the agreed time and to the operator who agreed it', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const sale = await ctx.op2.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'inbound_sales', c.id, 'lead', [
+        identified(c.id),
+        { type: 'needs.identified', productCode: 'FIBRA' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.lead', followUpAt: '2026-12-02T10:00:00.000Z' },
+      ]),
+    );
+    const leadId = sale.effects.lead?.id;
+    // the lead is operatore2's promise; due at 11:00, so operatore2 takes it
+    ctx.clock.set(new Date('2026-12-02T10:01:00.000Z'));
+    expect(await ctx.op1.trpc.work.next.mutate({})).toBeNull();
+    const held = await ctx.op2.trpc.work.next.mutate({});
+    expect(held).toMatchObject({ id: `lead_followup:${leadId}`, kind: 'lead_followup' });
+    await ctx.op2.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'callback', c.id, 'callback_scheduled', [{ type: 'contact.reached' }, identified(c.id), { type: 'callback.requested', callbackAt: AGREED }], {
+        kind: 'lead_followup',
+        sourceId: String(leadId),
+      }),
+    );
+    expect(await agreedItems(ctx.db)).toHaveLength(0);
+    const lead = await ctx.db.selectFrom('leads').selectAll().where('id', '=', Number(leadId)).executeTakeFirstOrThrow();
+    expect(lead).toMatchObject({ status: 'open', follow_up_at: AGREED, lease_owner: null });
+    expect((await ctx.op2.trpc.work.mine.query()).map((p) => p.id)).toEqual([`lead_followup:${leadId}`]);
+  });
+});
+
+describe('the server checks the agreed time', () => {
+  const cases: [string, string][] = [
+    ['in the past', '2026-12-02T08:00:00.000Z'],
+    ['on a Sunday', '2026-12-06T10:00:00.000Z'],
+    ['at night', '2026-12-03T02:00:00.000Z'],
+    ['on a national holiday (8 December)', '2026-12-08T10:00:00.000Z'],
+    ['more than 30 days ahead', '2027-01-12T10:00:00.000Z'],
+  ];
+  it.each(cases)('refuses a callback %s with a field message, writing nothing', async (_, at) => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const before = await ctx.db.selectFrom('interactions').select(ctx.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const error = await trpcError(
+      ctx.op1.trpc.interactions.complete.mutate(
+        contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: at }]),
+      ),
+    );
+    expect(error.data).toMatchObject({ httpStatus: 400, zodError: { fieldErrors: { callbackAt: [expect.any(String)] } } });
+    const after = await ctx.db.selectFrom('interactions').select(ctx.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+    expect(await agreedItems(ctx.db)).toHaveLength(0);
+  });
+
+  it('a retried completion creates no second promise', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const input = contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }]);
+    const first = await ctx.op1.trpc.interactions.complete.mutate(input);
+    const again = await Promise.all([1, 2, 3].map(() => ctx.op1.trpc.interactions.complete.mutate(input)));
+    for (const r of again) expect(r).toEqual(first);
+    expect(await agreedItems(ctx.db)).toHaveLength(1);
+  });
+});
+
+describe('a lead won on its follow-up is counted', () => {
+  async function followUp(ctx: Awaited<ReturnType<typeof start>>, op: ApiClient, customerId: number, product: string) {
+    const sale = await op.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'inbound_sales', customerId, 'lead', [
+        identified(customerId),
+        { type: 'needs.identified', productCode: product },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.lead', followUpAt: '2026-12-02T10:00:00.000Z' },
+      ]),
+    );
+    ctx.clock.set(new Date('2026-12-02T10:01:00.000Z'));
+    const held = await op.trpc.work.next.mutate({});
+    expect(held).toMatchObject({ kind: 'lead_followup', sourceId: String(sale.effects.lead?.id) });
+    return held as WorkItem;
+  }
+
+  it('by a sale on the phone (assisted_sale, with its reference) and by a funnel link: stats = drill-down = rows', async () => {
+    const ctx = await start();
+    const [a, b] = await consentingCustomers(ctx.db, 2);
+    if (!a || !b) throw new Error('demo data too small');
+    const closeOn = (held: WorkItem, customerId: number, outcome: 'assisted_sale' | 'digital_funnel') =>
+      ctx.op1.trpc.interactions.complete.mutate(
+        contact(ctx.clock, 'callback', customerId, outcome, [
+          { type: 'contact.reached' },
+          identified(customerId),
+          { type: 'needs.identified', productCode: held.presetProductCode ?? 'FIBRA' },
+          { type: 'proposal.accepted' },
+          outcome === 'assisted_sale' ? { type: 'outcome.assisted_sale', reference: 'ORD-2026-0042' } : { type: 'outcome.funnel', channel: 'sms' },
+        ], { kind: 'lead_followup', sourceId: held.sourceId }),
+      );
+    await closeOn(await followUp(ctx, ctx.op1, a.id, 'FIBRA'), a.id, 'assisted_sale');
+    ctx.clock.set(new Date(WEDNESDAY_10));
+    await closeOn(await followUp(ctx, ctx.op1, b.id, 'SIM'), b.id, 'digital_funnel');
+
+    const won = await ctx.db.selectFrom('leads').selectAll().where('status', '=', 'won').orderBy('id').execute();
+    expect(won.map((l) => [l.won_by, l.sale_reference])).toEqual([
+      ['assisted_sale', 'ORD-2026-0042'],
+      ['digital_funnel', null],
+    ]);
+    const teamLead = await ctx.sign('teamlead1');
+    const period = { from: '2026-12-02T00:00:00.000Z', to: '2026-12-02T22:00:00.000Z' };
+    const stats = await teamLead.trpc.stats.conversion.query({ ...period, groupBy: ['flow'] });
+    const inbound = stats.rows.find((r) => r.key.flow === 'inbound_sales');
+    expect(inbound?.counts).toMatchObject({ leads: 2, leadsWon: 2 });
+    expect(stats.total.counts).toMatchObject({ leadsWon: 2 });
+  });
+
+  it('a sale on the phone is refused outside a lead follow-up', async () => {
+    const ctx = await start();
+    const [c] = await consentingCustomers(ctx.db, 1);
+    if (!c) throw new Error('demo data too small');
+    const error = await trpcError(
+      ctx.op1.trpc.interactions.complete.mutate(
+        contact(ctx.clock, 'callback', c.id, 'assisted_sale', [
+          { type: 'contact.reached' },
+          identified(c.id),
+          { type: 'needs.identified', productCode: 'FIBRA' },
+          { type: 'proposal.accepted' },
+          { type: 'outcome.assisted_sale', reference: 'ORD-1' },
+        ]),
+      ),
+    );
+    expect(error.data).toMatchObject({ httpStatus: 400, domainCode: 'REPLAY_REJECTED' });
+  });
+});
