@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   PIPELINE_STATUSES,
@@ -76,6 +76,7 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
   const [reassigning, setReassigning] = useState<LeadPipelineRow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const trigger = useRef<HTMLButtonElement | null>(null);
+  const restoreFocus = useRef(false);
   const tableHeading = useRef<HTMLDivElement>(null);
 
   const set = <K extends keyof PipelineFilterState>(key: K, value: PipelineFilterState[K]) => {
@@ -93,11 +94,17 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
 
   const closeDialog = () => {
     setReassigning(null);
-    // back to the button that opened it, or to the table when that row left the view
+    restoreFocus.current = true;
+  };
+  // once the dialog has left the page (while it is open, everything outside it is inert): back to the button that
+  // opened it, or to the table when that row has left the view
+  useEffect(() => {
+    if (reassigning || !restoreFocus.current) return;
+    restoreFocus.current = false;
     const button = trigger.current;
     if (button?.isConnected) button.focus();
     else tableHeading.current?.focus();
-  };
+  }, [reassigning]);
 
   return (
     <>

@@ -53,7 +53,9 @@ export function PipelineTable({ rows, now, onReassign }: Props) {
                 </td>
                 <td>{r.productName[lang]}</td>
                 <td className="lead-table__num">{t('age', { count: r.ageDays })}</td>
-                <td>{r.owner?.displayName ?? <span className="lead-table__muted">{t('table.noOwner')}</span>}</td>
+                <td className="lead-table__nowrap">
+                  {r.owner?.displayName ?? <span className="lead-table__muted">{t('table.noOwner')}</span>}
+                </td>
                 <td className="lead-table__nowrap">
                   {r.status === 'open' ? (
                     <>
@@ -69,7 +71,9 @@ export function PipelineTable({ rows, now, onReassign }: Props) {
                   )}
                 </td>
                 <td>{r.wonBy ? t(`wonBy.${r.wonBy}`) : t('table.none')}</td>
-                <td className="lead-table__ref">{r.saleReference ?? t('table.none')}</td>
+                <td>
+                  {r.saleReference ? <span className="lead-table__ref">{r.saleReference}</span> : t('table.none')}
+                </td>
                 {onReassign && (
                   <td>
                     {r.status === 'open' && (
