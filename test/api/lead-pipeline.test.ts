@@ -94,7 +94,13 @@ beforeAll(async () => {
     await api[name].login(name);
   }
   now = Date.now();
-  leads.a = await insertLead({ site: 1, owner: 'operatore1', product: 'FIBRA', createdAgo: 10 * DAY + 60 * MIN, followUpIn: DAY });
+  leads.a = await insertLead({
+    site: 1,
+    owner: 'operatore1',
+    product: 'FIBRA',
+    createdAgo: 10 * DAY + 60 * MIN,
+    followUpIn: DAY,
+  });
   leads.b = await insertLead({
     site: 1,
     owner: 'operatore2',
@@ -312,11 +318,17 @@ describe('reassigning a lead', () => {
     // a retry (lost answer, double click) gets the first answer and changes nothing
     expect(await api.teamlead1.trpc.leads.reassign.mutate(input)).toEqual(first);
     expect(await reassignAudits(leads.a)).toHaveLength(1);
-    const keys = await db().selectFrom('idempotency_keys').select('key').where('scope', '=', 'leads.reassign').execute();
+    const keys = await db()
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('scope', '=', 'leads.reassign')
+      .execute();
     expect(keys.filter((k) => k.key === requestId)).toHaveLength(1);
 
     // the same id for another request is refused
-    const mismatch = await trpcError(api.teamlead1.trpc.leads.reassign.mutate({ ...input, ownerId: users.operatore2 ?? 0 }));
+    const mismatch = await trpcError(
+      api.teamlead1.trpc.leads.reassign.mutate({ ...input, ownerId: users.operatore2 ?? 0 }),
+    );
     expect(mismatch.data).toMatchObject({ httpStatus: 409, domainCode: 'IDEMPOTENCY_MISMATCH' });
 
     // the operator now sees it among their own; the former owner no longer does
@@ -326,29 +338,45 @@ describe('reassigning a lead', () => {
 
   it('refuses a lead of another site, an owner from another site or no longer active, and a closed lead', async () => {
     const tl = api.teamlead1.trpc.leads.reassign;
-    const otherSite = await trpcError(tl.mutate({ leadId: leads.e, ownerId: users.operatore1 ?? 0, requestId: randomUUID() }));
+    const otherSite = await trpcError(
+      tl.mutate({ leadId: leads.e, ownerId: users.operatore1 ?? 0, requestId: randomUUID() }),
+    );
     expect(otherSite.data).toMatchObject({ httpStatus: 403, domainCode: 'FORBIDDEN_SCOPE' });
 
-    const foreignOwner = await trpcError(tl.mutate({ leadId: leads.f, ownerId: users.operatore5 ?? 0, requestId: randomUUID() }));
+    const foreignOwner = await trpcError(
+      tl.mutate({ leadId: leads.f, ownerId: users.operatore5 ?? 0, requestId: randomUUID() }),
+    );
     expect(foreignOwner.data).toMatchObject({
       httpStatus: 400,
       domainCode: 'VALIDATION',
       zodError: { fieldErrors: { ownerId: [expect.stringContaining('active operator')] } },
     });
-    const inactive = await trpcError(tl.mutate({ leadId: leads.f, ownerId: users.operatore4 ?? 0, requestId: randomUUID() }));
+    const inactive = await trpcError(
+      tl.mutate({ leadId: leads.f, ownerId: users.operatore4 ?? 0, requestId: randomUUID() }),
+    );
     expect(inactive.data).toMatchObject({ httpStatus: 400, domainCode: 'VALIDATION' });
-    const notOperator = await trpcError(tl.mutate({ leadId: leads.f, ownerId: users.teamlead1 ?? 0, requestId: randomUUID() }));
+    const notOperator = await trpcError(
+      tl.mutate({ leadId: leads.f, ownerId: users.teamlead1 ?? 0, requestId: randomUUID() }),
+    );
     expect(notOperator.data).toMatchObject({ httpStatus: 400 });
 
-    const closed = await trpcError(tl.mutate({ leadId: leads.c, ownerId: users.operatore2 ?? 0, requestId: randomUUID() }));
+    const closed = await trpcError(
+      tl.mutate({ leadId: leads.c, ownerId: users.operatore2 ?? 0, requestId: randomUUID() }),
+    );
     expect(closed.data).toMatchObject({ httpStatus: 409 });
     expect(closed.message).toContain('already closed');
 
-    const missing = await trpcError(tl.mutate({ leadId: 987_654, ownerId: users.operatore2 ?? 0, requestId: randomUUID() }));
+    const missing = await trpcError(
+      tl.mutate({ leadId: 987_654, ownerId: users.operatore2 ?? 0, requestId: randomUUID() }),
+    );
     expect(missing.data).toMatchObject({ httpStatus: 404 });
 
     const operator = await trpcError(
-      api.operatore1.trpc.leads.reassign.mutate({ leadId: leads.f, ownerId: users.operatore2 ?? 0, requestId: randomUUID() }),
+      api.operatore1.trpc.leads.reassign.mutate({
+        leadId: leads.f,
+        ownerId: users.operatore2 ?? 0,
+        requestId: randomUUID(),
+      }),
     );
     expect(operator.data).toMatchObject({ httpStatus: 403, domainCode: 'FORBIDDEN_ROLE' });
 
@@ -366,7 +394,11 @@ describe('reassigning a lead', () => {
     });
     expect(done.owner?.userId).toBe(users.operatore6);
     const wrong = await trpcError(
-      api.admin.trpc.leads.reassign.mutate({ leadId: leads.e, ownerId: users.operatore1 ?? 0, requestId: randomUUID() }),
+      api.admin.trpc.leads.reassign.mutate({
+        leadId: leads.e,
+        ownerId: users.operatore1 ?? 0,
+        requestId: randomUUID(),
+      }),
     );
     expect(wrong.data).toMatchObject({ httpStatus: 400 });
   });

@@ -176,7 +176,11 @@ export async function sitesById(
 
 /** Products a lead can be recorded for (their allowed outcomes include `lead`). */
 export async function leadProducts(db: Executor): Promise<{ code: string; name_it: string; name_en: string }[]> {
-  const rows = await db.selectFrom('products').select(['code', 'name_it', 'name_en', 'outcomes']).orderBy('code').execute();
+  const rows = await db
+    .selectFrom('products')
+    .select(['code', 'name_it', 'name_en', 'outcomes'])
+    .orderBy('code')
+    .execute();
   return rows
     .filter((p) => {
       const outcomes: unknown = JSON.parse(p.outcomes);

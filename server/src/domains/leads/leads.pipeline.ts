@@ -105,7 +105,11 @@ function toRow(r: PipelineLeadRow, now: Date): LeadPipelineRow {
   };
 }
 
-export async function leadPipeline(deps: AppDeps, user: SessionUser, input: LeadPipelineInput): Promise<LeadPipelineOutput> {
+export async function leadPipeline(
+  deps: AppDeps,
+  user: SessionUser,
+  input: LeadPipelineInput,
+): Promise<LeadPipelineOutput> {
   const where = whereOf(user, input);
   const now = deps.clock.now();
   const byStatus = await pipelineTotals(deps.db, where);
@@ -136,7 +140,12 @@ export async function leadPipelineOptions(deps: AppDeps, user: SessionUser): Pro
     lockedSiteId: user.role === 'admin' ? null : user.siteId,
     ownOnly: user.role === 'operator',
     sites,
-    operators: operators.map((o) => ({ id: o.id, siteId: o.site_id, displayName: o.display_name, active: o.active === 1 })),
+    operators: operators.map((o) => ({
+      id: o.id,
+      siteId: o.site_id,
+      displayName: o.display_name,
+      active: o.active === 1,
+    })),
     products: products.map((p) => ({ code: p.code, nameIt: p.name_it, nameEn: p.name_en })),
   };
 }
@@ -291,7 +300,11 @@ export async function reassignLead(
         throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'This lead belongs to another site.');
       }
       if (lead.status !== 'open') {
-        throw new DomainError('CONFLICT', 'VALIDATION', `This lead is already closed (${lead.status}): it can no longer be reassigned.`);
+        throw new DomainError(
+          'CONFLICT',
+          'VALIDATION',
+          `This lead is already closed (${lead.status}): it can no longer be reassigned.`,
+        );
       }
       if (lead.site_id === null || !(await isActiveOperatorOfSite(trx, input.ownerId, lead.site_id))) {
         throw fieldError({ ownerId: ['Choose an active operator of the lead’s site.'] });
