@@ -130,9 +130,9 @@ describe('inbound sales call, keyboard only', () => {
     await atStep(page, 'Chiusura');
     expect(await page.getByRole('button', { name: /Fissa appuntamento/ }).count()).toBe(0); // fibre: no branch appointment
     await page.keyboard.press('2'); // Crea lead
-    await page.getByLabel('Ricontatto il').waitFor();
+    await page.getByRole('group', { name: 'Ricontatto il' }).waitFor();
     await screenshot(page, 'console-07-lead-form');
-    await page.keyboard.press('Enter'); // the follow-up time is prefilled: Enter submits
+    await page.keyboard.press('Enter'); // the follow-up time is prefilled (the first open half-hour tomorrow): Enter submits
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('contact-result').getByText(/Lead creato/).waitFor();

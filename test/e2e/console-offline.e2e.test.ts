@@ -58,7 +58,7 @@ describe('the server goes away mid-shift', () => {
       await page.keyboard.press('1');
       await atStep(page, 'Chiusura');
       await page.keyboard.press('2'); // Crea lead
-      await page.getByLabel('Ricontatto il').waitFor();
+      await page.getByRole('group', { name: 'Ricontatto il' }).waitFor();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
       await page.keyboard.press('Control+Enter');

@@ -136,7 +136,7 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await atStep(operator(), 'Chiusura');
     await expect.poll(() => boardRow().getByTestId('board-step').textContent(), LIVE).toContain('Chiusura');
     await operator().keyboard.press('2'); // Crea lead
-    await operator().getByLabel('Ricontatto il').waitFor(LIVE);
+    await operator().getByRole('group', { name: 'Ricontatto il' }).waitFor(LIVE);
     await operator().keyboard.press('Enter'); // the follow-up time is prefilled
     await operator().getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor(LIVE);
     await expect.poll(() => boardRow().getAttribute('data-state'), LIVE).toBe('after_call_work');

@@ -1,6 +1,6 @@
 import { ROME_TZ } from '@valore/shared/time/rome-time';
 import { serviceHalfHours } from '@valore/shared/time/service-calendar';
-import { useMemo } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Select } from '../../../components/ui/select';
 
@@ -47,6 +47,12 @@ export function AgreedTimePicker({
   const dayKeyOf = (iso: string) =>
     new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 
+  // Enter on either select submits the form (with the prefilled time, one key), as in a text field
+  const submitOnEnter = (e: KeyboardEvent<HTMLSelectElement>) => {
+    if (e.key !== 'Enter' || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    e.currentTarget.form?.requestSubmit();
+  };
   const days_ = [...byDay.keys()];
   const selectedDay = value && byDay.has(dayKeyOf(value)) ? dayKeyOf(value) : '';
   const times = selectedDay ? (byDay.get(selectedDay) ?? []) : [];
@@ -59,6 +65,7 @@ export function AgreedTimePicker({
         <Select
           label={t('script.fields.day')}
           value={selectedDay}
+          onKeyDown={submitOnEnter}
           onChange={(e) => {
             const first = byDay.get(e.target.value)?.[0];
             onChange(first ? first.toISOString() : '');
@@ -75,6 +82,7 @@ export function AgreedTimePicker({
           label={t('script.fields.time')}
           value={value && selectedDay ? value : ''}
           disabled={!selectedDay}
+          onKeyDown={submitOnEnter}
           onChange={(e) => onChange(e.target.value)}
           options={[
             { value: '', label: t('script.fields.timePlaceholder'), disabled: true },
