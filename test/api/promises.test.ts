@@ -101,6 +101,11 @@ async function expectOwnedPromise(
   if (!item) throw new Error('no item');
   expect(item).toMatchObject({ status: 'pending', origin: 'agreed', due_at: AGREED, site_id: 1, flow: expected.flow });
   expect(item.personal_until).toBe(new Date(Date.parse(AGREED) + GRACE).toISOString());
+  // the customer is told the agreed time by SMS, with a signed link to move or cancel it
+  const sms = await db.selectFrom('outbox').selectAll().where('ref_type', '=', 'callback_request').where('ref_id', '=', item.id).where('channel', '=', 'sms').execute();
+  expect(sms).toHaveLength(1);
+  expect(sms[0]?.recipient).toBe(item.phone);
+  expect(sms[0]?.body).toMatch(/la richiameremo .+ alle 15:00; per spostare o annullare: http\S+\/s\/c\./);
 
   const mine = await op1.trpc.work.mine.query();
   expect(mine).toEqual([expect.objectContaining({ id: `callback:${item.id}`, kind: 'callback', dueAt: AGREED, due: false })]);

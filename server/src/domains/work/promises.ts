@@ -7,6 +7,7 @@ import { intakeConfig, type AppConfig } from '../../deps';
 import { DomainError, fieldError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { parseCallingWindow } from '../campaigns/campaign-rules';
+import { confirmScheduledCallbackRequest } from '../self-service/callback-confirmation';
 
 /**
  * The promise ledger: every outcome that agrees a future action with a customer (a callback, a lead, a missed
@@ -129,6 +130,17 @@ export async function promiseCallback(trx: Executor, p: CallbackPromise): Promis
       close_reason: null,
     })
     .execute();
+  // the customer is told the agreed time, with a signed link to move or cancel it (self-service pages)
+  if (p.origin === 'agreed') {
+    await confirmScheduledCallbackRequest(trx, {
+      callbackId: id,
+      customerId: p.customerId,
+      phone: p.phone,
+      dueAt: p.dueAt,
+      now: p.now,
+      publicUrl: p.config.publicUrl ?? '',
+    });
+  }
   await insertAudit(trx, {
     at,
     actorId: p.actorId,
