@@ -500,6 +500,8 @@ describe('links that open nothing', () => {
     expect(
       (await post(`${url}/cancel`, keys, { origin: new URL(url).origin, 'sec-fetch-site': 'cross-site' })).status,
     ).toBe(403);
+    expect((await post(`${url}/cancel`, keys, { origin: 'null' })).status).toBe(403);
+    expect((await post(`${url}/cancel`, keys, { origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     const json = await fetch(`${url}/cancel`, {
       method: 'POST',
       redirect: 'manual',
@@ -518,7 +520,7 @@ describe('the pages’ headers', () => {
     const response = await fetch(linkIn('callback_request', id));
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-robots-tag')).toContain('noindex');
-    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     const html = await response.text();

@@ -25,6 +25,13 @@ const romeDay = new Intl.DateTimeFormat('it-IT', {
   day: 'numeric',
   month: 'long',
 });
+/** Short, so the closed select shows the whole choice on a 360 px screen: "gio 3 dic, ore 15:00". */
+const romeShortDay = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+});
 const romeTime = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
 
 const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase('it-IT') + s.slice(1);
@@ -64,6 +71,8 @@ select[aria-invalid="true"]{border-color:var(--danger)}
 .alert{background:#fdecea;border-color:var(--danger)}
 .status{background:#eef2f7;border-color:var(--muted)}
 .muted{color:var(--muted);font-size:.9375rem}
+.actions+.muted{margin-top:1rem}
+.card>:last-child{margin-bottom:0}
 @media (min-width:40rem){main{padding:2rem 1rem}.card{padding:1.75rem 2rem}h1{font-size:1.625rem}}
 `;
 
@@ -83,7 +92,7 @@ function layout(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <meta name="format-detection" content="telephone=no">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${SELF_SERVICE_CSS_PATH}?v=${CSS_VERSION}">
@@ -233,7 +242,8 @@ ${intro}<p class="status" role="status">${isAppointment ? 'Non ci sono orari lib
 `,
     );
   }
-  const selected = opts.selected ?? null;
+  // a choice that is no longer offered (just taken) must not fall back to the first time in the list unnoticed
+  const selected = days.some((d) => d.options.some((o) => o.value === opts.selected)) ? (opts.selected ?? null) : null;
   const groups = days
     .map(
       (d) =>
@@ -242,7 +252,7 @@ ${intro}<p class="status" role="status">${isAppointment ? 'Non ci sono orari lib
           .map(
             (o) =>
               `<option value="${escapeHtml(o.value)}"${o.value === selected ? ' selected' : ''}>${escapeHtml(
-                `${capitalise(romeDay.format(new Date(o.startsAt)))}, ore ${timeOf(o.startsAt)}`,
+                `${capitalise(romeShortDay.format(new Date(o.startsAt)))}, ore ${timeOf(o.startsAt)}`,
               )}</option>`,
           )
           .join('\n') +

@@ -40,6 +40,9 @@ function sendHtml(res: Response, status: number, html: string): void {
   // links carry a bearer token and pages personal data: nothing is stored by browsers or proxies, nothing indexed
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+  // not helmet's no-referrer: under it a browser posts our own forms with `Origin: null`. same-origin still keeps
+  // the token in the URL from ever reaching another site.
+  res.setHeader('Referrer-Policy', 'same-origin');
   res.status(status).type('html').send(html);
 }
 
@@ -54,7 +57,9 @@ const tokenOf = (req: TokenRequest) => (typeof req.params.token === 'string' ? r
 function sameOriginForm(req: Request, res: Response, next: NextFunction): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const origin = req.headers.origin;
-  let sameOrigin = origin === undefined;
+  const fetchSite = req.headers['sec-fetch-site'];
+  // `null`: a browser told to send no referrer (a privacy setting) hides the origin; its Sec-Fetch-Site still says
+  let sameOrigin = origin === undefined || (origin === 'null' && fetchSite === 'same-origin');
   if (origin !== undefined && origin !== 'null') {
     try {
       sameOrigin = new URL(origin).host === req.headers.host;
@@ -62,7 +67,6 @@ function sameOriginForm(req: Request, res: Response, next: NextFunction): void {
       sameOrigin = false;
     }
   }
-  const fetchSite = req.headers['sec-fetch-site'];
   if (
     type !== 'application/x-www-form-urlencoded' ||
     !sameOrigin ||

@@ -21,13 +21,22 @@ export interface BrowserSession {
 }
 
 /** A fresh headless Chromium profile (the system browser; nothing is downloaded). */
-export async function openBrowser(opts: { locale?: string } = {}): Promise<BrowserSession> {
+export async function openBrowser(
+  opts: {
+    locale?: string;
+    /** default 1440×900 (a desktop console); e.g. 390×844 for a phone */
+    viewport?: { width: number; height: number };
+    /** a phone: mobile viewport meta honoured, touch events */
+    mobile?: boolean;
+  } = {},
+): Promise<BrowserSession> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
     locale: opts.locale ?? 'it-IT',
-    viewport: { width: 1440, height: 900 },
+    viewport: opts.viewport ?? { width: 1440, height: 900 },
+    ...(opts.mobile ? { isMobile: true, hasTouch: true } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
