@@ -10,7 +10,8 @@ type NavKey =
   | 'nav.queue'
   | 'nav.campaigns'
   | 'nav.leads'
-  | 'nav.myLeads';
+  | 'nav.myLeads'
+  | 'nav.appointments';
 type TitleKey =
   | 'console.title'
   | 'monitor.title'
@@ -19,7 +20,8 @@ type TitleKey =
   | 'queue.title'
   | 'campaigns.title'
   | 'leads.title'
-  | 'leads.titleOwn';
+  | 'leads.titleOwn'
+  | 'appointments.title';
 
 export type Home = {
   role: Role;
@@ -122,6 +124,17 @@ export const HOMES: readonly Home[] = [
       () => import('../features/leads/leads-home'),
       (m) => m.LeadsHome,
       ['leads'],
+    ),
+  },
+  {
+    role: 'team_lead',
+    path: '/appointments',
+    navKey: 'nav.appointments',
+    titleKey: 'appointments.title',
+    Component: page(
+      () => import('../features/appointments/appointments-home'),
+      (m) => m.AppointmentsHome,
+      ['appointments'],
     ),
   },
 ];

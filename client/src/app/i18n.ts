@@ -1,6 +1,7 @@
 import i18n, { type BackendModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type adminIt from '../features/admin/locales/it.json';
+import type appointmentsIt from '../features/appointments/locales/it.json';
 import type campaignsIt from '../features/campaigns/locales/it.json';
 import type coachingIt from '../features/console/coaching/locales/it.json';
 import type consoleIt from '../features/console/locales/it.json';
@@ -57,6 +58,10 @@ export const FEATURE_LOCALES = {
     it: () => import('../features/leads/locales/it.json'),
     en: () => import('../features/leads/locales/en.json'),
   },
+  appointments: {
+    it: () => import('../features/appointments/locales/it.json'),
+    en: () => import('../features/appointments/locales/en.json'),
+  },
 } satisfies Record<string, Record<Language, LocaleFile>>;
 export type FeatureNamespace = keyof typeof FEATURE_LOCALES;
 export const FEATURE_NAMESPACES = Object.keys(FEATURE_LOCALES) as FeatureNamespace[];
@@ -73,6 +78,7 @@ type Resources = {
   admin: typeof adminIt;
   campaigns: typeof campaignsIt;
   leads: typeof leadsIt;
+  appointments: typeof appointmentsIt;
 };
 
 function isFeatureNamespace(value: string): value is FeatureNamespace {

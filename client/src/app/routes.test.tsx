@@ -46,6 +46,7 @@ describe('routes', () => {
       'Coda richiamate',
       'Campagne',
       'Lead',
+      'Appuntamenti UP',
     ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 

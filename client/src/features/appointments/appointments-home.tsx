@@ -1,0 +1,295 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SiteAppointment, SiteAppointmentsResult } from '@valore/shared/schemas/appointments';
+import { Alert } from '../../components/ui/alert';
+import { Badge } from '../../components/ui/badge';
+import { Button } from '../../components/ui/button';
+import { EmptyState, Panel } from '../../components/ui/panel';
+import { Select } from '../../components/ui/select';
+import { LoadingState } from '../../components/ui/spinner';
+import { TextField } from '../../components/ui/text-field';
+import { useTRPC } from '../../lib/trpc';
+import { CancelDialog } from './components/cancel-dialog';
+import {
+  availableActions,
+  formatDateTime,
+  formatDay,
+  formatTime,
+  isDay,
+  romeToday,
+  shiftDay,
+  useErrorText,
+  useLang,
+  useNow,
+  useRequestId,
+  type AttendanceAction,
+} from './format';
+import './appointments.css';
+
+const REFRESH_MS = 30_000;
+const STATUS_TONE = { booked: 'info', attended: 'success', no_show: 'warning', cancelled: 'neutral' } as const;
+
+/**
+ * /appointments — the team lead's day at the post offices: the appointments their site's operators booked for one day
+ * (today unless chosen), with who came, who did not and cancellations; a no-show turns into a reschedule callback,
+ * shown on its row. Admins choose the site.
+ */
+export function AppointmentsHome() {
+  const { t } = useTranslation('appointments');
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 5 * 60_000 }));
+  const isAdmin = me.data?.role === 'admin';
+  const now = useNow();
+  const today = romeToday(new Date(now));
+  const [day, setDay] = useState(() => romeToday());
+  const [site, setSite] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const input = { day, ...(isAdmin && site ? { siteId: Number(site) } : {}) };
+  const list = useQuery({
+    ...trpc.appointments.siteAppointments.queryOptions(input, { refetchInterval: REFRESH_MS }),
+    placeholderData: keepPreviousData,
+  });
+
+  const changeDay = (next: string) => {
+    if (!isDay(next)) return;
+    setNotice(null);
+    setDay(next);
+  };
+
+  return (
+    <div className="home appointments" data-testid="home-appointments">
+      <div className="page-header">
+        <div>
+          <h1 className="page-header__title">{t('title')}</h1>
+          <p className="page-header__subtitle">{t('subtitle')}</p>
+        </div>
+      </div>
+      <form className="appointments__filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
+        <TextField
+          type="date"
+          label={t('filters.day')}
+          value={day}
+          required
+          onChange={(e) => changeDay(e.target.value)}
+          data-testid="appointments-day"
+        />
+        <div className="appointments__day-buttons">
+          <Button size="sm" onClick={() => changeDay(shiftDay(day, -1))}>
+            <span aria-hidden="true">‹ </span>
+            {t('filters.previous')}
+          </Button>
+          <Button size="sm" onClick={() => changeDay(today)} disabled={day === today}>
+            {t('filters.today')}
+          </Button>
+          <Button size="sm" onClick={() => changeDay(shiftDay(day, 1))}>
+            {t('filters.next')}
+            <span aria-hidden="true"> ›</span>
+          </Button>
+        </div>
+        {isAdmin && <SitePicker value={site} onChange={setSite} />}
+      </form>
+      <div aria-live="polite" className="appointments__notice">
+        {notice && <Alert tone="success">{notice}</Alert>}
+      </div>
+      {list.isPending ? (
+        <LoadingState label={t('loading')} />
+      ) : list.isError && !list.data ? (
+        <Alert tone="error">{t('loadFailed')}</Alert>
+      ) : (
+        <DayTable data={list.data} onDone={setNotice} />
+      )}
+    </div>
+  );
+}
+
+function SitePicker({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation('appointments');
+  const trpc = useTRPC();
+  const options = useQuery(trpc.stats.options.queryOptions(undefined, { staleTime: 10 * 60_000 }));
+  return (
+    <Select
+      label={t('filters.site')}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      options={[
+        { value: '', label: t('filters.allSites') },
+        ...(options.data?.sites ?? []).map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` })),
+      ]}
+    />
+  );
+}
+
+function DayTable({ data, onDone }: { data: SiteAppointmentsResult; onDone: (message: string | null) => void }) {
+  const { t } = useTranslation('appointments');
+  const { lang, locale } = useLang();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const errorText = useErrorText();
+  const requestId = useRequestId();
+  const [cancelling, setCancelling] = useState<SiteAppointment | null>(null);
+  const [failure, setFailure] = useState<{ id: number; message: string } | null>(null);
+  const trigger = useRef<HTMLButtonElement | null>(null);
+  const restoreFocus = useRef(false);
+  const now = useNow();
+
+  const setStatus = useMutation(
+    trpc.appointments.setStatus.mutationOptions({
+      onSettled: () => void queryClient.invalidateQueries(trpc.appointments.siteAppointments.pathFilter()),
+    }),
+  );
+
+  const run = (row: SiteAppointment, action: AttendanceAction) => {
+    const status = action === 'cancel' ? 'cancelled' : action;
+    const payload = { appointmentId: row.id, status } as const;
+    onDone(null);
+    setFailure(null);
+    setStatus.mutate(
+      { ...payload, requestId: requestId.idFor(payload) },
+      {
+        onSuccess: () => {
+          requestId.done();
+          if (action === 'cancel') closeDialog();
+          onDone(t(`done.${status}`, { customer: row.customerName }));
+        },
+        // a cancellation's failure is shown in its dialog
+        onError: (error) => (action === 'cancel' ? undefined : setFailure({ id: row.id, message: errorText(error) })),
+      },
+    );
+  };
+
+  const closeDialog = () => {
+    setCancelling(null);
+    restoreFocus.current = true;
+  };
+  // back to the button that opened the dialog once it has left the page (everything else was inert meanwhile)
+  useEffect(() => {
+    if (cancelling || !restoreFocus.current) return;
+    restoreFocus.current = false;
+    if (trigger.current?.isConnected) trigger.current.focus();
+  }, [cancelling]);
+
+  const dayLabel = formatDay(locale, data.day);
+  return (
+    <Panel title={dayLabel}>
+      {data.appointments.length === 0 ? (
+        <EmptyState>{t('table.empty')}</EmptyState>
+      ) : (
+        <div
+          className="appointments__scroll"
+          tabIndex={0}
+          role="region"
+          aria-label={t('table.caption', { day: dayLabel })}
+        >
+          <table className="appointments__table" data-testid="appointments-table">
+            <caption className="visually-hidden">{t('table.caption', { day: dayLabel })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('table.time')}</th>
+                <th scope="col">{t('table.customer')}</th>
+                <th scope="col">{t('table.office')}</th>
+                <th scope="col">{t('table.product')}</th>
+                <th scope="col">{t('table.bookedBy')}</th>
+                <th scope="col">{t('table.status')}</th>
+                <th scope="col">{t('table.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.appointments.map((row) => {
+                const can = availableActions(row, now);
+                const time = formatTime(locale, row.startsAt);
+                const busy = setStatus.isPending && setStatus.variables.appointmentId === row.id;
+                const label = (key: 'attendedFor' | 'no_showFor' | 'cancelFor') =>
+                  t(`actions.${key}`, { customer: row.customerName, time });
+                return (
+                  <tr key={row.id} data-testid={`appointment-row-${row.id}`} data-status={row.status}>
+                    <td className="appointments__time">
+                      <time dateTime={row.startsAt}>{time}</time>
+                    </td>
+                    <th scope="row" className="appointments__customer">
+                      {row.customerName}
+                    </th>
+                    <td>
+                      {row.officeName} <span className="appointments__muted">· {row.officeCity}</span>
+                    </td>
+                    <td>{row.productName[lang]}</td>
+                    <td>{row.bookedBy ?? t('table.nobody')}</td>
+                    <td>
+                      <Badge tone={STATUS_TONE[row.status]}>{t(`status.${row.status}`)}</Badge>
+                      {row.reschedule && (
+                        <p className="appointments__reschedule" data-testid="reschedule-note">
+                          {row.reschedule.status === 'pending' || row.reschedule.status === 'claimed'
+                            ? t('table.reschedule', { when: formatDateTime(locale, row.reschedule.dueAt) })
+                            : t('table.rescheduleHandled', {
+                                state: t(`table.rescheduleState.${row.reschedule.status}`),
+                              })}
+                        </p>
+                      )}
+                      {failure?.id === row.id && (
+                        <p className="appointments__error" role="alert">
+                          {failure.message}
+                        </p>
+                      )}
+                    </td>
+                    <td>
+                      <div className="appointments__actions">
+                        <Button
+                          size="sm"
+                          variant="primary"
+                          disabled={!can.attended || setStatus.isPending}
+                          busy={busy && setStatus.variables.status === 'attended'}
+                          aria-label={label('attendedFor')}
+                          onClick={() => run(row, 'attended')}
+                        >
+                          {t('actions.attended')}
+                        </Button>
+                        <Button
+                          size="sm"
+                          disabled={!can.no_show || setStatus.isPending}
+                          busy={busy && setStatus.variables.status === 'no_show'}
+                          aria-label={label('no_showFor')}
+                          title={row.status === 'booked' && !can.no_show ? t('actions.notStarted') : undefined}
+                          onClick={() => run(row, 'no_show')}
+                        >
+                          {t('actions.no_show')}
+                        </Button>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          disabled={!can.cancel || setStatus.isPending}
+                          aria-label={label('cancelFor')}
+                          aria-haspopup="dialog"
+                          onClick={(e) => {
+                            trigger.current = e.currentTarget;
+                            setFailure(null);
+                            setStatus.reset();
+                            setCancelling(row);
+                          }}
+                        >
+                          {t('actions.cancel')}
+                        </Button>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {data.truncated && (
+            <p className="appointments__muted">{t('table.truncated', { count: data.appointments.length })}</p>
+          )}
+        </div>
+      )}
+      {cancelling && (
+        <CancelDialog
+          appointment={cancelling}
+          busy={setStatus.isPending}
+          error={setStatus.isError ? errorText(setStatus.error) : null}
+          onConfirm={() => run(cancelling, 'cancel')}
+          onClose={closeDialog}
+        />
+      )}
+    </Panel>
+  );
+}
