@@ -132,20 +132,6 @@ export async function isActiveOperatorOfSite(db: Executor, userId: number, siteI
   return row !== undefined;
 }
 
-/** Hands an open lead to another owner; false when it was no longer open (closed meanwhile). */
-export async function setOpenLeadOwner(
-  db: Executor,
-  args: { id: number; ownerId: number; personalUntil: string; at: string },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('leads')
-    .set({ owner_id: args.ownerId, personal_until: args.personalUntil, updated_at: args.at })
-    .where('id', '=', args.id)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
 export interface PipelineOperator {
   id: number;
   site_id: number;

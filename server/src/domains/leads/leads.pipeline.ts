@@ -14,7 +14,7 @@ import type { AppDeps } from '../../deps';
 import { DomainError, fieldError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash } from '../audit/idempotency';
-import { personalUntil } from '../work/promises';
+import { personalUntil, reassignLeadPromise } from '../work/promises';
 import {
   findPipelineLead,
   isActiveOperatorOfSite,
@@ -22,7 +22,6 @@ import {
   operatorsOfSites,
   pipelinePage,
   pipelineTotals,
-  setOpenLeadOwner,
   sitesById,
   type PipelineLeadRow,
   type PipelineWhere,
@@ -310,7 +309,7 @@ export async function reassignLead(
         throw fieldError({ ownerId: ['Choose an active operator of the lead’s site.'] });
       }
       const until = personalUntil(lead.follow_up_at, deps.config);
-      if (!(await setOpenLeadOwner(trx, { id: lead.id, ownerId: input.ownerId, personalUntil: until, at }))) {
+      if (!(await reassignLeadPromise(trx, { leadId: lead.id, ownerId: input.ownerId, personalUntil: until, at }))) {
         throw new DomainError('CONFLICT', 'VALIDATION', 'This lead has just been closed by someone else.');
       }
       await insertAudit(trx, {

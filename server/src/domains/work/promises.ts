@@ -294,3 +294,20 @@ export async function withdrawCampaignWork(trx: Executor, customerId: number, no
     .where('status', '=', 'pending')
     .execute();
 }
+
+/**
+ * Hands an open lead's follow-up to another operator (a team lead's reassignment): it becomes their promise, offered
+ * to them alone until `personalUntil`. False when the lead was no longer open (closed meanwhile).
+ */
+export async function reassignLeadPromise(
+  trx: Executor,
+  args: { leadId: number; ownerId: number; personalUntil: string; at: string },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('leads')
+    .set({ owner_id: args.ownerId, personal_until: args.personalUntil, updated_at: args.at })
+    .where('id', '=', args.leadId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
