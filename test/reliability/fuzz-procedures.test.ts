@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { callbackRequestBody } from '@valore/shared/schemas/callbacks';
 import { ctiEventBody } from '@valore/shared/schemas/cti';
+import { attendanceReportBody } from '@valore/shared/schemas/appointments';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { appRouter } from '@valore/server/trpc/root';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
@@ -53,7 +54,12 @@ beforeAll(async () => {
   // so any write seen after a rejected request is the request's own.
   server = await startTestServer({
     clock: new MovableClock(),
-    env: { VALORE_INTAKE_RATE_PER_MINUTE: '1000000000', VALORE_CTI_RATE_PER_MINUTE: '1000000000' },
+    env: {
+      VALORE_INTAKE_RATE_PER_MINUTE: '1000000000',
+      VALORE_CTI_RATE_PER_MINUTE: '1000000000',
+      // the attendance endpoint takes the same key here, so the fuzzed requests reach the service
+      VALORE_ATTENDANCE_KEYS: TEST_INTAKE_KEY,
+    },
   });
   // The jobs that write on their own (outbox delivery, stats catch-up) are stopped for the run: their commits would
   // look like writes of whatever request was refused meanwhile. (The stats procedures still catch up when they
@@ -568,6 +574,22 @@ const restEndpoints: { name: string; writesWhenRejected?: boolean; cases: fc.Arb
           dnis: fc.oneof(fc.constantFrom('800100100', '800200200', '+39800100100'), hostileString),
           operator: fc.oneof(fc.constantFrom('operatore1', 'operatore2', 'tutor1', 'admin'), hostileString),
         }),
+      ),
+    }),
+  },
+  {
+    name: 'POST /api/v1/appointments/:id/attendance',
+    cases: fc.record({
+      method: fc.constant('POST' as const),
+      path: segment.map((id) => `/api/v1/appointments/${id}/attendance`),
+      headers: fc.record({
+        authorization,
+        'content-type': contentType,
+        'idempotency-key': fc.oneof(fc.constant(undefined), fc.uuid(), headerValue),
+      }),
+      body: fc.oneof(
+        validJson(attendanceReportBody),
+        bodyOf({ status: fc.constantFrom('attended', 'no_show', 'late') }),
       ),
     }),
   },
