@@ -23,6 +23,7 @@ describe('a callback’s confirmation', () => {
         publicUrl: 'https://valore.example/',
       }),
     );
+    if (!url) throw new Error('no link');
     expect(url).toMatch(/^https:\/\/valore\.example\/s\/c\./);
     const messages = await findMessagesByRef(deps.db, 'callback_request', ID);
     expect(messages.map((m) => m.channel)).toEqual(['sms', 'email']);
@@ -58,6 +59,25 @@ describe('a callback’s confirmation', () => {
     expect(messages[0]?.body).toMatch(
       /^Gentile cliente, la richiameremo sabato 5 dicembre alle 14:00; per spostare o annullare: https:\/\/valore\.example\/s\/c\./,
     );
+    await database.close();
+  });
+
+  it('without a public address confirms the time without a broken link', async () => {
+    const { deps, database } = await createTestDeps();
+    const { url } = await deps.db.transaction().execute((trx) =>
+      enqueueCallbackConfirmation(trx, {
+        callbackId: ID,
+        customerId: null,
+        phone: '+393470001122',
+        firstName: 'Anna',
+        dueAt: '2026-12-02T09:30:00.000Z',
+        now: NOW,
+        publicUrl: '',
+      }),
+    );
+    expect(url).toBeNull();
+    const [sms] = await findMessagesByRef(deps.db, 'callback_request', ID);
+    expect(sms?.body).toBe('Gentile Anna, la richiameremo mercoledì 2 dicembre alle 10:30.');
     await database.close();
   });
 });

@@ -16,7 +16,8 @@ export const CALLBACK_CONFIRMATION_REF_TYPE = 'callback_request';
 export interface CallbackConfirmationText {
   firstName: string | null;
   dueAt: string;
-  url: string;
+  /** null: the server knows no public address to build the link on; the message then just confirms the time */
+  url: string | null;
 }
 
 const greeting = (firstName: string | null) => (firstName ? `Gentile ${firstName}` : 'Gentile cliente');
@@ -24,8 +25,8 @@ const greeting = (firstName: string | null) => (firstName ? `Gentile ${firstName
 export function callbackConfirmationSms(t: CallbackConfirmationText): string {
   const at = new Date(t.dueAt);
   return (
-    `${greeting(t.firstName)}, la richiameremo ${romeDay.format(at)} alle ${romeTime.format(at)}; ` +
-    `per spostare o annullare: ${t.url}`
+    `${greeting(t.firstName)}, la richiameremo ${romeDay.format(at)} alle ${romeTime.format(at)}` +
+    (t.url ? `; per spostare o annullare: ${t.url}` : '.')
   );
 }
 
@@ -40,7 +41,9 @@ export function callbackConfirmationEmail(t: CallbackConfirmationText): { subjec
       '',
       `le confermiamo che un nostro consulente la richiamerà ${day} alle ${time}.`,
       '',
-      `Se l'orario non le va più bene, può spostare o annullare la richiamata da qui: ${t.url}`,
+      t.url
+        ? `Se l'orario non le va più bene, può spostare o annullare la richiamata da qui: ${t.url}`
+        : "Se l'orario non le va più bene, ci contatti: lo sposteremo volentieri.",
       '',
       'Cordiali saluti,',
       'Il servizio clienti',
@@ -65,13 +68,15 @@ export async function enqueueCallbackConfirmation(
     now: Date;
     publicUrl: string;
   },
-): Promise<{ url: string; token: string }> {
-  const { url, token } = await mintSelfServiceLink(trx, {
+): Promise<{ url: string | null; token: string }> {
+  const minted = await mintSelfServiceLink(trx, {
     subject: { purpose: 'c', id: args.callbackId },
     dueAt: args.dueAt,
     now: args.now,
     publicUrl: args.publicUrl,
   });
+  const url = args.publicUrl ? minted.url : null;
+  const token = minted.token;
   const text = { firstName: args.firstName, dueAt: args.dueAt, url };
   const ref = { refType: CALLBACK_CONFIRMATION_REF_TYPE, refId: args.callbackId };
   await enqueueMessage(
@@ -97,7 +102,7 @@ export async function enqueueCallbackConfirmation(
 export async function confirmScheduledCallbackRequest(
   trx: Executor,
   args: { callbackId: string; customerId: number | null; phone: string; dueAt: string; now: Date; publicUrl: string },
-): Promise<{ url: string; token: string }> {
+): Promise<{ url: string | null; token: string }> {
   const customer =
     args.customerId === null
       ? undefined
