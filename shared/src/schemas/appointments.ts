@@ -90,5 +90,6 @@ export type SiteAppointmentsResult = z.infer<typeof siteAppointmentsResult>;
 export const appointmentStatusChange = z.object({
   id: z.number().int(),
   status: appointmentStatus,
-  rescheduleCallbackId: z.string().nullable(),
+  // default: answers stored for an idempotent replay before this field existed
+  rescheduleCallbackId: z.string().nullable().default(null),
 });
