@@ -32,6 +32,8 @@ export interface AppConfig {
   workLeaseMinutes?: number;
   /** An agreed callback or lead follow-up is offered only to its operator until this long after it is due (default 15). */
   personalCallbackGraceMinutes?: number;
+  /** A completion kept in the console's offline queue is accepted this long after the contact started (default 12). */
+  offlineMaxHours?: number;
   /** The SMSC customers' SMS go through (VALORE_SMPP_URL); absent or null: SMS are only logged. */
   smpp?: SmppConfig | null;
 }

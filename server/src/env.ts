@@ -28,6 +28,7 @@ const envSchema = z.object({
   VALORE_SESSION_SECRET: z.string().min(16, 'VALORE_SESSION_SECRET must be at least 16 characters').optional(),
   VALORE_WORK_LEASE_MINUTES: z.coerce.number().int().min(1).max(120).default(5),
   VALORE_PERSONAL_CALLBACK_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  VALORE_OFFLINE_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   /** How often the conversion rollups catch up with new contacts in the background (0: only when stats are read). */
   VALORE_STATS_CATCHUP_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),

@@ -65,6 +65,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
       smpp: smppConfig(env),
       personalCallbackGraceMinutes: env.VALORE_PERSONAL_CALLBACK_GRACE_MINUTES,
+      offlineMaxHours: env.VALORE_OFFLINE_MAX_HOURS,
       intake: {
         callMeNowTargetMinutes: env.VALORE_CALL_ME_NOW_TARGET_MINUTES,
         scheduledToleranceMinutes: 15,

@@ -213,7 +213,9 @@ describe('interactions.complete', () => {
       .where('customer_id', '=', c.id)
       .where('source', '=', 'interaction')
       .executeTakeFirstOrThrow();
-    expect(consent).toMatchObject({ purpose: 'marketing', channel: 'phone', granted: 1, source_ref: input.clientId, recorded_at: input.events[3]?.at });
+    expect(consent).toMatchObject({ purpose: 'marketing', channel: 'phone', granted: 1, source_ref: input.clientId, reported_at: input.events[3]?.at });
+    // the record is the server's time at receipt, not the console's
+    expect(Date.parse(consent?.recorded_at ?? '')).toBeGreaterThan(Date.parse(input.events[3]?.at ?? ''));
 
     const url = result.effects.funnelLink?.url ?? '';
     expect(url).toMatch(new RegExp(`^${server.url}/f/`));

@@ -10,6 +10,8 @@ import * as consentsLatest from './migrations/2026-11-26T1400-consents-latest';
 import * as promises from './migrations/2026-12-02T1000-promises';
 import * as outboxDelivery from './migrations/2026-12-02T1200-outbox-delivery';
 import * as appointmentChanges from './migrations/2026-12-03T1000-appointment-changes';
+import * as serverTime from './migrations/2026-12-03T1100-server-time';
+import * as importLimits from './migrations/2026-12-03T1200-import-limits';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02T1000-promises': promises,
   '2026-12-02T1200-outbox-delivery': outboxDelivery,
   '2026-12-03T1000-appointment-changes': appointmentChanges,
+  '2026-12-03T1100-server-time': serverTime,
+  '2026-12-03T1200-import-limits': importLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

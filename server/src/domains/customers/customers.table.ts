@@ -24,8 +24,11 @@ export interface ConsentsTable {
   granted: 0 | 1;
   source: ConsentSource;
   source_ref: string | null;
+  /** the server's time at receipt: the record */
   recorded_at: string;
   recorded_by: number | null;
+  /** the time the console reported (kept, normalised to UTC; not the record) */
+  reported_at: string | null;
 }
 export interface OptoutRegistryTable { phone: string; registered_at: string; imported_at: string }
 export interface RegistryImportsTable { id: Generated<number>; imported_at: string; rows: number; imported_by: number | null }

@@ -16,6 +16,7 @@ import { contactOf } from '../outbox/effect-lookups';
 import { cachedOutcomesByProduct } from '../scripts/catalogue.repository';
 import { insertInteraction } from './interactions.repository';
 import { agreedCallbackTime, heldItem, settleWorkItem } from '../work/lifecycle';
+import { checkReportedTimes, DEFAULT_OFFLINE_MAX_HOURS } from './reported-times';
 import { withdrawCampaignWork } from '../work/promises';
 
 const SCOPE = 'interactions.complete';
@@ -35,9 +36,6 @@ export async function completeInteraction(
   if (input.scriptId !== input.flow) {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', `scriptId must be the flow's script ("${input.flow}").`);
   }
-  const started = Date.parse(input.startedAt);
-  const ended = Date.parse(input.endedAt);
-  if (ended < started) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'endedAt is before startedAt.');
   const now = deps.clock.now();
   const at = now.toISOString();
   const hash = requestHash(input);
@@ -45,6 +43,9 @@ export async function completeInteraction(
   // completions arriving together share one commit (db/group-commit.ts); each runs alone, in its own savepoint
   const { response } = await groupCommit(deps.db, (trx) =>
     idempotent(trx, SCOPE, input.clientId, hash, at, async () => {
+      // reported times are checked against the server's clock here, for a new completion only (a retry of one
+      // accepted earlier gets its first answer back above, however late it comes)
+      const times = checkReportedTimes(input, now, deps.config.offlineMaxHours ?? DEFAULT_OFFLINE_MAX_HOURS);
       // the session user was read from the users table for this very request (auth.service resolveSession)
       const siteId = user.siteId;
       if (siteId === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Only operators of a site log contacts.');
@@ -103,7 +104,7 @@ export async function completeInteraction(
         campaign_id: item.campaignId,
         product_code: replay.productCode,
         path: JSON.stringify(replay.path),
-        events: JSON.stringify(input.events),
+        events: JSON.stringify(input.events.map((e, i) => ({ ...e, at: times.eventsAt[i] ?? e.at }))),
         outcome: replay.outcome,
         outcome_details: JSON.stringify(replay.details),
         reached: replay.outcome === 'not_reached' ? 0 : 1,
@@ -111,11 +112,12 @@ export async function completeInteraction(
         ocs_solved: ocs ? (has('ocs.solved') ? 1 : has('ocs.unsolved') ? 0 : null) : null,
         propensity: ocs ? (has('propensity.accepted') ? 1 : has('propensity.declined') ? 0 : null) : null,
         notes: input.notes ?? null,
-        started_at: input.startedAt,
-        ended_at: input.endedAt,
-        handle_ms: ended - started,
+        started_at: times.startedAt,
+        ended_at: times.endedAt,
+        handle_ms: times.handleMs,
         acw_ms: input.acwMs,
         created_at: at,
+        late: times.late ? 1 : 0,
       });
       // the conversion rollups count it in their next batch (domains/stats/stats.catchup.ts)
       const ctx: EffectContext = { now, userId: user.id, siteId, publicUrl: deps.config.publicUrl ?? '', ip };
@@ -136,9 +138,17 @@ export async function completeInteraction(
       const contact = customer ? contactOf(customer) : undefined;
       const productCode = replay.productCode ?? '';
 
-      for (const event of input.events) {
+      for (const [i, event] of input.events.entries()) {
         if (event.type === 'consent.granted' || event.type === 'consent.refused') {
-          await recordConsent(trx, needCustomer().id, event.type === 'consent.granted', event.type === 'consent.granted' ? event.channel : 'any', event.at, input.clientId, user.id);
+          await recordConsent(trx, {
+            customerId: needCustomer().id,
+            granted: event.type === 'consent.granted',
+            channel: event.type === 'consent.granted' ? event.channel : 'any',
+            at,
+            reportedAt: times.eventsAt[i] ?? null,
+            interactionClientId: input.clientId,
+            userId: user.id,
+          });
           effects.consentRecorded = true;
         }
       }
@@ -177,8 +187,18 @@ export async function completeInteraction(
           break;
         case 'opt_out': {
           const c = needCustomer();
-          const optOutAt = input.events.find((e) => e.type === 'customer.opted_out')?.at ?? at;
-          await recordConsent(trx, c.id, false, 'any', optOutAt, input.clientId, user.id);
+          // the opt-out takes effect when the server receives it, whatever time the console reports: it always wins
+          // over a consent received before it (the current consent is the latest received)
+          const optOutIndex = input.events.findIndex((e) => e.type === 'customer.opted_out');
+          await recordConsent(trx, {
+            customerId: c.id,
+            granted: false,
+            channel: 'any',
+            at,
+            reportedAt: optOutIndex >= 0 ? (times.eventsAt[optOutIndex] ?? null) : null,
+            interactionClientId: input.clientId,
+            userId: user.id,
+          });
           // takes effect at once everywhere: out of every campaign, its agreed campaign callbacks cancelled
           await withdrawCampaignWork(trx, c.id, now);
           effects.optedOut = true;
@@ -224,35 +244,40 @@ export async function completeInteraction(
   return response;
 }
 
+/** A consent change heard on a call: stamped with the server's time (the record), the console's time kept beside it. */
 async function recordConsent(
   trx: Executor,
-  customerId: number,
-  granted: boolean,
-  channel: 'any' | 'phone' | 'sms' | 'email',
-  at: string,
-  interactionClientId: string,
-  userId: number,
+  c: {
+    customerId: number;
+    granted: boolean;
+    channel: 'any' | 'phone' | 'sms' | 'email';
+    at: string;
+    reportedAt: string | null;
+    interactionClientId: string;
+    userId: number;
+  },
 ): Promise<void> {
   await trx
     .insertInto('consents')
     .values({
-      customer_id: customerId,
+      customer_id: c.customerId,
       purpose: 'marketing',
-      channel,
-      granted: granted ? 1 : 0,
+      channel: c.channel,
+      granted: c.granted ? 1 : 0,
       source: 'interaction',
-      source_ref: interactionClientId,
-      recorded_at: at,
-      recorded_by: userId,
+      source_ref: c.interactionClientId,
+      recorded_at: c.at,
+      recorded_by: c.userId,
+      reported_at: c.reportedAt,
     })
     .execute();
   await insertAudit(trx, {
-    at,
-    actorId: userId,
-    action: granted ? 'consent.granted' : 'consent.withdrawn',
+    at: c.at,
+    actorId: c.userId,
+    action: c.granted ? 'consent.granted' : 'consent.withdrawn',
     entityType: 'customer',
-    entityId: customerId,
-    details: { purpose: 'marketing', channel, interaction: interactionClientId },
+    entityId: c.customerId,
+    details: { purpose: 'marketing', channel: c.channel, interaction: c.interactionClientId, reportedAt: c.reportedAt },
   });
 }
 

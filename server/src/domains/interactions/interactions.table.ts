@@ -30,5 +30,8 @@ export interface InteractionsTable {
   ended_at: string;
   handle_ms: number;
   acw_ms: Generated<number>;
+  /** the server's time at receipt */
   created_at: string;
+  /** delivered from the console's offline queue, after the contact ended (interactions/reported-times.ts) */
+  late: Generated<0 | 1>;
 }
