@@ -48,6 +48,10 @@ export interface CampaignImportsTable {
   imported: Generated<number>;
   duplicates: Generated<number>;
   rejected: Generated<number>;
+  /** rejects counted in `rejected` but not kept in campaign_import_rejects (past the configured cap) */
+  rejects_not_stored: Generated<number>;
+  /** why a 'failed' import stopped, in words a team lead can act on */
+  failure_reason: string | null;
   created_by: number | null;
   created_at: string;
   finished_at: string | null;
