@@ -1,4 +1,4 @@
-import { isValueOutcome, type FlowId, type Outcome } from '../reference/outcomes';
+import { endsInValue, type FlowId, type Outcome } from '../reference/outcomes';
 import { emptyCounts, type Counts } from './funnel';
 
 /** What one logged contact records, as far as the funnel is concerned. */
@@ -81,7 +81,7 @@ export function stepCounts(path: readonly string[], outcome: Outcome): StepCount
     out.push({ step, entered: 1, lost: 0 });
   }
   const last = path[path.length - 1];
-  if (last !== undefined && !isValueOutcome(outcome)) {
+  if (last !== undefined && !endsInValue(outcome)) {
     const entry = out.find((s) => s.step === last);
     if (entry) entry.lost = 1;
   }

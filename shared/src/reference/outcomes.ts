@@ -23,6 +23,11 @@ export function isValueOutcome(outcome: string): outcome is ValueOutcome {
   return (VALUE_OUTCOMES as readonly string[]).includes(outcome);
 }
 
+/** The contact ended in value: a value outcome, or a lead's follow-up sold on the phone (which realises the lead). */
+export function endsInValue(outcome: string): boolean {
+  return isValueOutcome(outcome) || outcome === 'assisted_sale';
+}
+
 /** Flows where the customer did not ask for commercial contact, so a proposal needs marketing consent. */
 /** Outcomes that agree a future action: each becomes exactly one owned, due work item (a promise). */
 export const PROMISE_OUTCOMES = ['callback_scheduled', 'lead'] as const satisfies readonly Outcome[];

@@ -167,6 +167,7 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
     if (typeof last.notes === 'string') details.push({ label: t('acw.leadNotes'), value: last.notes });
   }
   if (last?.type === 'callback.requested') details.push({ label: t('acw.callbackAt'), value: fmt.dateTime(String(last.callbackAt)) });
+  if (last?.type === 'outcome.assisted_sale') details.push({ label: t('acw.saleReference'), value: String(last.reference) });
   if (last?.type === 'contact.not_reached') details.push({ label: t('acw.reason'), value: reason(last.reason) });
   if (consent) details.push({ label: t('acw.consent'), value: t('acw.consentGiven', { channel: channel(consent.channel) }) });
   if (last?.type === 'customer.opted_out') details.push({ label: t('acw.consent'), value: t('acw.optedOut') });
@@ -191,7 +192,7 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
 }
 
 export function outcomeTone(outcome: string | null): 'success' | 'warning' | 'danger' | 'neutral' {
-  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead') return 'success';
+  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead' || outcome === 'assisted_sale') return 'success';
   if (outcome === 'opt_out') return 'danger';
   if (outcome === 'callback_scheduled') return 'warning';
   return 'neutral';
