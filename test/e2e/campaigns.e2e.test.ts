@@ -189,6 +189,7 @@ describe('a team lead runs a campaign from the browser', () => {
     await page.getByRole('link', { name: /Tutte le campagne/ }).click();
     const listRow = page.getByTestId(`campaign-row-${campaignId}`);
     await listRow.waitFor();
+    // the list shows the new status at once (the activation put it in the cached list), not the old "Bozza"
     expect(await listRow.textContent()).toContain('Attiva');
     await screenshot(page, 'campaigns-list-it');
   });

@@ -178,9 +178,16 @@ function StatusActions({ campaign: c }: { campaign: CampaignSummary }) {
   const [confirmClose, setConfirmClose] = useState(false);
   const setStatus = useMutation(
     trpc.campaigns.setStatus.mutationOptions({
-      onSuccess: () => {
+      onSuccess: (updated) => {
         requestId.done();
         setConfirmClose(false);
+        // The list is not on screen now, so invalidating only marks it stale: on the way back it would show the old
+        // status until its refetch lands (users saw "Bozza" after activating). Put the new row in the cached lists
+        // at once, then refetch everything.
+        queryClient.setQueriesData<CampaignSummary[]>(trpc.campaigns.list.pathFilter(), (rows) =>
+          rows?.map((row) => (row.id === updated.id ? updated : row)),
+        );
+        queryClient.setQueryData(trpc.campaigns.get.queryKey({ id: updated.id }), updated);
         void queryClient.invalidateQueries(trpc.campaigns.pathFilter());
       },
     }),
