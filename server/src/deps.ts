@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Database } from './db/database';
 import type { Logger } from './logger';
 import type { LoginRateLimiter } from './domains/auth/rate-limiter';
+import type { RetentionConfig } from './domains/retention/retention.config';
 import type { EventBus } from './realtime/event-bus';
 
 /** Everything a request handler may need; built once in main.ts (or a test) and passed to createApp. */
@@ -36,6 +37,8 @@ export interface AppConfig {
   offlineMaxHours?: number;
   /** The SMSC customers' SMS go through (VALORE_SMPP_URL); absent or null: SMS are only logged. */
   smpp?: SmppConfig | null;
+  /** Retention periods and the purge's hour (VALORE_RETENTION_*); absent: DEFAULT_RETENTION. */
+  retention?: RetentionConfig;
 }
 
 /** An SMPP account at an SMSC, bound as a transceiver (domains/outbox/smpp-adapter.ts). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SmppConfig } from './deps';
+import { DEFAULT_RETENTION, type RetentionConfig } from './domains/retention/retention.config';
 
 const DEFAULT_CTI_NUMBERS = '800100100=inbound_sales,800200200=ocs_cross_sell';
 const CTI_NUMBERS_FORMAT = /^\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*(,\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*)*$/;
@@ -31,6 +32,17 @@ const envSchema = z.object({
   VALORE_OFFLINE_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   /** How often the conversion rollups catch up with new contacts in the background (0: only when stats are read). */
   VALORE_STATS_CATCHUP_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  /** Retention (domains/retention/): outbox content, idempotency records, import rejects, audit rows. */
+  VALORE_RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // at least a day: the console's offline queue retries within VALORE_OFFLINE_MAX_HOURS (≤ 168 h)
+  VALORE_RETENTION_IDEMPOTENCY_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  VALORE_RETENTION_IMPORT_REJECTS_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // the Italian DPA asks access logs of system administrators be kept at least six months
+  VALORE_RETENTION_AUDIT_MONTHS: z.coerce.number().int().min(6).max(600).default(24),
+  VALORE_RETENTION_HOUR: z
+    .string()
+    .regex(/^(off|[01]?\d|2[0-3])$/, 'VALORE_RETENTION_HOUR is an hour 0–23 (Rome time) or off')
+    .default('3'),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),
@@ -136,4 +148,25 @@ export function smppConfig(env: Pick<Env, 'VALORE_SMPP_URL'>): SmppConfig | null
   const parsed = parseSmppUrl(env.VALORE_SMPP_URL);
   if (typeof parsed === 'string') throw new Error(`VALORE_SMPP_URL: ${parsed}`);
   return parsed;
+}
+
+/** Retention periods and the purge's hour (null: the purge never runs on its own). */
+export function retentionConfig(
+  env: Pick<
+    Env,
+    | 'VALORE_RETENTION_OUTBOX_DAYS'
+    | 'VALORE_RETENTION_IDEMPOTENCY_DAYS'
+    | 'VALORE_RETENTION_IMPORT_REJECTS_DAYS'
+    | 'VALORE_RETENTION_AUDIT_MONTHS'
+    | 'VALORE_RETENTION_HOUR'
+  >,
+): RetentionConfig {
+  return {
+    ...DEFAULT_RETENTION,
+    outboxDays: env.VALORE_RETENTION_OUTBOX_DAYS,
+    idempotencyDays: env.VALORE_RETENTION_IDEMPOTENCY_DAYS,
+    importRejectsDays: env.VALORE_RETENTION_IMPORT_REJECTS_DAYS,
+    auditMonths: env.VALORE_RETENTION_AUDIT_MONTHS,
+    hour: env.VALORE_RETENTION_HOUR === 'off' ? null : Number(env.VALORE_RETENTION_HOUR),
+  };
 }

@@ -14,7 +14,8 @@ import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
-import { attendanceKeys, ctiNumbers, intakeKeys, smppConfig, type Env } from './env';
+import { startRetentionWorker, type RetentionWorker } from './domains/retention/retention.worker';
+import { attendanceKeys, ctiNumbers, intakeKeys, retentionConfig, smppConfig, type Env } from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
 
@@ -25,6 +26,8 @@ export interface RunningServer {
   database: OpenedDatabase;
   seeded: DemoSeedSummary | null;
   outbox: OutboxWorker;
+  /** The daily purge (domains/retention/); `runNow()` runs it at once. */
+  retention: RetentionWorker;
   /**
    * Stops the jobs that write on their own (outbox delivery, stats catch-up) and waits for a run in progress; the
    * server keeps answering. close() does it too. Tests that must tell a request's writes from the jobs' use it.
@@ -64,6 +67,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
       smpp: smppConfig(env),
+      retention: retentionConfig(env),
       personalCallbackGraceMinutes: env.VALORE_PERSONAL_CALLBACK_GRACE_MINUTES,
       offlineMaxHours: env.VALORE_OFFLINE_MAX_HOURS,
       intake: {
@@ -78,6 +82,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     },
   };
   const statsWorker = env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
+  const retention = startRetentionWorker(deps, { hour: deps.config.retention?.hour ?? null });
   const outbox = startOutboxWorker(
     deps,
     createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL, smpp: deps.config.smpp }),
@@ -94,7 +99,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
   if (!deps.config.publicUrl) deps.config.publicUrl = url;
   let backgroundStopped: Promise<void> | null = null;
   const stopBackgroundJobs = () =>
-    (backgroundStopped ??= Promise.all([outbox.stop(), statsWorker?.stop()]).then(() => undefined));
+    (backgroundStopped ??= Promise.all([outbox.stop(), statsWorker?.stop(), retention.stop()]).then(() => undefined));
   return {
     url,
     port,
@@ -102,6 +107,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     database,
     seeded,
     outbox,
+    retention,
     stopBackgroundJobs,
     close: async () => {
       await new Promise<void>((resolve) => {

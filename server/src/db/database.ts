@@ -26,6 +26,7 @@ import type { SitesTable, TeamsTable } from '../domains/org/org.table';
 import type { OutboxTable } from '../domains/outbox/outbox.table';
 import type { AppointmentSlotsTable, PostOfficesTable } from '../domains/post-offices/post-offices.table';
 import type { ScorecardTemplatesTable, ScorecardsTable } from '../domains/quality/quality.table';
+import type { DataSubjectErasuresTable } from '../domains/retention/retention.table';
 import type {
   DistrictProvincesTable,
   DistrictsTable,
@@ -112,6 +113,7 @@ export interface Database {
   stats_all_month: StatsAllMonthTable;
   stats_cursor: StatsCursorTable;
   cti_calls: CtiCallsTable;
+  data_subject_erasures: DataSubjectErasuresTable;
 }
 
 export type DB = Kysely<Database>;

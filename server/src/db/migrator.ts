@@ -12,6 +12,7 @@ import * as outboxDelivery from './migrations/2026-12-02T1200-outbox-delivery';
 import * as appointmentChanges from './migrations/2026-12-03T1000-appointment-changes';
 import * as serverTime from './migrations/2026-12-03T1100-server-time';
 import * as importLimits from './migrations/2026-12-03T1200-import-limits';
+import * as retention from './migrations/2026-12-04T1200-retention';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T1000-appointment-changes': appointmentChanges,
   '2026-12-03T1100-server-time': serverTime,
   '2026-12-03T1200-import-limits': importLimits,
+  '2026-12-04T1200-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
