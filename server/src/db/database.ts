@@ -13,6 +13,7 @@ import type {
 import type { CtiCallsTable } from '../domains/cti/cti.table';
 import type {
   ConsentsTable,
+  CustomerAccessGrantsTable,
   CustomerProductsTable,
   CustomersTable,
   OptoutRegistryTable,
@@ -70,6 +71,7 @@ export interface Database {
   products: ProductsTable;
   customers: CustomersTable;
   customer_products: CustomerProductsTable;
+  customer_access_grants: CustomerAccessGrantsTable;
   consents: ConsentsTable;
   optout_registry: OptoutRegistryTable;
   registry_imports: RegistryImportsTable;

@@ -13,6 +13,7 @@ import * as appointmentChanges from './migrations/2026-12-03T1000-appointment-ch
 import * as serverTime from './migrations/2026-12-03T1100-server-time';
 import * as importLimits from './migrations/2026-12-03T1200-import-limits';
 import * as retention from './migrations/2026-12-04T1200-retention';
+import * as customerAccess from './migrations/2026-12-04T1500-customer-access';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T1100-server-time': serverTime,
   '2026-12-03T1200-import-limits': importLimits,
   '2026-12-04T1200-retention': retention,
+  '2026-12-04T1500-customer-access': customerAccess,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -13,7 +13,7 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { apiKeyCaller, idempotent, requestHash, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import { enqueueMessage } from '../outbox/outbox.repository';
@@ -245,7 +245,7 @@ export async function setAppointmentStatus(
   const at = now.toISOString();
   const hash = requestHash([input.appointmentId, input.status, input.requestId]);
   return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(trx, 'appointments.setStatus', input.requestId, hash, at, () =>
+    const { response } = await idempotent(trx, userCaller(user), 'appointments.setStatus', input.requestId, hash, at, () =>
       changeAppointmentStatus(trx, {
         appointmentId: input.appointmentId,
         status: input.status,
@@ -294,7 +294,7 @@ export async function reportAttendance(
   return deps.db.transaction().execute(async (trx) => {
     if (args.idempotencyKey === null) return { response: await effect(trx), replayed: false };
     const hash = requestHash([args.appointmentId, args.body.status]);
-    return idempotent(trx, 'api.attendance', `${keyId}:${args.idempotencyKey}`, hash, at, () => effect(trx));
+    return idempotent(trx, apiKeyCaller(keyId), 'api.attendance', `${keyId}:${args.idempotencyKey}`, hash, at, () => effect(trx));
   });
 }
 

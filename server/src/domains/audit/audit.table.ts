@@ -16,4 +16,6 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   response: string;
   created_at: string;
+  /** Who used the key (`user:<id>`, `key:<api key id>`, `link:<subject>`): a key is its caller's own (idempotency.ts). */
+  actor: string | null;
 }

@@ -14,7 +14,7 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { parseCallingWindow, registryIsStale } from './campaign-rules';
 import {
   campaignSiteIds,
@@ -141,6 +141,7 @@ export async function createCampaign(
   return deps.db.transaction().execute(async (trx) => {
     const { response } = await idempotent(
       trx,
+      userCaller(user),
       'campaigns.create',
       input.requestId,
       requestHash(input),
@@ -196,6 +197,7 @@ export async function updateCampaign(
   return deps.db.transaction().execute(async (trx) => {
     const { response } = await idempotent(
       trx,
+      userCaller(user),
       'campaigns.update',
       input.requestId,
       requestHash(input),
@@ -270,6 +272,7 @@ export async function setCampaignStatus(
   return deps.db.transaction().execute(async (trx) => {
     const { response } = await idempotent(
       trx,
+      userCaller(user),
       'campaigns.setStatus',
       input.requestId,
       requestHash(input),

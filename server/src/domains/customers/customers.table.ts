@@ -32,3 +32,17 @@ export interface ConsentsTable {
 }
 export interface OptoutRegistryTable { phone: string; registered_at: string; imported_at: string }
 export interface RegistryImportsTable { id: Generated<number>; imported_at: string; rows: number; imported_by: number | null }
+
+/** Why a user may see a customer they reach without a work item or a screen pop (customers/access-policy.ts). */
+export type AccessGrantKind = 'contact' | 'break_glass';
+export interface CustomerAccessGrantsTable {
+  id: Generated<number>;
+  user_id: number;
+  customer_id: number;
+  kind: AccessGrantKind;
+  reason: string;
+  /** the console's id of the start-contact request (its idempotency key); null for break-glass */
+  client_id: string | null;
+  granted_at: string;
+  expires_at: string;
+}

@@ -7,7 +7,7 @@ import { groupCommit } from '../../db/group-commit';
 import { DomainError, fieldError } from '../../trpc/errors';
 import { bookAppointment } from '../appointments/appointments.service';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { findCustomer, hasMarketingConsent } from '../customers/customers.repository';
 import { createFunnelLink } from '../funnel/funnel.service';
 import { createLead } from '../leads/leads.service';
@@ -42,7 +42,7 @@ export async function completeInteraction(
 
   // completions arriving together share one commit (db/group-commit.ts); each runs alone, in its own savepoint
   const { response } = await groupCommit(deps.db, (trx) =>
-    idempotent(trx, SCOPE, input.clientId, hash, at, async () => {
+    idempotent(trx, userCaller(user), SCOPE, input.clientId, hash, at, async () => {
       // reported times are checked against the server's clock here, for a new completion only (a retry of one
       // accepted earlier gets its first answer back above, however late it comes)
       const times = checkReportedTimes(input, now, deps.config.offlineMaxHours ?? DEFAULT_OFFLINE_MAX_HOURS);

@@ -13,7 +13,7 @@ import { romeParts } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import { DomainError, fieldError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { personalUntil, reassignLeadPromise } from '../work/promises';
 import {
   findPipelineLead,
@@ -292,7 +292,7 @@ export async function reassignLead(
   const now = deps.clock.now();
   const at = now.toISOString();
   return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(trx, REASSIGN_SCOPE, input.requestId, hash, at, async () => {
+    const { response } = await idempotent(trx, userCaller(user), REASSIGN_SCOPE, input.requestId, hash, at, async () => {
       const lead = await findPipelineLead(trx, input.leadId);
       if (!lead) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Lead ${input.leadId} does not exist.`);
       if (user.role !== 'admin' && (user.role !== 'team_lead' || lead.site_id !== user.siteId)) {

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database';
 import type { AppConfig, AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { recordRealisation } from '../stats/stats.hooks';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
@@ -166,6 +166,7 @@ export async function closeLead(
   return deps.db.transaction().execute(async (trx) => {
     const { response } = await idempotent(
       trx,
+      userCaller(user),
       CLOSE_SCOPE,
       input.requestId,
       hash,

@@ -7,7 +7,7 @@ import { createAsyncQueue } from '../../realtime/async-queue';
 import { topics } from '../../realtime/event-bus';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import {
   findMessage,
   findOperatorStatus,
@@ -50,7 +50,7 @@ export async function operatorInScope(db: Executor, actor: SessionUser, operator
 export async function sendCoaching(deps: AppDeps, actor: SessionUser, input: SendCoachingInput, ip: string | null): Promise<CoachingMessage> {
   const at = deps.clock.now().toISOString();
   const { response, replayed } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, `monitor.sendCoaching:${actor.id}`, input.requestId, requestHash(input), at, async () => {
+    idempotent(trx, userCaller(actor), `monitor.sendCoaching:${actor.id}`, input.requestId, requestHash(input), at, async () => {
       await operatorInScope(trx, actor, input.operatorId);
       const status = await findOperatorStatus(trx, input.operatorId);
       if (!status || status.state !== 'on_contact' || status.interaction_client_id === null) {
@@ -107,7 +107,7 @@ export async function messagesOfInteraction(db: Executor, interactionClientId: s
 export async function acknowledgeMessage(deps: AppDeps, user: SessionUser, input: AckMessageInput, ip: string | null): Promise<CoachingMessage> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, `monitor.ackMessage:${user.id}`, input.requestId, requestHash(input), at, async () => {
+    idempotent(trx, userCaller(user), `monitor.ackMessage:${user.id}`, input.requestId, requestHash(input), at, async () => {
       const row = await findMessage(trx, input.messageId);
       // someone else's message is reported as missing: its existence is not the operator's business
       if (!row || row.to_user_id !== user.id) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Message ${input.messageId} does not exist.`);

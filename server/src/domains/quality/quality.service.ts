@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { messagesOfInteraction } from '../monitor/coaching.service';
 import { outcomesByProduct } from '../scripts/catalogue.repository';
 import {
@@ -78,7 +78,7 @@ export async function templates(deps: AppDeps, user: SessionUser): Promise<Score
 export async function createTemplate(deps: AppDeps, user: SessionUser, input: TemplateCreateInput, ip: string | null): Promise<ScorecardTemplate> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, 'quality.templates.create', input.requestId, requestHash(input), at, async () => {
+    idempotent(trx, userCaller(user), 'quality.templates.create', input.requestId, requestHash(input), at, async () => {
       const id = await insertTemplate(trx, { name: input.name, dimensions: JSON.stringify(input.dimensions), active: 1, created_at: at, updated_at: at });
       await insertAudit(trx, { at, actorId: user.id, action: 'scorecard_template.create', entityType: 'scorecard_template', entityId: id, details: { name: input.name }, ip });
       const row = await findTemplate(trx, id);
@@ -92,7 +92,7 @@ export async function createTemplate(deps: AppDeps, user: SessionUser, input: Te
 export async function editTemplate(deps: AppDeps, user: SessionUser, input: TemplateUpdateInput, ip: string | null): Promise<ScorecardTemplate> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, 'quality.templates.update', input.requestId, requestHash(input), at, async () => {
+    idempotent(trx, userCaller(user), 'quality.templates.update', input.requestId, requestHash(input), at, async () => {
       const existing = await findTemplate(trx, input.id);
       if (!existing) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard template ${input.id} does not exist.`);
       // Given scorecards read their labels from the template: a removed dimension's score stays stored, unshown.
@@ -216,7 +216,7 @@ export async function interactionReview(deps: AppDeps, user: SessionUser, intera
 export async function saveScorecard(deps: AppDeps, user: SessionUser, input: SaveScorecardInput, ip: string | null): Promise<ScorecardView> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, `quality.saveScorecard:${user.id}`, input.requestId, requestHash(input), at, async () => {
+    idempotent(trx, userCaller(user), `quality.saveScorecard:${user.id}`, input.requestId, requestHash(input), at, async () => {
       const interaction = await interactionInScope(trx, user, input.interactionId);
       const template = await findTemplate(trx, input.templateId);
       if (!template) throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Scorecard template ${input.templateId} does not exist.`);
@@ -268,7 +268,7 @@ export async function myScorecards(deps: AppDeps, user: SessionUser): Promise<Sc
 export async function acknowledgeScorecard(deps: AppDeps, user: SessionUser, input: AcknowledgeScorecardInput, ip: string | null): Promise<ScorecardView> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, `quality.acknowledge:${user.id}`, input.requestId, requestHash(input), at, async () => {
+    idempotent(trx, userCaller(user), `quality.acknowledge:${user.id}`, input.requestId, requestHash(input), at, async () => {
       const row = await findScorecard(trx, input.scorecardId);
       // drafts and other operators' scorecards do not exist for this operator
       if (!row || row.operator_id !== user.id || row.status === 'draft') {

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
 import { appointmentEmail, appointmentSms } from '../appointments/appointment-messages';
-import { idempotent, requestHash } from '../audit/idempotency';
+import { idempotent, linkCaller, requestHash } from '../audit/idempotency';
 import { maskPhone } from '../customers/masking';
 import { findSecret } from '../funnel/secrets.repository';
 import { requireCustomerContact } from '../outbox/effect-lookups';
@@ -224,7 +224,7 @@ async function change(
   const hash = requestHash([action, choice]);
   try {
     return await deps.db.transaction().execute(async (trx) => {
-      const { response } = await idempotent(trx, `self_service.${action}`, key, hash, at, async () => {
+      const { response } = await idempotent(trx, linkCaller(`${subject.purpose}.${subject.id}`), `self_service.${action}`, key, hash, at, async () => {
         const token =
           action === 'cancel'
             ? await cancelSubject(trx, subject, now, args.ip).then(() => args.token)
