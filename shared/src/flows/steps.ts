@@ -163,6 +163,8 @@ export const flowSetup = setup({
   guards: {
     hasMarketingConsent: ({ context }) => context.hasMarketingConsent,
     ocsSolved: ({ context }) => context.ocsSolved,
+    /** A proposal made on a call is a phone proposal: only consent for the phone opens it. */
+    consentForThisCall: ({ event }) => event.type === 'consent.granted' && event.channel === 'phone',
     propensityAccepted: ({ context }) => context.propensity,
     /** The product is on offer and can close on at least one value outcome. */
     productAvailable: ({ context, event }) =>
@@ -183,6 +185,8 @@ export const flowSetup = setup({
       },
     }),
     grantConsent: assign({ hasMarketingConsent: true }),
+    // changes nothing in the script: an action, so that the event counts as accepted (snapshot.can)
+    keepOtherChannelConsent: assign({}),
     markOcsSolved: assign({ ocsSolved: true }),
     markPropensity: assign({ propensity: true }),
     chooseProduct: assign({
@@ -245,7 +249,11 @@ export function consentState(rules: FlowRules) {
     always: { guard: 'hasMarketingConsent', target: 'needs' },
     on: {
       ...onTheLine(rules),
-      'consent.granted': { target: 'needs', actions: 'grantConsent' },
+      'consent.granted': [
+        { guard: 'consentForThisCall', target: 'needs', actions: 'grantConsent' },
+        // a consent for e-mail or SMS is kept (the server records it) but opens no proposal on the phone
+        { actions: 'keepOtherChannelConsent' },
+      ],
       'consent.refused': { target: 'not_eligible', actions: { type: 'recordDetails', params: { reason: 'consent_refused' } } },
     },
   });

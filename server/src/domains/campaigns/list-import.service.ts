@@ -8,6 +8,7 @@ import type { AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { normalisePhone } from '../customers/customers.service';
+import { CALL_CHANNEL, marketingConsentOf } from '../customers/marketing-consent';
 import { campaignScope, requireManagedCampaign } from './campaigns.service';
 import { latestRegistryImportAt } from './campaigns.repository';
 
@@ -285,18 +286,8 @@ async function importKeys(
   const consent = new Map<number, boolean>();
   const registry = new Set<string>();
   if (customerIds.length > 0) {
-    // latest marketing consent by phone per customer: the same rule as hasMarketingConsent, in bulk
-    const rows = await trx
-      .selectFrom('consents')
-      .select(['customer_id', 'granted'])
-      .where('customer_id', 'in', customerIds)
-      .where('purpose', '=', 'marketing')
-      .where('channel', 'in', ['any', 'phone'])
-      .orderBy('customer_id')
-      .orderBy('recorded_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
-    for (const r of rows) if (!consent.has(r.customer_id)) consent.set(r.customer_id, r.granted === 1);
+    // a campaign calls: the current marketing consent for the phone (customers/marketing-consent.ts), in bulk
+    for (const [id, granted] of await marketingConsentOf(trx, customerIds, CALL_CHANNEL)) consent.set(id, granted);
     const customerPhones = [...new Set(resolved.map((r) => r.customer.phone))];
     const listed = await trx
       .selectFrom('optout_registry')

@@ -5,19 +5,9 @@ import type { ConsentsTable, CustomersTable } from './customers.table';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
-// the card, every completion and the effects read these two (precompiled: db/precompiled.ts)
+// the card, every completion and the effects read it (precompiled: db/precompiled.ts); the current marketing consent
+// is marketing-consent.ts's
 const customerById = precompiled((db, v: { id: number }) => db.selectFrom('customers').selectAll().where('id', '=', v.id));
-const marketingConsent = precompiled((db, v: { customerId: number }) =>
-  db
-    .selectFrom('consents')
-    .select('granted')
-    .where('customer_id', '=', v.customerId)
-    .where('purpose', '=', 'marketing')
-    .where('channel', 'in', ['any', 'phone'])
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1),
-);
 
 export async function findCustomer(db: Executor, id: number): Promise<CustomerRow | undefined> {
   return customerById.first(db, { id });
@@ -66,12 +56,6 @@ export async function currentConsents(db: Executor, customerId: number): Promise
     seen.add(key);
     return true;
   });
-}
-
-/** Marketing consent by phone: the latest marketing record for channel 'any' or 'phone' decides. */
-export async function hasMarketingConsent(db: Executor, customerId: number): Promise<boolean> {
-  const row = await marketingConsent.first(db, { customerId });
-  return row?.granted === 1;
 }
 
 export async function isOnOptOutRegistry(db: Executor, phone: string): Promise<boolean> {

@@ -11,12 +11,12 @@ import {
   findCustomersByName,
   findCustomersByPhone,
   findCustomersByTaxCode,
-  hasMarketingConsent,
   isOnOptOutRegistry,
   provinceName,
   recentInteractionsOf,
   type CustomerRow,
 } from './customers.repository';
+import { CALL_CHANNEL, hasMarketingConsent } from './marketing-consent';
 import { maskEmail, maskPhone, maskTaxCode } from './masking';
 
 const TAX_CODE = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
@@ -60,7 +60,7 @@ export async function customerCard(deps: AppDeps, customerId: number): Promise<C
   const [holdings, consents, marketing, registry, recent, province] = await Promise.all([
     customerHoldings(deps.db, c.id),
     currentConsents(deps.db, c.id),
-    hasMarketingConsent(deps.db, c.id),
+    hasMarketingConsent(deps.db, c.id, CALL_CHANNEL),
     isOnOptOutRegistry(deps.db, c.phone),
     recentInteractionsOf(deps.db, c.id, 5),
     provinceName(deps.db, c.province_code),

@@ -8,7 +8,8 @@ import { DomainError, fieldError } from '../../trpc/errors';
 import { bookAppointment } from '../appointments/appointments.service';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
-import { findCustomer, hasMarketingConsent } from '../customers/customers.repository';
+import { findCustomer } from '../customers/customers.repository';
+import { CALL_CHANNEL, hasMarketingConsent } from '../customers/marketing-consent';
 import { createFunnelLink } from '../funnel/funnel.service';
 import { createLead } from '../leads/leads.service';
 import type { EffectContext } from '../outbox/effect-context';
@@ -66,7 +67,7 @@ export async function completeInteraction(
         input.flow,
         input.scriptVersion,
         {
-          customer: { id: customer?.id ?? null, hasMarketingConsent: customer ? await hasMarketingConsent(trx, customer.id) : false },
+          customer: { id: customer?.id ?? null, hasMarketingConsent: customer ? await hasMarketingConsent(trx, customer.id, CALL_CHANNEL) : false },
           products: await cachedOutcomesByProduct(deps.db, trx, now.getTime()),
           presetProductCode: item.presetProductCode,
           leadFollowUp: item.kind === 'lead_followup',

@@ -3,6 +3,7 @@ import type { QueueKind } from '@valore/shared/schemas/work';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
 import type { DialableCampaignRow } from '../campaigns/campaign-rules';
+import { CALL_CHANNEL, currentMarketingConsent } from '../customers/marketing-consent';
 
 /**
  * The queue's probes. Each one reads a partial index range that holds only claimable rows of one source (one
@@ -164,8 +165,7 @@ interface HeadRow {
 const headArm = (campaignId: number, at: string) => sql`SELECT * FROM (
       SELECT cc.campaign_id, cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
         (SELECT first_name || ' ' || last_name FROM customers WHERE id = cc.customer_id) AS customer_name,
-        (SELECT granted FROM consents WHERE customer_id = cc.customer_id AND purpose = 'marketing'
-           AND channel IN ('any', 'phone') ORDER BY recorded_at DESC, id DESC LIMIT 1) AS consent,
+        ${currentMarketingConsent(sql.ref<number>('cc.customer_id'), CALL_CHANNEL)} AS consent,
         EXISTS (SELECT 1 FROM optout_registry WHERE phone = cc.phone) AS on_registry
       FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue
       WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1)`;
