@@ -1,8 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Role, SessionUser } from '@valore/shared/schemas/auth';
+import { LONE_SURROGATE_MESSAGE, malformedTextPath } from '@valore/shared/schemas/common';
 import type { Context } from './context';
-import { DomainError } from './errors';
+import { DomainError, fieldError } from './errors';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -35,8 +36,20 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
+/**
+ * A string with a lone UTF-16 surrogate anywhere in the input is refused (400 with the field) before any procedure
+ * runs: the one rule of shared/schemas/common.ts, for every text input without repeating it in each schema.
+ */
+async function requireWellFormedText(getRawInput: () => Promise<unknown>): Promise<void> {
+  const path = malformedTextPath(await getRawInput());
+  if (path !== null) throw fieldError({ [path === '' ? 'input' : path]: [LONE_SURROGATE_MESSAGE] });
+}
+
 /** Open to anyone: only login uses it (plus health-style reads). */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(async ({ next, getRawInput }) => {
+  await requireWellFormedText(getRawInput);
+  return next();
+});
 
 function signedIn(user: Context['user']): SessionUser {
   if (!user) {
@@ -46,15 +59,20 @@ function signedIn(user: Context['user']): SessionUser {
 }
 
 /** Signed-in users of any role. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => next({ ctx: { ...ctx, user: signedIn(ctx.user) } }));
+export const authedProcedure = t.procedure.use(async ({ ctx, next, getRawInput }) => {
+  const user = signedIn(ctx.user);
+  await requireWellFormedText(getRawInput);
+  return next({ ctx: { ...ctx, user } });
+});
 
 /** Signed-in users with one of the given roles (one middleware, not two: every request pays for each layer). */
 export function roleProcedure(...roles: [Role, ...Role[]]) {
-  return t.procedure.use(({ ctx, next }) => {
+  return t.procedure.use(async ({ ctx, next, getRawInput }) => {
     const user = signedIn(ctx.user);
     if (!roles.includes(user.role)) {
       throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', `This action is reserved to: ${roles.join(', ')}.`);
     }
+    await requireWellFormedText(getRawInput);
     return next({ ctx: { ...ctx, user } });
   });
 }

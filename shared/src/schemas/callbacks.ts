@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime } from './common';
+import { isoDateTime, LONE_SURROGATE_MESSAGE, wellFormed } from './common';
 
 export const CALLBACK_MODES = ['now', 'scheduled'] as const;
 export type CallbackMode = (typeof CALLBACK_MODES)[number];
@@ -46,7 +46,11 @@ export const callbackRequestBody = z
     }),
     preferredAt: isoDateTime.optional(),
     channel: z.enum(CALLBACK_CHANNELS, { error: 'channel is "web" or "app"' }),
-    note: z.string({ error: 'note is free text' }).max(500, 'A note has at most 500 characters').optional(),
+    note: z
+      .string({ error: 'note is free text' })
+      .max(500, 'A note has at most 500 characters')
+      .refine(wellFormed, LONE_SURROGATE_MESSAGE)
+      .optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INBOUND_FLOWS } from '../reference/enums';
+import { LONE_SURROGATE_MESSAGE, wellFormed } from './common';
 
 export { INBOUND_FLOWS, type InboundFlow } from '../reference/enums';
 
@@ -14,12 +15,14 @@ export const ctiEventBody = z
       .string({ error: "callId is the telephony system's id of the call" })
       .trim()
       .min(1, "callId is the telephony system's id of the call")
-      .max(128, 'callId has at most 128 characters'),
+      .max(128, 'callId has at most 128 characters')
+      .refine(wellFormed, LONE_SURROGATE_MESSAGE),
     ani: z
       .string({ error: 'ani is the caller\'s number (or "anonymous")' })
       .trim()
       .min(1, 'ani is the caller\'s number (or "anonymous")')
-      .max(32, 'ani has at most 32 characters'),
+      .max(32, 'ani has at most 32 characters')
+      .refine(wellFormed, LONE_SURROGATE_MESSAGE),
     dnis: z
       .string({ error: 'dnis is the dialled number, e.g. 800100100' })
       .trim()
