@@ -1,7 +1,7 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
-import type { ConsentsTable, CustomersTable } from './customers.table';
+import type { ConsentsTable, CustomerAccessGrantsTable, CustomersTable } from './customers.table';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
@@ -84,4 +84,47 @@ export async function recentInteractionsOf(db: Executor, customerId: number, lim
 export async function provinceName(db: Executor, code: string): Promise<string> {
   const row = await db.selectFrom('provinces').select('name').where('code', '=', code).executeTakeFirst();
   return row?.name ?? code;
+}
+
+export async function insertAccessGrant(db: Executor, row: Insertable<CustomerAccessGrantsTable>): Promise<number> {
+  const { id } = await db.insertInto('customer_access_grants').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export interface BreakGlassRow {
+  id: number;
+  customer_id: number;
+  first_name: string;
+  last_name: string;
+  user_id: number;
+  username: string;
+  display_name: string;
+  site_id: number | null;
+  reason: string;
+  granted_at: string;
+  expires_at: string;
+}
+
+/** Break-glass grants newest first (by id, which grows with time), `before` an id for the next page. */
+export async function breakGlassEntries(db: Executor, limit: number, before: number | null): Promise<BreakGlassRow[]> {
+  let query = db
+    .selectFrom('customer_access_grants as g')
+    .innerJoin('customers as c', 'c.id', 'g.customer_id')
+    .innerJoin('users as u', 'u.id', 'g.user_id')
+    .select([
+      'g.id',
+      'g.customer_id',
+      'c.first_name',
+      'c.last_name',
+      'g.user_id',
+      'u.username',
+      'u.display_name',
+      'u.site_id',
+      'g.reason',
+      'g.granted_at',
+      'g.expires_at',
+    ])
+    .where('g.kind', '=', 'break_glass');
+  if (before !== null) query = query.where('g.id', '<', before);
+  return query.orderBy('g.id', 'desc').limit(limit).execute();
 }

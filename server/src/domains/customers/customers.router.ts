@@ -1,16 +1,32 @@
 import {
+  accessGrant,
+  breakGlassInput,
+  breakGlassLog as breakGlassLogOutput,
+  breakGlassLogInput,
   customerCard,
   customerCardInput,
   customerSearchInput,
   customerSearchResult,
   revealInput,
   revealOutput,
+  startContactInput,
 } from '@valore/shared/schemas/customers';
 import { z } from 'zod';
 import { roleProcedure, router } from '../../trpc/init';
-import { customerCard as loadCard, revealField, searchCustomers } from './customers.service';
+import {
+  breakGlass,
+  breakGlassLog,
+  customerCard as loadCard,
+  revealField,
+  searchCustomers,
+  startContact,
+} from './customers.service';
 
-/** Customer data is for the people handling contacts (operators) and those supervising them. */
+/**
+ * Customer data is for the people handling contacts (operators) and those supervising them; which customer each of
+ * them may see is the access policy's (access-policy.ts), asked by every procedure that shows a card or a field.
+ * The search shows masked data only (name, city, masked phone and tax code): it is how an operator finds the caller.
+ */
 const contactHandlers = roleProcedure('operator', 'tutor', 'admin');
 
 export const customersRouter = router({
@@ -21,9 +37,24 @@ export const customersRouter = router({
   card: contactHandlers
     .input(customerCardInput)
     .output(customerCard)
-    .query(({ ctx, input }) => loadCard(ctx.deps, input.customerId)),
+    .query(({ ctx, input }) => loadCard(ctx.deps, ctx.user, input.customerId)),
   reveal: roleProcedure('operator', 'admin')
     .input(revealInput)
     .output(revealOutput)
     .mutation(({ ctx, input }) => revealField(ctx.deps, ctx.user, input.customerId, input.field, ctx.ip)),
+  /** An operator starts a contact with a customer found by search, saying why (a short-lived, audited grant). */
+  startContact: roleProcedure('operator')
+    .input(startContactInput)
+    .output(accessGrant)
+    .mutation(({ ctx, input }) => startContact(ctx.deps, ctx.user, input, ctx.ip)),
+  /** Access to a customer one is not handling, with a reason, audited and reviewed by admins. */
+  breakGlass: roleProcedure('operator', 'tutor')
+    .input(breakGlassInput)
+    .output(accessGrant)
+    .mutation(({ ctx, input }) => breakGlass(ctx.deps, ctx.user, input, ctx.ip)),
+  /** The break-glass accesses for the admins' review, newest first. */
+  breakGlassLog: roleProcedure('admin')
+    .input(breakGlassLogInput)
+    .output(breakGlassLogOutput)
+    .query(({ ctx, input }) => breakGlassLog(ctx.deps, input)),
 });

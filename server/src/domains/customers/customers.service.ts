@@ -1,16 +1,27 @@
-import type { CustomerCard, CustomerSearchResult } from '@valore/shared/schemas/customers';
+import type {
+  AccessGrant,
+  BreakGlassInput,
+  BreakGlassLog,
+  CustomerCard,
+  CustomerSearchResult,
+  StartContactInput,
+} from '@valore/shared/schemas/customers';
 import type { REVEALABLE_FIELDS } from '@valore/shared/schemas/customers';
 import type { AppDeps } from '../../deps';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
+import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { BREAK_GLASS_MINUTES, CONTACT_GRANT_MINUTES, requireCustomerAccess } from './access-policy';
 import {
+  breakGlassEntries,
   currentConsents,
   customerHoldings,
   findCustomer,
   findCustomersByName,
   findCustomersByPhone,
   findCustomersByTaxCode,
+  insertAccessGrant,
   isOnOptOutRegistry,
   provinceName,
   recentInteractionsOf,
@@ -54,7 +65,8 @@ export async function searchCustomers(deps: AppDeps, query: string): Promise<Cus
   return (await findCustomersByName(deps.db, b, a, 20)).map(toResult);
 }
 
-export async function customerCard(deps: AppDeps, customerId: number): Promise<CustomerCard> {
+export async function customerCard(deps: AppDeps, user: SessionUser, customerId: number): Promise<CustomerCard> {
+  await requireCustomerAccess(deps.db, user, customerId, deps.clock.now());
   const c = await findCustomer(deps.db, customerId);
   if (!c) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${customerId} does not exist.`);
   const [holdings, consents, marketing, registry, recent, province] = await Promise.all([
@@ -105,6 +117,7 @@ export async function revealField(
   field: (typeof REVEALABLE_FIELDS)[number],
   ip: string | null,
 ): Promise<{ field: typeof field; value: string | null }> {
+  await requireCustomerAccess(deps.db, user, customerId, deps.clock.now());
   const c = await findCustomer(deps.db, customerId);
   if (!c) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${customerId} does not exist.`);
   const value = field === 'phone' ? c.phone : field === 'email' ? c.email : c.tax_code;
@@ -118,4 +131,113 @@ export async function revealField(
     ip,
   });
   return { field, value };
+}
+
+const minutesAfter = (now: Date, minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+
+/**
+ * An operator starts a contact with a customer they found by search, saying why: the grant lets them open the card
+ * for CONTACT_GRANT_MINUTES (access-policy.ts). The grant, its idempotency record (the console's client id) and the
+ * audit row commit together.
+ */
+export async function startContact(
+  deps: AppDeps,
+  user: SessionUser,
+  input: StartContactInput,
+  ip: string | null,
+): Promise<AccessGrant> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const { response } = await idempotent(
+      trx,
+      userCaller(user),
+      'customers.startContact',
+      input.clientId,
+      requestHash([input.customerId, input.reason, input.clientId]),
+      at,
+      async (): Promise<AccessGrant> => {
+        if (!(await findCustomer(trx, input.customerId))) {
+          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${input.customerId} does not exist.`);
+        }
+        const expiresAt = minutesAfter(now, CONTACT_GRANT_MINUTES);
+        const id = await insertAccessGrant(trx, {
+          user_id: user.id,
+          customer_id: input.customerId,
+          kind: 'contact',
+          reason: input.reason,
+          client_id: input.clientId,
+          granted_at: at,
+          expires_at: expiresAt,
+        });
+        await insertAudit(trx, {
+          at,
+          actorId: user.id,
+          action: 'customer.contact_started',
+          entityType: 'customer',
+          entityId: input.customerId,
+          details: { reason: input.reason, grantId: id, clientId: input.clientId, expiresAt },
+          ip,
+        });
+        return { customerId: input.customerId, reason: input.reason, grantedAt: at, expiresAt };
+      },
+    );
+    return response;
+  });
+}
+
+/**
+ * Access to a customer one is not handling, for BREAK_GLASS_MINUTES, with a mandatory reason: recorded as a grant and
+ * an audit row ('customer.break_glass') in one transaction, and listed for the admins to review. Each request is an
+ * access of its own to review, so a repeated one is recorded again.
+ */
+export async function breakGlass(deps: AppDeps, user: SessionUser, input: BreakGlassInput, ip: string | null): Promise<AccessGrant> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const expiresAt = minutesAfter(now, BREAK_GLASS_MINUTES);
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await findCustomer(trx, input.customerId))) {
+      throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${input.customerId} does not exist.`);
+    }
+    const id = await insertAccessGrant(trx, {
+      user_id: user.id,
+      customer_id: input.customerId,
+      kind: 'break_glass',
+      reason: input.reason,
+      client_id: null,
+      granted_at: at,
+      expires_at: expiresAt,
+    });
+    await insertAudit(trx, {
+      at,
+      actorId: user.id,
+      action: 'customer.break_glass',
+      entityType: 'customer',
+      entityId: input.customerId,
+      details: { reason: input.reason, grantId: id, expiresAt },
+      ip,
+    });
+    return { customerId: input.customerId, reason: input.reason, grantedAt: at, expiresAt };
+  });
+}
+
+/** The break-glass accesses, newest first, for the admins' review. */
+export async function breakGlassLog(deps: AppDeps, input: { limit: number; before?: number | undefined }): Promise<BreakGlassLog> {
+  const rows = await breakGlassEntries(deps.db, input.limit + 1, input.before ?? null);
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      customerName: `${r.first_name} ${r.last_name}`,
+      userId: r.user_id,
+      username: r.username,
+      displayName: r.display_name,
+      siteId: r.site_id,
+      reason: r.reason,
+      grantedAt: r.granted_at,
+      expiresAt: r.expires_at,
+    })),
+    nextBefore: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
