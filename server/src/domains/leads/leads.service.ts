@@ -178,6 +178,15 @@ export async function closeLead(
         if (scope !== null && lead.site_id !== scope) {
           throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'This lead belongs to another site.');
         }
+        // an operator closes only the lead they hold (its follow-up, under a live lease); a team lead any of their site's
+        const holds = lead.lease_owner === user.id && lead.lease_expires_at !== null && lead.lease_expires_at >= at;
+        if (user.role === 'operator' && !holds) {
+          throw new DomainError(
+            'FORBIDDEN',
+            'FORBIDDEN_SCOPE',
+            'You can close a lead only while you hold its follow-up; ask your team lead to close it otherwise.',
+          );
+        }
         if (lead.status !== 'open') {
           // no dedicated domain code yet: VALIDATION with a message that says what happened
           throw new DomainError('CONFLICT', 'VALIDATION', `This lead is already closed (${lead.status}).`);

@@ -556,7 +556,20 @@ export async function options(deps: AppDeps, user: SessionUser): Promise<StatsOp
     .where('site_id', 'in', scope.siteIds)
     .orderBy('display_name')
     .execute();
-  const campaigns = await db.selectFrom('campaigns').select(['id', 'name', 'product_code']).orderBy('name').execute();
+  // the campaigns worked by the sites in scope: a team lead's own site's, an admin's all
+  let campaignQuery = db.selectFrom('campaigns').select(['id', 'name', 'product_code']);
+  if (!scope.allSites) {
+    campaignQuery = campaignQuery.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('campaign_sites')
+          .select('campaign_sites.campaign_id')
+          .whereRef('campaign_sites.campaign_id', '=', 'campaigns.id')
+          .where('campaign_sites.site_id', 'in', scope.siteIds),
+      ),
+    );
+  }
+  const campaigns = await campaignQuery.orderBy('name').execute();
   const products = await db.selectFrom('products').select(['code', 'name_it', 'name_en']).orderBy('code').execute();
   return {
     lockedSiteId: user.role === 'team_lead' ? user.siteId : null,
