@@ -9,7 +9,7 @@ import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { normalisePhone } from '../customers/customers.service';
 import { CALL_CHANNEL, marketingConsentOf } from '../customers/marketing-consent';
-import { campaignScope, requireManagedCampaign } from './campaigns.service';
+import { requireManagedCampaign } from './campaigns.service';
 import { latestRegistryImportAt } from './campaigns.repository';
 
 /** Rows per transaction: big enough to amortise the commit, small enough to keep other writers waiting briefly. */
@@ -372,7 +372,10 @@ export async function importOptOutRegistry(
   delimiter: string,
   onProgress: (processed: number) => void,
 ): Promise<ImportResult> {
-  campaignScope(user);
+  // the national registry re-checks every open campaign of every site: administrators only
+  if (user.role !== 'admin') {
+    throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', 'Only administrators import the national opt-out registry.');
+  }
   const totals = { total: 0, imported: 0, duplicates: 0, rejected: 0 };
   const rejectedLines: number[] = [];
   let headerChecked = false;
@@ -411,6 +414,14 @@ export async function importOptOutRegistry(
     }
     onProgress(totals.total);
   }
+  // an empty or unreadable file is not "a registry with nobody on it": it re-dates no check and removes nobody
+  if (totals.imported === 0) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'VALIDATION',
+      `The file holds no valid line (a phone number, then its date as YYYY-MM-DD): nothing was changed. Lines read: ${totals.total}.`,
+    );
+  }
   const at = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
     const { id } = await trx
@@ -439,6 +450,7 @@ export async function importOptOutRegistry(
 
 function registryDate(value: string): string | null {
   const m = /^(\d{4}-\d{2}-\d{2})(T.*)?$/.exec(value.trim());
-  if (!m?.[1] || Number.isNaN(Date.parse(m[1]))) return null;
+  // Date.parse rolls 2026-02-30 over to 2 March: a real calendar day reads back as itself
+  if (!m?.[1] || Number.isNaN(Date.parse(m[1])) || new Date(m[1]).toISOString().slice(0, 10) !== m[1]) return null;
   return m[1];
 }
