@@ -19,7 +19,9 @@ describe('consent by channel, in every script with a consent step', () => {
   ] as const)('%s: an e-mail or SMS consent keeps the call at the consent step; no proposal follows', (flow, start) => {
     for (const consent of [byEmail, bySms]) {
       expect(stepOf(playTo(flow, withoutConsent, [...start, consent]))).toBe('consent');
-      expect(replay(flow, withoutConsent, [...start, consent, on.need('CONTO'), on.accept, on.appointment])).toMatchObject({
+      expect(
+        replay(flow, withoutConsent, [...start, consent, on.need('CONTO'), on.accept, on.appointment]),
+      ).toMatchObject({
         ok: false,
         reason: 'event needs.identified not allowed at step consent',
       });

@@ -65,9 +65,7 @@ export const revealOutput = z.object({ field: z.enum(REVEALABLE_FIELDS), value: 
 export const CONTACT_REASONS = ['inbound_call', 'customer_request', 'caller_identified'] as const;
 export type ContactReason = (typeof CONTACT_REASONS)[number];
 
-export const startContactInput = z
-  .object({ customerId: id, reason: z.enum(CONTACT_REASONS), clientId })
-  .strict();
+export const startContactInput = z.object({ customerId: id, reason: z.enum(CONTACT_REASONS), clientId }).strict();
 export type StartContactInput = z.infer<typeof startContactInput>;
 export const accessGrant = z.object({
   customerId: z.number().int(),
@@ -83,7 +81,12 @@ export const breakGlassInput = z
   .object({
     customerId: id,
     reason: text(500).pipe(
-      z.string().min(BREAK_GLASS_REASON_MIN, `Say why you need this customer's data (at least ${BREAK_GLASS_REASON_MIN} characters)`),
+      z
+        .string()
+        .min(
+          BREAK_GLASS_REASON_MIN,
+          `Say why you need this customer's data (at least ${BREAK_GLASS_REASON_MIN} characters)`,
+        ),
     ),
   })
   .strict();

@@ -37,7 +37,12 @@ const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - m
  * Why this operator is handling this customer now, or null: one statement, one bounded probe per basis, each through
  * an index that starts with the user or the customer.
  */
-export async function handlingBasis(db: Executor, userId: number, customerId: number, now: Date): Promise<HandlingBasis | null> {
+export async function handlingBasis(
+  db: Executor,
+  userId: number,
+  customerId: number,
+  now: Date,
+): Promise<HandlingBasis | null> {
   const at = now.toISOString();
   const recent = minutesBefore(now, AFTER_CONTACT_MINUTES);
   const callStart = minutesBefore(now, CALL_MAX_HOURS * 60);
@@ -102,7 +107,12 @@ async function ownBreakGlass(db: Executor, userId: number, customerId: number, n
  * The check every procedure showing a customer's card or personal data makes first. It runs before the customer is
  * even looked up, so a refused caller learns nothing (not even whether the id exists).
  */
-export async function requireCustomerAccess(db: Executor, user: SessionUser, customerId: number, now: Date): Promise<void> {
+export async function requireCustomerAccess(
+  db: Executor,
+  user: SessionUser,
+  customerId: number,
+  now: Date,
+): Promise<void> {
   if (user.role === 'admin') return;
   if (user.role === 'operator') {
     if ((await handlingBasis(db, user.id, customerId, now)) !== null) return;

@@ -59,7 +59,12 @@ export async function searchCustomers(deps: AppDeps, query: string): Promise<Cus
   if (phone) return (await findCustomersByPhone(deps.db, phone, 20)).map(toResult);
   const words = q.split(/\s+/).filter(Boolean);
   const [a = '', b = null] = words;
-  const asLastFirst = await findCustomersByName(deps.db, words.length > 2 ? words.slice(0, -1).join(' ') : a, words.length > 2 ? (words.at(-1) ?? null) : b, 20);
+  const asLastFirst = await findCustomersByName(
+    deps.db,
+    words.length > 2 ? words.slice(0, -1).join(' ') : a,
+    words.length > 2 ? (words.at(-1) ?? null) : b,
+    20,
+  );
   if (asLastFirst.length > 0 || !b) return asLastFirst.map(toResult);
   // "Mario Rossi": first name first
   return (await findCustomersByName(deps.db, b, a, 20)).map(toResult);
@@ -191,7 +196,12 @@ export async function startContact(
  * an audit row ('customer.break_glass') in one transaction, and listed for the admins to review. Each request is an
  * access of its own to review, so a repeated one is recorded again.
  */
-export async function breakGlass(deps: AppDeps, user: SessionUser, input: BreakGlassInput, ip: string | null): Promise<AccessGrant> {
+export async function breakGlass(
+  deps: AppDeps,
+  user: SessionUser,
+  input: BreakGlassInput,
+  ip: string | null,
+): Promise<AccessGrant> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const expiresAt = minutesAfter(now, BREAK_GLASS_MINUTES);
@@ -222,7 +232,10 @@ export async function breakGlass(deps: AppDeps, user: SessionUser, input: BreakG
 }
 
 /** The break-glass accesses, newest first, for the admins' review. */
-export async function breakGlassLog(deps: AppDeps, input: { limit: number; before?: number | undefined }): Promise<BreakGlassLog> {
+export async function breakGlassLog(
+  deps: AppDeps,
+  input: { limit: number; before?: number | undefined },
+): Promise<BreakGlassLog> {
   const rows = await breakGlassEntries(deps.db, input.limit + 1, input.before ?? null);
   const page = rows.slice(0, input.limit);
   return {

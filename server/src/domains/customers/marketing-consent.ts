@@ -35,7 +35,11 @@ const oneCustomer = precompiled((db, v: { customerId: number; channel: ProposalC
   db.selectNoFrom(currentMarketingConsent(v.customerId, v.channel).as('granted')),
 );
 
-export async function hasMarketingConsent(db: Executor, customerId: number, channel: ProposalChannel): Promise<boolean> {
+export async function hasMarketingConsent(
+  db: Executor,
+  customerId: number,
+  channel: ProposalChannel,
+): Promise<boolean> {
   const row = await oneCustomer.first(db, { customerId, channel });
   return row?.granted === 1;
 }
