@@ -22,7 +22,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const metrics = createHttpMetrics();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // only the configured proxies may say who the client is: the sign-in limiter and the audit key on req.ip
+  app.set('trust proxy', deps.config.trustedProxies?.length ? deps.config.trustedProxies : false);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -37,6 +37,8 @@ export interface AppConfig {
   offlineMaxHours?: number;
   /** The SMSC customers' SMS go through (VALORE_SMPP_URL); absent or null: SMS are only logged. */
   smpp?: SmppConfig | null;
+  /** Express `trust proxy` (VALORE_TRUSTED_PROXIES): whose X-Forwarded-For to believe; absent or empty: nobody's. */
+  trustedProxies?: string[];
   /** Retention periods and the purge's hour (VALORE_RETENTION_*); absent: DEFAULT_RETENTION. */
   retention?: RetentionConfig;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { SmppConfig } from './deps';
 import { DEFAULT_RETENTION, type RetentionConfig } from './domains/retention/retention.config';
@@ -54,6 +55,14 @@ const envSchema = z.object({
       if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
     }),
   VALORE_CLIENT_DIST: z.string().optional(),
+  /** Proxies whose X-Forwarded-For / -Proto are believed (addresses, CIDR ranges, loopback…); unset: none. */
+  VALORE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const wrong = (value ?? '').split(',').map((p) => p.trim()).filter((p) => p && !isProxySpec(p));
+      if (wrong.length) ctx.addIssue({ code: 'custom', message: `${wrong.join(', ')}: ${TRUSTED_PROXIES_FORMAT}` });
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -169,4 +178,24 @@ export function retentionConfig(
     auditMonths: env.VALORE_RETENTION_AUDIT_MONTHS,
     hour: env.VALORE_RETENTION_HOUR === 'off' ? null : Number(env.VALORE_RETENTION_HOUR),
   };
+}
+
+const TRUSTED_PROXIES_FORMAT =
+  'expected a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8, fd00::/8) or loopback, linklocal, uniquelocal';
+
+function isProxySpec(spec: string): boolean {
+  if (spec === 'loopback' || spec === 'linklocal' || spec === 'uniquelocal') return true;
+  const [address = '', prefix, extra] = spec.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * The reverse proxies in front of the server (VALORE_TRUSTED_PROXIES; express's `trust proxy`). The client address is
+ * then the nearest X-Forwarded-For entry not added by one of them; unset, the socket's peer is the client and any
+ * X-Forwarded-For is ignored — a client cannot pick the address the sign-in limiter and the audit see.
+ */
+export function trustedProxies(env: Pick<Env, 'VALORE_TRUSTED_PROXIES'>): string[] {
+  return (env.VALORE_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 }

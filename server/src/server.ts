@@ -15,7 +15,7 @@ import { createLoginRateLimiter } from './domains/auth/rate-limiter';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
 import { startRetentionWorker, type RetentionWorker } from './domains/retention/retention.worker';
-import { attendanceKeys, ctiNumbers, intakeKeys, retentionConfig, smppConfig, type Env } from './env';
+import { attendanceKeys, ctiNumbers, intakeKeys, retentionConfig, smppConfig, trustedProxies, type Env } from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
 
@@ -67,6 +67,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
       smpp: smppConfig(env),
+      trustedProxies: trustedProxies(env),
       retention: retentionConfig(env),
       personalCallbackGraceMinutes: env.VALORE_PERSONAL_CALLBACK_GRACE_MINUTES,
       offlineMaxHours: env.VALORE_OFFLINE_MAX_HOURS,
