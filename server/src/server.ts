@@ -55,7 +55,7 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
     logger,
     clock: opts.clock ?? systemClock,
     bus: createInProcessBus(),
-    loginLimiter: createLoginRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000, perAddressMax: 100 }),
+    loginLimiter: createLoginRateLimiter(),
     config: {
       production: env.NODE_ENV === 'production',
       sessionSecret: env.VALORE_SESSION_SECRET ?? randomBytes(32).toString('hex'),

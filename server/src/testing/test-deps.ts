@@ -16,7 +16,7 @@ export async function createTestDeps(opts: { clock?: Clock } = {}): Promise<{ de
     logger: createLogger('silent'),
     clock: opts.clock ?? systemClock,
     bus: createInProcessBus(),
-    loginLimiter: createLoginRateLimiter({ maxFailures: 10, windowMs: 15 * 60_000, perAddressMax: 100 }),
+    loginLimiter: createLoginRateLimiter(),
     config: {
       production: true,
       sessionSecret: 'unit-test-secret-0123456789',

@@ -1,6 +1,14 @@
 import { loginInput, loginOutput, sessionUser } from '@valore/shared/schemas/auth';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init';
-import { clearSessionCookie, login, logout, RateLimitedError, readSessionToken, writeSessionCookie } from './auth.service';
+import {
+  clearSessionCookie,
+  login,
+  logout,
+  RateLimitedError,
+  readSessionToken,
+  writeSessionCookie,
+} from './auth.service';
+import { readDeviceId, writeDeviceCookie } from './device-cookie';
 
 export const authRouter = router({
   login: publicProcedure
@@ -14,11 +22,16 @@ export const authRouter = router({
           ip: ctx.ip,
           userAgent: req?.headers['user-agent'] ?? null,
           previousToken: req ? readSessionToken(req, deps.config.sessionSecret) : null,
+          deviceId: req ? readDeviceId(req, deps.config.sessionSecret) : null,
         });
-        if (res) writeSessionCookie(res, result.token, deps.config.sessionSecret, result.maxAgeMs);
+        if (res) {
+          writeSessionCookie(res, result.token, deps.config.sessionSecret, result.maxAgeMs);
+          writeDeviceCookie(res, result.deviceId, deps.config.sessionSecret);
+        }
         return { user: result.user };
       } catch (error) {
-        if (error instanceof RateLimitedError && res) res.setHeader('Retry-After', Math.ceil(error.retryAfterMs / 1000));
+        if (error instanceof RateLimitedError && res)
+          res.setHeader('Retry-After', Math.ceil(error.retryAfterMs / 1000));
         throw error;
       }
     }),

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
-import { login } from './auth.service';
+import { login, RateLimitedError } from './auth.service';
 import { hashPassword, verifyPassword } from './password';
-import { createLoginRateLimiter } from './rate-limiter';
 
 async function withUser(password = 'segreta') {
   const clock = new MovableClock('2026-11-26T09:00:00Z');
@@ -12,12 +11,27 @@ async function withUser(password = 'segreta') {
     INSERT INTO sites (code, name, city, province_code) VALUES ('RM1','Roma','Roma','RM');`);
   await deps.db
     .insertInto('users')
-    .values({ username: 'operatore1', display_name: 'Anna Rossi', role: 'operator', site_id: 1, team_id: null, password_hash: await hashPassword(password), created_at: clock.now().toISOString() })
+    .values({
+      username: 'operatore1',
+      display_name: 'Anna Rossi',
+      role: 'operator',
+      site_id: 1,
+      team_id: null,
+      password_hash: await hashPassword(password),
+      created_at: clock.now().toISOString(),
+    })
     .execute();
   return { deps, clock };
 }
 
-const request = (password: string) => ({ username: 'operatore1', password, ip: '10.0.0.1', userAgent: 'test', previousToken: null });
+const request = (password: string, ip = '10.0.0.1', deviceId: string | null = null) => ({
+  username: 'operatore1',
+  password,
+  ip,
+  userAgent: 'test',
+  previousToken: null,
+  deviceId,
+});
 
 describe('password hashing', () => {
   it('stores argon2id hashes that verify only the right password', async () => {
@@ -40,29 +54,59 @@ describe('login', () => {
 
   it('refuses a wrong password with INVALID_CREDENTIALS and audits it', async () => {
     const { deps } = await withUser();
-    await expect(login(deps, request('sbagliata'))).rejects.toMatchObject({ code: 'UNAUTHORIZED', domainCode: 'INVALID_CREDENTIALS' });
+    await expect(login(deps, request('sbagliata'))).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      domainCode: 'INVALID_CREDENTIALS',
+    });
     const audit = await deps.db.selectFrom('audit_log').select('action').execute();
     expect(audit.map((a) => a.action)).toEqual(['auth.login_failed']);
   });
 
-  it('locks a username after ten failures, even for the right password, until the window passes', async () => {
+  it('holds up the address that keeps failing, even for the right password, and not the user elsewhere', async () => {
     const { deps, clock } = await withUser();
-    for (let i = 0; i < 10; i++) await expect(login(deps, request('sbagliata'))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(login(deps, request('segreta'))).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', domainCode: 'RATE_LIMITED' });
-    clock.advance(15 * 60_000 + 1);
+    for (let i = 0; i < 3; i++)
+      await expect(login(deps, request('sbagliata'))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(login(deps, request('segreta'))).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      domainCode: 'RATE_LIMITED',
+      retryAfterMs: 1_000,
+      message: 'Too many failed sign-in attempts. Try again in 1 second(s).',
+    });
+    await expect(login(deps, request('segreta', '10.0.0.2'))).resolves.toMatchObject({
+      user: { username: 'operatore1' },
+    });
+    clock.advance(1_000);
     await expect(login(deps, request('segreta'))).resolves.toMatchObject({ user: { username: 'operatore1' } });
+    // every checked wrong password is audited, a refused attempt checks nothing
+    const failed = await deps.db
+      .selectFrom('audit_log')
+      .select('ip')
+      .where('action', '=', 'auth.login_failed')
+      .execute();
+    expect(failed).toEqual(Array.from({ length: 3 }, () => ({ ip: '10.0.0.1' })));
   });
-});
 
-describe('rate limiter', () => {
-  it('counts per key and forgets failures outside the window', () => {
-    const limiter = createLoginRateLimiter({ maxFailures: 2, windowMs: 1_000, perAddressMax: 5 });
-    limiter.recordFailure(['user:a'], 0);
-    expect(limiter.retryAfterMs(['user:a'], 10)).toBe(0);
-    limiter.recordFailure(['user:a'], 100);
-    expect(limiter.retryAfterMs(['user:a'], 200)).toBe(800);
-    expect(limiter.retryAfterMs(['user:b'], 200)).toBe(0);
-    expect(limiter.retryAfterMs(['user:a'], 999)).toBe(1);
-    expect(limiter.retryAfterMs(['user:a'], 1_000)).toBe(0);
+  it('gives the browser a device id that gets it through where its address is held up', async () => {
+    const { deps } = await withUser();
+    const { deviceId } = await login(deps, request('segreta', '10.0.0.1'));
+    expect(deviceId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    for (let i = 0; i < 3; i++)
+      await expect(login(deps, request('sbagliata', '10.0.0.1'))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(login(deps, request('segreta', '10.0.0.1'))).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    const again = await login(deps, request('segreta', '10.0.0.1', deviceId));
+    expect(again.deviceId).toBe(deviceId);
+  });
+
+  it('says minutes when the wait is a minute or more', async () => {
+    const { deps, clock } = await withUser();
+    for (let failures = 0; failures < 9;) {
+      const outcome = await login(deps, request('sbagliata')).catch((error: unknown) => error);
+      if (outcome instanceof RateLimitedError) clock.advance(outcome.retryAfterMs);
+      else failures++;
+    }
+    // nine failures: 64 s
+    await expect(login(deps, request('segreta'))).rejects.toThrow(
+      'Too many failed sign-in attempts. Try again in 2 minute(s).',
+    );
   });
 });

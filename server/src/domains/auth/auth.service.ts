@@ -15,7 +15,9 @@ import {
   touchSession,
   type UserRow,
 } from './auth.repository';
+import { newDeviceId } from './device-cookie';
 import { dummyPasswordHash, verifyPassword } from './password';
+import type { LoginOutcome } from './rate-limiter';
 import { clearSessionCookie, readSessionToken, writeSessionCookie } from './session-cookie';
 
 /** Sessions are stored by the hash of their token: a leaked database does not leak live sessions. */
@@ -34,20 +36,41 @@ export interface LoginRequest {
   userAgent: string | null;
   /** The session the browser had before, dropped so a planted session id cannot survive login. */
   previousToken: string | null;
+  /** The browser's id from its signed device cookie (device-cookie.ts), or null. */
+  deviceId: string | null;
 }
 
-export async function login(deps: AppDeps, input: LoginRequest): Promise<{ token: string; user: SessionUser; maxAgeMs: number }> {
+export interface LoginResult {
+  token: string;
+  user: SessionUser;
+  maxAgeMs: number;
+  /** The browser's device id, new if it had none: the device cookie to (re)write, now known for this account. */
+  deviceId: string;
+}
+
+export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginResult> {
   const now = deps.clock.now();
-  const keys = [`user:${input.username.toLowerCase()}`, `ip:${input.ip ?? 'unknown'}`];
-  const waitMs = deps.loginLimiter.retryAfterMs(keys, now.getTime());
-  if (waitMs > 0) {
-    const minutes = Math.ceil(waitMs / 60_000);
-    throw new RateLimitedError(waitMs, `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`);
+  const deviceId = input.deviceId ?? newDeviceId();
+  const admission = deps.loginLimiter.admit(
+    { account: input.username.toLowerCase(), address: input.ip ?? 'unknown', device: deviceId },
+    now.getTime(),
+  );
+  if (!admission.admitted) {
+    throw new RateLimitedError(
+      admission.retryAfterMs,
+      `Too many failed sign-in attempts. Try again in ${waitText(admission.retryAfterMs)}.`,
+    );
   }
-  const user = await findUserByUsername(deps.db, input.username);
-  const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
-  if (!user || !ok) {
-    deps.loginLimiter.recordFailure(keys, now.getTime());
+  let user: UserRow | undefined;
+  let outcome: LoginOutcome = 'abandoned';
+  try {
+    user = await findUserByUsername(deps.db, input.username);
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+    outcome = user && ok ? 'succeeded' : 'failed';
+  } finally {
+    admission.settle(outcome, deps.clock.now().getTime());
+  }
+  if (!user || outcome !== 'succeeded') {
     await insertAudit(deps.db, {
       at: now.toISOString(),
       actorId: user?.id ?? null,
@@ -59,8 +82,6 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<{ token
     });
     throw new DomainError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Wrong username or password.');
   }
-  deps.loginLimiter.reset(keys[0] as string);
-
   const token = randomBytes(32).toString('base64url');
   const maxAgeMs = deps.config.sessionMaxHours * 3_600_000;
   const at = now.toISOString();
@@ -75,14 +96,28 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<{ token
       user_agent: input.userAgent?.slice(0, 256) ?? null,
       ip: input.ip,
     });
-    await insertAudit(trx, { at, actorId: user.id, action: 'auth.login', entityType: 'user', entityId: user.id, ip: input.ip });
+    await insertAudit(trx, {
+      at,
+      actorId: user.id,
+      action: 'auth.login',
+      entityType: 'user',
+      entityId: user.id,
+      ip: input.ip,
+    });
     // An operator who signs in is ready for work; one who was mid-contact (a crashed browser) keeps that state.
     if (user.role !== 'operator') return null;
     const current = await findOperatorStatus(trx, user.id);
-    return !current || current.state === 'signed_out' ? changeOperatorStatus(trx, user.id, { state: 'ready' }, at) : null;
+    return !current || current.state === 'signed_out'
+      ? changeOperatorStatus(trx, user.id, { state: 'ready' }, at)
+      : null;
   });
   if (status) publishStatus(deps.bus, user.site_id, status);
-  return { token, user: toSessionUser(user), maxAgeMs };
+  return { token, user: toSessionUser(user), maxAgeMs, deviceId };
+}
+
+function waitText(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 60 ? `${seconds} second(s)` : `${Math.ceil(seconds / 60)} minute(s)`;
 }
 
 export class RateLimitedError extends DomainError {
@@ -127,8 +162,17 @@ export async function logout(deps: AppDeps, sessionId: string, actor: SessionUse
   const at = deps.clock.now().toISOString();
   const status = await deps.db.transaction().execute(async (trx) => {
     await deleteSession(trx, sessionId);
-    await insertAudit(trx, { at, actorId: actor.id, action: 'auth.logout', entityType: 'user', entityId: actor.id, ip });
-    return actor.role === 'operator' ? changeOperatorStatus(trx, actor.id, { state: 'signed_out' }, at, { force: true }) : null;
+    await insertAudit(trx, {
+      at,
+      actorId: actor.id,
+      action: 'auth.logout',
+      entityType: 'user',
+      entityId: actor.id,
+      ip,
+    });
+    return actor.role === 'operator'
+      ? changeOperatorStatus(trx, actor.id, { state: 'signed_out' }, at, { force: true })
+      : null;
   });
   if (status) publishStatus(deps.bus, actor.siteId, status);
 }
