@@ -335,8 +335,11 @@ describe('opt-out registry import', () => {
       .where('status', '=', 'pending')
       .execute();
     expect(pending.length).toBeGreaterThanOrEqual(1);
+    // the national registry is the admins' (it re-checks every site's campaigns)
+    const admin = createApiClient(server.url);
+    await admin.login('admin');
     const result = await upload(
-      lead,
+      admin,
       '/api/v1/optout-registry/import',
       `phone,date\n${target.phone.slice(3)},2026-11-30\nnot-a-number,2026-11-30\n+393209999999,ieri\n`,
     );
@@ -363,5 +366,6 @@ describe('opt-out registry import', () => {
     const operator = createApiClient(server.url);
     await operator.login('operatore1');
     expect((await upload(operator, '/api/v1/optout-registry/import', 'phone,date\n')).status).toBe(403);
+    expect((await upload(lead, '/api/v1/optout-registry/import', `phone,date\n${target.phone},2026-11-30\n`)).status).toBe(403);
   });
 });

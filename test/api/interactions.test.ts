@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
@@ -308,6 +309,8 @@ describe('customers', () => {
     const byName = await operator.trpc.customers.search.query({ query: `${row.last_name} ${row.first_name}` });
     expect(byName.map((r) => r.id)).toContain(123);
 
+    // found by search: the operator starts the contact (and says why) before the card opens (customers/access-policy.ts)
+    await operator.trpc.customers.startContact.mutate({ customerId: 123, reason: 'inbound_call', clientId: randomUUID() });
     const card = await operator.trpc.customers.card.query({ customerId: 123 });
     expect(card.taxCodeMasked).not.toBe(row.tax_code);
     const revealed = await operator.trpc.customers.reveal.mutate({ customerId: 123, field: 'taxCode' });

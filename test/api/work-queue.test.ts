@@ -541,8 +541,9 @@ describe('campaigns', () => {
     );
     expect(stale.data).toMatchObject({ domainCode: 'REGISTRY_STALE' });
 
-    // a registry update re-checks the list and dates the check now
-    const response = await lead.fetch(`${s.url}/api/v1/optout-registry/import`, {
+    // a registry update (an admin's) re-checks the list and dates the check now
+    const admin = await signIn(s, 'admin');
+    const response = await admin.fetch(`${s.url}/api/v1/optout-registry/import`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv' },
       body: 'phone,date\n+39 320 0000001,2026-12-20\n',
