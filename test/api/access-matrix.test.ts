@@ -172,6 +172,12 @@ const MATRIX: Record<string, Row> = {
   },
   'callbacks.board': { roles: ['operator', 'tutor', 'team_lead', 'admin'], input: () => ({}) },
   'cti.screenPops': { roles: ['operator'], input: () => ({}) },
+  'admin.dataSubject.export': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
+  // a customer no other row uses: the admin's call really erases it
+  'admin.dataSubject.erase': {
+    roles: ['admin'],
+    input: () => ({ customerId: 1990, reason: 'Access matrix', requestId: randomUUID() }),
+  },
 };
 
 function campaignInput() {

@@ -1,3 +1,4 @@
+import { adminRouter } from '../domains/admin/admin.router';
 import { appointmentsRouter } from '../domains/appointments/appointments.router';
 import { authRouter } from '../domains/auth/auth.router';
 import { campaignsRouter } from '../domains/campaigns/campaigns.router';
@@ -27,6 +28,7 @@ export const appRouter = router({
   stats: statsRouter,
   callbacks: callbacksRouter,
   cti: ctiRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

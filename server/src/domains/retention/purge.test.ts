@@ -53,7 +53,9 @@ async function message(db: AppDeps['db'], v: { status: string; sentAt: string | 
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await sql`UPDATE outbox SET status = ${v.status}, attempts = 1, smsc_message_id = 'smsc-1' WHERE id = ${row.id}`.execute(db);
+  await sql`UPDATE outbox SET status = ${v.status}, attempts = 1, smsc_message_id = 'smsc-1' WHERE id = ${row.id}`.execute(
+    db,
+  );
   return row.id;
 }
 
@@ -88,8 +90,18 @@ describe('retention purge (movable clock)', () => {
     const { before, after } = await aroundTheEnd(ctx, Date.parse(failedAt) + 90 * DAY);
     expect(before.outboxMessages).toBe(0);
     expect(after.outboxMessages).toBe(1);
-    const rows = await ctx.db.selectFrom('outbox').select(['id', 'recipient', 'body', 'status', 'last_error']).orderBy('id').execute();
-    expect(rows.find((r) => r.id === failed)).toEqual({ id: failed, recipient: '', body: '', status: 'failed', last_error: null });
+    const rows = await ctx.db
+      .selectFrom('outbox')
+      .select(['id', 'recipient', 'body', 'status', 'last_error'])
+      .orderBy('id')
+      .execute();
+    expect(rows.find((r) => r.id === failed)).toEqual({
+      id: failed,
+      recipient: '',
+      body: '',
+      status: 'failed',
+      last_error: null,
+    });
     expect(rows.find((r) => r.id === pending)).toMatchObject({ recipient: '+393331234567', status: 'pending' });
   });
 
@@ -145,13 +157,24 @@ describe('retention purge (movable clock)', () => {
       .executeTakeFirstOrThrow();
     await ctx.db
       .insertInto('campaign_import_rejects')
-      .values([1, 2, 3].map((line) => ({ import_id: imp.id, line, reason: 'unknown_customer' as const, value: `+39333000000${line}` })))
+      .values(
+        [1, 2, 3].map((line) => ({
+          import_id: imp.id,
+          line,
+          reason: 'unknown_customer' as const,
+          value: `+39333000000${line}`,
+        })),
+      )
       .execute();
     const { before, after } = await aroundTheEnd(ctx, Date.parse(finishedAt) + 30 * DAY);
     expect(before.importRejects).toBe(0);
     expect(after.importRejects).toBe(3);
     expect(await ctx.db.selectFrom('campaign_import_rejects').selectAll().execute()).toEqual([]);
-    const kept = await ctx.db.selectFrom('campaign_imports').selectAll().where('id', '=', imp.id).executeTakeFirstOrThrow();
+    const kept = await ctx.db
+      .selectFrom('campaign_imports')
+      .selectAll()
+      .where('id', '=', imp.id)
+      .executeTakeFirstOrThrow();
     expect(kept).toMatchObject({ total: 10, imported: 7, rejected: 3, rejects_not_stored: 3, status: 'done' });
   });
 
@@ -164,10 +187,34 @@ describe('retention purge (movable clock)', () => {
       .insertInto('sessions')
       .values([
         // idle limit (30 min) passes at now + 10 min
-        { id: 'idle', user_id: user, created_at: iso(now - 20 * 60_000), last_seen_at: iso(now - 20 * 60_000), expires_at: iso(now + 3_600_000), user_agent: null, ip: null },
+        {
+          id: 'idle',
+          user_id: user,
+          created_at: iso(now - 20 * 60_000),
+          last_seen_at: iso(now - 20 * 60_000),
+          expires_at: iso(now + 3_600_000),
+          user_agent: null,
+          ip: null,
+        },
         // absolute limit passes at now + 10 min although it was just used
-        { id: 'absolute', user_id: user, created_at: iso(now - 11.8 * 3_600_000), last_seen_at: iso(now + 9 * 60_000), expires_at: iso(now + 10 * 60_000), user_agent: null, ip: null },
-        { id: 'live', user_id: user, created_at: iso(now), last_seen_at: iso(now + 9 * 60_000), expires_at: iso(now + 12 * 3_600_000), user_agent: null, ip: null },
+        {
+          id: 'absolute',
+          user_id: user,
+          created_at: iso(now - 11.8 * 3_600_000),
+          last_seen_at: iso(now + 9 * 60_000),
+          expires_at: iso(now + 10 * 60_000),
+          user_agent: null,
+          ip: null,
+        },
+        {
+          id: 'live',
+          user_id: user,
+          created_at: iso(now),
+          last_seen_at: iso(now + 9 * 60_000),
+          expires_at: iso(now + 12 * 3_600_000),
+          user_agent: null,
+          ip: null,
+        },
       ])
       .execute();
     const { before, after } = await aroundTheEnd(ctx, now + 10 * 60_000);
@@ -181,7 +228,15 @@ describe('retention purge (movable clock)', () => {
     await ctx.db.deleteFrom('audit_log').execute();
     await ctx.db
       .insertInto('audit_log')
-      .values({ at: START, actor_id: null, action: 'customer.reveal', entity_type: 'customer', entity_id: '1', details: null, ip: null })
+      .values({
+        at: START,
+        actor_id: null,
+        action: 'customer.reveal',
+        entity_type: 'customer',
+        entity_id: '1',
+        details: null,
+        ip: null,
+      })
       .execute();
     // 10 March 2027 + 24 months = 10 March 2029
     const { before, after } = await aroundTheEnd(ctx, Date.parse('2029-03-10T10:00:00.000Z'));
@@ -208,7 +263,15 @@ describe('retention purge (movable clock)', () => {
     const ctx = await setup({ batchSize: 2 });
     await ctx.db
       .insertInto('idempotency_keys')
-      .values([1, 2, 3, 4, 5].map((i) => ({ scope: 's', key: `k${i}`, request_hash: 'h', response: '{}', created_at: START })))
+      .values(
+        [1, 2, 3, 4, 5].map((i) => ({
+          scope: 's',
+          key: `k${i}`,
+          request_hash: 'h',
+          response: '{}',
+          created_at: START,
+        })),
+      )
       .execute();
     const transactions: number[] = [];
     const batch = purgeBatch.idempotencyRecords;
@@ -241,7 +304,9 @@ describe('retention purge (movable clock)', () => {
     const ctx = await setup({ batchSize: 1 });
     await ctx.db
       .insertInto('idempotency_keys')
-      .values([1, 2, 3].map((i) => ({ scope: 's', key: `k${i}`, request_hash: 'h', response: '{}', created_at: START })))
+      .values(
+        [1, 2, 3].map((i) => ({ scope: 's', key: `k${i}`, request_hash: 'h', response: '{}', created_at: START })),
+      )
       .execute();
     ctx.clock.set(new Date(Date.parse(START) + 8 * DAY));
     let asked = 0;
@@ -254,15 +319,19 @@ describe('retention purge (movable clock)', () => {
     const ctx = await setup();
     const cutoffs = purgeCutoffs(ctx.clock.now(), DEFAULT_RETENTION, 30);
     const plan = async (query: ReturnType<typeof sql>) =>
-      (await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${query}`.execute(ctx.db)).rows.map((r) => r.detail).join(' | ');
+      (await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${query}`.execute(ctx.db)).rows
+        .map((r) => r.detail)
+        .join(' | ');
     expect(
       await plan(sql`SELECT id FROM outbox WHERE recipient <> '' AND COALESCE(sent_at, next_attempt_at) < ${cutoffs.outbox}
         AND status IN ('sent','delivered','failed','unknown') LIMIT 500`),
     ).toMatch(/USING INDEX outbox_retention/);
-    expect(await plan(sql`SELECT scope, key FROM idempotency_keys WHERE created_at < ${cutoffs.idempotency} LIMIT 500`)).toMatch(
-      /USING (COVERING )?INDEX idempotency_keys_created/,
+    expect(
+      await plan(sql`SELECT scope, key FROM idempotency_keys WHERE created_at < ${cutoffs.idempotency} LIMIT 500`),
+    ).toMatch(/USING (COVERING )?INDEX idempotency_keys_created/);
+    expect(await plan(sql`SELECT id FROM audit_log WHERE at < ${cutoffs.audit} LIMIT 500`)).toMatch(
+      /USING (COVERING )?INDEX audit_log_at/,
     );
-    expect(await plan(sql`SELECT id FROM audit_log WHERE at < ${cutoffs.audit} LIMIT 500`)).toMatch(/USING (COVERING )?INDEX audit_log_at/);
   });
 
   it('counts calendar months for the audit period (a leap day falls back to the 28th)', () => {
@@ -277,7 +346,9 @@ describe('retention purge (movable clock)', () => {
     const recent = await message(ctx.db, { status: 'sent', sentAt: START, nextAttemptAt: START });
     ctx.clock.set(new Date(Date.parse(START) + 89 * DAY));
     expect((await purgeExpiredData(ctx.deps)).counts.outboxMessages).toBe(0);
-    expect(await ctx.db.selectFrom('outbox').select(['recipient', 'body']).where('id', '=', recent).executeTakeFirst()).toEqual({
+    expect(
+      await ctx.db.selectFrom('outbox').select(['recipient', 'body']).where('id', '=', recent).executeTakeFirst(),
+    ).toEqual({
       recipient: '+393331234567',
       body: 'Gentile Mario Rossi, il suo appuntamento è domani alle 10:00.',
     });
@@ -309,7 +380,9 @@ describe('retention worker', () => {
     const result = await run;
     // stopped before its first batch or after it, the run recorded itself either way
     expect(result).not.toBeNull();
-    expect(await ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'retention.purged').execute()).toHaveLength(1);
+    expect(
+      await ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'retention.purged').execute(),
+    ).toHaveLength(1);
     expect(await worker.runNow()).toBeNull();
   });
 });

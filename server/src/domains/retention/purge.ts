@@ -85,40 +85,41 @@ export function purgeCutoffs(now: Date, config: RetentionConfig, sessionIdleMinu
  * the time that decides (migrations 2026-12-04T1200-retention, audit_log_at), so a batch never walks the table.
  * A row exactly at the cutoff stays: "older than the period" is strict.
  */
-export const purgeBatch: Record<keyof PurgeCounts, (trx: Executor, c: PurgeCutoffs, limit: number) => Promise<number>> = {
-  outboxMessages: async (trx, c, limit) => {
-    const r = await sql`UPDATE outbox SET recipient = '', subject = NULL, body = '', last_error = NULL
+export const purgeBatch: Record<keyof PurgeCounts, (trx: Executor, c: PurgeCutoffs, limit: number) => Promise<number>> =
+  {
+    outboxMessages: async (trx, c, limit) => {
+      const r = await sql`UPDATE outbox SET recipient = '', subject = NULL, body = '', last_error = NULL
       WHERE id IN (SELECT id FROM outbox WHERE recipient <> '' AND COALESCE(sent_at, next_attempt_at) < ${c.outbox}
         AND status IN (${sql.join(FINAL_OUTBOX_STATES)}) LIMIT ${limit})`.execute(trx);
-    return Number(r.numAffectedRows ?? 0n);
-  },
-  idempotencyRecords: async (trx, c, limit) => {
-    const r = await sql`DELETE FROM idempotency_keys WHERE (scope, key) IN
+      return Number(r.numAffectedRows ?? 0n);
+    },
+    idempotencyRecords: async (trx, c, limit) => {
+      const r = await sql`DELETE FROM idempotency_keys WHERE (scope, key) IN
       (SELECT scope, key FROM idempotency_keys WHERE created_at < ${c.idempotency} LIMIT ${limit})`.execute(trx);
-    return Number(r.numAffectedRows ?? 0n);
-  },
-  importRejects: async (trx, c, limit) => {
-    // imports are few (a handful a week); their rejects are read through the primary key (import_id, line)
-    const r = await sql`DELETE FROM campaign_import_rejects WHERE (import_id, line) IN
+      return Number(r.numAffectedRows ?? 0n);
+    },
+    importRejects: async (trx, c, limit) => {
+      // imports are few (a handful a week); their rejects are read through the primary key (import_id, line)
+      const r = await sql`DELETE FROM campaign_import_rejects WHERE (import_id, line) IN
       (SELECT r.import_id, r.line FROM campaign_imports i JOIN campaign_import_rejects r ON r.import_id = i.id
         WHERE COALESCE(i.finished_at, i.created_at) < ${c.importRejects} LIMIT ${limit})`.execute(trx);
-    // the import's report stays true: every reject is still counted, none is stored any more
-    await sql`UPDATE campaign_imports SET rejects_not_stored = rejected
+      // the import's report stays true: every reject is still counted, none is stored any more
+      await sql`UPDATE campaign_imports SET rejects_not_stored = rejected
       WHERE COALESCE(finished_at, created_at) < ${c.importRejects} AND rejects_not_stored <> rejected`.execute(trx);
-    return Number(r.numAffectedRows ?? 0n);
-  },
-  sessions: async (trx, c, limit) => {
-    // the same two limits resolveSession applies (auth.service.ts); run daily, the table holds about a day of sessions
-    const r = await sql`DELETE FROM sessions WHERE id IN (SELECT id FROM sessions
+      return Number(r.numAffectedRows ?? 0n);
+    },
+    sessions: async (trx, c, limit) => {
+      // the same two limits resolveSession applies (auth.service.ts); run daily, the table holds about a day of sessions
+      const r = await sql`DELETE FROM sessions WHERE id IN (SELECT id FROM sessions
       WHERE expires_at < ${c.sessionExpiry} OR last_seen_at < ${c.sessionIdle} LIMIT ${limit})`.execute(trx);
-    return Number(r.numAffectedRows ?? 0n);
-  },
-  auditRows: async (trx, c, limit) => {
-    const r = await sql`DELETE FROM audit_log WHERE id IN
+      return Number(r.numAffectedRows ?? 0n);
+    },
+    auditRows: async (trx, c, limit) => {
+      const r = await sql`DELETE FROM audit_log WHERE id IN
       (SELECT id FROM audit_log WHERE at < ${c.audit} LIMIT ${limit})`.execute(trx);
-    return Number(r.numAffectedRows ?? 0n);
-  },
-};
+      return Number(r.numAffectedRows ?? 0n);
+    },
+  };
 
 const CLASSES = Object.keys(purgeBatch) as (keyof PurgeCounts)[];
 
@@ -135,7 +136,10 @@ export interface PurgeDeps {
  * Purges every class once, batch by batch, and writes the run's audit row ('retention.purged', the counts and the
  * cutoffs). `shouldStop` is asked between batches: a stopped run records what it did and ends.
  */
-export async function purgeExpiredData(deps: PurgeDeps, opts: { shouldStop?: () => boolean } = {}): Promise<PurgeResult> {
+export async function purgeExpiredData(
+  deps: PurgeDeps,
+  opts: { shouldStop?: () => boolean } = {},
+): Promise<PurgeResult> {
   const config = deps.config.retention ?? DEFAULT_RETENTION;
   const now = deps.clock.now();
   const cutoffs = purgeCutoffs(now, config, deps.config.sessionIdleMinutes);
