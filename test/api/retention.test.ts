@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSubjectExport } from '@valore/shared/schemas/admin';
 import { agreedTime } from '@valore/server/testing/agreed-time';
 import { completion, inboundSale } from '@valore/server/testing/completions';
+import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
@@ -142,6 +143,12 @@ async function funnelLinkWithClick(customer: Customer): Promise<number> {
 
 /** Everything a customer leaves behind: contacts (lead with notes, appointment), a callback, a call, a link, a contact. */
 async function history(customer: Customer, templateId: number) {
+  // the operator found the customer by search and starts the contact, saying why (a recorded access grant)
+  await operator.trpc.customers.startContact.mutate({
+    customerId: customer.id,
+    reason: 'customer_request',
+    clientId: randomUUID(),
+  });
   const slot = await futureSlot(3);
   const withAppointment = await operator.trpc.interactions.complete.mutate(
     inboundSale(customer.id, slot, {
@@ -308,6 +315,9 @@ describe('data-subject export (art. 15)', () => {
       ]),
     );
     for (const m of doc.outboxMessages) expect([a.phone, a.email]).toContain(m.recipient);
+    expect(doc.accessGrants).toEqual([
+      expect.objectContaining({ customer_id: a.id, kind: 'contact', reason: 'customer_request' }),
+    ]);
     const actions = doc.auditRows.map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['interaction.complete', 'customer.reveal', 'lead.created']));
     expect(doc.erasures).toEqual([]);
@@ -647,6 +657,96 @@ describe('erasure (art. 17)', () => {
         .set({ status: 'pending', lease_owner: null, lease_expires_at: null })
         .where('id', '=', bRows.callbackId)
         .execute();
+    }
+  });
+});
+
+describe('the daily purge on a running server', () => {
+  it('after the periods: sent messages keep only status and times, idempotency records and expired sessions are gone, and a late retry of a completion is refused, never logged twice', async () => {
+    const clock = new MovableClock();
+    const purging = await startTestServer({ clock, env: { VALORE_RETENTION_HOUR: 'off' } });
+    try {
+      const op = createApiClient(purging.url);
+      await op.login('operatore1');
+      const pdb = purging.database.db;
+      const slot = await pdb
+        .selectFrom('appointment_slots')
+        .select(['id as slotId', 'post_office_id as postOfficeId'])
+        .where('starts_at', '>', new Date(clock.now().getTime() + 3 * DAY).toISOString())
+        .whereRef('booked', '<', 'capacity')
+        .orderBy('starts_at')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const customerId = (
+        await pdb
+          .selectFrom('customers')
+          .select('id')
+          .where('email', 'is not', null)
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await op.trpc.customers.startContact.mutate({ customerId, reason: 'customer_request', clientId: randomUUID() });
+      const input = inboundSale(customerId, slot, { startMs: clock.now().getTime() - 10 * 60_000 });
+      const done = await op.trpc.interactions.complete.mutate(input);
+      const appointmentId = String(done.effects.appointment?.id);
+      // the confirmation goes out at once (the reminder waits for the evening before)
+      for (let i = 0; i < 100; i++) {
+        const sent = await pdb
+          .selectFrom('outbox')
+          .select('id')
+          .where('ref_type', '=', 'appointment')
+          .where('ref_id', '=', appointmentId)
+          .where('status', '=', 'sent')
+          .execute();
+        if (sent.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(
+        await pdb.selectFrom('idempotency_keys').select('key').where('key', '=', input.clientId).execute(),
+      ).toHaveLength(1);
+
+      clock.advance(91 * DAY);
+      const result = await purging.retention.runNow();
+      expect(result?.counts.outboxMessages).toBeGreaterThanOrEqual(1);
+      expect(result?.counts.idempotencyRecords).toBeGreaterThanOrEqual(1);
+      expect(result?.counts.sessions).toBeGreaterThanOrEqual(1);
+      const confirmation = await pdb
+        .selectFrom('outbox')
+        .selectAll()
+        .where('ref_type', '=', 'appointment')
+        .where('ref_id', '=', appointmentId)
+        .execute();
+      expect(confirmation.length).toBeGreaterThan(0);
+      for (const m of confirmation)
+        expect(m).toMatchObject({
+          status: 'sent',
+          recipient: '',
+          body: '',
+          subject: null,
+          sent_at: expect.any(String),
+        });
+      expect(
+        await pdb.selectFrom('idempotency_keys').select('key').where('key', '=', input.clientId).execute(),
+      ).toEqual([]);
+      expect(await pdb.selectFrom('sessions').select('id').execute()).toEqual([]);
+      const audit = await pdb
+        .selectFrom('audit_log')
+        .select(['actor_id', 'details'])
+        .where('action', '=', 'retention.purged')
+        .execute();
+      expect(audit).toHaveLength(1);
+      expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ counts: result?.counts, complete: true });
+
+      // the console retrying that completion now (its answer no longer kept) is refused as too late: one contact
+      const again = createApiClient(purging.url);
+      await again.login('operatore1');
+      const late = await trpcError(again.trpc.interactions.complete.mutate(input));
+      expect(late.data?.code).toBe('BAD_REQUEST');
+      expect(
+        await pdb.selectFrom('interactions').select('id').where('client_id', '=', input.clientId).execute(),
+      ).toHaveLength(1);
+    } finally {
+      await purging.close();
     }
   });
 });

@@ -51,6 +51,8 @@ export const dataSubjectExport = z.object({
   ctiCalls: rows,
   /** quality scorecards of the customer's calls */
   scorecards: rows,
+  /** who was given access to the customer's data outside a work item or a call, and why (contacts started, break-glass) */
+  accessGrants: rows,
   /** audit rows about the customer and about their contacts, appointments, links, leads and requests */
   auditRows: rows,
   /** erasures carried out for this customer */

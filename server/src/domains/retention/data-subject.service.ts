@@ -164,6 +164,12 @@ export async function exportDataSubject(
     const scorecards = await inChunks(interactionIds, (ids) =>
       trx.selectFrom('scorecards').selectAll().where('interaction_id', 'in', ids).orderBy('id').execute(),
     );
+    const grants = await trx
+      .selectFrom('customer_access_grants')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .orderBy('id')
+      .execute();
     const auditIds = await auditIdsOf(trx, [
       { type: 'customer', ids: [customerId] },
       { type: 'interaction', ids: interactionIds },
@@ -200,6 +206,7 @@ export async function exportDataSubject(
       outboxMessages: outbox,
       ctiCalls: cti,
       scorecards: scorecards.map((s) => withJson(s, ['scores'])),
+      accessGrants: grants,
       auditRows: audit.map((a) => withJson(a, ['details'])),
       erasures: erasures.map((e) => withJson(e, ['response'])),
     };
@@ -220,6 +227,7 @@ export async function exportDataSubject(
           outboxMessages: outbox.length,
           ctiCalls: cti.length,
           scorecards: scorecards.length,
+          accessGrants: grants.length,
           auditRows: audit.length,
         },
       },
