@@ -83,6 +83,7 @@ async function openStreams(upTo: number) {
 
 const held = new Map<number, string>();
 const contact = new Map<number, string>();
+const granted = new Set<number>();
 const complete = completeBody(config.customers);
 const q = (input: unknown) => encodeURIComponent(JSON.stringify(input));
 
@@ -97,8 +98,16 @@ function action(op: number, step: number) {
         if (id) held.set(op, id);
         return r;
       });
-    case 1:
-      return request('GET', `/trpc/customers.card?input=${q({ customerId: 1 + (op % config.customers) })}`, cookie);
+    case 1: {
+      const customerId = 1 + (op % config.customers);
+      const read = () => request('GET', `/trpc/customers.card?input=${q({ customerId })}`, cookie);
+      if (granted.has(op)) return read();
+      granted.add(op);
+      // a card opens only to an operator handling the customer (customers/access-policy.ts): the first read starts
+      // the contact from search, as the console does
+      const start = { customerId, reason: 'inbound_call', clientId: randomUUID() };
+      return request('POST', '/trpc/customers.startContact', cookie, JSON.stringify(start)).then(read);
+    }
     case 2:
       return request(
         'GET',

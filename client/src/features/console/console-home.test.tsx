@@ -75,6 +75,13 @@ function operatorApi(opts: { consent: boolean; completed?: CompleteInteractionIn
     'interactions.mine': () => [],
     'customers.search': () => [{ id: 42, name: 'Maria Bianchi', provinceCode: 'TO', city: 'Torino', phoneMasked: '+39 *** *** 4567', taxCodeMasked: 'BNCMRA***' }],
     'customers.card': () => card(opts.consent),
+    // picking a customer from the search starts the contact on the server first (customers/access-policy.ts)
+    'customers.startContact': (input: unknown) => ({
+      customerId: (input as { customerId: number }).customerId,
+      reason: 'inbound_call',
+      grantedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+    }),
     'interactions.complete': (input: unknown) => {
       const body = input as CompleteInteractionInput;
       opts.completed?.push(body);

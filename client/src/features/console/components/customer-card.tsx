@@ -7,10 +7,11 @@ import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { EmptyState, Panel } from '../../../components/ui/panel';
 import { Skeleton } from '../../../components/ui/spinner';
-import { errorMessageKey } from '../../../lib/errors';
+import { errorHttpStatus, errorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 import { useFormat } from '../format';
 import { useConsole } from '../hooks/console-store';
+import { BreakGlassDialog } from './break-glass-dialog';
 
 type Field = (typeof REVEALABLE_FIELDS)[number];
 
@@ -31,11 +32,30 @@ export function CustomerCardPanel() {
       ) : card.isPending ? (
         <Skeleton lines={6} />
       ) : card.isError ? (
-        <Alert tone="error">{t(errorMessageKey(card.error), { ns: 'translation' })}</Alert>
+        errorHttpStatus(card.error) === 403 ? (
+          <NotHandling customerId={customerId} />
+        ) : (
+          <Alert tone="error">{t(errorMessageKey(card.error), { ns: 'translation' })}</Alert>
+        )
       ) : (
         <CardBody key={card.data.id} card={card.data} />
       )}
     </Panel>
+  );
+}
+
+/** The server refused the card: the operator is not handling this customer (customers/access-policy.ts). */
+function NotHandling({ customerId }: { customerId: number }) {
+  const { t } = useTranslation('console');
+  const [asking, setAsking] = useState(false);
+  return (
+    <div className="card-refused">
+      <Alert tone="warning">{t('card.notHandling')}</Alert>
+      <Button variant="secondary" onClick={() => setAsking(true)}>
+        {t('card.breakGlass')}
+      </Button>
+      {asking && <BreakGlassDialog customerId={customerId} onClose={() => setAsking(false)} />}
+    </div>
   );
 }
 
@@ -45,7 +65,9 @@ function CardBody({ card }: { card: Card }) {
   const { products, draft } = useConsole();
   const productName = (code: string | null) => (code ? (products.find((p) => p.code === code)?.name[fmt.lang] ?? code) : '—');
   const marketing = card.consents.find((c) => c.purpose === 'marketing');
-  const grantedNow = draft?.customerId === card.id && draft.events.some((e) => e.type === 'consent.granted');
+  // a proposal on a call is a phone proposal: only a consent for the phone, given now, changes the badge
+  const grantedNow =
+    draft?.customerId === card.id && draft.events.some((e) => e.type === 'consent.granted' && e.channel === 'phone');
   const withdrawnNow = draft?.customerId === card.id && draft.events.some((e) => e.type === 'customer.opted_out');
 
   return (

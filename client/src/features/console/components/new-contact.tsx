@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import type { FlowId } from '@valore/shared/reference/outcomes';
 import { customerSearchInput } from '@valore/shared/schemas/forms';
 import { useEffect, useEffectEvent, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
 import { Kbd } from '../../../components/ui/kbd';
 import { RadioGroup } from '../../../components/ui/radio-group';
+import { Select } from '../../../components/ui/select';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
@@ -15,12 +16,19 @@ import { useConsole } from '../hooks/console-store';
 /** Flows an operator starts by hand; campaign and callback contacts come from the queue. */
 export const MANUAL_FLOWS = ['inbound_sales', 'ocs_cross_sell'] as const satisfies readonly FlowId[];
 
+/** Why the operator contacts a customer found by search (the server records it before the card opens). */
+const SEARCH_REASONS = ['inbound_call', 'customer_request'] as const;
+type SearchReason = (typeof SEARCH_REASONS)[number];
+
 /** Start a contact: pick the flow, find the customer by phone, tax code or name. `/` jumps to the search. */
 export function NewContact() {
   const { t } = useTranslation('console');
   const trpc = useTRPC();
   const { draft, startContact, setCustomer } = useConsole();
   const [flow, setFlow] = useState<FlowId>('inbound_sales');
+  const [reason, setReason] = useState<SearchReason>('inbound_call');
+  // a card opens only to the operator handling the customer: starting from search records why (customers.startContact)
+  const grant = useMutation(trpc.customers.startContact.mutationOptions());
   const [term, setTerm] = useState('');
   const [query, setQuery] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
@@ -67,7 +75,17 @@ export function NewContact() {
     }
   }
 
-  function pick(customerId: number, name: string) {
+  async function pick(customerId: number, name: string) {
+    if (grant.isPending) return;
+    try {
+      await grant.mutateAsync({
+        customerId,
+        reason: assigning ? 'caller_identified' : reason,
+        clientId: crypto.randomUUID(),
+      });
+    } catch {
+      return; // shown under the results
+    }
     if (assigning) setCustomer(customerId, name);
     else if (!startContact({ flow, customerId, work: null, customerName: name })) return;
     setTerm('');
@@ -86,6 +104,15 @@ export function NewContact() {
           options={MANUAL_FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`), description: t(`flowHints.${f}`), disabled: busy }))}
           value={flow}
           onChange={(v) => setFlow(v === 'ocs_cross_sell' ? 'ocs_cross_sell' : 'inbound_sales')}
+        />
+      )}
+      {!assigning && (
+        <Select
+          label={t('newContact.reason')}
+          options={SEARCH_REASONS.map((r) => ({ value: r, label: t(`newContact.reasons.${r}`) }))}
+          value={reason}
+          disabled={busy}
+          onChange={(e) => setReason(e.target.value === 'customer_request' ? 'customer_request' : 'inbound_call')}
         />
       )}
       <form
@@ -137,7 +164,12 @@ export function NewContact() {
               <ul className="search-results" ref={listRef} onKeyDown={onListKey} aria-label={t('newContact.results')}>
                 {results.data.map((c) => (
                   <li key={c.id}>
-                    <button type="button" className="search-results__item" onClick={() => pick(c.id, c.name)}>
+                    <button
+                      type="button"
+                      className="search-results__item"
+                      aria-busy={grant.isPending || undefined}
+                      onClick={() => void pick(c.id, c.name)}
+                    >
                       <span className="search-results__name">{c.name}</span>
                       <span className="search-results__meta">
                         {c.city} ({c.provinceCode}) · {c.phoneMasked} · {c.taxCodeMasked}
@@ -149,6 +181,9 @@ export function NewContact() {
                   </li>
                 ))}
               </ul>
+              {grant.isError && (
+                <Alert tone="error">{t(errorMessageKey(grant.error), { ns: 'translation' })}</Alert>
+              )}
             </>
           )}
         </div>
