@@ -29,8 +29,9 @@ export interface RunningServer {
   /** The daily purge (domains/retention/); `runNow()` runs it at once. */
   retention: RetentionWorker;
   /**
-   * Stops the jobs that write on their own (outbox delivery, stats catch-up) and waits for a run in progress; the
-   * server keeps answering. close() does it too. Tests that must tell a request's writes from the jobs' use it.
+   * Stops the jobs that write on their own (outbox delivery, stats catch-up, the retention purge) and waits for a run
+   * in progress; the server keeps answering. close() does it too. Tests that must tell a request's writes from the
+   * jobs' use it.
    */
   stopBackgroundJobs: () => Promise<void>;
   close: () => Promise<void>;
