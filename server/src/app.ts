@@ -4,7 +4,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import type { AppDeps } from './deps';
+import { limitsConfig, type AppDeps } from './deps';
+import { closeAfterChunkedBody, declaredBodyLimit, trpcBody } from './http/body-limit';
 import { campaignImportRoutes } from './http/campaign-import';
 import { attendanceRoutes } from './http/attendance';
 import { ctiRoutes } from './http/cti';
@@ -16,6 +17,9 @@ import { csrfGuard } from './http/security';
 import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
 import { appRouter } from './trpc/root';
+
+/** The streamed CSV uploads, whose size cap is VALORE_IMPORT_MAX_MB rather than the general body limit. */
+const IMPORT_PATH = /^\/api\/v1\/(campaigns\/[^/]+\/import|optout-registry\/import)\/?$/i;
 
 /** Builds the HTTP application without listening, so tests can mount it on any port. */
 export function createApp(deps: AppDeps): express.Express {
@@ -50,6 +54,10 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(metrics.middleware);
+  const limits = limitsConfig(deps.config);
+  // every route: a declared body over its limit is refused before anything reads it (CSV imports have their own cap)
+  app.use(declaredBodyLimit((req) => (IMPORT_PATH.test(req.path) ? limits.importMaxBytes : limits.maxBodyBytes)));
+  app.use(closeAfterChunkedBody);
 
   app.get('/healthz', healthHandler(deps));
   app.get('/metrics', async (_req, res) => {
@@ -64,6 +72,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/trpc',
     csrfGuard,
+    // read here, capped, so a chunked body is cut at the limit too (tRPC would buffer any size)
+    trpcBody(limits.maxBodyBytes),
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req, res }) => createContext(deps, req, res),

@@ -35,6 +35,8 @@ export interface AppConfig {
   personalCallbackGraceMinutes?: number;
   /** A completion kept in the console's offline queue is accepted this long after the contact started (default 12). */
   offlineMaxHours?: number;
+  /** Request body and import limits; `limitsConfig()` fills the defaults when absent. */
+  limits?: LimitsConfig;
   /** The SMSC customers' SMS go through (VALORE_SMPP_URL); absent or null: SMS are only logged. */
   smpp?: SmppConfig | null;
   /** Express `trust proxy` (VALORE_TRUSTED_PROXIES): whose X-Forwarded-For to believe; absent or empty: nobody's. */
@@ -82,4 +84,23 @@ export const DEFAULT_INTAKE_CONFIG: IntakeConfig = {
 
 export function intakeConfig(config: AppConfig): IntakeConfig {
   return config.intake ?? DEFAULT_INTAKE_CONFIG;
+}
+
+export interface LimitsConfig {
+  /** Largest request body (bytes) of tRPC and of every route without a smaller limit of its own. */
+  maxBodyBytes: number;
+  /** Largest CSV import (bytes). */
+  importMaxBytes: number;
+  /** Reject rows stored per import; past it they are only counted. */
+  importMaxStoredRejects: number;
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  maxBodyBytes: 1024 * 1024,
+  importMaxBytes: 100 * 1024 * 1024,
+  importMaxStoredRejects: 10_000,
+};
+
+export function limitsConfig(config: AppConfig): LimitsConfig {
+  return config.limits ?? DEFAULT_LIMITS;
 }

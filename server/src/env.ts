@@ -44,6 +44,12 @@ const envSchema = z.object({
     .string()
     .regex(/^(off|[01]?\d|2[0-3])$/, 'VALORE_RETENTION_HOUR is an hour 0–23 (Rome time) or off')
     .default('3'),
+  /** Largest request body in KB (tRPC and every route without a smaller limit of its own); past it → 413 unread. */
+  VALORE_MAX_BODY_KB: z.coerce.number().int().min(16).max(1_048_576).default(1024),
+  /** Largest CSV import in MB (campaign lists, opt-out registry); past it → 413. */
+  VALORE_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(100),
+  /** Reject rows kept per import for the per-line report; the rest are counted only. */
+  VALORE_IMPORT_MAX_STORED_REJECTS: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),

@@ -72,6 +72,11 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       retention: retentionConfig(env),
       personalCallbackGraceMinutes: env.VALORE_PERSONAL_CALLBACK_GRACE_MINUTES,
       offlineMaxHours: env.VALORE_OFFLINE_MAX_HOURS,
+      limits: {
+        maxBodyBytes: env.VALORE_MAX_BODY_KB * 1024,
+        importMaxBytes: env.VALORE_IMPORT_MAX_MB * 1024 * 1024,
+        importMaxStoredRejects: env.VALORE_IMPORT_MAX_STORED_REJECTS,
+      },
       intake: {
         callMeNowTargetMinutes: env.VALORE_CALL_ME_NOW_TARGET_MINUTES,
         scheduledToleranceMinutes: 15,

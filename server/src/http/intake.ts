@@ -12,6 +12,7 @@ import {
   type FieldErrors,
 } from '../domains/callbacks/callbacks.service';
 import { DomainError } from '../trpc/errors';
+import { cappedJson } from './body-limit';
 
 /**
  * The key-protected integration surface (CONTRACT.md): web/app intake of Call Me Back / Call Me Now requests.
@@ -19,6 +20,7 @@ import { DomainError } from '../trpc/errors';
  */
 
 const BODY_LIMIT = '16kb';
+const BODY_LIMIT_BYTES = 16 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export interface ApiError {
@@ -108,9 +110,12 @@ export function rateLimit(bucket: TokenBucket) {
 
 // ---- JSON bodies ----
 
-/** Parses a JSON body (size-limited) only for these routes; refuses other content types. */
+/**
+ * Parses a JSON body (size-limited) only for these routes; refuses other content types. The parser stops reading at
+ * the limit, also for a chunked body (express.json reads such a body to its end before answering 413).
+ */
 export function jsonBody() {
-  const parse = express.json({ limit: BODY_LIMIT, strict: false });
+  const parse = cappedJson(BODY_LIMIT_BYTES);
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!req.is('application/json')) {
       return sendError(res, 415, {

@@ -10,6 +10,7 @@ import {
   type SelfServicePage,
 } from '../domains/self-service/self-service.service';
 import { selfServicePath } from '../domains/self-service/self-service-links';
+import { cappedForm } from './body-limit';
 import { createTokenBucket } from './intake';
 import {
   cancelPage,
@@ -32,7 +33,7 @@ import {
 
 /** Per client address: a person needs a handful; this stops a script from walking tokens or hammering a form. */
 export const SELF_SERVICE_RATE_PER_MINUTE = 60;
-const FORM_BODY_LIMIT = '4kb';
+const FORM_BODY_LIMIT_BYTES = 4 * 1024;
 
 type TokenRequest = Request<{ token: string }>;
 
@@ -81,7 +82,8 @@ function sameOriginForm(req: Request, res: Response, next: NextFunction): void {
 }
 
 function formBody() {
-  const parse = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 10 });
+  // stops reading at the limit, also for a chunked body (express.urlencoded reads such a body to its end first)
+  const parse = cappedForm(FORM_BODY_LIMIT_BYTES, 10);
   return (req: Request, res: Response, next: NextFunction): void => {
     parse(req, res, (error?: unknown) => {
       if (error) {
