@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrator';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
 import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
+import { failInterruptedImports } from './domains/campaigns/list-import.service';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
 import { startRetentionWorker, type RetentionWorker } from './domains/retention/retention.worker';
@@ -88,6 +89,9 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
       },
     },
   };
+  // an import still 'running' was cut off by the previous process's end: say so instead of leaving it running
+  const interrupted = await failInterruptedImports(deps);
+  if (interrupted > 0) logger.warn({ imports: interrupted }, 'imports interrupted by the last stop marked failed');
   const statsWorker = env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
   const retention = startRetentionWorker(deps, { hour: deps.config.retention?.hour ?? null });
   const outbox = startOutboxWorker(

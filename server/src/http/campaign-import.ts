@@ -2,16 +2,19 @@ import express, { type Request, type Response, type Router } from 'express';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportProgressLine } from '@valore/shared/schemas/campaigns';
-import type { AppDeps } from '../deps';
+import type { Readable } from 'node:stream';
+import { limitsConfig, type AppDeps } from '../deps';
 import { resolveSession } from '../domains/auth/auth.service';
 import {
   IMPORT_DELIMITERS,
   importCampaignList,
   importOptOutRegistry,
+  importRejectsNotStored,
   importRejectsPage,
   type ImportResult,
 } from '../domains/campaigns/list-import.service';
 import { DomainError } from '../trpc/errors';
+import { BodyTooLargeError, cappedStream } from './body-limit';
 
 /**
  * Streamed CSV uploads (campaign target lists, opt-out registry) and the per-line reject report. Session cookie
@@ -22,7 +25,7 @@ export function campaignImportRoutes(deps: AppDeps): Router {
   const r = express.Router();
 
   r.post('/campaigns/:id/import', (req: Request<{ id: string }>, res: Response) =>
-    upload(deps, req, res, async (user, onProgress) => {
+    upload(deps, req, res, async (user, source, onProgress) => {
       const campaignId = positiveInt(req.params.id, 'campaign id');
       const q = req.query;
       const customerIdColumn = queryString(q.customerIdColumn);
@@ -31,7 +34,7 @@ export function campaignImportRoutes(deps: AppDeps): Router {
         deps,
         user,
         campaignId,
-        req,
+        source,
         { customerIdColumn, phoneColumn, delimiter: delimiterOf(q.delimiter) },
         onProgress,
       );
@@ -39,8 +42,8 @@ export function campaignImportRoutes(deps: AppDeps): Router {
   );
 
   r.post('/optout-registry/import', (req: Request, res: Response) =>
-    upload(deps, req, res, (user, onProgress) =>
-      importOptOutRegistry(deps, user, req, delimiterOf(req.query.delimiter), onProgress),
+    upload(deps, req, res, (user, source, onProgress) =>
+      importOptOutRegistry(deps, user, source, delimiterOf(req.query.delimiter), onProgress),
     ),
   );
 
@@ -51,6 +54,7 @@ export function campaignImportRoutes(deps: AppDeps): Router {
         const user = await requireManager(deps, req, res);
         const campaignId = positiveInt(req.params.id, 'campaign id');
         const importId = positiveInt(req.params.importId, 'import id');
+        const notStored = await importRejectsNotStored(deps, user, campaignId, importId);
         let page = await importRejectsPage(deps, user, campaignId, importId, 0, 5000);
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -59,6 +63,8 @@ export function campaignImportRoutes(deps: AppDeps): Router {
           `attachment; filename="campaign-${campaignId}-import-${importId}-rejects.csv"`,
         );
         res.setHeader('Cache-Control', 'no-store');
+        // rejects past VALORE_IMPORT_MAX_STORED_REJECTS were counted, not kept: the report is the first ones only
+        res.setHeader('X-Rejects-Not-Stored', String(notStored));
         res.write('line,reason,value\n');
         while (page.length > 0) {
           res.write(page.map((p) => `${p.line},${p.reason},${csvField(p.value ?? '')}\n`).join(''));
@@ -79,7 +85,7 @@ async function upload(
   deps: AppDeps,
   req: Request,
   res: Response,
-  run: (user: SessionUser, onProgress: (processed: number) => void) => Promise<ImportResult>,
+  run: (user: SessionUser, source: Readable, onProgress: (processed: number) => void) => Promise<ImportResult>,
 ): Promise<void> {
   let streaming = false;
   const write = (line: ImportProgressLine) => {
@@ -96,12 +102,21 @@ async function upload(
     const refused = sameOriginRefusal(req);
     if (refused) throw refused;
     const user = await requireManager(deps, req, res);
-    const result = await run(user, (processed) => write({ type: 'progress', processed }));
+    // the cap holds for a chunked upload too: the bytes are counted as they stream in (a declared length over it
+    // was refused before this handler, unread)
+    const source = req.pipe(cappedStream(limitsConfig(deps.config).importMaxBytes));
+    req.on('error', (e) => source.destroy(e));
+    const result = await run(user, source, (processed) => write({ type: 'progress', processed }));
     write({ type: 'done', ...result });
     res.end();
   } catch (error) {
     if (!streaming) {
-      req.resume(); // drain what the client is still sending, so it reads our answer
+      // drain what the client is still sending, so it reads our answer; never the rest of a file over the cap
+      if (error instanceof BodyTooLargeError) res.setHeader('Connection', 'close');
+      else {
+        req.unpipe();
+        req.resume();
+      }
       sendError(deps, res, error);
       return;
     }

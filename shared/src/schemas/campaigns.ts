@@ -118,6 +118,10 @@ export const campaignImportSummary = z.object({
   imported: z.number().int(),
   duplicates: z.number().int(),
   rejected: z.number().int(),
+  /** rejects counted in `rejected` but not kept for the per-line report (past VALORE_IMPORT_MAX_STORED_REJECTS) */
+  rejectsNotStored: z.number().int(),
+  /** why a failed import stopped (file too large, interrupted by a restart, server error) */
+  failureReason: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });
@@ -142,6 +146,8 @@ export type ImportProgressLine =
       imported: number;
       duplicates: number;
       rejected: number;
+      /** campaign lists: rejects counted but not kept for the per-line report (past the cap) */
+      rejectsNotStored?: number;
       /** registry import only: campaign contacts removed because their number is now on the registry */
       removedContacts?: number;
     }

@@ -343,6 +343,8 @@ export async function listCampaignImports(
     imported: r.imported,
     duplicates: r.duplicates,
     rejected: r.rejected,
+    rejectsNotStored: r.rejects_not_stored,
+    failureReason: r.failure_reason,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
   }));

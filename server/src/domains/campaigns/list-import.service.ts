@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse, type CsvError } from 'csv-parse';
 import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportRejectReason } from '@valore/shared/schemas/campaigns';
 import type { Executor } from '../../db/database';
-import type { AppDeps } from '../../deps';
+import { limitsConfig, type AppDeps } from '../../deps';
 import { DomainError } from '../../trpc/errors';
 import { insertAudit } from '../audit/audit.repository';
 import { normalisePhone } from '../customers/customers.service';
@@ -22,6 +23,8 @@ export interface ImportResult {
   imported: number;
   duplicates: number;
   rejected: number;
+  /** campaign lists: rejects counted in `rejected` but not kept for the per-line report (past the cap) */
+  rejectsNotStored?: number;
   removedContacts?: number;
 }
 
@@ -73,6 +76,9 @@ async function* csvBatches(
     }
     rows.push({ line: info.lines, fields: record, error: false }, ...skipped.splice(0));
     if (rows.length >= IMPORT_BATCH_ROWS) {
+      // One socket read can hold thousands of rows, all parsed and imported in microtasks: give the event loop a
+      // turn between batches so other requests (and /healthz) are answered during a long import.
+      await nextTurn();
       yield { header, rows };
       rows = [];
     }
@@ -110,6 +116,10 @@ export async function importCampaignList(
   }
   const startedAt = deps.clock.now().toISOString();
   const totals = { total: 0, imported: 0, duplicates: 0, rejected: 0 };
+  // a hostile or broken file could be all rejects: every one is counted, only the first ones are kept for the report
+  const maxStoredRejects = limitsConfig(deps.config).importMaxStoredRejects;
+  let storedRejects = 0;
+  let rejectsNotStored = 0;
   let importId: number | null = null;
   let idIndex = -1;
   let phoneIndex = -1;
@@ -165,20 +175,23 @@ export async function importCampaignList(
         }
         const result = await importKeys(trx, campaignId, keys, at);
         rejects.push(...result.rejects);
-        if (rejects.length > 0) {
+        const kept = rejects.slice(0, Math.max(0, maxStoredRejects - storedRejects));
+        if (kept.length > 0) {
           await trx
             .insertInto('campaign_import_rejects')
-            .values(rejects.map((r) => ({ import_id: id, line: r.line, reason: r.reason, value: r.value })))
+            .values(kept.map((r) => ({ import_id: id, line: r.line, reason: r.reason, value: r.value })))
             .onConflict((oc) => oc.doNothing())
             .execute();
         }
+        storedRejects += kept.length;
+        rejectsNotStored += rejects.length - kept.length;
         totals.total += rows.length;
         totals.imported += result.imported;
         totals.duplicates += result.duplicates;
         totals.rejected += rejects.length;
         await trx
           .updateTable('campaign_imports')
-          .set({ ...totals })
+          .set({ ...totals, rejects_not_stored: rejectsNotStored })
           .where('id', '=', id)
           .execute();
       });
@@ -188,7 +201,7 @@ export async function importCampaignList(
     if (importId !== null) {
       await deps.db
         .updateTable('campaign_imports')
-        .set({ status: 'failed', finished_at: deps.clock.now().toISOString() })
+        .set({ status: 'failed', finished_at: deps.clock.now().toISOString(), failure_reason: failureReason(error) })
         .where('id', '=', importId)
         .execute();
     }
@@ -219,10 +232,51 @@ export async function importCampaignList(
       action: 'campaign.list_imported',
       entityType: 'campaign',
       entityId: campaignId,
-      details: { importId: finalId, ...totals },
+      details: { importId: finalId, ...totals, rejectsNotStored },
     });
   });
-  return { importId: finalId, ...totals };
+  return { importId: finalId, ...totals, rejectsNotStored };
+}
+
+/** What a team lead reads next to a failed import: the refusal's own message, or a plain server fault. */
+function failureReason(error: unknown): string {
+  return error instanceof DomainError ? error.message : 'The import stopped on a server error. Send the file again.';
+}
+
+/** Said of the imports a restart found still 'running': the process that ran them is gone. */
+export const INTERRUPTED_IMPORT_REASON =
+  'The import was interrupted when the server stopped. The rows counted so far were imported; send the file again to finish (rows already imported count as duplicates).';
+
+/**
+ * At start, before serving: an import still 'running' belongs to a process that died mid-file (one process runs
+ * the imports of a database), so it is marked failed with the reason instead of staying 'running' forever.
+ */
+export async function failInterruptedImports(deps: Pick<AppDeps, 'db' | 'clock'>): Promise<number> {
+  const result = await deps.db
+    .updateTable('campaign_imports')
+    .set({ status: 'failed', finished_at: deps.clock.now().toISOString(), failure_reason: INTERRUPTED_IMPORT_REASON })
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** How many rejects of an import were counted but not kept (the report says so beside its rows). */
+export async function importRejectsNotStored(
+  deps: AppDeps,
+  user: SessionUser,
+  campaignId: number,
+  importId: number,
+): Promise<number> {
+  await requireManagedCampaign(deps.db, user, campaignId);
+  const row = await deps.db
+    .selectFrom('campaign_imports')
+    .select('rejects_not_stored')
+    .where('id', '=', importId)
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst();
+  if (!row)
+    throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Import ${importId} of campaign ${campaignId} does not exist.`);
+  return row.rejects_not_stored;
 }
 
 function keyOf(fields: string[], line: number, idIndex: number, phoneIndex: number): Key | null {
