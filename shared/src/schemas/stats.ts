@@ -40,6 +40,25 @@ export const statsFilters = z
 export type StatsFilters = z.infer<typeof statsFilters>;
 
 const MAX_RANGE_DAYS = 800;
+/**
+ * The calendar the statistics know: no contact is older than 2000, and far-off years break the day arithmetic (the
+ * day after 9999-12-31 has a six-digit year, which is how a year-9999 period used to end in a 500).
+ */
+export const STATS_EARLIEST = '2000-01-01T00:00:00Z';
+export const STATS_LATEST = '2100-01-01T00:00:00Z';
+const EARLIEST_MS = Date.parse(STATS_EARLIEST);
+const LATEST_MS = Date.parse(STATS_LATEST);
+const OUT_OF_RANGE = 'Use a date between 2000-01-01 and 2100-01-01';
+
+/** A calendar day (YYYY-MM-DD) that exists and lies inside the statistics' calendar. */
+const statsDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((day) => {
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    // a real day: Date.parse would roll 2026-02-30 over to March, so the day must read back the same
+    return ms >= EARLIEST_MS && ms < LATEST_MS && new Date(ms).toISOString().slice(0, 10) === day;
+  }, `${OUT_OF_RANGE} (a day that exists)`);
 
 const period = {
   /** ISO-8601, inclusive. Numbers are kept per Rome calendar day: the day containing `from` is the first counted. */
@@ -51,6 +70,11 @@ const period = {
 function checkPeriod(value: { from: string; to: string }, ctx: z.RefinementCtx) {
   const from = Date.parse(value.from);
   const to = Date.parse(value.to);
+  const fromOutside = !(from >= EARLIEST_MS && from <= LATEST_MS);
+  const toOutside = !(to >= EARLIEST_MS && to <= LATEST_MS);
+  if (fromOutside) ctx.addIssue({ code: 'custom', path: ['from'], message: OUT_OF_RANGE });
+  if (toOutside) ctx.addIssue({ code: 'custom', path: ['to'], message: OUT_OF_RANGE });
+  if (fromOutside || toOutside) return;
   if (!(to > from)) ctx.addIssue({ code: 'custom', path: ['to'], message: '"to" must be after "from"' });
   else if (to - from > MAX_RANGE_DAYS * 86_400_000) {
     ctx.addIssue({ code: 'custom', path: ['to'], message: `A period can span at most ${MAX_RANGE_DAYS} days` });
@@ -138,14 +162,8 @@ export type DrillStage = (typeof DRILL_STAGES)[number];
 /** A breakdown row's key as filters, so a click on a cell lists exactly that cell's contacts. */
 export const drillKey = z
   .object({
-    day: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
-    week: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
+    day: statsDay.optional(),
+    week: statsDay.optional(),
     /** '' = contacts without that value (no customer province, no product); 0 = no campaign / team */
     macroArea: z.string().max(32).optional(),
     province: z.string().max(8).optional(),
