@@ -136,6 +136,26 @@ describe('request bodies', () => {
     expect(answer.sent).toBeLessThan(10 * MB);
   });
 
+  it('the REST JSON routes and the self-service forms also stop reading a chunked body at their own limit', async () => {
+    const intake = await rawPost('/api/v1/callback-requests', {
+      total: 20 * MB,
+      chunked: true,
+      headers: { ...json, authorization: `Bearer ${TEST_INTAKE_KEY}` },
+      prefix: '{"note":"',
+    });
+    expect(intake.status).toBe(413);
+    expect(errorOf(intake.body).message).toMatch(/16kb/);
+    expect(intake.sent).toBeLessThan(10 * MB);
+    const form = await rawPost('/s/a.1.1.x/cancel', {
+      total: 20 * MB,
+      chunked: true,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      prefix: 'requestId=',
+    });
+    expect(form.status).toBe(400);
+    expect(form.sent).toBeLessThan(10 * MB);
+  });
+
   it('still takes a body under the limit', async () => {
     const body = JSON.stringify({ username: 'x'.repeat(600 * 1024), password: 'demo' });
     const answer = await rawPost('/trpc/auth.login', {
