@@ -134,15 +134,29 @@ describe('a team lead runs a campaign from the browser', () => {
       .filter({ hasText: 'Verifica registro opposizioni mancante o più vecchia di 30 giorni' })
       .waitFor();
 
-    // ---- registry update ----
+    // ---- registry update: the national registry is the administrators' (it re-checks every site's campaigns) ----
     await page.getByRole('link', { name: /Tutte le campagne/ }).click();
-    const registryUpload = page.getByTestId('registry-upload');
-    await registryUpload.getByLabel('File CSV').setInputFiles(registryFile);
-    await registryUpload.getByRole('button', { name: 'Importa registro' }).click();
-    const registrySummary = page.getByTestId('registry-summary');
-    await registrySummary.waitFor();
-    expect(await registrySummary.textContent()).toContain('Numeri registrati25');
-    await page.getByText('Tutte le campagne non chiuse sono state riverificate').waitFor();
+    await page.getByText('Il registro nazionale lo importano gli amministratori').waitFor();
+    expect(await page.getByTestId('registry-upload').count()).toBe(0);
+    const adminBrowser = await openBrowser();
+    try {
+      const admin = adminBrowser.page;
+      await admin.goto(`${server.url}/login`);
+      await admin.getByLabel('Nome utente').fill('admin');
+      await admin.getByLabel('Password').fill('demo');
+      await admin.keyboard.press('Enter');
+      await admin.getByTestId('home-admin').waitFor();
+      await admin.goto(`${server.url}/campaigns`);
+      const registryUpload = admin.getByTestId('registry-upload');
+      await registryUpload.getByLabel('File CSV').setInputFiles(registryFile);
+      await registryUpload.getByRole('button', { name: 'Importa registro' }).click();
+      const registrySummary = admin.getByTestId('registry-summary');
+      await registrySummary.waitFor();
+      expect(await registrySummary.textContent()).toContain('Numeri registrati25');
+      await admin.getByText('Tutte le campagne non chiuse sono state riverificate').waitFor();
+    } finally {
+      await adminBrowser.close();
+    }
 
     // ---- the list ----
     await page.getByRole('link', { name }).click();

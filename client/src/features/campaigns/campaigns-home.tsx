@@ -1,6 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Panel } from '../../components/ui/panel';
 import { Link, navigate, pathSegments, usePath } from '../../lib/router';
+import { useTRPC } from '../../lib/trpc';
 import { CampaignDetail } from './components/campaign-detail';
 import { CampaignForm } from './components/campaign-form';
 import { CampaignList } from './components/campaign-list';
@@ -10,6 +12,8 @@ import './campaigns.css';
 /** /campaigns (list and registry), /campaigns/new, /campaigns/:id (summary, status, list import). */
 export function CampaignsHome() {
   const { t } = useTranslation('campaigns');
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 5 * 60_000 }));
   const segment = pathSegments(usePath())[1];
   const id = segment && /^\d{1,15}$/.test(segment) ? Number(segment) : null;
 
@@ -40,8 +44,15 @@ export function CampaignsHome() {
             <CampaignList />
           </Panel>
           <Panel title={t('registry.title')} className="grid__full">
-            <p className="campaigns__intro">{t('registry.intro')}</p>
-            <RegistryImport />
+            {/* the national registry re-checks every site's campaigns: the server takes it from admins only */}
+            {me.data?.role === 'admin' ? (
+              <>
+                <p className="campaigns__intro">{t('registry.intro')}</p>
+                <RegistryImport />
+              </>
+            ) : (
+              <p className="campaigns__intro">{t('registry.adminsOnly')}</p>
+            )}
           </Panel>
         </div>
       )}

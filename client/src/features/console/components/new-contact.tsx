@@ -98,14 +98,7 @@ export function NewContact() {
         {assigning ? t('newContact.assignTitle') : t('newContact.title')}
       </h3>
       {busy && <p className="side__hint">{t('newContact.busy')}</p>}
-      {!assigning && (
-        <RadioGroup
-          legend={t('newContact.flow')}
-          options={MANUAL_FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`), description: t(`flowHints.${f}`), disabled: busy }))}
-          value={flow}
-          onChange={(v) => setFlow(v === 'ocs_cross_sell' ? 'ocs_cross_sell' : 'inbound_sales')}
-        />
-      )}
+      {/* before the flows: Shift+Tab from the search still lands on the flow radios */}
       {!assigning && (
         <Select
           label={t('newContact.reason')}
@@ -113,6 +106,14 @@ export function NewContact() {
           value={reason}
           disabled={busy}
           onChange={(e) => setReason(e.target.value === 'customer_request' ? 'customer_request' : 'inbound_call')}
+        />
+      )}
+      {!assigning && (
+        <RadioGroup
+          legend={t('newContact.flow')}
+          options={MANUAL_FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`), description: t(`flowHints.${f}`), disabled: busy }))}
+          value={flow}
+          onChange={(v) => setFlow(v === 'ocs_cross_sell' ? 'ocs_cross_sell' : 'inbound_sales')}
         />
       )}
       <form
