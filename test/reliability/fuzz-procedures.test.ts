@@ -313,9 +313,57 @@ const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
   'stats.exportCsv': () => ({ kind: 'breakdown', query: { ...period, groupBy: ['product'] } }),
 };
 
+/**
+ * Periods at and past the edges of the statistics' calendar (2000-01-01..2100-01-01, test/api/limits.test.ts): a
+ * year-9999 period once answered 500. Instants on both sides of each bound, far-off and six-digit years, offsets,
+ * reversed and over-long spans; with drill-down cells on impossible and far-off days.
+ */
+const edgeInstant = fc.oneof(
+  fc.constantFrom(
+    '1999-12-31T23:59:59Z',
+    '2000-01-01T00:00:00Z',
+    '2000-01-01T00:30:00+01:00',
+    '2099-12-31T23:00:00Z',
+    '2100-01-01T00:00:00Z',
+    '2100-01-01T00:00:01Z',
+    '9999-12-31T23:59:59Z',
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00-14:00',
+    '9999-12-31T23:59:59+14:00',
+  ),
+  fc.date({ min: new Date('1990-01-01'), max: new Date('2110-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+);
+const edgeDay = fc.oneof(
+  fc.constantFrom('9999-12-31', '0000-01-01', '2026-02-30', '2026-13-01', '2099-12-31', '2100-01-01', '1999-12-31'),
+  edgeInstant.map((i) => i.slice(0, 10)),
+);
+const edgePeriod = fc.oneof(
+  fc.record({ from: edgeInstant, to: edgeInstant }),
+  // a month of a far-off year: ordered and short, so only the calendar bounds can refuse it
+  fc
+    .constantFrom('0000', '1999', '2100', '2101', '9999')
+    .map((year) => ({ from: `${year}-12-01T00:00:00Z`, to: `${year}-12-31T23:59:59Z` })),
+);
+const edgeCell = fc.option(fc.record({ day: edgeDay, week: edgeDay }, { requiredKeys: [] }), { nil: undefined });
+const EDGE_CASES: Record<string, fc.Arbitrary<unknown>> = {
+  'stats.conversion': edgePeriod.map((p) => ({ ...p, groupBy: ['day', 'week'] })),
+  'stats.interactions': fc.tuple(edgePeriod, edgeCell).map(([p, cell]) => ({ ...p, stage: 'handled', cell })),
+  'stats.scripts': edgePeriod,
+  'stats.exportCsv': fc
+    .tuple(edgePeriod, edgeCell)
+    .chain(([p, cell]) =>
+      fc.constantFrom(
+        { kind: 'breakdown', query: { ...p, groupBy: ['week'] } },
+        { kind: 'interactions', query: { ...p, stage: 'handled', cell } },
+      ),
+    ),
+};
+
 function nearKnownGood(path: string): fc.Arbitrary<unknown> | null {
   const make = KNOWN_GOOD[path];
-  return make ? nearGood(make) : null;
+  const edges = EDGE_CASES[path];
+  if (make && edges) return fc.oneof(nearGood(make), edges);
+  return make ? nearGood(make) : (edges ?? null);
 }
 
 function nearGood(make: (fresh: string) => Record<string, unknown>): fc.Arbitrary<unknown> {
