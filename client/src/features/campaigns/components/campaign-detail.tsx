@@ -291,8 +291,20 @@ function ListImport({ campaign: c }: { campaign: CampaignSummary }) {
           {r.rejected > 0 && (
             <p>
               <a href={rejectsUrl(c.id, r.importId)} download>
-                {t('import.downloadRejects', { count: r.rejected, n: formatCount(locale, r.rejected) })}
+                {t('import.downloadRejects', {
+                  count: r.rejected - (r.rejectsNotStored ?? 0),
+                  n: formatCount(locale, r.rejected - (r.rejectsNotStored ?? 0)),
+                })}
               </a>
+            </p>
+          )}
+          {(r.rejectsNotStored ?? 0) > 0 && (
+            <p data-testid="summary-not-stored">
+              {t('import.rejectsNotStored', {
+                count: r.rejectsNotStored,
+                stored: formatCount(locale, r.rejected - (r.rejectsNotStored ?? 0)),
+                notStored: formatCount(locale, r.rejectsNotStored ?? 0),
+              })}
             </p>
           )}
         </Alert>
@@ -339,7 +351,11 @@ function PastImports({ id }: { id: number }) {
               <td>
                 <time dateTime={i.createdAt}>{formatDateTime(locale, i.createdAt)}</time>
               </td>
-              <td>{t(`imports.status.${i.status}`)}</td>
+              <td>
+                {t(`imports.status.${i.status}`)}
+                {/* the server's own words on why it stopped (too large, interrupted by a restart…) */}
+                {i.failureReason && <span className="csv-upload__detail">{i.failureReason}</span>}
+              </td>
               <td className="campaign-table__num">{formatCount(locale, i.total)}</td>
               <td className="campaign-table__num">{formatCount(locale, i.imported)}</td>
               <td className="campaign-table__num">{formatCount(locale, i.duplicates)}</td>
@@ -347,7 +363,9 @@ function PastImports({ id }: { id: number }) {
               <td>
                 {i.rejected > 0 ? (
                   <a href={rejectsUrl(id, i.id)} download>
-                    {t('imports.download')}
+                    {i.rejectsNotStored > 0
+                      ? t('imports.downloadFirst', { n: formatCount(locale, i.rejected - i.rejectsNotStored) })
+                      : t('imports.download')}
                   </a>
                 ) : (
                   '—'

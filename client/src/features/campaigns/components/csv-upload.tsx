@@ -40,9 +40,11 @@ type Props = {
 };
 
 const formatBytes = (locale: string, n: number) =>
-  new Intl.NumberFormat(locale, { style: 'unit', unit: n >= 1_048_576 ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(
-    n >= 1_048_576 ? n / 1_048_576 : n / 1024,
-  );
+  new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: n >= 1_048_576 ? 'megabyte' : 'kilobyte',
+    maximumFractionDigits: 1,
+  }).format(n >= 1_048_576 ? n / 1_048_576 : n / 1024);
 
 /** Pick or drop a CSV, map its columns, stream it to the server and follow the progress to the summary. */
 export function CsvUpload({ urlFor, withMapping, submitLabel, disabled = false, onDone, renderResult, testId }: Props) {
@@ -110,11 +112,13 @@ export function CsvUpload({ urlFor, withMapping, submitLabel, disabled = false, 
             ? tShell('errors.NETWORK')
             : error.kind === 'stream'
               ? t('upload.stopped')
-              : isOwnCode(code)
-                ? t(`errors.${code}`)
-                : isDomainCode(code)
-                  ? tShell(`errors.${code}`)
-                  : tShell('errors.SERVER');
+              : error.status === 413
+                ? t('upload.tooLarge')
+                : isOwnCode(code)
+                  ? t(`errors.${code}`)
+                  : isDomainCode(code)
+                    ? tShell(`errors.${code}`)
+                    : tShell('errors.SERVER');
         setPhase({ kind: 'failed', message, detail: error.message || null });
       } else setPhase({ kind: 'failed', message: tShell('errors.UNKNOWN'), detail: null });
     }
@@ -133,7 +137,8 @@ export function CsvUpload({ urlFor, withMapping, submitLabel, disabled = false, 
     ...(picked?.columns ?? []).map((c) => ({ value: c, label: c })),
   ];
   const total = phase.kind === 'done' ? phase.result.total : Math.max(picked?.rows ?? 0, 1);
-  const processed = phase.kind === 'done' ? phase.result.total : phase.kind === 'running' ? Math.min(phase.processed, total) : 0;
+  const processed =
+    phase.kind === 'done' ? phase.result.total : phase.kind === 'running' ? Math.min(phase.processed, total) : 0;
 
   return (
     <div className="csv-upload" data-testid={testId}>
@@ -170,7 +175,9 @@ export function CsvUpload({ urlFor, withMapping, submitLabel, disabled = false, 
         {picked && (
           <p className="csv-upload__file">
             <strong>{picked.file.name}</strong> · {formatBytes(locale, picked.file.size)}
-            {picked.rows !== null && <> · {t('upload.rows', { count: picked.rows, n: formatCount(locale, picked.rows) })}</>}
+            {picked.rows !== null && (
+              <> · {t('upload.rows', { count: picked.rows, n: formatCount(locale, picked.rows) })}</>
+            )}
           </p>
         )}
       </div>
@@ -182,7 +189,12 @@ export function CsvUpload({ urlFor, withMapping, submitLabel, disabled = false, 
             label={t('upload.delimiter')}
             value={delimiter}
             onChange={(e) => changeDelimiter(e.target.value as Delimiter)}
-            options={DELIMITERS.map((d) => ({ value: d, label: t(`upload.delimiters.${d === 'tab' ? 'tab' : d === ',' ? 'comma' : d === ';' ? 'semicolon' : 'pipe'}`) }))}
+            options={DELIMITERS.map((d) => ({
+              value: d,
+              label: t(
+                `upload.delimiters.${d === 'tab' ? 'tab' : d === ',' ? 'comma' : d === ';' ? 'semicolon' : 'pipe'}`,
+              ),
+            }))}
           />
           {withMapping && (
             <>
