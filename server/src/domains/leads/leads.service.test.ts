@@ -96,14 +96,16 @@ describe('leads router', () => {
   });
 
   it('closes a lead once per requestId: the retry gets the same answer and changes nothing', async () => {
-    const { deps, clock, lead, caller } = await setup();
+    const { deps, clock, world, lead, caller } = await setup();
+    // the site's team lead closes it (an operator only a lead they hold: test/api/data-access.test.ts)
+    const teamLead = () => caller(world.users.teamLead);
     const { id } = await lead();
     const requestId = randomUUID();
-    const first = await caller().close({ leadId: id, status: 'won', note: 'Contratto firmato', requestId });
+    const first = await teamLead().close({ leadId: id, status: 'won', note: 'Contratto firmato', requestId });
     expect(first).toMatchObject({ id, status: 'won', notes: 'Vuole la fibra entro Natale\nContratto firmato' });
 
     clock.advance(60_000);
-    const again = await caller().close({ leadId: id, status: 'won', note: 'Contratto firmato', requestId });
+    const again = await teamLead().close({ leadId: id, status: 'won', note: 'Contratto firmato', requestId });
     expect(again).toEqual(first);
 
     const row = await deps.db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -113,22 +115,23 @@ describe('leads router', () => {
     expect(await deps.db.selectFrom('idempotency_keys').selectAll().execute()).toHaveLength(1);
 
     await expect(
-      caller().close({ leadId: id, status: 'lost', note: 'Contratto firmato', requestId }),
+      teamLead().close({ leadId: id, status: 'lost', note: 'Contratto firmato', requestId }),
     ).rejects.toMatchObject({
       code: 'CONFLICT',
       domainCode: 'IDEMPOTENCY_MISMATCH',
     });
-    await expect(caller().close({ leadId: id, status: 'lost', requestId: randomUUID() })).rejects.toMatchObject({
+    await expect(teamLead().close({ leadId: id, status: 'lost', requestId: randomUUID() })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('already closed'),
     });
   });
 
   it('reports the domain code of a reused request id', async () => {
-    const { lead, caller } = await setup();
+    const { world, lead, caller } = await setup();
+    const teamLead = () => caller(world.users.teamLead);
     const { id } = await lead();
     const requestId = randomUUID();
-    await caller().close({ leadId: id, status: 'lost', requestId });
+    await teamLead().close({ leadId: id, status: 'lost', requestId });
     const error: unknown = await caller()
       .close({ leadId: id, status: 'won', requestId })
       .catch((e: unknown) => e);
