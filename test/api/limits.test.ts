@@ -218,7 +218,11 @@ describe('CSV imports', () => {
     expect(answer.ms).toBeLessThan(100);
     expect(errorOf(answer.body).message).toMatch(/1 MB/);
     expect(await contactsOf(campaignId)).toBe(0);
-    const imports = await db().selectFrom('campaign_imports').select('id').where('campaign_id', '=', campaignId).execute();
+    const imports = await db()
+      .selectFrom('campaign_imports')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .execute();
     expect(imports).toEqual([]);
   });
 
@@ -243,7 +247,12 @@ describe('CSV imports', () => {
       .where('campaign_id', '=', campaignId)
       .execute();
     expect(imports).toEqual([
-      { status: 'failed', failure_reason: expect.stringMatching(/1 MB/), finished_at: expect.any(String), total: expect.any(Number) },
+      {
+        status: 'failed',
+        failure_reason: expect.stringMatching(/1 MB/),
+        finished_at: expect.any(String),
+        total: expect.any(Number),
+      },
     ]);
     // only rows inside the first MB were processed: the rest of the file was never read
     expect(imports[0]?.total).toBeGreaterThan(0);
@@ -255,11 +264,14 @@ describe('CSV imports', () => {
     // 300 unknown customers and 2 broken rows
     const rows = Array.from({ length: 300 }, (_, i) => `${90_000_000 + i}`);
     const csv = `customer_id\n${rows.join('\n')}\nnot-a-number\n"broken\n`;
-    const response = await lead.fetch(`${server.url}/api/v1/campaigns/${campaignId}/import?customerIdColumn=customer_id`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv' },
-      body: csv,
-    });
+    const response = await lead.fetch(
+      `${server.url}/api/v1/campaigns/${campaignId}/import?customerIdColumn=customer_id`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: csv,
+      },
+    );
     expect(response.status).toBe(200);
     const done = JSON.parse((await response.text()).trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
     expect(done).toMatchObject({ type: 'done', rejected: 302, rejectsNotStored: 252 });

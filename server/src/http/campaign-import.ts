@@ -173,11 +173,9 @@ function sendError(deps: AppDeps, res: Response, error: unknown): void {
     return;
   }
   deps.logger.error({ err: error }, 'import request failed');
-  res
-    .status(500)
-    .json({
-      error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
-    });
+  res.status(500).json({
+    error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
+  });
 }
 
 function positiveInt(value: string, what: string): number {
