@@ -259,6 +259,35 @@ describe('CSV imports', () => {
     expect(imports[0]?.total).toBeLessThan((1 * MB) / 520);
   });
 
+  it('survives a client that aborts a refused upload while still sending it', async () => {
+    const campaignId = await newCampaign('Aborted');
+    // no column mapping: refused by the importer after the upload started streaming into it
+    const url = new URL(`/api/v1/campaigns/${campaignId}/import`, server.url);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(url, {
+        method: 'POST',
+        agent: false,
+        headers: { ...csvHeaders(), 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        expect(res.statusCode).toBe(400);
+        res.resume();
+        req.destroy(); // gone mid-body
+        resolve();
+      });
+      req.on('error', () => undefined);
+      const chunk = Buffer.from('customer_id\n' + '1\n'.repeat(30_000));
+      const pump = () => {
+        while (!req.destroyed && req.write(chunk));
+        if (!req.destroyed) req.once('drain', pump);
+      };
+      pump();
+      setTimeout(() => reject(new Error('no answer')), 5_000).unref();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it('counts every reject but stores only VALORE_IMPORT_MAX_STORED_REJECTS of them, saying how many were not', async () => {
     const campaignId = await newCampaign('Many rejects');
     // 300 unknown customers and 2 broken rows

@@ -105,6 +105,9 @@ async function upload(
     // the cap holds for a chunked upload too: the bytes are counted as they stream in (a declared length over it
     // was refused before this handler, unread)
     const source = req.pipe(cappedStream(limitsConfig(deps.config).importMaxBytes));
+    // The importer hears a failure through its CSV parser; this listener keeps one that comes after the importer
+    // gave up (a client aborting a refused upload) from becoming an uncaught error.
+    source.on('error', () => undefined);
     req.on('error', (e) => source.destroy(e));
     const result = await run(user, source, (processed) => write({ type: 'progress', processed }));
     write({ type: 'done', ...result });
