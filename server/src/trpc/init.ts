@@ -41,7 +41,9 @@ export const middleware = t.middleware;
  * runs: the one rule of shared/schemas/common.ts, for every text input without repeating it in each schema.
  */
 async function requireWellFormedText(getRawInput: () => Promise<unknown>): Promise<void> {
-  const path = malformedTextPath(await getRawInput());
+  // a procedure without input may get no body at all (which does not parse): nothing to check then
+  const raw = await getRawInput().catch(() => undefined);
+  const path = malformedTextPath(raw);
   if (path !== null) throw fieldError({ [path === '' ? 'input' : path]: [LONE_SURROGATE_MESSAGE] });
 }
 
