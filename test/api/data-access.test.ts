@@ -236,6 +236,28 @@ describe('customer card and personal data: only for the customer an operator is 
   });
 });
 
+describe('other lists that name customers', () => {
+  it('an office’s appointments: an operator sees those they booked, not a colleague’s; the team lead sees the site’s', async () => {
+    const c = freshCustomer();
+    const slot = sqlite()
+      .prepare(
+        'SELECT id AS slotId, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? AND booked < capacity ORDER BY id LIMIT 1',
+      )
+      .get(new Date(Date.now() + 2 * 86_400_000).toISOString()) as { slotId: number; postOfficeId: number };
+    const done = await as('operatore1').trpc.interactions.complete.mutate(inboundSale(c.id, slot));
+    const appointmentId = done.effects.appointment?.id;
+    expect(appointmentId).toBeGreaterThan(0);
+    const ids = async (username: string) =>
+      (await as(username).trpc.appointments.officeAppointments.query({ postOfficeId: slot.postOfficeId })).map(
+        (a) => a.id,
+      );
+    expect(await ids('operatore1')).toContain(appointmentId);
+    expect(await ids('operatore2')).not.toContain(appointmentId);
+    expect(await ids('teamlead1')).toContain(appointmentId);
+    expect(await ids('teamlead2')).not.toContain(appointmentId);
+  });
+});
+
 describe('leads are closed by their holder or a team lead of their site', () => {
   async function newLead(): Promise<number> {
     const c = freshCustomer();

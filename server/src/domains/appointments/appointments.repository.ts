@@ -46,7 +46,7 @@ export interface OfficeAppointmentRow {
 /** Live appointments of an office from `from` on; `siteId` limits them to those booked by that site's people. */
 export async function listOfficeAppointments(
   db: Executor,
-  args: { postOfficeId: number; from: string; siteId: number | null; limit: number },
+  args: { postOfficeId: number; from: string; siteId: number | null; createdBy: number | null; limit: number },
 ): Promise<OfficeAppointmentRow[]> {
   let q = db
     .selectFrom('appointments as a')
@@ -71,6 +71,7 @@ export async function listOfficeAppointments(
     const siteId = args.siteId;
     q = q.where('a.created_by', 'in', (eb) => eb.selectFrom('users').select('id').where('site_id', '=', siteId));
   }
+  if (args.createdBy !== null) q = q.where('a.created_by', '=', args.createdBy);
   return q.orderBy('s.starts_at').orderBy('a.id').limit(args.limit).execute();
 }
 

@@ -265,7 +265,13 @@ describe('appointments router', () => {
         status: 'booked',
       },
     ]);
-    // another site's operator does not see this site's customers
+    // an operator sees only the appointments they booked, another site's operator none of this site's
+    expect(await caller(world.users.operator).officeAppointments({ postOfficeId: world.offices.romaCentro })).toHaveLength(
+      1,
+    );
+    expect(
+      await caller(world.users.otherOperator).officeAppointments({ postOfficeId: world.offices.romaCentro }),
+    ).toEqual([]);
     expect(
       await caller(world.users.otherOperator).officeAppointments({ postOfficeId: world.offices.romaCentro }),
     ).toEqual([]);

@@ -200,7 +200,8 @@ export interface OfficeAppointment {
 
 /**
  * Upcoming appointments of an office. Customer names are personal data: outside admin, only the appointments
- * booked by people of the caller's own site are listed.
+ * booked by people of the caller's own site are listed, and an operator sees only those they booked
+ * (customers/access-policy.ts: an operator sees the customers they handle).
  */
 export async function officeAppointments(
   deps: AppDeps,
@@ -215,6 +216,7 @@ export async function officeAppointments(
     postOfficeId,
     from: deps.clock.now().toISOString(),
     siteId: user.role === 'admin' ? null : user.siteId,
+    createdBy: user.role === 'operator' ? user.id : null,
     limit: 500,
   });
   return rows.map((r) => ({
