@@ -256,6 +256,17 @@ describe('other lists that name customers', () => {
     expect(await ids('teamlead1')).toContain(appointmentId);
     expect(await ids('teamlead2')).not.toContain(appointmentId);
   });
+
+  it('open leads: an operator lists the leads they own, not a colleague’s; the team lead the site’s', async () => {
+    const c = freshCustomer();
+    const done = await as('operatore1').trpc.interactions.complete.mutate(inboundSale(c.id));
+    const leadId = done.effects.lead?.id;
+    const ids = async (username: string) =>
+      (await as(username).trpc.leads.list.query({ status: 'open', limit: 200 })).map((l) => l.id);
+    expect(await ids('operatore1')).toContain(leadId);
+    expect(await ids('operatore2')).not.toContain(leadId);
+    expect(await ids('teamlead1')).toContain(leadId);
+  });
 });
 
 describe('leads are closed by their holder or a team lead of their site', () => {

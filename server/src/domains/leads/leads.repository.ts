@@ -67,10 +67,11 @@ export async function findLead(db: Executor, id: number): Promise<LeadWithCustom
 /** `siteId` null = every site (admin). Open leads by due time, closed ones most recent first. */
 export async function listLeads(
   db: Executor,
-  args: { status: LeadStatus; siteId: number | null; limit: number },
+  args: { status: LeadStatus; siteId: number | null; ownerId?: number | null; limit: number },
 ): Promise<LeadWithCustomer[]> {
   let q = withCustomer(db).where('l.status', '=', args.status);
   if (args.siteId !== null) q = q.where('l.site_id', '=', args.siteId);
+  if (args.ownerId !== undefined && args.ownerId !== null) q = q.where('l.owner_id', '=', args.ownerId);
   q =
     args.status === 'open'
       ? q.orderBy('l.follow_up_at').orderBy('l.id')

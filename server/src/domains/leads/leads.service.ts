@@ -137,7 +137,9 @@ export async function listLeads(
       'Operators see open leads only; closed ones are in the statistics.',
     );
   }
-  const rows = await listLeadRows(deps.db, { status: input.status, siteId: siteScope(user), limit: input.limit });
+  // customer names and notes: an operator lists the leads they own (customers/access-policy.ts), a team lead the site's
+  const ownerId = user.role === 'operator' ? user.id : null;
+  const rows = await listLeadRows(deps.db, { status: input.status, siteId: siteScope(user), ownerId, limit: input.limit });
   return rows.map(toSummary);
 }
 
