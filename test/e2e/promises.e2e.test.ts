@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MovableClock } from '@valore/server/testing/movable-clock';
+import { RunningClock } from '@valore/server/testing/movable-clock';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { atStep, signInByKeyboard } from './helpers/console';
@@ -11,8 +11,8 @@ import { atStep, signInByKeyboard } from './helpers/console';
  */
 let server: TestServer;
 let browser: BrowserSession;
-// the server's clock starts at the real time (the browser's time picker and the server agree on "now"), then jumps
-const clock = new MovableClock(new Date().toISOString());
+// the server's clock runs with real time (the browser's time picker and the server agree on "now"), then jumps
+const clock = new RunningClock();
 
 beforeAll(async () => {
   server = await startTestServer({ clock, env: { VALORE_SESSION_IDLE_MINUTES: '10080' } });
@@ -89,7 +89,7 @@ describe('a callback agreed on an inbound call, keyboard only', () => {
 
     // the agreed time comes: the operator takes it from "I miei impegni" and the callback script opens
     // (at night the first open half-hour is the next morning: the operator signs in again, as on a new shift)
-    clock.set(new Date(Date.parse(agreedAt) + 60_000));
+    clock.jumpTo(new Date(Date.parse(agreedAt) + 60_000));
     await signInByKeyboard(page, server.url, 'operatore1');
     const take = page.getByTestId('my-promises').getByRole('button', { name: new RegExp(`Richiama ora ${name}`) });
     await take.waitFor();
