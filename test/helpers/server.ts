@@ -42,6 +42,11 @@ export interface TestServerOptions {
   customers?: number;
   clock?: Clock;
   env?: Record<string, string>;
+  /**
+   * Start from a copy of this database file (one a test prepared once, e.g. with its own fixtures and signed-in
+   * sessions) instead of the demo template; `seed` and `customers` are then ignored.
+   */
+  fromFile?: string;
 }
 
 export interface TestServer extends RunningServer {
@@ -52,7 +57,9 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-test-'));
   const dbFile = path.join(dir, 'valore.sqlite');
-  if (opts.seed !== false) {
+  if (opts.fromFile !== undefined) {
+    fs.copyFileSync(opts.fromFile, dbFile);
+  } else if (opts.seed !== false) {
     fs.copyFileSync(await seededTemplate(opts.customers ?? 2_000, opts.clock?.now() ?? new Date()), dbFile);
   }
   const env = parseEnv({
