@@ -1,8 +1,9 @@
 // CSV import of a campaign target list through the real streamed endpoint, against the server in its own process
 // (so the resident set measured is the server's): rows/s, and the server's peak RSS sampled every 50 ms.
 // The limit beside it: the same rows as raw prepared INSERTs in 1,000-row transactions on the same file.
-// During the 1M-row import, GET /healthz is probed every 20 ms on its own connection: the server must stay responsive
-// while it imports (target p99 < 100 ms, issue 13).
+// Then the 1M rows again into another campaign while GET /healthz is probed every 20 ms on its own connection: the
+// server must stay responsive while it imports (target p99 < 100 ms, issue 13). A run of its own, so the probes'
+// traffic does not blur the import's own peak RSS above.
 import { Readable } from 'node:stream';
 import { spawnServer } from '../helpers/child-server';
 import type { ClaimsDatabase } from './claims';
@@ -76,6 +77,7 @@ export async function benchImport(opts: BenchOptions, db: ClaimsDatabase): Promi
   const [cookie = ''] = mintSessions(raw, [admin]);
   const small = addCampaign(raw, 'Import 100k');
   const large = addCampaign(raw, 'Import 1M');
+  const probed = addCampaign(raw, 'Import 1M, /healthz probed');
   const rawCampaign = addCampaign(raw, 'Import raw');
   raw.close();
   const figures: Figure[] = [];
@@ -123,12 +125,9 @@ export async function benchImport(opts: BenchOptions, db: ClaimsDatabase): Promi
       detail: `${num(a.rate)} rows/s; ${num(a.imported)} imported; server peak RSS ${a.peak.toFixed(0)} MB`,
     });
     const rows1m = db.contacts;
-    const b = await run(large, rows1m, true);
-    const h = b.health.latencies;
-    const [p50, p99, max] = [quantile(h, 0.5), quantile(h, 0.99), Math.max(...h)];
+    const b = await run(large, rows1m);
     opts.log(
-      `  ${num(rows1m)} rows: ${b.seconds.toFixed(1)} s, ${num(b.rate)} rows/s, peak RSS ${b.peak.toFixed(0)} MB; ` +
-        `/healthz meanwhile p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(max)} (${num(h.length)} probes, ${b.health.failed} failed)`,
+      `  ${num(rows1m)} rows: ${b.seconds.toFixed(1)} s, ${num(b.rate)} rows/s, peak RSS ${b.peak.toFixed(0)} MB`,
     );
     figures.push({
       section: 'import',
@@ -141,15 +140,22 @@ export async function benchImport(opts: BenchOptions, db: ClaimsDatabase): Promi
       met: b.peak < 300 && b.imported === rows1m,
       detail: `${b.seconds.toFixed(1)} s, ${num(b.rate)} rows/s; ${num(b.imported)} imported`,
     });
+    const c = await run(probed, rows1m, true);
+    const h = c.health.latencies;
+    const [p50, p99, max] = [quantile(h, 0.5), quantile(h, 0.99), Math.max(...h)];
+    opts.log(
+      `  ${num(rows1m)} rows again, /healthz every 20 ms meanwhile: p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(max)} ` +
+        `(${num(h.length)} probes, ${c.health.failed} failed); import ${c.seconds.toFixed(1)} s, peak RSS ${c.peak.toFixed(0)} MB`,
+    );
     figures.push({
       section: 'import',
       name: `/healthz p99 during the ${num(rows1m)}-row import`,
       value: p99,
       unit: 'ms',
       target: '< 100 ms',
-      met: h.length > 0 && b.health.failed === 0 && p99 < 100,
-      detail: `p50 ${ms(p50)}, max ${ms(max)}; ${num(h.length)} probes every 20 ms, ${b.health.failed} failed; import ${b.seconds.toFixed(1)} s`,
-      extra: { p50, p99, max, probes: h.length, failed: b.health.failed },
+      met: h.length > 0 && c.health.failed === 0 && c.imported === rows1m && p99 < 100,
+      detail: `p50 ${ms(p50)}, max ${ms(max)}; ${num(h.length)} probes every 20 ms, ${c.health.failed} failed; import ${c.seconds.toFixed(1)} s, peak RSS ${c.peak.toFixed(0)} MB`,
+      extra: { p50, p99, max, probes: h.length, failed: c.health.failed, importSeconds: c.seconds, peakRssMb: c.peak },
     });
     return figures;
   } finally {
