@@ -236,7 +236,7 @@ describe('conversion stats of a known day', () => {
     }
   });
 
-  it('groups by flow and product as CONTRACT.md names them, with the same totals', async () => {
+  it('groups by flow and product as docs/api.md names them, with the same totals', async () => {
     const byFlow = await teamLead.trpc.stats.conversion.query({ ...period(), groupBy: ['flow'] });
     const sum = byFlow.rows.reduce((s, r) => s + r.stages.handled, 0);
     expect(sum).toBe(byFlow.total.stages.handled);

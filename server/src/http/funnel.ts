@@ -21,7 +21,7 @@ const NOT_FOUND_PAGE = `<!doctype html>
 </html>
 `;
 
-/** `GET /f/:token` — the tracked short link of the digital funnel (CONTRACT.md). */
+/** `GET /f/:token` — the tracked short link of the digital funnel (docs/api.md). */
 export function funnelRedirectHandler(deps: AppDeps) {
   return async (req: Request<{ token: string }>, res: Response): Promise<void> => {
     const token = typeof req.params.token === 'string' ? req.params.token : '';

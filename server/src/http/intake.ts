@@ -15,7 +15,7 @@ import { DomainError } from '../trpc/errors';
 import { cappedJson } from './body-limit';
 
 /**
- * The key-protected integration surface (CONTRACT.md): web/app intake of Call Me Back / Call Me Now requests.
+ * The key-protected integration surface (docs/api.md): web/app intake of Call Me Back / Call Me Now requests.
  * Every answer is JSON with an error code and a message a developer can act on; bad input is never a 500.
  */
 

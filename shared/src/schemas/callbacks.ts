@@ -17,7 +17,7 @@ export function looksLikeItalianPhone(input: string): boolean {
 }
 
 /**
- * `POST /api/v1/callback-requests` (CONTRACT.md): Call Me Back / Call Me Now from the web site or the app.
+ * `POST /api/v1/callback-requests` (docs/api.md): Call Me Back / Call Me Now from the web site or the app.
  * Cross-field rule: a scheduled request needs its slot.
  */
 export const callbackRequestBody = z

@@ -7,7 +7,7 @@ export { INBOUND_FLOWS, type InboundFlow } from '../reference/enums';
 export const CTI_EVENT_TYPES = ['offered', 'answered', 'ended'] as const;
 export type CtiEventType = (typeof CTI_EVENT_TYPES)[number];
 
-/** `POST /api/v1/cti/events` (CONTRACT.md): one event of a call, sent by the telephony integration. */
+/** `POST /api/v1/cti/events` (docs/api.md): one event of a call, sent by the telephony integration. */
 export const ctiEventBody = z
   .object({
     type: z.enum(CTI_EVENT_TYPES, { error: 'type is "offered", "answered" or "ended"' }),

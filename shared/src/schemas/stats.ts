@@ -3,7 +3,7 @@ import { MEASURES, type Counts } from '../metrics/funnel';
 import { FLOWS, OUTCOMES } from '../reference/outcomes';
 import { id, isoDateTime, productCode } from './common';
 
-/** Dimensions a conversion report can be grouped by. The first six are CONTRACT.md's; the rest are additions. */
+/** Dimensions a conversion report can be grouped by. The first six are fixed (docs/api.md); the rest are additions. */
 export const STATS_GROUP_BY = [
   'flow',
   'campaign',

@@ -9,7 +9,7 @@ import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.s
 
 const admins = roleProcedure('admin');
 
-/** Administration (CONTRACT.md names the `admin` router). */
+/** Administration (docs/api.md: the `admin` router name is fixed). */
 export const adminRouter = router({
   /** A data subject's rights (GDPR): all we hold on a customer (art. 15), and its erasure (art. 17). Both audited. */
   dataSubject: router({

@@ -14,7 +14,7 @@ import { currentWorkItem, heartbeatWorkItem, myPromises, nextWorkItem, queueSize
 const operators = roleProcedure('operator');
 
 export const workRouter = router({
-  /** Claims the most urgent item under a lease, or returns the one already held (CONTRACT.md). */
+  /** Claims the most urgent item under a lease, or returns the one already held (docs/api.md). */
   next: operators
     .input(workNextInput)
     .output(workItem.nullable())
