@@ -29,7 +29,7 @@ export const workRouter = router({
     .output(workReleaseOutput)
     .mutation(({ ctx, input }) => releaseWorkItem(ctx.deps, ctx.user, input, ctx.ip)),
   queueSize: operators.output(workQueueSize).query(({ ctx }) => queueSize(ctx.deps, ctx.user)),
-  /** The operator's own open promises: agreed callbacks and lead follow-ups (CONTRACT: work.mine). */
+  /** The operator's own open promises: agreed callbacks and lead follow-ups (fixed name, docs/api.md). */
   mine: operators.output(workMineOutput).query(({ ctx }) => myPromises(ctx.deps, ctx.user)),
   /** Takes one of the operator's own due promises now. */
   take: operators
