@@ -15,7 +15,7 @@ import { clock, useFormat } from '../format';
 import { useConsole, type ContactDraft, type ContactResult } from '../hooks/console-store';
 import { enqueuePending } from '../hooks/pending-queue';
 import { isRetryable } from '../hooks/use-pending-delivery';
-import { NotesField } from './script-panel';
+import { NotesField } from './notes-field';
 
 const MAX_ACW_MS = 3_600_000;
 

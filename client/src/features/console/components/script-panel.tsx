@@ -27,6 +27,7 @@ import { fillPrompt, isTypingTarget, useFormat } from '../format';
 import { useConsole, type ContactDraft } from '../hooks/console-store';
 import { AfterCallWork, ResultSummary } from './after-call-work';
 import { ChoiceForm, FORM_CHOICES } from './choice-forms';
+import { NotesField } from './notes-field';
 
 /** The guided script: the step being said, the choices possible now, the progress and the notes. */
 export function ScriptPanel() {
@@ -269,24 +270,5 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
         <NotesField value={draft.notes} onChange={setNotes} />
       </div>
     </Panel>
-  );
-}
-
-export function NotesField({ value, onChange }: { value: string; onChange: (notes: string) => void }) {
-  const { t } = useTranslation('console');
-  return (
-    <div className="ui-field script__notes">
-      <label className="ui-field__label" htmlFor="contact-notes">
-        {t('script.notes')}
-      </label>
-      <textarea
-        id="contact-notes"
-        className="ui-input script__notes-input"
-        rows={3}
-        maxLength={2000}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </div>
   );
 }
