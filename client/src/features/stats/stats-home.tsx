@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type Dispatch, type SetStateAction } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { change, FUNNEL_STAGES, RATES, type FunnelStageId, type RateId } from '@valore/shared/metrics/funnel';
@@ -79,6 +79,15 @@ function presetDays(preset: Preset, custom: { from: string; to: string }): { fir
   }
 }
 
+/** The period shown and the one of equal length just before it (the tiles' comparison), as instants. */
+function periodOf(preset: Preset, custom: { from: string; to: string }) {
+  const { first, last } = presetDays(preset, custom);
+  const period = { from: atMidnight(first).toISOString(), to: atMidnight(plusDays(last, 1)).toISOString() };
+  const span = Math.round((atMidnight(plusDays(last, 1)).getTime() - atMidnight(first).getTime()) / 86_400_000);
+  const previous = { from: atMidnight(plusDays(first, -span)).toISOString(), to: period.from };
+  return { first, last, period, previous };
+}
+
 type FilterState = {
   flow: string;
   campaignId: string;
@@ -149,10 +158,7 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
   const [breakdown, setBreakdown] = useState<StatsGroupBy>('flow');
   const [drill, setDrill] = useState<{ query: DrillQuery; title: string } | null>(null);
 
-  const { first, last } = presetDays(preset, custom);
-  const period = { from: atMidnight(first).toISOString(), to: atMidnight(plusDays(last, 1)).toISOString() };
-  const span = Math.round((atMidnight(plusDays(last, 1)).getTime() - atMidnight(first).getTime()) / 86_400_000);
-  const previous = { from: atMidnight(plusDays(first, -span)).toISOString(), to: period.from };
+  const { first, last, period, previous } = periodOf(preset, custom);
   const filters = useMemo(() => toFilters(filterState), [filterState]);
   const base = { ...period, ...filters };
 
@@ -166,51 +172,7 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
     trpc.stats.exportCsv.mutationOptions({ onSuccess: (file) => download(file.filename, file.csv) }),
   );
 
-  const set = (key: keyof FilterState) => (e: { target: { value: string } }) => {
-    const value = e.target.value;
-    setFilterState((s) => ({
-      ...s,
-      [key]: value,
-      ...(key === 'siteId' ? { teamId: '', operatorId: '' } : {}),
-      ...(key === 'teamId' ? { operatorId: '' } : {}),
-    }));
-    setDrill(null);
-  };
-  const siteFilter = filterState.siteId ? Number(filterState.siteId) : options.lockedSiteId;
-  const teams = options.teams.filter((x) => siteFilter === null || x.siteId === siteFilter);
-  const operators = options.operators.filter(
-    (o) =>
-      (siteFilter === null || o.siteId === siteFilter) &&
-      (!filterState.teamId || o.teamId === Number(filterState.teamId)),
-  );
-  const all = { value: '', label: t('filters.all') };
-  const productName = (code: string) => {
-    const p = options.products.find((x) => x.code === code);
-    return p ? (lang === 'en' ? p.nameEn : p.nameIt) : code || t('none');
-  };
-
-  const label = (dim: StatsGroupBy, row: ConversionRow): string => {
-    const v = row.key[dim];
-    if (v === null || v === undefined || v === '' || v === 0) return t('none');
-    switch (dim) {
-      case 'flow':
-        return t(`flows.${String(v)}`, { defaultValue: String(v) });
-      case 'product':
-        return productName(String(v));
-      case 'day':
-        return formatDay(locale, String(v), { weekday: 'short', day: '2-digit', month: 'short', year: 'numeric' });
-      case 'week':
-        return t('weekOf', { day: formatDay(locale, String(v), { day: '2-digit', month: 'short', year: 'numeric' }) });
-      case 'macroArea':
-        return options.macroAreas.find((m) => m.code === v)?.name ?? String(v);
-      case 'province':
-        return `${String(v)} · ${options.provinces.find((p) => p.code === v)?.name ?? ''}`;
-      case 'scriptVersion':
-        return `v${String(v)}`;
-      default:
-        return row.labels[dim] ?? String(v);
-    }
-  };
+  const { productName, label } = useRowLabel(options);
 
   const openDrill = (row: ConversionRow | null, stage: DrillStage, groupBy: StatsGroupBy[]) => {
     const stageLabel = FUNNEL_STAGES.find((s) => s.id === stage)?.label[lang] ?? stage;
@@ -223,101 +185,27 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
 
   return (
     <>
-      <form className="stats-filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
-        <Select
-          label={t('filters.period')}
-          value={preset}
-          onChange={(e) => {
-            setPreset(e.target.value as Preset);
-            setDrill(null);
-          }}
-          options={PRESETS.map((p) => ({ value: p, label: t(`presets.${p}`) }))}
-        />
-        {preset === 'custom' && (
-          <>
-            <TextField
-              label={t('filters.from')}
-              type="date"
-              value={custom.from}
-              max={custom.to}
-              onChange={(e) => e.target.value && setCustom((c) => ({ ...c, from: e.target.value }))}
-            />
-            <TextField
-              label={t('filters.to')}
-              type="date"
-              value={custom.to}
-              min={custom.from}
-              onChange={(e) => e.target.value && setCustom((c) => ({ ...c, to: e.target.value }))}
-            />
-          </>
-        )}
-        <Select
-          label={t('dims.flow')}
-          value={filterState.flow}
-          onChange={set('flow')}
-          options={[all, ...FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`) }))]}
-        />
-        <Select
-          label={t('dims.campaign')}
-          value={filterState.campaignId}
-          onChange={set('campaignId')}
-          options={[all, ...options.campaigns.map((c) => ({ value: String(c.id), label: c.name }))]}
-        />
-        <Select
-          label={t('dims.product')}
-          value={filterState.productCode}
-          onChange={set('productCode')}
-          options={[
-            all,
-            ...options.products.map((p) => ({ value: p.code, label: lang === 'en' ? p.nameEn : p.nameIt })),
-          ]}
-        />
-        {options.lockedSiteId === null && (
-          <Select
-            label={t('dims.site')}
-            value={filterState.siteId}
-            onChange={set('siteId')}
-            options={[all, ...options.sites.map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` }))]}
-          />
-        )}
-        <Select
-          label={t('dims.team')}
-          value={filterState.teamId}
-          onChange={set('teamId')}
-          options={[all, ...teams.map((x) => ({ value: String(x.id), label: x.name }))]}
-        />
-        <Select
-          label={t('dims.operator')}
-          value={filterState.operatorId}
-          onChange={set('operatorId')}
-          options={[all, ...operators.map((o) => ({ value: String(o.id), label: o.name }))]}
-        />
-        <Select
-          label={t('filters.territory')}
-          value={filterState.territory}
-          onChange={set('territory')}
-          options={[
-            all,
-            ...options.macroAreas.map((m) => ({
-              value: `macroArea:${m.code}`,
-              label: `${t('dims.macroArea')}: ${m.name}`,
-            })),
-            ...options.districts.map((d) => ({
-              value: `district:${d.code}`,
-              label: `${t('filters.district')}: ${d.name}`,
-            })),
-            ...options.provinces.map((p) => ({
-              value: `province:${p.code}`,
-              label: `${t('dims.province')}: ${p.code} · ${p.name}`,
-            })),
-          ]}
-        />
-        {filterState !== NO_FILTERS && (
-          <Button variant="ghost" size="sm" className="stats-filters__reset" onClick={() => setFilterState(NO_FILTERS)}>
-            {t('filters.reset')}
-          </Button>
-        )}
-      </form>
+      <StatsFilterForm
+        options={options}
+        preset={preset}
+        onPreset={(p) => {
+          setPreset(p);
+          setDrill(null);
+        }}
+        custom={custom}
+        setCustom={setCustom}
+        filterState={filterState}
+        onFilter={(key, value) => {
+          setFilterState((s) => ({
+            ...s,
+            [key]: value,
+            ...(key === 'siteId' ? { teamId: '', operatorId: '' } : {}),
+            ...(key === 'teamId' ? { operatorId: '' } : {}),
+          }));
+          setDrill(null);
+        }}
+        onReset={() => setFilterState(NO_FILTERS)}
+      />
       <p className="stats-period" aria-live="polite">
         {t('periodShown', {
           from: formatDay(locale, first, { day: 'numeric', month: 'long', year: 'numeric' }),
@@ -329,39 +217,7 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
         <LoadingState label={t('loading')} />
       ) : (
         <div className="stats-grid">
-          <section className="stats-tiles" aria-label={t('tiles.title')}>
-            {TILES.map((tile) => {
-              const def =
-                tile.kind === 'stage'
-                  ? FUNNEL_STAGES.find((s) => s.id === tile.id)
-                  : RATES.find((r) => r.id === tile.id);
-              if (!def) return null;
-              const now =
-                tile.kind === 'stage' ? current.data.total.stages[tile.id] : current.data.total.rates[tile.id];
-              const prev = before.data
-                ? tile.kind === 'stage'
-                  ? before.data.total.stages[tile.id]
-                  : before.data.total.rates[tile.id]
-                : null;
-              const delta = change(now, prev);
-              return (
-                <div className="stats-tile" key={tile.id} data-testid={`tile-${tile.id}`}>
-                  <div className="stats-tile__label">
-                    {def.label[lang]}
-                    <MetricInfo label={def.label[lang]} definition={def.definition[lang]} />
-                  </div>
-                  <div className="stats-tile__value">
-                    {tile.kind === 'stage' ? formatCount(locale, now ?? 0) : formatRate(locale, tile.id, now)}
-                  </div>
-                  <div
-                    className={`stats-tile__change ${delta === null ? '' : delta >= 0 ? 'stats-tile__change--up' : 'stats-tile__change--down'}`}
-                  >
-                    {t('tiles.change', { change: formatChange(locale, delta) })}
-                  </div>
-                </div>
-              );
-            })}
-          </section>
+          <MetricTiles current={current.data.total} before={before.data?.total} />
           <Panel title={t('funnel.title')} className="stats-grid__funnel">
             <FunnelChart row={current.data.total} onDrill={(stage) => openDrill(null, stage, [])} />
           </Panel>
@@ -388,28 +244,16 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
             title={t('breakdown.title')}
             className="stats-grid__full"
             actions={
-              <>
-                <Select
-                  inline
-                  label={t('breakdown.by')}
-                  value={breakdown}
-                  onChange={(e) => {
-                    setBreakdown(e.target.value as StatsGroupBy);
-                    setDrill(null);
-                  }}
-                  options={BREAKDOWNS.filter((b) => b !== 'site' || options.lockedSiteId === null).map((b) => ({
-                    value: b,
-                    label: t(`dims.${b}`),
-                  }))}
-                />
-                <Button
-                  size="sm"
-                  busy={exporter.isPending}
-                  onClick={() => exporter.mutate({ kind: 'breakdown', query: breakdownQuery, language: lang })}
-                >
-                  {t('export.breakdown')}
-                </Button>
-              </>
+              <BreakdownActions
+                options={options}
+                breakdown={breakdown}
+                onBreakdown={(b) => {
+                  setBreakdown(b);
+                  setDrill(null);
+                }}
+                exporting={exporter.isPending}
+                onExport={() => exporter.mutate({ kind: 'breakdown', query: breakdownQuery, language: lang })}
+              />
             }
           >
             {table.data && (
@@ -437,6 +281,232 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
           </Panel>
         </div>
       )}
+    </>
+  );
+}
+
+/** The filter bar: period preset (with its custom days), then the dimensions; a site's team lead sees no site filter. */
+function StatsFilterForm({
+  options,
+  preset,
+  onPreset,
+  custom,
+  setCustom,
+  filterState,
+  onFilter,
+  onReset,
+}: {
+  options: StatsOptions;
+  preset: Preset;
+  onPreset: (preset: Preset) => void;
+  custom: { from: string; to: string };
+  setCustom: Dispatch<SetStateAction<{ from: string; to: string }>>;
+  filterState: FilterState;
+  onFilter: (key: keyof FilterState, value: string) => void;
+  onReset: () => void;
+}) {
+  const { t } = useTranslation('stats');
+  const { lang } = useLang();
+  const set = (key: keyof FilterState) => (e: { target: { value: string } }) => onFilter(key, e.target.value);
+  const siteFilter = filterState.siteId ? Number(filterState.siteId) : options.lockedSiteId;
+  const teams = options.teams.filter((x) => siteFilter === null || x.siteId === siteFilter);
+  const operators = options.operators.filter(
+    (o) =>
+      (siteFilter === null || o.siteId === siteFilter) &&
+      (!filterState.teamId || o.teamId === Number(filterState.teamId)),
+  );
+  const all = { value: '', label: t('filters.all') };
+  return (
+    <form className="stats-filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
+      <Select
+        label={t('filters.period')}
+        value={preset}
+        onChange={(e) => onPreset(e.target.value as Preset)}
+        options={PRESETS.map((p) => ({ value: p, label: t(`presets.${p}`) }))}
+      />
+      {preset === 'custom' && (
+        <>
+          <TextField
+            label={t('filters.from')}
+            type="date"
+            value={custom.from}
+            max={custom.to}
+            onChange={(e) => e.target.value && setCustom((c) => ({ ...c, from: e.target.value }))}
+          />
+          <TextField
+            label={t('filters.to')}
+            type="date"
+            value={custom.to}
+            min={custom.from}
+            onChange={(e) => e.target.value && setCustom((c) => ({ ...c, to: e.target.value }))}
+          />
+        </>
+      )}
+      <Select
+        label={t('dims.flow')}
+        value={filterState.flow}
+        onChange={set('flow')}
+        options={[all, ...FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`) }))]}
+      />
+      <Select
+        label={t('dims.campaign')}
+        value={filterState.campaignId}
+        onChange={set('campaignId')}
+        options={[all, ...options.campaigns.map((c) => ({ value: String(c.id), label: c.name }))]}
+      />
+      <Select
+        label={t('dims.product')}
+        value={filterState.productCode}
+        onChange={set('productCode')}
+        options={[all, ...options.products.map((p) => ({ value: p.code, label: lang === 'en' ? p.nameEn : p.nameIt }))]}
+      />
+      {options.lockedSiteId === null && (
+        <Select
+          label={t('dims.site')}
+          value={filterState.siteId}
+          onChange={set('siteId')}
+          options={[all, ...options.sites.map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` }))]}
+        />
+      )}
+      <Select
+        label={t('dims.team')}
+        value={filterState.teamId}
+        onChange={set('teamId')}
+        options={[all, ...teams.map((x) => ({ value: String(x.id), label: x.name }))]}
+      />
+      <Select
+        label={t('dims.operator')}
+        value={filterState.operatorId}
+        onChange={set('operatorId')}
+        options={[all, ...operators.map((o) => ({ value: String(o.id), label: o.name }))]}
+      />
+      <Select
+        label={t('filters.territory')}
+        value={filterState.territory}
+        onChange={set('territory')}
+        options={[
+          all,
+          ...options.macroAreas.map((m) => ({
+            value: `macroArea:${m.code}`,
+            label: `${t('dims.macroArea')}: ${m.name}`,
+          })),
+          ...options.districts.map((d) => ({
+            value: `district:${d.code}`,
+            label: `${t('filters.district')}: ${d.name}`,
+          })),
+          ...options.provinces.map((p) => ({
+            value: `province:${p.code}`,
+            label: `${t('dims.province')}: ${p.code} · ${p.name}`,
+          })),
+        ]}
+      />
+      {filterState !== NO_FILTERS && (
+        <Button variant="ghost" size="sm" className="stats-filters__reset" onClick={onReset}>
+          {t('filters.reset')}
+        </Button>
+      )}
+    </form>
+  );
+}
+
+/** Headline figures of the period, each with its change against the period before. */
+function MetricTiles({ current, before }: { current: ConversionRow; before: ConversionRow | undefined }) {
+  const { t } = useTranslation('stats');
+  const { lang, locale } = useLang();
+  return (
+    <section className="stats-tiles" aria-label={t('tiles.title')}>
+      {TILES.map((tile) => {
+        const def =
+          tile.kind === 'stage' ? FUNNEL_STAGES.find((s) => s.id === tile.id) : RATES.find((r) => r.id === tile.id);
+        if (!def) return null;
+        const now = tile.kind === 'stage' ? current.stages[tile.id] : current.rates[tile.id];
+        const prev = before ? (tile.kind === 'stage' ? before.stages[tile.id] : before.rates[tile.id]) : null;
+        const delta = change(now, prev);
+        return (
+          <div className="stats-tile" key={tile.id} data-testid={`tile-${tile.id}`}>
+            <div className="stats-tile__label">
+              {def.label[lang]}
+              <MetricInfo label={def.label[lang]} definition={def.definition[lang]} />
+            </div>
+            <div className="stats-tile__value">
+              {tile.kind === 'stage' ? formatCount(locale, now ?? 0) : formatRate(locale, tile.id, now)}
+            </div>
+            <div
+              className={`stats-tile__change ${delta === null ? '' : delta >= 0 ? 'stats-tile__change--up' : 'stats-tile__change--down'}`}
+            >
+              {t('tiles.change', { change: formatChange(locale, delta) })}
+            </div>
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
+/** How a breakdown row's key reads on screen (and in the drill-down's title). */
+function useRowLabel(options: StatsOptions) {
+  const { t } = useTranslation('stats');
+  const { lang, locale } = useLang();
+  const productName = (code: string) => {
+    const p = options.products.find((x) => x.code === code);
+    return p ? (lang === 'en' ? p.nameEn : p.nameIt) : code || t('none');
+  };
+
+  const label = (dim: StatsGroupBy, row: ConversionRow): string => {
+    const v = row.key[dim];
+    if (v === null || v === undefined || v === '' || v === 0) return t('none');
+    switch (dim) {
+      case 'flow':
+        return t(`flows.${String(v)}`, { defaultValue: String(v) });
+      case 'product':
+        return productName(String(v));
+      case 'day':
+        return formatDay(locale, String(v), { weekday: 'short', day: '2-digit', month: 'short', year: 'numeric' });
+      case 'week':
+        return t('weekOf', { day: formatDay(locale, String(v), { day: '2-digit', month: 'short', year: 'numeric' }) });
+      case 'macroArea':
+        return options.macroAreas.find((m) => m.code === v)?.name ?? String(v);
+      case 'province':
+        return `${String(v)} · ${options.provinces.find((p) => p.code === v)?.name ?? ''}`;
+      case 'scriptVersion':
+        return `v${String(v)}`;
+      default:
+        return row.labels[dim] ?? String(v);
+    }
+  };
+  return { productName, label };
+}
+
+/** The breakdown panel's header: the dimension to group by and the CSV export of what the table shows. */
+function BreakdownActions({
+  options,
+  breakdown,
+  onBreakdown,
+  exporting,
+  onExport,
+}: {
+  options: StatsOptions;
+  breakdown: StatsGroupBy;
+  onBreakdown: (breakdown: StatsGroupBy) => void;
+  exporting: boolean;
+  onExport: () => void;
+}) {
+  const { t } = useTranslation('stats');
+  return (
+    <>
+      <Select
+        inline
+        label={t('breakdown.by')}
+        value={breakdown}
+        onChange={(e) => onBreakdown(e.target.value as StatsGroupBy)}
+        options={BREAKDOWNS.filter((b) => b !== 'site' || options.lockedSiteId === null).map((b) => ({
+          value: b,
+          label: t(`dims.${b}`),
+        }))}
+      />
+      <Button size="sm" busy={exporting} onClick={onExport}>
+        {t('export.breakdown')}
+      </Button>
     </>
   );
 }
