@@ -73,6 +73,12 @@ function initialValues(campaign: CampaignSummary | undefined, lockedSiteId: numb
 
 const toNumber = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 
+type SetValue = <K extends keyof Values>(key: K, value: Values[K]) => void;
+/** What every group of fields gets from the form: the values, their setter, each field's error and the id prefix. */
+type FieldsProps = { values: Values; set: SetValue; errorOf: (f: Field) => string | null; ids: string };
+type Product = { code: string; businessUnit: string; name: { it: string; en: string } };
+type Site = { id: number; code: string; name: string };
+
 type Props = {
   campaign?: CampaignSummary;
   onSaved: (campaign: CampaignSummary) => void;
@@ -105,14 +111,13 @@ function FormBody({
   sites,
   lockedSiteId,
 }: Props & {
-  products: { code: string; businessUnit: string; name: { it: string; en: string } }[];
-  sites: { id: number; code: string; name: string }[];
+  products: Product[];
+  sites: Site[];
   lockedSiteId: number | null;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { t } = useTranslation('campaigns');
-  const { lang } = useLang();
   const errorText = useErrorText();
   const ids = useId();
   const requestId = useRequestId();
@@ -136,17 +141,6 @@ function FormBody({
   };
 
   const windowErrors = windowChecked ? callingWindowErrors(values.callingWindow) : {};
-  const businessUnits = [...new Set(products.map((p) => p.businessUnit))].sort();
-  const versions = [...new Set([CAMPAIGN_VERSION, values.scriptVersion])];
-
-  function onProductChange(code: string) {
-    const previous = products.find((p) => p.code === values.productCode);
-    const next = products.find((p) => p.code === code);
-    set('productCode', code);
-    // the BU follows the product unless the user typed another one
-    if (next && (values.businessUnit.trim() === '' || values.businessUnit === previous?.businessUnit))
-      set('businessUnit', next.businessUnit);
-  }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -186,6 +180,7 @@ function FormBody({
 
   const fromServer = serverFieldErrors(mutation.error);
   const errorOf = (f: Field) => errors[f] ?? (fromServer[f] ? t(`form.errors.${f}`) : null);
+  const fieldProps: FieldsProps = { values, set, errorOf, ids };
 
   return (
     <form ref={formRef} className="campaign-form" onSubmit={submit} noValidate aria-labelledby={`${ids}-title`}>
@@ -197,85 +192,9 @@ function FormBody({
           <p>{errorText(mutation.error)}</p>
         </Alert>
       )}
-      <fieldset className="campaign-form__group">
-        <legend>{t('form.general')}</legend>
-        <div className="campaign-form__grid">
-          <TextField
-            label={t('fields.name')}
-            value={values.name}
-            maxLength={120}
-            required
-            error={errorOf('name')}
-            onChange={(e) => set('name', e.target.value)}
-          />
-          <Select
-            label={t('fields.product')}
-            value={values.productCode}
-            required
-            aria-invalid={errorOf('productCode') ? true : undefined}
-            aria-describedby={errorOf('productCode') ? `${ids}-productCode-error` : undefined}
-            onChange={(e) => onProductChange(e.target.value)}
-            options={[
-              { value: '', label: t('form.chooseProduct'), disabled: true },
-              ...products.map((p) => ({ value: p.code, label: `${p.name[lang]} (${p.code})` })),
-            ]}
-          />
-          <div className="ui-field">
-            <label className="ui-field__label" htmlFor={`${ids}-businessUnit`}>
-              {t('fields.businessUnit')}
-            </label>
-            <input
-              id={`${ids}-businessUnit`}
-              className="ui-input"
-              list={`${ids}-bus`}
-              value={values.businessUnit}
-              maxLength={64}
-              required
-              aria-invalid={errorOf('businessUnit') ? true : undefined}
-              aria-describedby={errorOf('businessUnit') ? `${ids}-businessUnit-error` : undefined}
-              onChange={(e) => set('businessUnit', e.target.value)}
-            />
-            <datalist id={`${ids}-bus`}>
-              {businessUnits.map((bu) => (
-                <option key={bu} value={bu} />
-              ))}
-            </datalist>
-            {errorOf('businessUnit') && (
-              <p className="ui-field__error" id={`${ids}-businessUnit-error`}>
-                {errorOf('businessUnit')}
-              </p>
-            )}
-          </div>
-          {errorOf('productCode') && (
-            <p className="ui-field__error campaign-form__wide" id={`${ids}-productCode-error`}>
-              {errorOf('productCode')}
-            </p>
-          )}
-        </div>
-      </fieldset>
+      <GeneralFields {...fieldProps} products={products} />
 
-      <fieldset className="campaign-form__group">
-        <legend>{t('form.period')}</legend>
-        <div className="campaign-form__grid">
-          <TextField
-            type="date"
-            label={t('fields.startsOn')}
-            value={values.startsOn}
-            required
-            error={errorOf('startsOn')}
-            onChange={(e) => set('startsOn', e.target.value)}
-          />
-          <TextField
-            type="date"
-            label={t('fields.endsOn')}
-            value={values.endsOn}
-            min={values.startsOn}
-            required
-            error={errorOf('endsOn')}
-            onChange={(e) => set('endsOn', e.target.value)}
-          />
-        </div>
-      </fieldset>
+      <PeriodFields {...fieldProps} />
 
       <CallingWindowEditor
         value={values.callingWindow}
@@ -283,82 +202,9 @@ function FormBody({
         errors={windowErrors}
       />
 
-      <fieldset className="campaign-form__group">
-        <legend>{t('form.dialling')}</legend>
-        <div className="campaign-form__grid">
-          <TextField
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={20}
-            label={t('fields.maxAttempts')}
-            hint={t('fields.maxAttemptsHint')}
-            value={values.maxAttempts}
-            required
-            error={errorOf('maxAttempts')}
-            onChange={(e) => set('maxAttempts', e.target.value)}
-          />
-          <TextField
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={43200}
-            label={t('fields.retryDelayMinutes')}
-            hint={t('fields.retryDelayHint')}
-            value={values.retryDelayMinutes}
-            required
-            error={errorOf('retryDelayMinutes')}
-            onChange={(e) => set('retryDelayMinutes', e.target.value)}
-          />
-          <Select
-            label={t('fields.scriptVersion')}
-            value={values.scriptVersion}
-            onChange={(e) => set('scriptVersion', e.target.value)}
-            options={versions.map((v) => ({
-              value: v,
-              label: v === CAMPAIGN_VERSION ? t('form.currentVersion', { version: v }) : v,
-            }))}
-          />
-        </div>
-      </fieldset>
+      <DiallingFields {...fieldProps} />
 
-      <fieldset
-        className="campaign-form__group"
-        aria-describedby={[`${ids}-sites-hint`, errorOf('siteIds') ? `${ids}-siteIds-error` : ''].join(' ').trim()}
-      >
-        <legend>{t('fields.sites')}</legend>
-        <p className="ui-field__hint" id={`${ids}-sites-hint`}>
-          {lockedSiteId === null ? t('form.sitesHintAdmin') : t('form.sitesHintLead')}
-        </p>
-        <div className="campaign-form__sites">
-          {sites.map((site, i) => (
-            <label className="campaign-form__site" key={site.id}>
-              <input
-                aria-invalid={i === 0 && errorOf('siteIds') ? true : undefined}
-                type="checkbox"
-                checked={values.siteIds.includes(site.id)}
-                disabled={lockedSiteId !== null}
-                onChange={(e) =>
-                  set(
-                    'siteIds',
-                    e.target.checked
-                      ? [...values.siteIds, site.id].sort((a, b) => a - b)
-                      : values.siteIds.filter((s) => s !== site.id),
-                  )
-                }
-              />
-              <span>
-                {site.name} <span className="campaign-form__muted">({site.code})</span>
-              </span>
-            </label>
-          ))}
-        </div>
-        {errorOf('siteIds') && (
-          <p className="ui-field__error" id={`${ids}-siteIds-error`}>
-            {errorOf('siteIds')}
-          </p>
-        )}
-      </fieldset>
+      <SitesFields {...fieldProps} sites={sites} lockedSiteId={lockedSiteId} />
 
       <div className="campaign-form__actions">
         <Button type="submit" variant="primary" busy={mutation.isPending}>
@@ -369,5 +215,202 @@ function FormBody({
         </Button>
       </div>
     </form>
+  );
+}
+
+function GeneralFields({ values, set, errorOf, ids, products }: FieldsProps & { products: Product[] }) {
+  const { t } = useTranslation('campaigns');
+  const { lang } = useLang();
+  const businessUnits = [...new Set(products.map((p) => p.businessUnit))].sort();
+
+  function onProductChange(code: string) {
+    const previous = products.find((p) => p.code === values.productCode);
+    const next = products.find((p) => p.code === code);
+    set('productCode', code);
+    // the BU follows the product unless the user typed another one
+    if (next && (values.businessUnit.trim() === '' || values.businessUnit === previous?.businessUnit))
+      set('businessUnit', next.businessUnit);
+  }
+
+  return (
+    <fieldset className="campaign-form__group">
+      <legend>{t('form.general')}</legend>
+      <div className="campaign-form__grid">
+        <TextField
+          label={t('fields.name')}
+          value={values.name}
+          maxLength={120}
+          required
+          error={errorOf('name')}
+          onChange={(e) => set('name', e.target.value)}
+        />
+        <Select
+          label={t('fields.product')}
+          value={values.productCode}
+          required
+          aria-invalid={errorOf('productCode') ? true : undefined}
+          aria-describedby={errorOf('productCode') ? `${ids}-productCode-error` : undefined}
+          onChange={(e) => onProductChange(e.target.value)}
+          options={[
+            { value: '', label: t('form.chooseProduct'), disabled: true },
+            ...products.map((p) => ({ value: p.code, label: `${p.name[lang]} (${p.code})` })),
+          ]}
+        />
+        <div className="ui-field">
+          <label className="ui-field__label" htmlFor={`${ids}-businessUnit`}>
+            {t('fields.businessUnit')}
+          </label>
+          <input
+            id={`${ids}-businessUnit`}
+            className="ui-input"
+            list={`${ids}-bus`}
+            value={values.businessUnit}
+            maxLength={64}
+            required
+            aria-invalid={errorOf('businessUnit') ? true : undefined}
+            aria-describedby={errorOf('businessUnit') ? `${ids}-businessUnit-error` : undefined}
+            onChange={(e) => set('businessUnit', e.target.value)}
+          />
+          <datalist id={`${ids}-bus`}>
+            {businessUnits.map((bu) => (
+              <option key={bu} value={bu} />
+            ))}
+          </datalist>
+          {errorOf('businessUnit') && (
+            <p className="ui-field__error" id={`${ids}-businessUnit-error`}>
+              {errorOf('businessUnit')}
+            </p>
+          )}
+        </div>
+        {errorOf('productCode') && (
+          <p className="ui-field__error campaign-form__wide" id={`${ids}-productCode-error`}>
+            {errorOf('productCode')}
+          </p>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+function PeriodFields({ values, set, errorOf }: FieldsProps) {
+  const { t } = useTranslation('campaigns');
+  return (
+    <fieldset className="campaign-form__group">
+      <legend>{t('form.period')}</legend>
+      <div className="campaign-form__grid">
+        <TextField
+          type="date"
+          label={t('fields.startsOn')}
+          value={values.startsOn}
+          required
+          error={errorOf('startsOn')}
+          onChange={(e) => set('startsOn', e.target.value)}
+        />
+        <TextField
+          type="date"
+          label={t('fields.endsOn')}
+          value={values.endsOn}
+          min={values.startsOn}
+          required
+          error={errorOf('endsOn')}
+          onChange={(e) => set('endsOn', e.target.value)}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+function DiallingFields({ values, set, errorOf }: FieldsProps) {
+  const { t } = useTranslation('campaigns');
+  const versions = [...new Set([CAMPAIGN_VERSION, values.scriptVersion])];
+  return (
+    <fieldset className="campaign-form__group">
+      <legend>{t('form.dialling')}</legend>
+      <div className="campaign-form__grid">
+        <TextField
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={20}
+          label={t('fields.maxAttempts')}
+          hint={t('fields.maxAttemptsHint')}
+          value={values.maxAttempts}
+          required
+          error={errorOf('maxAttempts')}
+          onChange={(e) => set('maxAttempts', e.target.value)}
+        />
+        <TextField
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={43200}
+          label={t('fields.retryDelayMinutes')}
+          hint={t('fields.retryDelayHint')}
+          value={values.retryDelayMinutes}
+          required
+          error={errorOf('retryDelayMinutes')}
+          onChange={(e) => set('retryDelayMinutes', e.target.value)}
+        />
+        <Select
+          label={t('fields.scriptVersion')}
+          value={values.scriptVersion}
+          onChange={(e) => set('scriptVersion', e.target.value)}
+          options={versions.map((v) => ({
+            value: v,
+            label: v === CAMPAIGN_VERSION ? t('form.currentVersion', { version: v }) : v,
+          }))}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+function SitesFields({
+  values,
+  set,
+  errorOf,
+  ids,
+  sites,
+  lockedSiteId,
+}: FieldsProps & { sites: Site[]; lockedSiteId: number | null }) {
+  const { t } = useTranslation('campaigns');
+  return (
+    <fieldset
+      className="campaign-form__group"
+      aria-describedby={[`${ids}-sites-hint`, errorOf('siteIds') ? `${ids}-siteIds-error` : ''].join(' ').trim()}
+    >
+      <legend>{t('fields.sites')}</legend>
+      <p className="ui-field__hint" id={`${ids}-sites-hint`}>
+        {lockedSiteId === null ? t('form.sitesHintAdmin') : t('form.sitesHintLead')}
+      </p>
+      <div className="campaign-form__sites">
+        {sites.map((site, i) => (
+          <label className="campaign-form__site" key={site.id}>
+            <input
+              aria-invalid={i === 0 && errorOf('siteIds') ? true : undefined}
+              type="checkbox"
+              checked={values.siteIds.includes(site.id)}
+              disabled={lockedSiteId !== null}
+              onChange={(e) =>
+                set(
+                  'siteIds',
+                  e.target.checked
+                    ? [...values.siteIds, site.id].sort((a, b) => a - b)
+                    : values.siteIds.filter((s) => s !== site.id),
+                )
+              }
+            />
+            <span>
+              {site.name} <span className="campaign-form__muted">({site.code})</span>
+            </span>
+          </label>
+        ))}
+      </div>
+      {errorOf('siteIds') && (
+        <p className="ui-field__error" id={`${ids}-siteIds-error`}>
+          {errorOf('siteIds')}
+        </p>
+      )}
+    </fieldset>
   );
 }
