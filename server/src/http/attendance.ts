@@ -2,7 +2,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { attendanceReportBody } from '@valore/shared/schemas/appointments';
 import { intakeConfig, type AppDeps } from '../deps';
 import { reportAttendance } from '../domains/appointments/appointments.service';
-import { DomainError } from '../trpc/errors';
+import { DomainError } from '../errors';
+import { sendError } from './errors';
 import {
   bodyErrorHandler,
   createTokenBucket,
@@ -11,7 +12,6 @@ import {
   jsonBody,
   matchApiKey,
   rateLimit,
-  sendError,
   validationError,
   type KeyedRequest,
 } from './intake';

@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError } from '../trpc/errors';
+import { DomainError } from '../errors';
+import { sendError } from './errors';
 
 /**
  * Request body limits (issue 13). Nothing may make the server hold an unbounded body in memory: a body whose
@@ -38,7 +39,7 @@ export function answerTooLarge(res: Response, limitBytes: number): void {
     return;
   }
   res.setHeader('Connection', 'close');
-  res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: tooLargeMessage(limitBytes) } });
+  sendError(res, 413, { code: 'PAYLOAD_TOO_LARGE', message: tooLargeMessage(limitBytes) });
 }
 
 /**
@@ -143,7 +144,7 @@ export function trpcBody(limitBytes: number) {
       },
       (error: unknown) => {
         if (error instanceof BodyTooLargeError) answerTooLarge(res, limitBytes);
-        else if (!res.headersSent) res.status(400).json({ error: { code: 'BAD_REQUEST', message: INCOMPLETE } });
+        else if (!res.headersSent) sendError(res, 400, { code: 'BAD_REQUEST', message: INCOMPLETE });
       },
     );
   };

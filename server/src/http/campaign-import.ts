@@ -1,5 +1,4 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportProgressLine } from '@valore/shared/schemas/campaigns';
 import type { Readable } from 'node:stream';
@@ -13,8 +12,9 @@ import {
   importRejectsPage,
   type ImportResult,
 } from '../domains/campaigns/list-import.service';
-import { DomainError } from '../trpc/errors';
+import { DomainError } from '../errors';
 import { BodyTooLargeError, cappedStream } from './body-limit';
+import { sendDomainError, sendError as sendHttpError } from './errors';
 
 /**
  * Streamed CSV uploads (campaign target lists, opt-out registry) and the per-line reject report. Session cookie
@@ -169,16 +169,9 @@ function sendError(deps: AppDeps, res: Response, error: unknown): void {
     res.end();
     return;
   }
-  if (error instanceof DomainError) {
-    res
-      .status(getHTTPStatusCodeFromError(error))
-      .json({ error: { code: error.code, domainCode: error.domainCode, message: error.message } });
-    return;
-  }
+  if (error instanceof DomainError) return sendDomainError(res, error, { domainCode: true });
   deps.logger.error({ err: error }, 'import request failed');
-  res.status(500).json({
-    error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
-  });
+  sendHttpError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' });
 }
 
 function positiveInt(value: string, what: string): number {

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { z } from 'zod';
 import { callbackRequestBody } from '@valore/shared/schemas/callbacks';
 import type { Clock } from '../clock';
@@ -11,8 +10,9 @@ import {
   listIntakeProducts,
   type FieldErrors,
 } from '../domains/callbacks/callbacks.service';
-import { DomainError } from '../trpc/errors';
+import { DomainError } from '../errors';
 import { cappedJson } from './body-limit';
+import { sendDomainError, sendError } from './errors';
 
 /**
  * The key-protected integration surface (docs/api.md): web/app intake of Call Me Back / Call Me Now requests.
@@ -22,16 +22,6 @@ import { cappedJson } from './body-limit';
 const BODY_LIMIT = '16kb';
 const BODY_LIMIT_BYTES = 16 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
-export interface ApiError {
-  code: string;
-  message: string;
-  fields?: FieldErrors;
-}
-
-export function sendError(res: Response, status: number, error: ApiError): void {
-  res.status(status).json({ error });
-}
 
 // ---- API keys ----
 
@@ -175,7 +165,7 @@ export function validationError(res: Response, fields: FieldErrors, form: string
 export function domainErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent || !(error instanceof DomainError)) return next(error);
   if (error instanceof IntakeFieldError) return validationError(res, error.fields);
-  sendError(res, getHTTPStatusCodeFromError(error), { code: error.code, message: error.message });
+  sendDomainError(res, error);
 }
 
 // ---- routes ----

@@ -1,29 +1,38 @@
 import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { DomainErrorCode } from '@valore/shared/errors';
+import { DomainError, type DomainErrorKind, type FieldMessages } from '../errors';
 
-type TrpcCode = ConstructorParameters<typeof TRPCError>[0]['code'];
+/** The one mapping of domain error kinds to tRPC codes (HTTP statuses for REST: http/errors.ts). */
+const TRPC_CODE: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PRECONDITION_FAILED: 'PRECONDITION_FAILED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+};
 
-/** A TRPCError that also carries the domain code the client translates. */
-export class DomainError extends TRPCError {
+/** A DomainError as tRPC carries it: the mapped code, plus the domain code and fields the error formatter sends. */
+export class DomainTRPCError extends TRPCError {
   readonly domainCode: DomainErrorCode;
-  /** Per-field messages for bad input (BAD_REQUEST): the client shows each next to its field. */
-  readonly fields: Record<string, string[]> | null;
-  constructor(code: TrpcCode, domainCode: DomainErrorCode, message: string, fields: Record<string, string[]> | null = null) {
-    super({ code, message });
-    this.domainCode = domainCode;
-    this.fields = fields;
+  readonly fields: FieldMessages | null;
+  constructor(cause: DomainError) {
+    super({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+    this.domainCode = cause.domainCode;
+    this.fields = cause.fields;
   }
 }
 
-/** Bad input found after the schema passed, with a message per field: `400`, nothing written. */
-export function fieldError(fields: Record<string, string[]>): DomainError {
-  const message =
-    'Some fields are not valid: ' +
-    Object.entries(fields)
-      .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
-      .join('; ');
-  return new DomainError('BAD_REQUEST', 'VALIDATION', message, fields);
+/**
+ * The tRPC error for anything a procedure failed with: tRPC wraps a thrown DomainError as an INTERNAL_SERVER_ERROR
+ * with it as the cause; this gives it back its own code. Anything else passes unchanged.
+ */
+export function toTRPCError(error: TRPCError): TRPCError {
+  if (error instanceof DomainTRPCError || !(error.cause instanceof DomainError)) return error;
+  return new DomainTRPCError(error.cause);
 }
-
-export const domainError = (code: TrpcCode, domainCode: DomainErrorCode, message: string) =>
-  new DomainError(code, domainCode, message);

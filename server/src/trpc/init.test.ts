@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import { createTestDeps } from '../testing/test-deps';
+import { DomainError, fieldError } from '../errors';
 import type { Context } from './context';
 import { authedProcedure, createCallerFactory, publicProcedure, roleProcedure, router } from './init';
 
@@ -8,6 +9,12 @@ const probe = router({
   open: publicProcedure.query(() => 'open'),
   signedIn: authedProcedure.query(({ ctx }) => ctx.user.username),
   tutorsOnly: roleProcedure('tutor', 'admin').query(() => 'coaching'),
+  missing: authedProcedure.query((): string => {
+    throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'No such thing.');
+  }),
+  badField: publicProcedure.query((): string => {
+    throw fieldError({ name: ['Too long'] });
+  }),
 });
 const createCaller = createCallerFactory(probe);
 
@@ -39,5 +46,16 @@ describe('procedure builders', () => {
 
   it('lets a listed role through', async () => {
     expect(await (await callerFor(tutor)).tutorsOnly()).toBe('coaching');
+  });
+
+  it('gives a DomainError thrown by a service its own tRPC code, domain code and fields, with it as the cause', async () => {
+    const missing = await (await callerFor(operator)).missing().catch((error: unknown) => error);
+    expect(missing).toMatchObject({ code: 'NOT_FOUND', domainCode: 'NOT_FOUND', message: 'No such thing.' });
+    expect((missing as Error).cause).toBeInstanceOf(DomainError);
+    await expect((await callerFor(null)).badField()).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      domainCode: 'VALIDATION',
+      fields: { name: ['Too long'] },
+    });
   });
 });

@@ -1,16 +1,23 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import type { Role, SessionUser } from '@valore/shared/schemas/auth';
 import { LONE_SURROGATE_MESSAGE, malformedTextPath } from '@valore/shared/schemas/common';
 import type { Context } from './context';
-import { DomainError, fieldError } from './errors';
+import { DomainError, fieldError } from '../errors';
+import { DomainTRPCError, toTRPCError } from './errors';
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error: raw }) {
+    // Procedures map a DomainError already (`procedure` below); one raised inside a subscription's stream arrives
+    // here still wrapped as an internal error, and gets its own code here.
+    const error = toTRPCError(raw);
     const zodError = error.cause instanceof z.core.$ZodError ? z.flattenError(error.cause) : null;
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
     return {
       ...shape,
+      code: TRPC_ERROR_CODES_BY_KEY[error.code],
       // Never leak SQL or stack traces: an unexpected failure gets a message a person can act on.
       message: internal
         ? 'Something went wrong on the server. Try again; if it keeps happening, report the time to support.'
@@ -20,13 +27,14 @@ const t = initTRPC.context<Context>().create({
               .map(([k, v]) => `${k}: ${(v as string[] | undefined)?.join(', ') ?? ''}`)
               .concat(zodError.formErrors)
               .join('; ')
-          : shape.message,
+          : error.message,
       data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
+        code: error.code,
+        httpStatus: getHTTPStatusCodeFromError(error),
         path: shape.data.path,
-        domainCode: error instanceof DomainError ? error.domainCode : zodError ? 'VALIDATION' : null,
-        zodError: zodError ?? (error instanceof DomainError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),
+        domainCode: error instanceof DomainTRPCError ? error.domainCode : zodError ? 'VALIDATION' : null,
+        zodError:
+          zodError ?? (error instanceof DomainTRPCError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),
       },
     };
   },
@@ -47,8 +55,21 @@ async function requireWellFormedText(getRawInput: () => Promise<unknown>): Promi
   if (path !== null) throw fieldError({ [path === '' ? 'input' : path]: [LONE_SURROGATE_MESSAGE] });
 }
 
+/**
+ * The layer under every procedure: a DomainError thrown by a service (or by the layers below) leaves with its own
+ * tRPC code, domain code and fields instead of as an internal error. The one place the domain meets tRPC's codes.
+ */
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error);
+    if (mapped !== result.error) throw mapped;
+  }
+  return result;
+});
+
 /** Open to anyone: only login uses it (plus health-style reads). */
-export const publicProcedure = t.procedure.use(async ({ next, getRawInput }) => {
+export const publicProcedure = procedure.use(async ({ next, getRawInput }) => {
   await requireWellFormedText(getRawInput);
   return next();
 });
@@ -61,7 +82,7 @@ function signedIn(user: Context['user']): SessionUser {
 }
 
 /** Signed-in users of any role. */
-export const authedProcedure = t.procedure.use(async ({ ctx, next, getRawInput }) => {
+export const authedProcedure = procedure.use(async ({ ctx, next, getRawInput }) => {
   const user = signedIn(ctx.user);
   await requireWellFormedText(getRawInput);
   return next({ ctx: { ...ctx, user } });
@@ -69,7 +90,7 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next, getRawInput }
 
 /** Signed-in users with one of the given roles (one middleware, not two: every request pays for each layer). */
 export function roleProcedure(...roles: [Role, ...Role[]]) {
-  return t.procedure.use(async ({ ctx, next, getRawInput }) => {
+  return procedure.use(async ({ ctx, next, getRawInput }) => {
     const user = signedIn(ctx.user);
     if (!roles.includes(user.role)) {
       throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', `This action is reserved to: ${roles.join(', ')}.`);

@@ -1,7 +1,7 @@
 import { nextServiceOpening } from '@valore/shared/time/service-calendar';
 import type { Executor } from '../../db/database';
 import type { AppConfig } from '../../deps';
-import { DomainError, fieldError } from '../../trpc/errors';
+import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { releaseSlotSeat, takeSlotSeat } from '../post-offices/post-offices.repository';
 import { recordRealisation } from '../stats/stats.hooks';

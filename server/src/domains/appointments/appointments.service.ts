@@ -11,7 +11,7 @@ import { addDays, romeToUtc } from '@valore/shared/time/rome-time';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { apiKeyCaller, idempotent, requestHash, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 
 /** Stable hash of a request body (zod-parsed inputs keep the schema's key order). */
 export function requestHash(body: unknown): string {

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
 import { groupCommit } from '../../db/group-commit';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { findOperatorStatus } from '../monitor/monitor.repository';
 import { changeOperatorStatus, publishStatus } from '../monitor/status.service';

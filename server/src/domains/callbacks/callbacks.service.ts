@@ -11,7 +11,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
 import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from '../work/lifecycle';
 import { intakeConfig, type AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { requestHash } from '../audit/idempotency';
 import { normalisePhone } from '../customers/customers.service';

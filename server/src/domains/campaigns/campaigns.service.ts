@@ -12,7 +12,7 @@ import {
 } from '@valore/shared/schemas/campaigns';
 import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { parseCallingWindow, registryIsStale } from './campaign-rules';

@@ -6,7 +6,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportRejectReason } from '@valore/shared/schemas/campaigns';
 import type { Executor } from '../../db/database';
 import { limitsConfig, type AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { normalisePhone } from '../customers/customers.service';
 import { CALL_CHANNEL, marketingConsentOf } from '../customers/marketing-consent';

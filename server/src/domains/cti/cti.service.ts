@@ -1,6 +1,6 @@
 import type { CtiEventAccepted, CtiEventBody, CtiEventType, InboundFlow, ScreenPop } from '@valore/shared/schemas/cti';
 import { intakeConfig, type AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { uniqueCustomerByPhone } from '../callbacks/callbacks.repository';
 import { normalisePhone } from '../customers/customers.service';
 import { maskPhone } from '../customers/masking';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 
 /**
  * The one data-access policy for a customer's card and personal data. Every procedure that shows a customer's card

@@ -9,7 +9,7 @@ import type {
 import type { REVEALABLE_FIELDS } from '@valore/shared/schemas/customers';
 import type { AppDeps } from '../../deps';
 import type { SessionUser } from '@valore/shared/schemas/auth';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { BREAK_GLASS_MINUTES, CONTACT_GRANT_MINUTES, requireCustomerAccess } from './access-policy';

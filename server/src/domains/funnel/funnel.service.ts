@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Executor } from '../../db/database';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import type { EffectContext } from '../outbox/effect-context';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';

@@ -4,7 +4,7 @@ import type { CompleteInteractionInput, CompleteInteractionOutput, InteractionSu
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { groupCommit } from '../../db/group-commit';
-import { DomainError, fieldError } from '../../trpc/errors';
+import { DomainError, fieldError } from '../../errors';
 import { bookAppointment } from '../appointments/appointments.service';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';

@@ -1,5 +1,5 @@
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import { fieldError } from '../../trpc/errors';
+import { fieldError } from '../../errors';
 
 /** Events may be recorded a little before the contact's reported start (the console opens the script first). */
 export const EVENT_LEAD_MS = 5 * 60_000;

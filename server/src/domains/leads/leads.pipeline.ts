@@ -11,7 +11,7 @@ import type {
 } from '@valore/shared/schemas/lead-pipeline';
 import { romeParts } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
-import { DomainError, fieldError } from '../../trpc/errors';
+import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { personalUntil, reassignLeadPromise } from '../work/promises';

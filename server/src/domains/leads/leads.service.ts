@@ -2,7 +2,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { LeadSummary } from '@valore/shared/schemas/leads';
 import type { Executor } from '../../db/database';
 import type { AppConfig, AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';

@@ -13,7 +13,7 @@ import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import { createAsyncQueue } from '../../realtime/async-queue';
 import { topics } from '../../realtime/event-bus';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import {
   callMeNowDueBefore,
   countOutcomesSince,

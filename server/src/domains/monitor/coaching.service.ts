@@ -5,7 +5,7 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { createAsyncQueue } from '../../realtime/async-queue';
 import { topics } from '../../realtime/event-bus';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import {

@@ -12,7 +12,7 @@ import {
   setStatusInput,
 } from '@valore/shared/schemas/monitor';
 import { roleProcedure, router } from '../../trpc/init';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { boardStream } from './board.service';
 import { acknowledgeMessage, messagesStream, messagesToOperator, myMessages, sendCoaching } from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';

@@ -1,6 +1,6 @@
 import type { OperatorStatus, SetStatusInput } from '@valore/shared/schemas/monitor';
 import type { Executor } from '../../db/database';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { topics, type EventBus } from '../../realtime/event-bus';
 import {
   findOperatorStatus,

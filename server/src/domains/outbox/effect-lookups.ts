@@ -1,7 +1,7 @@
 import type { ValueOutcome } from '@valore/shared/reference/outcomes';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 
 /** Lookups every value-outcome effect starts with; the effects trust nothing the client replayed. */
 export interface CustomerContact {

@@ -15,7 +15,7 @@ import type { CoachingMessage } from '@valore/shared/schemas/monitor';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';
 import { messagesOfInteraction } from '../monitor/coaching.service';

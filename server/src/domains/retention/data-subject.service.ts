@@ -10,7 +10,7 @@ import { EVENT_INPUTS } from '@valore/shared/flows/steps';
 import { CONSENT_PURPOSES } from '@valore/shared/schemas/customers';
 import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { cancelAppointment } from '../appointments/appointment-changes';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotent, requestHash, userCaller } from '../audit/idempotency';

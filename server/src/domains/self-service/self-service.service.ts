@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { romeParts } from '@valore/shared/time/rome-time';
 import type { Database, Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
 import { appointmentEmail, appointmentSms } from '../appointments/appointment-messages';
 import { idempotent, linkCaller, requestHash } from '../audit/idempotency';

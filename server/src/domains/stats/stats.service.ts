@@ -29,7 +29,7 @@ import type {
 import { addDays, romeToUtc, weekdayOf } from '@valore/shared/time/rome-time';
 import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { catchUpStats } from './stats.catchup';
 import { countsOf, dimsOf, macroCode, PROVINCE_MACRO, romeDay } from './stats.facts';

@@ -2,7 +2,7 @@ import type { Outcome } from '@valore/shared/reference/outcomes';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import type { Executor } from '../../db/database';
 import { intakeConfig, type AppConfig } from '../../deps';
-import { DomainError, fieldError } from '../../trpc/errors';
+import { DomainError, fieldError } from '../../errors';
 import { parseCallingWindow } from '../campaigns/campaign-rules';
 import { closeLeadAs } from '../leads/leads.service';
 import { checkPromiseTime, MAX_CALLBACK_DAYS, personalUntil, promiseCallback } from './promises';

@@ -4,7 +4,7 @@ import { isInsideCallingWindow, type CallingWindow } from '@valore/shared/time/c
 import { describeServiceCalendar, isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
 import type { Executor } from '../../db/database';
 import { intakeConfig, type AppConfig } from '../../deps';
-import { DomainError, fieldError } from '../../trpc/errors';
+import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { parseCallingWindow } from '../campaigns/campaign-rules';
 import { confirmScheduledCallbackRequest } from '../self-service/callback-confirmation';

@@ -3,7 +3,7 @@ import type { MyPromise, QueueKind, WorkItem, WorkQueueSize } from '@valore/shar
 import type { DB, Executor } from '../../db/database';
 import type { AppConfig, AppDeps } from '../../deps';
 import { groupCommit } from '../../db/group-commit';
-import { DomainError } from '../../trpc/errors';
+import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { campaignMayDialNow } from '../campaigns/campaign-rules';
 import { maskPhone } from '../customers/masking';

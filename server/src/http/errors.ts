@@ -1,0 +1,40 @@
+import type { Response } from 'express';
+import type { DomainErrorCode } from '@valore/shared/errors';
+import type { DomainError, DomainErrorKind, FieldMessages } from '../errors';
+
+/** The one mapping of domain error kinds to HTTP statuses for the REST handlers (tRPC codes: trpc/errors.ts). */
+const HTTP_STATUS: Record<DomainErrorKind, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export const httpStatusOf = (kind: DomainErrorKind): number => HTTP_STATUS[kind];
+
+/** The body of every REST error answer: `{ error: { code, message, fields? } }` (plus the domain code where sent). */
+export interface ApiError {
+  code: string;
+  domainCode?: DomainErrorCode;
+  message: string;
+  fields?: FieldMessages;
+}
+
+export function sendError(res: Response, status: number, error: ApiError): void {
+  res.status(status).json({ error });
+}
+
+/** A DomainError as a REST answer: its status, code and message; the domain code too when asked for. */
+export function sendDomainError(res: Response, error: DomainError, options: { domainCode?: boolean } = {}): void {
+  sendError(res, httpStatusOf(error.code), {
+    code: error.code,
+    ...(options.domainCode ? { domainCode: error.domainCode } : {}),
+    message: error.message,
+  });
+}
