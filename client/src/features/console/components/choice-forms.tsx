@@ -54,7 +54,12 @@ export function ChoiceForm({ type, title, context, onSubmit, onCancel }: FormPro
   const headingId = useId();
   useEffect(() => {
     // The chosen radio first, then the first field, then the submit button (a confirmation only).
-    const selectors = ['input:checked:not(:disabled)', 'input:not([type=radio]):not(:disabled), select, textarea', 'input[type=radio]:not(:disabled)', 'button[type=submit]:not(:disabled)'];
+    const selectors = [
+      'input:checked:not(:disabled)',
+      'input:not([type=radio]):not(:disabled), select, textarea',
+      'input[type=radio]:not(:disabled)',
+      'button[type=submit]:not(:disabled)',
+    ];
     for (const selector of selectors) {
       const target = ref.current?.querySelector<HTMLElement>(selector);
       if (target) {
@@ -73,7 +78,17 @@ export function ChoiceForm({ type, title, context, onSubmit, onCancel }: FormPro
   );
 }
 
-function Actions({ canSubmit, submitLabel, danger, onCancel }: { canSubmit: boolean; submitLabel?: string; danger?: boolean; onCancel: () => void }) {
+function Actions({
+  canSubmit,
+  submitLabel,
+  danger,
+  onCancel,
+}: {
+  canSubmit: boolean;
+  submitLabel?: string;
+  danger?: boolean;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation('console');
   return (
     <div className="choice-form__actions">
@@ -94,69 +109,120 @@ function ChoiceFields({
   onCancel,
   formRef,
 }: Omit<FormProps, 'title'> & { formRef: React.RefObject<HTMLFormElement | null> }) {
-  const { t } = useTranslation('console');
-  const fmt = useFormat();
-  const [choice, setChoice] = useState<string | null>(() => {
-    if (type === 'contact.not_reached') return NOT_REACHED_REASONS[0];
-    if (type === 'consent.granted') return CONSENT_CHANNELS[0];
-    if (type === 'outcome.funnel') return FUNNEL_CHANNELS[0];
-    if (type === 'needs.identified') {
-      const preset = context.acceptedProducts.find((p) => p.code === context.presetProductCode);
-      return preset?.code ?? '';
-    }
-    return null;
-  });
+  const [choice, setChoice] = useState<string | null>(() => initialChoice(type, context));
   const [openedAt] = useState(() => Date.now());
   // an ISO instant chosen among the service calendar's open half-hours
-  const [when, setWhen] = useState(() =>
-    type === 'outcome.lead'
-      ? firstOpenTime(openedAt, 20 * 3_600_000, FOLLOW_UP_DAYS)
-      : type === 'callback.requested'
-        ? firstOpenTime(openedAt, 3_600_000, CALLBACK_DAYS)
-        : '',
-  );
+  const [when, setWhen] = useState(() => initialWhen(type, openedAt));
   const [text, setText] = useState('');
-  const [slot, setSlot] = useState<{ postOfficeId: number; slotId: number } | null>(null);
+  const [slot, setSlot] = useState<Slot | null>(null);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const built = build();
+    const built = buildEvent(type, { choice, when, text, slot });
     if (built) onSubmit(built);
   }
 
-  function build(): FlowEvent | null {
-    const iso = () => (when ? when : null);
-    switch (type) {
-      case 'contact.not_reached':
-        return { type, reason: (NOT_REACHED_REASONS.find((r) => r === choice) ?? 'no_answer') };
-      case 'consent.granted':
-        return { type, channel: CONSENT_CHANNELS.find((c) => c === choice) ?? 'phone' };
-      case 'needs.identified':
-        return choice ? { type, productCode: choice } : null;
-      case 'proposal.objection':
-        return text.trim() ? { type, objection: text.trim() } : { type };
-      case 'outcome.appointment':
-        return slot ? { type, ...slot } : null;
-      case 'outcome.funnel':
-        return { type, channel: FUNNEL_CHANNELS.find((c) => c === choice) ?? 'sms' };
-      case 'outcome.lead': {
-        const followUpAt = iso();
-        if (!followUpAt) return null;
-        return text.trim() ? { type, followUpAt, notes: text.trim() } : { type, followUpAt };
-      }
-      case 'callback.requested': {
-        const callbackAt = iso();
-        return callbackAt ? { type, callbackAt } : null;
-      }
-      case 'customer.opted_out':
-        return { type };
-      case 'outcome.assisted_sale':
-        return text.trim() ? { type, reference: text.trim() } : null;
-      default:
-        return null;
-    }
-  }
+  const { fields, canSubmit, submitLabel, danger } = useChoiceView(type, context, openedAt, {
+    choice,
+    setChoice,
+    when,
+    setWhen,
+    text,
+    setText,
+    slot,
+    setSlot,
+  });
 
+  return (
+    <form
+      ref={formRef}
+      className="choice-form__body"
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      {fields}
+      <Actions canSubmit={canSubmit} submitLabel={submitLabel} danger={danger} onCancel={onCancel} />
+    </form>
+  );
+}
+
+type Slot = { postOfficeId: number; slotId: number };
+/** What the operator has entered so far in a choice's form. */
+type Answer = { choice: string | null; when: string; text: string; slot: Slot | null };
+type AnswerSetters = {
+  setChoice: (choice: string | null) => void;
+  setWhen: (when: string) => void;
+  setText: (text: string) => void;
+  setSlot: (slot: Slot | null) => void;
+};
+
+function initialChoice(type: FlowEventType, context: ChoiceContext): string | null {
+  if (type === 'contact.not_reached') return NOT_REACHED_REASONS[0];
+  if (type === 'consent.granted') return CONSENT_CHANNELS[0];
+  if (type === 'outcome.funnel') return FUNNEL_CHANNELS[0];
+  if (type === 'needs.identified') {
+    const preset = context.acceptedProducts.find((p) => p.code === context.presetProductCode);
+    return preset?.code ?? '';
+  }
+  return null;
+}
+
+function initialWhen(type: FlowEventType, openedAt: number): string {
+  return type === 'outcome.lead'
+    ? firstOpenTime(openedAt, 20 * 3_600_000, FOLLOW_UP_DAYS)
+    : type === 'callback.requested'
+      ? firstOpenTime(openedAt, 3_600_000, CALLBACK_DAYS)
+      : '';
+}
+
+/** The event a choice's form records, or null while something it needs is missing. */
+function buildEvent(type: FlowEventType, { choice, when, text, slot }: Answer): FlowEvent | null {
+  const iso = () => (when ? when : null);
+  switch (type) {
+    case 'contact.not_reached':
+      return { type, reason: NOT_REACHED_REASONS.find((r) => r === choice) ?? 'no_answer' };
+    case 'consent.granted':
+      return { type, channel: CONSENT_CHANNELS.find((c) => c === choice) ?? 'phone' };
+    case 'needs.identified':
+      return choice ? { type, productCode: choice } : null;
+    case 'proposal.objection':
+      return text.trim() ? { type, objection: text.trim() } : { type };
+    case 'outcome.appointment':
+      return slot ? { type, ...slot } : null;
+    case 'outcome.funnel':
+      return { type, channel: FUNNEL_CHANNELS.find((c) => c === choice) ?? 'sms' };
+    case 'outcome.lead': {
+      const followUpAt = iso();
+      if (!followUpAt) return null;
+      return text.trim() ? { type, followUpAt, notes: text.trim() } : { type, followUpAt };
+    }
+    case 'callback.requested': {
+      const callbackAt = iso();
+      return callbackAt ? { type, callbackAt } : null;
+    }
+    case 'customer.opted_out':
+      return { type };
+    case 'outcome.assisted_sale':
+      return text.trim() ? { type, reference: text.trim() } : null;
+    default:
+      return null;
+  }
+}
+
+/** The fields a choice asks for, and how its submit button reads and when it is enabled. */
+function useChoiceView(
+  type: FlowEventType,
+  context: ChoiceContext,
+  openedAt: number,
+  { choice, setChoice, when, setWhen, text, setText, slot, setSlot }: Answer & AnswerSetters,
+): { fields: ReactNode; canSubmit: boolean; submitLabel: string | undefined; danger: boolean } {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
   const future = when !== '' && new Date(when).getTime() > openedAt;
   let fields: ReactNode = null;
   let canSubmit = true;
@@ -225,47 +291,23 @@ function ChoiceFields({
       break;
     case 'outcome.funnel':
       submitLabel = t('script.sendLink');
-      fields = (
-        <RadioGroup
-          legend={t('script.fields.funnelChannel')}
-          layout="row"
-          options={FUNNEL_CHANNELS.map((c) => ({
-            value: c,
-            label: t(`channels.${c}`),
-            disabled: c === 'email' && !context.hasEmail,
-            description: c === 'email' && !context.hasEmail ? t('script.noEmail') : undefined,
-          }))}
-          value={choice}
-          onChange={setChoice}
-        />
-      );
+      fields = <FunnelChannelField choice={choice} onChange={setChoice} hasEmail={context.hasEmail} />;
       break;
     case 'outcome.lead':
       canSubmit = future;
       submitLabel = t('script.createLead');
-      fields = (
-        <>
-          <AgreedTimePicker
-            label={t('script.fields.followUpAt')}
-            value={when}
-            onChange={setWhen}
-            days={FOLLOW_UP_DAYS}
-            from={openedAt}
-          />
-          <TextField
-            label={t('script.fields.leadNotes')}
-            hint={t('script.fields.optional')}
-            maxLength={1000}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </>
-      );
+      fields = <LeadFields when={when} setWhen={setWhen} text={text} setText={setText} openedAt={openedAt} />;
       break;
     case 'callback.requested':
       canSubmit = future;
       fields = (
-        <AgreedTimePicker label={t('script.fields.callbackAt')} value={when} onChange={setWhen} days={CALLBACK_DAYS} from={openedAt} />
+        <AgreedTimePicker
+          label={t('script.fields.callbackAt')}
+          value={when}
+          onChange={setWhen}
+          days={CALLBACK_DAYS}
+          from={openedAt}
+        />
       );
       break;
     case 'outcome.assisted_sale':
@@ -290,22 +332,67 @@ function ChoiceFields({
     default:
       break;
   }
+  return { fields, canSubmit, submitLabel, danger };
+}
 
+function FunnelChannelField({
+  choice,
+  onChange,
+  hasEmail,
+}: {
+  choice: string | null;
+  onChange: (channel: string) => void;
+  hasEmail: boolean;
+}) {
+  const { t } = useTranslation('console');
   return (
-    <form
-      ref={formRef}
-      className="choice-form__body"
-      onSubmit={submit}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onCancel();
-        }
-      }}
-    >
-      {fields}
-      <Actions canSubmit={canSubmit} submitLabel={submitLabel} danger={danger} onCancel={onCancel} />
-    </form>
+    <RadioGroup
+      legend={t('script.fields.funnelChannel')}
+      layout="row"
+      options={FUNNEL_CHANNELS.map((c) => ({
+        value: c,
+        label: t(`channels.${c}`),
+        disabled: c === 'email' && !hasEmail,
+        description: c === 'email' && !hasEmail ? t('script.noEmail') : undefined,
+      }))}
+      value={choice}
+      onChange={onChange}
+    />
+  );
+}
+
+/** A lead's follow-up time (within the service calendar) and its optional notes. */
+function LeadFields({
+  when,
+  setWhen,
+  text,
+  setText,
+  openedAt,
+}: {
+  when: string;
+  setWhen: (when: string) => void;
+  text: string;
+  setText: (text: string) => void;
+  openedAt: number;
+}) {
+  const { t } = useTranslation('console');
+  return (
+    <>
+      <AgreedTimePicker
+        label={t('script.fields.followUpAt')}
+        value={when}
+        onChange={setWhen}
+        days={FOLLOW_UP_DAYS}
+        from={openedAt}
+      />
+      <TextField
+        label={t('script.fields.leadNotes')}
+        hint={t('script.fields.optional')}
+        maxLength={1000}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+    </>
   );
 }
 
