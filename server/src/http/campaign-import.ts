@@ -3,7 +3,6 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportProgressLine } from '@valore/shared/schemas/campaigns';
 import type { Readable } from 'node:stream';
 import { limitsConfig, type AppDeps } from '../deps';
-import { resolveSession } from '../domains/auth/auth.service';
 import {
   IMPORT_DELIMITERS,
   importCampaignList,
@@ -14,6 +13,7 @@ import {
 } from '../domains/campaigns/list-import.service';
 import { DomainError } from '../errors';
 import { BodyTooLargeError, cappedStream } from './body-limit';
+import { sessionOfRequest } from './cookies';
 import { sendDomainError, sendError as sendHttpError } from './errors';
 
 /**
@@ -133,7 +133,7 @@ async function upload(
 }
 
 async function requireManager(deps: AppDeps, req: Request, res: Response): Promise<SessionUser> {
-  const session = await resolveSession(deps, req, res);
+  const session = await sessionOfRequest(deps, req, res);
   if (!session)
     throw new DomainError('UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in, or your session has expired.');
   if (session.user.role !== 'team_lead' && session.user.role !== 'admin') {

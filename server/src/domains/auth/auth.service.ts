@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Request, Response } from 'express';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
 import { groupCommit } from '../../db/group-commit';
@@ -18,7 +17,6 @@ import {
 import { newDeviceId } from './device-cookie';
 import { dummyPasswordHash, verifyPassword } from './password';
 import type { LoginOutcome } from './rate-limiter';
-import { clearSessionCookie, readSessionToken, writeSessionCookie } from './session-cookie';
 
 /** Sessions are stored by the hash of their token: a leaked database does not leak live sessions. */
 const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -129,23 +127,28 @@ export class RateLimitedError extends DomainError {
   }
 }
 
-/** The signed-in user of a request: checks the cookie, idle and absolute expiry, and refreshes last-seen. */
+export interface ResolvedSession {
+  sessionId: string;
+  user: SessionUser;
+}
+
+/**
+ * The signed-in user of a session token (from the signed cookie, checked at the edge): checks idle and absolute
+ * expiry and refreshes last-seen. `expired` tells the caller to clear the browser's cookie.
+ */
 export async function resolveSession(
   deps: AppDeps,
-  req: Request,
-  res: Response | null,
-): Promise<{ sessionId: string; user: SessionUser } | null> {
-  const token = readSessionToken(req, deps.config.sessionSecret);
-  if (!token) return null;
+  token: string | null,
+): Promise<{ session: ResolvedSession | null; expired: boolean }> {
+  if (!token) return { session: null, expired: false };
   const sessionId = sessionIdOf(token);
   const row = await findSessionWithUser(deps.db, sessionId);
-  if (!row || row.user.active !== 1) return null;
+  if (!row || row.user.active !== 1) return { session: null, expired: false };
   const now = deps.clock.now();
   const idleLimit = Date.parse(row.last_seen_at) + deps.config.sessionIdleMinutes * 60_000;
   if (now.getTime() > idleLimit || now.getTime() > Date.parse(row.expires_at)) {
     await deleteSession(deps.db, sessionId);
-    if (res) clearSessionCookie(res);
-    return null;
+    return { session: null, expired: true };
   }
   if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
     // Rides along with the next shared commit (db/group-commit.ts) instead of an fsync of its own per session per
@@ -155,7 +158,7 @@ export async function resolveSession(
       deps.logger.warn({ err }, 'session: could not record last-seen'),
     );
   }
-  return { sessionId, user: toSessionUser(row.user) };
+  return { session: { sessionId, user: toSessionUser(row.user) }, expired: false };
 }
 
 export async function logout(deps: AppDeps, sessionId: string, actor: SessionUser, ip: string | null): Promise<void> {
@@ -176,5 +179,3 @@ export async function logout(deps: AppDeps, sessionId: string, actor: SessionUse
   });
   if (status) publishStatus(deps.bus, actor.siteId, status);
 }
-
-export { readSessionToken, writeSessionCookie, clearSessionCookie };
