@@ -5,6 +5,8 @@ import {
   PIPELINE_STATUSES,
   type LeadPipelineOptions,
   type LeadPipelineRow,
+  type LeadStatusTotals,
+  type PipelineStatus,
 } from '@valore/shared/schemas/lead-pipeline';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
@@ -57,7 +59,7 @@ const thisMinute = () => Math.floor(Date.now() / 60_000) * 60_000;
 
 function Pipeline({ options }: { options: LeadPipelineOptions }) {
   const { t } = useTranslation('leads');
-  const { lang, locale } = useLang();
+  const { lang } = useLang();
   const trpc = useTRPC();
   const errorText = useErrorText();
   const [filters, setFilters] = useUrlFilters();
@@ -85,12 +87,7 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
     setFilters({ ...filters, [key]: value, offset: 0, ...(key === 'site' ? { owner: '' } : {}) });
   };
   const manages = !options.ownOnly;
-  const siteFilter = filters.site ? Number(filters.site) : options.lockedSiteId;
-  const owners = options.operators.filter((o) => siteFilter === null || o.siteId === siteFilter);
-  const siteCode = (id: number) => options.sites.find((s) => s.id === id)?.code ?? '';
-  const all = { value: '', label: t('filters.all') };
   const data = pipeline.data;
-  const filtered = JSON.stringify({ ...filters, status: NO_FILTERS.status }) !== JSON.stringify(NO_FILTERS);
 
   const closeDialog = () => {
     setReassigning(null);
@@ -108,93 +105,9 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
 
   return (
     <>
-      <form className="lead-filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
-        {options.lockedSiteId === null && (
-          <Select
-            label={t('filters.site')}
-            value={filters.site}
-            onChange={(e) => set('site', e.target.value)}
-            options={[all, ...options.sites.map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` }))]}
-          />
-        )}
-        <Select
-          label={t('filters.product')}
-          value={filters.product}
-          onChange={(e) => set('product', e.target.value)}
-          options={[
-            all,
-            ...options.products.map((p) => ({ value: p.code, label: lang === 'en' ? p.nameEn : p.nameIt })),
-          ]}
-        />
-        {manages && (
-          <Select
-            label={t('filters.owner')}
-            value={filters.owner}
-            onChange={(e) => set('owner', e.target.value)}
-            options={[
-              all,
-              ...owners.map((o) => {
-                const name = siteFilter === null ? `${siteCode(o.siteId)} · ${o.displayName}` : o.displayName;
-                return { value: String(o.id), label: o.active ? name : t('filters.inactive', { name }) };
-              }),
-            ]}
-          />
-        )}
-        <Select
-          label={t('filters.created')}
-          value={filters.created}
-          onChange={(e) => set('created', e.target.value as CreatedPreset)}
-          options={CREATED_PRESETS.map((p) => ({ value: p, label: t(`created.${p}`) }))}
-        />
-        {filters.created === 'custom' && (
-          <DayRange
-            legend={t('filters.created')}
-            from={filters.createdFrom}
-            to={filters.createdTo}
-            onChange={(from, to) => setFilters({ ...filters, createdFrom: from, createdTo: to, offset: 0 })}
-          />
-        )}
-        <Select
-          label={t('filters.followUp')}
-          value={filters.followUp}
-          onChange={(e) => set('followUp', e.target.value as FollowUpPreset)}
-          options={FOLLOW_UP_PRESETS.map((p) => ({ value: p, label: t(`followUp.${p}`) }))}
-        />
-        {filters.followUp === 'custom' && (
-          <DayRange
-            legend={t('filters.followUp')}
-            from={filters.followUpFrom}
-            to={filters.followUpTo}
-            onChange={(from, to) => setFilters({ ...filters, followUpFrom: from, followUpTo: to, offset: 0 })}
-          />
-        )}
-        {filtered && (
-          <Button
-            variant="ghost"
-            size="sm"
-            className="lead-filters__reset"
-            onClick={() => setFilters({ ...NO_FILTERS, status: filters.status })}
-          >
-            {t('filters.reset')}
-          </Button>
-        )}
-      </form>
+      <LeadFilterForm options={options} filters={filters} set={set} setFilters={setFilters} />
 
-      <div className="lead-totals" role="group" aria-label={t('totals.label')}>
-        {PIPELINE_STATUSES.map((s) => (
-          <button
-            key={s}
-            type="button"
-            className={`lead-totals__item lead-totals__item--${s}`}
-            aria-pressed={filters.status === s}
-            onClick={() => set('status', s)}
-            data-testid={`lead-total-${s}`}
-          >
-            <span className="lead-totals__label">{t(`status.${s}`)}</span>
-            <span className="lead-totals__count">{data ? formatCount(locale, data.totals[s]) : '…'}</span>
-          </button>
-        ))}
-      </div>
+      <StatusTotals status={filters.status} totals={data?.totals} onStatus={(status) => set('status', status)} />
 
       {notice && (
         <Alert tone="success" className="leads__notice">
@@ -231,33 +144,13 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
                     : null
                 }
               />
-              <nav className="lead-paging" aria-label={t('table.paging')}>
-                <p className="lead-paging__range" aria-live="polite">
-                  {t('table.range', {
-                    from: formatCount(locale, data.offset + 1),
-                    to: formatCount(locale, data.offset + data.rows.length),
-                    total: formatCount(locale, data.matching),
-                  })}
-                </p>
-                <Button
-                  size="sm"
-                  disabled={data.offset === 0}
-                  onClick={() =>
-                    setFilters({ ...filters, offset: Math.max(0, data.offset - PAGE_SIZE) }, { push: true })
-                  }
-                >
-                  {t('table.previous')}
-                </Button>
-                <Button
-                  size="sm"
-                  disabled={data.nextOffset === null}
-                  onClick={() =>
-                    data.nextOffset !== null && setFilters({ ...filters, offset: data.nextOffset }, { push: true })
-                  }
-                >
-                  {t('table.next')}
-                </Button>
-              </nav>
+              <Paging
+                offset={data.offset}
+                shown={data.rows.length}
+                matching={data.matching}
+                nextOffset={data.nextOffset}
+                onPage={(offset) => setFilters({ ...filters, offset }, { push: true })}
+              />
             </>
           )}
         </div>
@@ -275,6 +168,165 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
         />
       )}
     </>
+  );
+}
+
+type SetFilter = <K extends keyof PipelineFilterState>(key: K, value: PipelineFilterState[K]) => void;
+
+/** The filters, kept in the address bar; a site's team lead sees no site filter, an operator no owner filter. */
+function LeadFilterForm({
+  options,
+  filters,
+  set,
+  setFilters,
+}: {
+  options: LeadPipelineOptions;
+  filters: PipelineFilterState;
+  set: SetFilter;
+  setFilters: (next: PipelineFilterState) => void;
+}) {
+  const { t } = useTranslation('leads');
+  const { lang } = useLang();
+  const manages = !options.ownOnly;
+  const siteFilter = filters.site ? Number(filters.site) : options.lockedSiteId;
+  const owners = options.operators.filter((o) => siteFilter === null || o.siteId === siteFilter);
+  const siteCode = (id: number) => options.sites.find((s) => s.id === id)?.code ?? '';
+  const all = { value: '', label: t('filters.all') };
+  const filtered = JSON.stringify({ ...filters, status: NO_FILTERS.status }) !== JSON.stringify(NO_FILTERS);
+  return (
+    <form className="lead-filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
+      {options.lockedSiteId === null && (
+        <Select
+          label={t('filters.site')}
+          value={filters.site}
+          onChange={(e) => set('site', e.target.value)}
+          options={[all, ...options.sites.map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` }))]}
+        />
+      )}
+      <Select
+        label={t('filters.product')}
+        value={filters.product}
+        onChange={(e) => set('product', e.target.value)}
+        options={[all, ...options.products.map((p) => ({ value: p.code, label: lang === 'en' ? p.nameEn : p.nameIt }))]}
+      />
+      {manages && (
+        <Select
+          label={t('filters.owner')}
+          value={filters.owner}
+          onChange={(e) => set('owner', e.target.value)}
+          options={[
+            all,
+            ...owners.map((o) => {
+              const name = siteFilter === null ? `${siteCode(o.siteId)} · ${o.displayName}` : o.displayName;
+              return { value: String(o.id), label: o.active ? name : t('filters.inactive', { name }) };
+            }),
+          ]}
+        />
+      )}
+      <Select
+        label={t('filters.created')}
+        value={filters.created}
+        onChange={(e) => set('created', e.target.value as CreatedPreset)}
+        options={CREATED_PRESETS.map((p) => ({ value: p, label: t(`created.${p}`) }))}
+      />
+      {filters.created === 'custom' && (
+        <DayRange
+          legend={t('filters.created')}
+          from={filters.createdFrom}
+          to={filters.createdTo}
+          onChange={(from, to) => setFilters({ ...filters, createdFrom: from, createdTo: to, offset: 0 })}
+        />
+      )}
+      <Select
+        label={t('filters.followUp')}
+        value={filters.followUp}
+        onChange={(e) => set('followUp', e.target.value as FollowUpPreset)}
+        options={FOLLOW_UP_PRESETS.map((p) => ({ value: p, label: t(`followUp.${p}`) }))}
+      />
+      {filters.followUp === 'custom' && (
+        <DayRange
+          legend={t('filters.followUp')}
+          from={filters.followUpFrom}
+          to={filters.followUpTo}
+          onChange={(from, to) => setFilters({ ...filters, followUpFrom: from, followUpTo: to, offset: 0 })}
+        />
+      )}
+      {filtered && (
+        <Button
+          variant="ghost"
+          size="sm"
+          className="lead-filters__reset"
+          onClick={() => setFilters({ ...NO_FILTERS, status: filters.status })}
+        >
+          {t('filters.reset')}
+        </Button>
+      )}
+    </form>
+  );
+}
+
+/** One toggle per status with its count: pressing one shows that status's leads. */
+function StatusTotals({
+  status,
+  totals,
+  onStatus,
+}: {
+  status: PipelineStatus;
+  totals: LeadStatusTotals | undefined;
+  onStatus: (status: PipelineStatus) => void;
+}) {
+  const { t } = useTranslation('leads');
+  const { locale } = useLang();
+  return (
+    <div className="lead-totals" role="group" aria-label={t('totals.label')}>
+      {PIPELINE_STATUSES.map((s) => (
+        <button
+          key={s}
+          type="button"
+          className={`lead-totals__item lead-totals__item--${s}`}
+          aria-pressed={status === s}
+          onClick={() => onStatus(s)}
+          data-testid={`lead-total-${s}`}
+        >
+          <span className="lead-totals__label">{t(`status.${s}`)}</span>
+          <span className="lead-totals__count">{totals ? formatCount(locale, totals[s]) : '…'}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Paging({
+  offset,
+  shown,
+  matching,
+  nextOffset,
+  onPage,
+}: {
+  offset: number;
+  shown: number;
+  matching: number;
+  nextOffset: number | null;
+  onPage: (offset: number) => void;
+}) {
+  const { t } = useTranslation('leads');
+  const { locale } = useLang();
+  return (
+    <nav className="lead-paging" aria-label={t('table.paging')}>
+      <p className="lead-paging__range" aria-live="polite">
+        {t('table.range', {
+          from: formatCount(locale, offset + 1),
+          to: formatCount(locale, offset + shown),
+          total: formatCount(locale, matching),
+        })}
+      </p>
+      <Button size="sm" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - PAGE_SIZE))}>
+        {t('table.previous')}
+      </Button>
+      <Button size="sm" disabled={nextOffset === null} onClick={() => nextOffset !== null && onPage(nextOffset)}>
+        {t('table.next')}
+      </Button>
+    </nav>
   );
 }
 
