@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/src/db/client';
 import { migrateToLatest } from '../server/src/db/migrator';
 import { isEmpty, seedDemo } from '../server/src/db/seed/demo';
-import { generateHistory } from '../server/src/domains/stats/stats.history';
+import { generateHistory } from '../server/src/db/seed/stats-history';
 
 const { values } = parseArgs({
   options: {

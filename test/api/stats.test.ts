@@ -7,7 +7,7 @@ import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { addCounts, emptyCounts, type Counts } from '@valore/shared/metrics/funnel';
 import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { planPeriod } from '@valore/server/domains/stats/stats.rollups';
-import { generateHistory } from '@valore/server/domains/stats/stats.history';
+import { generateHistory } from '@valore/server/db/seed/stats-history';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateHistory } from '@valore/server/domains/stats/stats.history';
+import { generateHistory } from '@valore/server/db/seed/stats-history';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 

@@ -3,10 +3,10 @@ import { contactCounts, stepCounts, type Realisation } from '@valore/shared/metr
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import type { FlowId, Outcome, ValueOutcome } from '@valore/shared/reference/outcomes';
 import { addDays, romeParts, romeToUtc, weekdayOf } from '@valore/shared/time/rome-time';
-import { Rng } from '../../db/seed/rng';
-import { PROVINCE_MACRO } from './stats.facts';
-import { accumulateContacts, PENDING_CONTACTS_SQL, type PendingContactRow } from './stats.catchup';
-import { RollupAccumulator } from './stats.writer';
+import { PROVINCE_MACRO } from '../../domains/stats/stats.facts';
+import { accumulateContacts, PENDING_CONTACTS_SQL, type PendingContactRow } from '../../domains/stats/stats.catchup';
+import { RollupAccumulator } from '../../domains/stats/stats.writer';
+import { Rng } from './rng';
 
 export interface HistoryOptions {
   interactions: number;
