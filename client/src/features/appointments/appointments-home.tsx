@@ -123,7 +123,7 @@ function SitePicker({ value, onChange }: { value: string; onChange: (value: stri
 
 function DayTable({ data, onDone }: { data: SiteAppointmentsResult; onDone: (message: string | null) => void }) {
   const { t } = useTranslation('appointments');
-  const { lang, locale } = useLang();
+  const { locale } = useLang();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const errorText = useErrorText();
@@ -196,84 +196,27 @@ function DayTable({ data, onDone }: { data: SiteAppointmentsResult; onDone: (mes
               </tr>
             </thead>
             <tbody>
-              {data.appointments.map((row) => {
-                const can = availableActions(row, now);
-                const time = formatTime(locale, row.startsAt);
-                const busy = setStatus.isPending && setStatus.variables.appointmentId === row.id;
-                const label = (key: 'attendedFor' | 'no_showFor' | 'cancelFor') =>
-                  t(`actions.${key}`, { customer: row.customerName, time });
-                return (
-                  <tr key={row.id} data-testid={`appointment-row-${row.id}`} data-status={row.status}>
-                    <td className="appointments__time">
-                      <time dateTime={row.startsAt}>{time}</time>
-                    </td>
-                    <th scope="row" className="appointments__customer">
-                      {row.customerName}
-                    </th>
-                    <td>
-                      {row.officeName} <span className="appointments__muted">· {row.officeCity}</span>
-                    </td>
-                    <td>{row.productName[lang]}</td>
-                    <td>{row.bookedBy ?? t('table.nobody')}</td>
-                    <td>
-                      <Badge tone={STATUS_TONE[row.status]}>{t(`status.${row.status}`)}</Badge>
-                      {row.reschedule && (
-                        <p className="appointments__reschedule" data-testid="reschedule-note">
-                          {row.reschedule.status === 'pending' || row.reschedule.status === 'claimed'
-                            ? t('table.reschedule', { when: formatDateTime(locale, row.reschedule.dueAt) })
-                            : t('table.rescheduleHandled', {
-                                state: t(`table.rescheduleState.${row.reschedule.status}`),
-                              })}
-                        </p>
-                      )}
-                      {failure?.id === row.id && (
-                        <p className="appointments__error" role="alert">
-                          {failure.message}
-                        </p>
-                      )}
-                    </td>
-                    <td>
-                      <div className="appointments__actions">
-                        <Button
-                          size="sm"
-                          variant="primary"
-                          disabled={!can.attended || setStatus.isPending}
-                          busy={busy && setStatus.variables.status === 'attended'}
-                          aria-label={label('attendedFor')}
-                          onClick={() => run(row, 'attended')}
-                        >
-                          {t('actions.attended')}
-                        </Button>
-                        <Button
-                          size="sm"
-                          disabled={!can.no_show || setStatus.isPending}
-                          busy={busy && setStatus.variables.status === 'no_show'}
-                          aria-label={label('no_showFor')}
-                          title={row.status === 'booked' && !can.no_show ? t('actions.notStarted') : undefined}
-                          onClick={() => run(row, 'no_show')}
-                        >
-                          {t('actions.no_show')}
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          disabled={!can.cancel || setStatus.isPending}
-                          aria-label={label('cancelFor')}
-                          aria-haspopup="dialog"
-                          onClick={(e) => {
-                            trigger.current = e.currentTarget;
-                            setFailure(null);
-                            setStatus.reset();
-                            setCancelling(row);
-                          }}
-                        >
-                          {t('actions.cancel')}
-                        </Button>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
+              {data.appointments.map((row) => (
+                <AppointmentRow
+                  key={row.id}
+                  row={row}
+                  now={now}
+                  pending={setStatus.isPending}
+                  busyStatus={
+                    setStatus.isPending && setStatus.variables.appointmentId === row.id
+                      ? setStatus.variables.status
+                      : null
+                  }
+                  failure={failure?.id === row.id ? failure.message : null}
+                  onRun={(action) => run(row, action)}
+                  onCancel={(button) => {
+                    trigger.current = button;
+                    setFailure(null);
+                    setStatus.reset();
+                    setCancelling(row);
+                  }}
+                />
+              ))}
             </tbody>
           </table>
           {data.truncated && (
@@ -291,5 +234,97 @@ function DayTable({ data, onDone }: { data: SiteAppointmentsResult; onDone: (mes
         />
       )}
     </Panel>
+  );
+}
+
+/** One appointment of the day, with the attendance actions its state and the clock allow. */
+function AppointmentRow({
+  row,
+  now,
+  pending,
+  busyStatus,
+  failure,
+  onRun,
+  onCancel,
+}: {
+  row: SiteAppointment;
+  now: number;
+  pending: boolean;
+  busyStatus: string | null;
+  failure: string | null;
+  onRun: (action: AttendanceAction) => void;
+  onCancel: (button: HTMLButtonElement) => void;
+}) {
+  const { t } = useTranslation('appointments');
+  const { lang, locale } = useLang();
+  const can = availableActions(row, now);
+  const time = formatTime(locale, row.startsAt);
+  const label = (key: 'attendedFor' | 'no_showFor' | 'cancelFor') =>
+    t(`actions.${key}`, { customer: row.customerName, time });
+  return (
+    <tr data-testid={`appointment-row-${row.id}`} data-status={row.status}>
+      <td className="appointments__time">
+        <time dateTime={row.startsAt}>{time}</time>
+      </td>
+      <th scope="row" className="appointments__customer">
+        {row.customerName}
+      </th>
+      <td>
+        {row.officeName} <span className="appointments__muted">· {row.officeCity}</span>
+      </td>
+      <td>{row.productName[lang]}</td>
+      <td>{row.bookedBy ?? t('table.nobody')}</td>
+      <td>
+        <Badge tone={STATUS_TONE[row.status]}>{t(`status.${row.status}`)}</Badge>
+        {row.reschedule && (
+          <p className="appointments__reschedule" data-testid="reschedule-note">
+            {row.reschedule.status === 'pending' || row.reschedule.status === 'claimed'
+              ? t('table.reschedule', { when: formatDateTime(locale, row.reschedule.dueAt) })
+              : t('table.rescheduleHandled', {
+                  state: t(`table.rescheduleState.${row.reschedule.status}`),
+                })}
+          </p>
+        )}
+        {failure !== null && (
+          <p className="appointments__error" role="alert">
+            {failure}
+          </p>
+        )}
+      </td>
+      <td>
+        <div className="appointments__actions">
+          <Button
+            size="sm"
+            variant="primary"
+            disabled={!can.attended || pending}
+            busy={busyStatus === 'attended'}
+            aria-label={label('attendedFor')}
+            onClick={() => onRun('attended')}
+          >
+            {t('actions.attended')}
+          </Button>
+          <Button
+            size="sm"
+            disabled={!can.no_show || pending}
+            busy={busyStatus === 'no_show'}
+            aria-label={label('no_showFor')}
+            title={row.status === 'booked' && !can.no_show ? t('actions.notStarted') : undefined}
+            onClick={() => onRun('no_show')}
+          >
+            {t('actions.no_show')}
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!can.cancel || pending}
+            aria-label={label('cancelFor')}
+            aria-haspopup="dialog"
+            onClick={(e) => onCancel(e.currentTarget)}
+          >
+            {t('actions.cancel')}
+          </Button>
+        </div>
+      </td>
+    </tr>
   );
 }
