@@ -13,6 +13,7 @@ import { funnelRedirectHandler } from './http/funnel';
 import { healthHandler } from './http/health';
 import { intakeRoutes } from './http/intake';
 import { createHttpMetrics } from './http/metrics';
+import { sendError } from './http/errors';
 import { csrfGuard } from './http/security';
 import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
@@ -50,7 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
     pinoHttp({
       logger: deps.logger,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
   app.use(metrics.middleware);
@@ -79,7 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
       createContext: ({ req, res }) => createContext(deps, req, res),
       maxBatchSize: 20,
       onError: ({ error, path: procedure }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          deps.logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
       },
     }),
   );
@@ -93,7 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', campaignImportRoutes(deps));
 
   app.use('/api', (_req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such endpoint.' } });
+    sendError(res, 404, { code: 'NOT_FOUND', message: 'No such endpoint.' });
   });
 
   const dist = deps.config.clientDist;
@@ -110,14 +113,15 @@ export function createApp(deps: AppDeps): express.Express {
     const status = errorStatus(error);
     if (status >= 500) req.log?.error({ err: error }, 'request failed');
     if (res.headersSent) return;
-    res.status(status).json({
-      error:
-        status === 400
-          ? { code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' }
-          : status === 413
-            ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' }
-            : { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
-    });
+    sendError(
+      res,
+      status,
+      status === 400
+        ? { code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' }
+        : status === 413
+          ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' }
+          : { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
+    );
   });
   return app;
 }

@@ -32,7 +32,12 @@ export class DomainError extends Error {
   readonly code: DomainErrorKind;
   readonly domainCode: DomainErrorCode;
   readonly fields: FieldMessages | null;
-  constructor(code: DomainErrorKind, domainCode: DomainErrorCode, message: string, fields: FieldMessages | null = null) {
+  constructor(
+    code: DomainErrorKind,
+    domainCode: DomainErrorCode,
+    message: string,
+    fields: FieldMessages | null = null,
+  ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;

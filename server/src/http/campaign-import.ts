@@ -171,7 +171,10 @@ function sendError(deps: AppDeps, res: Response, error: unknown): void {
   }
   if (error instanceof DomainError) return sendDomainError(res, error, { domainCode: true });
   deps.logger.error({ err: error }, 'import request failed');
-  sendHttpError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' });
+  sendHttpError(res, 500, {
+    code: 'INTERNAL_SERVER_ERROR',
+    message: 'Something went wrong on the server. Try again later.',
+  });
 }
 
 function positiveInt(value: string, what: string): number {

@@ -2,12 +2,7 @@ import type { Request, Response } from 'express';
 import { parse } from 'cookie';
 import type { AppDeps } from '../deps';
 import { resolveSession, type ResolvedSession } from '../domains/auth/auth.service';
-import {
-  DEVICE_COOKIE,
-  DEVICE_COOKIE_MAX_AGE_MS,
-  deviceCookieValue,
-  deviceIdOf,
-} from '../domains/auth/device-cookie';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, deviceCookieValue, deviceIdOf } from '../domains/auth/device-cookie';
 import { SESSION_COOKIE, sessionCookieValue, sessionTokenOf } from '../domains/auth/session-cookie';
 
 /**
@@ -51,7 +46,11 @@ export function writeDeviceCookie(res: Response, id: string, secret: string): vo
 }
 
 /** The signed-in user of a request; an expired session's cookie is cleared on `res` when there is one. */
-export async function sessionOfRequest(deps: AppDeps, req: Request, res: Response | null): Promise<ResolvedSession | null> {
+export async function sessionOfRequest(
+  deps: AppDeps,
+  req: Request,
+  res: Response | null,
+): Promise<ResolvedSession | null> {
   const { session, expired } = await resolveSession(deps, readSessionToken(req, deps.config.sessionSecret));
   if (expired && res) clearSessionCookie(res);
   return session;

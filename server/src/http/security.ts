@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { sendError } from './errors';
 
 /**
  * CSRF defence for tRPC mutations: they must be JSON (a cross-site form cannot send that without a
@@ -32,5 +33,5 @@ export function csrfGuard(req: Request, res: Response, next: NextFunction): void
 
 function refuse(res: Response, status: number, message: string) {
   const code = status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'FORBIDDEN';
-  res.status(status).json({ error: { code, domainCode: 'CSRF', message } });
+  sendError(res, status, { code, domainCode: 'CSRF', message });
 }

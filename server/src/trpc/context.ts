@@ -28,7 +28,11 @@ export async function createContext(deps: AppDeps, req: Request, res: Response):
 // through these, in plain values (all null / no-ops for server-side callers, which have neither).
 
 /** What sign-in needs from the browser: its user agent, the session it had before, its device id. */
-export function browserOf(ctx: Context): { userAgent: string | null; previousToken: string | null; deviceId: string | null } {
+export function browserOf(ctx: Context): {
+  userAgent: string | null;
+  previousToken: string | null;
+  deviceId: string | null;
+} {
   const { req, deps } = ctx;
   return {
     userAgent: req?.headers['user-agent'] ?? null,

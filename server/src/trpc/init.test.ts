@@ -33,7 +33,10 @@ describe('procedure builders', () => {
   });
 
   it('refuses an anonymous caller on an authed procedure with UNAUTHORIZED', async () => {
-    await expect((await callerFor(null)).signedIn()).rejects.toMatchObject({ code: 'UNAUTHORIZED', domainCode: 'SESSION_EXPIRED' });
+    await expect((await callerFor(null)).signedIn()).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      domainCode: 'SESSION_EXPIRED',
+    });
   });
 
   it('gives an authed procedure the signed-in user', async () => {
@@ -41,7 +44,10 @@ describe('procedure builders', () => {
   });
 
   it('refuses a role that is not listed with FORBIDDEN', async () => {
-    await expect((await callerFor(operator)).tutorsOnly()).rejects.toMatchObject({ code: 'FORBIDDEN', domainCode: 'FORBIDDEN_ROLE' });
+    await expect((await callerFor(operator)).tutorsOnly()).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      domainCode: 'FORBIDDEN_ROLE',
+    });
   });
 
   it('lets a listed role through', async () => {

@@ -34,7 +34,8 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         domainCode: error instanceof DomainTRPCError ? error.domainCode : zodError ? 'VALIDATION' : null,
         zodError:
-          zodError ?? (error instanceof DomainTRPCError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),
+          zodError ??
+          (error instanceof DomainTRPCError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),
       },
     };
   },

@@ -51,7 +51,10 @@ const FLOW_WEIGHTS: [FlowId, number][] = [
  */
 export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): HistorySummary {
   const cursor = () =>
-    (sqlite.prepare('SELECT last_interaction_id AS id FROM stats_cursor WHERE id = 1').get() as { id: number } | undefined)?.id ?? 0;
+    (
+      sqlite.prepare('SELECT last_interaction_id AS id FROM stats_cursor WHERE id = 1').get() as
+        { id: number } | undefined
+    )?.id ?? 0;
   const started = Date.now();
   const rng = new Rng(opts.seed ?? 424_242);
   const now = opts.now ?? new Date();
@@ -329,7 +332,11 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
             );
           }
         }
-        sqlite.prepare('UPDATE stats_cursor SET last_interaction_id = (SELECT COALESCE(MAX(id), 0) FROM interactions) WHERE id = 1').run();
+        sqlite
+          .prepare(
+            'UPDATE stats_cursor SET last_interaction_id = (SELECT COALESCE(MAX(id), 0) FROM interactions) WHERE id = 1',
+          )
+          .run();
       });
       tx();
       opts.onProgress?.(seq, total);
