@@ -1,7 +1,15 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { FlowId } from '@valore/shared/reference/outcomes';
+import type { CustomerSearchResult } from '@valore/shared/schemas/customers';
 import { customerSearchInput } from '@valore/shared/schemas/forms';
-import { useEffect, useEffectEvent, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import {
+  useEffect,
+  useEffectEvent,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type RefObject,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
 import { Kbd } from '../../../components/ui/kbd';
@@ -44,17 +52,7 @@ export function NewContact() {
     return () => window.clearTimeout(timer);
   }, [term]);
 
-  const onKey = useEffectEvent((event: KeyboardEvent) => {
-    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
-    event.preventDefault();
-    inputRef.current?.focus();
-    inputRef.current?.select();
-  });
-  useEffect(() => {
-    const listener = (event: KeyboardEvent) => onKey(event);
-    document.addEventListener('keydown', listener);
-    return () => document.removeEventListener('keydown', listener);
-  }, []);
+  useSlashToSearch(inputRef);
 
   function resultButtons(): HTMLButtonElement[] {
     return Array.from(listRef.current?.querySelectorAll<HTMLButtonElement>('button:not(:disabled)') ?? []);
@@ -99,23 +97,7 @@ export function NewContact() {
       </h3>
       {busy && <p className="side__hint">{t('newContact.busy')}</p>}
       {/* before the flows: Shift+Tab from the search still lands on the flow radios */}
-      {!assigning && (
-        <Select
-          label={t('newContact.reason')}
-          options={SEARCH_REASONS.map((r) => ({ value: r, label: t(`newContact.reasons.${r}`) }))}
-          value={reason}
-          disabled={busy}
-          onChange={(e) => setReason(e.target.value === 'customer_request' ? 'customer_request' : 'inbound_call')}
-        />
-      )}
-      {!assigning && (
-        <RadioGroup
-          legend={t('newContact.flow')}
-          options={MANUAL_FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`), description: t(`flowHints.${f}`), disabled: busy }))}
-          value={flow}
-          onChange={(v) => setFlow(v === 'ocs_cross_sell' ? 'ocs_cross_sell' : 'inbound_sales')}
-        />
-      )}
+      {!assigning && <StartChoices reason={reason} onReason={setReason} flow={flow} onFlow={setFlow} busy={busy} />}
       <form
         role="search"
         className="new-contact__search"
@@ -162,33 +144,114 @@ export function NewContact() {
           ) : (
             <>
               <p className="visually-hidden">{t('newContact.resultsCount', { count: results.data.length })}</p>
-              <ul className="search-results" ref={listRef} onKeyDown={onListKey} aria-label={t('newContact.results')}>
-                {results.data.map((c) => (
-                  <li key={c.id}>
-                    <button
-                      type="button"
-                      className="search-results__item"
-                      aria-busy={grant.isPending || undefined}
-                      onClick={() => void pick(c.id, c.name)}
-                    >
-                      <span className="search-results__name">{c.name}</span>
-                      <span className="search-results__meta">
-                        {c.city} ({c.provinceCode}) · {c.phoneMasked} · {c.taxCodeMasked}
-                      </span>
-                      <span className="visually-hidden">
-                        {assigning ? t('newContact.assignAction') : t('newContact.startAction', { flow: t(`flows.${flow}`) })}
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              {grant.isError && (
-                <Alert tone="error">{t(errorMessageKey(grant.error), { ns: 'translation' })}</Alert>
-              )}
+              <CustomerResults
+                customers={results.data}
+                listRef={listRef}
+                onKeyDown={onListKey}
+                picking={grant.isPending}
+                action={
+                  assigning ? t('newContact.assignAction') : t('newContact.startAction', { flow: t(`flows.${flow}`) })
+                }
+                onPick={(c) => void pick(c.id, c.name)}
+              />
+              {grant.isError && <Alert tone="error">{t(errorMessageKey(grant.error), { ns: 'translation' })}</Alert>}
             </>
           )}
         </div>
       )}
     </section>
+  );
+}
+
+/** `/` anywhere but in a text field jumps to the customer search. */
+function useSlashToSearch(inputRef: RefObject<HTMLInputElement | null>) {
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+    event.preventDefault();
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+}
+
+function CustomerResults({
+  customers,
+  listRef,
+  onKeyDown,
+  picking,
+  action,
+  onPick,
+}: {
+  customers: CustomerSearchResult[];
+  listRef: RefObject<HTMLUListElement | null>;
+  onKeyDown: (event: ReactKeyboardEvent) => void;
+  picking: boolean;
+  /** What choosing a customer does, for screen readers. */
+  action: string;
+  onPick: (customer: CustomerSearchResult) => void;
+}) {
+  const { t } = useTranslation('console');
+  return (
+    <ul className="search-results" ref={listRef} onKeyDown={onKeyDown} aria-label={t('newContact.results')}>
+      {customers.map((c) => (
+        <li key={c.id}>
+          <button
+            type="button"
+            className="search-results__item"
+            aria-busy={picking || undefined}
+            onClick={() => onPick(c)}
+          >
+            <span className="search-results__name">{c.name}</span>
+            <span className="search-results__meta">
+              {c.city} ({c.provinceCode}) · {c.phoneMasked} · {c.taxCodeMasked}
+            </span>
+            <span className="visually-hidden">{action}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Why the operator searches (recorded with the contact) and which script the contact starts. */
+function StartChoices({
+  reason,
+  onReason,
+  flow,
+  onFlow,
+  busy,
+}: {
+  reason: SearchReason;
+  onReason: (reason: SearchReason) => void;
+  flow: FlowId;
+  onFlow: (flow: FlowId) => void;
+  busy: boolean;
+}) {
+  const { t } = useTranslation('console');
+  return (
+    <>
+      <Select
+        label={t('newContact.reason')}
+        options={SEARCH_REASONS.map((r) => ({ value: r, label: t(`newContact.reasons.${r}`) }))}
+        value={reason}
+        disabled={busy}
+        onChange={(e) => onReason(e.target.value === 'customer_request' ? 'customer_request' : 'inbound_call')}
+      />
+      <RadioGroup
+        legend={t('newContact.flow')}
+        options={MANUAL_FLOWS.map((f) => ({
+          value: f,
+          label: t(`flows.${f}`),
+          description: t(`flowHints.${f}`),
+          disabled: busy,
+        }))}
+        value={flow}
+        onChange={(v) => onFlow(v === 'ocs_cross_sell' ? 'ocs_cross_sell' : 'inbound_sales')}
+      />
+    </>
   );
 }
