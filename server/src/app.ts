@@ -17,6 +17,7 @@ import { sendError } from './http/errors';
 import { csrfGuard } from './http/security';
 import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
+import { toTRPCError } from './trpc/errors';
 import { appRouter } from './trpc/root';
 
 /** The streamed CSV uploads, whose size cap is VALORE_IMPORT_MAX_MB rather than the general body limit. */
@@ -81,7 +82,8 @@ export function createApp(deps: AppDeps): express.Express {
       createContext: ({ req, res }) => createContext(deps, req, res),
       maxBatchSize: 20,
       onError: ({ error, path: procedure }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
+        // a refusal raised inside a subscription's stream arrives here still wrapped as internal: not a fault
+        if (toTRPCError(error).code === 'INTERNAL_SERVER_ERROR')
           deps.logger.error({ err: error.cause ?? error, procedure }, 'procedure failed');
       },
     }),
