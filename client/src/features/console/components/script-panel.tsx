@@ -10,7 +10,7 @@ import {
   type RecordedEvent,
 } from '@valore/shared/flows/index';
 import { EVENT_LABELS, PROMPTS } from '@valore/shared/flows/steps';
-import type { FlowEvent, FlowEventType, FlowInput, StepMeta } from '@valore/shared/flows/types';
+import type { FlowEvent, FlowEventType, FlowInput, StepId, StepMeta } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -34,7 +34,8 @@ export function ScriptPanel() {
   const { t } = useTranslation('console');
   const { draft, lastResult } = useConsole();
   if (draft?.outcome) return <AfterCallWork draft={draft} />;
-  if (draft) return <ContactSession key={`${draft.clientId}:${draft.revision}:${draft.customerId ?? ''}`} draft={draft} />;
+  if (draft)
+    return <ContactSession key={`${draft.clientId}:${draft.revision}:${draft.customerId ?? ''}`} draft={draft} />;
   if (lastResult) return <ResultSummary result={lastResult} />;
   return (
     <Panel title={t('script.title')} className="grid__script">
@@ -121,7 +122,10 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
   const available = useSelector(actor, (s) => availableEvents(machine, s).join(' '));
   const accepted = useSelector(actor, (s) => acceptedProducts(s).join(' '));
   const productCode = useSelector(actor, (s) => s.context.productCode);
-  const meta = useSelector(actor, (s) => Object.values(s.getMeta()).find((m): m is StepMeta => m !== undefined) ?? null);
+  const meta = useSelector(
+    actor,
+    (s) => Object.values(s.getMeta()).find((m): m is StepMeta => m !== undefined) ?? null,
+  );
   const [openForm, setOpenForm] = useState<FlowEventType | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -163,23 +167,15 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
     send({ type } as FlowEvent);
   }
 
-  const onKey = useEffectEvent((event: KeyboardEvent) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
-    if (!/^[1-9]$/.test(event.key)) return;
-    const type = choices[Number(event.key) - 1];
-    if (!type) return;
-    event.preventDefault();
-    choose(type);
-  });
-  useEffect(() => {
-    const listener = (event: KeyboardEvent) => onKey(event);
-    document.addEventListener('keydown', listener);
-    return () => document.removeEventListener('keydown', listener);
-  }, []);
+  useNumberKeys(choices, choose);
 
   const operatorName = me?.displayName.split(' ')[0] ?? '';
-  const customerName = card ? `${card.firstName} ${card.lastName}` : (draft.customerName ?? t('script.customerFallback'));
-  const prompt = meta ? fillPrompt(fmt.prompt(meta.prompt), { operator: operatorName, customer: customerName, product: productName }) : '';
+  const customerName = card
+    ? `${card.firstName} ${card.lastName}`
+    : (draft.customerName ?? t('script.customerFallback'));
+  const prompt = meta
+    ? fillPrompt(fmt.prompt(meta.prompt), { operator: operatorName, customer: customerName, product: productName })
+    : '';
   const steps = FLOW_STEPS[draft.flow];
   const shownStep = step === 'objection' ? 'proposal' : step;
   const stepIndex = shownStep ? steps.indexOf(shownStep) : -1;
@@ -192,20 +188,7 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
       actions={<Badge tone="info">{t('script.stepOf', { n: stepIndex + 1, total: steps.length })}</Badge>}
     >
       <div className="script">
-        <ol className="script__progress" aria-label={t('script.progress')}>
-          {steps.map((s, i) => (
-            <li
-              key={s}
-              className={i < stepIndex ? 'is-done' : i === stepIndex ? 'is-current' : undefined}
-              aria-current={i === stepIndex ? 'step' : undefined}
-            >
-              <span className="script__progress-dot" aria-hidden="true">
-                {i < stepIndex ? '✓' : i + 1}
-              </span>
-              <span>{t(`steps.${s}`)}</span>
-            </li>
-          ))}
-        </ol>
+        <ScriptProgress steps={steps} stepIndex={stepIndex} />
 
         {draft.notice && <Alert tone="error">{t(draft.notice, { ns: 'translation' })}</Alert>}
 
@@ -214,39 +197,20 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
             {step ? t(`steps.${step}`) : ''}
             {step === 'objection' && <span className="visually-hidden"> — {t('script.objectionPrompt')}</span>}
           </h3>
-          <blockquote className="script__say">{step === 'objection' ? fmt.prompt(PROMPTS.objection) : prompt}</blockquote>
+          <blockquote className="script__say">
+            {step === 'objection' ? fmt.prompt(PROMPTS.objection) : prompt}
+          </blockquote>
         </div>
 
-        <CoachingBanner interactionClientId={draft.clientId} step={step} onAcknowledged={() => headingRef.current?.focus()} />
+        <CoachingBanner
+          interactionClientId={draft.clientId}
+          step={step}
+          onAcknowledged={() => headingRef.current?.focus()}
+        />
 
         {needsCustomer && <Alert tone="warning">{t('script.identifyFirst')}</Alert>}
 
-        <div className="script__choices" role="group" aria-label={t('script.choices')}>
-          {choices.map((type, i) => {
-            const disabled = type === 'customer.identified' && draft.customerId === null;
-            const variant = ALWAYS_AVAILABLE.has(type)
-              ? type === 'customer.opted_out'
-                ? 'ghost'
-                : 'secondary'
-              : ENDS_WITHOUT_VALUE.has(type)
-                ? 'secondary'
-                : 'primary';
-            return (
-              <Button
-                key={type}
-                variant={variant}
-                className={`script__choice script__choice--${variant}`}
-                disabled={disabled}
-                aria-keyshortcuts={String(i + 1)}
-                aria-expanded={FORM_CHOICES.has(type) ? openForm === type : undefined}
-                onClick={() => choose(type)}
-                icon={<Kbd>{String(i + 1)}</Kbd>}
-              >
-                {fmt.prompt(EVENT_LABELS[type])}
-              </Button>
-            );
-          })}
-        </div>
+        <ChoiceButtons choices={choices} customerId={draft.customerId} openForm={openForm} onChoose={choose} />
 
         {openForm && (
           <ChoiceForm
@@ -270,5 +234,90 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
         <NotesField value={draft.notes} onChange={setNotes} />
       </div>
     </Panel>
+  );
+}
+
+/** Keys 1–9 pick the choice with that number, unless the operator is typing. */
+function useNumberKeys(choices: readonly FlowEventType[], choose: (type: FlowEventType) => void) {
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+    if (!/^[1-9]$/.test(event.key)) return;
+    const type = choices[Number(event.key) - 1];
+    if (!type) return;
+    event.preventDefault();
+    choose(type);
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+}
+
+function ScriptProgress({ steps, stepIndex }: { steps: readonly StepId[]; stepIndex: number }) {
+  const { t } = useTranslation('console');
+  return (
+    <ol className="script__progress" aria-label={t('script.progress')}>
+      {steps.map((s, i) => (
+        <li
+          key={s}
+          className={i < stepIndex ? 'is-done' : i === stepIndex ? 'is-current' : undefined}
+          aria-current={i === stepIndex ? 'step' : undefined}
+        >
+          <span className="script__progress-dot" aria-hidden="true">
+            {i < stepIndex ? '✓' : i + 1}
+          </span>
+          <span>{t(`steps.${s}`)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** How prominent a choice is: value-realising choices lead, those that close without value follow, opt-out last. */
+function choiceVariant(type: FlowEventType): 'primary' | 'secondary' | 'ghost' {
+  return ALWAYS_AVAILABLE.has(type)
+    ? type === 'customer.opted_out'
+      ? 'ghost'
+      : 'secondary'
+    : ENDS_WITHOUT_VALUE.has(type)
+      ? 'secondary'
+      : 'primary';
+}
+
+function ChoiceButtons({
+  choices,
+  customerId,
+  openForm,
+  onChoose,
+}: {
+  choices: readonly FlowEventType[];
+  customerId: number | null;
+  openForm: FlowEventType | null;
+  onChoose: (type: FlowEventType) => void;
+}) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  return (
+    <div className="script__choices" role="group" aria-label={t('script.choices')}>
+      {choices.map((type, i) => {
+        const disabled = type === 'customer.identified' && customerId === null;
+        const variant = choiceVariant(type);
+        return (
+          <Button
+            key={type}
+            variant={variant}
+            className={`script__choice script__choice--${variant}`}
+            disabled={disabled}
+            aria-keyshortcuts={String(i + 1)}
+            aria-expanded={FORM_CHOICES.has(type) ? openForm === type : undefined}
+            onClick={() => onChoose(type)}
+            icon={<Kbd>{String(i + 1)}</Kbd>}
+          >
+            {fmt.prompt(EVENT_LABELS[type])}
+          </Button>
+        );
+      })}
+    </div>
   );
 }
