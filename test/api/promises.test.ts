@@ -388,3 +388,81 @@ describe('a lead won on its follow-up is counted', () => {
     expect(error.data).toMatchObject({ httpStatus: 400, domainCode: 'REPLAY_REJECTED' });
   });
 });
+
+describe("a campaign's callback is called only inside the campaign's calling window", () => {
+  it('one still unanswered when the window closes moves to its next opening, and a retry never lands after hours', async () => {
+    const ctx = await start();
+    const [customer] = await consentingCustomers(ctx.db, 1);
+    if (!customer) throw new Error('no consenting customer');
+    const lead = await ctx.sign('teamlead1');
+    const weekdays = Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['09:00', '18:00']]]));
+    const campaign = await lead.trpc.campaigns.create.mutate({
+      requestId: randomUUID(),
+      name: 'Libretto pomeriggio',
+      businessUnit: 'Risparmio',
+      productCode: 'LIBRETTO',
+      startsOn: '2026-11-01',
+      endsOn: '2027-01-31',
+      maxAttempts: 3,
+      retryDelayMinutes: 60,
+      scriptVersion: FLOW_VERSIONS.campaign,
+      siteIds: [1],
+      callingWindow: { timeZone: 'Europe/Rome', days: weekdays, excludeNationalHolidays: true },
+    });
+    const imported = await lead.fetch(`${ctx.s.url}/api/v1/campaigns/${campaign.id}/import?customerIdColumn=id`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `id,name\n${customer.id},x\n`,
+    });
+    expect(imported.status).toBe(200);
+    await imported.text();
+    await lead.trpc.campaigns.setStatus.mutate({ requestId: randomUUID(), id: campaign.id, status: 'active' });
+    const held = await ctx.op1.trpc.work.next.mutate({});
+    if (!held) throw new Error('no campaign contact');
+    // agreed for 17:30 in Rome, half an hour before the campaign's window closes
+    const agreedAt = '2026-12-02T16:30:00.000Z';
+    await ctx.op1.trpc.interactions.complete.mutate(
+      contact(
+        ctx.clock,
+        'campaign',
+        customer.id,
+        'callback_scheduled',
+        [{ type: 'contact.reached' }, identified(customer.id), { type: 'callback.requested', callbackAt: agreedAt }],
+        { kind: 'campaign', sourceId: held.sourceId },
+      ),
+    );
+    const [promise] = await agreedItems(ctx.db);
+    if (!promise) throw new Error('no promise');
+
+    // 18:05 in Rome: nobody called it in time — it is not handed out, it moves to Thursday 09:00 for the same grace
+    ctx.clock.set('2026-12-02T17:05:00.000Z');
+    expect(await ctx.op1.trpc.work.next.mutate({})).toBeNull();
+    expect(await ctx.op2.trpc.work.next.mutate({})).toBeNull();
+    const moved = await ctx.db.selectFrom('callback_requests').selectAll().where('id', '=', promise.id).executeTakeFirstOrThrow();
+    expect(moved).toMatchObject({ status: 'pending', due_at: '2026-12-03T08:00:00.000Z', personal_until: '2026-12-03T08:15:00.000Z' });
+    const audit = await ctx.db.selectFrom('audit_log').select(['action', 'details']).where('entity_id', '=', promise.id).where('action', '=', 'promise.callback_deferred').execute();
+    expect(audit).toHaveLength(1);
+
+    // Thursday 09:01: its owner gets it first; not reached at 17:50, the retry (15 minutes on) would be after hours →
+    // Friday 09:00
+    ctx.clock.set('2026-12-03T08:01:00.000Z');
+    // a new working day, a new sign-in
+    const [op1, op2] = [await ctx.sign('operatore1'), await ctx.sign('operatore2')];
+    expect(await op2.trpc.work.next.mutate({})).toBeNull();
+    expect((await op1.trpc.work.next.mutate({}))?.id).toBe(`callback:${promise.id}`);
+    await op1.trpc.work.release.mutate({ id: `callback:${promise.id}`, reason: 'pausa' });
+    ctx.clock.set('2026-12-03T16:50:00.000Z');
+    expect((await op1.trpc.work.next.mutate({}))?.id).toBe(`callback:${promise.id}`);
+    await op1.trpc.interactions.complete.mutate(
+      contact(ctx.clock, 'campaign', customer.id, 'not_reached', [{ type: 'contact.not_reached', reason: 'no_answer' }], {
+        kind: 'callback',
+        sourceId: promise.id,
+      }),
+    );
+    expect(await ctx.db.selectFrom('callback_requests').select(['status', 'attempts', 'due_at']).where('id', '=', promise.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'pending',
+      attempts: 1,
+      due_at: '2026-12-04T08:00:00.000Z',
+    });
+  });
+});

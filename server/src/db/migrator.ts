@@ -14,6 +14,7 @@ import * as serverTime from './migrations/2026-12-03T1100-server-time';
 import * as importLimits from './migrations/2026-12-03T1200-import-limits';
 import * as retention from './migrations/2026-12-04T1200-retention';
 import * as customerAccess from './migrations/2026-12-04T1500-customer-access';
+import * as withdrawnPromises from './migrations/2026-12-05T1000-withdrawn-promises';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T1200-import-limits': importLimits,
   '2026-12-04T1200-retention': retention,
   '2026-12-04T1500-customer-access': customerAccess,
+  '2026-12-05T1000-withdrawn-promises': withdrawnPromises,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -9,6 +9,8 @@ import { cancelAppointment, changeAppointmentStatus, freeSlotsForMove, moveAppoi
 import { REMINDER_REF_TYPE, reminderSendAt } from './appointment-reminder';
 import { appointmentsRouter } from './appointments.router';
 import { bookAppointment } from './appointments.service';
+import { workRouter } from '../work/work.router';
+import { reapExpiredLeases } from '../work/work.repository';
 
 const NOW = '2026-11-26T09:00:00Z'; // Thursday, 10:00 in Rome
 
@@ -299,6 +301,61 @@ describe('attendance (changeAppointmentStatus)', () => {
       [rows[0]?.id, 'cancelled'],
       [again.rescheduleCallbackId, 'pending'],
     ]);
+  });
+
+  it('a reschedule an operator is calling when the no-show is corrected stays theirs, and closes when it comes back', async () => {
+    const { deps, world, book, caller, clock, reschedules } = await setup();
+    const work = createCallerFactory(router({ work: workRouter }))(callerContext(deps, world.users.operator)).work;
+    const { id } = await book();
+    clock.set('2026-11-27T11:00:00Z');
+    const noShow = await caller().setStatus({ appointmentId: id, status: 'no_show', requestId: randomUUID() });
+    clock.set('2026-11-27T12:01:00Z'); // the reschedule is due: the booking operator takes it
+    expect(await work.next({})).toMatchObject({ id: `callback:${noShow.rescheduleCallbackId}` });
+
+    // the branch corrects its report while the operator is on it: it stays theirs, marked withdrawn
+    const attended = await caller().setStatus({ appointmentId: id, status: 'attended', requestId: randomUUID() });
+    expect(attended.rescheduleCallbackId).toBeNull();
+    expect((await reschedules(id)).map((r) => [r.status, r.lease_owner, r.withdrawn_reason])).toEqual([
+      ['claimed', world.users.operator.id, 'appointment_attended'],
+    ]);
+    // a no-show again: it is wanted after all (the mark comes off, no second reschedule)
+    const again = await caller().setStatus({ appointmentId: id, status: 'no_show', requestId: randomUUID() });
+    expect(again.rescheduleCallbackId).toBe(noShow.rescheduleCallbackId);
+    expect((await reschedules(id)).map((r) => [r.status, r.withdrawn_reason])).toEqual([['claimed', null]]);
+    await caller().setStatus({ appointmentId: id, status: 'attended', requestId: randomUUID() });
+
+    // released: it closes with the withdrawal's reason instead of going back to the queue
+    expect(await work.release({ id: `callback:${noShow.rescheduleCallbackId}`, reason: 'Pausa' })).toEqual({
+      released: true,
+    });
+    expect((await reschedules(id)).map((r) => [r.status, r.close_reason, r.lease_owner])).toEqual([
+      ['cancelled', 'appointment_attended', null],
+    ]);
+    expect(await work.next({})).toBeNull();
+  });
+
+  it('a withdrawn reschedule whose lease runs out closes too; a held one not withdrawn goes back to the queue', async () => {
+    const { deps, world, book, caller, clock, reschedules } = await setup();
+    const work = createCallerFactory(router({ work: workRouter }))(callerContext(deps, world.users.operator)).work;
+    const first = await book();
+    const second = await book(world.slots.romaCentroTomorrow, world.customers.giulia);
+    clock.set('2026-11-27T11:00:00Z');
+    for (const a of [first, second])
+      await caller().setStatus({ appointmentId: a.id, status: 'no_show', requestId: randomUUID() });
+    clock.set('2026-11-27T12:01:00Z');
+    await work.next({});
+    const held = await deps.db
+      .selectFrom('callback_requests')
+      .select(['id', 'appointment_id'])
+      .where('status', '=', 'claimed')
+      .executeTakeFirstOrThrow();
+    const other = held.appointment_id === first.id ? second.id : first.id;
+    await caller().setStatus({ appointmentId: held.appointment_id ?? 0, status: 'booked', requestId: randomUUID() });
+    await deps.db.transaction().execute((trx) => reapExpiredLeases(trx, '2026-11-28T00:00:00.000Z'));
+    expect((await reschedules(held.appointment_id ?? 0)).map((r) => [r.status, r.close_reason])).toEqual([
+      ['cancelled', 'appointment_booked'],
+    ]);
+    expect((await reschedules(other)).map((r) => r.status)).toEqual(['pending']);
   });
 
   it('after closing time the reschedule is due when the service opens again; a no-show before the start is refused', async () => {

@@ -5,7 +5,13 @@ import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { releaseSlotSeat, takeSlotSeat } from '../post-offices/post-offices.repository';
 import { recordRealisation } from '../stats/stats.hooks';
-import { cancelCallback, checkPromiseTime, MAX_CALLBACK_DAYS, promiseCallback } from '../work/promises';
+import {
+  checkPromiseTime,
+  MAX_CALLBACK_DAYS,
+  promiseCallback,
+  restoreCallback,
+  withdrawCallback,
+} from '../work/promises';
 import { cancelReminder, scheduleReminder } from './appointment-reminder';
 import type { AppointmentStatus } from './appointments.table';
 
@@ -328,27 +334,22 @@ export async function changeAppointmentStatus(
   let rescheduleCallbackId = await openRescheduleOf(trx, a.id);
   let rescheduleWithdrawn: string | null = null;
   if (to === 'no_show' && rescheduleCallbackId === null) {
-    rescheduleCallbackId = await promiseReschedule(trx, a, args);
+    // a no-show again while the withdrawn reschedule is still being called: it is wanted after all
+    const held = await openRescheduleOf(trx, a.id, { withdrawn: true });
+    if (held !== null && (await restoreCallback(trx, held, args.now))) rescheduleCallbackId = held;
+    else rescheduleCallbackId = await promiseReschedule(trx, a, args);
   } else if (from === 'no_show' && rescheduleCallbackId !== null) {
-    // a callback an operator is on right now stays with them: the call itself will settle it
-    const pending = await trx
-      .selectFrom('callback_requests')
-      .select('id')
-      .where('id', '=', rescheduleCallbackId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (pending) {
-      await cancelCallback(trx, {
-        id: pending.id,
-        actorId: args.userId,
-        by: args.by === 'operator' || args.by === 'customer' || args.by === 'team_lead' ? args.by : 'system',
-        ip: args.ip,
-        now: args.now,
-        reason: `appointment_${to}`,
-      });
-      rescheduleWithdrawn = pending.id;
-      rescheduleCallbackId = null;
-    }
+    // the reschedule's reason is gone: withdrawn now, or when the operator calling about it right now lets it go
+    const done = await withdrawCallback(trx, {
+      id: rescheduleCallbackId,
+      actorId: args.userId,
+      by: args.by === 'operator' || args.by === 'customer' || args.by === 'team_lead' ? args.by : 'system',
+      ip: args.ip,
+      now: args.now,
+      reason: `appointment_${to}`,
+    });
+    if (done !== null) rescheduleWithdrawn = rescheduleCallbackId;
+    rescheduleCallbackId = null;
   }
   await insertAudit(trx, {
     at,
@@ -362,13 +363,19 @@ export async function changeAppointmentStatus(
   return { id: a.id, status: to, rescheduleCallbackId };
 }
 
-async function openRescheduleOf(db: Executor, appointmentId: number): Promise<string | null> {
+/** The open reschedule callback of an appointment; with `withdrawn`, the one withdrawn while an operator holds it. */
+async function openRescheduleOf(
+  db: Executor,
+  appointmentId: number,
+  opts: { withdrawn: boolean } = { withdrawn: false },
+): Promise<string | null> {
   const row = await db
     .selectFrom('callback_requests')
     .select('id')
     .where('appointment_id', '=', appointmentId)
     .where('origin', '=', 'reschedule')
     .where('status', 'in', ['pending', 'claimed'])
+    .where('withdrawn_reason', opts.withdrawn ? 'is not' : 'is', null)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
   return row?.id ?? null;

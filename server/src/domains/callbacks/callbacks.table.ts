@@ -41,4 +41,6 @@ export interface CallbackRequestsTable {
   appointment_id: number | null;
   closed_at: string | null;
   close_reason: string | null;
+  /** set while held when its reason went away: it closes with this reason instead of returning to the queue */
+  withdrawn_reason: string | null;
 }

@@ -5,7 +5,7 @@ import { intakeConfig, type AppConfig } from '../../deps';
 import { DomainError, fieldError } from '../../errors';
 import { parseCallingWindow } from '../campaigns/campaign-rules';
 import { closeLeadAs } from '../leads/leads.service';
-import { checkPromiseTime, MAX_CALLBACK_DAYS, personalUntil, promiseCallback } from './promises';
+import { checkPromiseTime, firstCallableAt, MAX_CALLBACK_DAYS, personalUntil, promiseCallback } from './promises';
 
 /**
  * The life of a work item from the moment an operator holds it to its close: what the held item brings to the
@@ -151,13 +151,19 @@ export interface Completion {
  * campaign's calling window when the customer is a campaign's. Returns the normalised time, or null when the outcome
  * agrees no callback.
  */
-export function agreedCallbackTime(item: HeldItem, outcome: Outcome, details: Record<string, unknown>, now: Date): string | null {
+export function agreedCallbackTime(
+  item: HeldItem,
+  outcome: Outcome,
+  details: Record<string, unknown>,
+  now: Date,
+): string | null {
   if (outcome !== 'callback_scheduled') return null;
   return checkPromiseTime(details.callbackAt, {
     field: 'callbackAt',
     now,
     maxDays: MAX_CALLBACK_DAYS,
-    callingWindow: item.callingWindow !== null && item.flow === 'campaign' ? parseCallingWindow(item.callingWindow) : null,
+    callingWindow:
+      item.callingWindow !== null && item.flow === 'campaign' ? parseCallingWindow(item.callingWindow) : null,
   });
 }
 
@@ -195,7 +201,12 @@ export async function settleWorkItem(trx: Executor, c: Completion, callbackAt: s
         outcome === 'not_reached'
           ? row.attempts + 1 >= row.max_attempts
             ? { ...released, status: 'exhausted' as const, attempts: row.attempts + 1 }
-            : { ...released, status: 'pending' as const, attempts: row.attempts + 1, due_at: minutesFromNow(row.retry_delay_minutes) }
+            : {
+                ...released,
+                status: 'pending' as const,
+                attempts: row.attempts + 1,
+                due_at: minutesFromNow(row.retry_delay_minutes),
+              }
           : // an agreed callback leaves the list: the promise is its own item from now on
             { ...released, status: 'done' as const };
       await trx
@@ -211,24 +222,42 @@ export async function settleWorkItem(trx: Executor, c: Completion, callbackAt: s
   if (item.kind === 'callback' && item.sourceId !== null) {
     const row = await trx
       .selectFrom('callback_requests')
-      .select(['attempts', 'max_attempts', 'owner_id'])
+      .select(['attempts', 'max_attempts', 'owner_id', 'withdrawn_reason'])
       .where('id', '=', item.sourceId)
       .executeTakeFirst();
     if (row) {
       const released = { lease_owner: null, lease_expires_at: null, updated_at: at };
-      const retryAt = minutesFromNow(intake.callbackRetryDelayMinutes);
+      // a campaign's callback is retried inside the campaign's calling window
+      const window =
+        item.callingWindow !== null && item.flow === 'campaign' ? parseCallingWindow(item.callingWindow) : null;
+      const retryAt = firstCallableAt(window, new Date(minutesFromNow(intake.callbackRetryDelayMinutes))).toISOString();
       const change =
         outcome === 'not_reached'
-          ? row.attempts + 1 >= row.max_attempts
-            ? { ...released, status: 'failed' as const, attempts: row.attempts + 1, closed_at: at, close_reason: 'not_reached' }
-            : {
+          ? row.withdrawn_reason !== null
+            ? // withdrawn while held (work/promises.ts withdrawCallback): no retry, it closes
+              {
                 ...released,
-                status: 'pending' as const,
+                status: 'cancelled' as const,
                 attempts: row.attempts + 1,
-                due_at: retryAt,
-                // a retry stays with the operator it belongs to, for the same grace
-                personal_until: row.owner_id === null ? null : personalUntil(retryAt, c.config),
+                closed_at: at,
+                close_reason: row.withdrawn_reason,
               }
+            : row.attempts + 1 >= row.max_attempts
+              ? {
+                  ...released,
+                  status: 'failed' as const,
+                  attempts: row.attempts + 1,
+                  closed_at: at,
+                  close_reason: 'not_reached',
+                }
+              : {
+                  ...released,
+                  status: 'pending' as const,
+                  attempts: row.attempts + 1,
+                  due_at: retryAt,
+                  // a retry stays with the operator it belongs to, for the same grace
+                  personal_until: row.owner_id === null ? null : personalUntil(retryAt, c.config),
+                }
           : // answered: an agreed new time is a new promise, below
             { ...released, status: 'done' as const, answered_at: at, closed_at: at, close_reason: outcome };
       await trx
@@ -244,7 +273,9 @@ export async function settleWorkItem(trx: Executor, c: Completion, callbackAt: s
   if (!agreed) return null;
   const phone = c.customer?.phone ?? item.phone;
   if (!phone) {
-    throw fieldError({ callbackAt: ['Identify the customer before agreeing a callback: there is no number to call back.'] });
+    throw fieldError({
+      callbackAt: ['Identify the customer before agreeing a callback: there is no number to call back.'],
+    });
   }
   const campaignFlow = item.flow === 'campaign' && item.campaignId !== null;
   const { id } = await promiseCallback(trx, {
@@ -273,10 +304,19 @@ export async function settleWorkItem(trx: Executor, c: Completion, callbackAt: s
  * moves to that time and to the operator who agreed it; a value outcome or a sale on the phone → won; a new lead →
  * this one is superseded (lost, pointing to it); anything else → lost.
  */
-async function settleLeadFollowUp(trx: Executor, c: Completion, callbackAt: string | null, retryAt: string): Promise<void> {
+async function settleLeadFollowUp(
+  trx: Executor,
+  c: Completion,
+  callbackAt: string | null,
+  retryAt: string,
+): Promise<void> {
   const leadId = Number(c.item.sourceId);
   const at = c.now.toISOString();
-  const lead = await trx.selectFrom('leads').select(['attempts', 'owner_id']).where('id', '=', leadId).executeTakeFirst();
+  const lead = await trx
+    .selectFrom('leads')
+    .select(['attempts', 'owner_id'])
+    .where('id', '=', leadId)
+    .executeTakeFirst();
   if (!lead) return;
   const held = (q: ReturnType<typeof leadUpdate>) =>
     q.where('id', '=', leadId).where('status', '=', 'open').where('lease_owner', '=', c.userId).execute();
@@ -309,12 +349,19 @@ async function settleLeadFollowUp(trx: Executor, c: Completion, callbackAt: stri
   }
   if (c.outcome === 'callback_scheduled' && callbackAt !== null) {
     await held(
-      leadUpdate({ ...released, follow_up_at: callbackAt, owner_id: c.userId, personal_until: personalUntil(callbackAt, c.config) }),
+      leadUpdate({
+        ...released,
+        follow_up_at: callbackAt,
+        owner_id: c.userId,
+        personal_until: personalUntil(callbackAt, c.config),
+      }),
     );
     return;
   }
   const wonBy =
-    c.outcome === 'up_appointment' || c.outcome === 'digital_funnel' || c.outcome === 'assisted_sale' ? c.outcome : null;
+    c.outcome === 'up_appointment' || c.outcome === 'digital_funnel' || c.outcome === 'assisted_sale'
+      ? c.outcome
+      : null;
   const reference = typeof c.details.reference === 'string' ? c.details.reference.trim() : null;
   await closeLeadAs(trx, {
     leadId,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowId } from '@valore/shared/reference/outcomes';
-import { isInsideCallingWindow, type CallingWindow } from '@valore/shared/time/calling-window';
+import { isInsideCallingWindow, nextWindowOpening, type CallingWindow } from '@valore/shared/time/calling-window';
 import { describeServiceCalendar, isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
 import type { Executor } from '../../db/database';
 import { intakeConfig, type AppConfig } from '../../deps';
@@ -92,7 +92,10 @@ export interface CallbackPromise {
 }
 
 /** Creates the one work item of an agreed callback; returns its id. Call it in the transaction of the outcome. */
-export async function promiseCallback(trx: Executor, p: CallbackPromise): Promise<{ id: string; dueAt: string; personalUntil: string | null }> {
+export async function promiseCallback(
+  trx: Executor,
+  p: CallbackPromise,
+): Promise<{ id: string; dueAt: string; personalUntil: string | null }> {
   const id = randomUUID();
   const at = p.now.toISOString();
   const intake = intakeConfig(p.config);
@@ -147,7 +150,13 @@ export async function promiseCallback(trx: Executor, p: CallbackPromise): Promis
     action: p.origin === 'reschedule' ? 'promise.reschedule_callback' : 'promise.callback',
     entityType: 'callback_request',
     entityId: id,
-    details: { customerId: p.customerId, dueAt: p.dueAt, ownerId: p.ownerId, interactionId: p.interactionId, appointmentId: p.appointmentId },
+    details: {
+      customerId: p.customerId,
+      dueAt: p.dueAt,
+      ownerId: p.ownerId,
+      interactionId: p.interactionId,
+      appointmentId: p.appointmentId,
+    },
     ip: p.ip,
   });
   return { id, dueAt: p.dueAt, personalUntil: until };
@@ -184,7 +193,11 @@ export async function findOpenCallback(db: Executor, id: string): Promise<OpenCa
   };
 }
 
-export type ChangeActor = { actorId: number | null; by: 'customer' | 'operator' | 'team_lead' | 'system'; ip: string | null };
+export type ChangeActor = {
+  actorId: number | null;
+  by: 'customer' | 'operator' | 'team_lead' | 'system';
+  ip: string | null;
+};
 
 /**
  * Cancels an open callback (the customer withdrew it, or an opt-out). One being called right now cannot be
@@ -197,14 +210,25 @@ export async function cancelCallback(
   const at = args.now.toISOString();
   const r = await trx
     .updateTable('callback_requests')
-    .set({ status: 'cancelled', closed_at: at, close_reason: args.reason, lease_owner: null, lease_expires_at: null, updated_at: at })
+    .set({
+      status: 'cancelled',
+      closed_at: at,
+      close_reason: args.reason,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: at,
+    })
     .where('id', '=', args.id)
     .where('status', '=', 'pending')
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) {
     const open = await findOpenCallback(trx, args.id);
     throw open
-      ? new DomainError('CONFLICT', 'VALIDATION', 'An operator is calling about this right now: it can no longer be cancelled.')
+      ? new DomainError(
+          'CONFLICT',
+          'VALIDATION',
+          'An operator is calling about this right now: it can no longer be cancelled.',
+        )
       : new DomainError('NOT_FOUND', 'NOT_FOUND', 'This callback is no longer open.');
   }
   await insertAudit(trx, {
@@ -219,6 +243,55 @@ export async function cancelCallback(
 }
 
 /**
+ * The one rule for a promise whose reason went away (its appointment was attended after all, the customer opted
+ * out): an open one is cancelled now; one an operator holds right now stays with them (their call settles it) but is
+ * marked, so that if it comes back instead (release, lease expiry, a not-reached retry) it closes with this reason
+ * rather than returning to the queue (CALLBACK_BACK_TO_QUEUE in work.repository.ts). `restoreCallback` takes the
+ * mark off when the reason returns (the appointment is a no-show again). Returns what happened, null when the
+ * callback was no longer open.
+ */
+export async function withdrawCallback(
+  trx: Executor,
+  args: ChangeActor & { id: string; now: Date; reason: string },
+): Promise<'cancelled' | 'withdrawn' | null> {
+  const open = await findOpenCallback(trx, args.id);
+  if (!open) return null;
+  if (open.status === 'pending') {
+    await cancelCallback(trx, args);
+    return 'cancelled';
+  }
+  const at = args.now.toISOString();
+  await trx
+    .updateTable('callback_requests')
+    .set({ withdrawn_reason: args.reason, updated_at: at })
+    .where('id', '=', args.id)
+    .where('status', '=', 'claimed')
+    .execute();
+  await insertAudit(trx, {
+    at,
+    actorId: args.actorId,
+    action: 'promise.callback_withdrawn',
+    entityType: 'callback_request',
+    entityId: args.id,
+    details: { by: args.by, reason: args.reason, held: true },
+    ip: args.ip,
+  });
+  return 'withdrawn';
+}
+
+/** Takes a withdrawal mark off a held callback whose reason is back; false when it carried none. */
+export async function restoreCallback(trx: Executor, id: string, now: Date): Promise<boolean> {
+  const r = await trx
+    .updateTable('callback_requests')
+    .set({ withdrawn_reason: null, updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('status', '=', 'claimed')
+    .where('withdrawn_reason', 'is not', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
  * Moves an open callback to another agreed time, checked by the same rule as when it was agreed (the campaign's
  * calling window included). It stays with the operator it belongs to, for the same grace after the new time.
  */
@@ -229,9 +302,14 @@ export async function moveCallback(
   const open = await findOpenCallback(trx, args.id);
   if (!open) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'This callback is no longer open.');
   if (open.status === 'claimed') {
-    throw new DomainError('CONFLICT', 'VALIDATION', 'An operator is calling about this right now: it can no longer be moved.');
+    throw new DomainError(
+      'CONFLICT',
+      'VALIDATION',
+      'An operator is calling about this right now: it can no longer be moved.',
+    );
   }
-  const window = open.flow === 'campaign' && open.campaignId !== null ? await campaignWindow(trx, open.campaignId) : null;
+  const window =
+    open.flow === 'campaign' && open.campaignId !== null ? await campaignWindow(trx, open.campaignId) : null;
   const dueAt = checkPromiseTime(args.dueAt, {
     field: args.field ?? 'dueAt',
     now: args.now,
@@ -266,6 +344,65 @@ export async function moveCallback(
   return { dueAt, personalUntil: until };
 }
 
+/** The first moment at or after `at` inside the calling window (a week on when it never opens in three). */
+export function firstCallableAt(window: CallingWindow | null, at: Date): Date {
+  if (window === null) return at;
+  return nextWindowOpening(window, at) ?? new Date(at.getTime() + 7 * 24 * 60 * MINUTE);
+}
+
+/**
+ * For an open callback agreed on a campaign call while the campaign's calling window is closed: the row and the
+ * window's next opening; null for any other callback, or when the window is open.
+ */
+export async function closedCallingWindow(trx: Executor, id: string, now: Date) {
+  const row = await trx
+    .selectFrom('callback_requests')
+    .select(['flow', 'campaign_id', 'due_at', 'due_by', 'personal_until'])
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (!row || row.flow !== 'campaign' || row.campaign_id === null) return null;
+  const window = await campaignWindow(trx, row.campaign_id);
+  if (window === null || isInsideCallingWindow(window, now)) return null;
+  return { row, opening: firstCallableAt(window, now) };
+}
+
+/**
+ * A campaign's callback is called only inside the campaign's calling window, whenever it comes due: one found due
+ * outside it (its operator's grace ran past the window's close, a retry landed after hours) moves to the window's
+ * next opening, still offered first to its operator for the same grace. The claim asks this before each callback it
+ * hands out (work.service.ts); true when the callback was moved and must not be called now.
+ */
+export async function deferOutsideCallingWindow(trx: Executor, id: string, now: Date): Promise<boolean> {
+  const closed = await closedCallingWindow(trx, id, now);
+  if (closed === null) return false;
+  const { row, opening } = closed;
+  const delta = opening.getTime() - Date.parse(row.due_at);
+  const shift = (iso: string) => new Date(Date.parse(iso) + delta).toISOString();
+  const at = now.toISOString();
+  await trx
+    .updateTable('callback_requests')
+    .set({
+      due_at: opening.toISOString(),
+      due_by: shift(row.due_by),
+      personal_until: row.personal_until === null ? null : shift(row.personal_until),
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+  await insertAudit(trx, {
+    at,
+    actorId: null,
+    action: 'promise.callback_deferred',
+    entityType: 'callback_request',
+    entityId: id,
+    details: { reason: 'outside_calling_window', from: row.due_at, to: opening.toISOString() },
+    ip: null,
+  });
+  return true;
+}
+
 /** The calling window a campaign's callbacks must respect. */
 export async function campaignWindow(db: Executor, campaignId: number): Promise<CallingWindow | null> {
   const row = await db.selectFrom('campaigns').select('calling_window').where('id', '=', campaignId).executeTakeFirst();
@@ -288,10 +425,25 @@ export async function withdrawCampaignWork(trx: Executor, customerId: number, no
     .execute();
   await trx
     .updateTable('callback_requests')
-    .set({ status: 'cancelled', closed_at: at, close_reason: 'opt_out', lease_owner: null, lease_expires_at: null, updated_at: at })
+    .set({
+      status: 'cancelled',
+      closed_at: at,
+      close_reason: 'opt_out',
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: at,
+    })
     .where('customer_id', '=', customerId)
     .where('flow', '=', 'campaign')
     .where('status', '=', 'pending')
+    .execute();
+  // one held right now stays with its operator, marked: it closes instead of coming back (withdrawCallback)
+  await trx
+    .updateTable('callback_requests')
+    .set({ withdrawn_reason: 'opt_out', updated_at: at })
+    .where('customer_id', '=', customerId)
+    .where('flow', '=', 'campaign')
+    .where('status', '=', 'claimed')
     .execute();
 }
 

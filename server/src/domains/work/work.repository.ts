@@ -16,12 +16,22 @@ export interface Head {
   due: string;
 }
 
+/**
+ * A held callback coming back (released, its lease expired): to the queue, unless it was withdrawn while held
+ * (work/promises.ts withdrawCallback) — then it closes with the withdrawal's reason.
+ */
+export const CALLBACK_BACK_TO_QUEUE = (at: string) =>
+  sql`status = CASE WHEN withdrawn_reason IS NULL THEN 'pending' ELSE 'cancelled' END,
+      closed_at = CASE WHEN withdrawn_reason IS NULL THEN NULL ELSE ${at} END,
+      close_reason = withdrawn_reason, lease_owner = NULL, lease_expires_at = NULL, updated_at = ${at}`;
+
 export async function reapExpiredLeases(db: Executor, at: string): Promise<void> {
   // each statement reads the lease index: only claimed rows whose lease ran out
   await sql`UPDATE campaign_contacts SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ${at}
             WHERE status = 'claimed' AND lease_expires_at < ${at}`.execute(db);
-  await sql`UPDATE callback_requests SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ${at}
-            WHERE status = 'claimed' AND lease_expires_at < ${at}`.execute(db);
+  await sql`UPDATE callback_requests SET ${CALLBACK_BACK_TO_QUEUE(at)} WHERE status = 'claimed' AND lease_expires_at < ${at}`.execute(
+    db,
+  );
   await sql`UPDATE leads SET lease_owner = NULL, lease_expires_at = NULL, updated_at = ${at}
             WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_expires_at < ${at}`.execute(db);
 }
@@ -43,7 +53,8 @@ const heldContactArm = (userId: number, at: string) => sql`
       SELECT 'held' AS arm, 'campaign' AS kind, CAST(id AS TEXT) AS id, NULL AS due FROM (SELECT id FROM campaign_contacts INDEXED BY campaign_contacts_owner
         WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)`;
 
-const heldArms = (userId: number, at: string) => sql`${heldQueueArms(userId, at)} UNION ALL ${heldContactArm(userId, at)}`;
+const heldArms = (userId: number, at: string) =>
+  sql`${heldQueueArms(userId, at)} UNION ALL ${heldContactArm(userId, at)}`;
 
 // The pool arms skip the promises still offered to the operator who agreed them (personal_until in the future): at
 // any moment there are few of those (a handful per operator), so the skip costs little. The 'mine' arms read the
@@ -98,8 +109,7 @@ function headsOf(rows: ArmRow[]): QueueHeads {
     if (row.arm === 'now') heads.callMeNow = head;
     else if (row.arm === 'mine' && (row.kind === 'callback' || row.kind === 'lead_followup')) {
       if (!heads.mine || head.due < heads.mine.due) heads.mine = { ...head, kind: row.kind };
-    }
-    else if (row.arm === 'scheduled') heads.scheduled = head;
+    } else if (row.arm === 'scheduled') heads.scheduled = head;
     else if (row.arm === 'lead') heads.lead = head;
   }
   return heads;
@@ -193,7 +203,11 @@ export async function headCampaignContact(db: Executor, campaignId: number, at: 
  * The due heads of several campaigns in one statement (one bounded arm each); campaigns with nothing due have no
  * entry. A claim reads every dialable campaign of its site, and most of them may have nothing due.
  */
-export async function campaignHeads(db: Executor, campaignIds: readonly number[], at: string): Promise<Map<number, ContactHead>> {
+export async function campaignHeads(
+  db: Executor,
+  campaignIds: readonly number[],
+  at: string,
+): Promise<Map<number, ContactHead>> {
   const heads = new Map<number, ContactHead>();
   if (campaignIds.length === 0) return heads;
   const r = await sql<HeadRow>`${sql.join(
@@ -313,6 +327,11 @@ export async function setLease(
   }
   const table = ref.kind === 'callback' ? 'callback_requests' : 'campaign_contacts';
   const status = leaseUntil === null ? 'pending' : 'claimed';
+  if (table === 'callback_requests' && leaseUntil === null) {
+    const back = await sql`UPDATE callback_requests SET ${CALLBACK_BACK_TO_QUEUE(at)}
+      WHERE id = ${ref.sourceId} AND status = 'claimed' AND lease_owner = ${userId}`.execute(db);
+    return Number(back.numAffectedRows ?? 0) === 1;
+  }
   const r =
     table === 'callback_requests'
       ? await db
@@ -343,7 +362,13 @@ export async function setLease(
 }
 
 /** Counts at most `cap` claimable rows of one probe (the same index ranges as the claims). */
-export async function countCallbacks(db: Executor, siteId: number, userId: number, at: string, cap: number): Promise<number> {
+export async function countCallbacks(
+  db: Executor,
+  siteId: number,
+  userId: number,
+  at: string,
+  cap: number,
+): Promise<number> {
   const r = await sql<{
     n: number;
   }>`SELECT count(*) AS n FROM (SELECT 1 FROM callback_requests INDEXED BY callback_requests_queue
@@ -353,12 +378,16 @@ export async function countCallbacks(db: Executor, siteId: number, userId: numbe
   return Number(r.rows[0]?.n ?? 0);
 }
 
-export async function countLeadFollowUps(db: Executor, siteId: number, userId: number, at: string, cap: number): Promise<number> {
+export async function countLeadFollowUps(
+  db: Executor,
+  siteId: number,
+  userId: number,
+  at: string,
+  cap: number,
+): Promise<number> {
   const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM leads INDEXED BY leads_followup_queue
       WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
-        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap})`.execute(
-    db,
-  );
+        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap})`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -418,10 +447,14 @@ export async function claimOwnPromise(
   if (ref.kind === 'callback') {
     const r = await sql<{ id: string }>`UPDATE callback_requests SET status = 'claimed', lease_owner = ${userId},
         lease_expires_at = ${leaseUntil}, updated_at = ${at}
-      WHERE id = ${ref.sourceId} AND status = 'pending' AND owner_id = ${userId} AND due_at <= ${at} RETURNING id`.execute(db);
+      WHERE id = ${ref.sourceId} AND status = 'pending' AND owner_id = ${userId} AND due_at <= ${at} RETURNING id`.execute(
+      db,
+    );
     return r.rows.length === 1;
   }
-  const r = await sql<{ id: number }>`UPDATE leads SET lease_owner = ${userId}, lease_expires_at = ${leaseUntil}, updated_at = ${at}
+  const r = await sql<{
+    id: number;
+  }>`UPDATE leads SET lease_owner = ${userId}, lease_expires_at = ${leaseUntil}, updated_at = ${at}
       WHERE id = ${Number(ref.sourceId)} AND status = 'open' AND lease_owner IS NULL AND owner_id = ${userId}
         AND follow_up_at <= ${at} RETURNING id`.execute(db);
   return r.rows.length === 1;

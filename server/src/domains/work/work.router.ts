@@ -9,7 +9,15 @@ import {
   workTakeInput,
 } from '@valore/shared/schemas/work';
 import { roleProcedure, router } from '../../trpc/init';
-import { currentWorkItem, heartbeatWorkItem, myPromises, nextWorkItem, queueSize, releaseWorkItem, takePromise } from './work.service';
+import {
+  currentWorkItem,
+  heartbeatWorkItem,
+  myPromises,
+  nextWorkItem,
+  queueSize,
+  releaseWorkItem,
+  takePromise,
+} from './work.service';
 
 const operators = roleProcedure('operator');
 

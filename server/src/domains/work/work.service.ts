@@ -8,6 +8,7 @@ import { insertAudit } from '../audit/audit.repository';
 import { campaignMayDialNow } from '../campaigns/campaign-rules';
 import { maskPhone } from '../customers/masking';
 import { LEAD_FOLLOW_UP_MAX_ATTEMPTS } from './lifecycle';
+import { closedCallingWindow, deferOutsideCallingWindow } from './promises';
 import {
   activeCampaignsOfSite,
   campaignHeads,
@@ -81,7 +82,12 @@ export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: 
     // Call Me Now first, then scheduled callbacks and the site's lead follow-ups by due time; the heads are read
     // again only when a claim loses a race
     for (let i = 0; i < MAX_CANDIDATES; i++) {
-      const { callMeNow, mine, scheduled, lead } = i === 0 ? probe.heads : await queueHeads(trx, op.siteId, op.userId, at);
+      const { callMeNow, mine, scheduled, lead } =
+        i === 0 ? probe.heads : await queueHeads(trx, op.siteId, op.userId, at);
+      // a campaign's callback due outside the campaign's calling window moves to its next opening instead
+      // (Call Me Now requests come from the web and the app, never from a campaign)
+      const callback = callMeNow ? null : mine ? (mine.kind === 'callback' ? mine : null) : scheduled;
+      if (callback && (await deferOutsideCallingWindow(trx, callback.id, now))) continue;
       if (callMeNow) {
         if (await claimCallback(trx, callMeNow.id, op.userId, leaseUntil, at))
           return buildItem(trx, { kind: 'callback', sourceId: callMeNow.id });
@@ -367,7 +373,8 @@ export async function queueSize(deps: AppDeps, user: SessionUser): Promise<WorkQ
   const now = deps.clock.now();
   const at = now.toISOString();
   let count = await countCallbacks(deps.db, op.siteId, op.userId, at, QUEUE_SIZE_CAP);
-  if (count < QUEUE_SIZE_CAP) count += await countLeadFollowUps(deps.db, op.siteId, op.userId, at, QUEUE_SIZE_CAP - count);
+  if (count < QUEUE_SIZE_CAP)
+    count += await countLeadFollowUps(deps.db, op.siteId, op.userId, at, QUEUE_SIZE_CAP - count);
   if (count < QUEUE_SIZE_CAP) {
     const campaigns = (await activeCampaignsOfSite(deps.db, op.siteId)).filter((c) => campaignMayDialNow(c, now));
     for (const c of campaigns) {
@@ -410,7 +417,8 @@ export async function myPromises(deps: AppDeps, user: SessionUser): Promise<MyPr
 export async function takePromise(deps: AppDeps, user: SessionUser, input: { id: string }): Promise<WorkItem> {
   const op = requireOperator(user);
   const ref = parseWorkItemId(input.id);
-  if (ref.kind === 'campaign') throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Campaign contacts come from the queue.');
+  if (ref.kind === 'campaign')
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Campaign contacts come from the queue.');
   const now = deps.clock.now();
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMinutes(deps.config) * 60_000).toISOString();
@@ -420,9 +428,21 @@ export async function takePromise(deps: AppDeps, user: SessionUser, input: { id:
       if (held.kind === ref.kind && held.sourceId === ref.sourceId) return buildItem(trx, held);
       throw new DomainError('CONFLICT', 'VALIDATION', 'Finish or release the item you are working on first.');
     }
+    const closed = ref.kind === 'callback' ? await closedCallingWindow(trx, ref.sourceId, now) : null;
+    if (closed) {
+      throw new DomainError(
+        'CONFLICT',
+        'VALIDATION',
+        `The campaign's calling window is closed now: this customer can be called from ${closed.opening.toISOString()}.`,
+      );
+    }
     const claimed = await claimOwnPromise(trx, ref, op.userId, leaseUntil, at);
     if (!claimed) {
-      throw new DomainError('CONFLICT', 'VALIDATION', 'This promise is not yours to take now: it is not due yet, or it was taken or closed.');
+      throw new DomainError(
+        'CONFLICT',
+        'VALIDATION',
+        'This promise is not yours to take now: it is not due yet, or it was taken or closed.',
+      );
     }
     return buildItem(trx, ref);
   });
