@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { completion, inboundSale, type EventWithoutTime } from '@valore/server/testing/completions';
+import { agreedTime } from '@valore/server/testing/agreed-time';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
@@ -446,7 +447,7 @@ describe('consent by channel', () => {
     ...(channel ? [{ type: 'consent.granted' as const, channel }] : []),
     { type: 'needs.identified', productCode: 'FIBRA' },
     { type: 'proposal.accepted' },
-    { type: 'outcome.lead', followUpAt: new Date(Date.now() + 2 * 86_400_000).toISOString() },
+    { type: 'outcome.lead', followUpAt: agreedTime(2) },
   ];
   /** A customer whose only marketing consent is by e-mail. */
   function emailOnly(): { id: number; phone: string } {
