@@ -20,6 +20,8 @@ interface Attempt {
   status: number;
   /** Seconds, from the Retry-After header. */
   retryAfter: number;
+  /** Seconds, from the error's data (what the console shows: "Riprova tra N secondi"). */
+  dataRetryAfter: number | null;
   message: string;
   setCookie: string[];
 }
@@ -38,10 +40,11 @@ async function signIn(
     headers,
     body: JSON.stringify({ username, password }),
   });
-  const body = (await response.json()) as { error?: { message: string } };
+  const body = (await response.json()) as { error?: { message: string; data?: { retryAfterSeconds?: number | null } } };
   return {
     status: response.status,
     retryAfter: Number(response.headers.get('retry-after') ?? 0),
+    dataRetryAfter: body.error?.data?.retryAfterSeconds ?? null,
     message: body.error?.message ?? '',
     setCookie: response.headers.getSetCookie(),
   };
@@ -160,6 +163,8 @@ describe('behind a trusted proxy', () => {
     const later = await signIn(server, 'operatore5', 'guess-again', { from: bot(2) });
     expect(later.status).toBe(429);
     expect(later.retryAfter).toBe(4);
+    // the same wait in the error's data, for the console's message
+    expect([first.dataRetryAfter, later.dataRetryAfter]).toEqual([1, 4]);
     // the owner from an address that has not failed: straight in
     expect((await signIn(server, 'operatore5', 'demo', { from: HOME })).status).toBe(200);
     // a soft delay, not a lockout: once it has passed, the address may try again

@@ -31,6 +31,13 @@ export function errorDomainCode(error: unknown): DomainErrorCode | null {
   return null;
 }
 
+/** Seconds the server asked a throttled caller to wait (data.retryAfterSeconds), or null. */
+export function errorRetryAfterSeconds(error: unknown): number | null {
+  if (!isAppClientError(error)) return null;
+  const seconds: unknown = error.data?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? seconds : null;
+}
+
 /** Maps any failure to the translation key of a message a person can act on. */
 export function errorMessageKey(error: unknown): ErrorMessageKey {
   const domainCode = errorDomainCode(error);

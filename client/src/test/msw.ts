@@ -3,7 +3,8 @@ import type { LoginInput, SessionUser } from '@valore/shared/schemas/auth';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 
-type BatchEntry = { result: { data: unknown } } | { error: { message: string; code: number; data: Record<string, unknown> } };
+type BatchEntry =
+  { result: { data: unknown } } | { error: { message: string; code: number; data: Record<string, unknown> } };
 
 /**
  * Answers for batched GETs (`/trpc/auth.me,monitor.myStatus?batch=1`), which single-path handlers don't match.
@@ -15,7 +16,11 @@ export function resetBatchAnswers() {
   batchAnswers.clear();
 }
 const notFound = (path: string): BatchEntry => ({
-  error: { message: 'Not mocked', code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path, domainCode: 'NOT_FOUND', zodError: null } },
+  error: {
+    message: 'Not mocked',
+    code: -32004,
+    data: { code: 'NOT_FOUND', httpStatus: 404, path, domainCode: 'NOT_FOUND', zodError: null },
+  },
 });
 const batchHandler = http.get('*/trpc/:paths', ({ params }) => {
   const paths = String(params.paths).split(',');
@@ -73,7 +78,9 @@ export const meSignedOut = () => {
       data: { code: 'UNAUTHORIZED', httpStatus: 401, path: 'auth.me', domainCode: 'SESSION_EXPIRED', zodError: null },
     },
   }));
-  return http.get('*/trpc/auth.me', () => trpcError('auth.me', 'UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in.'));
+  return http.get('*/trpc/auth.me', () =>
+    trpcError('auth.me', 'UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in.'),
+  );
 };
 
 export const meSignedInAs = (user: SessionUser) => {
@@ -103,9 +110,28 @@ export function loginAccepting(accounts: SessionUser[], password = 'demo') {
   return { handler, received };
 }
 
-export const loginRateLimited = () =>
+/** A throttled sign-in; with `retryAfterSeconds`, the wait the server asks for (as the real server sends it). */
+export const loginRateLimited = (retryAfterSeconds: number | null = null) =>
   http.post('*/trpc/auth.login', () =>
-    trpcError('auth.login', 'TOO_MANY_REQUESTS', 'RATE_LIMITED', 'Too many attempts.'),
+    HttpResponse.json(
+      [
+        {
+          error: {
+            message: 'Too many attempts.',
+            code: JSON_RPC_CODES.TOO_MANY_REQUESTS,
+            data: {
+              code: 'TOO_MANY_REQUESTS',
+              httpStatus: 429,
+              path: 'auth.login',
+              domainCode: 'RATE_LIMITED',
+              zodError: null,
+              retryAfterSeconds,
+            },
+          },
+        },
+      ],
+      { status: 429 },
+    ),
   );
 
 export const logoutOk = () => http.post('*/trpc/auth.logout', () => trpcResult({ ok: true }));

@@ -21,10 +21,14 @@ const TRPC_CODE: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
 export class DomainTRPCError extends TRPCError {
   readonly domainCode: DomainErrorCode;
   readonly fields: FieldMessages | null;
+  /** how long a throttled caller must wait (a refusal that says when, e.g. the sign-in throttle), else null */
+  readonly retryAfterSeconds: number | null;
   constructor(cause: DomainError) {
     super({ code: TRPC_CODE[cause.code], message: cause.message, cause });
     this.domainCode = cause.domainCode;
     this.fields = cause.fields;
+    const wait: unknown = 'retryAfterMs' in cause ? cause.retryAfterMs : null;
+    this.retryAfterSeconds = typeof wait === 'number' ? Math.max(1, Math.ceil(wait / 1000)) : null;
   }
 }
 

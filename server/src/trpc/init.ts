@@ -33,6 +33,8 @@ const t = initTRPC.context<Context>().create({
         httpStatus: getHTTPStatusCodeFromError(error),
         path: shape.data.path,
         domainCode: error instanceof DomainTRPCError ? error.domainCode : zodError ? 'VALIDATION' : null,
+        // the wait a throttled sign-in must observe (the Retry-After header says the same), for the message
+        retryAfterSeconds: error instanceof DomainTRPCError ? error.retryAfterSeconds : null,
         zodError:
           zodError ??
           (error instanceof DomainTRPCError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),

@@ -55,6 +55,22 @@ describe('login page', () => {
     expect(alert.textContent).toMatch(/^Troppi tentativi/);
   });
 
+  it('says how long to wait when the server says it (the growing delays of the sign-in throttle)', async () => {
+    for (const [seconds, text] of [
+      [1, 'Troppi tentativi. Riprova tra 1 secondo.'],
+      [30, 'Troppi tentativi. Riprova tra 30 secondi.'],
+      [600, 'Troppi tentativi. Riprova tra 10 minuti.'],
+    ] as const) {
+      server.use(meSignedOut(), loginRateLimited(seconds));
+      const { user, unmount } = await openLoginPage();
+      await user.type(screen.getByLabelText('Nome utente'), 'operatore1');
+      await user.type(screen.getByLabelText('Password'), 'demo');
+      await user.click(screen.getByRole('button', { name: 'Accedi' }));
+      expect((await screen.findByRole('alert')).textContent).toBe(text);
+      unmount();
+    }
+  });
+
   it('takes the operator to the console after a successful sign-in', async () => {
     const login = loginAccepting([users.operator]);
     server.use(meSignedOut(), login.handler);

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/text-field';
-import { errorDomainCode, errorMessageKey } from '../../lib/errors';
+import { errorDomainCode, errorMessageKey, errorRetryAfterSeconds } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import { validateLogin, type LoginFieldErrors } from './login-field-errors';
 
@@ -36,6 +36,13 @@ export function LoginPage({ sessionExpired = false }: LoginPageProps) {
     usernameRef.current?.focus();
   }, []);
 
+  /** A throttled sign-in says how long to wait (the server's Retry-After), not "a few minutes". */
+  function loginErrorText(error: unknown): string {
+    const wait = errorRetryAfterSeconds(error);
+    if (wait === null) return t(errorMessageKey(error));
+    return wait < 60 ? t('login.retryIn', { count: wait }) : t('login.retryInMinutes', { count: Math.ceil(wait / 60) });
+  }
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (login.isPending) return;
@@ -64,7 +71,7 @@ export function LoginPage({ sessionExpired = false }: LoginPageProps) {
         <p className="login__subtitle">{t('login.subtitle')}</p>
 
         {sessionExpired && !login.error && <Alert tone="info">{t('login.sessionExpired')}</Alert>}
-        {login.error && <Alert tone="error">{t(errorMessageKey(login.error))}</Alert>}
+        {login.error && <Alert tone="error">{loginErrorText(login.error)}</Alert>}
 
         <form className="login__form" onSubmit={submit} noValidate aria-busy={login.isPending || undefined}>
           <TextField
