@@ -1,4 +1,5 @@
 import type { Outcome, ValueOutcome } from '../reference/outcomes';
+import type { FlowEventType } from '../schemas/flow-events';
 
 export interface FlowInput {
   customer: { id: number | null; hasMarketingConsent: boolean };
@@ -32,42 +33,29 @@ export interface FlowOutput {
   details: Record<string, unknown>;
 }
 
-export const NOT_REACHED_REASONS = ['no_answer', 'busy', 'wrong_number'] as const;
-export type NotReachedReason = (typeof NOT_REACHED_REASONS)[number];
-export const CONSENT_CHANNELS = ['phone', 'sms', 'email'] as const;
-export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const FUNNEL_CHANNELS = ['sms', 'email'] as const;
-export type FunnelChannel = (typeof FUNNEL_CHANNELS)[number];
+// The events are one zod definition (schemas/flow-events.ts); their types are derived from it.
+export {
+  CONSENT_CHANNELS,
+  FUNNEL_CHANNELS,
+  NOT_REACHED_REASONS,
+  type ConsentChannel,
+  type FlowEvent,
+  type FlowEventType,
+  type FunnelChannel,
+  type NotReachedReason,
+} from '../schemas/flow-events';
 
-/** Plain JSON facts: the host logs them and the server replays them through the same machine. */
-export type FlowEvent =
-  | { type: 'contact.reached' }
-  | { type: 'contact.not_reached'; reason: NotReachedReason }
-  | { type: 'customer.identified'; customerId: number }
-  | { type: 'customer.not_eligible' }
-  | { type: 'ocs.solved' }
-  | { type: 'ocs.unsolved' }
-  | { type: 'propensity.accepted' }
-  | { type: 'propensity.declined' }
-  | { type: 'consent.granted'; channel: ConsentChannel }
-  | { type: 'consent.refused' }
-  | { type: 'needs.identified'; productCode: string }
-  | { type: 'proposal.accepted' }
-  | { type: 'proposal.objection'; objection?: string }
-  | { type: 'objection.resolved' }
-  | { type: 'proposal.declined' }
-  | { type: 'outcome.appointment'; postOfficeId: number; slotId: number }
-  | { type: 'outcome.funnel'; channel: FunnelChannel }
-  | { type: 'outcome.lead'; followUpAt: string; notes?: string }
-  /** `callbackAt`, not `at`: `at` is the recording timestamp of a RecordedEvent. */
-  | { type: 'callback.requested'; callbackAt: string }
-  | { type: 'customer.opted_out' }
-  /** A lead follow-up sold on the phone; `reference` is the order or contract number. */
-  | { type: 'outcome.assisted_sale'; reference: string };
-
-export type FlowEventType = FlowEvent['type'];
-
-export const STEP_IDS = ['dialling', 'identify', 'problem', 'propensity', 'consent', 'needs', 'proposal', 'objection', 'close'] as const;
+export const STEP_IDS = [
+  'dialling',
+  'identify',
+  'problem',
+  'propensity',
+  'consent',
+  'needs',
+  'proposal',
+  'objection',
+  'close',
+] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
 export interface Prompt {
