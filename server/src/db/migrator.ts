@@ -15,6 +15,7 @@ import * as importLimits from './migrations/2026-12-03T1200-import-limits';
 import * as retention from './migrations/2026-12-04T1200-retention';
 import * as customerAccess from './migrations/2026-12-04T1500-customer-access';
 import * as withdrawnPromises from './migrations/2026-12-05T1000-withdrawn-promises';
+import * as accessGrantExpiry from './migrations/2026-12-05T1100-access-grant-expiry';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1200-retention': retention,
   '2026-12-04T1500-customer-access': customerAccess,
   '2026-12-05T1000-withdrawn-promises': withdrawnPromises,
+  '2026-12-05T1100-access-grant-expiry': accessGrantExpiry,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

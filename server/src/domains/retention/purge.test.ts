@@ -246,6 +246,28 @@ describe('retention purge (movable clock)', () => {
     expect(left.map((r) => r.action)).toEqual(['retention.purged', 'retention.purged']);
   });
 
+  it('access grants (a break-glass reason too) go when they expired more than the audit period ago', async () => {
+    const ctx = await setup();
+    const grant = (kind: 'contact' | 'break_glass', expiresAt: string) =>
+      ctx.db
+        .insertInto('customer_access_grants')
+        .values({
+          user_id: ctx.world.users.operator.id,
+          customer_id: ctx.world.customers.mario,
+          kind,
+          reason: kind === 'break_glass' ? 'Reclamo urgente del cliente' : 'search',
+          granted_at: START,
+          expires_at: expiresAt,
+        })
+        .execute();
+    await grant('break_glass', '2027-03-10T12:00:00.000Z');
+    await grant('contact', '2027-03-11T10:00:00.000Z');
+    // the first expired at 12:00 on 10 March 2027: it goes 24 months after that, the second a day later
+    const { before, after } = await aroundTheEnd(ctx, Date.parse('2029-03-10T12:00:00.000Z'));
+    expect([before.accessGrants, after.accessGrants]).toEqual([0, 1]);
+    expect(await ctx.db.selectFrom('customer_access_grants').select('kind').execute()).toEqual([{ kind: 'contact' }]);
+  });
+
   it('periods come from the configuration', async () => {
     const ctx = await setup({ idempotencyDays: 1, outboxDays: 2 });
     await ctx.db
@@ -292,7 +314,14 @@ describe('retention purge (movable clock)', () => {
     const audit = await ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'retention.purged').execute();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({
-      counts: { idempotencyRecords: 5, outboxMessages: 0, importRejects: 0, sessions: 0, auditRows: 0 },
+      counts: {
+        idempotencyRecords: 5,
+        outboxMessages: 0,
+        importRejects: 0,
+        sessions: 0,
+        auditRows: 0,
+        accessGrants: 0,
+      },
       cutoffs: { idempotency: new Date(Date.parse(START) + DAY).toISOString() },
       complete: true,
     });
@@ -332,6 +361,9 @@ describe('retention purge (movable clock)', () => {
     expect(await plan(sql`SELECT id FROM audit_log WHERE at < ${cutoffs.audit} LIMIT 500`)).toMatch(
       /USING (COVERING )?INDEX audit_log_at/,
     );
+    expect(
+      await plan(sql`SELECT id FROM customer_access_grants WHERE expires_at < ${cutoffs.audit} LIMIT 500`),
+    ).toMatch(/USING (COVERING )?INDEX customer_access_grants_expiry/);
   });
 
   it('counts calendar months for the audit period (a leap day falls back to the 28th)', () => {

@@ -19,7 +19,8 @@ import { DEFAULT_RETENTION, type RetentionConfig } from './retention.config';
  *   docs/reliability.md;
  * - a campaign import's rejects are deleted (the import keeps its counts);
  * - sessions past their idle or absolute expiry are deleted at every run (they can never be used again);
- * - audit rows older than the period are deleted.
+ * - audit rows older than the period are deleted, and so are access grants (why an operator could see a customer, a
+ *   break-glass reason) that expired before it: they are a record of access like the audit log.
  *
  * Everything goes in batches of `batchSize` rows, one short transaction each, with the event loop free between them,
  * so requests never wait behind the purge for more than one batch. Each run ends with an audit row of its counts.
@@ -31,6 +32,7 @@ export interface PurgeCounts {
   importRejects: number;
   sessions: number;
   auditRows: number;
+  accessGrants: number;
 }
 
 export interface PurgeCutoffs {
@@ -119,6 +121,11 @@ export const purgeBatch: Record<keyof PurgeCounts, (trx: Executor, c: PurgeCutof
       (SELECT id FROM audit_log WHERE at < ${c.audit} LIMIT ${limit})`.execute(trx);
       return Number(r.numAffectedRows ?? 0n);
     },
+    accessGrants: async (trx, c, limit) => {
+      const r = await sql`DELETE FROM customer_access_grants WHERE id IN
+      (SELECT id FROM customer_access_grants WHERE expires_at < ${c.audit} LIMIT ${limit})`.execute(trx);
+      return Number(r.numAffectedRows ?? 0n);
+    },
   };
 
 const CLASSES = Object.keys(purgeBatch) as (keyof PurgeCounts)[];
@@ -143,7 +150,14 @@ export async function purgeExpiredData(
   const config = deps.config.retention ?? DEFAULT_RETENTION;
   const now = deps.clock.now();
   const cutoffs = purgeCutoffs(now, config, deps.config.sessionIdleMinutes);
-  const counts: PurgeCounts = { outboxMessages: 0, idempotencyRecords: 0, importRejects: 0, sessions: 0, auditRows: 0 };
+  const counts: PurgeCounts = {
+    outboxMessages: 0,
+    idempotencyRecords: 0,
+    importRejects: 0,
+    sessions: 0,
+    auditRows: 0,
+    accessGrants: 0,
+  };
   let complete = true;
   classes: for (const name of CLASSES) {
     for (;;) {
