@@ -42,35 +42,167 @@ const FLOW_WEIGHTS: [FlowId, number][] = [
   ['callback', 0.15],
 ];
 
+interface Customer {
+  id: number;
+  province: string;
+}
+
+interface Product {
+  code: string;
+  outcomes: ValueOutcome[];
+}
+
+interface Slot {
+  id: number;
+  officeId: number;
+}
+
+interface Campaign {
+  id: number;
+  productCode: string;
+}
+
+/** The demo rows a history is drawn from: who calls, whom, about what, where appointments go, for which campaign. */
+interface ReferenceData {
+  operators: Operator[];
+  customers: Customer[];
+  products: Product[];
+  slots: Slot[];
+  campaigns: Campaign[];
+}
+
+/** One day of the spread and its share of the load. */
+interface HistoryDay {
+  day: string;
+  weight: number;
+}
+
+/** What every transaction of one run shares. */
+interface HistoryRun {
+  sqlite: SQLite.Database;
+  rng: Rng;
+  now: Date;
+  /** The current Rome day: the stand-in when the day list runs out (it does not: the loop stops first). */
+  today: string;
+  /** Makes the run's client ids, request ids and link tokens unique across runs on one database. */
+  runId: string;
+  total: number;
+  batch: number;
+  refs: ReferenceData;
+  inserts: Inserts;
+  days: HistoryDay[];
+  weightSum: number;
+  acc: RollupAccumulator;
+  summary: HistorySummary;
+  /** A path's JSON, built once per distinct path rather than once per contact. */
+  pathJson: Map<string, string>;
+}
+
+/** Where the spread of contacts over the days has got to; carried from one transaction to the next. */
+interface Progress {
+  dayIndex: number;
+  /** Contacts written so far (also the sequence number of the last one). */
+  seq: number;
+  /** The fraction of a contact the previous days' shares left over, so the rounding never loses contacts. */
+  carry: number;
+}
+
+/** One contact as drawn: who called whom, in which flow, about what, and how the script went. */
+interface DrawnContact {
+  startMs: number;
+  op: Operator;
+  customer: Customer;
+  flow: FlowId;
+  campaign: Campaign | null;
+  product: Product;
+  sim: Simulated;
+  handleMs: number;
+  acwMs: number;
+  startedAt: string;
+  endedAt: string;
+}
+
+/** A Call Me Now request's target and answer time, as the statistics read them. */
+type CallMeNow = { dueBy: string; answeredAt: string } | null;
+
 /**
  * Fills a migrated, demo-seeded database with a realistic history of contacts (and the appointments, funnel links,
  * leads and Call Me Now requests they produced), fast: raw prepared statements in large transactions with
  * synchronous=OFF, rollups accumulated in memory during the same pass and merged into the rollup tables (daily and
  * monthly) at the end.
  * Deterministic for a given seed. Not for a database serving traffic: it holds the write lock for seconds at a time.
+ *
+ * The random draws happen in a fixed order (run id, then per contact: time, operator, customer, flow, campaign,
+ * product, script walk, durations, request, realisation); the helpers below keep that order, so a seed keeps
+ * producing the same history.
  */
 export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): HistorySummary {
-  const cursor = () =>
-    (
-      sqlite.prepare('SELECT last_interaction_id AS id FROM stats_cursor WHERE id = 1').get() as
-        { id: number } | undefined
-    )?.id ?? 0;
   const started = Date.now();
   const rng = new Rng(opts.seed ?? 424_242);
   const now = opts.now ?? new Date();
-  const days = opts.days ?? 365;
-  const batch = opts.batch ?? 50_000;
   const total = opts.interactions;
+  const refs = loadReferenceData(sqlite, now);
+  const runId = now.getTime().toString(36) + rng.int(0, 1_000_000).toString(36);
+  const today = romeParts(now).date;
+  const days = historyDays(today, opts.days ?? 365);
+  const run: HistoryRun = {
+    sqlite,
+    rng,
+    now,
+    today,
+    runId,
+    total,
+    batch: opts.batch ?? 50_000,
+    refs,
+    inserts: prepareInserts(sqlite),
+    days,
+    weightSum: days.reduce((s, d) => s + d.weight, 0),
+    acc: new RollupAccumulator(),
+    summary: {
+      interactions: 0,
+      appointments: 0,
+      funnelLinks: 0,
+      leads: 0,
+      callbackRequests: 0,
+      rollupRows: 0,
+      ms: 0,
+    },
+    pathJson: new Map(),
+  };
 
+  const previousSync = sqlite.pragma('synchronous', { simple: true });
+  sqlite.pragma('synchronous = OFF');
+  // For a big load, building the secondary indexes once at the end (a sort) beats millions of B-tree insertions.
+  const rebuild =
+    total >= 500_000
+      ? dropIndexes(sqlite, ['interactions', 'appointments', 'funnel_links', 'leads', 'callback_requests'])
+      : [];
+  const progress: Progress = { dayIndex: 0, seq: 0, carry: 0 };
+  try {
+    while (progress.dayIndex < days.length && progress.seq < total) {
+      // one transaction per group of days, about `batch` contacts
+      sqlite.transaction(() => writeBatch(run, progress))();
+      opts.onProgress?.(progress.seq, total);
+    }
+    run.summary.rollupRows = sqlite.transaction(() => run.acc.writeTo(sqlite))();
+  } finally {
+    for (const ddl of rebuild) sqlite.exec(ddl);
+    sqlite.pragma(`synchronous = ${Number(previousSync)}`);
+  }
+  run.summary.ms = Date.now() - started;
+  return run.summary;
+}
+
+/** The demo rows the history draws from (and a few past campaigns when there are none); throws on an unseeded database. */
+function loadReferenceData(sqlite: SQLite.Database, now: Date): ReferenceData {
   const operators = sqlite
     .prepare(
       `SELECT id, site_id AS siteId, team_id AS teamId FROM users WHERE role = 'operator' AND site_id IS NOT NULL ORDER BY id`,
     )
     .all() as Operator[];
-  const customers = sqlite.prepare('SELECT id, province_code AS province FROM customers ORDER BY id').all() as {
-    id: number;
-    province: string;
-  }[];
+  const customers = sqlite
+    .prepare('SELECT id, province_code AS province FROM customers ORDER BY id')
+    .all() as Customer[];
   const products = (
     sqlite.prepare('SELECT code, outcomes FROM products WHERE active = 1 ORDER BY code').all() as {
       code: string;
@@ -79,7 +211,7 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
   ).map((p) => ({ code: p.code, outcomes: JSON.parse(p.outcomes) as ValueOutcome[] }));
   const slots = sqlite
     .prepare('SELECT id, post_office_id AS officeId FROM appointment_slots ORDER BY id LIMIT 2000')
-    .all() as { id: number; officeId: number }[];
+    .all() as Slot[];
   if (!operators.length || !customers.length || !products.length || !slots.length) {
     throw new Error('generateHistory needs a demo-seeded database (operators, customers, products, slots)');
   }
@@ -88,266 +220,320 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
     now,
     products.map((p) => p.code),
   );
-  const runId = now.getTime().toString(36) + rng.int(0, 1_000_000).toString(36);
+  return { operators, customers, products, slots, campaigns };
+}
 
-  const insertInteraction =
-    sqlite.prepare(`INSERT INTO interactions (client_id, request_hash, operator_id, site_id, team_id,
+type Inserts = ReturnType<typeof prepareInserts>;
+
+/** The run's INSERT statements, prepared once. */
+function prepareInserts(sqlite: SQLite.Database) {
+  return {
+    interaction: sqlite.prepare(`INSERT INTO interactions (client_id, request_hash, operator_id, site_id, team_id,
       customer_id, flow, script_id, script_version, work_kind, source_id, campaign_id, product_code, path, events, outcome,
       outcome_details, reached, proposal_made, ocs_solved, propensity, notes, started_at, ended_at, handle_ms, acw_ms, created_at)
-    VALUES (?, 'history', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, '{}', ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`);
-  const insertAppointment =
-    sqlite.prepare(`INSERT INTO appointments (interaction_id, slot_id, post_office_id, customer_id,
-      product_code, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertLink =
-    sqlite.prepare(`INSERT INTO funnel_links (token, interaction_id, customer_id, product_code, channel,
-      destination, expires_at, created_at, click_count, first_clicked_at) VALUES (?, ?, ?, ?, 'sms', 'storico', ?, ?, ?, ?)`);
-  const insertLead =
-    sqlite.prepare(`INSERT INTO leads (interaction_id, customer_id, product_code, site_id, status, follow_up_at,
-      created_by, created_at, closed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertRequest =
-    sqlite.prepare(`INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel,
+    VALUES (?, 'history', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, '{}', ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`),
+    appointment: sqlite.prepare(`INSERT INTO appointments (interaction_id, slot_id, post_office_id, customer_id,
+      product_code, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    link: sqlite.prepare(`INSERT INTO funnel_links (token, interaction_id, customer_id, product_code, channel,
+      destination, expires_at, created_at, click_count, first_clicked_at) VALUES (?, ?, ?, ?, 'sms', 'storico', ?, ?, ?, ?)`),
+    lead: sqlite.prepare(`INSERT INTO leads (interaction_id, customer_id, product_code, site_id, status, follow_up_at,
+      created_by, created_at, closed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    request: sqlite.prepare(`INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel,
       preferred_at, due_at, due_by, status, attempts, created_at, answered_at, updated_at)
-    VALUES (?, '+390000000000', ?, ?, ?, ?, ?, ?, ?, 'done', 1, ?, ?, ?)`);
+    VALUES (?, '+390000000000', ?, ?, ?, ?, ?, ?, ?, 'done', 1, ?, ?, ?)`),
+  };
+}
 
-  // weekdays carry the load; Saturday a third; Sundays and the current day none
-  const today = romeParts(now).date;
-  const dayList: { day: string; weight: number }[] = [];
-  for (let i = days; i >= 1; i--) {
+/** The `count` days before `today`, oldest first: weekdays carry the load, Saturday a third, Sundays none. */
+function historyDays(today: string, count: number): HistoryDay[] {
+  const dayList: HistoryDay[] = [];
+  for (let i = count; i >= 1; i--) {
     const day = addDays(today, -i);
     const wd = weekdayOf(day);
     dayList.push({ day, weight: wd === 0 ? 0 : wd === 6 ? 0.35 : 1 });
   }
-  const weightSum = dayList.reduce((s, d) => s + d.weight, 0);
+  return dayList;
+}
 
-  const acc = new RollupAccumulator();
-  const summary: HistorySummary = {
-    interactions: 0,
-    appointments: 0,
-    funnelLinks: 0,
-    leads: 0,
-    callbackRequests: 0,
-    rollupRows: 0,
-    ms: 0,
-  };
-  const pathJson = new Map<string, string>();
-  const previousSync = sqlite.pragma('synchronous', { simple: true });
-  sqlite.pragma('synchronous = OFF');
-  // For a big load, building the secondary indexes once at the end (a sort) beats millions of B-tree insertions.
-  const rebuild =
-    total >= 500_000
-      ? dropIndexes(sqlite, ['interactions', 'appointments', 'funnel_links', 'leads', 'callback_requests'])
-      : [];
+/** The id of the last contact the rollups have counted. */
+function statsCursor(sqlite: SQLite.Database): number {
+  return (
+    (
+      sqlite.prepare('SELECT last_interaction_id AS id FROM stats_cursor WHERE id = 1').get() as
+        { id: number } | undefined
+    )?.id ?? 0
+  );
+}
 
-  let seq = 0;
-  let carry = 0;
-  try {
-    let dayIndex = 0;
-    while (dayIndex < dayList.length && seq < total) {
-      // one transaction per group of days, about `batch` contacts
-      const tx = sqlite.transaction(() => {
-        // contacts a running server stored but has not counted yet: counted here, and the cursor moves past them and
-        // past this batch in this transaction, so the server's catch-up never counts either twice
-        const pending = sqlite.prepare(PENDING_CONTACTS_SQL).all(cursor(), -1) as PendingContactRow[];
-        accumulateContacts(acc, pending);
-        let inTx = 0;
-        while (dayIndex < dayList.length && seq < total && inTx < batch) {
-          const { day, weight } = dayList[dayIndex++] ?? { day: today, weight: 0 };
-          const exact = (total * weight) / weightSum + carry;
-          let n = dayIndex === dayList.length ? total - seq : Math.floor(exact);
-          carry = exact - n;
-          n = Math.min(n, total - seq);
-          const dayStart = romeToUtc(day, 0).getTime();
-          const recent = Date.parse(`${day}T00:00:00Z`) > now.getTime() - 10 * 86_400_000;
-          for (let k = 0; k < n; k++) {
-            seq++;
-            inTx++;
-            // zero-padded so unique keys arrive in order (appends, not random B-tree insertions)
-            const tag = String(seq).padStart(10, '0');
-            // 07:30–19:30 Rome, in time order
-            const startMs = dayStart + (450 + (k / n) * 720) * 60_000 + rng.int(0, 59_000);
-            const op = rng.pick(operators);
-            const customer = rng.pick(customers);
-            const flow = weighted(rng);
-            const campaign = flow === 'campaign' ? rng.pick(campaigns) : null;
-            const product = campaign
-              ? (products.find((p) => p.code === campaign.productCode) ?? rng.pick(products))
-              : rng.pick(products);
-            const sim = simulate(rng, flow, product.outcomes);
-            const handleMs = sim.reached ? rng.int(90, 720) * 1000 : rng.int(15, 45) * 1000;
-            const acwMs = sim.reached ? rng.int(5, 90) * 1000 : rng.int(0, 10) * 1000;
-            const startedAt = new Date(startMs).toISOString();
-            const endedAt = new Date(startMs + handleMs).toISOString();
-            const pathKey = sim.path.join(',');
-            let path = pathJson.get(pathKey);
-            if (path === undefined) {
-              path = JSON.stringify(sim.path);
-              pathJson.set(pathKey, path);
-            }
-            let sourceId: string | null = null;
-            let cmn: { dueBy: string; answeredAt: string } | null = null;
-            if (flow === 'callback') {
-              sourceId = `h-${runId}-${tag}`;
-              const now_ = rng.chance(0.7);
-              const created = startMs - rng.int(1, 20) * 60_000;
-              // Call Me Now: target a few minutes after the request; most are answered in time
-              const dueBy = now_
-                ? rng.chance(0.85)
-                  ? startMs + rng.int(0, 240) * 1000
-                  : startMs - rng.int(1, 600) * 1000
-                : startMs + 3_600_000;
-              const createdIso = new Date(created).toISOString();
-              const dueByIso = new Date(dueBy).toISOString();
-              insertRequest.run(
-                sourceId,
-                customer.id,
-                product.code,
-                now_ ? 'now' : 'scheduled',
-                rng.chance(0.6) ? 'web' : 'app',
-                now_ ? null : startedAt,
-                now_ ? createdIso : startedAt,
-                dueByIso,
-                createdIso,
-                startedAt,
-                endedAt,
-              );
-              summary.callbackRequests++;
-              if (now_) cmn = { dueBy: dueByIso, answeredAt: startedAt };
-            }
-            const hasProduct = sim.path.includes('needs') || flow === 'campaign' || flow === 'callback';
-            const productCode = hasProduct ? product.code : null;
-            const info = insertInteraction.run(
-              `h-${runId}-${tag}`,
-              op.id,
-              op.siteId,
-              op.teamId,
-              customer.id,
-              flow,
-              flow,
-              FLOW_VERSIONS[flow],
-              flow === 'callback' ? 'callback' : flow === 'campaign' ? 'campaign' : 'inbound',
-              sourceId,
-              campaign?.id ?? null,
-              productCode,
-              path,
-              sim.outcome,
-              sim.reached ? 1 : 0,
-              sim.proposal ? 1 : 0,
-              sim.ocsSolved === null ? null : sim.ocsSolved ? 1 : 0,
-              sim.propensity === null ? null : sim.propensity ? 1 : 0,
-              startedAt,
-              endedAt,
-              handleMs,
-              acwMs,
-              endedAt,
-            );
-            const interactionId = Number(info.lastInsertRowid);
-            summary.interactions++;
-
-            const realisation: Realisation = { appointmentAttended: false, linkClicked: false, leadWon: false };
-            if (sim.outcome === 'up_appointment') {
-              const slot = rng.pick(slots);
-              const status = recent
-                ? 'booked'
-                : rng.chance(0.62)
-                  ? 'attended'
-                  : rng.chance(0.7)
-                    ? 'no_show'
-                    : 'cancelled';
-              realisation.appointmentAttended = status === 'attended';
-              insertAppointment.run(
-                interactionId,
-                slot.id,
-                slot.officeId,
-                customer.id,
-                product.code,
-                status,
-                op.id,
-                endedAt,
-                endedAt,
-              );
-              summary.appointments++;
-            } else if (sim.outcome === 'digital_funnel') {
-              const clicked = rng.chance(0.48);
-              realisation.linkClicked = clicked;
-              const clickAt = clicked ? new Date(startMs + rng.int(60, 172_800) * 1000).toISOString() : null;
-              insertLink.run(
-                `h${runId}${tag}`,
-                interactionId,
-                customer.id,
-                product.code,
-                new Date(startMs + 14 * 86_400_000).toISOString(),
-                endedAt,
-                clicked ? rng.int(1, 4) : 0,
-                clickAt,
-              );
-              summary.funnelLinks++;
-            } else if (sim.outcome === 'lead') {
-              const status = recent ? 'open' : rng.chance(0.34) ? 'won' : rng.chance(0.8) ? 'lost' : 'open';
-              realisation.leadWon = status === 'won';
-              const followUp = new Date(startMs + rng.int(1, 10) * 86_400_000).toISOString();
-              insertLead.run(
-                interactionId,
-                customer.id,
-                product.code,
-                op.siteId,
-                status,
-                followUp,
-                op.id,
-                endedAt,
-                status === 'open' ? null : followUp,
-                endedAt,
-              );
-              summary.leads++;
-            }
-
-            const counts = contactCounts(
-              {
-                flow,
-                outcome: sim.outcome,
-                reached: sim.reached,
-                proposalMade: sim.proposal,
-                ocsSolved: sim.ocsSolved,
-                propensity: sim.propensity,
-                handleMs,
-                acwMs,
-                callMeNow: cmn,
-              },
-              realisation,
-            );
-            acc.add(
-              {
-                site_id: op.siteId,
-                day,
-                flow,
-                product_code: productCode ?? '',
-                campaign_id: campaign?.id ?? 0,
-                team_id: op.teamId ?? 0,
-                operator_id: op.id,
-                macro_area: PROVINCE_MACRO.get(customer.province) ?? '',
-                province_code: customer.province,
-                script_version: FLOW_VERSIONS[flow],
-              },
-              counts,
-              stepCounts(sim.path, sim.outcome),
-            );
-          }
-        }
-        sqlite
-          .prepare(
-            'UPDATE stats_cursor SET last_interaction_id = (SELECT COALESCE(MAX(id), 0) FROM interactions) WHERE id = 1',
-          )
-          .run();
-      });
-      tx();
-      opts.onProgress?.(seq, total);
-    }
-    summary.rollupRows = sqlite.transaction(() => acc.writeTo(sqlite))();
-  } finally {
-    for (const ddl of rebuild) sqlite.exec(ddl);
-    sqlite.pragma(`synchronous = ${Number(previousSync)}`);
+/** The body of one transaction: whole days of contacts until about `batch` of them are written. */
+function writeBatch(run: HistoryRun, progress: Progress): void {
+  const { sqlite, days, total } = run;
+  // contacts a running server stored but has not counted yet: counted here, and the cursor moves past them and
+  // past this batch in this transaction, so the server's catch-up never counts either twice
+  const pending = sqlite.prepare(PENDING_CONTACTS_SQL).all(statsCursor(sqlite), -1) as PendingContactRow[];
+  accumulateContacts(run.acc, pending);
+  let inTx = 0;
+  while (progress.dayIndex < days.length && progress.seq < total && inTx < run.batch) {
+    const { day, weight } = days[progress.dayIndex++] ?? { day: run.today, weight: 0 };
+    const n = dayShare(run, progress, weight);
+    writeDay(run, progress, day, n);
+    inTx += n;
   }
-  summary.ms = Date.now() - started;
-  return summary;
+  sqlite
+    .prepare(
+      'UPDATE stats_cursor SET last_interaction_id = (SELECT COALESCE(MAX(id), 0) FROM interactions) WHERE id = 1',
+    )
+    .run();
+}
+
+/**
+ * How many contacts the day just taken gets: its weight's share of the total plus what earlier days' rounding left
+ * over; the last day takes whatever remains. Updates the carry.
+ */
+function dayShare(run: HistoryRun, progress: Progress, weight: number): number {
+  const { total } = run;
+  const exact = (total * weight) / run.weightSum + progress.carry;
+  const n = progress.dayIndex === run.days.length ? total - progress.seq : Math.floor(exact);
+  progress.carry = exact - n;
+  return Math.min(n, total - progress.seq);
+}
+
+/** Writes one day's `n` contacts, spread in time order over 07:30–19:30 Rome. */
+function writeDay(run: HistoryRun, progress: Progress, day: string, n: number): void {
+  const dayStart = romeToUtc(day, 0).getTime();
+  // the last ten days' appointments and leads are still open
+  const recent = Date.parse(`${day}T00:00:00Z`) > run.now.getTime() - 10 * 86_400_000;
+  for (let k = 0; k < n; k++) {
+    progress.seq++;
+    // zero-padded so unique keys arrive in order (appends, not random B-tree insertions)
+    const tag = String(progress.seq).padStart(10, '0');
+    // 07:30–19:30 Rome, in time order
+    const startMs = dayStart + (450 + (k / n) * 720) * 60_000 + run.rng.int(0, 59_000);
+    writeContact(run, drawContact(run.rng, run.refs, startMs), day, tag, recent);
+  }
+}
+
+/** Draws who called whom, in which flow, about what, how the script went and how long it took. */
+function drawContact(rng: Rng, refs: ReferenceData, startMs: number): DrawnContact {
+  const op = rng.pick(refs.operators);
+  const customer = rng.pick(refs.customers);
+  const flow = weighted(rng);
+  const campaign = flow === 'campaign' ? rng.pick(refs.campaigns) : null;
+  const product = campaign
+    ? (refs.products.find((p) => p.code === campaign.productCode) ?? rng.pick(refs.products))
+    : rng.pick(refs.products);
+  const sim = simulate(rng, flow, product.outcomes);
+  const handleMs = sim.reached ? rng.int(90, 720) * 1000 : rng.int(15, 45) * 1000;
+  const acwMs = sim.reached ? rng.int(5, 90) * 1000 : rng.int(0, 10) * 1000;
+  return {
+    startMs,
+    op,
+    customer,
+    flow,
+    campaign,
+    product,
+    sim,
+    handleMs,
+    acwMs,
+    startedAt: new Date(startMs).toISOString(),
+    endedAt: new Date(startMs + handleMs).toISOString(),
+  };
+}
+
+/** Stores one drawn contact with the request that started it and what it produced, and counts it in the rollups. */
+function writeContact(run: HistoryRun, c: DrawnContact, day: string, tag: string, recent: boolean): void {
+  const { sim, flow } = c;
+  const path = pathJsonOf(run.pathJson, sim.path);
+  const request = flow === 'callback' ? insertCallbackRequest(run, c, tag) : null;
+  const hasProduct = sim.path.includes('needs') || flow === 'campaign' || flow === 'callback';
+  const productCode = hasProduct ? c.product.code : null;
+  const info = run.inserts.interaction.run(
+    `h-${run.runId}-${tag}`,
+    c.op.id,
+    c.op.siteId,
+    c.op.teamId,
+    c.customer.id,
+    flow,
+    flow,
+    FLOW_VERSIONS[flow],
+    flow === 'callback' ? 'callback' : flow === 'campaign' ? 'campaign' : 'inbound',
+    request?.sourceId ?? null,
+    c.campaign?.id ?? null,
+    productCode,
+    path,
+    sim.outcome,
+    sim.reached ? 1 : 0,
+    sim.proposal ? 1 : 0,
+    sim.ocsSolved === null ? null : sim.ocsSolved ? 1 : 0,
+    sim.propensity === null ? null : sim.propensity ? 1 : 0,
+    c.startedAt,
+    c.endedAt,
+    c.handleMs,
+    c.acwMs,
+    c.endedAt,
+  );
+  const interactionId = Number(info.lastInsertRowid);
+  run.summary.interactions++;
+  const realisation = insertRealisation(run, c, interactionId, tag, recent);
+  accumulate(run.acc, c, day, productCode, request?.callMeNow ?? null, realisation);
+}
+
+/** The path's JSON text, from the cache when the same path came before. */
+function pathJsonOf(cache: Map<string, string>, path: string[]): string {
+  const key = path.join(',');
+  let json = cache.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(path);
+    cache.set(key, json);
+  }
+  return json;
+}
+
+/**
+ * The web or app request a callback contact answered: Call Me Now (answer within minutes) or scheduled (a chosen
+ * time, due within the hour).
+ */
+function insertCallbackRequest(
+  run: HistoryRun,
+  c: DrawnContact,
+  tag: string,
+): { sourceId: string; callMeNow: CallMeNow } {
+  const { rng } = run;
+  const { startMs, startedAt } = c;
+  const sourceId = `h-${run.runId}-${tag}`;
+  const now_ = rng.chance(0.7);
+  const created = startMs - rng.int(1, 20) * 60_000;
+  // Call Me Now: target a few minutes after the request; most are answered in time
+  const dueBy = now_
+    ? rng.chance(0.85)
+      ? startMs + rng.int(0, 240) * 1000
+      : startMs - rng.int(1, 600) * 1000
+    : startMs + 3_600_000;
+  const createdIso = new Date(created).toISOString();
+  const dueByIso = new Date(dueBy).toISOString();
+  run.inserts.request.run(
+    sourceId,
+    c.customer.id,
+    c.product.code,
+    now_ ? 'now' : 'scheduled',
+    rng.chance(0.6) ? 'web' : 'app',
+    now_ ? null : startedAt,
+    now_ ? createdIso : startedAt,
+    dueByIso,
+    createdIso,
+    startedAt,
+    c.endedAt,
+  );
+  run.summary.callbackRequests++;
+  return { sourceId, callMeNow: now_ ? { dueBy: dueByIso, answeredAt: startedAt } : null };
+}
+
+/**
+ * What the contact's outcome produced: an appointment, a funnel link or a lead, with how it turned out (recent ones
+ * still open). Returns the realisation the conversion counts read.
+ */
+function insertRealisation(
+  run: HistoryRun,
+  c: DrawnContact,
+  interactionId: number,
+  tag: string,
+  recent: boolean,
+): Realisation {
+  const { rng, inserts, summary } = run;
+  const { customer, product, op, startMs, endedAt } = c;
+  const realisation: Realisation = { appointmentAttended: false, linkClicked: false, leadWon: false };
+  if (c.sim.outcome === 'up_appointment') {
+    const slot = rng.pick(run.refs.slots);
+    const status = recent ? 'booked' : rng.chance(0.62) ? 'attended' : rng.chance(0.7) ? 'no_show' : 'cancelled';
+    realisation.appointmentAttended = status === 'attended';
+    inserts.appointment.run(
+      interactionId,
+      slot.id,
+      slot.officeId,
+      customer.id,
+      product.code,
+      status,
+      op.id,
+      endedAt,
+      endedAt,
+    );
+    summary.appointments++;
+  } else if (c.sim.outcome === 'digital_funnel') {
+    const clicked = rng.chance(0.48);
+    realisation.linkClicked = clicked;
+    const clickAt = clicked ? new Date(startMs + rng.int(60, 172_800) * 1000).toISOString() : null;
+    inserts.link.run(
+      `h${run.runId}${tag}`,
+      interactionId,
+      customer.id,
+      product.code,
+      new Date(startMs + 14 * 86_400_000).toISOString(),
+      endedAt,
+      clicked ? rng.int(1, 4) : 0,
+      clickAt,
+    );
+    summary.funnelLinks++;
+  } else if (c.sim.outcome === 'lead') {
+    const status = recent ? 'open' : rng.chance(0.34) ? 'won' : rng.chance(0.8) ? 'lost' : 'open';
+    realisation.leadWon = status === 'won';
+    const followUp = new Date(startMs + rng.int(1, 10) * 86_400_000).toISOString();
+    inserts.lead.run(
+      interactionId,
+      customer.id,
+      product.code,
+      op.siteId,
+      status,
+      followUp,
+      op.id,
+      endedAt,
+      status === 'open' ? null : followUp,
+      endedAt,
+    );
+    summary.leads++;
+  }
+  return realisation;
+}
+
+/** Counts the contact in the in-memory rollups, under the same dimensions the live stats writer uses. */
+function accumulate(
+  acc: RollupAccumulator,
+  c: DrawnContact,
+  day: string,
+  productCode: string | null,
+  callMeNow: CallMeNow,
+  realisation: Realisation,
+): void {
+  const { sim, flow, op, customer } = c;
+  const counts = contactCounts(
+    {
+      flow,
+      outcome: sim.outcome,
+      reached: sim.reached,
+      proposalMade: sim.proposal,
+      ocsSolved: sim.ocsSolved,
+      propensity: sim.propensity,
+      handleMs: c.handleMs,
+      acwMs: c.acwMs,
+      callMeNow,
+    },
+    realisation,
+  );
+  acc.add(
+    {
+      site_id: op.siteId,
+      day,
+      flow,
+      product_code: productCode ?? '',
+      campaign_id: c.campaign?.id ?? 0,
+      team_id: op.teamId ?? 0,
+      operator_id: op.id,
+      macro_area: PROVINCE_MACRO.get(customer.province) ?? '',
+      province_code: customer.province,
+      script_version: FLOW_VERSIONS[flow],
+    },
+    counts,
+    stepCounts(sim.path, sim.outcome),
+  );
 }
 
 /** Drops the named tables' secondary indexes (not the unique constraints) and returns their DDL to recreate them. */
