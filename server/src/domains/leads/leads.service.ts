@@ -39,7 +39,11 @@ export async function createLead(
     config: AppConfig;
   },
 ): Promise<{ id: number; followUpAt: string }> {
-  const followUpAt = checkPromiseTime(args.followUpAt, { field: 'followUpAt', now: ctx.now, maxDays: MAX_FOLLOW_UP_DAYS });
+  const followUpAt = checkPromiseTime(args.followUpAt, {
+    field: 'followUpAt',
+    now: ctx.now,
+    maxDays: MAX_FOLLOW_UP_DAYS,
+  });
   const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'lead');
   const at = ctx.now.toISOString();
@@ -139,7 +143,12 @@ export async function listLeads(
   }
   // customer names and notes: an operator lists the leads they own (customers/access-policy.ts), a team lead the site's
   const ownerId = user.role === 'operator' ? user.id : null;
-  const rows = await listLeadRows(deps.db, { status: input.status, siteId: siteScope(user), ownerId, limit: input.limit });
+  const rows = await listLeadRows(deps.db, {
+    status: input.status,
+    siteId: siteScope(user),
+    ownerId,
+    limit: input.limit,
+  });
   return rows.map(toSummary);
 }
 
@@ -195,7 +204,16 @@ export async function closeLead(
         }
         const note = input.note?.trim() || null;
         const notes = note ? (lead.notes ? `${lead.notes}\n${note}` : note).slice(0, NOTES_MAX * 2) : lead.notes;
-        if (!(await closeLeadAs(trx, { leadId: lead.id, status: input.status, wonBy: 'manual', note, closedBy: user.id, at }))) {
+        if (
+          !(await closeLeadAs(trx, {
+            leadId: lead.id,
+            status: input.status,
+            wonBy: 'manual',
+            note,
+            closedBy: user.id,
+            at,
+          }))
+        ) {
           throw new DomainError('CONFLICT', 'VALIDATION', 'This lead has just been closed by someone else.');
         }
         await insertAudit(trx, {

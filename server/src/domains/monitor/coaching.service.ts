@@ -1,5 +1,10 @@
 import type { SessionUser } from '@valore/shared/schemas/auth';
-import type { AckMessageInput, CoachingMessage, MessagesEvent, SendCoachingInput } from '@valore/shared/schemas/monitor';
+import type {
+  AckMessageInput,
+  CoachingMessage,
+  MessagesEvent,
+  SendCoachingInput,
+} from '@valore/shared/schemas/monitor';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
@@ -36,7 +41,8 @@ export function toCoachingMessage(row: TutorMessageRow): CoachingMessage {
 /** A tutor may address only operators of their own site; an admin anyone. Unknown and foreign look alike. */
 export async function operatorInScope(db: Executor, actor: SessionUser, operatorId: number) {
   const operator = await findUserRef(db, operatorId);
-  if (!operator || operator.role !== 'operator') throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Operator ${operatorId} does not exist.`);
+  if (!operator || operator.role !== 'operator')
+    throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Operator ${operatorId} does not exist.`);
   if (actor.role !== 'admin' && operator.site_id !== actor.siteId) {
     throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You can only coach the operators of your own site.');
   }
@@ -47,37 +53,58 @@ export async function operatorInScope(db: Executor, actor: SessionUser, operator
  * Sends a coaching message to an operator during a contact. The contact and the step it is pinned to come from
  * the operator's state on the server, not from the tutor's screen, which may be a second behind.
  */
-export async function sendCoaching(deps: AppDeps, actor: SessionUser, input: SendCoachingInput, ip: string | null): Promise<CoachingMessage> {
+export async function sendCoaching(
+  deps: AppDeps,
+  actor: SessionUser,
+  input: SendCoachingInput,
+  ip: string | null,
+): Promise<CoachingMessage> {
   const at = deps.clock.now().toISOString();
   const { response, replayed } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(actor), `monitor.sendCoaching:${actor.id}`, input.requestId, requestHash(input), at, async () => {
-      await operatorInScope(trx, actor, input.operatorId);
-      const status = await findOperatorStatus(trx, input.operatorId);
-      if (!status || status.state !== 'on_contact' || status.interaction_client_id === null) {
-        throw new DomainError('CONFLICT', 'VALIDATION', 'The operator is not on a contact now: a coaching message goes with a contact.');
-      }
-      const id = await insertMessage(trx, {
-        from_user_id: actor.id,
-        to_user_id: input.operatorId,
-        interaction_client_id: status.interaction_client_id,
-        step: status.step,
-        body: input.body,
-        sent_at: at,
-        acknowledged_at: null,
-      });
-      await insertAudit(trx, {
-        at,
-        actorId: actor.id,
-        action: 'coaching.sent',
-        entityType: 'tutor_message',
-        entityId: id,
-        details: { operatorId: input.operatorId, interactionClientId: status.interaction_client_id, step: status.step },
-        ip,
-      });
-      const row = await findMessage(trx, id);
-      if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The message was not stored.');
-      return toCoachingMessage(row);
-    }),
+    idempotent(
+      trx,
+      userCaller(actor),
+      `monitor.sendCoaching:${actor.id}`,
+      input.requestId,
+      requestHash(input),
+      at,
+      async () => {
+        await operatorInScope(trx, actor, input.operatorId);
+        const status = await findOperatorStatus(trx, input.operatorId);
+        if (!status || status.state !== 'on_contact' || status.interaction_client_id === null) {
+          throw new DomainError(
+            'CONFLICT',
+            'VALIDATION',
+            'The operator is not on a contact now: a coaching message goes with a contact.',
+          );
+        }
+        const id = await insertMessage(trx, {
+          from_user_id: actor.id,
+          to_user_id: input.operatorId,
+          interaction_client_id: status.interaction_client_id,
+          step: status.step,
+          body: input.body,
+          sent_at: at,
+          acknowledged_at: null,
+        });
+        await insertAudit(trx, {
+          at,
+          actorId: actor.id,
+          action: 'coaching.sent',
+          entityType: 'tutor_message',
+          entityId: id,
+          details: {
+            operatorId: input.operatorId,
+            interactionClientId: status.interaction_client_id,
+            step: status.step,
+          },
+          ip,
+        });
+        const row = await findMessage(trx, id);
+        if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The message was not stored.');
+        return toCoachingMessage(row);
+      },
+    ),
   );
   if (!replayed) deps.bus.publish(topics.userMessages(input.operatorId), response);
   return response;
@@ -88,13 +115,21 @@ function startOfToday(deps: AppDeps): string {
 }
 
 /** The operator's own messages: unread ones, today's, and (when given) all of one contact. */
-export async function myMessages(deps: AppDeps, user: SessionUser, interactionClientId: string | undefined): Promise<CoachingMessage[]> {
+export async function myMessages(
+  deps: AppDeps,
+  user: SessionUser,
+  interactionClientId: string | undefined,
+): Promise<CoachingMessage[]> {
   const rows = await listMessagesTo(deps.db, user.id, { interactionClientId, since: startOfToday(deps) });
   return rows.map(toCoachingMessage);
 }
 
 /** What a tutor sent to one operator of their site today, with read receipts. */
-export async function messagesToOperator(deps: AppDeps, actor: SessionUser, operatorId: number): Promise<CoachingMessage[]> {
+export async function messagesToOperator(
+  deps: AppDeps,
+  actor: SessionUser,
+  operatorId: number,
+): Promise<CoachingMessage[]> {
   await operatorInScope(deps.db, actor, operatorId);
   const rows = await listMessagesTo(deps.db, operatorId, { since: startOfToday(deps) });
   return rows.filter((r) => r.sent_at >= startOfToday(deps)).map(toCoachingMessage);
@@ -104,27 +139,54 @@ export async function messagesOfInteraction(db: Executor, interactionClientId: s
   return (await listMessagesOfInteraction(db, interactionClientId)).map(toCoachingMessage);
 }
 
-export async function acknowledgeMessage(deps: AppDeps, user: SessionUser, input: AckMessageInput, ip: string | null): Promise<CoachingMessage> {
+export async function acknowledgeMessage(
+  deps: AppDeps,
+  user: SessionUser,
+  input: AckMessageInput,
+  ip: string | null,
+): Promise<CoachingMessage> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(user), `monitor.ackMessage:${user.id}`, input.requestId, requestHash(input), at, async () => {
-      const row = await findMessage(trx, input.messageId);
-      // someone else's message is reported as missing: its existence is not the operator's business
-      if (!row || row.to_user_id !== user.id) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Message ${input.messageId} does not exist.`);
-      if (row.acknowledged_at === null) {
-        await markMessageRead(trx, row.id, at);
-        await insertAudit(trx, { at, actorId: user.id, action: 'coaching.acknowledged', entityType: 'tutor_message', entityId: row.id, ip });
-      }
-      return toCoachingMessage({ ...row, acknowledged_at: row.acknowledged_at ?? at });
-    }),
+    idempotent(
+      trx,
+      userCaller(user),
+      `monitor.ackMessage:${user.id}`,
+      input.requestId,
+      requestHash(input),
+      at,
+      async () => {
+        const row = await findMessage(trx, input.messageId);
+        // someone else's message is reported as missing: its existence is not the operator's business
+        if (!row || row.to_user_id !== user.id)
+          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Message ${input.messageId} does not exist.`);
+        if (row.acknowledged_at === null) {
+          await markMessageRead(trx, row.id, at);
+          await insertAudit(trx, {
+            at,
+            actorId: user.id,
+            action: 'coaching.acknowledged',
+            entityType: 'tutor_message',
+            entityId: row.id,
+            ip,
+          });
+        }
+        return toCoachingMessage({ ...row, acknowledged_at: row.acknowledged_at ?? at });
+      },
+    ),
   );
   return response;
 }
 
 /** The operator's live message stream: what is already there first, then each new message as it is sent. */
-export async function* messagesStream(deps: AppDeps, user: SessionUser, signal: AbortSignal | undefined): AsyncGenerator<MessagesEvent> {
+export async function* messagesStream(
+  deps: AppDeps,
+  user: SessionUser,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<MessagesEvent> {
   const queue = createAsyncQueue<MessagesEvent>(signal);
-  const stop = deps.bus.subscribe<CoachingMessage>(topics.userMessages(user.id), (message) => queue.push({ kind: 'message', message }));
+  const stop = deps.bus.subscribe<CoachingMessage>(topics.userMessages(user.id), (message) =>
+    queue.push({ kind: 'message', message }),
+  );
   try {
     const existing = await myMessages(deps, user, undefined);
     yield { kind: 'snapshot', messages: existing };

@@ -44,7 +44,13 @@ function parseDimensions(json: string): ScorecardDimension[] {
 }
 
 function toTemplate(row: TemplateRow): ScorecardTemplate {
-  return { id: row.id, name: row.name, dimensions: parseDimensions(row.dimensions), active: row.active === 1, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    dimensions: parseDimensions(row.dimensions),
+    active: row.active === 1,
+    updatedAt: row.updated_at,
+  };
 }
 
 function toScorecardView(row: ScorecardViewRow): ScorecardView {
@@ -75,12 +81,31 @@ export async function templates(deps: AppDeps, user: SessionUser): Promise<Score
   return (await listTemplates(deps.db, { activeOnly: user.role !== 'admin' })).map(toTemplate);
 }
 
-export async function createTemplate(deps: AppDeps, user: SessionUser, input: TemplateCreateInput, ip: string | null): Promise<ScorecardTemplate> {
+export async function createTemplate(
+  deps: AppDeps,
+  user: SessionUser,
+  input: TemplateCreateInput,
+  ip: string | null,
+): Promise<ScorecardTemplate> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
     idempotent(trx, userCaller(user), 'quality.templates.create', input.requestId, requestHash(input), at, async () => {
-      const id = await insertTemplate(trx, { name: input.name, dimensions: JSON.stringify(input.dimensions), active: 1, created_at: at, updated_at: at });
-      await insertAudit(trx, { at, actorId: user.id, action: 'scorecard_template.create', entityType: 'scorecard_template', entityId: id, details: { name: input.name }, ip });
+      const id = await insertTemplate(trx, {
+        name: input.name,
+        dimensions: JSON.stringify(input.dimensions),
+        active: 1,
+        created_at: at,
+        updated_at: at,
+      });
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'scorecard_template.create',
+        entityType: 'scorecard_template',
+        entityId: id,
+        details: { name: input.name },
+        ip,
+      });
       const row = await findTemplate(trx, id);
       if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The template was not stored.');
       return toTemplate(row);
@@ -89,14 +114,24 @@ export async function createTemplate(deps: AppDeps, user: SessionUser, input: Te
   return response;
 }
 
-export async function editTemplate(deps: AppDeps, user: SessionUser, input: TemplateUpdateInput, ip: string | null): Promise<ScorecardTemplate> {
+export async function editTemplate(
+  deps: AppDeps,
+  user: SessionUser,
+  input: TemplateUpdateInput,
+  ip: string | null,
+): Promise<ScorecardTemplate> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
     idempotent(trx, userCaller(user), 'quality.templates.update', input.requestId, requestHash(input), at, async () => {
       const existing = await findTemplate(trx, input.id);
       if (!existing) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard template ${input.id} does not exist.`);
       // Given scorecards read their labels from the template: a removed dimension's score stays stored, unshown.
-      await updateTemplate(trx, input.id, { name: input.name, dimensions: JSON.stringify(input.dimensions), active: input.active ? 1 : 0, updated_at: at });
+      await updateTemplate(trx, input.id, {
+        name: input.name,
+        dimensions: JSON.stringify(input.dimensions),
+        active: input.active ? 1 : 0,
+        updated_at: at,
+      });
       await insertAudit(trx, {
         at,
         actorId: user.id,
@@ -144,7 +179,11 @@ export async function reviewables(deps: AppDeps, user: SessionUser, siteId: numb
   }));
 }
 
-async function interactionInScope(db: Executor, user: SessionUser, interactionId: number): Promise<InteractionForReview> {
+async function interactionInScope(
+  db: Executor,
+  user: SessionUser,
+  interactionId: number,
+): Promise<InteractionForReview> {
   const interaction = await findInteraction(db, interactionId);
   if (!interaction) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Interaction ${interactionId} does not exist.`);
   if (user.role !== 'admin' && interaction.site_id !== user.siteId) {
@@ -156,7 +195,8 @@ async function interactionInScope(db: Executor, user: SessionUser, interactionId
 async function timelineOf(db: Executor, interaction: InteractionForReview): Promise<StepSpan[]> {
   const events = JSON.parse(interaction.events) as { type: string; at: string }[];
   const products = await outcomesByProduct(db);
-  const preset = interaction.work_kind === 'campaign' || interaction.work_kind === 'callback' ? interaction.product_code : null;
+  const preset =
+    interaction.work_kind === 'campaign' || interaction.work_kind === 'callback' ? interaction.product_code : null;
   // Consent at the time of the call is not stored beside it; the variant that replays is the one that happened.
   for (const hasMarketingConsent of [true, false]) {
     const spans = stepTimeline(
@@ -169,10 +209,18 @@ async function timelineOf(db: Executor, interaction: InteractionForReview): Prom
     );
     if (spans) return spans;
   }
-  return untimedTimeline(JSON.parse(interaction.path) as string[], events, interaction.started_at, interaction.ended_at);
+  return untimedTimeline(
+    JSON.parse(interaction.path) as string[],
+    events,
+    interaction.started_at,
+    interaction.ended_at,
+  );
 }
 
-function pinMessages(spans: StepSpan[], messages: CoachingMessage[]): { timeline: TimelineStep[]; other: CoachingMessage[] } {
+function pinMessages(
+  spans: StepSpan[],
+  messages: CoachingMessage[],
+): { timeline: TimelineStep[]; other: CoachingMessage[] } {
   const timeline: TimelineStep[] = spans.map((s) => ({ ...s, messages: [] }));
   const other: CoachingMessage[] = [];
   for (const message of messages) {
@@ -184,12 +232,26 @@ function pinMessages(spans: StepSpan[], messages: CoachingMessage[]): { timeline
   return { timeline, other };
 }
 
-export async function interactionReview(deps: AppDeps, user: SessionUser, interactionId: number): Promise<InteractionReview> {
+export async function interactionReview(
+  deps: AppDeps,
+  user: SessionUser,
+  interactionId: number,
+): Promise<InteractionReview> {
   const interaction = await interactionInScope(deps.db, user, interactionId);
   const existing = await findScorecardOf(deps.db, interaction.id, user.id);
-  const template = existing ? await findTemplate(deps.db, existing.template_id) : (await listTemplates(deps.db, { activeOnly: true }))[0];
-  if (!template) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'No active scorecard template: ask an administrator to create one.');
-  const { timeline, other } = pinMessages(await timelineOf(deps.db, interaction), await messagesOfInteraction(deps.db, interaction.client_id));
+  const template = existing
+    ? await findTemplate(deps.db, existing.template_id)
+    : (await listTemplates(deps.db, { activeOnly: true }))[0];
+  if (!template)
+    throw new DomainError(
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'No active scorecard template: ask an administrator to create one.',
+    );
+  const { timeline, other } = pinMessages(
+    await timelineOf(deps.db, interaction),
+    await messagesOfInteraction(deps.db, interaction.client_id),
+  );
   return {
     interaction: {
       id: interaction.id,
@@ -213,48 +275,81 @@ export async function interactionReview(deps: AppDeps, user: SessionUser, intera
 }
 
 /** Saves the tutor's scorecard of a contact as a draft, or releases it to the operator. Released ones are final. */
-export async function saveScorecard(deps: AppDeps, user: SessionUser, input: SaveScorecardInput, ip: string | null): Promise<ScorecardView> {
+export async function saveScorecard(
+  deps: AppDeps,
+  user: SessionUser,
+  input: SaveScorecardInput,
+  ip: string | null,
+): Promise<ScorecardView> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(user), `quality.saveScorecard:${user.id}`, input.requestId, requestHash(input), at, async () => {
-      const interaction = await interactionInScope(trx, user, input.interactionId);
-      const template = await findTemplate(trx, input.templateId);
-      if (!template) throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Scorecard template ${input.templateId} does not exist.`);
-      const keys = parseDimensions(template.dimensions).map((d) => d.key);
-      const unknown = Object.keys(input.scores).filter((k) => !keys.includes(k));
-      if (unknown.length > 0) throw new DomainError('BAD_REQUEST', 'VALIDATION', `scores: unknown dimensions ${unknown.join(', ')}.`);
-      const missing = keys.filter((k) => input.scores[k] === undefined);
-      if (input.release && missing.length > 0) {
-        throw new DomainError('BAD_REQUEST', 'VALIDATION', `scores: score every dimension before releasing (missing: ${missing.join(', ')}).`);
-      }
-      const existing = await findScorecardOf(trx, interaction.id, user.id);
-      if (existing && existing.status !== 'draft') {
-        throw new DomainError('CONFLICT', 'VALIDATION', 'This scorecard was already released to the operator and can no longer change.');
-      }
-      const values = {
-        template_id: template.id,
-        scores: JSON.stringify(input.scores),
-        critical_error: input.criticalError ? (1 as const) : (0 as const),
-        comments: input.comments && input.comments.length > 0 ? input.comments : null,
-        status: input.release ? ('released' as const) : ('draft' as const),
-        released_at: input.release ? at : null,
-      };
-      const id = existing
-        ? (await updateScorecard(trx, existing.id, values), existing.id)
-        : await insertScorecard(trx, { ...values, interaction_id: interaction.id, tutor_id: user.id, operator_id: interaction.operator_id, created_at: at });
-      await insertAudit(trx, {
-        at,
-        actorId: user.id,
-        action: input.release ? 'scorecard.release' : 'scorecard.save_draft',
-        entityType: 'scorecard',
-        entityId: id,
-        details: { interactionId: interaction.id, operatorId: interaction.operator_id, criticalError: input.criticalError },
-        ip,
-      });
-      const row = await findScorecard(trx, id);
-      if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The scorecard was not stored.');
-      return toScorecardView(row);
-    }),
+    idempotent(
+      trx,
+      userCaller(user),
+      `quality.saveScorecard:${user.id}`,
+      input.requestId,
+      requestHash(input),
+      at,
+      async () => {
+        const interaction = await interactionInScope(trx, user, input.interactionId);
+        const template = await findTemplate(trx, input.templateId);
+        if (!template)
+          throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Scorecard template ${input.templateId} does not exist.`);
+        const keys = parseDimensions(template.dimensions).map((d) => d.key);
+        const unknown = Object.keys(input.scores).filter((k) => !keys.includes(k));
+        if (unknown.length > 0)
+          throw new DomainError('BAD_REQUEST', 'VALIDATION', `scores: unknown dimensions ${unknown.join(', ')}.`);
+        const missing = keys.filter((k) => input.scores[k] === undefined);
+        if (input.release && missing.length > 0) {
+          throw new DomainError(
+            'BAD_REQUEST',
+            'VALIDATION',
+            `scores: score every dimension before releasing (missing: ${missing.join(', ')}).`,
+          );
+        }
+        const existing = await findScorecardOf(trx, interaction.id, user.id);
+        if (existing && existing.status !== 'draft') {
+          throw new DomainError(
+            'CONFLICT',
+            'VALIDATION',
+            'This scorecard was already released to the operator and can no longer change.',
+          );
+        }
+        const values = {
+          template_id: template.id,
+          scores: JSON.stringify(input.scores),
+          critical_error: input.criticalError ? (1 as const) : (0 as const),
+          comments: input.comments && input.comments.length > 0 ? input.comments : null,
+          status: input.release ? ('released' as const) : ('draft' as const),
+          released_at: input.release ? at : null,
+        };
+        const id = existing
+          ? (await updateScorecard(trx, existing.id, values), existing.id)
+          : await insertScorecard(trx, {
+              ...values,
+              interaction_id: interaction.id,
+              tutor_id: user.id,
+              operator_id: interaction.operator_id,
+              created_at: at,
+            });
+        await insertAudit(trx, {
+          at,
+          actorId: user.id,
+          action: input.release ? 'scorecard.release' : 'scorecard.save_draft',
+          entityType: 'scorecard',
+          entityId: id,
+          details: {
+            interactionId: interaction.id,
+            operatorId: interaction.operator_id,
+            criticalError: input.criticalError,
+          },
+          ip,
+        });
+        const row = await findScorecard(trx, id);
+        if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The scorecard was not stored.');
+        return toScorecardView(row);
+      },
+    ),
   );
   return response;
 }
@@ -265,23 +360,43 @@ export async function myScorecards(deps: AppDeps, user: SessionUser): Promise<Sc
   return (await listReleasedScorecardsOf(deps.db, user.id, 50)).map(toScorecardView);
 }
 
-export async function acknowledgeScorecard(deps: AppDeps, user: SessionUser, input: AcknowledgeScorecardInput, ip: string | null): Promise<ScorecardView> {
+export async function acknowledgeScorecard(
+  deps: AppDeps,
+  user: SessionUser,
+  input: AcknowledgeScorecardInput,
+  ip: string | null,
+): Promise<ScorecardView> {
   const at = deps.clock.now().toISOString();
   const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(user), `quality.acknowledge:${user.id}`, input.requestId, requestHash(input), at, async () => {
-      const row = await findScorecard(trx, input.scorecardId);
-      // drafts and other operators' scorecards do not exist for this operator
-      if (!row || row.operator_id !== user.id || row.status === 'draft') {
-        throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
-      }
-      if (row.status === 'released') {
-        await updateScorecard(trx, row.id, { status: 'acknowledged', acknowledged_at: at });
-        await insertAudit(trx, { at, actorId: user.id, action: 'scorecard.acknowledge', entityType: 'scorecard', entityId: row.id, ip });
-      }
-      const updated = await findScorecard(trx, row.id);
-      if (!updated) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
-      return toScorecardView(updated);
-    }),
+    idempotent(
+      trx,
+      userCaller(user),
+      `quality.acknowledge:${user.id}`,
+      input.requestId,
+      requestHash(input),
+      at,
+      async () => {
+        const row = await findScorecard(trx, input.scorecardId);
+        // drafts and other operators' scorecards do not exist for this operator
+        if (!row || row.operator_id !== user.id || row.status === 'draft') {
+          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
+        }
+        if (row.status === 'released') {
+          await updateScorecard(trx, row.id, { status: 'acknowledged', acknowledged_at: at });
+          await insertAudit(trx, {
+            at,
+            actorId: user.id,
+            action: 'scorecard.acknowledge',
+            entityType: 'scorecard',
+            entityId: row.id,
+            ip,
+          });
+        }
+        const updated = await findScorecard(trx, row.id);
+        if (!updated) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
+        return toScorecardView(updated);
+      },
+    ),
   );
   return response;
 }
