@@ -13,7 +13,7 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { apiKeyCaller, idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { apiKeyCaller, idempotentTransaction, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import { enqueueMessage } from '../outbox/outbox.repository';
@@ -245,9 +245,16 @@ export async function setAppointmentStatus(
 ): Promise<StatusChange> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const hash = requestHash([input.appointmentId, input.status, input.requestId]);
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(trx, userCaller(user), 'appointments.setStatus', input.requestId, hash, at, () =>
+  const { response } = await idempotentTransaction(
+    deps,
+    {
+      caller: userCaller(user),
+      scope: 'appointments.setStatus',
+      key: input.requestId,
+      input: [input.appointmentId, input.status, input.requestId],
+      at,
+    },
+    (trx) =>
       changeAppointmentStatus(trx, {
         appointmentId: input.appointmentId,
         status: input.status,
@@ -258,9 +265,8 @@ export async function setAppointmentStatus(
         ip,
         ...(user.role === 'admin' ? {} : { siteScope: user.siteId }),
       }),
-    );
-    return response;
-  });
+  );
+  return response;
 }
 
 /**
@@ -293,11 +299,20 @@ export async function reportAttendance(
     });
     return { id: change.id, status: args.body.status };
   };
-  return deps.db.transaction().execute(async (trx) => {
-    if (args.idempotencyKey === null) return { response: await effect(trx), replayed: false };
-    const hash = requestHash([args.appointmentId, args.body.status]);
-    return idempotent(trx, apiKeyCaller(keyId), 'api.attendance', `${keyId}:${args.idempotencyKey}`, hash, at, () => effect(trx));
-  });
+  if (args.idempotencyKey === null) {
+    return deps.db.transaction().execute(async (trx) => ({ response: await effect(trx), replayed: false }));
+  }
+  return idempotentTransaction(
+    deps,
+    {
+      caller: apiKeyCaller(keyId),
+      scope: 'api.attendance',
+      key: `${keyId}:${args.idempotencyKey}`,
+      input: [args.appointmentId, args.body.status],
+      at,
+    },
+    effect,
+  );
 }
 
 /** Most rows the day view lists (a busy site books a few hundred a day at most). */

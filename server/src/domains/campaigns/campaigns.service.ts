@@ -14,7 +14,7 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { parseCallingWindow, registryIsStale } from './campaign-rules';
 import {
   campaignSiteIds,
@@ -138,52 +138,46 @@ export async function createCampaign(
 ): Promise<CampaignSummary> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(
-      trx,
-      userCaller(user),
-      'campaigns.create',
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        const siteIds = await checkSites(trx, user, input.siteIds);
-        await checkProduct(trx, input.productCode);
-        checkScriptVersion(input.scriptVersion);
-        const { id } = await trx
-          .insertInto('campaigns')
-          .values({
-            name: input.name,
-            business_unit: input.businessUnit,
-            product_code: input.productCode,
-            starts_on: input.startsOn,
-            ends_on: input.endsOn,
-            calling_window: JSON.stringify(input.callingWindow),
-            max_attempts: input.maxAttempts,
-            retry_delay_minutes: input.retryDelayMinutes,
-            script_version: input.scriptVersion,
-            registry_checked_at: null,
-            created_by: user.id,
-            created_at: at,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await replaceCampaignSites(trx, id, siteIds);
-        const { requestId: _requestId, ...details } = input;
-        await insertAudit(trx, {
-          at,
-          actorId: user.id,
-          action: 'campaign.created',
-          entityType: 'campaign',
-          entityId: id,
-          details,
-          ip,
-        });
-        return summaryOf(trx, id, now);
-      },
-    );
-    return response;
-  });
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: 'campaigns.create', key: input.requestId, input, at },
+    async (trx) => {
+      const siteIds = await checkSites(trx, user, input.siteIds);
+      await checkProduct(trx, input.productCode);
+      checkScriptVersion(input.scriptVersion);
+      const { id } = await trx
+        .insertInto('campaigns')
+        .values({
+          name: input.name,
+          business_unit: input.businessUnit,
+          product_code: input.productCode,
+          starts_on: input.startsOn,
+          ends_on: input.endsOn,
+          calling_window: JSON.stringify(input.callingWindow),
+          max_attempts: input.maxAttempts,
+          retry_delay_minutes: input.retryDelayMinutes,
+          script_version: input.scriptVersion,
+          registry_checked_at: null,
+          created_by: user.id,
+          created_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await replaceCampaignSites(trx, id, siteIds);
+      const { requestId: _requestId, ...details } = input;
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'campaign.created',
+        entityType: 'campaign',
+        entityId: id,
+        details,
+        ip,
+      });
+      return summaryOf(trx, id, now);
+    },
+  );
+  return response;
 }
 
 export async function updateCampaign(
@@ -194,70 +188,64 @@ export async function updateCampaign(
 ): Promise<CampaignSummary> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(
-      trx,
-      userCaller(user),
-      'campaigns.update',
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        const { row } = await requireManagedCampaign(trx, user, input.id);
-        if (row.status !== 'draft' && row.status !== 'paused') {
-          throw new DomainError(
-            'CONFLICT',
-            'CAMPAIGN_STATE',
-            `A campaign can be changed only while draft or paused (it is ${row.status}).`,
-          );
-        }
-        const startsOn = input.startsOn ?? row.starts_on;
-        const endsOn = input.endsOn ?? row.ends_on;
-        if (endsOn < startsOn)
-          throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The campaign must end on or after its start date.');
-        if (input.productCode) await checkProduct(trx, input.productCode);
-        if (input.scriptVersion) checkScriptVersion(input.scriptVersion);
-        if (input.siteIds) await replaceCampaignSites(trx, row.id, await checkSites(trx, user, input.siteIds));
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: 'campaigns.update', key: input.requestId, input, at },
+    async (trx) => {
+      const { row } = await requireManagedCampaign(trx, user, input.id);
+      if (row.status !== 'draft' && row.status !== 'paused') {
+        throw new DomainError(
+          'CONFLICT',
+          'CAMPAIGN_STATE',
+          `A campaign can be changed only while draft or paused (it is ${row.status}).`,
+        );
+      }
+      const startsOn = input.startsOn ?? row.starts_on;
+      const endsOn = input.endsOn ?? row.ends_on;
+      if (endsOn < startsOn)
+        throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The campaign must end on or after its start date.');
+      if (input.productCode) await checkProduct(trx, input.productCode);
+      if (input.scriptVersion) checkScriptVersion(input.scriptVersion);
+      if (input.siteIds) await replaceCampaignSites(trx, row.id, await checkSites(trx, user, input.siteIds));
+      await trx
+        .updateTable('campaigns')
+        .set({
+          name: input.name ?? row.name,
+          business_unit: input.businessUnit ?? row.business_unit,
+          product_code: input.productCode ?? row.product_code,
+          starts_on: startsOn,
+          ends_on: endsOn,
+          calling_window: input.callingWindow ? JSON.stringify(input.callingWindow) : row.calling_window,
+          max_attempts: input.maxAttempts ?? row.max_attempts,
+          retry_delay_minutes: input.retryDelayMinutes ?? row.retry_delay_minutes,
+          script_version: input.scriptVersion ?? row.script_version,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      if (input.maxAttempts !== undefined && input.maxAttempts < row.max_attempts) {
+        // a lower limit exhausts the contacts already at it, so the queue never holds a contact over its limit
         await trx
-          .updateTable('campaigns')
-          .set({
-            name: input.name ?? row.name,
-            business_unit: input.businessUnit ?? row.business_unit,
-            product_code: input.productCode ?? row.product_code,
-            starts_on: startsOn,
-            ends_on: endsOn,
-            calling_window: input.callingWindow ? JSON.stringify(input.callingWindow) : row.calling_window,
-            max_attempts: input.maxAttempts ?? row.max_attempts,
-            retry_delay_minutes: input.retryDelayMinutes ?? row.retry_delay_minutes,
-            script_version: input.scriptVersion ?? row.script_version,
-          })
-          .where('id', '=', row.id)
+          .updateTable('campaign_contacts')
+          .set({ status: 'exhausted', updated_at: at })
+          .where('campaign_id', '=', row.id)
+          .where('status', '=', 'pending')
+          .where('attempts', '>=', input.maxAttempts)
           .execute();
-        if (input.maxAttempts !== undefined && input.maxAttempts < row.max_attempts) {
-          // a lower limit exhausts the contacts already at it, so the queue never holds a contact over its limit
-          await trx
-            .updateTable('campaign_contacts')
-            .set({ status: 'exhausted', updated_at: at })
-            .where('campaign_id', '=', row.id)
-            .where('status', '=', 'pending')
-            .where('attempts', '>=', input.maxAttempts)
-            .execute();
-        }
-        const { requestId: _requestId, id: _id, ...changes } = input;
-        await insertAudit(trx, {
-          at,
-          actorId: user.id,
-          action: 'campaign.updated',
-          entityType: 'campaign',
-          entityId: row.id,
-          details: changes,
-          ip,
-        });
-        return summaryOf(trx, row.id, now);
-      },
-    );
-    return response;
-  });
+      }
+      const { requestId: _requestId, id: _id, ...changes } = input;
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'campaign.updated',
+        entityType: 'campaign',
+        entityId: row.id,
+        details: changes,
+        ip,
+      });
+      return summaryOf(trx, row.id, now);
+    },
+  );
+  return response;
 }
 
 /** draft → active ⇄ paused → closed; a campaign starts dialling only with a registry check at most 30 days old. */
@@ -269,56 +257,46 @@ export async function setCampaignStatus(
 ): Promise<CampaignSummary> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(
-      trx,
-      userCaller(user),
-      'campaigns.setStatus',
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        const { row } = await requireManagedCampaign(trx, user, input.id);
-        if (!CAMPAIGN_TRANSITIONS[row.status].includes(input.status)) {
-          throw new DomainError(
-            'CONFLICT',
-            'CAMPAIGN_STATE',
-            `A ${row.status} campaign cannot become ${input.status}.`,
-          );
-        }
-        if (input.status === 'active' && registryIsStale(row.registry_checked_at, now)) {
-          throw new DomainError(
-            'PRECONDITION_FAILED',
-            'REGISTRY_STALE',
-            row.registry_checked_at === null
-              ? 'The list has not been checked against the opt-out registry yet: import the list (or a registry update) first.'
-              : `The opt-out registry check is older than ${REGISTRY_MAX_AGE_DAYS} days: import a registry update first.`,
-          );
-        }
-        if (input.status === 'closed') {
-          // closing ends every open contact; one held right now finishes its call and is closed by interactions.complete
-          await trx
-            .updateTable('campaign_contacts')
-            .set({ status: 'removed', last_outcome: 'campaign_closed', updated_at: at })
-            .where('campaign_id', '=', row.id)
-            .where('status', '=', 'pending')
-            .execute();
-        }
-        await trx.updateTable('campaigns').set({ status: input.status }).where('id', '=', row.id).execute();
-        await insertAudit(trx, {
-          at,
-          actorId: user.id,
-          action: 'campaign.status',
-          entityType: 'campaign',
-          entityId: row.id,
-          details: { from: row.status, to: input.status },
-          ip,
-        });
-        return summaryOf(trx, row.id, now);
-      },
-    );
-    return response;
-  });
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: 'campaigns.setStatus', key: input.requestId, input, at },
+    async (trx) => {
+      const { row } = await requireManagedCampaign(trx, user, input.id);
+      if (!CAMPAIGN_TRANSITIONS[row.status].includes(input.status)) {
+        throw new DomainError('CONFLICT', 'CAMPAIGN_STATE', `A ${row.status} campaign cannot become ${input.status}.`);
+      }
+      if (input.status === 'active' && registryIsStale(row.registry_checked_at, now)) {
+        throw new DomainError(
+          'PRECONDITION_FAILED',
+          'REGISTRY_STALE',
+          row.registry_checked_at === null
+            ? 'The list has not been checked against the opt-out registry yet: import the list (or a registry update) first.'
+            : `The opt-out registry check is older than ${REGISTRY_MAX_AGE_DAYS} days: import a registry update first.`,
+        );
+      }
+      if (input.status === 'closed') {
+        // closing ends every open contact; one held right now finishes its call and is closed by interactions.complete
+        await trx
+          .updateTable('campaign_contacts')
+          .set({ status: 'removed', last_outcome: 'campaign_closed', updated_at: at })
+          .where('campaign_id', '=', row.id)
+          .where('status', '=', 'pending')
+          .execute();
+      }
+      await trx.updateTable('campaigns').set({ status: input.status }).where('id', '=', row.id).execute();
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'campaign.status',
+        entityType: 'campaign',
+        entityId: row.id,
+        details: { from: row.status, to: input.status },
+        ip,
+      });
+      return summaryOf(trx, row.id, now);
+    },
+  );
+  return response;
 }
 
 /** The latest list imports of a campaign, newest first (the UI links each to its reject report). */

@@ -11,7 +11,7 @@ import type { AppDeps } from '../../deps';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { BREAK_GLASS_MINUTES, CONTACT_GRANT_MINUTES, requireCustomerAccess } from './access-policy';
 import {
   breakGlassEntries,
@@ -153,42 +153,42 @@ export async function startContact(
 ): Promise<AccessGrant> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(
-      trx,
-      userCaller(user),
-      'customers.startContact',
-      input.clientId,
-      requestHash([input.customerId, input.reason, input.clientId]),
+  const { response } = await idempotentTransaction(
+    deps,
+    {
+      caller: userCaller(user),
+      scope: 'customers.startContact',
+      key: input.clientId,
+      input: [input.customerId, input.reason, input.clientId],
       at,
-      async (): Promise<AccessGrant> => {
-        if (!(await findCustomer(trx, input.customerId))) {
-          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${input.customerId} does not exist.`);
-        }
-        const expiresAt = minutesAfter(now, CONTACT_GRANT_MINUTES);
-        const id = await insertAccessGrant(trx, {
-          user_id: user.id,
-          customer_id: input.customerId,
-          kind: 'contact',
-          reason: input.reason,
-          client_id: input.clientId,
-          granted_at: at,
-          expires_at: expiresAt,
-        });
-        await insertAudit(trx, {
-          at,
-          actorId: user.id,
-          action: 'customer.contact_started',
-          entityType: 'customer',
-          entityId: input.customerId,
-          details: { reason: input.reason, grantId: id, clientId: input.clientId, expiresAt },
-          ip,
-        });
-        return { customerId: input.customerId, reason: input.reason, grantedAt: at, expiresAt };
-      },
-    );
-    return response;
-  });
+    },
+    async (trx): Promise<AccessGrant> => {
+      if (!(await findCustomer(trx, input.customerId))) {
+        throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${input.customerId} does not exist.`);
+      }
+      const expiresAt = minutesAfter(now, CONTACT_GRANT_MINUTES);
+      const id = await insertAccessGrant(trx, {
+        user_id: user.id,
+        customer_id: input.customerId,
+        kind: 'contact',
+        reason: input.reason,
+        client_id: input.clientId,
+        granted_at: at,
+        expires_at: expiresAt,
+      });
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'customer.contact_started',
+        entityType: 'customer',
+        entityId: input.customerId,
+        details: { reason: input.reason, grantId: id, clientId: input.clientId, expiresAt },
+        ip,
+      });
+      return { customerId: input.customerId, reason: input.reason, grantedAt: at, expiresAt };
+    },
+  );
+  return response;
 }
 
 /**

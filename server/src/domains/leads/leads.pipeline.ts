@@ -13,7 +13,7 @@ import { romeParts } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { personalUntil, reassignLeadPromise } from '../work/promises';
 import {
   findPipelineLead,
@@ -287,12 +287,19 @@ export async function reassignLead(
   input: ReassignLeadInput,
   ip: string | null,
 ): Promise<LeadPipelineRow> {
-  // fixed key order, so a direct service call and a zod-parsed input hash alike
-  const hash = requestHash([input.leadId, input.ownerId, input.requestId]);
   const now = deps.clock.now();
   const at = now.toISOString();
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(trx, userCaller(user), REASSIGN_SCOPE, input.requestId, hash, at, async () => {
+  const { response } = await idempotentTransaction(
+    deps,
+    {
+      caller: userCaller(user),
+      scope: REASSIGN_SCOPE,
+      key: input.requestId,
+      // fixed key order, so a direct service call and a zod-parsed input hash alike
+      input: [input.leadId, input.ownerId, input.requestId],
+      at,
+    },
+    async (trx) => {
       const lead = await findPipelineLead(trx, input.leadId);
       if (!lead) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Lead ${input.leadId} does not exist.`);
       if (user.role !== 'admin' && (user.role !== 'team_lead' || lead.site_id !== user.siteId)) {
@@ -324,7 +331,7 @@ export async function reassignLead(
       const updated = await findPipelineLead(trx, lead.id);
       if (!updated) throw new Error(`lead ${lead.id} vanished inside its own transaction`);
       return toRow(updated, now);
-    });
-    return response;
-  });
+    },
+  );
+  return response;
 }

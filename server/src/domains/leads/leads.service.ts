@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database';
 import type { AppConfig, AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { recordRealisation } from '../stats/stats.hooks';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
@@ -171,63 +171,62 @@ export async function closeLead(
   input: CloseLeadRequest,
   ip: string | null,
 ): Promise<LeadSummary> {
-  // fixed key order, so a direct service call and a zod-parsed input hash alike
-  const hash = requestHash([input.leadId, input.status, input.note ?? null, input.requestId]);
   const at = deps.clock.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
-    const { response } = await idempotent(
-      trx,
-      userCaller(user),
-      CLOSE_SCOPE,
-      input.requestId,
-      hash,
+  const { response } = await idempotentTransaction(
+    deps,
+    {
+      caller: userCaller(user),
+      scope: CLOSE_SCOPE,
+      key: input.requestId,
+      // fixed key order, so a direct service call and a zod-parsed input hash alike
+      input: [input.leadId, input.status, input.note ?? null, input.requestId],
       at,
-      async (): Promise<LeadSummary> => {
-        const lead = await findLead(trx, input.leadId);
-        if (!lead) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Lead ${input.leadId} does not exist.`);
-        const scope = siteScope(user);
-        if (scope !== null && lead.site_id !== scope) {
-          throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'This lead belongs to another site.');
-        }
-        // an operator closes only the lead they hold (its follow-up, under a live lease); a team lead any of their site's
-        const holds = lead.lease_owner === user.id && lead.lease_expires_at !== null && lead.lease_expires_at >= at;
-        if (user.role === 'operator' && !holds) {
-          throw new DomainError(
-            'FORBIDDEN',
-            'FORBIDDEN_SCOPE',
-            'You can close a lead only while you hold its follow-up; ask your team lead to close it otherwise.',
-          );
-        }
-        if (lead.status !== 'open') {
-          // no dedicated domain code yet: VALIDATION with a message that says what happened
-          throw new DomainError('CONFLICT', 'VALIDATION', `This lead is already closed (${lead.status}).`);
-        }
-        const note = input.note?.trim() || null;
-        const notes = note ? (lead.notes ? `${lead.notes}\n${note}` : note).slice(0, NOTES_MAX * 2) : lead.notes;
-        if (
-          !(await closeLeadAs(trx, {
-            leadId: lead.id,
-            status: input.status,
-            wonBy: 'manual',
-            note,
-            closedBy: user.id,
-            at,
-          }))
-        ) {
-          throw new DomainError('CONFLICT', 'VALIDATION', 'This lead has just been closed by someone else.');
-        }
-        await insertAudit(trx, {
+    },
+    async (trx): Promise<LeadSummary> => {
+      const lead = await findLead(trx, input.leadId);
+      if (!lead) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Lead ${input.leadId} does not exist.`);
+      const scope = siteScope(user);
+      if (scope !== null && lead.site_id !== scope) {
+        throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'This lead belongs to another site.');
+      }
+      // an operator closes only the lead they hold (its follow-up, under a live lease); a team lead any of their site's
+      const holds = lead.lease_owner === user.id && lead.lease_expires_at !== null && lead.lease_expires_at >= at;
+      if (user.role === 'operator' && !holds) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'FORBIDDEN_SCOPE',
+          'You can close a lead only while you hold its follow-up; ask your team lead to close it otherwise.',
+        );
+      }
+      if (lead.status !== 'open') {
+        // no dedicated domain code yet: VALIDATION with a message that says what happened
+        throw new DomainError('CONFLICT', 'VALIDATION', `This lead is already closed (${lead.status}).`);
+      }
+      const note = input.note?.trim() || null;
+      const notes = note ? (lead.notes ? `${lead.notes}\n${note}` : note).slice(0, NOTES_MAX * 2) : lead.notes;
+      if (
+        !(await closeLeadAs(trx, {
+          leadId: lead.id,
+          status: input.status,
+          wonBy: 'manual',
+          note,
+          closedBy: user.id,
           at,
-          actorId: user.id,
-          action: `lead.${input.status}`,
-          entityType: 'lead',
-          entityId: lead.id,
-          details: { requestId: input.requestId, note },
-          ip,
-        });
-        return toSummary({ ...lead, status: input.status, notes, closed_at: at, updated_at: at });
-      },
-    );
-    return response;
-  });
+        }))
+      ) {
+        throw new DomainError('CONFLICT', 'VALIDATION', 'This lead has just been closed by someone else.');
+      }
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: `lead.${input.status}`,
+        entityType: 'lead',
+        entityId: lead.id,
+        details: { requestId: input.requestId, note },
+        ip,
+      });
+      return toSummary({ ...lead, status: input.status, notes, closed_at: at, updated_at: at });
+    },
+  );
+  return response;
 }

@@ -12,7 +12,7 @@ import { createAsyncQueue } from '../../realtime/async-queue';
 import { topics } from '../../realtime/event-bus';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import {
   findMessage,
   findOperatorStatus,
@@ -60,51 +60,41 @@ export async function sendCoaching(
   ip: string | null,
 ): Promise<CoachingMessage> {
   const at = deps.clock.now().toISOString();
-  const { response, replayed } = await deps.db.transaction().execute((trx) =>
-    idempotent(
-      trx,
-      userCaller(actor),
-      `monitor.sendCoaching:${actor.id}`,
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        await operatorInScope(trx, actor, input.operatorId);
-        const status = await findOperatorStatus(trx, input.operatorId);
-        if (!status || status.state !== 'on_contact' || status.interaction_client_id === null) {
-          throw new DomainError(
-            'CONFLICT',
-            'VALIDATION',
-            'The operator is not on a contact now: a coaching message goes with a contact.',
-          );
-        }
-        const id = await insertMessage(trx, {
-          from_user_id: actor.id,
-          to_user_id: input.operatorId,
-          interaction_client_id: status.interaction_client_id,
-          step: status.step,
-          body: input.body,
-          sent_at: at,
-          acknowledged_at: null,
-        });
-        await insertAudit(trx, {
-          at,
-          actorId: actor.id,
-          action: 'coaching.sent',
-          entityType: 'tutor_message',
-          entityId: id,
-          details: {
-            operatorId: input.operatorId,
-            interactionClientId: status.interaction_client_id,
-            step: status.step,
-          },
-          ip,
-        });
-        const row = await findMessage(trx, id);
-        if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The message was not stored.');
-        return toCoachingMessage(row);
-      },
-    ),
+  const { response, replayed } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(actor), scope: `monitor.sendCoaching:${actor.id}`, key: input.requestId, input, at },
+    async (trx) => {
+      await operatorInScope(trx, actor, input.operatorId);
+      const status = await findOperatorStatus(trx, input.operatorId);
+      if (!status || status.state !== 'on_contact' || status.interaction_client_id === null) {
+        throw new DomainError(
+          'CONFLICT',
+          'VALIDATION',
+          'The operator is not on a contact now: a coaching message goes with a contact.',
+        );
+      }
+      const id = await insertMessage(trx, {
+        from_user_id: actor.id,
+        to_user_id: input.operatorId,
+        interaction_client_id: status.interaction_client_id,
+        step: status.step,
+        body: input.body,
+        sent_at: at,
+        acknowledged_at: null,
+      });
+      await insertAudit(trx, {
+        at,
+        actorId: actor.id,
+        action: 'coaching.sent',
+        entityType: 'tutor_message',
+        entityId: id,
+        details: { operatorId: input.operatorId, interactionClientId: status.interaction_client_id, step: status.step },
+        ip,
+      });
+      const row = await findMessage(trx, id);
+      if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The message was not stored.');
+      return toCoachingMessage(row);
+    },
   );
   if (!replayed) deps.bus.publish(topics.userMessages(input.operatorId), response);
   return response;
@@ -146,33 +136,27 @@ export async function acknowledgeMessage(
   ip: string | null,
 ): Promise<CoachingMessage> {
   const at = deps.clock.now().toISOString();
-  const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(
-      trx,
-      userCaller(user),
-      `monitor.ackMessage:${user.id}`,
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        const row = await findMessage(trx, input.messageId);
-        // someone else's message is reported as missing: its existence is not the operator's business
-        if (!row || row.to_user_id !== user.id)
-          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Message ${input.messageId} does not exist.`);
-        if (row.acknowledged_at === null) {
-          await markMessageRead(trx, row.id, at);
-          await insertAudit(trx, {
-            at,
-            actorId: user.id,
-            action: 'coaching.acknowledged',
-            entityType: 'tutor_message',
-            entityId: row.id,
-            ip,
-          });
-        }
-        return toCoachingMessage({ ...row, acknowledged_at: row.acknowledged_at ?? at });
-      },
-    ),
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: `monitor.ackMessage:${user.id}`, key: input.requestId, input, at },
+    async (trx) => {
+      const row = await findMessage(trx, input.messageId);
+      // someone else's message is reported as missing: its existence is not the operator's business
+      if (!row || row.to_user_id !== user.id)
+        throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Message ${input.messageId} does not exist.`);
+      if (row.acknowledged_at === null) {
+        await markMessageRead(trx, row.id, at);
+        await insertAudit(trx, {
+          at,
+          actorId: user.id,
+          action: 'coaching.acknowledged',
+          entityType: 'tutor_message',
+          entityId: row.id,
+          ip,
+        });
+      }
+      return toCoachingMessage({ ...row, acknowledged_at: row.acknowledged_at ?? at });
+    },
   );
   return response;
 }

@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { messagesOfInteraction } from '../monitor/coaching.service';
 import { outcomesByProduct } from '../scripts/catalogue.repository';
 import {
@@ -88,8 +88,10 @@ export async function createTemplate(
   ip: string | null,
 ): Promise<ScorecardTemplate> {
   const at = deps.clock.now().toISOString();
-  const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(user), 'quality.templates.create', input.requestId, requestHash(input), at, async () => {
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: 'quality.templates.create', key: input.requestId, input, at },
+    async (trx) => {
       const id = await insertTemplate(trx, {
         name: input.name,
         dimensions: JSON.stringify(input.dimensions),
@@ -109,7 +111,7 @@ export async function createTemplate(
       const row = await findTemplate(trx, id);
       if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The template was not stored.');
       return toTemplate(row);
-    }),
+    },
   );
   return response;
 }
@@ -121,8 +123,10 @@ export async function editTemplate(
   ip: string | null,
 ): Promise<ScorecardTemplate> {
   const at = deps.clock.now().toISOString();
-  const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(user), 'quality.templates.update', input.requestId, requestHash(input), at, async () => {
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: 'quality.templates.update', key: input.requestId, input, at },
+    async (trx) => {
       const existing = await findTemplate(trx, input.id);
       if (!existing) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard template ${input.id} does not exist.`);
       // Given scorecards read their labels from the template: a removed dimension's score stays stored, unshown.
@@ -144,7 +148,7 @@ export async function editTemplate(
       const row = await findTemplate(trx, input.id);
       if (!row) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard template ${input.id} does not exist.`);
       return toTemplate(row);
-    }),
+    },
   );
   return response;
 }
@@ -282,74 +286,68 @@ export async function saveScorecard(
   ip: string | null,
 ): Promise<ScorecardView> {
   const at = deps.clock.now().toISOString();
-  const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(
-      trx,
-      userCaller(user),
-      `quality.saveScorecard:${user.id}`,
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        const interaction = await interactionInScope(trx, user, input.interactionId);
-        const template = await findTemplate(trx, input.templateId);
-        if (!template)
-          throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Scorecard template ${input.templateId} does not exist.`);
-        const keys = parseDimensions(template.dimensions).map((d) => d.key);
-        const unknown = Object.keys(input.scores).filter((k) => !keys.includes(k));
-        if (unknown.length > 0)
-          throw new DomainError('BAD_REQUEST', 'VALIDATION', `scores: unknown dimensions ${unknown.join(', ')}.`);
-        const missing = keys.filter((k) => input.scores[k] === undefined);
-        if (input.release && missing.length > 0) {
-          throw new DomainError(
-            'BAD_REQUEST',
-            'VALIDATION',
-            `scores: score every dimension before releasing (missing: ${missing.join(', ')}).`,
-          );
-        }
-        const existing = await findScorecardOf(trx, interaction.id, user.id);
-        if (existing && existing.status !== 'draft') {
-          throw new DomainError(
-            'CONFLICT',
-            'VALIDATION',
-            'This scorecard was already released to the operator and can no longer change.',
-          );
-        }
-        const values = {
-          template_id: template.id,
-          scores: JSON.stringify(input.scores),
-          critical_error: input.criticalError ? (1 as const) : (0 as const),
-          comments: input.comments && input.comments.length > 0 ? input.comments : null,
-          status: input.release ? ('released' as const) : ('draft' as const),
-          released_at: input.release ? at : null,
-        };
-        const id = existing
-          ? (await updateScorecard(trx, existing.id, values), existing.id)
-          : await insertScorecard(trx, {
-              ...values,
-              interaction_id: interaction.id,
-              tutor_id: user.id,
-              operator_id: interaction.operator_id,
-              created_at: at,
-            });
-        await insertAudit(trx, {
-          at,
-          actorId: user.id,
-          action: input.release ? 'scorecard.release' : 'scorecard.save_draft',
-          entityType: 'scorecard',
-          entityId: id,
-          details: {
-            interactionId: interaction.id,
-            operatorId: interaction.operator_id,
-            criticalError: input.criticalError,
-          },
-          ip,
-        });
-        const row = await findScorecard(trx, id);
-        if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The scorecard was not stored.');
-        return toScorecardView(row);
-      },
-    ),
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: `quality.saveScorecard:${user.id}`, key: input.requestId, input, at },
+    async (trx) => {
+      const interaction = await interactionInScope(trx, user, input.interactionId);
+      const template = await findTemplate(trx, input.templateId);
+      if (!template)
+        throw new DomainError('BAD_REQUEST', 'NOT_FOUND', `Scorecard template ${input.templateId} does not exist.`);
+      const keys = parseDimensions(template.dimensions).map((d) => d.key);
+      const unknown = Object.keys(input.scores).filter((k) => !keys.includes(k));
+      if (unknown.length > 0)
+        throw new DomainError('BAD_REQUEST', 'VALIDATION', `scores: unknown dimensions ${unknown.join(', ')}.`);
+      const missing = keys.filter((k) => input.scores[k] === undefined);
+      if (input.release && missing.length > 0) {
+        throw new DomainError(
+          'BAD_REQUEST',
+          'VALIDATION',
+          `scores: score every dimension before releasing (missing: ${missing.join(', ')}).`,
+        );
+      }
+      const existing = await findScorecardOf(trx, interaction.id, user.id);
+      if (existing && existing.status !== 'draft') {
+        throw new DomainError(
+          'CONFLICT',
+          'VALIDATION',
+          'This scorecard was already released to the operator and can no longer change.',
+        );
+      }
+      const values = {
+        template_id: template.id,
+        scores: JSON.stringify(input.scores),
+        critical_error: input.criticalError ? (1 as const) : (0 as const),
+        comments: input.comments && input.comments.length > 0 ? input.comments : null,
+        status: input.release ? ('released' as const) : ('draft' as const),
+        released_at: input.release ? at : null,
+      };
+      const id = existing
+        ? (await updateScorecard(trx, existing.id, values), existing.id)
+        : await insertScorecard(trx, {
+            ...values,
+            interaction_id: interaction.id,
+            tutor_id: user.id,
+            operator_id: interaction.operator_id,
+            created_at: at,
+          });
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: input.release ? 'scorecard.release' : 'scorecard.save_draft',
+        entityType: 'scorecard',
+        entityId: id,
+        details: {
+          interactionId: interaction.id,
+          operatorId: interaction.operator_id,
+          criticalError: input.criticalError,
+        },
+        ip,
+      });
+      const row = await findScorecard(trx, id);
+      if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The scorecard was not stored.');
+      return toScorecardView(row);
+    },
   );
   return response;
 }
@@ -367,36 +365,30 @@ export async function acknowledgeScorecard(
   ip: string | null,
 ): Promise<ScorecardView> {
   const at = deps.clock.now().toISOString();
-  const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(
-      trx,
-      userCaller(user),
-      `quality.acknowledge:${user.id}`,
-      input.requestId,
-      requestHash(input),
-      at,
-      async () => {
-        const row = await findScorecard(trx, input.scorecardId);
-        // drafts and other operators' scorecards do not exist for this operator
-        if (!row || row.operator_id !== user.id || row.status === 'draft') {
-          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
-        }
-        if (row.status === 'released') {
-          await updateScorecard(trx, row.id, { status: 'acknowledged', acknowledged_at: at });
-          await insertAudit(trx, {
-            at,
-            actorId: user.id,
-            action: 'scorecard.acknowledge',
-            entityType: 'scorecard',
-            entityId: row.id,
-            ip,
-          });
-        }
-        const updated = await findScorecard(trx, row.id);
-        if (!updated) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
-        return toScorecardView(updated);
-      },
-    ),
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: `quality.acknowledge:${user.id}`, key: input.requestId, input, at },
+    async (trx) => {
+      const row = await findScorecard(trx, input.scorecardId);
+      // drafts and other operators' scorecards do not exist for this operator
+      if (!row || row.operator_id !== user.id || row.status === 'draft') {
+        throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
+      }
+      if (row.status === 'released') {
+        await updateScorecard(trx, row.id, { status: 'acknowledged', acknowledged_at: at });
+        await insertAudit(trx, {
+          at,
+          actorId: user.id,
+          action: 'scorecard.acknowledge',
+          entityType: 'scorecard',
+          entityId: row.id,
+          ip,
+        });
+      }
+      const updated = await findScorecard(trx, row.id);
+      if (!updated) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
+      return toScorecardView(updated);
+    },
   );
   return response;
 }

@@ -13,7 +13,7 @@ import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { cancelAppointment } from '../appointments/appointment-changes';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotent, requestHash, userCaller } from '../audit/idempotency';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { closeLeadAs } from '../leads/leads.service';
 import { reapExpiredLeases } from '../work/work.repository';
 import { cancelCallback, withdrawCampaignWork } from '../work/promises';
@@ -295,9 +295,10 @@ export async function eraseDataSubject(
 ): Promise<DataSubjectErasure> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const hash = requestHash(input);
-  const { response } = await deps.db.transaction().execute((trx) =>
-    idempotent(trx, userCaller(user), ERASE_SCOPE, input.requestId, hash, at, async () => {
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: ERASE_SCOPE, key: input.requestId, input, at },
+    async (trx, hash) => {
       // the idempotency record is purged after days; the erasure's own record is kept for good
       const earlier = await trx
         .selectFrom('data_subject_erasures')
@@ -349,7 +350,7 @@ export async function eraseDataSubject(
         ip,
       });
       return result;
-    }),
+    },
   );
   return response;
 }

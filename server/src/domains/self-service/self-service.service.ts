@@ -6,7 +6,7 @@ import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
 import { appointmentEmail, appointmentSms } from '../appointments/appointment-messages';
-import { idempotent, linkCaller, requestHash } from '../audit/idempotency';
+import { idempotentTransaction, linkCaller } from '../audit/idempotency';
 import { maskPhone } from '../customers/masking';
 import { findSecret } from '../funnel/secrets.repository';
 import { requireCustomerContact } from '../outbox/effect-lookups';
@@ -220,19 +220,25 @@ async function change(
   }
   const { subject, secret } = v;
   const at = now.toISOString();
-  const key = `${subject.purpose}.${subject.id}.${args.requestId}`;
-  const hash = requestHash([action, choice]);
   try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const { response } = await idempotent(trx, linkCaller(`${subject.purpose}.${subject.id}`), `self_service.${action}`, key, hash, at, async () => {
+    const { response } = await idempotentTransaction(
+      deps,
+      {
+        caller: linkCaller(`${subject.purpose}.${subject.id}`),
+        scope: `self_service.${action}`,
+        key: `${subject.purpose}.${subject.id}.${args.requestId}`,
+        input: [action, choice],
+        at,
+      },
+      async (trx) => {
         const token =
           action === 'cancel'
             ? await cancelSubject(trx, subject, now, args.ip).then(() => args.token)
             : await moveSubject(trx, deps, subject, choice ?? '', now, args.ip);
         return { outcome: action === 'cancel' ? ('cancelled' as const) : ('moved' as const), token };
-      });
-      return { kind: 'done' as const, ...response };
-    });
+      },
+    );
+    return { kind: 'done' as const, ...response };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const page = await pageOf(deps.db, subject, args.token, secret, now);
