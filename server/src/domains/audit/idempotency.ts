@@ -122,16 +122,3 @@ async function runOnce<T>(
   });
   return { response, replayed: false };
 }
-
-/** The former form, kept only until every call site uses idempotentTransaction (removed in the same series). */
-export function idempotent<T>(
-  trx: Executor,
-  caller: Caller,
-  scope: string,
-  key: string,
-  hash: string,
-  at: string,
-  effect: () => Promise<T>,
-): Promise<{ response: T; replayed: boolean }> {
-  return runOnce(trx, { caller, scope, key, input: null, at }, hash, effect);
-}
