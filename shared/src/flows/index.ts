@@ -1,19 +1,21 @@
-import { createActor, type AnyActorScope, type SnapshotFrom } from 'xstate';
 import type { FlowId, Outcome } from '../reference/outcomes';
+import { FLOW_EVENT_TYPES } from '../schemas/flow-events';
 import { CALLBACK_STEPS, CALLBACK_VERSION, callbackMachine, callbackMachineV1_0 } from './callback/callback.machine';
 import { CAMPAIGN_STEPS, CAMPAIGN_VERSION, campaignMachine } from './campaign/campaign.machine';
 import { INBOUND_SALES_STEPS, INBOUND_SALES_VERSION, inboundSalesMachine } from './inbound-sales/inbound-sales.machine';
-import { OCS_CROSS_SELL_STEPS, OCS_CROSS_SELL_VERSION, ocsCrossSellMachine, ocsCrossSellMachineV1_0 } from './ocs-cross-sell/ocs-cross-sell.machine';
+import {
+  OCS_CROSS_SELL_STEPS,
+  OCS_CROSS_SELL_VERSION,
+  ocsCrossSellMachine,
+  ocsCrossSellMachineV1_0,
+} from './ocs-cross-sell/ocs-cross-sell.machine';
+import { playEvents, stepOf } from './play';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from './types';
+import { accepts, belongsTo, type AnyFlowMachine, type FlowSnapshot } from './xstate-adapter';
 
-export type AnyFlowMachine =
-  | typeof campaignMachine
-  | typeof inboundSalesMachine
-  | typeof ocsCrossSellMachine
-  | typeof ocsCrossSellMachineV1_0
-  | typeof callbackMachine
-  | typeof callbackMachineV1_0;
-export type FlowSnapshot = SnapshotFrom<AnyFlowMachine>;
+export { FLOW_EVENT_TYPES } from '../schemas/flow-events';
+export { playEvent, playEvents, stepOf, type PlayableEvent, type Played, type PlayedEvent, type Visit } from './play';
+export { accepts, flowPlayer, metaOf, type AnyFlowMachine, type FlowPlayer, type FlowSnapshot } from './xstate-adapter';
 
 export const FLOW_MACHINES: Record<FlowId, AnyFlowMachine> = {
   campaign: campaignMachine,
@@ -52,13 +54,7 @@ export function flowMachine(flow: FlowId, version: string): AnyFlowMachine | und
   return RELEASES[flow].find((machine) => machine.version === version);
 }
 
-/** The current step, or null once the flow has reached an outcome. */
-export function stepOf(snapshot: FlowSnapshot): StepId | null {
-  if (snapshot.status !== 'active') return null;
-  return Object.values(snapshot.getMeta()).find((meta) => meta !== undefined)?.step ?? null;
-}
-
-/** One representative payload per event type, to ask `snapshot.can()` whether a button applies. */
+/** One representative payload per event type, to ask `accepts()` whether a button applies. */
 export const SAMPLE_EVENTS: { [K in FlowEventType]: Extract<FlowEvent, { type: K }> } = {
   'contact.reached': { type: 'contact.reached' },
   'contact.not_reached': { type: 'contact.not_reached', reason: 'no_answer' },
@@ -83,16 +79,10 @@ export const SAMPLE_EVENTS: { [K in FlowEventType]: Extract<FlowEvent, { type: K
   'outcome.assisted_sale': { type: 'outcome.assisted_sale', reference: 'X' },
 };
 
-export const FLOW_EVENT_TYPES = Object.keys(SAMPLE_EVENTS) as FlowEventType[];
-
-function isFlowEventType(type: string): type is FlowEventType {
-  return (FLOW_EVENT_TYPES as readonly string[]).includes(type);
-}
-
 /** Product codes the needs step would accept now (the only guard that depends on the payload). */
 export function acceptedProducts(snapshot: FlowSnapshot): string[] {
   return Object.keys(snapshot.context.products).filter((productCode) =>
-    snapshot.can({ type: 'needs.identified', productCode }),
+    accepts(snapshot, { type: 'needs.identified', productCode }),
   );
 }
 
@@ -101,59 +91,10 @@ export function acceptedProducts(snapshot: FlowSnapshot): string[] {
  * except `needs.identified`, which is available when at least one product is accepted (see acceptedProducts).
  */
 export function availableEvents(machine: AnyFlowMachine, snapshot: FlowSnapshot): FlowEventType[] {
-  if (snapshot.machine !== machine) throw new Error(`snapshot does not belong to machine ${machine.id}`);
+  if (!belongsTo(snapshot, machine)) throw new Error(`snapshot does not belong to machine ${machine.id}`);
   return FLOW_EVENT_TYPES.filter((type) =>
-    type === 'needs.identified' ? acceptedProducts(snapshot).length > 0 : snapshot.can(SAMPLE_EVENTS[type]),
+    type === 'needs.identified' ? acceptedProducts(snapshot).length > 0 : accepts(snapshot, SAMPLE_EVENTS[type]),
   );
-}
-
-/**
- * Plays events through a script with XState's pure transitions (no actions run, nothing is started), every step in
- * one actor scope. XState's own `initialTransition()`/`transition()` build a throwaway actor and system on every
- * call, and that actor first computes an initial snapshot without input, which our scripts' context cannot build,
- * so every step also threw and caught an error: about 25 µs a step, most of a completion's replay on the server.
- */
-export interface FlowPlayer {
-  /** The snapshot the script starts from. */
-  readonly initial: FlowSnapshot;
-  /** The snapshot after `event` (the caller checks `snapshot.can(event)` first, as the machine ignores the rest). */
-  next(snapshot: FlowSnapshot, event: FlowEvent): FlowSnapshot;
-}
-
-/**
- * One scope per machine, made on first use and kept: the scope's actor is never started, only lends its identity
- * and system, and the scripts' actions are all pure assignments (nothing is spawned, sent or deferred).
- */
-const scopes = new WeakMap<AnyFlowMachine, AnyActorScope>();
-
-function scopeOf(machine: AnyFlowMachine, input: FlowInput): AnyActorScope {
-  let scope = scopes.get(machine);
-  if (!scope) {
-    const self = createActor(machine as typeof campaignMachine, { input });
-    scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      logger: () => {},
-      defer: () => {},
-      emit: () => {},
-      stopChild: () => {},
-      actionExecutor: () => {},
-    };
-    scopes.set(machine, scope);
-  }
-  return scope;
-}
-
-export function flowPlayer(machine: AnyFlowMachine, input: FlowInput): FlowPlayer {
-  const scope = scopeOf(machine, input);
-  const logic = machine as typeof campaignMachine;
-  return {
-    initial: logic.getInitialSnapshot(scope, input) as FlowSnapshot,
-    next: (snapshot, event) =>
-      logic.transition(snapshot as SnapshotFrom<typeof campaignMachine>, event, scope) as FlowSnapshot,
-  };
 }
 
 /** As logged by the host: the event's payload plus the time it happened (`at`, ISO). */
@@ -172,31 +113,21 @@ export type ReplayResult =
  * The server accepts an outcome only when this reaches it. Payload shapes are validated before recording,
  * not here; here every event must be one the machine accepts at that point.
  */
-export function replayFlow(flow: FlowId, version: string, input: FlowInput, events: RecordedEvent[]): ReplayResult {
+export function replayFlow(
+  flow: FlowId,
+  version: string,
+  input: FlowInput,
+  events: readonly RecordedEvent[],
+): ReplayResult {
   const machine = flowMachine(flow, version);
   if (!machine) return { ok: false, reason: `unknown version ${version} of flow ${flow}` };
 
-  const player = flowPlayer(machine, input);
-  let snapshot = player.initial;
   const path: StepId[] = [];
-  const visit = (step: StepId | null) => {
+  const { snapshot, refused } = playEvents(machine, input, events, (visit) => {
+    const step = stepOf(visit.snapshot);
     if (step !== null && path.at(-1) !== step) path.push(step);
-  };
-  visit(stepOf(snapshot));
-
-  for (const [atIndex, recorded] of events.entries()) {
-    const { at: _at, ...event } = recorded;
-    if (!isFlowEventType(event.type)) return { ok: false, reason: `unknown event ${event.type}`, atIndex };
-    if (snapshot.status !== 'active') {
-      return { ok: false, reason: `event ${event.type} not allowed after outcome ${snapshot.context.outcome}`, atIndex };
-    }
-    const flowEvent = event as FlowEvent;
-    if (!snapshot.can(flowEvent)) {
-      return { ok: false, reason: `event ${event.type} not allowed at step ${stepOf(snapshot)}`, atIndex };
-    }
-    snapshot = player.next(snapshot, flowEvent);
-    visit(stepOf(snapshot));
-  }
+  });
+  if (refused) return { ok: false, ...refused };
 
   if (snapshot.status !== 'done' || !snapshot.output) {
     return { ok: false, reason: `flow not finished: stopped at step ${stepOf(snapshot)}` };

@@ -1,6 +1,14 @@
 import type { FlowId, ValueOutcome } from '../reference/outcomes';
 import { PRODUCT_CATALOGUE } from '../reference/products';
-import { FLOW_MACHINES, flowPlayer, replayFlow, stepOf, type FlowSnapshot, type RecordedEvent, type ReplayResult } from './index';
+import {
+  FLOW_MACHINES,
+  FLOW_VERSIONS,
+  playEvents,
+  replayFlow,
+  type FlowSnapshot,
+  type RecordedEvent,
+  type ReplayResult,
+} from './index';
 import type { FlowEvent, FlowInput } from './types';
 
 /** Shared by the flow tests; not used by the app. */
@@ -8,7 +16,10 @@ export const CATALOGUE: Record<string, readonly ValueOutcome[]> = Object.fromEnt
   PRODUCT_CATALOGUE.map((product) => [product.code, product.outcomes]),
 );
 
-export function customerWith({ consent = true, preset = null }: { consent?: boolean; preset?: string | null } = {}): FlowInput {
+export function customerWith({
+  consent = true,
+  preset = null,
+}: { consent?: boolean; preset?: string | null } = {}): FlowInput {
   return { customer: { id: 42, hasMarketingConsent: consent }, products: CATALOGUE, presetProductCode: preset };
 }
 
@@ -18,18 +29,13 @@ export function recorded(events: readonly FlowEvent[]): RecordedEvent[] {
 }
 
 export function replay(flow: FlowId, input: FlowInput, events: readonly FlowEvent[]): ReplayResult {
-  return replayFlow(flow, FLOW_MACHINES[flow].version ?? '', input, recorded(events));
+  return replayFlow(flow, FLOW_VERSIONS[flow], input, recorded(events));
 }
 
 /** Plays events that must all be accepted and returns where the call stands. */
 export function playTo(flow: FlowId, input: FlowInput, events: readonly FlowEvent[]): FlowSnapshot {
-  const machine = FLOW_MACHINES[flow];
-  const player = flowPlayer(machine, input);
-  let snapshot = player.initial;
-  for (const event of events) {
-    if (!snapshot.can(event)) throw new Error(`${event.type} refused at step ${stepOf(snapshot)}`);
-    snapshot = player.next(snapshot, event);
-  }
+  const { snapshot, refused } = playEvents(FLOW_MACHINES[flow], input, events);
+  if (refused) throw new Error(refused.reason);
   return snapshot;
 }
 

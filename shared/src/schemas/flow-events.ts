@@ -67,3 +67,8 @@ export type FlowEventType = FlowEvent['type'];
 /** Every recorded script event: the machine's event plus the time the operator recorded it. */
 export const recordedEvent = eventUnion({ at: isoDateTime });
 export type RecordedFlowEvent = z.infer<typeof recordedEvent>;
+
+/** Every event type, in the order of the definition (the order the console lists the choices of a step in). */
+export const FLOW_EVENT_TYPES: readonly FlowEventType[] = flowEvent.options.flatMap((option) => [
+  ...option.shape.type.values,
+]);

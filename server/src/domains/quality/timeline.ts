@@ -1,5 +1,5 @@
-import { FLOW_EVENT_TYPES, flowMachine, flowPlayer, stepOf } from '@valore/shared/flows/index';
-import type { FlowEvent, FlowInput } from '@valore/shared/flows/types';
+import { flowMachine, playEvents, stepOf, type RecordedEvent } from '@valore/shared/flows/index';
+import type { FlowInput } from '@valore/shared/flows/types';
 import type { FlowId } from '@valore/shared/reference/outcomes';
 
 export interface StepSpan {
@@ -7,12 +7,6 @@ export interface StepSpan {
   enteredAt: string;
   leftAt: string;
   events: { type: string; at: string }[];
-}
-
-interface Recorded {
-  type: string;
-  at: string;
-  [k: string]: unknown;
 }
 
 /**
@@ -24,36 +18,39 @@ export function stepTimeline(
   flow: FlowId,
   version: string,
   input: FlowInput,
-  events: readonly Recorded[],
+  events: readonly RecordedEvent[],
   startedAt: string,
   endedAt: string,
 ): StepSpan[] | null {
   const machine = flowMachine(flow, version);
   if (!machine) return null;
-  const player = flowPlayer(machine, input);
-  let snapshot = player.initial;
-  const first = stepOf(snapshot);
-  if (first === null) return null;
-  const spans: StepSpan[] = [{ step: first, enteredAt: startedAt, leftAt: endedAt, events: [] }];
-  for (const recorded of events) {
-    const { at, ...event } = recorded;
-    if (!(FLOW_EVENT_TYPES as string[]).includes(event.type) || snapshot.status !== 'active') return null;
-    const flowEvent = event as FlowEvent;
-    if (!snapshot.can(flowEvent)) return null;
-    const current = spans.at(-1);
-    current?.events.push({ type: event.type, at });
-    snapshot = player.next(snapshot, flowEvent);
+  const spans: StepSpan[] = [];
+  const { refused } = playEvents(machine, input, events, ({ snapshot, event }) => {
     const step = stepOf(snapshot);
-    if (step !== null && current && step !== current.step) {
-      current.leftAt = at;
-      spans.push({ step, enteredAt: at, leftAt: endedAt, events: [] });
+    if (!event) {
+      if (step !== null) spans.push({ step, enteredAt: startedAt, leftAt: endedAt, events: [] });
+      return;
     }
-  }
-  return spans;
+    const current = spans.at(-1);
+    if (!current) return;
+    // the event belongs to the step it was taken at, even when it leads to another one
+    current.events.push({ type: event.type, at: event.at });
+    if (step !== null && step !== current.step) {
+      current.leftAt = event.at;
+      spans.push({ step, enteredAt: event.at, leftAt: endedAt, events: [] });
+    }
+  });
+  // a script that stands at no step when it starts has no timeline either
+  return refused || spans.length === 0 ? null : spans;
 }
 
 /** When the events do not replay any more: the recorded path, untimed, with every event under the first step. */
-export function untimedTimeline(path: readonly string[], events: readonly Recorded[], startedAt: string, endedAt: string): StepSpan[] {
+export function untimedTimeline(
+  path: readonly string[],
+  events: readonly RecordedEvent[],
+  startedAt: string,
+  endedAt: string,
+): StepSpan[] {
   return path.map((step, i) => ({
     step,
     enteredAt: startedAt,
