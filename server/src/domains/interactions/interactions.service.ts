@@ -1,4 +1,4 @@
-import { replayFlow, type RecordedEvent } from '@valore/shared/flows/index';
+import { replayFlow } from '@valore/shared/flows/index';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type {
   CompleteInteractionInput,
@@ -130,7 +130,7 @@ async function replayContact(trx: Executor, { deps, user, input, now }: Completi
       presetProductCode: item.presetProductCode,
       leadFollowUp: item.kind === 'lead_followup',
     },
-    input.events as RecordedEvent[],
+    input.events,
   );
   if (!replay.ok) {
     throw new DomainError(
