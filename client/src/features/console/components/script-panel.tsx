@@ -1,18 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useActorRef, useSelector } from '@xstate/react';
 import {
   acceptedProducts,
   availableEvents,
   FLOW_MACHINES,
   FLOW_STEPS,
-  flowPlayer,
+  metaOf,
   stepOf,
-  type RecordedEvent,
 } from '@valore/shared/flows/index';
 import { EVENT_LABELS, PROMPTS } from '@valore/shared/flows/steps';
-import type { FlowEvent, FlowEventType, FlowInput, StepId, StepMeta } from '@valore/shared/flows/types';
+import type { FlowEvent, FlowEventType, FlowInput, StepId } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
 import { Badge } from '../../../components/ui/badge';
@@ -25,6 +23,7 @@ import { CoachingBanner } from '../coaching/coaching-banner';
 import { useTRPC } from '../../../lib/trpc';
 import { fillPrompt, isTypingTarget, useFormat } from '../format';
 import { useConsole, type ContactDraft } from '../hooks/console-store';
+import { useScript } from '../hooks/use-script';
 import { AfterCallWork, ResultSummary } from './after-call-work';
 import { ChoiceForm, FORM_CHOICES } from './choice-forms';
 import { NotesField } from './notes-field';
@@ -80,24 +79,6 @@ function ContactSession({ draft }: { draft: ContactDraft }) {
   return <ScriptRunner draft={draft} input={input} card={card.data ?? null} />;
 }
 
-function withoutTime(recorded: RecordedEvent): FlowEvent {
-  const { at: _at, ...event } = recorded;
-  return event as FlowEvent;
-}
-
-/** Restores the script where the recorded events left it (after a reload, or a step taken back). */
-function restore(draft: ContactDraft, input: FlowInput) {
-  const machine = FLOW_MACHINES[draft.flow];
-  const player = flowPlayer(machine, input);
-  let snapshot = player.initial;
-  for (const recorded of draft.events) {
-    const event = withoutTime(recorded);
-    if (snapshot.status !== 'active' || !snapshot.can(event)) break;
-    snapshot = player.next(snapshot, event);
-  }
-  return snapshot;
-}
-
 const ALWAYS_AVAILABLE: ReadonlySet<FlowEventType> = new Set(['callback.requested', 'customer.opted_out']);
 const ENDS_WITHOUT_VALUE: ReadonlySet<FlowEventType> = new Set([
   'contact.not_reached',
@@ -116,21 +97,16 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
   const me = useQueryClient().getQueryData(trpc.auth.me.queryKey());
   const { products, record, reportStep, setNotes } = useConsole();
   const machine = FLOW_MACHINES[draft.flow];
-  const [restored] = useState(() => restore(draft, input));
-  const actor = useActorRef(machine, { input, snapshot: restored });
-  const step = useSelector(actor, stepOf);
-  const available = useSelector(actor, (s) => availableEvents(machine, s).join(' '));
-  const accepted = useSelector(actor, (s) => acceptedProducts(s).join(' '));
-  const productCode = useSelector(actor, (s) => s.context.productCode);
-  const meta = useSelector(
-    actor,
-    (s) => Object.values(s.getMeta()).find((m): m is StepMeta => m !== undefined) ?? null,
-  );
+  const { snapshot, take } = useScript(draft.flow, input, draft.events);
+  const step = stepOf(snapshot);
+  const choices = useMemo(() => availableEvents(machine, snapshot), [machine, snapshot]);
+  const accepted = useMemo(() => acceptedProducts(snapshot), [snapshot]);
+  const productCode = snapshot.context.productCode;
+  const meta = metaOf(snapshot);
   const [openForm, setOpenForm] = useState<FlowEventType | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
-  const choices = available.split(' ').filter(Boolean) as FlowEventType[];
-  const acceptedList = products.filter((p) => accepted.split(' ').includes(p.code));
+  const acceptedList = products.filter((p) => accepted.includes(p.code));
   const productName = products.find((p) => p.code === productCode)?.name[fmt.lang] ?? t('script.productFallback');
 
   const onStep = useEffectEvent((current: NonNullable<typeof step>) => reportStep(current));
@@ -140,19 +116,18 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
   }, [step]);
 
   function send(event: FlowEvent) {
-    const before = actor.getSnapshot();
-    if (!before.can(event)) return;
-    const previousStep = stepOf(before);
-    actor.send(event);
-    const after = actor.getSnapshot();
+    const moved = take(event);
+    if (!moved) return;
+    const previousStep = stepOf(moved.before);
+    const reached = stepOf(moved.after);
     setOpenForm(null);
     record(event, {
-      step: stepOf(after),
+      step: reached,
       previousStep,
-      outcome: after.status === 'done' ? (after.output?.outcome ?? null) : null,
+      outcome: moved.after.status === 'done' ? (moved.after.output?.outcome ?? null) : null,
     });
     // Same step (an objection resolved back to the proposal): focus still goes back to the prompt.
-    if (stepOf(after) === previousStep) headingRef.current?.focus();
+    if (reached === previousStep) headingRef.current?.focus();
   }
 
   function choose(type: FlowEventType) {
