@@ -96,119 +96,30 @@ export async function exportDataSubject(
     const callbackIds = await callbackRequestIdsOf(trx, who);
     const ctiIds = await ctiCallIdsOf(trx, who);
 
-    const holdings = await trx
-      .selectFrom('customer_products')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('since')
-      .execute();
-    const consents = await trx
-      .selectFrom('consents')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('recorded_at')
-      .orderBy('id')
-      .execute();
-    const registry = who.phone
-      ? ((await trx.selectFrom('optout_registry').selectAll().where('phone', '=', who.phone).executeTakeFirst()) ??
-        null)
-      : null;
-    const interactions = await inChunks(interactionIds, (ids) =>
-      trx.selectFrom('interactions').selectAll().where('id', 'in', ids).orderBy('id').execute(),
-    );
-    const appointments = await trx
-      .selectFrom('appointments as a')
-      .innerJoin('appointment_slots as s', 's.id', 'a.slot_id')
-      .innerJoin('post_offices as p', 'p.id', 'a.post_office_id')
-      .selectAll('a')
-      .select(['s.starts_at', 's.ends_at', 'p.code as post_office_code', 'p.name as post_office_name'])
-      .where('a.customer_id', '=', customerId)
-      .orderBy('a.id')
-      .execute();
-    const links = await trx
-      .selectFrom('funnel_links')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('id')
-      .execute();
-    const clicks = await inChunks(
-      links.map((l) => l.id),
-      (ids) => trx.selectFrom('funnel_clicks').selectAll().where('link_id', 'in', ids).orderBy('id').execute(),
-    );
-    const leads = await trx
-      .selectFrom('leads')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('id')
-      .execute();
-    const callbacks = await inChunks(callbackIds, (ids) =>
-      trx.selectFrom('callback_requests').selectAll().where('id', 'in', ids).orderBy('created_at').execute(),
-    );
-    const contacts = await trx
-      .selectFrom('campaign_contacts')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('id')
-      .execute();
-    const outboxIds = await outboxIdsOf(trx, who, {
-      appointmentIds: appointments.map((a) => a.id),
-      funnelLinkIds: links.map((l) => l.id),
-      callbackRequestIds: callbackIds,
-    });
-    const outbox = await inChunks(outboxIds, (ids) =>
-      trx.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute(),
-    );
-    const cti = await inChunks(ctiIds, (ids) =>
-      trx.selectFrom('cti_calls').selectAll().where('id', 'in', ids).orderBy('id').execute(),
-    );
-    const scorecards = await inChunks(interactionIds, (ids) =>
-      trx.selectFrom('scorecards').selectAll().where('interaction_id', 'in', ids).orderBy('id').execute(),
-    );
-    const grants = await trx
-      .selectFrom('customer_access_grants')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('id')
-      .execute();
-    const auditIds = await auditIdsOf(trx, [
-      { type: 'customer', ids: [customerId] },
-      { type: 'interaction', ids: interactionIds },
-      { type: 'appointment', ids: appointments.map((a) => a.id) },
-      { type: 'funnel_link', ids: links.map((l) => l.id) },
-      { type: 'lead', ids: leads.map((l) => l.id) },
-      { type: 'callback_request', ids: callbackIds },
-      { type: 'scorecard', ids: scorecards.map((s) => s.id) },
-    ]);
-    const audit = await inChunks(auditIds, (ids) =>
-      trx.selectFrom('audit_log').selectAll().where('id', 'in', ids).orderBy('id').execute(),
-    );
-    const erasures = await trx
-      .selectFrom('data_subject_erasures')
-      .select(['request_id', 'reason', 'erased_at', 'erased_by', 'response'])
-      .where('customer_id', '=', customerId)
-      .orderBy('erased_at')
-      .execute();
+    const own = await readOwnRecords(trx, customerId, who);
+    const contacts = await readContactRows(trx, customerId, interactionIds, callbackIds);
+    const related = await readRelatedRows(trx, { customerId, who, interactionIds, callbackIds, ctiIds }, contacts);
 
     const result: DataSubjectExport = {
       format: DATA_SUBJECT_EXPORT_FORMAT,
       exportedAt,
       customerId,
       customer: { ...customer },
-      holdings,
-      consents,
-      optOutRegistry: registry,
-      interactions: interactions.map((i) => withJson(i, ['path', 'events', 'outcome_details'])),
-      appointments,
-      funnelLinks: links.map((l) => ({ ...l, clicks: clicks.filter((c) => c.link_id === l.id) })),
-      leads,
-      callbackRequests: callbacks,
-      campaignContacts: contacts,
-      outboxMessages: outbox,
-      ctiCalls: cti,
-      scorecards: scorecards.map((s) => withJson(s, ['scores'])),
-      accessGrants: grants,
-      auditRows: audit.map((a) => withJson(a, ['details'])),
-      erasures: erasures.map((e) => withJson(e, ['response'])),
+      holdings: own.holdings,
+      consents: own.consents,
+      optOutRegistry: own.registry,
+      interactions: contacts.interactions.map((i) => withJson(i, ['path', 'events', 'outcome_details'])),
+      appointments: contacts.appointments,
+      funnelLinks: contacts.links.map((l) => ({ ...l, clicks: contacts.clicks.filter((c) => c.link_id === l.id) })),
+      leads: contacts.leads,
+      callbackRequests: contacts.callbacks,
+      campaignContacts: contacts.campaignContacts,
+      outboxMessages: related.outbox,
+      ctiCalls: related.cti,
+      scorecards: related.scorecards.map((s) => withJson(s, ['scores'])),
+      accessGrants: related.grants,
+      auditRows: related.audit.map((a) => withJson(a, ['details'])),
+      erasures: related.erasures.map((e) => withJson(e, ['response'])),
     };
     await insertAudit(trx, {
       at: exportedAt,
@@ -216,25 +127,155 @@ export async function exportDataSubject(
       action: 'customer.exported',
       entityType: 'customer',
       entityId: customerId,
-      details: {
-        rows: {
-          interactions: interactions.length,
-          appointments: appointments.length,
-          funnelLinks: links.length,
-          leads: leads.length,
-          callbackRequests: callbacks.length,
-          campaignContacts: contacts.length,
-          outboxMessages: outbox.length,
-          ctiCalls: cti.length,
-          scorecards: scorecards.length,
-          accessGrants: grants.length,
-          auditRows: audit.length,
-        },
-      },
+      details: { rows: exportedRowCounts(contacts, related) },
       ip,
     });
     return result;
   });
+}
+
+/** The customer's own records: products held, consents given and withdrawn, and their number's opt-out registry entry. */
+async function readOwnRecords(trx: Executor, customerId: number, who: ContactPoints) {
+  const holdings = await trx
+    .selectFrom('customer_products')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('since')
+    .execute();
+  const consents = await trx
+    .selectFrom('consents')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+  const registry = who.phone
+    ? ((await trx.selectFrom('optout_registry').selectAll().where('phone', '=', who.phone).executeTakeFirst()) ?? null)
+    : null;
+  return { holdings, consents, registry };
+}
+
+type ContactRows = Awaited<ReturnType<typeof readContactRows>>;
+
+/**
+ * The contacts with the customer and what they produced: interactions, appointments (with slot and post office),
+ * funnel links and their clicks, leads, callback requests, campaign list entries.
+ */
+async function readContactRows(
+  trx: Executor,
+  customerId: number,
+  interactionIds: readonly number[],
+  callbackIds: readonly string[],
+) {
+  const interactions = await inChunks(interactionIds, (ids) =>
+    trx.selectFrom('interactions').selectAll().where('id', 'in', ids).orderBy('id').execute(),
+  );
+  const appointments = await trx
+    .selectFrom('appointments as a')
+    .innerJoin('appointment_slots as s', 's.id', 'a.slot_id')
+    .innerJoin('post_offices as p', 'p.id', 'a.post_office_id')
+    .selectAll('a')
+    .select(['s.starts_at', 's.ends_at', 'p.code as post_office_code', 'p.name as post_office_name'])
+    .where('a.customer_id', '=', customerId)
+    .orderBy('a.id')
+    .execute();
+  const links = await trx
+    .selectFrom('funnel_links')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('id')
+    .execute();
+  const clicks = await inChunks(
+    links.map((l) => l.id),
+    (ids) => trx.selectFrom('funnel_clicks').selectAll().where('link_id', 'in', ids).orderBy('id').execute(),
+  );
+  const leads = await trx.selectFrom('leads').selectAll().where('customer_id', '=', customerId).orderBy('id').execute();
+  const callbacks = await inChunks(callbackIds, (ids) =>
+    trx.selectFrom('callback_requests').selectAll().where('id', 'in', ids).orderBy('created_at').execute(),
+  );
+  const campaignContacts = await trx
+    .selectFrom('campaign_contacts')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('id')
+    .execute();
+  return { interactions, appointments, links, clicks, leads, callbacks, campaignContacts };
+}
+
+type RelatedRows = Awaited<ReturnType<typeof readRelatedRows>>;
+
+/** The ids the export's reads start from: the customer, their contacts, and the requests and calls from their number. */
+interface SubjectIds {
+  customerId: number;
+  who: ContactPoints;
+  interactionIds: number[];
+  callbackIds: string[];
+  ctiIds: number[];
+}
+
+/**
+ * The rows about the customer's contacts kept elsewhere: messages sent, CTI calls, quality scorecards, access grants,
+ * the audit rows of all of it, and earlier erasures.
+ */
+async function readRelatedRows(trx: Executor, subject: SubjectIds, contacts: ContactRows) {
+  const { customerId, who, interactionIds, callbackIds } = subject;
+  const { appointments, links, leads } = contacts;
+  const outboxIds = await outboxIdsOf(trx, who, {
+    appointmentIds: appointments.map((a) => a.id),
+    funnelLinkIds: links.map((l) => l.id),
+    callbackRequestIds: callbackIds,
+  });
+  const outbox = await inChunks(outboxIds, (ids) =>
+    trx.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute(),
+  );
+  const cti = await inChunks(subject.ctiIds, (ids) =>
+    trx.selectFrom('cti_calls').selectAll().where('id', 'in', ids).orderBy('id').execute(),
+  );
+  const scorecards = await inChunks(interactionIds, (ids) =>
+    trx.selectFrom('scorecards').selectAll().where('interaction_id', 'in', ids).orderBy('id').execute(),
+  );
+  const grants = await trx
+    .selectFrom('customer_access_grants')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('id')
+    .execute();
+  const auditIds = await auditIdsOf(trx, [
+    { type: 'customer', ids: [customerId] },
+    { type: 'interaction', ids: interactionIds },
+    { type: 'appointment', ids: appointments.map((a) => a.id) },
+    { type: 'funnel_link', ids: links.map((l) => l.id) },
+    { type: 'lead', ids: leads.map((l) => l.id) },
+    { type: 'callback_request', ids: callbackIds },
+    { type: 'scorecard', ids: scorecards.map((s) => s.id) },
+  ]);
+  const audit = await inChunks(auditIds, (ids) =>
+    trx.selectFrom('audit_log').selectAll().where('id', 'in', ids).orderBy('id').execute(),
+  );
+  const erasures = await trx
+    .selectFrom('data_subject_erasures')
+    .select(['request_id', 'reason', 'erased_at', 'erased_by', 'response'])
+    .where('customer_id', '=', customerId)
+    .orderBy('erased_at')
+    .execute();
+  return { outbox, cti, scorecards, grants, audit, erasures };
+}
+
+/** How many rows of each kind the export held, for its audit row (the rows themselves stay out of the log). */
+function exportedRowCounts(contacts: ContactRows, related: RelatedRows) {
+  return {
+    interactions: contacts.interactions.length,
+    appointments: contacts.appointments.length,
+    funnelLinks: contacts.links.length,
+    leads: contacts.leads.length,
+    callbackRequests: contacts.callbacks.length,
+    campaignContacts: contacts.campaignContacts.length,
+    outboxMessages: related.outbox.length,
+    ctiCalls: related.cti.length,
+    scorecards: related.scorecards.length,
+    accessGrants: related.grants.length,
+    auditRows: related.audit.length,
+  };
 }
 
 /** The contact's free text gone, everything the script replay and the statistics read kept. */
