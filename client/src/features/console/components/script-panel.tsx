@@ -10,6 +10,7 @@ import {
 import { EVENT_LABELS, PROMPTS } from '@valore/shared/flows/steps';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
+import { flowEvent } from '@valore/shared/schemas/flow-events';
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
@@ -139,7 +140,9 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
       if (draft.customerId !== null) send({ type, customerId: draft.customerId });
       return;
     }
-    send({ type } as FlowEvent);
+    // every other choice is its name alone: the events' definition confirms it, no cast
+    const bare = flowEvent.safeParse({ type });
+    if (bare.success) send(bare.data);
   }
 
   useNumberKeys(choices, choose);
