@@ -49,7 +49,8 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const { error, results } = await createMigrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, { cause: error });
+    const reason = error instanceof Error ? String(error) : JSON.stringify(error);
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${reason}`, { cause: error });
   }
   return (results ?? []).map((r) => r.migrationName);
 }

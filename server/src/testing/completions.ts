@@ -45,7 +45,7 @@ export function completion(
     startedAt: new Date(start).toISOString(),
     endedAt: new Date(start + (timing.handleMs ?? 240_000)).toISOString(),
     acwMs: timing.acwMs ?? 15_000,
-    events: events.map((e, i) => ({ ...e, at: new Date(start + i * step).toISOString() }) as RecordedFlowEvent),
+    events: events.map((e, i) => ({ ...e, at: new Date(start + i * step).toISOString() })),
     outcome,
     ...(timing.notes === undefined ? {} : { notes: timing.notes }),
   };
@@ -60,7 +60,11 @@ export interface Slot {
  * An inbound sales call that closes: the customer is identified, wants a product and accepts; it ends in a lead
  * (FIBRA, follow-up tomorrow) or, given a slot, in a post-office appointment (CONTO).
  */
-export function inboundSale(customerId: number, close: 'lead' | Slot = 'lead', timing: CompletionTiming = {}): CompleteInteractionInput {
+export function inboundSale(
+  customerId: number,
+  close: 'lead' | Slot = 'lead',
+  timing: CompletionTiming = {},
+): CompleteInteractionInput {
   const appointment = close !== 'lead';
   return completion(
     'inbound_sales',

@@ -51,7 +51,17 @@ const boards = new WeakMap<AppDeps, Map<number, SiteBoard>>();
 const zeroCounts = (): TodayCounts => ({ contacts: 0, appointments: 0, funnel: 0, leads: 0 });
 
 function signedOut(userId: number, at: string): OperatorStatus {
-  return { userId, state: 'signed_out', reason: null, since: at, flow: null, step: null, stepSince: null, interactionClientId: null, customerId: null };
+  return {
+    userId,
+    state: 'signed_out',
+    reason: null,
+    since: at,
+    flow: null,
+    step: null,
+    stepSince: null,
+    interactionClientId: null,
+    customerId: null,
+  };
 }
 
 function startOfRomeDay(now: Date): string {
@@ -61,7 +71,8 @@ function startOfRomeDay(now: Date): string {
 /** The site a board may watch: a tutor only their own, an admin any (and must name it). */
 export function boardSite(user: SessionUser, input: Pick<BoardInput, 'siteId'>): number {
   if (user.role === 'admin') {
-    if (input.siteId === undefined) throw new DomainError('BAD_REQUEST', 'VALIDATION', 'siteId: choose the site to watch.');
+    if (input.siteId === undefined)
+      throw new DomainError('BAD_REQUEST', 'VALIDATION', 'siteId: choose the site to watch.');
     return input.siteId;
   }
   if (user.siteId === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You are not assigned to a site.');
@@ -80,7 +91,10 @@ function toBoardOperator(row: SiteOperatorRow, at: string, today: TodayCounts): 
   };
 }
 
-async function readStats(deps: AppDeps, siteId: number): Promise<{ today: Map<number, TodayCounts>; stats: BoardStats }> {
+async function readStats(
+  deps: AppDeps,
+  siteId: number,
+): Promise<{ today: Map<number, TodayCounts>; stats: BoardStats }> {
   const now = deps.clock.now();
   const from = startOfRomeDay(now);
   const [counts, medianHandleMs, due] = await Promise.all([
@@ -97,7 +111,12 @@ async function readStats(deps: AppDeps, siteId: number): Promise<{ today: Map<nu
     else if (row.outcome === 'lead') c.leads += row.n;
     today.set(row.operator_id, c);
   }
-  const callMeNow: CallMeNowAlert[] = due.map((r) => ({ id: r.id, productCode: r.product_code ?? '', dueBy: r.due_by, status: r.status }));
+  const callMeNow: CallMeNowAlert[] = due.map((r) => ({
+    id: r.id,
+    productCode: r.product_code ?? '',
+    dueBy: r.due_by,
+    status: r.status,
+  }));
   return { today, stats: { medianHandleMs, callMeNow } };
 }
 
@@ -124,7 +143,9 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
     stop: () => undefined,
   };
   const run = (step: () => Promise<void> | void) => {
-    board.chain = board.chain.then(step).catch((err: unknown) => deps.logger.error({ err, siteId }, 'board update failed'));
+    board.chain = board.chain
+      .then(step)
+      .catch((err: unknown) => deps.logger.error({ err, siteId }, 'board update failed'));
   };
   const reload = async () => {
     const at = deps.clock.now().toISOString();
@@ -164,7 +185,13 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
           todayRecord[String(userId)] = op.today;
         }
         board.seq++;
-        emit(board, { kind: 'stats', seq: board.seq, serverTime: deps.clock.now().toISOString(), today: todayRecord, ...stats });
+        emit(board, {
+          kind: 'stats',
+          seq: board.seq,
+          serverTime: deps.clock.now().toISOString(),
+          today: todayRecord,
+          ...stats,
+        });
       } finally {
         refreshing = false;
       }
@@ -184,7 +211,7 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
  */
 export function watchBoard(deps: AppDeps, siteId: number, listener: Listener): () => void {
   let sites = boards.get(deps);
-  if (!sites) boards.set(deps, (sites = new Map()));
+  if (!sites) boards.set(deps, (sites = new Map<number, SiteBoard>()));
   let board = sites.get(siteId);
   if (!board) sites.set(siteId, (board = openBoard(deps, siteId)));
   const open = board;
@@ -216,7 +243,12 @@ export function watchBoard(deps: AppDeps, siteId: number, listener: Listener): (
 }
 
 /** The board stream of one subscription: snapshot first, then changes, until the client goes away. */
-export async function* boardStream(deps: AppDeps, user: SessionUser, input: BoardInput, signal: AbortSignal | undefined): AsyncGenerator<BoardEvent> {
+export async function* boardStream(
+  deps: AppDeps,
+  user: SessionUser,
+  input: BoardInput,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<BoardEvent> {
   const siteId = boardSite(user, input);
   const queue = createAsyncQueue<BoardEvent>(signal);
   const stop = watchBoard(deps, siteId, (event) => queue.push(event));

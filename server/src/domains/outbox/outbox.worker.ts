@@ -151,7 +151,7 @@ export function startOutboxWorker(
       stopped = true;
       if (timer) clearTimeout(timer);
       await chain;
-      await Promise.all([...new Set([adapters.sms, adapters.email])].map((a) => a.close?.()));
+      await Promise.all([...new Set([adapters.sms, adapters.email])].map((a) => a.close?.() ?? Promise.resolve()));
     },
   };
 }

@@ -400,15 +400,18 @@ export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsIn
 
 const EXPORT_MAX_ROWS = 100_000;
 
-function csvCell(value: unknown): string {
+/** What an export cell may hold: text and numbers from the rows, nothing that would print as "[object Object]". */
+type CsvValue = string | number | boolean | bigint | null | undefined;
+
+function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const s = typeof value === 'number' ? String(value) : String(value);
+  const s = String(value);
   // neutralise spreadsheet formulas and quote separators
   const safe = /^[=+\-@\t\r]/.test(s) && typeof value !== 'number' ? `'${s}` : s;
   return /[",\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-function csv(lines: unknown[][]): string {
+function csv(lines: CsvValue[][]): string {
   return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -419,7 +422,7 @@ export async function exportCsv(
   ip: string | null,
 ): Promise<ExportOutput> {
   const lang = input.language;
-  let lines: unknown[][];
+  let lines: CsvValue[][];
   let rows = 0;
   let truncated = false;
   if (input.kind === 'breakdown') {
