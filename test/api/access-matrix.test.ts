@@ -195,7 +195,10 @@ function campaignInput() {
   };
 }
 
-function completion(customerId: number, close: 'lead' | { slotId: number; postOfficeId: number } = 'lead'): CompleteInteractionInput {
+function completion(
+  customerId: number,
+  close: 'lead' | { slotId: number; postOfficeId: number } = 'lead',
+): CompleteInteractionInput {
   return inboundSale(customerId, close, { startMs: Date.now() - 120_000, stepMs: 1000, handleMs: 4000, acwMs: 1000 });
 }
 
@@ -270,11 +273,7 @@ type ProcDef = { _def: { type: 'query' | 'mutation' | 'subscription' } };
 const procedures = appRouter._def.procedures as unknown as Record<string, ProcDef>;
 
 /** One call over plain HTTP; the tRPC error code of a refusal, or 'allowed' (the call got past the access rules). */
-async function outcomeOf(
-  api: ApiClient,
-  path: string,
-  input: unknown,
-): Promise<{ outcome: Outcome | string; detail: string }> {
+async function outcomeOf(api: ApiClient, path: string, input: unknown): Promise<{ outcome: string; detail: string }> {
   const type = procedures[path]?._def.type;
   const url = new URL(`/trpc/${path}`, server.url);
   let response: Response;

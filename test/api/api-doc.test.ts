@@ -53,10 +53,13 @@ function schemaVariables(): string[] {
   const record = (key: string | symbol) => {
     if (typeof key === 'string' && /^[A-Z][A-Z0-9_]*$/.test(key)) read.add(key);
   };
-  const source = new Proxy({} as NodeJS.ProcessEnv, {
-    get: (_target, key) => (record(key), undefined),
-    has: (_target, key) => (record(key), false),
-  });
+  const source = new Proxy<NodeJS.ProcessEnv>(
+    {},
+    {
+      get: (_target, key) => (record(key), undefined),
+      has: (_target, key) => (record(key), false),
+    },
+  );
   parseEnv(source);
   // a VALORE_ name written in env.ts but read another way (not through the schema) must be documented too
   const text = fs.readFileSync(path.join(root, 'server/src/env.ts'), 'utf8');

@@ -55,7 +55,11 @@ function collect<T>() {
       return error;
     },
     onData(data: { data: T } | T) {
-      events.push(typeof data === 'object' && data !== null && 'data' in data && 'id' in data ? (data as { data: T }).data : (data as T));
+      events.push(
+        typeof data === 'object' && data !== null && 'data' in data && 'id' in data
+          ? (data as { data: T }).data
+          : (data as T),
+      );
       notify();
     },
     onError(err: unknown) {
@@ -65,9 +69,10 @@ function collect<T>() {
     async until(predicate: (events: T[]) => boolean, timeoutMs = 5_000): Promise<T[]> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(events)) {
-        if (error) throw error instanceof Error ? error : new Error(String(error));
+        if (error) throw error instanceof Error ? error : new Error('the stream failed', { cause: error });
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(events.map((e) => (e as { kind?: string }).kind))}`);
+        if (left <= 0)
+          throw new Error(`timed out; got ${JSON.stringify(events.map((e) => (e as { kind?: string }).kind))}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => {
@@ -101,7 +106,7 @@ function inboundNotInterested(customerId: number, clientId: string): CompleteInt
     ],
     outcome: 'not_interested',
     notes: 'Non interessato al conto.',
-  } as CompleteInteractionInput;
+  };
 }
 
 describe('live board', () => {
@@ -112,14 +117,37 @@ describe('live board', () => {
       const [snapshot] = await stream.until((e) => e.length >= 1);
       expect(snapshot?.kind).toBe('snapshot');
       if (snapshot?.kind !== 'snapshot') return;
-      expect(snapshot.operators.map((o) => o.username).sort()).toEqual(['operatore1', 'operatore2', 'operatore3', 'operatore4']);
+      expect(snapshot.operators.map((o) => o.username).sort()).toEqual([
+        'operatore1',
+        'operatore2',
+        'operatore3',
+        'operatore4',
+      ]);
       expect(snapshot.operators.find((o) => o.userId === operator1Id)?.state).toBe('ready');
       expect(snapshot.thresholds.stuckStepMs).toBe(180_000);
 
       const contact = randomUUID();
-      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'identify', interactionClientId: contact, customerId: null });
-      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'needs', interactionClientId: contact, customerId: 5 });
-      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'proposal', interactionClientId: contact, customerId: 5 });
+      await operator.trpc.monitor.setStatus.mutate({
+        state: 'on_contact',
+        flow: 'inbound_sales',
+        step: 'identify',
+        interactionClientId: contact,
+        customerId: null,
+      });
+      await operator.trpc.monitor.setStatus.mutate({
+        state: 'on_contact',
+        flow: 'inbound_sales',
+        step: 'needs',
+        interactionClientId: contact,
+        customerId: 5,
+      });
+      await operator.trpc.monitor.setStatus.mutate({
+        state: 'on_contact',
+        flow: 'inbound_sales',
+        step: 'proposal',
+        interactionClientId: contact,
+        customerId: 5,
+      });
       await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: contact });
       await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'break' });
 
@@ -148,7 +176,10 @@ describe('live board', () => {
     const sub = liveClient(tutor).monitor.board.subscribe({}, stream);
     try {
       const [snapshot] = await stream.until((e) => e.length >= 1);
-      expect(snapshot?.kind === 'snapshot' && snapshot.operators.find((o) => o.userId === operator1Id)).toMatchObject({ state: 'paused', reason: 'training' });
+      expect(snapshot?.kind === 'snapshot' && snapshot.operators.find((o) => o.userId === operator1Id)).toMatchObject({
+        state: 'paused',
+        reason: 'training',
+      });
     } finally {
       sub.unsubscribe();
     }
@@ -158,7 +189,9 @@ describe('live board', () => {
   it('refuses a tutor who subscribes to another site, and operators', async () => {
     const stream = collect<BoardEvent>();
     const sub = liveClient(otherTutor).monitor.board.subscribe({ siteId: 1 }, stream);
-    await expect(stream.until(() => false, 5_000)).rejects.toMatchObject({ data: { code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' } });
+    await expect(stream.until(() => false, 5_000)).rejects.toMatchObject({
+      data: { code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' },
+    });
     sub.unsubscribe();
     expect(stream.events).toEqual([]);
 
@@ -197,7 +230,13 @@ describe('coaching messages', () => {
     const sub = liveClient(operator).monitor.myMessagesLive.subscribe({}, live);
     try {
       await live.until((e) => e[0]?.kind === 'snapshot');
-      await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'needs', interactionClientId: contact, customerId: null });
+      await operator.trpc.monitor.setStatus.mutate({
+        state: 'on_contact',
+        flow: 'inbound_sales',
+        step: 'needs',
+        interactionClientId: contact,
+        customerId: null,
+      });
       const requestId = randomUUID();
       const input = { requestId, operatorId: operator1Id, body: 'Chiedi se ha già un conto presso di noi.' };
       const sent = await tutor.trpc.monitor.sendCoaching.mutate(input);
@@ -215,7 +254,10 @@ describe('coaching messages', () => {
       const colleague = createApiClient(server.url);
       await colleague.login('operatore2');
       expect(await colleague.trpc.monitor.myMessages.query({ interactionClientId: contact })).toEqual([]);
-      expect((await trpcError(colleague.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: sent.id }))).data?.code).toBe('NOT_FOUND');
+      expect(
+        (await trpcError(colleague.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: sent.id })))
+          .data?.code,
+      ).toBe('NOT_FOUND');
 
       const ack = await operator.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: sent.id });
       expect(ack.acknowledgedAt).not.toBeNull();
@@ -229,11 +271,17 @@ describe('coaching messages', () => {
   });
 
   it('is refused when the operator is not on a contact, or belongs to another site', async () => {
-    const idle = await trpcError(tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }));
+    const idle = await trpcError(
+      tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }),
+    );
     expect(idle.data?.code).toBe('CONFLICT');
-    const foreign = await trpcError(otherTutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }));
+    const foreign = await trpcError(
+      otherTutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }),
+    );
     expect(foreign.data).toMatchObject({ code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' });
-    const empty = await trpcError(tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: '  ' }));
+    const empty = await trpcError(
+      tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: '  ' }),
+    );
     expect(empty.data?.code).toBe('BAD_REQUEST');
   });
 });
@@ -241,15 +289,30 @@ describe('coaching messages', () => {
 describe('quality scorecards', () => {
   it('a tutor scores a contact of their site; the operator sees it only once released, and acknowledges it', async () => {
     const clientId = randomUUID();
-    const customerId = (await server.database.db.selectFrom('customers').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
-    await operator.trpc.monitor.setStatus.mutate({ state: 'on_contact', flow: 'inbound_sales', step: 'needs', interactionClientId: clientId, customerId });
-    await tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Proponi il conto.' });
+    const customerId = (
+      await server.database.db.selectFrom('customers').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    ).id;
+    await operator.trpc.monitor.setStatus.mutate({
+      state: 'on_contact',
+      flow: 'inbound_sales',
+      step: 'needs',
+      interactionClientId: clientId,
+      customerId,
+    });
+    await tutor.trpc.monitor.sendCoaching.mutate({
+      requestId: randomUUID(),
+      operatorId: operator1Id,
+      body: 'Proponi il conto.',
+    });
     const done = await operator.trpc.interactions.complete.mutate(inboundNotInterested(customerId, clientId));
     await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: clientId });
     await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
 
     const list = await tutor.trpc.quality.reviewables.query({});
-    expect(list.find((r) => r.interactionId === done.interactionId)).toMatchObject({ scorecardStatus: null, outcome: 'not_interested' });
+    expect(list.find((r) => r.interactionId === done.interactionId)).toMatchObject({
+      scorecardStatus: null,
+      outcome: 'not_interested',
+    });
 
     const review = await tutor.trpc.quality.interaction.query({ interactionId: done.interactionId });
     expect(review.timeline.map((s) => s.step)).toEqual(['identify', 'needs', 'proposal']);
@@ -258,26 +321,55 @@ describe('quality scorecards', () => {
 
     const keys = review.template.dimensions.map((d) => d.key);
     const scores = Object.fromEntries(keys.map((k, i) => [k, (i % 5) + 1]));
-    const base = { interactionId: done.interactionId, templateId: review.template.id, scores, criticalError: false, comments: 'Buona chiusura.' };
+    const base = {
+      interactionId: done.interactionId,
+      templateId: review.template.id,
+      scores,
+      criticalError: false,
+      comments: 'Buona chiusura.',
+    };
 
     // the other site's tutor cannot open or score it
-    expect((await trpcError(otherTutor.trpc.quality.interaction.query({ interactionId: done.interactionId }))).data?.code).toBe('FORBIDDEN');
-    expect((await trpcError(otherTutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false }))).data?.code).toBe('FORBIDDEN');
+    expect(
+      (await trpcError(otherTutor.trpc.quality.interaction.query({ interactionId: done.interactionId }))).data?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (
+        await trpcError(
+          otherTutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false }),
+        )
+      ).data?.code,
+    ).toBe('FORBIDDEN');
 
     // releasing needs every dimension
     const partial = await trpcError(
-      tutor.trpc.quality.saveScorecard.mutate({ ...base, scores: { [keys[0] ?? 'x']: 3 }, requestId: randomUUID(), release: true }),
+      tutor.trpc.quality.saveScorecard.mutate({
+        ...base,
+        scores: { [keys[0] ?? 'x']: 3 },
+        requestId: randomUUID(),
+        release: true,
+      }),
     );
     expect(partial.data?.code).toBe('BAD_REQUEST');
 
     const draft = await tutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false });
     expect(draft.status).toBe('draft');
     expect(await operator.trpc.quality.myScorecards.query()).toEqual([]);
-    expect((await trpcError(operator.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id }))).data?.code).toBe('NOT_FOUND');
+    expect(
+      (await trpcError(operator.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id })))
+        .data?.code,
+    ).toBe('NOT_FOUND');
 
-    const released = await tutor.trpc.quality.saveScorecard.mutate({ ...base, criticalError: true, requestId: randomUUID(), release: true });
+    const released = await tutor.trpc.quality.saveScorecard.mutate({
+      ...base,
+      criticalError: true,
+      requestId: randomUUID(),
+      release: true,
+    });
     expect(released).toMatchObject({ id: draft.id, status: 'released', criticalError: true });
-    const again = await trpcError(tutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false }));
+    const again = await trpcError(
+      tutor.trpc.quality.saveScorecard.mutate({ ...base, requestId: randomUUID(), release: false }),
+    );
     expect(again.data?.code).toBe('CONFLICT');
 
     const mine = await operator.trpc.quality.myScorecards.query();
@@ -285,7 +377,10 @@ describe('quality scorecards', () => {
     const colleague = createApiClient(server.url);
     await colleague.login('operatore2');
     expect(await colleague.trpc.quality.myScorecards.query()).toEqual([]);
-    expect((await trpcError(colleague.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id }))).data?.code).toBe('NOT_FOUND');
+    expect(
+      (await trpcError(colleague.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id })))
+        .data?.code,
+    ).toBe('NOT_FOUND');
 
     const ack = await operator.trpc.quality.acknowledge.mutate({ requestId: randomUUID(), scorecardId: draft.id });
     expect(ack.status).toBe('acknowledged');
@@ -301,15 +396,35 @@ describe('quality scorecards', () => {
 
   it('lets only admins edit scorecard templates', async () => {
     const dimensions = [{ key: 'tone', label: { it: 'Tono', en: 'Tone' } }];
-    expect((await trpcError(tutor.trpc.quality.templates.create.mutate({ requestId: randomUUID(), name: 'Breve', dimensions }))).data?.code).toBe('FORBIDDEN');
+    expect(
+      (
+        await trpcError(
+          tutor.trpc.quality.templates.create.mutate({ requestId: randomUUID(), name: 'Breve', dimensions }),
+        )
+      ).data?.code,
+    ).toBe('FORBIDDEN');
     const admin = createApiClient(server.url);
     await admin.login('admin');
     const requestId = randomUUID();
     const created = await admin.trpc.quality.templates.create.mutate({ requestId, name: 'Breve', dimensions });
-    expect((await admin.trpc.quality.templates.create.mutate({ requestId, name: 'Breve', dimensions })).id).toBe(created.id);
-    const dup = await trpcError(admin.trpc.quality.templates.create.mutate({ requestId: randomUUID(), name: 'Doppio', dimensions: [...dimensions, ...dimensions] }));
+    expect((await admin.trpc.quality.templates.create.mutate({ requestId, name: 'Breve', dimensions })).id).toBe(
+      created.id,
+    );
+    const dup = await trpcError(
+      admin.trpc.quality.templates.create.mutate({
+        requestId: randomUUID(),
+        name: 'Doppio',
+        dimensions: [...dimensions, ...dimensions],
+      }),
+    );
     expect(dup.data?.code).toBe('BAD_REQUEST');
-    const updated = await admin.trpc.quality.templates.update.mutate({ requestId: randomUUID(), id: created.id, name: 'Breve', dimensions, active: false });
+    const updated = await admin.trpc.quality.templates.update.mutate({
+      requestId: randomUUID(),
+      id: created.id,
+      name: 'Breve',
+      dimensions,
+      active: false,
+    });
     expect(updated.active).toBe(false);
     expect((await tutor.trpc.quality.templates.list.query()).map((t) => t.id)).not.toContain(created.id);
   });

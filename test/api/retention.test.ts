@@ -39,9 +39,10 @@ async function pickCustomers(): Promise<[Customer, Customer]> {
     .select(['id', 'first_name', 'last_name', 'tax_code', 'phone', 'email', 'birth_date'])
     .where('email', 'is not', null)
     .where('phone', 'not in', db().selectFrom('optout_registry').select('phone'))
-    .where(({ eb, selectFrom }) =>
+    .where((eb) =>
       eb(
-        selectFrom('customers as o')
+        eb
+          .selectFrom('customers as o')
           .select((e) => e.fn.countAll<number>().as('n'))
           .whereRef('o.phone', '=', 'customers.phone'),
         '=',

@@ -32,14 +32,14 @@ const teamLead: SessionUser = {
   displayName: 'Team lead',
   role: 'team_lead',
   siteId: 1,
-} as SessionUser;
+};
 const admin: SessionUser = {
   id: 1_000_001,
   username: 'admin',
   displayName: 'Admin',
   role: 'admin',
   siteId: null,
-} as SessionUser;
+};
 
 type Case = { name: string; run: () => Promise<unknown> };
 const cases: Case[] = [];

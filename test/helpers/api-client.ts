@@ -42,8 +42,13 @@ export async function trpcError(promise: Promise<unknown>): Promise<TRPCClientEr
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
-    throw error;
+    return asTrpcError(error);
   }
   throw new Error('expected the call to fail, it succeeded');
+}
+
+/** The tRPC error a call already failed with; anything else is rethrown as it is. */
+export function asTrpcError(error: unknown): TRPCClientError<AppRouter> {
+  if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
+  throw error;
 }

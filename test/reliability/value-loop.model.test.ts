@@ -16,7 +16,7 @@ import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.re
 import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import { createCustomer } from '@valore/server/testing/fixtures';
 import { MovableClock } from '@valore/server/testing/movable-clock';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { asTrpcError, createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -1323,7 +1323,7 @@ class Next implements Cmd {
     }
     expect(expected, `work.next of ${this.op} at ${iso(m.now)}`).toContain(item?.id);
     if (!item) return;
-    const kind = item.kind as HeldKind;
+    const kind = item.kind;
     const owner =
       kind === 'callback'
         ? m.callbacks.get(item.sourceId)?.ownerId
@@ -1741,7 +1741,7 @@ class SetAppointmentStatus implements Cmd {
         m.sent.push({
           label: `attendance(${a.id}, ${to})`,
           send: async () => {
-            const res = await w.attendance(a.id, to as 'attended' | 'no_show', key);
+            const res = await w.attendance(a.id, to, key);
             expect(res.headers.get('idempotent-replayed')).toBe('true');
             return { httpStatus: res.status, body: (await res.json()) as unknown };
           },
@@ -1866,7 +1866,7 @@ class Retry implements Cmd {
           body: { error: { code: 'CONFLICT' } },
         });
       } else {
-        const error = await trpcError(Promise.reject(answer));
+        const error = asTrpcError(answer);
         expect(error.data, `${kind} under the key of ${sent.label}`).toMatchObject({
           httpStatus: 409,
           domainCode: 'IDEMPOTENCY_MISMATCH',
@@ -2014,7 +2014,7 @@ it(
       const [offset, cmds] = details.counterexample ?? [0, ''];
       const failure = [
         `value loop: a sequence broke the model or an invariant (seed ${details.seed}, after ${details.numRuns} sequences, shrunk ${details.numShrinks} times).`,
-        `Replay: VALORE_MODEL_SEED=${details.seed} VALORE_MODEL_PATH=${details.counterexamplePath ?? ''} VALORE_MODEL_REPLAY='${/replayPath="([^"]*)"/.exec(String(cmds))?.[1] ?? ''}' VALORE_MODEL_RUNS=${RUNS}`,
+        `Replay: VALORE_MODEL_SEED=${details.seed} VALORE_MODEL_PATH=${details.counterexamplePath ?? ''} VALORE_MODEL_REPLAY='${/replayPath="([^"]*)"/.exec(fc.stringify(cmds))?.[1] ?? ''}' VALORE_MODEL_RUNS=${RUNS}`,
         `Start: ${new Date(BASE_MS + offset).toISOString()}`,
         `Commands:\n  ${ranCommands(cmds).join('\n  ')}`,
         details.errorInstance instanceof Error

@@ -63,7 +63,7 @@ describe('the screen-pop stream', () => {
     const counting: AppDeps = {
       ...deps,
       bus: {
-        publish: bus.publish,
+        publish: (topic, event) => bus.publish(topic, event),
         subscribe: (topic, handler) => {
           listeners++;
           const off = bus.subscribe(topic, handler);
