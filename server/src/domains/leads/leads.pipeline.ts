@@ -26,6 +26,7 @@ import {
   type PipelineLeadRow,
   type PipelineWhere,
 } from './leads.pipeline.repository';
+import { csvDocument, type CsvValue } from '../../csv-export';
 
 /**
  * The lead pipeline: every lead in the caller's reach with its state, owner and next follow-up, for team leads to
@@ -193,18 +194,6 @@ const HEADERS = {
   ],
 } as const;
 
-// the same cell rules as the stats export (stats.service.ts): formulas neutralised, separators quoted
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof value !== 'number' ? `'${s}` : s;
-  return /[",\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function csv(lines: unknown[][]): string {
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
 function romeStamp(at: Date): string {
   const p = romeParts(at);
   return `${p.date}_${String(p.hour).padStart(2, '0')}${String(p.minute).padStart(2, '0')}`;
@@ -224,7 +213,7 @@ export async function exportLeadPipeline(
   const now = deps.clock.now();
   const status = input.status === 'all' ? null : input.status;
   const lang = input.language;
-  const lines: unknown[][] = [[...HEADERS[lang]]];
+  const lines: CsvValue[][] = [[...HEADERS[lang]]];
   let rows = 0;
   let truncated = false;
   for (let offset = 0; ; offset += EXPORT_PAGE) {
@@ -269,7 +258,7 @@ export async function exportLeadPipeline(
     details: { filters: { ...input, language: undefined }, rows, truncated },
     ip,
   });
-  return { filename: `valore-lead-${romeStamp(now)}.csv`, csv: csv(lines), rows, truncated };
+  return { filename: `valore-lead-${romeStamp(now)}.csv`, csv: csvDocument(lines), rows, truncated };
 }
 
 // ---------------------------------------------------------------- reassign

@@ -45,6 +45,7 @@ import {
   type GroupedCounts,
   type RawFilter,
 } from './stats.repository';
+import { csvDocument, type CsvValue } from '../../csv-export';
 
 // ---------------------------------------------------------------- scope and period
 
@@ -400,21 +401,6 @@ export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsIn
 
 const EXPORT_MAX_ROWS = 100_000;
 
-/** What an export cell may hold: text and numbers from the rows, nothing that would print as "[object Object]". */
-type CsvValue = string | number | boolean | bigint | null | undefined;
-
-function csvCell(value: CsvValue): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  // neutralise spreadsheet formulas and quote separators
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof value !== 'number' ? `'${s}` : s;
-  return /[",\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function csv(lines: CsvValue[][]): string {
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
 export async function exportCsv(
   deps: AppDeps,
   user: SessionUser,
@@ -532,7 +518,7 @@ export async function exportCsv(
     details: { query: input.query, rows, truncated },
     ip,
   });
-  return { filename, csv: csv(lines), rows, truncated };
+  return { filename, csv: csvDocument(lines), rows, truncated };
 }
 
 // ---------------------------------------------------------------- filter options
