@@ -6,7 +6,15 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', root: 'shared', environment: 'node', include: ['src/**/*.test.ts'] } },
-      { test: { name: 'server', root: 'server', environment: 'node', include: ['src/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'server',
+          root: 'server',
+          environment: 'node',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
       {
         extends: 'client/vite.config.ts',
         test: {
@@ -17,7 +25,16 @@ export default defineConfig({
           setupFiles: ['src/test/setup.ts'],
         },
       },
-      { test: { name: 'api', root: 'test', environment: 'node', include: ['api/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      {
+        test: {
+          name: 'api',
+          root: 'test',
+          environment: 'node',
+          include: ['api/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'reliability',

@@ -10,5 +10,8 @@ if (!fs.existsSync(entry)) {
   console.log('no benchmarks yet');
   process.exit(0);
 }
-const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [entry, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [entry, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

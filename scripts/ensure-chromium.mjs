@@ -24,7 +24,8 @@ export function ensureChromium() {
     console.log("Chromium not found: installing Debian's chromium package with apt-get (about 30 s)…");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    const install =
+      update.status === 0 && spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
     if (install && install.status === 0 && findChromium()) return findChromium();
   }
   console.error(

@@ -12,7 +12,11 @@ env.VALORE_SEED ??= 'demo';
 
 if (!fs.existsSync(path.join(root, 'client/dist/index.html'))) {
   console.log('Building the console (first start only)…');
-  const build = spawnSync('npm', ['-w', '@valore/client', 'run', 'build', '--silent'], { cwd: root, stdio: 'inherit', env });
+  const build = spawnSync('npm', ['-w', '@valore/client', 'run', 'build', '--silent'], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

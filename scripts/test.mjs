@@ -1,4 +1,4 @@
-// npm test: typecheck, lint, unit + API tests, then the browser tests in real Chromium.
+// npm test: typecheck, lint, format check, unit + API tests, then the browser tests in real Chromium.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,9 @@ function step(title, cmd, args, env = {}) {
   console.log(`\n▶ ${title}`);
   const started = Date.now();
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  console.log(`  ${title}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `  ${title}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return result.status === 0;
 }
 
@@ -32,10 +34,18 @@ let ok = true;
 if (!only) {
   ok = step('typecheck', bin('tsc'), ['-b']) && ok;
   ok = step('lint', bin('eslint'), ['.', '--max-warnings=0']) && ok;
+  // the house format: `npm run format` fixes what this finds
+  ok = step('format', bin('prettier'), ['--check', '--log-level=warn', '.']) && ok;
 }
 if (!only || only === 'unit') {
   const report = path.join(reports, 'unit.json');
-  ok = step('unit and API tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]) && ok;
+  ok =
+    step('unit and API tests', bin('vitest'), [
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ]) && ok;
   count(report);
 }
 if (!only || only === 'e2e') {
@@ -54,5 +64,7 @@ if (!only || only === 'e2e') {
   count(report);
 }
 console.log(`\n${ok ? 'All checks passed.' : 'Some checks FAILED.'}`);
-console.log(`Tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `Tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
 process.exit(ok ? 0 : 1);

@@ -4,7 +4,8 @@ import type { SmppConfig } from './deps';
 import { DEFAULT_RETENTION, type RetentionConfig } from './domains/retention/retention.config';
 
 const DEFAULT_CTI_NUMBERS = '800100100=inbound_sales,800200200=ocs_cross_sell';
-const CTI_NUMBERS_FORMAT = /^\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*(,\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*)*$/;
+const CTI_NUMBERS_FORMAT =
+  /^\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*(,\s*\+?\d{3,15}\s*=\s*(inbound_sales|ocs_cross_sell)\s*)*$/;
 
 /** The only place that reads process.env. */
 const envSchema = z.object({
@@ -66,7 +67,10 @@ const envSchema = z.object({
     .string()
     .optional()
     .superRefine((value, ctx) => {
-      const wrong = (value ?? '').split(',').map((p) => p.trim()).filter((p) => p && !isProxySpec(p));
+      const wrong = (value ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p && !isProxySpec(p));
       if (wrong.length) ctx.addIssue({ code: 'custom', message: `${wrong.join(', ')}: ${TRUSTED_PROXIES_FORMAT}` });
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,7 +90,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 /** Intake keys: explicit list, or the demo key when the demo seed is on. */
 export function intakeKeys(env: Pick<Env, 'VALORE_INTAKE_KEYS' | 'VALORE_SEED'>): string[] {
   if (env.VALORE_INTAKE_KEYS !== undefined) {
-    return env.VALORE_INTAKE_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
+    return env.VALORE_INTAKE_KEYS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
   }
   return env.VALORE_SEED === 'demo' ? ['demo-intake-key'] : [];
 }
@@ -94,7 +100,9 @@ export function intakeKeys(env: Pick<Env, 'VALORE_INTAKE_KEYS' | 'VALORE_SEED'>)
 /** Keys of the post offices' systems reporting attendance: explicit list, or the demo key when the demo seed is on. */
 export function attendanceKeys(env: Pick<Env, 'VALORE_ATTENDANCE_KEYS' | 'VALORE_SEED'>): string[] {
   if (env.VALORE_ATTENDANCE_KEYS !== undefined) {
-    return env.VALORE_ATTENDANCE_KEYS.split(',').map((k) => k.trim()).filter(Boolean);
+    return env.VALORE_ATTENDANCE_KEYS.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
   }
   return env.VALORE_SEED === 'demo' ? ['demo-attendance-key'] : [];
 }
@@ -109,7 +117,8 @@ export function ctiNumbers(env: Pick<Env, 'VALORE_CTI_NUMBERS'>): Record<string,
   return map;
 }
 
-const SMPP_URL_FORMAT = 'expected smpp://system_id:password@host[:port][?from=sender], e.g. smpp://valore:secret@smsc.example:2775?from=Valore';
+const SMPP_URL_FORMAT =
+  'expected smpp://system_id:password@host[:port][?from=sender], e.g. smpp://valore:secret@smsc.example:2775?from=Valore';
 
 /**
  * The SMSC account of VALORE_SMPP_URL, or a message saying what is wrong with it. SMPP 3.4 limits system_id to 15
@@ -123,7 +132,8 @@ export function parseSmppUrl(raw: string): SmppConfig | string {
   } catch {
     return SMPP_URL_FORMAT;
   }
-  if (url.protocol !== 'smpp:' || !url.hostname || (url.pathname !== '' && url.pathname !== '/')) return SMPP_URL_FORMAT;
+  if (url.protocol !== 'smpp:' || !url.hostname || (url.pathname !== '' && url.pathname !== '/'))
+    return SMPP_URL_FORMAT;
   let systemId: string;
   let password: string;
   try {
@@ -203,5 +213,8 @@ function isProxySpec(spec: string): boolean {
  * X-Forwarded-For is ignored — a client cannot pick the address the sign-in limiter and the audit see.
  */
 export function trustedProxies(env: Pick<Env, 'VALORE_TRUSTED_PROXIES'>): string[] {
-  return (env.VALORE_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return (env.VALORE_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

@@ -42,7 +42,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CLIENT_DIST = path.resolve(here, '../../client/dist');
 
 /** Opens the database, migrates, seeds when asked, and listens. Used by main.ts and by API/e2e tests. */
-export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Env,
+  opts: { clock?: Clock; seedCustomers?: number } = {},
+): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL);
   const database = openDatabase(env.VALORE_DB);
   await migrateToLatest(database.db);
@@ -92,7 +95,8 @@ export async function startServer(env: Env, opts: { clock?: Clock; seedCustomers
   // an import still 'running' was cut off by the previous process's end: say so instead of leaving it running
   const interrupted = await failInterruptedImports(deps);
   if (interrupted > 0) logger.warn({ imports: interrupted }, 'imports interrupted by the last stop marked failed');
-  const statsWorker = env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
+  const statsWorker =
+    env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
   const retention = startRetentionWorker(deps, { hour: deps.config.retention?.hour ?? null });
   const outbox = startOutboxWorker(
     deps,

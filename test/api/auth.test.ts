@@ -74,7 +74,9 @@ describe('signing in over HTTP', () => {
       body: JSON.stringify({ username: '', extra: 1 }),
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { data: { zodError: { fieldErrors: Record<string, string[]> } } } };
+    const body = (await response.json()) as {
+      error: { data: { zodError: { fieldErrors: Record<string, string[]> } } };
+    };
     expect(Object.keys(body.error.data.zodError.fieldErrors)).toEqual(expect.arrayContaining(['username', 'password']));
   });
 
@@ -98,7 +100,10 @@ describe('signing in over HTTP', () => {
     const api = createApiClient(server.url);
     await api.login('operatore6');
     const session = `valore_sid=${api.jar.get('valore_sid') ?? ''}`;
-    const tampered = api.cookieHeader().replace(session, session.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
+    const tampered = api.cookieHeader().replace(
+      session,
+      session.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+    );
     expect(tampered).not.toContain(session);
     const response = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: tampered } });
     expect(response.status).toBe(401);

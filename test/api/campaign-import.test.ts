@@ -368,6 +368,8 @@ describe('opt-out registry import', () => {
     const operator = createApiClient(server.url);
     await operator.login('operatore1');
     expect((await upload(operator, '/api/v1/optout-registry/import', 'phone,date\n')).status).toBe(403);
-    expect((await upload(lead, '/api/v1/optout-registry/import', `phone,date\n${target.phone},2026-11-30\n`)).status).toBe(403);
+    expect(
+      (await upload(lead, '/api/v1/optout-registry/import', `phone,date\n${target.phone},2026-11-30\n`)).status,
+    ).toBe(403);
   });
 });

@@ -33,7 +33,15 @@ async function customer(opts: { consent: boolean; email?: boolean }): Promise<{ 
   const rows = await db()
     .selectFrom('customers')
     .select(['id', 'phone', 'email'])
-    .where('id', 'not in', db().selectFrom('interactions').select('customer_id').where('customer_id', 'is not', null).$narrowType<{ customer_id: number }>())
+    .where(
+      'id',
+      'not in',
+      db()
+        .selectFrom('interactions')
+        .select('customer_id')
+        .where('customer_id', 'is not', null)
+        .$narrowType<{ customer_id: number }>(),
+    )
     .orderBy('id')
     .limit(400)
     .execute();
@@ -60,11 +68,32 @@ function placeholder(customerId: number) {
   reserved++;
   const at = new Date(Date.now() - 86_400_000 * 400).toISOString();
   return {
-    client_id: `reserved-${reserved}-${customerId}`, request_hash: 'x', operator_id: 1, site_id: 1, team_id: null,
-    customer_id: customerId, flow: 'inbound_sales' as const, script_id: 'inbound_sales', script_version: '1.0.0',
-    work_kind: 'manual' as const, source_id: null, campaign_id: null, product_code: null, path: '[]', events: '[]',
-    outcome: 'not_interested' as const, outcome_details: '{}', reached: 1 as const, proposal_made: 0 as const,
-    ocs_solved: null, propensity: null, notes: null, started_at: at, ended_at: at, handle_ms: 0, created_at: at,
+    client_id: `reserved-${reserved}-${customerId}`,
+    request_hash: 'x',
+    operator_id: 1,
+    site_id: 1,
+    team_id: null,
+    customer_id: customerId,
+    flow: 'inbound_sales' as const,
+    script_id: 'inbound_sales',
+    script_version: '1.0.0',
+    work_kind: 'manual' as const,
+    source_id: null,
+    campaign_id: null,
+    product_code: null,
+    path: '[]',
+    events: '[]',
+    outcome: 'not_interested' as const,
+    outcome_details: '{}',
+    reached: 1 as const,
+    proposal_made: 0 as const,
+    ocs_solved: null,
+    propensity: null,
+    notes: null,
+    started_at: at,
+    ended_at: at,
+    handle_ms: 0,
+    created_at: at,
   };
 }
 
@@ -72,7 +101,12 @@ async function freeSlot(capacity?: number) {
   let q = db()
     .selectFrom('appointment_slots')
     .innerJoin('post_offices', 'post_offices.id', 'appointment_slots.post_office_id')
-    .select(['appointment_slots.id', 'appointment_slots.post_office_id', 'appointment_slots.capacity', 'post_offices.name'])
+    .select([
+      'appointment_slots.id',
+      'appointment_slots.post_office_id',
+      'appointment_slots.capacity',
+      'post_offices.name',
+    ])
     .where('appointment_slots.booked', '=', 0)
     .where('appointment_slots.starts_at', '>', agreedTime(1));
   if (capacity) q = q.where('appointment_slots.capacity', '=', capacity);
@@ -83,10 +117,38 @@ async function freeSlot(capacity?: number) {
 }
 
 const counts = async () => ({
-  interactions: Number((await db().selectFrom('interactions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-  appointments: Number((await db().selectFrom('appointments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-  outbox: Number((await db().selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-  audit: Number((await db().selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+  interactions: Number(
+    (
+      await db()
+        .selectFrom('interactions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  appointments: Number(
+    (
+      await db()
+        .selectFrom('appointments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  outbox: Number(
+    (
+      await db()
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  audit: Number(
+    (
+      await db()
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
 });
 
 describe('interactions.complete', () => {
@@ -103,11 +165,26 @@ describe('interactions.complete', () => {
     expect(result.outcome).toBe('up_appointment');
     expect(result.effects.appointment).toMatchObject({ postOfficeName: slot.name });
 
-    const booked = await db().selectFrom('appointment_slots').select('booked').where('id', '=', slot.id).executeTakeFirstOrThrow();
+    const booked = await db()
+      .selectFrom('appointment_slots')
+      .select('booked')
+      .where('id', '=', slot.id)
+      .executeTakeFirstOrThrow();
     expect(booked.booked).toBe(1);
-    const row = await db().selectFrom('interactions').selectAll().where('client_id', '=', input.clientId).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('interactions')
+      .selectAll()
+      .where('client_id', '=', input.clientId)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(row.path)).toEqual(['identify', 'needs', 'proposal', 'close']);
-    expect(row).toMatchObject({ flow: 'inbound_sales', product_code: 'CONTO', reached: 1, proposal_made: 1, acw_ms: 15_000, handle_ms: 240_000 });
+    expect(row).toMatchObject({
+      flow: 'inbound_sales',
+      product_code: 'CONTO',
+      reached: 1,
+      proposal_made: 1,
+      acw_ms: 15_000,
+      handle_ms: 240_000,
+    });
     const sms = await db().selectFrom('outbox').selectAll().where('recipient', '=', c.phone).execute();
     expect(sms.length).toBeGreaterThanOrEqual(1);
 
@@ -125,7 +202,9 @@ describe('interactions.complete', () => {
     ]);
     const first = await operator.trpc.interactions.complete.mutate(input);
     const before = await counts();
-    const replays = await Promise.all(Array.from({ length: 5 }, () => operator.trpc.interactions.complete.mutate(input)));
+    const replays = await Promise.all(
+      Array.from({ length: 5 }, () => operator.trpc.interactions.complete.mutate(input)),
+    );
     for (const r of replays) expect(r).toEqual(first);
     expect(await counts()).toEqual(before);
     const leads = await db().selectFrom('leads').selectAll().where('customer_id', '=', c.id).execute();
@@ -214,7 +293,13 @@ describe('interactions.complete', () => {
       .where('customer_id', '=', c.id)
       .where('source', '=', 'interaction')
       .executeTakeFirstOrThrow();
-    expect(consent).toMatchObject({ purpose: 'marketing', channel: 'phone', granted: 1, source_ref: input.clientId, reported_at: input.events[3]?.at });
+    expect(consent).toMatchObject({
+      purpose: 'marketing',
+      channel: 'phone',
+      granted: 1,
+      source_ref: input.clientId,
+      reported_at: input.events[3]?.at,
+    });
     // the record is the server's time at receipt, not the console's
     expect(Date.parse(consent?.recorded_at ?? '')).toBeGreaterThan(Date.parse(input.events[3]?.at ?? ''));
 
@@ -223,7 +308,11 @@ describe('interactions.complete', () => {
     const response = await fetch(url, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toMatch(/^https:\/\/shop\.valore\.example\/carte\/prepagata-iban\?/);
-    const link = await db().selectFrom('funnel_links').selectAll().where('id', '=', result.effects.funnelLink?.id ?? 0).executeTakeFirstOrThrow();
+    const link = await db()
+      .selectFrom('funnel_links')
+      .selectAll()
+      .where('id', '=', result.effects.funnelLink?.id ?? 0)
+      .executeTakeFirstOrThrow();
     expect(link.click_count).toBe(1);
     expect(link.interaction_id).toBe(result.interactionId);
   });
@@ -235,17 +324,50 @@ describe('interactions.complete', () => {
     for (const name of ['Libretto autunno', 'Fibra casa']) {
       const row = await db()
         .insertInto('campaigns')
-        .values({ name, business_unit: 'Risparmio', product_code: 'LIBRETTO', starts_on: '2026-01-01', ends_on: '2027-12-31', calling_window: '{}', max_attempts: 3, retry_delay_minutes: 60, script_version: '1.0.0', status: 'active', registry_checked_at: now, created_by: null, created_at: now })
+        .values({
+          name,
+          business_unit: 'Risparmio',
+          product_code: 'LIBRETTO',
+          starts_on: '2026-01-01',
+          ends_on: '2027-12-31',
+          calling_window: '{}',
+          max_attempts: 3,
+          retry_delay_minutes: 60,
+          script_version: '1.0.0',
+          status: 'active',
+          registry_checked_at: now,
+          created_by: null,
+          created_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       campaignIds.push(row.id);
-      await db().insertInto('campaign_contacts').values({ campaign_id: row.id, customer_id: c.id, phone: c.phone, due_at: now, lease_owner: null, lease_expires_at: null, last_outcome: null, updated_at: now }).execute();
+      await db()
+        .insertInto('campaign_contacts')
+        .values({
+          campaign_id: row.id,
+          customer_id: c.id,
+          phone: c.phone,
+          due_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_outcome: null,
+          updated_at: now,
+        })
+        .execute();
     }
     const result = await operator.trpc.interactions.complete.mutate(
-      contact('inbound_sales', c.id, 'opt_out', [{ type: 'customer.identified', customerId: c.id }, { type: 'customer.opted_out' }]),
+      contact('inbound_sales', c.id, 'opt_out', [
+        { type: 'customer.identified', customerId: c.id },
+        { type: 'customer.opted_out' },
+      ]),
     );
     expect(result.effects.optedOut).toBe(true);
-    const contacts = await db().selectFrom('campaign_contacts').select('status').where('customer_id', '=', c.id).execute();
+    const contacts = await db()
+      .selectFrom('campaign_contacts')
+      .select('status')
+      .where('customer_id', '=', c.id)
+      .execute();
     expect(contacts.map((x) => x.status)).toEqual(['removed', 'removed']);
     const card = await operator.trpc.customers.card.query({ customerId: c.id });
     expect(card.marketingConsent).toBe(false);
@@ -279,8 +401,13 @@ describe('interactions.complete', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(ok).toHaveLength(2);
     expect(refused).toHaveLength(18);
-    for (const r of refused) expect((r.reason as { data?: { domainCode?: string } }).data?.domainCode).toBe('SLOT_FULL');
-    const booked = await db().selectFrom('appointment_slots').select('booked').where('id', '=', slot.id).executeTakeFirstOrThrow();
+    for (const r of refused)
+      expect((r.reason as { data?: { domainCode?: string } }).data?.domainCode).toBe('SLOT_FULL');
+    const booked = await db()
+      .selectFrom('appointment_slots')
+      .select('booked')
+      .where('id', '=', slot.id)
+      .executeTakeFirstOrThrow();
     expect(booked.booked).toBe(2);
     const appointments = await db().selectFrom('appointments').select('id').where('slot_id', '=', slot.id).execute();
     expect(appointments).toHaveLength(2);
@@ -290,9 +417,15 @@ describe('interactions.complete', () => {
     const tutor = createApiClient(server.url);
     await tutor.login('tutor1');
     const c = await customer({ consent: true });
-    const input = contact('inbound_sales', c.id, 'not_interested', [{ type: 'customer.identified', customerId: c.id }, { type: 'needs.identified', productCode: 'SIM' }, { type: 'proposal.declined' }]);
+    const input = contact('inbound_sales', c.id, 'not_interested', [
+      { type: 'customer.identified', customerId: c.id },
+      { type: 'needs.identified', productCode: 'SIM' },
+      { type: 'proposal.declined' },
+    ]);
     expect((await trpcError(tutor.trpc.interactions.complete.mutate(input))).data?.httpStatus).toBe(403);
-    const bad = await trpcError(operator.trpc.interactions.complete.mutate({ ...input, clientId: 'not-a-uuid', events: [] }));
+    const bad = await trpcError(
+      operator.trpc.interactions.complete.mutate({ ...input, clientId: 'not-a-uuid', events: [] }),
+    );
     expect(bad.data?.httpStatus).toBe(400);
     expect(Object.keys(bad.data?.zodError?.fieldErrors ?? {})).toEqual(expect.arrayContaining(['clientId', 'events']));
   });
@@ -310,12 +443,21 @@ describe('customers', () => {
     expect(byName.map((r) => r.id)).toContain(123);
 
     // found by search: the operator starts the contact (and says why) before the card opens (customers/access-policy.ts)
-    await operator.trpc.customers.startContact.mutate({ customerId: 123, reason: 'inbound_call', clientId: randomUUID() });
+    await operator.trpc.customers.startContact.mutate({
+      customerId: 123,
+      reason: 'inbound_call',
+      clientId: randomUUID(),
+    });
     const card = await operator.trpc.customers.card.query({ customerId: 123 });
     expect(card.taxCodeMasked).not.toBe(row.tax_code);
     const revealed = await operator.trpc.customers.reveal.mutate({ customerId: 123, field: 'taxCode' });
     expect(revealed.value).toBe(row.tax_code);
-    const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'customer.reveal').where('entity_id', '=', '123').execute();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'customer.reveal')
+      .where('entity_id', '=', '123')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 });

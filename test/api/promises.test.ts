@@ -43,7 +43,15 @@ async function start() {
     return client;
   };
   // operatore1 and operatore2 work at site 1, operatore5 at site 2
-  return { s: server, clock, db, op1: await sign('operatore1'), op2: await sign('operatore2'), op5: await sign('operatore5'), sign };
+  return {
+    s: server,
+    clock,
+    db,
+    op1: await sign('operatore1'),
+    op2: await sign('operatore2'),
+    op5: await sign('operatore5'),
+    sign,
+  };
 }
 
 async function consentingCustomers(db: Db, count: number): Promise<{ id: number; phone: string }[]> {
@@ -78,7 +86,10 @@ function contact(
   events: readonly EventWithoutTime[],
   work: CompleteInteractionInput['work'] = null,
 ): CompleteInteractionInput {
-  const input = completion(flow, customerId, outcome, events, { startMs: clock.now().getTime() - 5 * MINUTE, handleMs: 4 * MINUTE });
+  const input = completion(flow, customerId, outcome, events, {
+    startMs: clock.now().getTime() - 5 * MINUTE,
+    handleMs: 4 * MINUTE,
+  });
   return { ...input, work };
 }
 
@@ -95,23 +106,39 @@ async function expectOwnedPromise(
   expected: { flow: WorkItem['flow']; campaignId?: number | null },
 ) {
   const { db, clock, op1, op2, op5 } = ctx;
-  const items = await db.selectFrom('callback_requests').selectAll().where('interaction_id', '=', interactionId).execute();
+  const items = await db
+    .selectFrom('callback_requests')
+    .selectAll()
+    .where('interaction_id', '=', interactionId)
+    .execute();
   expect(items).toHaveLength(1);
   const item = items[0];
   if (!item) throw new Error('no item');
   expect(item).toMatchObject({ status: 'pending', origin: 'agreed', due_at: AGREED, site_id: 1, flow: expected.flow });
   expect(item.personal_until).toBe(new Date(Date.parse(AGREED) + GRACE).toISOString());
   // the customer is told the agreed time by SMS, with a signed link to move or cancel it
-  const sms = await db.selectFrom('outbox').selectAll().where('ref_type', '=', 'callback_request').where('ref_id', '=', item.id).where('channel', '=', 'sms').execute();
+  const sms = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('ref_type', '=', 'callback_request')
+    .where('ref_id', '=', item.id)
+    .where('channel', '=', 'sms')
+    .execute();
   expect(sms).toHaveLength(1);
   expect(sms[0]?.recipient).toBe(item.phone);
   expect(sms[0]?.body).toMatch(/la richiameremo .+ alle 15:00; per spostare o annullare: http\S+\/s\/c\./);
 
   const mine = await op1.trpc.work.mine.query();
-  expect(mine).toEqual([expect.objectContaining({ id: `callback:${item.id}`, kind: 'callback', dueAt: AGREED, due: false })]);
+  expect(mine).toEqual([
+    expect.objectContaining({ id: `callback:${item.id}`, kind: 'callback', dueAt: AGREED, due: false }),
+  ]);
   expect(await op2.trpc.work.mine.query()).toEqual([]);
   const board = await op2.trpc.callbacks.board.query({ limit: 200 });
-  expect(board.items.find((b) => b.id === item.id)).toMatchObject({ origin: 'agreed', owner: { userId: expect.any(Number) }, personalUntil: item.personal_until });
+  expect(board.items.find((b) => b.id === item.id)).toMatchObject({
+    origin: 'agreed',
+    owner: { userId: expect.any(Number) },
+    personalUntil: item.personal_until,
+  });
   // another site's operators do not see the promises of site 1
   expect((await op5.trpc.callbacks.board.query({ limit: 200 })).items.find((b) => b.id === item.id)).toBeUndefined();
 
@@ -139,10 +166,17 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
     const [c] = await consentingCustomers(ctx.db, 1);
     if (!c) throw new Error('demo data too small');
     const done = await ctx.op1.trpc.interactions.complete.mutate(
-      contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }], {
-        kind: 'inbound',
-        sourceId: null,
-      }),
+      contact(
+        ctx.clock,
+        'inbound_sales',
+        c.id,
+        'callback_scheduled',
+        [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }],
+        {
+          kind: 'inbound',
+          sourceId: null,
+        },
+      ),
     );
     expect(done.effects).toMatchObject({ callbackAt: AGREED, callbackId: expect.any(String) });
     const item = await expectOwnedPromise(ctx, done.interactionId, { flow: 'callback' });
@@ -173,7 +207,10 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
     if (!c) throw new Error('demo data too small');
     const error = await trpcError(
       ctx.op1.trpc.interactions.complete.mutate(
-        contact(ctx.clock, 'ocs_cross_sell', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }]),
+        contact(ctx.clock, 'ocs_cross_sell', c.id, 'callback_scheduled', [
+          identified(c.id),
+          { type: 'callback.requested', callbackAt: AGREED },
+        ]),
       ),
     );
     expect(error.data).toMatchObject({ domainCode: 'REPLAY_REJECTED' });
@@ -211,22 +248,51 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
     // 21:00 in Rome: outside the service hours and the calling window → 400 on the field, nothing written
     const late = await trpcError(
       ctx.op1.trpc.interactions.complete.mutate(
-        contact(ctx.clock, 'campaign', held.customerId, 'callback_scheduled', [...events, { type: 'callback.requested', callbackAt: '2026-12-02T20:00:00.000Z' }], {
-          kind: 'campaign',
-          sourceId: held.sourceId,
-        }),
+        contact(
+          ctx.clock,
+          'campaign',
+          held.customerId,
+          'callback_scheduled',
+          [...events, { type: 'callback.requested', callbackAt: '2026-12-02T20:00:00.000Z' }],
+          {
+            kind: 'campaign',
+            sourceId: held.sourceId,
+          },
+        ),
       ),
     );
-    expect(late.data).toMatchObject({ httpStatus: 400, domainCode: 'VALIDATION', zodError: { fieldErrors: { callbackAt: [expect.any(String)] } } });
-    expect(await ctx.db.selectFrom('interactions').select('id').where('client_id', 'like', '%').where('customer_id', '=', held.customerId).execute()).toHaveLength(0);
+    expect(late.data).toMatchObject({
+      httpStatus: 400,
+      domainCode: 'VALIDATION',
+      zodError: { fieldErrors: { callbackAt: [expect.any(String)] } },
+    });
+    expect(
+      await ctx.db
+        .selectFrom('interactions')
+        .select('id')
+        .where('client_id', 'like', '%')
+        .where('customer_id', '=', held.customerId)
+        .execute(),
+    ).toHaveLength(0);
 
     const done = await ctx.op1.trpc.interactions.complete.mutate(
-      contact(ctx.clock, 'campaign', held.customerId, 'callback_scheduled', [...events, { type: 'callback.requested', callbackAt: AGREED }], {
-        kind: 'campaign',
-        sourceId: held.sourceId,
-      }),
+      contact(
+        ctx.clock,
+        'campaign',
+        held.customerId,
+        'callback_scheduled',
+        [...events, { type: 'callback.requested', callbackAt: AGREED }],
+        {
+          kind: 'campaign',
+          sourceId: held.sourceId,
+        },
+      ),
     );
-    const row = await ctx.db.selectFrom('campaign_contacts').select(['status', 'last_outcome']).where('id', '=', Number(held.sourceId)).executeTakeFirstOrThrow();
+    const row = await ctx.db
+      .selectFrom('campaign_contacts')
+      .select(['status', 'last_outcome'])
+      .where('id', '=', Number(held.sourceId))
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'done', last_outcome: 'callback_scheduled' });
     await expectOwnedPromise(ctx, done.interactionId, { flow: 'campaign', campaignId: campaign.id });
   });
@@ -245,12 +311,23 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
     const held = await ctx.op1.trpc.work.next.mutate({});
     expect(held?.id).toBe(`callback:${request.id}`);
     const done = await ctx.op1.trpc.interactions.complete.mutate(
-      contact(ctx.clock, 'callback', c.id, 'callback_scheduled', [{ type: 'contact.reached' }, identified(c.id), { type: 'callback.requested', callbackAt: AGREED }], {
-        kind: 'callback',
-        sourceId: request.id,
-      }),
+      contact(
+        ctx.clock,
+        'callback',
+        c.id,
+        'callback_scheduled',
+        [{ type: 'contact.reached' }, identified(c.id), { type: 'callback.requested', callbackAt: AGREED }],
+        {
+          kind: 'callback',
+          sourceId: request.id,
+        },
+      ),
     );
-    const original = await ctx.db.selectFrom('callback_requests').select(['status', 'answered_at']).where('id', '=', request.id).executeTakeFirstOrThrow();
+    const original = await ctx.db
+      .selectFrom('callback_requests')
+      .select(['status', 'answered_at'])
+      .where('id', '=', request.id)
+      .executeTakeFirstOrThrow();
     expect(original).toEqual({ status: 'done', answered_at: ctx.clock.now().toISOString() });
     const item = await expectOwnedPromise(ctx, done.interactionId, { flow: 'callback' });
     expect(item.product_code).toBe('CONTO');
@@ -275,13 +352,24 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
     const held = await ctx.op2.trpc.work.next.mutate({});
     expect(held).toMatchObject({ id: `lead_followup:${leadId}`, kind: 'lead_followup' });
     await ctx.op2.trpc.interactions.complete.mutate(
-      contact(ctx.clock, 'callback', c.id, 'callback_scheduled', [{ type: 'contact.reached' }, identified(c.id), { type: 'callback.requested', callbackAt: AGREED }], {
-        kind: 'lead_followup',
-        sourceId: String(leadId),
-      }),
+      contact(
+        ctx.clock,
+        'callback',
+        c.id,
+        'callback_scheduled',
+        [{ type: 'contact.reached' }, identified(c.id), { type: 'callback.requested', callbackAt: AGREED }],
+        {
+          kind: 'lead_followup',
+          sourceId: String(leadId),
+        },
+      ),
     );
     expect(await agreedItems(ctx.db)).toHaveLength(0);
-    const lead = await ctx.db.selectFrom('leads').selectAll().where('id', '=', Number(leadId)).executeTakeFirstOrThrow();
+    const lead = await ctx.db
+      .selectFrom('leads')
+      .selectAll()
+      .where('id', '=', Number(leadId))
+      .executeTakeFirstOrThrow();
     expect(lead).toMatchObject({ status: 'open', follow_up_at: AGREED, lease_owner: null });
     expect((await ctx.op2.trpc.work.mine.query()).map((p) => p.id)).toEqual([`lead_followup:${leadId}`]);
   });
@@ -299,14 +387,26 @@ describe('the server checks the agreed time', () => {
     const ctx = await start();
     const [c] = await consentingCustomers(ctx.db, 1);
     if (!c) throw new Error('demo data too small');
-    const before = await ctx.db.selectFrom('interactions').select(ctx.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await ctx.db
+      .selectFrom('interactions')
+      .select(ctx.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const error = await trpcError(
       ctx.op1.trpc.interactions.complete.mutate(
-        contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: at }]),
+        contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [
+          identified(c.id),
+          { type: 'callback.requested', callbackAt: at },
+        ]),
       ),
     );
-    expect(error.data).toMatchObject({ httpStatus: 400, zodError: { fieldErrors: { callbackAt: [expect.any(String)] } } });
-    const after = await ctx.db.selectFrom('interactions').select(ctx.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(error.data).toMatchObject({
+      httpStatus: 400,
+      zodError: { fieldErrors: { callbackAt: [expect.any(String)] } },
+    });
+    const after = await ctx.db
+      .selectFrom('interactions')
+      .select(ctx.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     expect(await agreedItems(ctx.db)).toHaveLength(0);
   });
@@ -315,7 +415,10 @@ describe('the server checks the agreed time', () => {
     const ctx = await start();
     const [c] = await consentingCustomers(ctx.db, 1);
     if (!c) throw new Error('demo data too small');
-    const input = contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [identified(c.id), { type: 'callback.requested', callbackAt: AGREED }]);
+    const input = contact(ctx.clock, 'inbound_sales', c.id, 'callback_scheduled', [
+      identified(c.id),
+      { type: 'callback.requested', callbackAt: AGREED },
+    ]);
     const first = await ctx.op1.trpc.interactions.complete.mutate(input);
     const again = await Promise.all([1, 2, 3].map(() => ctx.op1.trpc.interactions.complete.mutate(input)));
     for (const r of again) expect(r).toEqual(first);
@@ -345,13 +448,22 @@ describe('a lead won on its follow-up is counted', () => {
     if (!a || !b) throw new Error('demo data too small');
     const closeOn = (held: WorkItem, customerId: number, outcome: 'assisted_sale' | 'digital_funnel') =>
       ctx.op1.trpc.interactions.complete.mutate(
-        contact(ctx.clock, 'callback', customerId, outcome, [
-          { type: 'contact.reached' },
-          identified(customerId),
-          { type: 'needs.identified', productCode: held.presetProductCode ?? 'FIBRA' },
-          { type: 'proposal.accepted' },
-          outcome === 'assisted_sale' ? { type: 'outcome.assisted_sale', reference: 'ORD-2026-0042' } : { type: 'outcome.funnel', channel: 'sms' },
-        ], { kind: 'lead_followup', sourceId: held.sourceId }),
+        contact(
+          ctx.clock,
+          'callback',
+          customerId,
+          outcome,
+          [
+            { type: 'contact.reached' },
+            identified(customerId),
+            { type: 'needs.identified', productCode: held.presetProductCode ?? 'FIBRA' },
+            { type: 'proposal.accepted' },
+            outcome === 'assisted_sale'
+              ? { type: 'outcome.assisted_sale', reference: 'ORD-2026-0042' }
+              : { type: 'outcome.funnel', channel: 'sms' },
+          ],
+          { kind: 'lead_followup', sourceId: held.sourceId },
+        ),
       );
     await closeOn(await followUp(ctx, ctx.op1, a.id, 'FIBRA'), a.id, 'assisted_sale');
     ctx.clock.set(new Date(WEDNESDAY_10));
@@ -438,9 +550,22 @@ describe("a campaign's callback is called only inside the campaign's calling win
     ctx.clock.set('2026-12-02T17:05:00.000Z');
     expect(await ctx.op1.trpc.work.next.mutate({})).toBeNull();
     expect(await ctx.op2.trpc.work.next.mutate({})).toBeNull();
-    const moved = await ctx.db.selectFrom('callback_requests').selectAll().where('id', '=', promise.id).executeTakeFirstOrThrow();
-    expect(moved).toMatchObject({ status: 'pending', due_at: '2026-12-03T08:00:00.000Z', personal_until: '2026-12-03T08:15:00.000Z' });
-    const audit = await ctx.db.selectFrom('audit_log').select(['action', 'details']).where('entity_id', '=', promise.id).where('action', '=', 'promise.callback_deferred').execute();
+    const moved = await ctx.db
+      .selectFrom('callback_requests')
+      .selectAll()
+      .where('id', '=', promise.id)
+      .executeTakeFirstOrThrow();
+    expect(moved).toMatchObject({
+      status: 'pending',
+      due_at: '2026-12-03T08:00:00.000Z',
+      personal_until: '2026-12-03T08:15:00.000Z',
+    });
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('entity_id', '=', promise.id)
+      .where('action', '=', 'promise.callback_deferred')
+      .execute();
     expect(audit).toHaveLength(1);
 
     // Thursday 09:01: its owner gets it first; not reached at 17:50, the retry (15 minutes on) would be after hours →
@@ -454,12 +579,25 @@ describe("a campaign's callback is called only inside the campaign's calling win
     ctx.clock.set('2026-12-03T16:50:00.000Z');
     expect((await op1.trpc.work.next.mutate({}))?.id).toBe(`callback:${promise.id}`);
     await op1.trpc.interactions.complete.mutate(
-      contact(ctx.clock, 'campaign', customer.id, 'not_reached', [{ type: 'contact.not_reached', reason: 'no_answer' }], {
-        kind: 'callback',
-        sourceId: promise.id,
-      }),
+      contact(
+        ctx.clock,
+        'campaign',
+        customer.id,
+        'not_reached',
+        [{ type: 'contact.not_reached', reason: 'no_answer' }],
+        {
+          kind: 'callback',
+          sourceId: promise.id,
+        },
+      ),
     );
-    expect(await ctx.db.selectFrom('callback_requests').select(['status', 'attempts', 'due_at']).where('id', '=', promise.id).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await ctx.db
+        .selectFrom('callback_requests')
+        .select(['status', 'attempts', 'due_at'])
+        .where('id', '=', promise.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       status: 'pending',
       attempts: 1,
       due_at: '2026-12-04T08:00:00.000Z',

@@ -23,10 +23,32 @@ const ids: number[] = [];
 for (let i = 0; i < OPERATORS; i++) {
   const { id } = await db
     .insertInto('users')
-    .values({ username: `bench${i}`, display_name: `Bench ${i}`, role: 'operator', site_id: 1, team_id: null, password_hash: 'x', created_at: at })
+    .values({
+      username: `bench${i}`,
+      display_name: `Bench ${i}`,
+      role: 'operator',
+      site_id: 1,
+      team_id: null,
+      password_hash: 'x',
+      created_at: at,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('operator_status').values({ user_id: id, state: 'ready', reason: null, since: at, flow: null, step: null, step_since: null, interaction_client_id: null, customer_id: null, updated_at: at }).execute();
+  await db
+    .insertInto('operator_status')
+    .values({
+      user_id: id,
+      state: 'ready',
+      reason: null,
+      since: at,
+      flow: null,
+      step: null,
+      step_since: null,
+      interaction_client_id: null,
+      customer_id: null,
+      updated_at: at,
+    })
+    .execute();
   ids.push(id);
 }
 
@@ -42,7 +64,10 @@ for (let b = 0; b < BOARDS; b++) {
       httpSubscriptionLink({
         url: `${server.url}/trpc`,
         EventSource,
-        eventSourceOptions: () => ({ fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie: tutor.cookieHeader() } }) }),
+        eventSourceOptions: () => ({
+          fetch: (input, init) =>
+            fetch(input, { ...init, headers: { ...init?.headers, cookie: tutor.cookieHeader() } }),
+        }),
       }),
     ],
   });
@@ -82,10 +107,11 @@ let next = performance.now();
 while (performance.now() < end) {
   const userId = ids[n % ids.length] ?? 0;
   const change = (Math.floor(n / ids.length) % 2 === 0 ? { state: 'paused', reason: 'break' } : { state: 'ready' }) as
-    | { state: 'paused'; reason: 'break' }
-    | { state: 'ready' };
+    { state: 'paused'; reason: 'break' } | { state: 'ready' };
   sentAt.set(`${userId}:${change.state}:${change.state === 'paused' ? 'break' : null}`, performance.now());
-  const row = await db.transaction().execute((trx) => changeOperatorStatus(trx, userId, change, new Date().toISOString()));
+  const row = await db
+    .transaction()
+    .execute((trx) => changeOperatorStatus(trx, userId, change, new Date().toISOString()));
   publishStatus(deps.bus, 1, row);
   n++;
   next += interval;
@@ -99,7 +125,15 @@ stopHub();
 function summary(values: number[], expected: number) {
   const sorted = [...values].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]?.toFixed(1) ?? '–';
-  return { changes: n, deliveries: values.length, expected, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted.at(-1)?.toFixed(1) ?? '–' };
+  return {
+    changes: n,
+    deliveries: values.length,
+    expected,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: sorted.at(-1)?.toFixed(1) ?? '–',
+  };
 }
 console.table({
   'write → SSE board client (ms)': summary(latencies, n * BOARDS),

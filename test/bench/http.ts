@@ -95,7 +95,12 @@ export async function benchHttp(opts: BenchOptions, db: ClaimsDatabase): Promise
     const url = server.url;
     // warm up (JIT, page cache) both sides, so neither pays for it in its measured run
     await cannon(url, { path: '/trpc/scripts.ping', cookies: workers, seconds: WARM_UP_SECONDS });
-    const warmNext = await cannon(url, { path: '/trpc/work.next', cookies: warmClaimers, seconds: WARM_UP_SECONDS, keepBodies: true });
+    const warmNext = await cannon(url, {
+      path: '/trpc/work.next',
+      cookies: warmClaimers,
+      seconds: WARM_UP_SECONDS,
+      keepBodies: true,
+    });
     const figures: Figure[] = [];
 
     const ping1 = await cannon(url, { path: '/trpc/scripts.ping', cookies: workers });

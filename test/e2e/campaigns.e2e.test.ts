@@ -23,7 +23,8 @@ afterAll(async () => {
 /** "12.345" (it-IT; four digits stay ungrouped) → 12345 */
 const itNumber = (text: string | null) => Number((text ?? '').replace(/\./g, '').replace(/[^\d]/g, ''));
 
-type Outcome = 'imported' | 'duplicate' | 'malformed' | 'unknown_customer' | 'no_marketing_consent' | 'on_optout_registry';
+type Outcome =
+  'imported' | 'duplicate' | 'malformed' | 'unknown_customer' | 'no_marketing_consent' | 'on_optout_registry';
 
 describe('a team lead runs a campaign from the browser', () => {
   it('creates a campaign, loads the registry and a 1,000-row list, downloads the rejects and activates it', async () => {
@@ -61,7 +62,8 @@ describe('a team lead runs a campaign from the browser', () => {
     const rows: { line: string; key: { id: number } | { phone: string } | { bad: true } }[] = [];
     for (const [i, c] of customers.slice(0, 900).entries())
       rows.push({ line: `${c.id},,cliente ${i}`, key: { id: c.id } });
-    for (const c of customers.slice(900, 950)) rows.push({ line: `,${c.phone.slice(3)},per telefono`, key: { phone: c.phone } });
+    for (const c of customers.slice(900, 950))
+      rows.push({ line: `,${c.phone.slice(3)},per telefono`, key: { phone: c.phone } });
     for (let i = 0; i < 20; i++) {
       const c = customers[i * 37] as { id: number };
       rows.push({ line: `${c.id},,"ripetuto, di nuovo"`, key: { id: c.id } });
@@ -98,7 +100,10 @@ describe('a team lead runs a campaign from the browser', () => {
     await page.getByLabel('Password').fill('demo');
     await page.keyboard.press('Enter');
     await page.getByTestId('home-team_lead').waitFor();
-    await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Campagne' }).click();
+    await page
+      .getByRole('navigation', { name: 'Navigazione principale' })
+      .getByRole('link', { name: 'Campagne' })
+      .click();
     await page.getByTestId('home-campaigns').waitFor();
     await page.getByRole('heading', { level: 1, name: 'Campagne' }).waitFor();
 
@@ -197,7 +202,11 @@ describe('a team lead runs a campaign from the browser', () => {
     await page.getByRole('button', { name: 'Attiva', exact: true }).click();
     await page.getByTestId('campaign-detail').locator('.campaign-detail__head').getByText('Attiva').waitFor();
     await page.getByRole('button', { name: 'Metti in pausa' }).waitFor();
-    const row = await db.selectFrom('campaigns').select('status').where('id', '=', campaignId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('campaigns')
+      .select('status')
+      .where('id', '=', campaignId)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('active');
 
     await page.getByRole('link', { name: /Tutte le campagne/ }).click();

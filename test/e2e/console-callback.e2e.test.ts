@@ -40,7 +40,14 @@ describe('Call Me Now through the queue, keyboard only', () => {
     const response = await fetch(`${server.url}/api/v1/callback-requests`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: customer.phone, customerId: String(customer.id), product: 'CONTO', mode: 'now', channel: 'web', note: 'Vorrei aprire un conto' }),
+      body: JSON.stringify({
+        phone: customer.phone,
+        customerId: String(customer.id),
+        product: 'CONTO',
+        mode: 'now',
+        channel: 'web',
+        note: 'Vorrei aprire un conto',
+      }),
     });
     expect(response.status).toBe(201);
     const { id: requestId } = (await response.json()) as { id: string };
@@ -77,9 +84,16 @@ describe('Call Me Now through the queue, keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('contact-result').getByText(/Link al funnel digitale inviato/).waitFor();
+    await page
+      .getByTestId('contact-result')
+      .getByText(/Link al funnel digitale inviato/)
+      .waitFor();
 
-    const request = await db().selectFrom('callback_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+    const request = await db()
+      .selectFrom('callback_requests')
+      .selectAll()
+      .where('id', '=', requestId)
+      .executeTakeFirstOrThrow();
     expect(request.status).toBe('done');
     expect(request.answered_at).not.toBeNull();
     const interaction = await db()
@@ -87,7 +101,12 @@ describe('Call Me Now through the queue, keyboard only', () => {
       .selectAll()
       .where('source_id', '=', requestId)
       .executeTakeFirstOrThrow();
-    expect(interaction).toMatchObject({ flow: 'callback', work_kind: 'callback', outcome: 'digital_funnel', customer_id: customer.id });
+    expect(interaction).toMatchObject({
+      flow: 'callback',
+      work_kind: 'callback',
+      outcome: 'digital_funnel',
+      customer_id: customer.id,
+    });
     // The queue is empty again.
     await page.getByRole('button', { name: /Prossimo contatto \(0\)/ }).waitFor();
   });

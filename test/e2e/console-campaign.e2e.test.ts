@@ -135,12 +135,28 @@ describe('outbound campaign through the queue, keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('contact-result').getByText(/Link al funnel digitale inviato/).waitFor();
+    await page
+      .getByTestId('contact-result')
+      .getByText(/Link al funnel digitale inviato/)
+      .waitFor();
 
-    const done = await db().selectFrom('campaign_contacts').selectAll().where('id', '=', first.contactId).executeTakeFirstOrThrow();
+    const done = await db()
+      .selectFrom('campaign_contacts')
+      .selectAll()
+      .where('id', '=', first.contactId)
+      .executeTakeFirstOrThrow();
     expect(done).toMatchObject({ status: 'done', lease_owner: null, last_outcome: 'digital_funnel' });
-    const logged = await db().selectFrom('interactions').selectAll().where('source_id', '=', String(first.contactId)).executeTakeFirstOrThrow();
-    expect(logged).toMatchObject({ flow: 'campaign', work_kind: 'campaign', outcome: 'digital_funnel', product_code: 'LIBRETTO' });
+    const logged = await db()
+      .selectFrom('interactions')
+      .selectAll()
+      .where('source_id', '=', String(first.contactId))
+      .executeTakeFirstOrThrow();
+    expect(logged).toMatchObject({
+      flow: 'campaign',
+      work_kind: 'campaign',
+      outcome: 'digital_funnel',
+      product_code: 'LIBRETTO',
+    });
 
     // Second contact: nobody answers.
     await page.getByRole('button', { name: /Prossimo contatto \(2\)/ }).waitFor({ timeout: 15_000 });
@@ -155,7 +171,11 @@ describe('outbound campaign through the queue, keyboard only', () => {
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('contact-result').getByRole('heading', { name: 'Esito registrato' }).waitFor();
 
-    const retry = await db().selectFrom('campaign_contacts').selectAll().where('id', '=', second.contactId).executeTakeFirstOrThrow();
+    const retry = await db()
+      .selectFrom('campaign_contacts')
+      .selectAll()
+      .where('id', '=', second.contactId)
+      .executeTakeFirstOrThrow();
     expect(retry).toMatchObject({ status: 'pending', attempts: 1, lease_owner: null, last_outcome: 'not_reached' });
     expect(Date.parse(retry.due_at)).toBeGreaterThan(Date.now() + 50 * 60_000); // retry after the campaign's delay
   });

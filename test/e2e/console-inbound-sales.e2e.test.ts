@@ -29,7 +29,15 @@ async function customerNearFreeSlots(skip: number[] = []) {
     .select(['customers.id', 'customers.phone', 'customers.tax_code', 'customers.first_name', 'customers.last_name'])
     .where('appointment_slots.starts_at', '>', tomorrow)
     .whereRef('appointment_slots.booked', '<', 'appointment_slots.capacity')
-    .where('customers.id', 'not in', db().selectFrom('interactions').select('customer_id').where('customer_id', 'is not', null).$narrowType<{ customer_id: number }>())
+    .where(
+      'customers.id',
+      'not in',
+      db()
+        .selectFrom('interactions')
+        .select('customer_id')
+        .where('customer_id', 'is not', null)
+        .$narrowType<{ customer_id: number }>(),
+    )
     .where('customers.id', 'not in', skip.length ? skip : [0])
     .orderBy('customers.id')
     .limit(1)
@@ -91,7 +99,9 @@ describe('inbound sales call, keyboard only', () => {
     await page.keyboard.press('Enter'); // Prenota l'appuntamento
 
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
-    await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('after_call_work');
+    await expect
+      .poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue())
+      .toBe('after_call_work');
     await page.keyboard.press('Tab');
     await page.keyboard.type('Appuntamento per aprire un conto, preferisce la mattina.');
     await screenshot(page, 'console-05-after-call-work');
@@ -103,16 +113,35 @@ describe('inbound sales call, keyboard only', () => {
     await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('ready');
     await screenshot(page, 'console-06-appointment-logged');
 
-    const interaction = await db().selectFrom('interactions').selectAll().where('customer_id', '=', first.id).executeTakeFirstOrThrow();
-    expect(interaction).toMatchObject({ flow: 'inbound_sales', outcome: 'up_appointment', product_code: 'CONTO', operator_id: 1 });
+    const interaction = await db()
+      .selectFrom('interactions')
+      .selectAll()
+      .where('customer_id', '=', first.id)
+      .executeTakeFirstOrThrow();
+    expect(interaction).toMatchObject({
+      flow: 'inbound_sales',
+      outcome: 'up_appointment',
+      product_code: 'CONTO',
+      operator_id: 1,
+    });
     expect(interaction.notes).toContain('preferisce la mattina');
-    const appointment = await db().selectFrom('appointments').selectAll().where('customer_id', '=', first.id).executeTakeFirstOrThrow();
+    const appointment = await db()
+      .selectFrom('appointments')
+      .selectAll()
+      .where('customer_id', '=', first.id)
+      .executeTakeFirstOrThrow();
     // the site's team lead sees it among the office's appointments (a colleague operator does not: the access policy)
     const teamLead = createApiClient(server.url);
     await teamLead.login('teamlead1');
-    const office = await teamLead.trpc.appointments.officeAppointments.query({ postOfficeId: appointment.post_office_id });
+    const office = await teamLead.trpc.appointments.officeAppointments.query({
+      postOfficeId: appointment.post_office_id,
+    });
     expect(office.some((a) => a.id === appointment.id)).toBe(true);
-    const slot = await db().selectFrom('appointment_slots').selectAll().where('id', '=', appointment.slot_id).executeTakeFirstOrThrow();
+    const slot = await db()
+      .selectFrom('appointment_slots')
+      .selectAll()
+      .where('id', '=', appointment.slot_id)
+      .executeTakeFirstOrThrow();
     expect(slot.booked).toBeGreaterThanOrEqual(1);
 
     // Second call: a customer found by tax code who wants fibre, followed up by phone.
@@ -136,10 +165,17 @@ describe('inbound sales call, keyboard only', () => {
     await page.keyboard.press('Enter'); // the follow-up time is prefilled (the first open half-hour tomorrow): Enter submits
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('contact-result').getByText(/Lead creato/).waitFor();
+    await page
+      .getByTestId('contact-result')
+      .getByText(/Lead creato/)
+      .waitFor();
     await screenshot(page, 'console-08-lead-logged');
 
-    const lead = await db().selectFrom('leads').selectAll().where('customer_id', '=', second.id).executeTakeFirstOrThrow();
+    const lead = await db()
+      .selectFrom('leads')
+      .selectAll()
+      .where('customer_id', '=', second.id)
+      .executeTakeFirstOrThrow();
     expect(lead).toMatchObject({ status: 'open', product_code: 'FIBRA' });
     expect(await page.getByTestId('recent-interactions').getByRole('listitem').count()).toBeGreaterThanOrEqual(2);
   });

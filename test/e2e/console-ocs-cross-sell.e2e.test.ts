@@ -101,8 +101,18 @@ describe('cross-sell after a one-contact solution, keyboard only', () => {
     await screenshot(page, 'console-ocs-04-link-sent');
     const shownUrl = (await result.locator('code').textContent()) ?? '';
 
-    const interaction = await db().selectFrom('interactions').selectAll().where('customer_id', '=', customer.id).executeTakeFirstOrThrow();
-    expect(interaction).toMatchObject({ flow: 'ocs_cross_sell', outcome: 'digital_funnel', product_code: 'CARTA_IBAN', ocs_solved: 1, propensity: 1 });
+    const interaction = await db()
+      .selectFrom('interactions')
+      .selectAll()
+      .where('customer_id', '=', customer.id)
+      .executeTakeFirstOrThrow();
+    expect(interaction).toMatchObject({
+      flow: 'ocs_cross_sell',
+      outcome: 'digital_funnel',
+      product_code: 'CARTA_IBAN',
+      ocs_solved: 1,
+      propensity: 1,
+    });
     const consent = await db()
       .selectFrom('consents')
       .selectAll()
@@ -110,18 +120,36 @@ describe('cross-sell after a one-contact solution, keyboard only', () => {
       .where('purpose', '=', 'marketing')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    expect(consent).toMatchObject({ granted: 1, channel: 'phone', source: 'interaction', source_ref: interaction.client_id });
+    expect(consent).toMatchObject({
+      granted: 1,
+      channel: 'phone',
+      source: 'interaction',
+      source_ref: interaction.client_id,
+    });
     await page.getByText('Marketing: sì').waitFor(); // the card reloads with the consent on file
 
-    const link = await db().selectFrom('funnel_links').selectAll().where('customer_id', '=', customer.id).executeTakeFirstOrThrow();
-    const sms = await db().selectFrom('outbox').selectAll().where('ref_type', '=', 'funnel_link').where('ref_id', '=', String(link.id)).executeTakeFirstOrThrow();
+    const link = await db()
+      .selectFrom('funnel_links')
+      .selectAll()
+      .where('customer_id', '=', customer.id)
+      .executeTakeFirstOrThrow();
+    const sms = await db()
+      .selectFrom('outbox')
+      .selectAll()
+      .where('ref_type', '=', 'funnel_link')
+      .where('ref_id', '=', String(link.id))
+      .executeTakeFirstOrThrow();
     expect(sms.channel).toBe('sms');
     expect(sms.body).toContain(shownUrl);
 
     const response = await fetch(shownUrl, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toMatch(/^https:\/\/shop\.valore\.example\//);
-    const clicked = await db().selectFrom('funnel_links').select('click_count').where('id', '=', link.id).executeTakeFirstOrThrow();
+    const clicked = await db()
+      .selectFrom('funnel_links')
+      .select('click_count')
+      .where('id', '=', link.id)
+      .executeTakeFirstOrThrow();
     expect(clicked.click_count).toBe(1);
   });
 });

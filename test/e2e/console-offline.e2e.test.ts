@@ -22,7 +22,12 @@ const db = () => server.database.db;
 const signIn = (page: Page, username: string) => signInByKeyboard(page, server.url, username);
 
 const storedPending = (page: Page) =>
-  page.evaluate(() => JSON.parse(window.localStorage.getItem('valore.pendingInteractions') ?? '[]') as { input: { clientId: string } }[]);
+  page.evaluate(
+    () =>
+      JSON.parse(window.localStorage.getItem('valore.pendingInteractions') ?? '[]') as {
+        input: { clientId: string };
+      }[],
+  );
 
 describe('the server goes away mid-shift', () => {
   it('keeps the completed interaction in the browser, across a reload, and logs it once when the server is back', async () => {
@@ -63,7 +68,10 @@ describe('the server goes away mid-shift', () => {
       await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
       await page.keyboard.press('Control+Enter');
 
-      await page.getByTestId('contact-result').getByRole('heading', { name: 'Esito salvato sul dispositivo' }).waitFor();
+      await page
+        .getByTestId('contact-result')
+        .getByRole('heading', { name: 'Esito salvato sul dispositivo' })
+        .waitFor();
       const pending = page.getByTestId('pending-interactions');
       await pending.waitFor();
       expect(await pending.textContent()).toContain(`${customer.first_name} ${customer.last_name}`);
@@ -95,7 +103,10 @@ describe('the server goes away mid-shift', () => {
     // The server missed the status changes made while it was down; the console puts the operator back to ready.
     await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('ready');
     await expect
-      .poll(async () => (await db().selectFrom('operator_status').select('state').where('user_id', '=', 3).executeTakeFirst())?.state)
+      .poll(
+        async () =>
+          (await db().selectFrom('operator_status').select('state').where('user_id', '=', 3).executeTakeFirst())?.state,
+      )
       .toBe('ready');
 
     const rows = await db().selectFrom('interactions').selectAll().where('client_id', '=', clientId).execute();

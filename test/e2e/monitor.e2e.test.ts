@@ -34,7 +34,15 @@ async function freshCustomer() {
     .select(['customers.id', 'customers.phone', 'customers.first_name', 'customers.last_name'])
     .where('appointment_slots.starts_at', '>', tomorrow)
     .whereRef('appointment_slots.booked', '<', 'appointment_slots.capacity')
-    .where('customers.id', 'not in', db().selectFrom('interactions').select('customer_id').where('customer_id', 'is not', null).$narrowType<{ customer_id: number }>())
+    .where(
+      'customers.id',
+      'not in',
+      db()
+        .selectFrom('interactions')
+        .select('customer_id')
+        .where('customer_id', 'is not', null)
+        .$narrowType<{ customer_id: number }>(),
+    )
     .orderBy('customers.id')
     .limit(1)
     .executeTakeFirstOrThrow();
@@ -68,14 +76,18 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await boardRow().waitFor(LIVE);
 
     await signIn(operator(), 'operatore1', 'home-operator');
-    await expect.poll(() => operator().getByTestId('operator-status').getByRole('combobox').inputValue(), LIVE).toBe('ready');
+    await expect
+      .poll(() => operator().getByTestId('operator-status').getByRole('combobox').inputValue(), LIVE)
+      .toBe('ready');
     await expect.poll(() => boardRow().getAttribute('data-state'), LIVE).toBe('ready');
 
     // `/` → phone → Enter → ↓ → Enter: the contact starts on the customer found.
     await operator().keyboard.press('/');
     await operator().keyboard.type(customer.phone);
     await operator().keyboard.press('Enter');
-    await operator().getByRole('button', { name: new RegExp(`${customer.first_name} ${customer.last_name}`) }).waitFor(LIVE);
+    await operator()
+      .getByRole('button', { name: new RegExp(`${customer.first_name} ${customer.last_name}`) })
+      .waitFor(LIVE);
     await operator().keyboard.press('ArrowDown');
     await operator().keyboard.press('Enter');
 
@@ -94,7 +106,9 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await atStep(operator(), 'Bisogno');
     await followed('Bisogno');
     await operator().keyboard.press('1'); // Bisogno individuato → product
-    await operator().getByRole('combobox', { name: /Prodotto/ }).waitFor(LIVE);
+    await operator()
+      .getByRole('combobox', { name: /Prodotto/ })
+      .waitFor(LIVE);
     await operator().keyboard.type('Fibra');
     await operator().keyboard.press('Tab');
     await operator().keyboard.press('Enter');
@@ -106,7 +120,9 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
   });
 
   it('the tutor coaches at the current step; the operator reads it with the keyboard', async () => {
-    await boardRow().getByRole('button', { name: /Dettagli di/ }).click();
+    await boardRow()
+      .getByRole('button', { name: /Dettagli di/ })
+      .click();
     const drawer = tutor().getByTestId('operator-drawer');
     await drawer.getByLabel('Messaggio di coaching').fill(coaching);
     await drawer.getByRole('button', { name: 'Invia messaggio' }).click();
@@ -143,10 +159,17 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await operator().keyboard.press('Tab');
     await operator().keyboard.type('Vuole la fibra, richiamare dopo le 18.');
     await operator().keyboard.press('Control+Enter');
-    await operator().getByTestId('contact-result').getByText(/Lead creato/).waitFor(LIVE);
+    await operator()
+      .getByTestId('contact-result')
+      .getByText(/Lead creato/)
+      .waitFor(LIVE);
     await expect.poll(() => boardRow().getAttribute('data-state'), LIVE).toBe('ready');
 
-    const interaction = await db().selectFrom('interactions').select(['id', 'outcome']).where('customer_id', '=', customer.id).executeTakeFirstOrThrow();
+    const interaction = await db()
+      .selectFrom('interactions')
+      .select(['id', 'outcome'])
+      .where('customer_id', '=', customer.id)
+      .executeTakeFirstOrThrow();
     expect(interaction.outcome).toBe('lead');
 
     // "Valutazioni" refreshes on its own (every 15 s): the finished call shows up without a reload.
@@ -197,6 +220,8 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await screenshot(operator(), 'monitor-09-operator-scorecard-acknowledged');
 
     await card.getByRole('button', { name: /Torna all'elenco/ }).click();
-    await expect.poll(() => tutor().getByTestId(`review-${interaction.id}`).textContent(), LIVE).toContain('Presa visione');
+    await expect
+      .poll(() => tutor().getByTestId(`review-${interaction.id}`).textContent(), LIVE)
+      .toContain('Presa visione');
   }, 120_000); // the reviews list may take one 15 s refresh on a busy machine
 });

@@ -39,7 +39,13 @@ describe('inbound call screen pop (CTI, live push)', () => {
     const response = await fetch(`${server.url}/api/v1/cti/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'offered', callId: 'call-e2e-1', ani: customer.phone, dnis: '800200200', operator: 'operatore1' }),
+      body: JSON.stringify({
+        type: 'offered',
+        callId: 'call-e2e-1',
+        ani: customer.phone,
+        dnis: '800200200',
+        operator: 'operatore1',
+      }),
     });
     expect(response.status).toBeLessThan(300);
     expect(((await response.json()) as { popped: boolean }).popped).toBe(true);
@@ -66,7 +72,13 @@ describe('inbound call screen pop (CTI, live push)', () => {
     await fetch(`${server.url}/api/v1/cti/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'answered', callId: 'call-e2e-1', ani: customer.phone, dnis: '800200200', operator: 'operatore1' }),
+      body: JSON.stringify({
+        type: 'answered',
+        callId: 'call-e2e-1',
+        ani: customer.phone,
+        dnis: '800200200',
+        operator: 'operatore1',
+      }),
     });
     await pop.getByText(/Chiamata in corso/).waitFor();
     await page.keyboard.press('1'); // Cliente identificato

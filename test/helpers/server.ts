@@ -86,7 +86,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   return server;
 }
 
-const restartable = new WeakMap<TestServer, { env: ReturnType<typeof parseEnv>; clock?: Clock; dir: string; stop: () => Promise<void> }>();
+const restartable = new WeakMap<
+  TestServer,
+  { env: ReturnType<typeof parseEnv>; clock?: Clock; dir: string; stop: () => Promise<void> }
+>();
 
 /**
  * Stops a test server while keeping its database file, runs `whileDown` (the outage), then starts it again on the

@@ -51,7 +51,9 @@ function futureSlots(): Slot[] {
   try {
     return (
       db
-        .prepare('SELECT id, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 300')
+        .prepare(
+          'SELECT id, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 300',
+        )
         .all(new Date(Date.now() + 86_400_000).toISOString()) as Slot[]
     ).filter((_, i) => i % 3 === 0);
   } finally {
@@ -69,92 +71,123 @@ function contact(customerId: number, slot: Slot | null): CompleteInteractionInpu
 }
 
 describe('crash safety under SIGKILL', () => {
-  it(`keeps every acknowledged write exactly once over ${ROUNDS} kill/restart rounds`, async () => {
-    const slots = futureSlots();
-    const acknowledged = new Map<string, { interactionId: number; appointmentId: number | null; leadId: number | null }>();
-    const unacknowledged: CompleteInteractionInput[] = [];
-    let cookie: string | null = null;
+  it(
+    `keeps every acknowledged write exactly once over ${ROUNDS} kill/restart rounds`,
+    async () => {
+      const slots = futureSlots();
+      const acknowledged = new Map<
+        string,
+        { interactionId: number; appointmentId: number | null; leadId: number | null }
+      >();
+      const unacknowledged: CompleteInteractionInput[] = [];
+      let cookie: string | null = null;
 
-    for (let round = 0; round < ROUNDS; round++) {
-      server = await spawnServer({ dbFile, bundle });
-      const api = createApiClient(server.url);
-      if (cookie) api.jar.set('valore_sid', cookie);
-      else {
-        await api.login('operatore1');
-        cookie = api.jar.get('valore_sid') ?? null;
-      }
-      // whatever was in flight when the last process died is retried with the same id: exactly once either way
-      for (const input of unacknowledged.splice(0)) {
-        try {
-          const result = await api.trpc.interactions.complete.mutate(input);
-          acknowledged.set(input.clientId, { interactionId: result.interactionId, appointmentId: result.effects.appointment?.id ?? null, leadId: result.effects.lead?.id ?? null });
-        } catch {
-          // a full slot: refused, and nothing was written
+      for (let round = 0; round < ROUNDS; round++) {
+        server = await spawnServer({ dbFile, bundle });
+        const api = createApiClient(server.url);
+        if (cookie) api.jar.set('valore_sid', cookie);
+        else {
+          await api.login('operatore1');
+          cookie = api.jar.get('valore_sid') ?? null;
         }
-      }
-      let stop = false;
-      // kill at a random moment once this round's load is flowing (a busy machine can take longer than the whole
-      // random window to serve its first write after a restart, which made rounds without any write to lose)
-      let flowing: () => void = () => undefined;
-      const firstAck = new Promise<void>((resolve) => (flowing = resolve));
-      const writer = async (w: number) => {
-        let n = 0;
-        while (!stop) {
-          const slot = n++ % 2 === 0 ? (slots[(round * 31 + w * 7 + n) % slots.length] ?? null) : null;
-          const input = contact(1 + ((round * 97 + w * 13 + n) % 1_900), slot);
+        // whatever was in flight when the last process died is retried with the same id: exactly once either way
+        for (const input of unacknowledged.splice(0)) {
           try {
             const result = await api.trpc.interactions.complete.mutate(input);
-            acknowledged.set(input.clientId, { interactionId: result.interactionId, appointmentId: result.effects.appointment?.id ?? null, leadId: result.effects.lead?.id ?? null });
-            flowing();
-          } catch (error) {
-            const code = (error as { data?: { domainCode?: string } }).data?.domainCode;
-            if (code !== 'SLOT_FULL') unacknowledged.push(input); // the connection died under it
+            acknowledged.set(input.clientId, {
+              interactionId: result.interactionId,
+              appointmentId: result.effects.appointment?.id ?? null,
+              leadId: result.effects.lead?.id ?? null,
+            });
+          } catch {
+            // a full slot: refused, and nothing was written
           }
         }
-      };
-      const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
-      await Promise.race([firstAck, new Promise((r) => setTimeout(r, 30_000))]);
-      await new Promise((r) => setTimeout(r, Math.random() * 320));
-      await server.kill('SIGKILL');
-      stop = true;
-      await Promise.all(writers);
-    }
-    server = null;
-
-    const db = new SQLite(dbFile);
-    try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const rows = db.prepare('SELECT client_id, id FROM interactions').all() as { client_id: string; id: number }[];
-      const byClient = new Map<string, number[]>();
-      for (const r of rows) byClient.set(r.client_id, [...(byClient.get(r.client_id) ?? []), r.id]);
-      for (const [clientId, ack] of acknowledged) {
-        expect(byClient.get(clientId), `interaction ${clientId}`).toEqual([ack.interactionId]);
-        if (ack.appointmentId) {
-          expect(db.prepare('SELECT interaction_id FROM appointments WHERE id = ?').get(ack.appointmentId)).toEqual({ interaction_id: ack.interactionId });
-        }
-        if (ack.leadId) {
-          expect(db.prepare('SELECT interaction_id FROM leads WHERE id = ?').get(ack.leadId)).toEqual({ interaction_id: ack.interactionId });
-        }
+        let stop = false;
+        // kill at a random moment once this round's load is flowing (a busy machine can take longer than the whole
+        // random window to serve its first write after a restart, which made rounds without any write to lose)
+        let flowing: () => void = () => undefined;
+        const firstAck = new Promise<void>((resolve) => (flowing = resolve));
+        const writer = async (w: number) => {
+          let n = 0;
+          while (!stop) {
+            const slot = n++ % 2 === 0 ? (slots[(round * 31 + w * 7 + n) % slots.length] ?? null) : null;
+            const input = contact(1 + ((round * 97 + w * 13 + n) % 1_900), slot);
+            try {
+              const result = await api.trpc.interactions.complete.mutate(input);
+              acknowledged.set(input.clientId, {
+                interactionId: result.interactionId,
+                appointmentId: result.effects.appointment?.id ?? null,
+                leadId: result.effects.lead?.id ?? null,
+              });
+              flowing();
+            } catch (error) {
+              const code = (error as { data?: { domainCode?: string } }).data?.domainCode;
+              if (code !== 'SLOT_FULL') unacknowledged.push(input); // the connection died under it
+            }
+          }
+        };
+        const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
+        await Promise.race([firstAck, new Promise((r) => setTimeout(r, 30_000))]);
+        await new Promise((r) => setTimeout(r, Math.random() * 320));
+        await server.kill('SIGKILL');
+        stop = true;
+        await Promise.all(writers);
       }
-      // no effect without its interaction, no slot counter out of step with its appointments
-      expect(db.prepare('SELECT count(*) AS n FROM appointments WHERE interaction_id NOT IN (SELECT id FROM interactions)').get()).toEqual({ n: 0 });
-      expect(
-        db.prepare(`SELECT count(*) AS n FROM appointment_slots s
-                    WHERE booked != (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status != 'cancelled')`).get(),
-      ).toEqual({ n: 0 });
-      expect(db.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE scope = 'interactions.complete'").get()).toEqual({ n: rows.length });
-      expect(acknowledged.size).toBeGreaterThan(ROUNDS);
-      console.log(`crash safety: ${ROUNDS} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, integrity ok`);
-    } finally {
-      db.close();
-    }
-    // the conversion rollups, caught up in batches behind their cursor while the server was being killed, agree
-    // exactly with a full recount: no contact counted twice, none lost
-    const opened = openDatabase(dbFile);
-    try {
-      expect(await compareRollupsWithRecount(opened.db)).toEqual([]);
-    } finally {
-      await opened.close();
-    }
-  }, Math.max(600_000, ROUNDS * 10_000)); // ~2 s a round; the soak's 1,000 rounds outlast the project's default timeout
+      server = null;
+
+      const db = new SQLite(dbFile);
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        const rows = db.prepare('SELECT client_id, id FROM interactions').all() as { client_id: string; id: number }[];
+        const byClient = new Map<string, number[]>();
+        for (const r of rows) byClient.set(r.client_id, [...(byClient.get(r.client_id) ?? []), r.id]);
+        for (const [clientId, ack] of acknowledged) {
+          expect(byClient.get(clientId), `interaction ${clientId}`).toEqual([ack.interactionId]);
+          if (ack.appointmentId) {
+            expect(db.prepare('SELECT interaction_id FROM appointments WHERE id = ?').get(ack.appointmentId)).toEqual({
+              interaction_id: ack.interactionId,
+            });
+          }
+          if (ack.leadId) {
+            expect(db.prepare('SELECT interaction_id FROM leads WHERE id = ?').get(ack.leadId)).toEqual({
+              interaction_id: ack.interactionId,
+            });
+          }
+        }
+        // no effect without its interaction, no slot counter out of step with its appointments
+        expect(
+          db
+            .prepare('SELECT count(*) AS n FROM appointments WHERE interaction_id NOT IN (SELECT id FROM interactions)')
+            .get(),
+        ).toEqual({ n: 0 });
+        expect(
+          db
+            .prepare(
+              `SELECT count(*) AS n FROM appointment_slots s
+                    WHERE booked != (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status != 'cancelled')`,
+            )
+            .get(),
+        ).toEqual({ n: 0 });
+        expect(
+          db.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE scope = 'interactions.complete'").get(),
+        ).toEqual({ n: rows.length });
+        expect(acknowledged.size).toBeGreaterThan(ROUNDS);
+        console.log(
+          `crash safety: ${ROUNDS} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, integrity ok`,
+        );
+      } finally {
+        db.close();
+      }
+      // the conversion rollups, caught up in batches behind their cursor while the server was being killed, agree
+      // exactly with a full recount: no contact counted twice, none lost
+      const opened = openDatabase(dbFile);
+      try {
+        expect(await compareRollupsWithRecount(opened.db)).toEqual([]);
+      } finally {
+        await opened.close();
+      }
+    },
+    Math.max(600_000, ROUNDS * 10_000),
+  ); // ~2 s a round; the soak's 1,000 rounds outlast the project's default timeout
 });

@@ -265,7 +265,9 @@ const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
     password: fresh,
   }),
   'customers.search': (fresh) => ({
-    query: ['Rossi', 'bianchi', '+39 3', fresh.slice(0, 2 + (fresh.charCodeAt(0) % 12)), ' RSSMRA'][fresh.charCodeAt(1) % 5],
+    query: ['Rossi', 'bianchi', '+39 3', fresh.slice(0, 2 + (fresh.charCodeAt(0) % 12)), ' RSSMRA'][
+      fresh.charCodeAt(1) % 5
+    ],
   }),
   'interactions.complete': (fresh) => {
     const at = (i: number) => new Date(now - 120_000 + i * 1000).toISOString();
@@ -331,7 +333,9 @@ const edgeInstant = fc.oneof(
     '0001-01-01T00:00:00-14:00',
     '9999-12-31T23:59:59+14:00',
   ),
-  fc.date({ min: new Date('1990-01-01'), max: new Date('2110-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc
+    .date({ min: new Date('1990-01-01'), max: new Date('2110-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
 );
 const edgeDay = fc.oneof(
   fc.constantFrom('9999-12-31', '0000-01-01', '2026-02-30', '2026-13-01', '2099-12-31', '2100-01-01', '1999-12-31'),

@@ -6,14 +6,30 @@ import { precompiled } from './precompiled';
 describe('precompiled queries', () => {
   it('runs with new values each time, the same as the builder would', async () => {
     const { deps } = await createTestDeps();
-    for (const [i, [action, type]] of [['x', 'user'], ['y', 'user'], ['x', 'lead'], ['x', 'user']].entries()) {
+    for (const [i, [action, type]] of [
+      ['x', 'user'],
+      ['y', 'user'],
+      ['x', 'lead'],
+      ['x', 'user'],
+    ].entries()) {
       await sql`INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, details, ip)
-                VALUES (${`2026-11-26T10:00:0${i}.000Z`}, NULL, ${action}, ${type}, ${String(i)}, NULL, NULL)`.execute(deps.db);
+                VALUES (${`2026-11-26T10:00:0${i}.000Z`}, NULL, ${action}, ${type}, ${String(i)}, NULL, NULL)`.execute(
+        deps.db,
+      );
     }
     const byAction = precompiled((db, v: { action: string; type: string }) =>
-      db.selectFrom('audit_log').select(['entity_id']).where('action', '=', v.action).where('entity_type', '=', v.type).orderBy('id'),
+      db
+        .selectFrom('audit_log')
+        .select(['entity_id'])
+        .where('action', '=', v.action)
+        .where('entity_type', '=', v.type)
+        .orderBy('id'),
     );
-    for (const [action, type, ids] of [['x', 'user', ['0', '3']], ['y', 'user', ['1']], ['x', 'lead', ['2']]] as const) {
+    for (const [action, type, ids] of [
+      ['x', 'user', ['0', '3']],
+      ['y', 'user', ['1']],
+      ['x', 'lead', ['2']],
+    ] as const) {
       const expected = await deps.db
         .selectFrom('audit_log')
         .select(['entity_id'])

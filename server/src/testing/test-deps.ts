@@ -8,7 +8,9 @@ import { createLogger } from '../logger';
 import { createInProcessBus } from '../realtime/event-bus';
 
 /** A migrated in-memory database and the dependencies a service or createCaller needs. */
-export async function createTestDeps(opts: { clock?: Clock } = {}): Promise<{ deps: AppDeps; database: OpenedDatabase }> {
+export async function createTestDeps(
+  opts: { clock?: Clock } = {},
+): Promise<{ deps: AppDeps; database: OpenedDatabase }> {
   const database = openDatabase(':memory:');
   await migrateToLatest(database.db);
   const deps: AppDeps = {

@@ -17,12 +17,14 @@ describe('flow registry', () => {
 
   it.each(FLOWS)('gives every step of the %s script a prompt in both languages', (flow) => {
     const states = Object.entries(FLOW_MACHINES[flow].states);
-    const steps = states.filter(([, node]) => node.type !== 'final').map(([key, node]) => {
-      expect(node.meta?.step).toBe(key);
-      expect(node.meta?.prompt.it).not.toBe('');
-      expect(node.meta?.prompt.en).not.toBe('');
-      return key;
-    });
+    const steps = states
+      .filter(([, node]) => node.type !== 'final')
+      .map(([key, node]) => {
+        expect(node.meta?.step).toBe(key);
+        expect(node.meta?.prompt.it).not.toBe('');
+        expect(node.meta?.prompt.en).not.toBe('');
+        return key;
+      });
     expect(steps.filter((step) => step !== 'objection')).toEqual(FLOW_STEPS[flow]);
   });
 

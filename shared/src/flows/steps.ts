@@ -254,7 +254,10 @@ export function consentState(rules: FlowRules) {
         // a consent for e-mail or SMS is kept (the server records it) but opens no proposal on the phone
         { actions: 'keepOtherChannelConsent' },
       ],
-      'consent.refused': { target: 'not_eligible', actions: { type: 'recordDetails', params: { reason: 'consent_refused' } } },
+      'consent.refused': {
+        target: 'not_eligible',
+        actions: { type: 'recordDetails', params: { reason: 'consent_refused' } },
+      },
     },
   });
 }
@@ -303,9 +306,9 @@ export function proposalStates(rules: FlowRules) {
  */
 export function closeState(rules: FlowRules, opts: { assistedSale?: boolean } = {}) {
   const assistedSale = opts.assistedSale
-    ? {
+    ? ({
         'outcome.assisted_sale': { guard: 'assistedSaleAllowed', target: 'assisted_sale', actions: 'recordDetails' },
-      } as const
+      } as const)
     : {};
   return flowSetup.createStateConfig({
     meta: stepMeta(

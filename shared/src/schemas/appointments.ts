@@ -34,7 +34,11 @@ export const officeAppointmentsInput = z.object({ postOfficeId: id }).strict();
 
 /** Records what happened to a booked appointment (the branch reports attendance); retried safely by requestId. */
 export const setAppointmentStatusInput = z
-  .object({ appointmentId: id, status: z.enum(['booked', 'attended', 'no_show', 'cancelled']), requestId: z.string().uuid() })
+  .object({
+    appointmentId: id,
+    status: z.enum(['booked', 'attended', 'no_show', 'cancelled']),
+    requestId: z.string().uuid(),
+  })
   .strict();
 export type SetAppointmentStatusInput = z.infer<typeof setAppointmentStatusInput>;
 
@@ -74,7 +78,11 @@ export const siteAppointment = z.object({
   bookedBy: z.string().nullable(),
   /** the reschedule callback a no-show created, while it is open or once it was handled */
   reschedule: z
-    .object({ id: z.string(), status: z.enum(['pending', 'claimed', 'done', 'failed', 'cancelled']), dueAt: z.string() })
+    .object({
+      id: z.string(),
+      status: z.enum(['pending', 'claimed', 'done', 'failed', 'cancelled']),
+      dueAt: z.string(),
+    })
     .nullable(),
 });
 export type SiteAppointment = z.infer<typeof siteAppointment>;

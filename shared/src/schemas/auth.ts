@@ -16,4 +16,3 @@ export type SessionUser = z.infer<typeof sessionUser>;
 
 export const loginOutput = z.object({ user: sessionUser });
 export type LoginOutput = z.infer<typeof loginOutput>;
-

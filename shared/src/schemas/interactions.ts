@@ -32,9 +32,7 @@ export const completeInteractionOutput = z.object({
   clientId: z.string(),
   outcome: z.enum(OUTCOMES),
   effects: z.object({
-    appointment: z
-      .object({ id: z.number().int(), postOfficeName: z.string(), startsAt: z.string() })
-      .nullable(),
+    appointment: z.object({ id: z.number().int(), postOfficeName: z.string(), startsAt: z.string() }).nullable(),
     funnelLink: z.object({ id: z.number().int(), url: z.string(), channel: z.enum(['sms', 'email']) }).nullable(),
     lead: z.object({ id: z.number().int(), followUpAt: z.string() }).nullable(),
     consentRecorded: z.boolean(),
@@ -46,9 +44,7 @@ export const completeInteractionOutput = z.object({
 });
 export type CompleteInteractionOutput = z.infer<typeof completeInteractionOutput>;
 
-export const interactionListInput = z
-  .object({ limit: z.number().int().min(1).max(100).default(20) })
-  .strict();
+export const interactionListInput = z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict();
 
 export const interactionSummary = z.object({
   id: z.number().int(),

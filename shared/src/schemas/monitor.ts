@@ -48,7 +48,12 @@ export const BOARD_THRESHOLDS = {
   /** A Call Me Now request is about to breach when less than this is left before its target. */
   callMeNowWarnMs: 60_000,
 } as const;
-export type BoardThresholds = { stuckStepMs: number; longContactMs: number; longContactMedianFactor: number; callMeNowWarnMs: number };
+export type BoardThresholds = {
+  stuckStepMs: number;
+  longContactMs: number;
+  longContactMedianFactor: number;
+  callMeNowWarnMs: number;
+};
 
 /** `lastEventId` is added by the client on a reconnect (tracked events); the stream restarts from a snapshot anyway. */
 const lastEventId = z.string().max(64).nullish();
@@ -87,7 +92,14 @@ export interface BoardStats {
  * gets a full `snapshot` first, then only changes with a higher `seq`.
  */
 export type BoardEvent =
-  | ({ kind: 'snapshot'; seq: number; siteId: number; serverTime: string; thresholds: BoardThresholds; operators: BoardOperator[] } & BoardStats)
+  | ({
+      kind: 'snapshot';
+      seq: number;
+      siteId: number;
+      serverTime: string;
+      thresholds: BoardThresholds;
+      operators: BoardOperator[];
+    } & BoardStats)
   | { kind: 'operator'; seq: number; serverTime: string; operator: BoardOperator }
   | ({ kind: 'stats'; seq: number; serverTime: string; today: Record<string, TodayCounts> } & BoardStats);
 
@@ -118,14 +130,10 @@ export const coachingMessage = z.object({
 export type CoachingMessage = z.infer<typeof coachingMessage>;
 
 export const messagesLiveInput = z.object({ lastEventId }).strict().default({});
-export const myMessagesInput = z
-  .object({ interactionClientId: z.string().uuid().optional() })
-  .strict()
-  .default({});
+export const myMessagesInput = z.object({ interactionClientId: z.string().uuid().optional() }).strict().default({});
 export const operatorMessagesInput = z.object({ operatorId: id }).strict();
 export const ackMessageInput = z.object({ requestId: clientId, messageId: id }).strict();
 export type AckMessageInput = z.infer<typeof ackMessageInput>;
 
 export type MessagesEvent =
-  | { kind: 'snapshot'; messages: CoachingMessage[] }
-  | { kind: 'message'; message: CoachingMessage };
+  { kind: 'snapshot'; messages: CoachingMessage[] } | { kind: 'message'; message: CoachingMessage };

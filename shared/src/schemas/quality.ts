@@ -8,7 +8,12 @@ const label = z.string().trim().min(1).max(80);
 
 export const scorecardDimension = z
   .object({
-    key: z.string().trim().min(1).max(32).regex(/^[a-z][a-z0-9_]*$/, 'Use lower-case letters, digits and _'),
+    key: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .regex(/^[a-z][a-z0-9_]*$/, 'Use lower-case letters, digits and _'),
     label: z.object({ it: label, en: label }).strict(),
   })
   .strict();

@@ -101,7 +101,11 @@ export function nextServiceHalfHour(
 }
 
 /** Every open half-hour of the service calendar from `from` (exclusive) for `days` days: the choices a picker offers. */
-export function serviceHalfHours(from: Date, days: number, calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR): Date[] {
+export function serviceHalfHours(
+  from: Date,
+  days: number,
+  calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR,
+): Date[] {
   const out: Date[] = [];
   const end = from.getTime() + days * 86_400_000;
   for (let t = Math.floor(from.getTime() / HALF_HOUR) * HALF_HOUR + HALF_HOUR; t <= end; t += HALF_HOUR) {

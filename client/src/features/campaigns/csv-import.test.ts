@@ -14,7 +14,8 @@ function chunkedNdjson(lines: object[], cut: number[]) {
   const points = [0, ...cut, text.length];
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (let i = 0; i < points.length - 1; i++) controller.enqueue(encoder.encode(text.slice(points[i], points[i + 1])));
+      for (let i = 0; i < points.length - 1; i++)
+        controller.enqueue(encoder.encode(text.slice(points[i], points[i + 1])));
       controller.close();
     },
   });
@@ -26,7 +27,11 @@ describe('uploading a list and following the progress', () => {
     const received: { contentType: string | null; body: string; url: string }[] = [];
     server.use(
       http.post('*/api/v1/campaigns/7/import', async ({ request }) => {
-        received.push({ contentType: request.headers.get('content-type'), body: await request.text(), url: request.url });
+        received.push({
+          contentType: request.headers.get('content-type'),
+          body: await request.text(),
+          url: request.url,
+        });
         return chunkedNdjson(
           [
             { type: 'progress', processed: 1000 },
@@ -53,7 +58,13 @@ describe('uploading a list and following the progress', () => {
   it('turns an error line in the stream into a failure, after the progress it did make', async () => {
     server.use(
       http.post('*/api/v1/optout-registry/import', () =>
-        chunkedNdjson([{ type: 'progress', processed: 1000 }, { type: 'error', message: 'The import stopped.' }], [10]),
+        chunkedNdjson(
+          [
+            { type: 'progress', processed: 1000 },
+            { type: 'error', message: 'The import stopped.' },
+          ],
+          [10],
+        ),
       ),
     );
     const seen: number[] = [];
@@ -98,7 +109,10 @@ describe('mapping the columns of a picked file', () => {
       phoneColumn: 'phone, mobile',
     });
     expect(detectDelimiter('msisdn\tdata')).toBe('tab');
-    expect(guessMapping(headerColumns('msisdn\tdata\n', 'tab'))).toEqual({ customerIdColumn: null, phoneColumn: 'msisdn' });
+    expect(guessMapping(headerColumns('msisdn\tdata\n', 'tab'))).toEqual({
+      customerIdColumn: null,
+      phoneColumn: 'msisdn',
+    });
   });
 
   it('counts the data rows of a file with or without a final newline', async () => {

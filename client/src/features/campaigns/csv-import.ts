@@ -56,7 +56,16 @@ export function headerColumns(text: string, delimiter: Delimiter): string[] {
   return splitCsvLine(firstLine(text), charOf(delimiter)).filter((c) => c !== '');
 }
 
-const ID_NAMES = ['customer_id', 'customerid', 'id_cliente', 'idcliente', 'codice_cliente', 'cliente', 'customer', 'id'];
+const ID_NAMES = [
+  'customer_id',
+  'customerid',
+  'id_cliente',
+  'idcliente',
+  'codice_cliente',
+  'cliente',
+  'customer',
+  'id',
+];
 const PHONE_NAMES = ['phone', 'telefono', 'cellulare', 'mobile', 'numero', 'tel', 'phone_number', 'msisdn'];
 const norm = (s: string) => s.toLowerCase().replace(/[\s-]+/g, '_');
 

@@ -57,7 +57,13 @@ function api(procedures: Record<string, Procedure>, offline: { paths: Set<string
       names.map((name, i) => {
         const procedure = procedures[name];
         if (!procedure) {
-          return { error: { message: `no mock for ${name}`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: 'NOT_FOUND' } } };
+          return {
+            error: {
+              message: `no mock for ${name}`,
+              code: -32004,
+              data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: 'NOT_FOUND' },
+            },
+          };
         }
         return { result: { data: procedure(inputs[String(i)]) } };
       }),
@@ -66,14 +72,33 @@ function api(procedures: Record<string, Procedure>, offline: { paths: Set<string
 }
 
 function operatorApi(opts: { consent: boolean; completed?: CompleteInteractionInput[] }) {
-  const status = { userId: 1, state: 'ready', reason: null, since: new Date().toISOString(), flow: null, step: null, stepSince: null, interactionClientId: null, customerId: null };
+  const status = {
+    userId: 1,
+    state: 'ready',
+    reason: null,
+    since: new Date().toISOString(),
+    flow: null,
+    step: null,
+    stepSince: null,
+    interactionClientId: null,
+    customerId: null,
+  };
   return {
     'auth.me': () => users.operator,
     'monitor.myStatus': () => status,
     'monitor.setStatus': () => status,
     'scripts.catalogue': () => catalogue,
     'interactions.mine': () => [],
-    'customers.search': () => [{ id: 42, name: 'Maria Bianchi', provinceCode: 'TO', city: 'Torino', phoneMasked: '+39 *** *** 4567', taxCodeMasked: 'BNCMRA***' }],
+    'customers.search': () => [
+      {
+        id: 42,
+        name: 'Maria Bianchi',
+        provinceCode: 'TO',
+        city: 'Torino',
+        phoneMasked: '+39 *** *** 4567',
+        taxCodeMasked: 'BNCMRA***',
+      },
+    ],
     'customers.card': () => card(opts.consent),
     // picking a customer from the search starts the contact on the server first (customers/access-policy.ts)
     'customers.startContact': (input: unknown) => ({
@@ -89,13 +114,23 @@ function operatorApi(opts: { consent: boolean; completed?: CompleteInteractionIn
         interactionId: 7,
         clientId: body.clientId,
         outcome: body.outcome,
-        effects: { appointment: null, funnelLink: null, lead: { id: 3, followUpAt: '2030-01-01T09:00:00.000Z' }, consentRecorded: false, optedOut: false, callbackAt: null },
+        effects: {
+          appointment: null,
+          funnelLink: null,
+          lead: { id: 3, followUpAt: '2030-01-01T09:00:00.000Z' },
+          consentRecorded: false,
+          optedOut: false,
+          callbackAt: null,
+        },
       };
     },
   } satisfies Record<string, Procedure>;
 }
 
-async function startContact(user: ReturnType<typeof renderApp>['user'], flow: 'Inbound commerciale' | 'Cross-sell dopo OCS') {
+async function startContact(
+  user: ReturnType<typeof renderApp>['user'],
+  flow: 'Inbound commerciale' | 'Cross-sell dopo OCS',
+) {
   await screen.findByTestId('home-operator');
   await user.click(screen.getByRole('radio', { name: new RegExp(flow) }));
   await user.keyboard('{Escape}');
@@ -146,7 +181,10 @@ describe('the operator console', () => {
     await user.keyboard('1');
     const heading = await screen.findByRole('heading', { level: 3, name: 'Bisogno' });
     expect(document.activeElement).toBe(heading);
-    expect(screen.getByRole('list', { name: 'Avanzamento dello script' }).querySelector('[aria-current="step"]')?.textContent).toContain('Bisogno');
+    expect(
+      screen.getByRole('list', { name: 'Avanzamento dello script' }).querySelector('[aria-current="step"]')
+        ?.textContent,
+    ).toContain('Bisogno');
   });
 
   it('keeps an interaction completed while the server is unreachable and delivers it later with the same clientId', async () => {
@@ -173,7 +211,9 @@ describe('the operator console', () => {
     await screen.findByRole('heading', { name: 'Esito salvato sul dispositivo' });
     const pending = await screen.findByTestId('pending-interactions');
     expect(within(pending).getByText('Maria Bianchi')).toBeTruthy();
-    const stored = JSON.parse(window.localStorage.getItem(PENDING_STORAGE_KEY) ?? '[]') as { input: CompleteInteractionInput }[];
+    const stored = JSON.parse(window.localStorage.getItem(PENDING_STORAGE_KEY) ?? '[]') as {
+      input: CompleteInteractionInput;
+    }[];
     expect(stored).toHaveLength(1);
     expect(completed).toHaveLength(0);
 

@@ -50,9 +50,7 @@ function ConsolePage() {
           <p className="page-header__subtitle">{tc('subtitle')}</p>
         </div>
         <div className="page-header__tools">
-          {pending.length > 0 && (
-            <Badge tone="warning">{tc('pending.badge', { count: pending.length })}</Badge>
-          )}
+          {pending.length > 0 && <Badge tone="warning">{tc('pending.badge', { count: pending.length })}</Badge>}
           <StatusControl />
         </div>
       </div>

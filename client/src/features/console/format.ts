@@ -17,9 +17,19 @@ export function useFormat() {
       hour: '2-digit',
       minute: '2-digit',
     });
-    const day = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, weekday: 'short', day: 'numeric', month: 'short' });
+    const day = new Intl.DateTimeFormat(locale, {
+      timeZone: ROME_TZ,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+    });
     const time = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' });
-    const date = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, day: 'numeric', month: 'short', year: 'numeric' });
+    const date = new Intl.DateTimeFormat(locale, {
+      timeZone: ROME_TZ,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+    });
     return {
       lang,
       dateTime: (iso: string) => dateTime.format(new Date(iso)),

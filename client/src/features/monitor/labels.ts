@@ -3,7 +3,8 @@ import { STEP_IDS, type StepId } from '@valore/shared/flows/types';
 import { FLOWS, OUTCOMES, type FlowId, type Outcome } from '@valore/shared/reference/outcomes';
 import { PAUSE_REASONS } from '@valore/shared/reference/enums';
 
-const isOneOf = <T extends string>(list: readonly T[], value: string | null): value is T => value !== null && (list as readonly string[]).includes(value);
+const isOneOf = <T extends string>(list: readonly T[], value: string | null): value is T =>
+  value !== null && (list as readonly string[]).includes(value);
 
 /** Translated names of the ids the server sends as plain strings; unknown ids are shown as they are. */
 export function useLabels() {

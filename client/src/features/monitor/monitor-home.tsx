@@ -33,7 +33,11 @@ export function MonitorHome() {
         </div>
         <div className="page-header__tools" role="status" data-testid="board-connection" data-live={live}>
           <Badge tone={live ? 'success' : board.status === 'error' ? 'danger' : 'warning'}>
-            {live ? t('connection.live') : board.status === 'error' ? t('connection.offline') : t('connection.connecting')}
+            {live
+              ? t('connection.live')
+              : board.status === 'error'
+                ? t('connection.offline')
+                : t('connection.connecting')}
           </Badge>
         </div>
       </div>
@@ -47,7 +51,11 @@ export function MonitorHome() {
         </Panel>
         {selectedOperator && (
           <Panel title={t('drawer.title', { name: selectedOperator.displayName })}>
-            <OperatorDrawer key={selectedOperator.userId} operator={selectedOperator} onClose={() => setSelected(null)} />
+            <OperatorDrawer
+              key={selectedOperator.userId}
+              operator={selectedOperator}
+              onClose={() => setSelected(null)}
+            />
           </Panel>
         )}
         <Panel title={t('alerts.title')}>

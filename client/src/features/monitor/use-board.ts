@@ -13,7 +13,14 @@ export interface BoardState {
   clockOffsetMs: number;
 }
 
-const initial: BoardState = { loaded: false, seq: -1, operators: [], stats: { medianHandleMs: null, callMeNow: [] }, thresholds: null, clockOffsetMs: 0 };
+const initial: BoardState = {
+  loaded: false,
+  seq: -1,
+  operators: [],
+  stats: { medianHandleMs: null, callMeNow: [] },
+  thresholds: null,
+  clockOffsetMs: 0,
+};
 
 export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
   const clockOffsetMs = Date.parse(event.serverTime) - Date.now();
@@ -35,7 +42,9 @@ export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
         ...state,
         seq: event.seq,
         clockOffsetMs,
-        operators: exists ? state.operators.map((o) => (o.userId === event.operator.userId ? event.operator : o)) : [...state.operators, event.operator],
+        operators: exists
+          ? state.operators.map((o) => (o.userId === event.operator.userId ? event.operator : o))
+          : [...state.operators, event.operator],
       };
     }
     case 'stats':

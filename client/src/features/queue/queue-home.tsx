@@ -37,8 +37,19 @@ function useFormat() {
   return useMemo(() => {
     const locale = lang === 'en' ? 'en-GB' : 'it-IT';
     const time = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' });
-    const timeSec = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    const dayTime = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+    const timeSec = new Intl.DateTimeFormat(locale, {
+      timeZone: ROME_TZ,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    const dayTime = new Intl.DateTimeFormat(locale, {
+      timeZone: ROME_TZ,
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     const number = new Intl.NumberFormat(locale);
     const today = (iso: string) => new Date(iso).toDateString() === new Date().toDateString();
     return {
@@ -118,17 +129,29 @@ function Counts({ board }: { board: CallbackBoard }) {
     { key: 'waiting', label: t('counts.waiting'), value: fmt.number(c.waiting) },
     { key: 'scheduled', label: t('counts.scheduled'), value: fmt.number(c.scheduled) },
     { key: 'claimed', label: t('counts.claimed'), value: fmt.number(c.claimed) },
-    { key: 'breached', label: t('counts.breached'), value: fmt.number(c.breached), ...(c.breached > 0 ? { tone: 'danger' as const } : {}) },
+    {
+      key: 'breached',
+      label: t('counts.breached'),
+      value: fmt.number(c.breached),
+      ...(c.breached > 0 ? { tone: 'danger' as const } : {}),
+    },
     {
       key: 'within',
       label: t('counts.withinTarget', { minutes: board.targetMinutes }),
-      value: t('counts.withinTargetValue', { within: fmt.number(c.answeredWithinTargetToday), answered: fmt.number(c.answeredToday) }),
+      value: t('counts.withinTargetValue', {
+        within: fmt.number(c.answeredWithinTargetToday),
+        answered: fmt.number(c.answeredToday),
+      }),
     },
   ];
   return (
     <dl className="queue__counts" aria-label={t('counts.label')} data-testid="queue-counts">
       {cells.map((cell) => (
-        <div key={cell.key} className={cell.tone ? 'queue__count queue__count--danger' : 'queue__count'} data-count={cell.key}>
+        <div
+          key={cell.key}
+          className={cell.tone ? 'queue__count queue__count--danger' : 'queue__count'}
+          data-count={cell.key}
+        >
           <dt>
             {cell.tone && (
               <span aria-hidden="true" className="queue__icon">
@@ -171,7 +194,12 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
             const state = rowState(item, now);
             const left = Date.parse(item.dueBy) - now;
             return (
-              <tr key={item.id} className={`queue__row queue__row--${state}`} data-state={state} data-request-id={item.id}>
+              <tr
+                key={item.id}
+                className={`queue__row queue__row--${state}`}
+                data-state={state}
+                data-request-id={item.id}
+              >
                 <td>
                   <Badge tone={STATE_TONE[state]}>
                     <span aria-hidden="true">{`${STATE_ICON[state]}\u00a0`}</span>
@@ -188,7 +216,9 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
                 <td className="queue__num">{fmt.when(item.dueBy)}</td>
                 <td className={left < 0 ? 'queue__num queue__countdown is-late' : 'queue__num queue__countdown'}>
                   <span role="timer">
-                    {left < 0 ? t('countdown.late', { time: duration(left) }) : t('countdown.left', { time: duration(left) })}
+                    {left < 0
+                      ? t('countdown.late', { time: duration(left) })
+                      : t('countdown.left', { time: duration(left) })}
                   </span>
                 </td>
                 <td className="queue__num">{t('attempts', { attempts: item.attempts, max: item.maxAttempts })}</td>

@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     id INTEGER PRIMARY KEY CHECK (id = 1),
     last_interaction_id INTEGER NOT NULL
   )`.execute(db);
-  await sql`INSERT INTO stats_cursor (id, last_interaction_id) SELECT 1, COALESCE(MAX(id), 0) FROM interactions`.execute(db);
+  await sql`INSERT INTO stats_cursor (id, last_interaction_id) SELECT 1, COALESCE(MAX(id), 0) FROM interactions`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

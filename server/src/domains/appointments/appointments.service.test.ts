@@ -266,9 +266,9 @@ describe('appointments router', () => {
       },
     ]);
     // an operator sees only the appointments they booked, another site's operator none of this site's
-    expect(await caller(world.users.operator).officeAppointments({ postOfficeId: world.offices.romaCentro })).toHaveLength(
-      1,
-    );
+    expect(
+      await caller(world.users.operator).officeAppointments({ postOfficeId: world.offices.romaCentro }),
+    ).toHaveLength(1);
     expect(
       await caller(world.users.otherOperator).officeAppointments({ postOfficeId: world.offices.romaCentro }),
     ).toEqual([]);

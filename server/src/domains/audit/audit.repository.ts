@@ -15,7 +15,15 @@ export interface AuditEntry {
 const insertAuditRow = precompiled(
   (
     db,
-    v: { at: string; actorId: number | null; action: string; entityType: string; entityId: string | null; details: string | null; ip: string | null },
+    v: {
+      at: string;
+      actorId: number | null;
+      action: string;
+      entityType: string;
+      entityId: string | null;
+      details: string | null;
+      ip: string | null;
+    },
   ) =>
     db.insertInto('audit_log').values({
       at: v.at,

@@ -136,7 +136,8 @@ export interface OpenItemsScope {
 
 /** Open promises, most urgent due-by first: the SLA board's rows. */
 export async function openBoardItems(db: Executor, scope: OpenItemsScope, limit: number): Promise<OpenItemRow[]> {
-  const r = await sql<OpenItemRow>`SELECT * FROM (${openItems(scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)})
+  const r =
+    await sql<OpenItemRow>`SELECT * FROM (${openItems(scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)})
     ORDER BY due_by, id LIMIT ${limit}`.execute(db);
   return r.rows;
 }

@@ -211,7 +211,11 @@ function isUniqueViolation(error: unknown): boolean {
  * The SLA board: every open promise the viewer may see — the Call Me Back / Call Me Now queue of every site, and the
  * callbacks agreed by their site's operators and the site's lead follow-ups, with who owns and who holds each.
  */
-export async function callbackBoard(deps: AppDeps, user: SessionUser, input: { limit: number }): Promise<CallbackBoard> {
+export async function callbackBoard(
+  deps: AppDeps,
+  user: SessionUser,
+  input: { limit: number },
+): Promise<CallbackBoard> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const today = romeParts(now).date;

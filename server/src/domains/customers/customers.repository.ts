@@ -7,7 +7,9 @@ export type CustomerRow = Selectable<CustomersTable>;
 
 // the card, every completion and the effects read it (precompiled: db/precompiled.ts); the current marketing consent
 // is marketing-consent.ts's
-const customerById = precompiled((db, v: { id: number }) => db.selectFrom('customers').selectAll().where('id', '=', v.id));
+const customerById = precompiled((db, v: { id: number }) =>
+  db.selectFrom('customers').selectAll().where('id', '=', v.id),
+);
 
 export async function findCustomer(db: Executor, id: number): Promise<CustomerRow | undefined> {
   return customerById.first(db, { id });
@@ -22,16 +24,28 @@ export async function findCustomersByTaxCode(db: Executor, taxCode: string): Pro
 }
 
 /** Name search on the (last_name, first_name) NOCASE index: prefix matches only, so it stays an index range. */
-export async function findCustomersByName(db: Executor, last: string, first: string | null, limit: number): Promise<CustomerRow[]> {
+export async function findCustomersByName(
+  db: Executor,
+  last: string,
+  first: string | null,
+  limit: number,
+): Promise<CustomerRow[]> {
   let query = db
     .selectFrom('customers')
     .selectAll()
     .where(sql<boolean>`last_name COLLATE NOCASE >= ${last} AND last_name COLLATE NOCASE < ${last + '\uffff'}`);
   if (first) query = query.where(sql<boolean>`first_name COLLATE NOCASE LIKE ${first + '%'}`);
-  return query.orderBy(sql`last_name COLLATE NOCASE`).orderBy(sql`first_name COLLATE NOCASE`).limit(limit).execute();
+  return query
+    .orderBy(sql`last_name COLLATE NOCASE`)
+    .orderBy(sql`first_name COLLATE NOCASE`)
+    .limit(limit)
+    .execute();
 }
 
-export async function customerHoldings(db: Executor, customerId: number): Promise<{ product_code: string; since: string }[]> {
+export async function customerHoldings(
+  db: Executor,
+  customerId: number,
+): Promise<{ product_code: string; since: string }[]> {
   return db
     .selectFrom('customer_products')
     .select(['product_code', 'since'])

@@ -12,7 +12,11 @@ export interface CustomersTable {
   province_code: string;
   created_at: string;
 }
-export interface CustomerProductsTable { customer_id: number; product_code: string; since: string }
+export interface CustomerProductsTable {
+  customer_id: number;
+  product_code: string;
+  since: string;
+}
 export type ConsentPurpose = 'marketing' | 'profiling' | 'third_parties';
 export type ConsentChannel = 'any' | 'phone' | 'sms' | 'email';
 export type ConsentSource = 'web' | 'app' | 'branch' | 'interaction' | 'import';
@@ -30,8 +34,17 @@ export interface ConsentsTable {
   /** the time the console reported (kept, normalised to UTC; not the record) */
   reported_at: string | null;
 }
-export interface OptoutRegistryTable { phone: string; registered_at: string; imported_at: string }
-export interface RegistryImportsTable { id: Generated<number>; imported_at: string; rows: number; imported_by: number | null }
+export interface OptoutRegistryTable {
+  phone: string;
+  registered_at: string;
+  imported_at: string;
+}
+export interface RegistryImportsTable {
+  id: Generated<number>;
+  imported_at: string;
+  rows: number;
+  imported_by: number | null;
+}
 
 /** Why a user may see a customer they reach without a work item or a screen pop (customers/access-policy.ts). */
 export type AccessGrantKind = 'contact' | 'break_glass';

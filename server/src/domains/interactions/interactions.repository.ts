@@ -3,7 +3,10 @@ import { precompiled } from '../../db/precompiled';
 import type { InteractionsTable } from './interactions.table';
 
 /** A logged contact as the completion writes it; the operator's team is read in the same statement. */
-export type NewInteraction = Omit<InteractionsTable, 'id' | 'team_id' | 'acw_ms' | 'late'> & { acw_ms: number; late: 0 | 1 };
+export type NewInteraction = Omit<InteractionsTable, 'id' | 'team_id' | 'acw_ms' | 'late'> & {
+  acw_ms: number;
+  late: 0 | 1;
+};
 
 // one per completion (precompiled: db/precompiled.ts)
 const insertInteractionRow = precompiled((db, v: NewInteraction) =>

@@ -24,7 +24,11 @@ export interface ReportedTimes {
  * every event lies inside [start − 5 min, receipt]. Anything else is a 400 with a message per field, before anything
  * is written. What has legal or statistical weight (consent, opt-out, audit) is stamped with the server's time.
  */
-export function checkReportedTimes(input: CompleteInteractionInput, receipt: Date, offlineMaxHours: number): ReportedTimes {
+export function checkReportedTimes(
+  input: CompleteInteractionInput,
+  receipt: Date,
+  offlineMaxHours: number,
+): ReportedTimes {
   const now = receipt.getTime();
   const fields: Record<string, string[]> = {};
   const add = (field: string, message: string) => (fields[field] ??= []).push(message);

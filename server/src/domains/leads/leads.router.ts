@@ -10,7 +10,12 @@ import {
   reassignLeadInput,
 } from '@valore/shared/schemas/lead-pipeline';
 import { roleProcedure, router } from '../../trpc/init';
-import { exportLeadPipeline, leadPipeline, leadPipelineOptions as pipelineOptions, reassignLead } from './leads.pipeline';
+import {
+  exportLeadPipeline,
+  leadPipeline,
+  leadPipelineOptions as pipelineOptions,
+  reassignLead,
+} from './leads.pipeline';
 import { closeLead, listLeads } from './leads.service';
 
 const leadRoles = roleProcedure('operator', 'team_lead', 'admin');

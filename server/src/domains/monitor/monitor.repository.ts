@@ -16,7 +16,10 @@ export async function upsertOperatorStatus(db: Executor, row: OperatorStatusRow)
     .execute();
 }
 
-export async function logOperatorState(db: Executor, row: { user_id: number; state: OperatorStatusRow['state']; reason: string | null; at: string }): Promise<void> {
+export async function logOperatorState(
+  db: Executor,
+  row: { user_id: number; state: OperatorStatusRow['state']; reason: string | null; at: string },
+): Promise<void> {
   await db.insertInto('operator_status_log').values(row).execute();
 }
 
@@ -177,7 +180,9 @@ export async function listMessagesTo(
     .where((eb) =>
       eb.or([
         eb('tutor_messages.acknowledged_at', 'is', null),
-        ...(opts.interactionClientId ? [eb('tutor_messages.interaction_client_id', '=', opts.interactionClientId)] : []),
+        ...(opts.interactionClientId
+          ? [eb('tutor_messages.interaction_client_id', '=', opts.interactionClientId)]
+          : []),
         ...(opts.since ? [eb('tutor_messages.sent_at', '>=', opts.since)] : []),
       ]),
     )

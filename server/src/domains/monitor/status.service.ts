@@ -57,7 +57,8 @@ export async function changeOperatorStatus(
     user_id: userId,
     state: change.state,
     reason: change.state === 'paused' ? change.reason : null,
-    since: sameState && previous && (change.state !== 'paused' || previous.reason === change.reason) ? previous.since : at,
+    since:
+      sameState && previous && (change.state !== 'paused' || previous.reason === change.reason) ? previous.since : at,
     flow: null,
     step: null,
     step_since: null,

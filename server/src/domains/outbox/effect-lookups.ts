@@ -16,11 +16,21 @@ export interface CustomerContact {
  * The customer an effect acts on. A caller that has just read the customer in the same transaction passes it as
  * `known` (the completion does), which saves reading the same row again; any other caller gets it read here.
  */
-export function customerContactFor(db: Executor, customerId: number, known?: CustomerContact): Promise<CustomerContact> {
+export function customerContactFor(
+  db: Executor,
+  customerId: number,
+  known?: CustomerContact,
+): Promise<CustomerContact> {
   return known?.id === customerId ? Promise.resolve(known) : requireCustomerContact(db, customerId);
 }
 
-export function contactOf(row: { id: number; first_name: string; last_name: string; phone: string; email: string | null }): CustomerContact {
+export function contactOf(row: {
+  id: number;
+  first_name: string;
+  last_name: string;
+  phone: string;
+  email: string | null;
+}): CustomerContact {
   return { id: row.id, firstName: row.first_name, lastName: row.last_name, phone: row.phone, email: row.email };
 }
 

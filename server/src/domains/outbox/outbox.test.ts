@@ -221,27 +221,25 @@ describe('SMTP adapter', () => {
       startsAt: '2026-12-02T14:00:00Z',
       capacity: 1,
     });
-    await deps.db
-      .transaction()
-      .execute((trx) =>
-        bookAppointment(
-          trx,
-          {
-            now: clock.now(),
-            userId: world.users.operator.id,
-            siteId: world.sites.roma,
-            publicUrl: 'http://localhost:3000',
-            ip: null,
-          },
-          {
-            slotId,
-            postOfficeId: world.offices.romaEur,
-            customerId: world.customers.mario,
-            productCode: 'PIANO_INV',
-            interactionId: null,
-          },
-        ),
-      );
+    await deps.db.transaction().execute((trx) =>
+      bookAppointment(
+        trx,
+        {
+          now: clock.now(),
+          userId: world.users.operator.id,
+          siteId: world.sites.roma,
+          publicUrl: 'http://localhost:3000',
+          ip: null,
+        },
+        {
+          slotId,
+          postOfficeId: world.offices.romaEur,
+          customerId: world.customers.mario,
+          productCode: 'PIANO_INV',
+          interactionId: null,
+        },
+      ),
+    );
     const smtp = await startSmtpServer();
     const smsAdapter = recordingAdapter();
     const worker = startOutboxWorker(

@@ -21,7 +21,11 @@ export async function insertTemplate(db: Executor, row: Insertable<ScorecardTemp
   return id;
 }
 
-export async function updateTemplate(db: Executor, id: number, set: Updateable<ScorecardTemplatesTable>): Promise<void> {
+export async function updateTemplate(
+  db: Executor,
+  id: number,
+  set: Updateable<ScorecardTemplatesTable>,
+): Promise<void> {
   await db.updateTable('scorecard_templates').set(set).where('id', '=', id).execute();
 }
 
@@ -86,7 +90,13 @@ export interface ReviewableRow {
 }
 
 /** A site's contacts since `from`, newest first, with the status of the scorecard this tutor gave (if any). */
-export async function listReviewables(db: Executor, siteId: number, from: string, tutorId: number, limit: number): Promise<ReviewableRow[]> {
+export async function listReviewables(
+  db: Executor,
+  siteId: number,
+  from: string,
+  tutorId: number,
+  limit: number,
+): Promise<ReviewableRow[]> {
   return db
     .selectFrom('interactions')
     .innerJoin('users', 'users.id', 'interactions.operator_id')
@@ -141,7 +151,11 @@ export async function findScorecard(db: Executor, id: number): Promise<Scorecard
   return scorecardsQuery(db).where('scorecards.id', '=', id).executeTakeFirst();
 }
 
-export async function findScorecardOf(db: Executor, interactionId: number, tutorId: number): Promise<ScorecardViewRow | undefined> {
+export async function findScorecardOf(
+  db: Executor,
+  interactionId: number,
+  tutorId: number,
+): Promise<ScorecardViewRow | undefined> {
   return scorecardsQuery(db)
     .where('scorecards.interaction_id', '=', interactionId)
     .where('scorecards.tutor_id', '=', tutorId)
@@ -149,7 +163,11 @@ export async function findScorecardOf(db: Executor, interactionId: number, tutor
 }
 
 /** An operator's scorecards that were released to them (never drafts), newest first. */
-export async function listReleasedScorecardsOf(db: Executor, operatorId: number, limit: number): Promise<ScorecardViewRow[]> {
+export async function listReleasedScorecardsOf(
+  db: Executor,
+  operatorId: number,
+  limit: number,
+): Promise<ScorecardViewRow[]> {
   return scorecardsQuery(db)
     .where('scorecards.operator_id', '=', operatorId)
     .where('scorecards.status', 'in', ['released', 'acknowledged'])

@@ -1,9 +1,22 @@
 import type { Generated } from 'kysely';
 
-export interface MacroAreasTable { code: string; name: string }
-export interface DistrictsTable { code: string; name: string; macro_area_code: string }
-export interface ProvincesTable { code: string; name: string }
-export interface DistrictProvincesTable { district_code: string; province_code: string }
+export interface MacroAreasTable {
+  code: string;
+  name: string;
+}
+export interface DistrictsTable {
+  code: string;
+  name: string;
+  macro_area_code: string;
+}
+export interface ProvincesTable {
+  code: string;
+  name: string;
+}
+export interface DistrictProvincesTable {
+  district_code: string;
+  province_code: string;
+}
 export interface ProductsTable {
   code: string;
   family: string;

@@ -3,7 +3,13 @@ import type { ValueOutcome } from '@valore/shared/reference/outcomes';
 import type { Executor } from '../../db/database';
 
 export async function activeCatalogue(db: Executor): Promise<CatalogueProduct[]> {
-  const rows = await db.selectFrom('products').selectAll().where('active', '=', 1).orderBy('family').orderBy('code').execute();
+  const rows = await db
+    .selectFrom('products')
+    .selectAll()
+    .where('active', '=', 1)
+    .orderBy('family')
+    .orderBy('code')
+    .execute();
   return rows.map((r) => ({
     code: r.code,
     family: r.family,
@@ -27,7 +33,11 @@ const outcomesCache = new WeakMap<object, { until: number; value: Promise<Record
  * `outcomesByProduct`, read at most every 30 s per database (`owner`: the long-lived handle, e.g. deps.db) instead of
  * on every completion; `db` may be the caller's transaction. A failed read is not kept.
  */
-export function cachedOutcomesByProduct(owner: object, db: Executor, nowMs: number): Promise<Record<string, ValueOutcome[]>> {
+export function cachedOutcomesByProduct(
+  owner: object,
+  db: Executor,
+  nowMs: number,
+): Promise<Record<string, ValueOutcome[]>> {
   const hit = outcomesCache.get(owner);
   if (hit && hit.until > nowMs) return hit.value;
   const value = outcomesByProduct(db);

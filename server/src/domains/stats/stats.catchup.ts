@@ -36,7 +36,8 @@ export async function statsCursor(db: Executor): Promise<number> {
 /** Counts up to `limit` pending contacts inside the caller's transaction; returns how many it counted. */
 export async function catchUpStatsBatch(trx: Executor, limit = BATCH): Promise<number> {
   const cursor = await statsCursor(trx);
-  const { rows } = await sql<PendingContactRow>`${sql.raw(PENDING_CONTACTS)} ${cursor} ORDER BY i.id LIMIT ${limit}`.execute(trx);
+  const { rows } =
+    await sql<PendingContactRow>`${sql.raw(PENDING_CONTACTS)} ${cursor} ORDER BY i.id LIMIT ${limit}`.execute(trx);
   const last = rows.at(-1);
   if (!last) return 0;
   const acc = new RollupAccumulator();

@@ -20,12 +20,21 @@ describe('call-me-back script', () => {
 
     it('sends the fibre funnel link by SMS after an objection', () => {
       expect(
-        replay('callback', requester, [...reachedAndIdentified, on.need('FIBRA'), on.objection, on.objectionResolved, on.accept, on.funnelBySms]),
+        replay('callback', requester, [
+          ...reachedAndIdentified,
+          on.need('FIBRA'),
+          on.objection,
+          on.objectionResolved,
+          on.accept,
+          on.funnelBySms,
+        ]),
       ).toMatchObject({ ok: true, outcome: 'digital_funnel', details: { channel: 'sms' } });
     });
 
     it('books a branch appointment when the customer would rather open a savings book', () => {
-      expect(replay('callback', requester, [...reachedAndIdentified, on.need('LIBRETTO'), on.accept, on.appointment])).toMatchObject({
+      expect(
+        replay('callback', requester, [...reachedAndIdentified, on.need('LIBRETTO'), on.accept, on.appointment]),
+      ).toMatchObject({
         ok: true,
         outcome: 'up_appointment',
         productCode: 'LIBRETTO',
@@ -45,15 +54,25 @@ describe('call-me-back script', () => {
     });
 
     it('ends not interested when the customer changed their mind', () => {
-      expect(replay('callback', requester, [...reachedAndIdentified, on.need('FIBRA'), on.decline])).toMatchObject({ ok: true, outcome: 'not_interested' });
+      expect(replay('callback', requester, [...reachedAndIdentified, on.need('FIBRA'), on.decline])).toMatchObject({
+        ok: true,
+        outcome: 'not_interested',
+      });
     });
 
     it('ends not eligible when a minor answers', () => {
-      expect(replay('callback', requester, [on.answer, on.notHolder])).toMatchObject({ ok: true, outcome: 'not_eligible' });
+      expect(replay('callback', requester, [on.answer, on.notHolder])).toMatchObject({
+        ok: true,
+        outcome: 'not_eligible',
+      });
     });
 
     it('schedules another callback when the moment is wrong', () => {
-      expect(replay('callback', requester, [on.answer, on.callMeBack])).toMatchObject({ ok: true, outcome: 'callback_scheduled', path: ['dialling', 'identify'] });
+      expect(replay('callback', requester, [on.answer, on.callMeBack])).toMatchObject({
+        ok: true,
+        outcome: 'callback_scheduled',
+        path: ['dialling', 'identify'],
+      });
     });
 
     it.each([
@@ -70,16 +89,27 @@ describe('call-me-back script', () => {
     it('cannot opt out or schedule a callback before anybody answers', () => {
       const dialling = playTo('callback', requester, []);
       expect(availableEvents(FLOW_MACHINES.callback, dialling)).not.toContain('customer.opted_out');
-      expect(replay('callback', requester, [on.callMeBack])).toMatchObject({ ok: false, reason: 'event callback.requested not allowed at step dialling' });
+      expect(replay('callback', requester, [on.callMeBack])).toMatchObject({
+        ok: false,
+        reason: 'event callback.requested not allowed at step dialling',
+      });
     });
 
     it('closes fibre only on a lead or the funnel, never at a branch', () => {
       const atClose = playTo('callback', requester, [...reachedAndIdentified, on.need('FIBRA'), on.accept]);
-      expect(availableEvents(FLOW_MACHINES.callback, atClose)).toEqual(['outcome.funnel', 'outcome.lead', 'callback.requested', 'customer.opted_out']);
+      expect(availableEvents(FLOW_MACHINES.callback, atClose)).toEqual([
+        'outcome.funnel',
+        'outcome.lead',
+        'callback.requested',
+        'customer.opted_out',
+      ]);
     });
 
     it('refuses a product that is not on offer', () => {
-      expect(replay('callback', requester, [...reachedAndIdentified, on.need('')])).toMatchObject({ ok: false, atIndex: 2 });
+      expect(replay('callback', requester, [...reachedAndIdentified, on.need('')])).toMatchObject({
+        ok: false,
+        atIndex: 2,
+      });
     });
   });
 });

@@ -1,4 +1,16 @@
-import { closeState, diallingState, flowOutput, flowSetup, identifyState, initialContext, needsState, outcomeStates, proposalStates, PROMPTS, type FlowRules } from '../steps';
+import {
+  closeState,
+  diallingState,
+  flowOutput,
+  flowSetup,
+  identifyState,
+  initialContext,
+  needsState,
+  outcomeStates,
+  proposalStates,
+  PROMPTS,
+  type FlowRules,
+} from '../steps';
 import type { StepId } from '../types';
 
 /** 1.1.0: a lead's follow-up can close on a sale made on the phone (outcome assisted_sale). */
@@ -8,7 +20,16 @@ export const CALLBACK_STEPS: readonly StepId[] = ['dialling', 'identify', 'needs
 // The customer asked to be called about the product: no consent step.
 const rules: FlowRules = { proposalGate: [], offersCallback: true };
 
-const OUTCOMES_1_0 = ['up_appointment', 'digital_funnel', 'lead', 'not_interested', 'callback_scheduled', 'not_reached', 'opt_out', 'not_eligible'] as const;
+const OUTCOMES_1_0 = [
+  'up_appointment',
+  'digital_funnel',
+  'lead',
+  'not_interested',
+  'callback_scheduled',
+  'not_reached',
+  'opt_out',
+  'not_eligible',
+] as const;
 
 /** Call-me-back / call-me-now (and agreed callbacks, lead follow-ups): the operator calls a customer who asked for it. */
 export const callbackMachine = flowSetup.createMachine({

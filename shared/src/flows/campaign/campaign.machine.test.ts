@@ -9,7 +9,9 @@ const reachedAndIdentified = [on.answer, on.identify];
 describe('campaign script', () => {
   describe('value outcomes', () => {
     it('books a branch appointment for the campaign current account, skipping consent the customer already gave', () => {
-      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.accept, on.appointment])).toEqual({
+      expect(
+        replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.accept, on.appointment]),
+      ).toEqual({
         ok: true,
         outcome: 'up_appointment',
         productCode: 'CONTO',
@@ -20,7 +22,13 @@ describe('campaign script', () => {
 
     it('asks for consent first when it is missing, then sends the funnel link by SMS', () => {
       expect(
-        replay('campaign', withoutConsent, [...reachedAndIdentified, on.consentByPhone, on.need('CONTO'), on.accept, on.funnelBySms]),
+        replay('campaign', withoutConsent, [
+          ...reachedAndIdentified,
+          on.consentByPhone,
+          on.need('CONTO'),
+          on.accept,
+          on.funnelBySms,
+        ]),
       ).toMatchObject({
         ok: true,
         outcome: 'digital_funnel',
@@ -30,7 +38,9 @@ describe('campaign script', () => {
     });
 
     it('records a lead when the customer turns out to want fibre instead of the campaign product', () => {
-      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('FIBRA'), on.accept, on.lead])).toMatchObject({
+      expect(
+        replay('campaign', consenting, [...reachedAndIdentified, on.need('FIBRA'), on.accept, on.lead]),
+      ).toMatchObject({
         ok: true,
         outcome: 'lead',
         productCode: 'FIBRA',
@@ -40,8 +50,19 @@ describe('campaign script', () => {
 
     it('wins the customer back after an objection', () => {
       expect(
-        replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.objection, on.objectionResolved, on.accept, on.appointment]),
-      ).toMatchObject({ ok: true, outcome: 'up_appointment', path: ['dialling', 'identify', 'needs', 'proposal', 'objection', 'proposal', 'close'] });
+        replay('campaign', consenting, [
+          ...reachedAndIdentified,
+          on.need('CONTO'),
+          on.objection,
+          on.objectionResolved,
+          on.accept,
+          on.appointment,
+        ]),
+      ).toMatchObject({
+        ok: true,
+        outcome: 'up_appointment',
+        path: ['dialling', 'identify', 'needs', 'proposal', 'objection', 'proposal', 'close'],
+      });
     });
   });
 
@@ -57,11 +78,16 @@ describe('campaign script', () => {
     });
 
     it('ends not interested when the customer declines the proposal outright', () => {
-      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.decline])).toMatchObject({ ok: true, outcome: 'not_interested' });
+      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.decline])).toMatchObject({
+        ok: true,
+        outcome: 'not_interested',
+      });
     });
 
     it('ends not interested when an objection cannot be overcome', () => {
-      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.objection, on.decline])).toMatchObject({
+      expect(
+        replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.objection, on.decline]),
+      ).toMatchObject({
         ok: true,
         outcome: 'not_interested',
         path: ['dialling', 'identify', 'needs', 'proposal', 'objection'],
@@ -69,7 +95,10 @@ describe('campaign script', () => {
     });
 
     it('ends not eligible when the person answering is not the holder', () => {
-      expect(replay('campaign', consenting, [on.answer, on.notHolder])).toMatchObject({ ok: true, outcome: 'not_eligible' });
+      expect(replay('campaign', consenting, [on.answer, on.notHolder])).toMatchObject({
+        ok: true,
+        outcome: 'not_eligible',
+      });
     });
 
     it('ends not eligible when the customer refuses marketing consent', () => {
@@ -101,7 +130,10 @@ describe('campaign script', () => {
       ['close', [...reachedAndIdentified, on.consentByPhone, on.need('CONTO'), on.accept]],
     ] as const)('stops at once when the customer opts out at the %s step', (step, before) => {
       expect(stepOf(playTo('campaign', withoutConsent, before))).toBe(step);
-      expect(replay('campaign', withoutConsent, [...before, on.optOut])).toMatchObject({ ok: true, outcome: 'opt_out' });
+      expect(replay('campaign', withoutConsent, [...before, on.optOut])).toMatchObject({
+        ok: true,
+        outcome: 'opt_out',
+      });
     });
   });
 
@@ -114,8 +146,15 @@ describe('campaign script', () => {
     it('cannot get past the consent step without consent', () => {
       const atConsent = playTo('campaign', withoutConsent, reachedAndIdentified);
       expect(stepOf(atConsent)).toBe('consent');
-      expect(availableEvents(FLOW_MACHINES.campaign, atConsent)).toEqual(['consent.granted', 'consent.refused', 'callback.requested', 'customer.opted_out']);
-      expect(replay('campaign', withoutConsent, [...reachedAndIdentified, on.need('CONTO'), on.accept, on.appointment])).toEqual({
+      expect(availableEvents(FLOW_MACHINES.campaign, atConsent)).toEqual([
+        'consent.granted',
+        'consent.refused',
+        'callback.requested',
+        'customer.opted_out',
+      ]);
+      expect(
+        replay('campaign', withoutConsent, [...reachedAndIdentified, on.need('CONTO'), on.accept, on.appointment]),
+      ).toEqual({
         ok: false,
         reason: 'event needs.identified not allowed at step consent',
         atIndex: 2,
@@ -123,12 +162,20 @@ describe('campaign script', () => {
     });
 
     it('refuses a product that is not on offer', () => {
-      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('BITCOIN')])).toMatchObject({ ok: false, atIndex: 2 });
+      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('BITCOIN')])).toMatchObject({
+        ok: false,
+        atIndex: 2,
+      });
     });
 
     it('closes only on the outcomes the product allows: no lead on a current account', () => {
       const atClose = playTo('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.accept]);
-      expect(availableEvents(FLOW_MACHINES.campaign, atClose)).toEqual(['outcome.appointment', 'outcome.funnel', 'callback.requested', 'customer.opted_out']);
+      expect(availableEvents(FLOW_MACHINES.campaign, atClose)).toEqual([
+        'outcome.appointment',
+        'outcome.funnel',
+        'callback.requested',
+        'customer.opted_out',
+      ]);
       expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('CONTO'), on.accept, on.lead])).toEqual({
         ok: false,
         reason: 'event outcome.lead not allowed at step close',
@@ -137,7 +184,9 @@ describe('campaign script', () => {
     });
 
     it('closes a life policy only with a branch appointment', () => {
-      expect(replay('campaign', consenting, [...reachedAndIdentified, on.need('POLIZZA_VITA'), on.accept, on.funnelBySms])).toMatchObject({ ok: false, atIndex: 4 });
+      expect(
+        replay('campaign', consenting, [...reachedAndIdentified, on.need('POLIZZA_VITA'), on.accept, on.funnelBySms]),
+      ).toMatchObject({ ok: false, atIndex: 4 });
     });
   });
 });

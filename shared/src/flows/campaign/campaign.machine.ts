@@ -1,4 +1,17 @@
-import { closeState, consentState, diallingState, flowOutput, flowSetup, identifyState, initialContext, needsState, outcomeStates, proposalStates, PROMPTS, type FlowRules } from '../steps';
+import {
+  closeState,
+  consentState,
+  diallingState,
+  flowOutput,
+  flowSetup,
+  identifyState,
+  initialContext,
+  needsState,
+  outcomeStates,
+  proposalStates,
+  PROMPTS,
+  type FlowRules,
+} from '../steps';
 import type { StepId } from '../types';
 
 export const CAMPAIGN_VERSION = '1.0.0';
@@ -20,6 +33,15 @@ export const campaignMachine = flowSetup.createMachine({
     needs: needsState(rules, PROMPTS.needsCampaign),
     ...proposalStates(rules),
     close: closeState(rules),
-    ...outcomeStates(['up_appointment', 'digital_funnel', 'lead', 'not_interested', 'callback_scheduled', 'not_reached', 'opt_out', 'not_eligible']),
+    ...outcomeStates([
+      'up_appointment',
+      'digital_funnel',
+      'lead',
+      'not_interested',
+      'callback_scheduled',
+      'not_reached',
+      'opt_out',
+      'not_eligible',
+    ]),
   },
 });

@@ -8,7 +8,9 @@ const caller = customerWith({ consent: false });
 describe('inbound sales script', () => {
   describe('value outcomes', () => {
     it('books a branch appointment for a life policy', () => {
-      expect(replay('inbound_sales', caller, [on.identify, on.need('POLIZZA_VITA'), on.accept, on.appointment])).toEqual({
+      expect(
+        replay('inbound_sales', caller, [on.identify, on.need('POLIZZA_VITA'), on.accept, on.appointment]),
+      ).toEqual({
         ok: true,
         outcome: 'up_appointment',
         productCode: 'POLIZZA_VITA',
@@ -19,24 +21,52 @@ describe('inbound sales script', () => {
 
     it('sends the prepaid card funnel link by e-mail', () => {
       expect(
-        replay('inbound_sales', caller, [on.identify, on.need('CARTA_IBAN'), on.accept, { type: 'outcome.funnel', channel: 'email' }]),
-      ).toMatchObject({ ok: true, outcome: 'digital_funnel', productCode: 'CARTA_IBAN', details: { channel: 'email' } });
+        replay('inbound_sales', caller, [
+          on.identify,
+          on.need('CARTA_IBAN'),
+          on.accept,
+          { type: 'outcome.funnel', channel: 'email' },
+        ]),
+      ).toMatchObject({
+        ok: true,
+        outcome: 'digital_funnel',
+        productCode: 'CARTA_IBAN',
+        details: { channel: 'email' },
+      });
     });
 
     it('records a lead for a mobile SIM after an objection is resolved', () => {
       expect(
-        replay('inbound_sales', caller, [on.identify, on.need('SIM'), on.objection, on.objectionResolved, on.accept, on.lead]),
-      ).toMatchObject({ ok: true, outcome: 'lead', path: ['identify', 'needs', 'proposal', 'objection', 'proposal', 'close'] });
+        replay('inbound_sales', caller, [
+          on.identify,
+          on.need('SIM'),
+          on.objection,
+          on.objectionResolved,
+          on.accept,
+          on.lead,
+        ]),
+      ).toMatchObject({
+        ok: true,
+        outcome: 'lead',
+        path: ['identify', 'needs', 'proposal', 'objection', 'proposal', 'close'],
+      });
     });
   });
 
   describe('other outcomes', () => {
     it('ends not interested when the caller declines', () => {
-      expect(replay('inbound_sales', caller, [on.identify, on.need('LUCE_GAS'), on.decline])).toMatchObject({ ok: true, outcome: 'not_interested' });
+      expect(replay('inbound_sales', caller, [on.identify, on.need('LUCE_GAS'), on.decline])).toMatchObject({
+        ok: true,
+        outcome: 'not_interested',
+      });
     });
 
     it('ends not eligible when the caller is not the holder', () => {
-      expect(replay('inbound_sales', caller, [on.notHolder])).toMatchObject({ ok: true, outcome: 'not_eligible', path: ['identify'] });
+      expect(replay('inbound_sales', caller, [on.notHolder])).toMatchObject({
+        ok: true,
+        outcome: 'not_eligible',
+        path: ['identify'],
+      });
     });
 
     it('schedules a callback when the caller wants to think it over', () => {
@@ -77,11 +107,17 @@ describe('inbound sales script', () => {
 
     it('refuses a product the admin has withdrawn from this call’s product list', () => {
       const { FIBRA: _withdrawn, ...products } = caller.products;
-      expect(replay('inbound_sales', { ...caller, products }, [on.identify, on.need('FIBRA')])).toMatchObject({ ok: false, atIndex: 1 });
+      expect(replay('inbound_sales', { ...caller, products }, [on.identify, on.need('FIBRA')])).toMatchObject({
+        ok: false,
+        atIndex: 1,
+      });
     });
 
     it('cannot create a lead for a savings book', () => {
-      expect(replay('inbound_sales', caller, [on.identify, on.need('LIBRETTO'), on.accept, on.lead])).toMatchObject({ ok: false, atIndex: 3 });
+      expect(replay('inbound_sales', caller, [on.identify, on.need('LIBRETTO'), on.accept, on.lead])).toMatchObject({
+        ok: false,
+        atIndex: 3,
+      });
     });
   });
 });

@@ -1,4 +1,15 @@
-import { closeState, flowOutput, flowSetup, identifyState, initialContext, needsState, outcomeStates, proposalStates, PROMPTS, type FlowRules } from '../steps';
+import {
+  closeState,
+  flowOutput,
+  flowSetup,
+  identifyState,
+  initialContext,
+  needsState,
+  outcomeStates,
+  proposalStates,
+  PROMPTS,
+  type FlowRules,
+} from '../steps';
 import type { StepId } from '../types';
 
 export const INBOUND_SALES_VERSION = '1.0.0';
@@ -19,6 +30,14 @@ export const inboundSalesMachine = flowSetup.createMachine({
     needs: needsState(rules, PROMPTS.needsOpen),
     ...proposalStates(rules),
     close: closeState(rules),
-    ...outcomeStates(['up_appointment', 'digital_funnel', 'lead', 'not_interested', 'callback_scheduled', 'opt_out', 'not_eligible']),
+    ...outcomeStates([
+      'up_appointment',
+      'digital_funnel',
+      'lead',
+      'not_interested',
+      'callback_scheduled',
+      'opt_out',
+      'not_eligible',
+    ]),
   },
 });

@@ -9,7 +9,9 @@ const solvedAndListening = [on.identify, on.solved, on.willingToListen];
 describe('cross-sell after one-contact solution script', () => {
   describe('value outcomes', () => {
     it('solves the problem, finds the customer willing to listen, and books a branch appointment', () => {
-      expect(replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('PIANO_INV'), on.accept, on.appointment])).toEqual({
+      expect(
+        replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('PIANO_INV'), on.accept, on.appointment]),
+      ).toEqual({
         ok: true,
         outcome: 'up_appointment',
         productCode: 'PIANO_INV',
@@ -20,13 +22,30 @@ describe('cross-sell after one-contact solution script', () => {
 
     it('asks for the missing consent, then sends the current account funnel link', () => {
       expect(
-        replay('ocs_cross_sell', withoutConsent, [...solvedAndListening, on.consentByPhone, on.need('CONTO'), on.accept, on.funnelBySms]),
-      ).toMatchObject({ ok: true, outcome: 'digital_funnel', path: ['identify', 'problem', 'propensity', 'consent', 'needs', 'proposal', 'close'] });
+        replay('ocs_cross_sell', withoutConsent, [
+          ...solvedAndListening,
+          on.consentByPhone,
+          on.need('CONTO'),
+          on.accept,
+          on.funnelBySms,
+        ]),
+      ).toMatchObject({
+        ok: true,
+        outcome: 'digital_funnel',
+        path: ['identify', 'problem', 'propensity', 'consent', 'needs', 'proposal', 'close'],
+      });
     });
 
     it('records an energy lead after an objection', () => {
       expect(
-        replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('LUCE_GAS'), on.objection, on.objectionResolved, on.accept, on.lead]),
+        replay('ocs_cross_sell', consenting, [
+          ...solvedAndListening,
+          on.need('LUCE_GAS'),
+          on.objection,
+          on.objectionResolved,
+          on.accept,
+          on.lead,
+        ]),
       ).toMatchObject({ ok: true, outcome: 'lead', productCode: 'LUCE_GAS' });
     });
   });
@@ -53,11 +72,17 @@ describe('cross-sell after one-contact solution script', () => {
 
   describe('other outcomes', () => {
     it('ends not interested when the customer declines', () => {
-      expect(replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('SIM'), on.decline])).toMatchObject({ ok: true, outcome: 'not_interested' });
+      expect(replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('SIM'), on.decline])).toMatchObject({
+        ok: true,
+        outcome: 'not_interested',
+      });
     });
 
     it('ends not eligible when the customer refuses consent', () => {
-      expect(replay('ocs_cross_sell', withoutConsent, [...solvedAndListening, on.consentRefused])).toMatchObject({ ok: true, outcome: 'not_eligible' });
+      expect(replay('ocs_cross_sell', withoutConsent, [...solvedAndListening, on.consentRefused])).toMatchObject({
+        ok: true,
+        outcome: 'not_eligible',
+      });
     });
 
     it('ends not eligible when the caller is not the holder', () => {
@@ -71,7 +96,10 @@ describe('cross-sell after one-contact solution script', () => {
       ['close', [...solvedAndListening, on.consentByPhone, on.need('SIM'), on.accept]],
     ] as const)('stops at once when the customer opts out at the %s step', (step, before) => {
       expect(stepOf(playTo('ocs_cross_sell', withoutConsent, before))).toBe(step);
-      expect(replay('ocs_cross_sell', withoutConsent, [...before, on.optOut])).toMatchObject({ ok: true, outcome: 'opt_out' });
+      expect(replay('ocs_cross_sell', withoutConsent, [...before, on.optOut])).toMatchObject({
+        ok: true,
+        outcome: 'opt_out',
+      });
     });
   });
 
@@ -82,13 +110,23 @@ describe('cross-sell after one-contact solution script', () => {
         reason: 'event propensity.accepted not allowed at step problem',
         atIndex: 1,
       });
-      expect(replay('ocs_cross_sell', consenting, [on.identify, on.need('SIM')])).toMatchObject({ ok: false, atIndex: 1 });
+      expect(replay('ocs_cross_sell', consenting, [on.identify, on.need('SIM')])).toMatchObject({
+        ok: false,
+        atIndex: 1,
+      });
     });
 
     it('makes no proposal before the customer agrees to listen', () => {
       const atPropensity = playTo('ocs_cross_sell', consenting, [on.identify, on.solved]);
-      expect(availableEvents(FLOW_MACHINES.ocs_cross_sell, atPropensity)).toEqual(['propensity.accepted', 'propensity.declined', 'customer.opted_out']);
-      expect(replay('ocs_cross_sell', consenting, [on.identify, on.solved, on.need('SIM')])).toMatchObject({ ok: false, atIndex: 2 });
+      expect(availableEvents(FLOW_MACHINES.ocs_cross_sell, atPropensity)).toEqual([
+        'propensity.accepted',
+        'propensity.declined',
+        'customer.opted_out',
+      ]);
+      expect(replay('ocs_cross_sell', consenting, [on.identify, on.solved, on.need('SIM')])).toMatchObject({
+        ok: false,
+        atIndex: 2,
+      });
     });
 
     it('cannot get past the consent step without consent', () => {
@@ -102,11 +140,16 @@ describe('cross-sell after one-contact solution script', () => {
     });
 
     it('offers no callback: the cross-sell chance is this call', () => {
-      expect(replay('ocs_cross_sell', consenting, [...solvedAndListening, on.callMeBack])).toMatchObject({ ok: false, atIndex: 3 });
+      expect(replay('ocs_cross_sell', consenting, [...solvedAndListening, on.callMeBack])).toMatchObject({
+        ok: false,
+        atIndex: 3,
+      });
     });
 
     it('closes a life policy only at the branch', () => {
-      expect(replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('POLIZZA_VITA'), on.accept, on.lead])).toMatchObject({ ok: false, atIndex: 5 });
+      expect(
+        replay('ocs_cross_sell', consenting, [...solvedAndListening, on.need('POLIZZA_VITA'), on.accept, on.lead]),
+      ).toMatchObject({ ok: false, atIndex: 5 });
     });
   });
 });

@@ -1,18 +1,51 @@
-import { closeState, consentState, flowOutput, flowSetup, identifyState, initialContext, needsState, onTheLine, outcomeStates, proposalStates, PROMPTS, stepMeta, type FlowRules } from '../steps';
+import {
+  closeState,
+  consentState,
+  flowOutput,
+  flowSetup,
+  identifyState,
+  initialContext,
+  needsState,
+  onTheLine,
+  outcomeStates,
+  proposalStates,
+  PROMPTS,
+  stepMeta,
+  type FlowRules,
+} from '../steps';
 import type { StepId } from '../types';
 
 /** 1.1.0: the customer can ask to be called back at the proposal and close steps, as in the other flows. */
 export const OCS_CROSS_SELL_VERSION = '1.1.0';
-export const OCS_CROSS_SELL_STEPS: readonly StepId[] = ['identify', 'problem', 'propensity', 'consent', 'needs', 'proposal', 'close'];
+export const OCS_CROSS_SELL_STEPS: readonly StepId[] = [
+  'identify',
+  'problem',
+  'propensity',
+  'consent',
+  'needs',
+  'proposal',
+  'close',
+];
 
 // The customer called with a problem, not to buy: a proposal needs the problem solved in this contact,
 // a customer willing to listen, and marketing consent. The structure already orders these steps; the gate
 // re-checks them on the way into the proposal. Before the proposal there is no callback: the assistance call is
 // about the problem; once the customer listens to a proposal they may ask to hear the rest later.
-const rules: FlowRules = { proposalGate: ['ocsSolved', 'propensityAccepted', 'hasMarketingConsent'], offersCallback: false };
+const rules: FlowRules = {
+  proposalGate: ['ocsSolved', 'propensityAccepted', 'hasMarketingConsent'],
+  offersCallback: false,
+};
 const proposing: FlowRules = { ...rules, offersCallback: true };
 
-const OUTCOMES_1_0 = ['up_appointment', 'digital_funnel', 'lead', 'not_interested', 'no_proposal', 'opt_out', 'not_eligible'] as const;
+const OUTCOMES_1_0 = [
+  'up_appointment',
+  'digital_funnel',
+  'lead',
+  'not_interested',
+  'no_proposal',
+  'opt_out',
+  'not_eligible',
+] as const;
 
 function problemStates() {
   return {
@@ -22,7 +55,10 @@ function problemStates() {
       on: {
         ...onTheLine(rules),
         'ocs.solved': { target: 'propensity', actions: 'markOcsSolved' },
-        'ocs.unsolved': { target: 'no_proposal', actions: { type: 'recordDetails', params: { reason: 'ocs_unsolved' } } },
+        'ocs.unsolved': {
+          target: 'no_proposal',
+          actions: { type: 'recordDetails', params: { reason: 'ocs_unsolved' } },
+        },
       },
     }),
     propensity: flowSetup.createStateConfig({
@@ -30,7 +66,10 @@ function problemStates() {
       on: {
         ...onTheLine(rules),
         'propensity.accepted': { guard: 'ocsSolved', target: 'consent', actions: 'markPropensity' },
-        'propensity.declined': { target: 'no_proposal', actions: { type: 'recordDetails', params: { reason: 'propensity_declined' } } },
+        'propensity.declined': {
+          target: 'no_proposal',
+          actions: { type: 'recordDetails', params: { reason: 'propensity_declined' } },
+        },
       },
     }),
     consent: consentState(rules),

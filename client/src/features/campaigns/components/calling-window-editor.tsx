@@ -21,7 +21,9 @@ export function weekdayName(locale: string, day: WeekdayKey): string {
 }
 
 /** The days whose intervals are not valid, with the translation key of the reason. */
-export function callingWindowErrors(window: CallingWindow): Partial<Record<WeekdayKey, 'format' | 'order' | 'overlap'>> {
+export function callingWindowErrors(
+  window: CallingWindow,
+): Partial<Record<WeekdayKey, 'format' | 'order' | 'overlap'>> {
   const out: Partial<Record<WeekdayKey, 'format' | 'order' | 'overlap'>> = {};
   for (const day of DAY_ORDER) {
     const intervals = window.days[day] ?? [];
@@ -77,7 +79,9 @@ export function CallingWindowEditor({ value, onChange, disabled = false, errors 
                 <input
                   type="checkbox"
                   checked={open}
-                  onChange={(e) => setDay(day, e.target.checked ? [day === '6' ? ['10:00', '19:00'] : ['09:00', '20:00']] : [])}
+                  onChange={(e) =>
+                    setDay(day, e.target.checked ? [day === '6' ? ['10:00', '19:00'] : ['09:00', '20:00']] : [])
+                  }
                 />
                 <span className="cw__name">{name}</span>
               </label>
@@ -124,7 +128,12 @@ export function CallingWindowEditor({ value, onChange, disabled = false, errors 
                       size="sm"
                       variant="ghost"
                       aria-label={t('window.removeOf', { day: name, n: i + 1 })}
-                      onClick={() => setDay(day, intervals.filter((_, j) => j !== i))}
+                      onClick={() =>
+                        setDay(
+                          day,
+                          intervals.filter((_, j) => j !== i),
+                        )
+                      }
                     >
                       ×
                     </Button>

@@ -27,12 +27,21 @@ export function Period({
   const { locale } = useLang();
   const style = compact ? 'short' : 'medium';
   return (
-    <>{t('period', { from: formatDate(locale, campaign.startsOn, style), to: formatDate(locale, campaign.endsOn, style) })}</>
+    <>
+      {t('period', {
+        from: formatDate(locale, campaign.startsOn, style),
+        to: formatDate(locale, campaign.endsOn, style),
+      })}
+    </>
   );
 }
 
 /** When the list was last checked against the opt-out registry, with a warning when dialling is blocked. */
-export function RegistryCheck({ campaign }: { campaign: Pick<CampaignSummary, 'registryCheckedAt' | 'registryStale'> }) {
+export function RegistryCheck({
+  campaign,
+}: {
+  campaign: Pick<CampaignSummary, 'registryCheckedAt' | 'registryStale'>;
+}) {
   const { t } = useTranslation('campaigns');
   const { locale } = useLang();
   const at = campaign.registryCheckedAt;
@@ -59,7 +68,9 @@ const ORDER: readonly WeekdayKey[] = ['1', '2', '3', '4', '5', '6', '0'];
 /** "lun–ven 09:00–20:00 · sab 10:00–19:00" */
 export function windowSummary(window: CallingWindow, locale: string): string {
   const short = (d: WeekdayKey) =>
-    new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 7 + Number(d))));
+    new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2024, 0, 7 + Number(d))),
+    );
   const text = (d: WeekdayKey) => (window.days[d] ?? []).map(([a, b]) => `${a}–${b}`).join(', ');
   const groups: { from: WeekdayKey; to: WeekdayKey; hours: string }[] = [];
   for (const d of ORDER) {
@@ -70,5 +81,7 @@ export function windowSummary(window: CallingWindow, locale: string): string {
     if (last && last.hours === hours && prev === last.to) last.to = d;
     else groups.push({ from: d, to: d, hours });
   }
-  return groups.map((g) => `${g.from === g.to ? short(g.from) : `${short(g.from)}–${short(g.to)}`} ${g.hours}`).join(' · ');
+  return groups
+    .map((g) => `${g.from === g.to ? short(g.from) : `${short(g.from)}–${short(g.to)}`} ${g.hours}`)
+    .join(' · ');
 }

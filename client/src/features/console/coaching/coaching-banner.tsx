@@ -48,7 +48,10 @@ export function CoachingBanner({
   );
   if (unread.length === 0) return null;
   const locale = i18n.language.startsWith('en') ? 'en-GB' : 'it-IT';
-  const time = (iso: string) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' }).format(new Date(iso));
+  const time = (iso: string) =>
+    new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' }).format(
+      new Date(iso),
+    );
 
   return (
     <section className="coaching-banner" aria-label={t('banner.label')} data-testid="coaching-banner">

@@ -17,11 +17,16 @@ export function MyScorecards({ level = 2 }: { level?: 2 | 3 }) {
   const queryClient = useQueryClient();
   const list = useQuery(trpc.quality.myScorecards.queryOptions(undefined, { refetchInterval: 60_000 }));
   const ack = useMutation(
-    trpc.quality.acknowledge.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.quality.myScorecards.pathFilter()) }),
+    trpc.quality.acknowledge.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.quality.myScorecards.pathFilter()),
+    }),
   );
   const lang = i18n.language.startsWith('en') ? 'en' : 'it';
   const locale = lang === 'en' ? 'en-GB' : 'it-IT';
-  const date = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Rome' }).format(new Date(iso));
+  const date = (iso: string) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Rome' }).format(
+      new Date(iso),
+    );
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 
   return (
@@ -47,7 +52,8 @@ export function MyScorecards({ level = 2 }: { level?: 2 | 3 }) {
                   {s.criticalError && <Badge tone="danger">{t('scorecards.critical')}</Badge>}
                 </p>
                 <p className="my-scorecards__meta">
-                  {t('scorecards.by', { name: s.tutorName })} · {t('scorecards.average', { value: number.format(average) })}
+                  {t('scorecards.by', { name: s.tutorName })} ·{' '}
+                  {t('scorecards.average', { value: number.format(average) })}
                 </p>
                 <dl className="my-scorecards__scores">
                   {s.dimensions.map((d) => (
@@ -74,7 +80,11 @@ export function MyScorecards({ level = 2 }: { level?: 2 | 3 }) {
                     {t('scorecards.ack')}
                   </Button>
                 ) : (
-                  s.acknowledgedAt && <p className="my-scorecards__meta">{t('scorecards.acknowledged', { date: date(s.acknowledgedAt) })}</p>
+                  s.acknowledgedAt && (
+                    <p className="my-scorecards__meta">
+                      {t('scorecards.acknowledged', { date: date(s.acknowledgedAt) })}
+                    </p>
+                  )
                 )}
               </li>
             );

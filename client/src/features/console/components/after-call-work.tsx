@@ -66,7 +66,13 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
     if (!input || saving) return;
     setSaving(true);
     setError(null);
-    const base = { clientId: draft.clientId, flow: draft.flow, customerId: draft.customerId, customerName: draft.customerName, outcome: input.outcome };
+    const base = {
+      clientId: draft.clientId,
+      flow: draft.flow,
+      customerId: draft.customerId,
+      customerName: draft.customerName,
+      outcome: input.outcome,
+    };
     try {
       const result = await client.interactions.complete.mutate(input);
       finishContact({ ...base, effects: result.effects });
@@ -119,7 +125,13 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
         {error && <Alert tone="error">{t(error, { ns: 'translation' })}</Alert>}
         <NotesField value={draft.notes} onChange={setNotes} />
         <div className="acw__actions">
-          <Button variant="primary" onClick={() => void save()} busy={saving} aria-keyshortcuts="Control+Enter" icon={<Kbd>{t('acw.saveKey')}</Kbd>}>
+          <Button
+            variant="primary"
+            onClick={() => void save()}
+            busy={saving}
+            aria-keyshortcuts="Control+Enter"
+            icon={<Kbd>{t('acw.saveKey')}</Kbd>}
+          >
             {saving ? t('acw.saving') : t('acw.save')}
           </Button>
           <Button variant="ghost" onClick={() => takeBackLastEvent()} disabled={saving}>
@@ -138,7 +150,9 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
   const { products } = useConsole();
   const last = draft.events.at(-1);
   const productCode = [...draft.events].reverse().find((e) => e.type === 'needs.identified')?.productCode;
-  const product = products.find((p) => p.code === (typeof productCode === 'string' ? productCode : draft.work?.presetProductCode));
+  const product = products.find(
+    (p) => p.code === (typeof productCode === 'string' ? productCode : draft.work?.presetProductCode),
+  );
   const officeId = last?.type === 'outcome.appointment' ? Number(last.postOfficeId) : 0;
   const offices = useQuery({
     ...trpc.appointments.nearbyOffices.queryOptions({ customerId: draft.customerId ?? 0 }),
@@ -166,16 +180,20 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
     details.push({ label: t('acw.followUp'), value: fmt.dateTime(String(last.followUpAt)) });
     if (typeof last.notes === 'string') details.push({ label: t('acw.leadNotes'), value: last.notes });
   }
-  if (last?.type === 'callback.requested') details.push({ label: t('acw.callbackAt'), value: fmt.dateTime(String(last.callbackAt)) });
-  if (last?.type === 'outcome.assisted_sale') details.push({ label: t('acw.saleReference'), value: String(last.reference) });
+  if (last?.type === 'callback.requested')
+    details.push({ label: t('acw.callbackAt'), value: fmt.dateTime(String(last.callbackAt)) });
+  if (last?.type === 'outcome.assisted_sale')
+    details.push({ label: t('acw.saleReference'), value: String(last.reference) });
   if (last?.type === 'contact.not_reached') details.push({ label: t('acw.reason'), value: reason(last.reason) });
-  if (consent) details.push({ label: t('acw.consent'), value: t('acw.consentGiven', { channel: channel(consent.channel) }) });
+  if (consent)
+    details.push({ label: t('acw.consent'), value: t('acw.consentGiven', { channel: channel(consent.channel) }) });
   if (last?.type === 'customer.opted_out') details.push({ label: t('acw.consent'), value: t('acw.optedOut') });
 
   return (
     <div className="acw__summary">
       <p className="acw__outcome">
-        <span>{t('acw.outcome')}</span> <Badge tone={outcomeTone(draft.outcome)}>{draft.outcome ? t(`outcomes.${draft.outcome}`) : ''}</Badge>
+        <span>{t('acw.outcome')}</span>{' '}
+        <Badge tone={outcomeTone(draft.outcome)}>{draft.outcome ? t(`outcomes.${draft.outcome}`) : ''}</Badge>
       </p>
       {details.length > 0 && (
         <dl className="details">
@@ -192,7 +210,8 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
 }
 
 export function outcomeTone(outcome: string | null): 'success' | 'warning' | 'danger' | 'neutral' {
-  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead' || outcome === 'assisted_sale') return 'success';
+  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead' || outcome === 'assisted_sale')
+    return 'success';
   if (outcome === 'opt_out') return 'danger';
   if (outcome === 'callback_scheduled') return 'warning';
   return 'neutral';

@@ -28,7 +28,12 @@ export function AgreedTimePicker({
   const { t, i18n } = useTranslation('console');
   const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
   const byDay = useMemo(() => {
-    const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const dayKey = new Intl.DateTimeFormat('en-CA', {
+      timeZone: ROME_TZ,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     const groups = new Map<string, Date[]>();
     // at least a quarter of an hour from now: the customer needs to be told a time that has not passed by the end
     for (const at of serviceHalfHours(new Date(from + 15 * 60_000), days)) {
@@ -43,9 +48,14 @@ export function AgreedTimePicker({
     () => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, weekday: 'long', day: 'numeric', month: 'long' }),
     [locale],
   );
-  const timeLabel = useMemo(() => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' }), [locale]);
+  const timeLabel = useMemo(
+    () => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' }),
+    [locale],
+  );
   const dayKeyOf = (iso: string) =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+    new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      new Date(iso),
+    );
 
   // Enter on either select submits the form (with the prefilled time, one key), as in a text field
   const submitOnEnter = (e: KeyboardEvent<HTMLSelectElement>) => {

@@ -63,7 +63,8 @@ function CardBody({ card }: { card: Card }) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
   const { products, draft } = useConsole();
-  const productName = (code: string | null) => (code ? (products.find((p) => p.code === code)?.name[fmt.lang] ?? code) : '—');
+  const productName = (code: string | null) =>
+    code ? (products.find((p) => p.code === code)?.name[fmt.lang] ?? code) : '—';
   const marketing = card.consents.find((c) => c.purpose === 'marketing');
   // a proposal on a call is a phone proposal: only a consent for the phone, given now, changes the badge
   const grantedNow =
@@ -106,8 +107,10 @@ function CardBody({ card }: { card: Card }) {
             .map((c) => (
               <li key={`marketing-${c.channel}`}>
                 <Badge tone={c.granted ? 'success' : 'neutral'}>
-                  {t('card.marketingChannel', { channel: c.channel === 'email' ? t('channels.email') : t('channels.sms') })}:{' '}
-                  {c.granted ? t('card.yes') : t('card.no')}
+                  {t('card.marketingChannel', {
+                    channel: c.channel === 'email' ? t('channels.email') : t('channels.sms'),
+                  })}
+                  : {c.granted ? t('card.yes') : t('card.no')}
                 </Badge>
               </li>
             ))}
@@ -174,7 +177,17 @@ function CardBody({ card }: { card: Card }) {
 }
 
 /** A masked value with a button that reveals it (the server audits each reveal). */
-function Masked({ customerId, field, label, masked }: { customerId: number; field: Field; label: string; masked: string | null }) {
+function Masked({
+  customerId,
+  field,
+  label,
+  masked,
+}: {
+  customerId: number;
+  field: Field;
+  label: string;
+  masked: string | null;
+}) {
   const { t } = useTranslation('console');
   const trpc = useTRPC();
   const [shown, setShown] = useState<string | null>(null);
@@ -186,7 +199,12 @@ function Masked({ customerId, field, label, masked }: { customerId: number; fiel
         <span className={shown ? 'masked__value is-revealed' : 'masked__value'}>{shown ?? masked ?? '—'}</span>
         {masked !== null &&
           (shown ? (
-            <Button size="sm" variant="ghost" onClick={() => setShown(null)} aria-label={t('card.hideField', { field: label })}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => setShown(null)}
+              aria-label={t('card.hideField', { field: label })}
+            >
               {t('card.hide')}
             </Button>
           ) : (
@@ -200,7 +218,9 @@ function Masked({ customerId, field, label, masked }: { customerId: number; fiel
               {t('card.reveal')}
             </Button>
           ))}
-        {reveal.isError && <span className="ui-field__error">{t(errorMessageKey(reveal.error), { ns: 'translation' })}</span>}
+        {reveal.isError && (
+          <span className="ui-field__error">{t(errorMessageKey(reveal.error), { ns: 'translation' })}</span>
+        )}
       </dd>
     </div>
   );

@@ -12,7 +12,15 @@ const POLL_MS = 30_000;
  * "I miei impegni": the callbacks this operator agreed and the leads they own, by due time. Each is offered to them
  * alone until a grace period after it is due (then to the site); the due ones can be taken at once.
  */
-export function MyPromises({ onTake, busy, canTake }: { onTake: (id: string) => void; busy: boolean; canTake: boolean }) {
+export function MyPromises({
+  onTake,
+  busy,
+  canTake,
+}: {
+  onTake: (id: string) => void;
+  busy: boolean;
+  canTake: boolean;
+}) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
   const trpc = useTRPC();

@@ -24,7 +24,14 @@ export function WorkQueue() {
   const disabled = draft !== null || paused;
 
   const onKey = useEffectEvent((event: KeyboardEvent) => {
-    if (event.key.toLowerCase() !== 'n' || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
+    if (
+      event.key.toLowerCase() !== 'n' ||
+      event.ctrlKey ||
+      event.metaKey ||
+      event.altKey ||
+      isTypingTarget(event.target)
+    )
+      return;
     if (disabled) return;
     event.preventDefault();
     queue.next();
@@ -56,13 +63,19 @@ export function WorkQueue() {
         {t('queue.next', { size: count })}
       </Button>
       {paused && !draft && <p className="side__hint">{t('queue.paused')}</p>}
-      {queue.empty && !draft && <p className="side__hint" role="status">{t('queue.empty')}</p>}
+      {queue.empty && !draft && (
+        <p className="side__hint" role="status">
+          {t('queue.empty')}
+        </p>
+      )}
       {queue.error && <Alert tone="error">{t(queue.error, { ns: 'translation' })}</Alert>}
 
       {queue.heldKey && draft && (
         <div className="work-item" data-testid="work-item">
           <p className="work-item__head">
-            <Badge tone={item?.mode === 'now' ? 'warning' : 'info'}>{t(`queue.kinds.${queuedKind(queue.heldKey)}`)}</Badge>
+            <Badge tone={item?.mode === 'now' ? 'warning' : 'info'}>
+              {t(`queue.kinds.${queuedKind(queue.heldKey)}`)}
+            </Badge>
             {item?.mode && <span>{t(`queue.modes.${item.mode}`)}</span>}
           </p>
           {item && (

@@ -95,7 +95,10 @@ export interface ConsoleStore {
   /** The one way a contact starts: manual search, a queue item, or a screen pop. False when one is already open. */
   startContact: (args: StartContactArgs) => boolean;
   setCustomer: (customerId: number, customerName: string) => void;
-  record: (event: FlowEvent, change: { step: StepId | null; previousStep: StepId | null; outcome: Outcome | null }) => void;
+  record: (
+    event: FlowEvent,
+    change: { step: StepId | null; previousStep: StepId | null; outcome: Outcome | null },
+  ) => void;
   setNotes: (notes: string) => void;
   takeBackLastEvent: (notice?: ErrorMessageKey) => void;
   cancelContact: () => void;
@@ -155,7 +158,13 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
   const reportStep = useCallback(
     (step: StepId) => {
       if (!draft) return;
-      setStatus({ state: 'on_contact', flow: draft.flow, step, interactionClientId: draft.clientId, customerId: draft.customerId });
+      setStatus({
+        state: 'on_contact',
+        flow: draft.flow,
+        step,
+        interactionClientId: draft.clientId,
+        customerId: draft.customerId,
+      });
     },
     [draft, setStatus],
   );
@@ -192,7 +201,14 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
       takeBackLastEvent: (notice) =>
         setDraft((d) =>
           d
-            ? { ...d, events: d.events.slice(0, -1), endedAt: null, outcome: null, revision: d.revision + 1, notice: notice ?? null }
+            ? {
+                ...d,
+                events: d.events.slice(0, -1),
+                endedAt: null,
+                outcome: null,
+                revision: d.revision + 1,
+                notice: notice ?? null,
+              }
             : d,
         ),
       cancelContact: () => {

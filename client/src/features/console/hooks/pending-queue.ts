@@ -67,7 +67,11 @@ function write(items: PendingInteraction[]): void {
 }
 
 /** Adds (or replaces, by clientId) an interaction to deliver later. */
-export function enqueuePending(input: CompleteInteractionInput, customerName: string | null, errorKey: ErrorMessageKey | null): void {
+export function enqueuePending(
+  input: CompleteInteractionInput,
+  customerName: string | null,
+  errorKey: ErrorMessageKey | null,
+): void {
   const others = pendingInteractions().filter((p) => p.input.clientId !== input.clientId);
   write([...others, { input, customerName, queuedAt: new Date().toISOString(), attempts: 1, failed: false, errorKey }]);
 }

@@ -5,7 +5,15 @@ import type { BoardAlert } from '../alerts';
 import { formatDuration } from '../format';
 import { useLabels } from '../labels';
 
-export function AlertsPanelBody({ alerts, thresholds, longMs }: { alerts: readonly BoardAlert[]; thresholds: BoardThresholds | null; longMs: number }) {
+export function AlertsPanelBody({
+  alerts,
+  thresholds,
+  longMs,
+}: {
+  alerts: readonly BoardAlert[];
+  thresholds: BoardThresholds | null;
+  longMs: number;
+}) {
   const { t } = useTranslation('monitor');
   const labels = useLabels();
   return (
@@ -21,9 +29,17 @@ export function AlertsPanelBody({ alerts, thresholds, longMs }: { alerts: readon
               </span>
               <span>
                 {a.kind === 'stuck'
-                  ? t('alerts.stuck', { name: a.operator.displayName, step: labels.step(a.step), duration: formatDuration(a.elapsedMs) })
+                  ? t('alerts.stuck', {
+                      name: a.operator.displayName,
+                      step: labels.step(a.step),
+                      duration: formatDuration(a.elapsedMs),
+                    })
                   : a.kind === 'long'
-                    ? t('alerts.long', { name: a.operator.displayName, duration: formatDuration(a.elapsedMs), threshold: formatDuration(a.thresholdMs) })
+                    ? t('alerts.long', {
+                        name: a.operator.displayName,
+                        duration: formatDuration(a.elapsedMs),
+                        threshold: formatDuration(a.thresholdMs),
+                      })
                     : a.leftMs >= 0
                       ? t('alerts.callMeNow', { product: a.productCode, duration: formatDuration(a.leftMs) })
                       : t('alerts.callMeNowBreached', { product: a.productCode, duration: formatDuration(-a.leftMs) })}
@@ -33,7 +49,9 @@ export function AlertsPanelBody({ alerts, thresholds, longMs }: { alerts: readon
         </ul>
       )}
       {thresholds && (
-        <p className="alerts__note">{t('alerts.thresholds', { stuck: formatDuration(thresholds.stuckStepMs), long: formatDuration(longMs) })}</p>
+        <p className="alerts__note">
+          {t('alerts.thresholds', { stuck: formatDuration(thresholds.stuckStepMs), long: formatDuration(longMs) })}
+        </p>
       )}
     </div>
   );

@@ -11,7 +11,13 @@ type SortKey = 'name' | 'state' | 'inState' | 'inStep';
 type Sort = { key: SortKey; dir: 'asc' | 'desc' };
 
 // Busy states first when sorting by state: that is where a tutor looks.
-const STATE_ORDER: Record<BoardOperator['state'], number> = { on_contact: 0, after_call_work: 1, paused: 2, ready: 3, signed_out: 4 };
+const STATE_ORDER: Record<BoardOperator['state'], number> = {
+  on_contact: 0,
+  after_call_work: 1,
+  paused: 2,
+  ready: 3,
+  signed_out: 4,
+};
 
 function compare(a: BoardOperator, b: BoardOperator, key: SortKey, now: number): number {
   switch (key) {
@@ -51,7 +57,13 @@ export function BoardTable({
           type="button"
           className="board__sort"
           aria-label={t('board.sortBy', { column: label })}
-          onClick={() => setSort(active ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'inState' || key === 'inStep' ? 'desc' : 'asc' })}
+          onClick={() =>
+            setSort(
+              active
+                ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' }
+                : { key, dir: key === 'inState' || key === 'inStep' ? 'desc' : 'asc' },
+            )
+          }
         >
           {label}
           <span aria-hidden="true" className="board__sort-icon">
@@ -107,14 +119,25 @@ export function BoardTable({
                   <span aria-hidden="true">—</span>
                 )}
               </td>
-              <td className="board__time">{o.state === 'signed_out' ? '—' : formatDuration(now - Date.parse(o.since))}</td>
-              <td className="board__time">{o.state === 'on_contact' && o.stepSince ? formatDuration(now - Date.parse(o.stepSince)) : '—'}</td>
+              <td className="board__time">
+                {o.state === 'signed_out' ? '—' : formatDuration(now - Date.parse(o.since))}
+              </td>
+              <td className="board__time">
+                {o.state === 'on_contact' && o.stepSince ? formatDuration(now - Date.parse(o.stepSince)) : '—'}
+              </td>
               <td className="board__num">{o.today.contacts}</td>
               <td>
-                <span aria-label={t('board.outcomesLabel', { ...o.today })}>{t('board.outcomesValue', { ...o.today })}</span>
+                <span aria-label={t('board.outcomesLabel', { ...o.today })}>
+                  {t('board.outcomesValue', { ...o.today })}
+                </span>
               </td>
               <td>
-                <Button size="sm" variant="ghost" aria-label={t('board.detailsOf', { name: o.displayName })} onClick={() => onSelect(o.userId)}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={t('board.detailsOf', { name: o.displayName })}
+                  onClick={() => onSelect(o.userId)}
+                >
                   {t('board.details')}
                 </Button>
               </td>

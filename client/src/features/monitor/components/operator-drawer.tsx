@@ -19,7 +19,9 @@ export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator;
   const queryClient = useQueryClient();
   const [body, setBody] = useState('');
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
-  const messages = useQuery(trpc.monitor.operatorMessages.queryOptions({ operatorId: operator.userId }, { refetchInterval: 5_000 }));
+  const messages = useQuery(
+    trpc.monitor.operatorMessages.queryOptions({ operatorId: operator.userId }, { refetchInterval: 5_000 }),
+  );
   const send = useMutation(
     trpc.monitor.sendCoaching.mutationOptions({
       onSuccess: async () => {
@@ -88,8 +90,11 @@ export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator;
           {[...messages.data].reverse().map((m) => (
             <li key={m.id}>
               <span className="drawer__meta">
-                {formatTime(m.sentAt, labels.language)} {m.step ? t('drawer.atStep', { step: labels.step(m.step) }) : ''} —{' '}
-                {m.acknowledgedAt ? t('drawer.read', { time: formatTime(m.acknowledgedAt, labels.language) }) : t('drawer.unread')}
+                {formatTime(m.sentAt, labels.language)}{' '}
+                {m.step ? t('drawer.atStep', { step: labels.step(m.step) }) : ''} —{' '}
+                {m.acknowledgedAt
+                  ? t('drawer.read', { time: formatTime(m.acknowledgedAt, labels.language) })
+                  : t('drawer.unread')}
               </span>
               <span>{m.body}</span>
             </li>

@@ -52,7 +52,11 @@ export function ReviewsList({ onOpen }: { onOpen: (interactionId: number) => voi
                   <Badge tone={STATUS_TONE[status]}>{t(`reviews.statuses.${status}`)}</Badge>
                 </td>
                 <td>
-                  <Button size="sm" aria-label={t('reviews.openOf', { name: r.operatorName, time })} onClick={() => onOpen(r.interactionId)}>
+                  <Button
+                    size="sm"
+                    aria-label={t('reviews.openOf', { name: r.operatorName, time })}
+                    onClick={() => onOpen(r.interactionId)}
+                  >
                     {t('reviews.open')}
                   </Button>
                 </td>

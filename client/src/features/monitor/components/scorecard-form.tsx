@@ -30,7 +30,11 @@ export function ScorecardView({ interactionId, onBack }: { interactionId: number
       <Button size="sm" variant="ghost" onClick={onBack}>
         ← {t('scorecard.back')}
       </Button>
-      {review.data ? <ScorecardBody review={review.data} key={review.data.interaction.id} /> : <LoadingState label={t('scorecard.loading')} />}
+      {review.data ? (
+        <ScorecardBody review={review.data} key={review.data.interaction.id} />
+      ) : (
+        <LoadingState label={t('scorecard.loading')} />
+      )}
     </div>
   );
 }
@@ -45,21 +49,26 @@ function Timeline({ review }: { review: InteractionReview }) {
           <p className="timeline__title">
             <strong>{labels.step(s.step)}</strong>{' '}
             <span className="timeline__meta">
-              {t('scorecard.stepTime', { time: formatTime(s.enteredAt, labels.language), duration: formatDuration(Date.parse(s.leftAt) - Date.parse(s.enteredAt)) })}
+              {t('scorecard.stepTime', {
+                time: formatTime(s.enteredAt, labels.language),
+                duration: formatDuration(Date.parse(s.leftAt) - Date.parse(s.enteredAt)),
+              })}
             </span>
           </p>
           {s.events.length > 0 && (
             <ul className="timeline__events">
               {s.events.map((e, j) => (
                 <li key={j}>
-                  {eventLabel(e.type, labels.language)} <span className="timeline__meta">{formatTime(e.at, labels.language)}</span>
+                  {eventLabel(e.type, labels.language)}{' '}
+                  <span className="timeline__meta">{formatTime(e.at, labels.language)}</span>
                 </li>
               ))}
             </ul>
           )}
           {s.messages.map((m) => (
             <p key={m.id} className="timeline__coaching">
-              {t('scorecard.coaching', { body: m.body })} <span className="timeline__meta">{formatTime(m.sentAt, labels.language)}</span>
+              {t('scorecard.coaching', { body: m.body })}{' '}
+              <span className="timeline__meta">{formatTime(m.sentAt, labels.language)}</span>
             </p>
           ))}
         </li>
@@ -96,7 +105,15 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
     const complete = review.template.dimensions.every((d) => scores[d.key] !== undefined);
     setMissing(release && !complete);
     if (release && !complete) return;
-    save.mutate({ requestId, interactionId: i.id, templateId: review.template.id, scores, criticalError: critical, comments: comments.trim() || null, release });
+    save.mutate({
+      requestId,
+      interactionId: i.id,
+      templateId: review.template.id,
+      scores,
+      criticalError: critical,
+      comments: comments.trim() || null,
+      release,
+    });
   }
 
   const change = (fn: () => void) => {
@@ -112,7 +129,11 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
         </h3>
         <p className="timeline__meta">
           {formatDateTime(i.startedAt, labels.language)} ·{' '}
-          {t('scorecard.summary', { flow: labels.flow(i.flow), outcome: labels.outcome(i.outcome), duration: formatDuration(i.handleMs) })}
+          {t('scorecard.summary', {
+            flow: labels.flow(i.flow),
+            outcome: labels.outcome(i.outcome),
+            duration: formatDuration(i.handleMs),
+          })}
         </p>
         <h4 className="scorecard__subtitle">{t('scorecard.timeline')}</h4>
         <Timeline review={review} />
@@ -140,7 +161,11 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
         <p className="timeline__meta">
           {t('scorecard.template', { name: review.template.name })} — {t('scorecard.scale')}
         </p>
-        {locked && existing?.releasedAt && <Alert tone="info">{t('scorecard.locked', { date: formatDateTime(existing.releasedAt, labels.language) })}</Alert>}
+        {locked && existing?.releasedAt && (
+          <Alert tone="info">
+            {t('scorecard.locked', { date: formatDateTime(existing.releasedAt, labels.language) })}
+          </Alert>
+        )}
         {review.template.dimensions.map((d) => (
           <fieldset key={d.key} className="score" disabled={locked}>
             <legend className="score__legend">{d.label[lang]}</legend>
@@ -161,7 +186,12 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
           </fieldset>
         ))}
         <label className="score__critical">
-          <input type="checkbox" checked={critical} disabled={locked} onChange={(e) => change(() => setCritical(e.target.checked))} />
+          <input
+            type="checkbox"
+            checked={critical}
+            disabled={locked}
+            onChange={(e) => change(() => setCritical(e.target.checked))}
+          />
           <span>{t('scorecard.critical')}</span>
         </label>
         <div className="ui-field">
@@ -188,7 +218,11 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
             <Button type="submit" busy={save.isPending && save.variables.release === false}>
               {t('scorecard.saveDraft')}
             </Button>
-            <Button variant="primary" busy={save.isPending && save.variables.release === true} onClick={() => submit(true)}>
+            <Button
+              variant="primary"
+              busy={save.isPending && save.variables.release === true}
+              onClick={() => submit(true)}
+            >
               {t('scorecard.release')}
             </Button>
           </div>
