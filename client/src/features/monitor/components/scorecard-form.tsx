@@ -77,6 +77,42 @@ function Timeline({ review }: { review: InteractionReview }) {
   );
 }
 
+/** The reviewed call: who, when, flow and outcome, its timeline, the coaching sent and the operator's notes. */
+function CallSummary({ review }: { review: InteractionReview }) {
+  const { t } = useTranslation('monitor');
+  const labels = useLabels();
+  const i = review.interaction;
+  return (
+    <section className="scorecard__call" aria-labelledby="scorecard-title">
+      <h3 id="scorecard-title" className="scorecard__title">
+        {t('scorecard.title', { name: i.operatorName })}
+      </h3>
+      <p className="timeline__meta">
+        {formatDateTime(i.startedAt, labels.language)} ·{' '}
+        {t('scorecard.summary', {
+          flow: labels.flow(i.flow),
+          outcome: labels.outcome(i.outcome),
+          duration: formatDuration(i.handleMs),
+        })}
+      </p>
+      <h4 className="scorecard__subtitle">{t('scorecard.timeline')}</h4>
+      <Timeline review={review} />
+      {review.otherMessages.length > 0 && (
+        <>
+          <h4 className="scorecard__subtitle">{t('scorecard.otherMessages')}</h4>
+          <ul>
+            {review.otherMessages.map((m) => (
+              <li key={m.id}>{m.body}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h4 className="scorecard__subtitle">{t('scorecard.notes')}</h4>
+      <p>{i.notes ?? t('scorecard.noNotes')}</p>
+    </section>
+  );
+}
+
 function ScorecardBody({ review }: { review: InteractionReview }) {
   const { t } = useTranslation('monitor');
   const { t: tRoot } = useTranslation();
@@ -123,33 +159,7 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
 
   return (
     <div className="scorecard__grid">
-      <section className="scorecard__call" aria-labelledby="scorecard-title">
-        <h3 id="scorecard-title" className="scorecard__title">
-          {t('scorecard.title', { name: i.operatorName })}
-        </h3>
-        <p className="timeline__meta">
-          {formatDateTime(i.startedAt, labels.language)} ·{' '}
-          {t('scorecard.summary', {
-            flow: labels.flow(i.flow),
-            outcome: labels.outcome(i.outcome),
-            duration: formatDuration(i.handleMs),
-          })}
-        </p>
-        <h4 className="scorecard__subtitle">{t('scorecard.timeline')}</h4>
-        <Timeline review={review} />
-        {review.otherMessages.length > 0 && (
-          <>
-            <h4 className="scorecard__subtitle">{t('scorecard.otherMessages')}</h4>
-            <ul>
-              {review.otherMessages.map((m) => (
-                <li key={m.id}>{m.body}</li>
-              ))}
-            </ul>
-          </>
-        )}
-        <h4 className="scorecard__subtitle">{t('scorecard.notes')}</h4>
-        <p>{i.notes ?? t('scorecard.noNotes')}</p>
-      </section>
+      <CallSummary review={review} />
       <form
         className="scorecard__form"
         aria-labelledby="scorecard-title"
