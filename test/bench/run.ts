@@ -1,7 +1,8 @@
-// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,import,mixed,client] [--contacts N] [--server-args="--cpu-prof …"]
+// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,import,mixed,client] [--contacts N] [--repeat N] [--server-args="--cpu-prof …"]
 // Every figure is measured beside its limit in the same run (raw better-sqlite3 on the same file, or a tRPC
 // procedure that does nothing over the same HTTP path) and printed with the ratio; bench-results.json keeps them all.
-// docs/performance.md explains how to read the table.
+// --repeat N runs the selected sections N times, each run from fresh state as a single run, and reports each figure's
+// min / median / max and "met in k of N" (repeat.ts). docs/performance.md explains how to read the table.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { benchClient } from './client';
 import { benchHttp } from './http';
 import { benchImport } from './import';
 import { benchWorkDir, ROOT, type BenchOptions, type Figure } from './lib';
+import { combineRuns, printTable, type RepeatedFigure } from './repeat';
 import { buildServer } from '../../scripts/build-server.mjs';
 import { benchMixed } from './mixed';
 import { benchStats } from './stats';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '1000000' },
     only: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench-results.json') },
+    repeat: { type: 'string', default: '1' },
     'server-args': { type: 'string' },
   },
 });
@@ -41,54 +44,34 @@ const opts: BenchOptions = {
   log: (line) => console.log(line),
 };
 const wants = (s: string) => !opts.only || opts.only.has(s);
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error(`--repeat takes a whole number of runs ≥ 1, not "${values.repeat}"`);
+  process.exit(2);
+}
 
-const figures: Figure[] = [];
-const failures: { section: string; error: string }[] = [];
+/** Each section's figures per run, in run order; null where the section failed in that run. */
+const runsOf = new Map<string, (Figure[] | null)[]>();
+const failures: { section: string; run: number; error: string }[] = [];
 const started = Date.now();
 
-async function section(name: string, run: () => Promise<Figure[]>) {
+async function section(name: string, run: number, measure: () => Promise<Figure[]>) {
   if (!wants(name)) return;
   const t = Date.now();
-  console.log(`\n▶ ${name}`);
+  const runs = runsOf.get(name) ?? [];
+  runsOf.set(name, runs);
+  console.log(`\n▶ ${name}${repeat > 1 ? ` (run ${run} of ${repeat})` : ''}`);
   try {
-    const got = await run();
-    figures.push(...got);
+    const got = await measure();
+    runs.push(got);
     printTable(got);
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     console.log(`  ✗ ${name} failed: ${message}`);
-    failures.push({ section: name, error: message });
+    runs.push(null);
+    failures.push({ section: name, run, error: message });
   }
   console.log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
-}
-
-function fmt(value: number, unit: string): string {
-  if (!Number.isFinite(value)) return '–';
-  const v = Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(value < 10 ? 2 : 1);
-  return `${v} ${unit}`;
-}
-
-function printTable(rows: Figure[]) {
-  if (rows.length === 0) return;
-  const lines = rows.map((f) => [
-    f.name,
-    fmt(f.value, f.unit),
-    f.limitName ? `${fmt(f.limitValue ?? Number.NaN, f.unit)} (${f.limitName})` : '',
-    f.ratio === undefined
-      ? ''
-      : f.times
-        ? `${f.ratio.toFixed(f.ratio < 10 ? 1 : 0)}× faster`
-        : `${(f.ratio * 100).toFixed(0)}%`,
-    f.target,
-    f.met === null ? '–' : f.met ? 'met' : 'NOT met',
-    f.detail ?? '',
-  ]);
-  const header = ['figure', 'value', 'limit (same run)', 'ratio', 'target', '', 'detail'];
-  const widths = header.map((h, i) => Math.min(70, Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length))));
-  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' │ ');
-  console.log(row(header));
-  console.log(widths.map((w) => '─'.repeat(w)).join('─┼─'));
-  for (const l of lines) console.log(row(l));
 }
 
 console.log(
@@ -97,19 +80,30 @@ console.log(
 let claimsDb: Awaited<ReturnType<typeof buildClaimsDatabase>> | null = null;
 const claimsDatabase = async () => (claimsDb ??= await buildClaimsDatabase(opts));
 
-await section('claims', async () => benchClaims(opts, await claimsDatabase()));
-await section('http', async () => benchHttp(opts, await claimsDatabase()));
-await section('import', async () => benchImport(opts, await claimsDatabase()));
-await section('stats', () => benchStats(opts));
-await section('board', () => benchBoard(opts));
-await section('mixed', async () => benchMixed(opts, await claimsDatabase()));
-await section('client', () => benchClient(opts));
+// Run after run, all selected sections in their usual order: each run starts from fresh state exactly as a single run
+// does (the claims campaign is rebuilt; the other sections build their own), and a noisy minute of the machine lands
+// on different sections in different runs instead of on all N runs of one.
+for (let run = 1; run <= repeat; run++) {
+  if (repeat > 1) console.log(`\n═══ run ${run} of ${repeat} ═══`);
+  claimsDb = null;
+  await section('claims', run, async () => benchClaims(opts, await claimsDatabase()));
+  await section('http', run, async () => benchHttp(opts, await claimsDatabase()));
+  await section('import', run, async () => benchImport(opts, await claimsDatabase()));
+  await section('stats', run, () => benchStats(opts));
+  await section('board', run, () => benchBoard(opts));
+  await section('mixed', run, async () => benchMixed(opts, await claimsDatabase()));
+  await section('client', run, () => benchClient(opts));
+}
 
-console.log(`\n═══ all figures (${((Date.now() - started) / 1000).toFixed(0)} s) ═══`);
+const figures: RepeatedFigure[] = [...runsOf.values()].flatMap((runs) => combineRuns(runs));
+console.log(
+  `\n═══ all figures${repeat > 1 ? `, ${repeat} runs` : ''} (${((Date.now() - started) / 1000).toFixed(0)} s) ═══`,
+);
 printTable(figures);
 const met = figures.filter((f) => f.met === true).length;
+const failedSections = [...new Set(failures.map((f) => f.section))];
 console.log(
-  `\n${met}/${figures.length} targets met${failures.length ? ` · ${failures.length} section(s) failed: ${failures.map((f) => f.section).join(', ')}` : ''}`,
+  `\n${met}/${figures.length} targets met${repeat > 1 ? ` in every one of ${repeat} runs` : ''}${failures.length ? ` · ${failures.length} section run(s) failed: ${failedSections.join(', ')}` : ''}`,
 );
 fs.writeFileSync(
   values.out ?? 'bench-results.json',
@@ -127,6 +121,7 @@ fs.writeFileSync(
         statsDb: opts.statsDb,
         statsInteractions: opts.statsInteractions,
         contacts: opts.contacts,
+        repeat,
       },
       seconds: Math.round((Date.now() - started) / 1000),
       figures,
