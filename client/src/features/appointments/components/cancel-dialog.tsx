@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SiteAppointment } from '@valore/shared/schemas/appointments';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
+import { useModalDialog } from '../../../components/ui/modal-dialog';
 import { formatDateTime, useLang } from '../format';
 
 type Props = {
@@ -21,27 +22,17 @@ type Props = {
 export function CancelDialog({ appointment, busy, error, onConfirm, onClose }: Props) {
   const { t } = useTranslation('appointments');
   const { lang, locale } = useLang();
-  const ref = useRef<HTMLDialogElement>(null);
   const keep = useRef<HTMLButtonElement>(null);
+  const dialog = useModalDialog(onClose, keep);
   const titleId = useId();
   const descriptionId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || dialog.open) return;
-    // jsdom has no showModal; a plain open dialog keeps the component usable there
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    keep.current?.focus();
-  }, []);
-
   return (
     <dialog
-      ref={ref}
+      {...dialog.props}
       className="appointment-dialog"
       aria-labelledby={titleId}
       aria-describedby={descriptionId}
-      onClose={onClose}
       data-testid="cancel-dialog"
     >
       <div className="appointment-dialog__body">
@@ -65,7 +56,7 @@ export function CancelDialog({ appointment, busy, error, onConfirm, onClose }: P
           <Button variant="danger" busy={busy} onClick={onConfirm}>
             {t('cancelDialog.confirm')}
           </Button>
-          <Button ref={keep} variant="ghost" onClick={() => ref.current?.close()}>
+          <Button ref={keep} variant="ghost" onClick={onClose}>
             {t('cancelDialog.keep')}
           </Button>
         </div>

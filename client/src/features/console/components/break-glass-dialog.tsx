@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { BREAK_GLASS_REASON_MIN } from '@valore/shared/schemas/customers';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
+import { useModalDialog } from '../../../components/ui/modal-dialog';
 import { errorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 import './break-glass.css';
@@ -23,8 +24,8 @@ export function BreakGlassDialog({ customerId, onClose }: Props) {
   const { t } = useTranslation('console');
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const ref = useRef<HTMLDialogElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const dialog = useModalDialog(onClose, reasonRef);
   const titleId = useId();
   const explainId = useId();
   const hintId = useId();
@@ -37,15 +38,6 @@ export function BreakGlassDialog({ customerId, onClose }: Props) {
     }),
   );
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || dialog.open) return;
-    // jsdom has no showModal; a plain open dialog keeps the component usable there
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    reasonRef.current?.focus();
-  }, []);
-
   function submit(event: FormEvent) {
     event.preventDefault();
     const text = reason.trim();
@@ -55,13 +47,13 @@ export function BreakGlassDialog({ customerId, onClose }: Props) {
       return;
     }
     setTooShort(false);
-    open.mutate({ customerId, reason: text }, { onSuccess: () => ref.current?.close() });
+    open.mutate({ customerId, reason: text }, { onSuccess: () => dialog.ref.current?.close() });
   }
 
   const error = tooShort ? t('breakGlass.tooShort', { min: BREAK_GLASS_REASON_MIN }) : null;
 
   return (
-    <dialog ref={ref} className="break-glass" aria-labelledby={titleId} aria-describedby={explainId} onClose={onClose}>
+    <dialog {...dialog.props} className="break-glass" aria-labelledby={titleId} aria-describedby={explainId}>
       <form className="break-glass__body" onSubmit={submit} noValidate>
         <h2 id={titleId} className="break-glass__title">
           {t('breakGlass.title')}
@@ -96,7 +88,7 @@ export function BreakGlassDialog({ customerId, onClose }: Props) {
           <Button type="submit" variant="danger" busy={open.isPending}>
             {t('breakGlass.confirm')}
           </Button>
-          <Button type="button" variant="ghost" onClick={() => ref.current?.close()}>
+          <Button type="button" variant="ghost" onClick={() => dialog.ref.current?.close()}>
             {t('breakGlass.cancel')}
           </Button>
         </div>

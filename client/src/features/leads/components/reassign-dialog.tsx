@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LeadPipelineOptions, LeadPipelineRow } from '@valore/shared/schemas/lead-pipeline';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Select } from '../../../components/ui/select';
+import { useModalDialog } from '../../../components/ui/modal-dialog';
 import { useTRPC } from '../../../lib/trpc';
 import { formatDateTime, useErrorText, useLang, useRequestId } from '../format';
 
@@ -28,18 +29,10 @@ export function ReassignDialog({ lead, operators, onClose, onDone }: Props) {
   const queryClient = useQueryClient();
   const errorText = useErrorText();
   const requestId = useRequestId();
-  const ref = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(onClose);
   const titleId = useId();
   const descriptionId = useId();
   const [ownerId, setOwnerId] = useState('');
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || dialog.open) return;
-    // jsdom has no showModal; a plain open dialog keeps the component usable there
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-  }, []);
 
   const reassign = useMutation(
     trpc.leads.reassign.mutationOptions({
@@ -63,11 +56,10 @@ export function ReassignDialog({ lead, operators, onClose, onDone }: Props) {
 
   return (
     <dialog
-      ref={ref}
+      {...dialog.props}
       className="lead-dialog"
       aria-labelledby={titleId}
       aria-describedby={descriptionId}
-      onClose={onClose}
       data-testid="reassign-dialog"
     >
       <form className="lead-dialog__form" onSubmit={submit}>
@@ -106,7 +98,7 @@ export function ReassignDialog({ lead, operators, onClose, onDone }: Props) {
           <Button type="submit" variant="primary" disabled={!chosen} busy={reassign.isPending}>
             {t('reassign.confirm')}
           </Button>
-          <Button variant="ghost" onClick={() => ref.current?.close()}>
+          <Button variant="ghost" onClick={onClose}>
             {t('reassign.cancel')}
           </Button>
         </div>
