@@ -17,7 +17,7 @@ import { sendError } from './http/errors';
 import { csrfGuard } from './http/security';
 import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
-import { toTRPCError } from './trpc/errors';
+import { retryAfterHeaders, toTRPCError } from './trpc/errors';
 import { appRouter } from './trpc/root';
 
 /** The streamed CSV uploads, whose size cap is VALORE_IMPORT_MAX_MB rather than the general body limit. */
@@ -81,6 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
       router: appRouter,
       createContext: ({ req, res }) => createContext(deps, req, res),
       maxBatchSize: 20,
+      // a refusal that says when to come back (a full write queue: 503; the sign-in throttle: 429) carries Retry-After
+      responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
       onError: ({ error, path: procedure }) => {
         // a refusal raised inside a subscription's stream arrives here still wrapped as internal: not a fault
         if (toTRPCError(error).code === 'INTERNAL_SERVER_ERROR')

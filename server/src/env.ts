@@ -51,6 +51,13 @@ const envSchema = z.object({
   VALORE_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(100),
   /** Reject rows kept per import for the per-line report; the rest are counted only. */
   VALORE_IMPORT_MAX_STORED_REJECTS: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+  /**
+   * Backpressure on the write path (db/group-commit.ts): writes waiting for their commit at most; the next one is
+   * refused at once with 503 and Retry-After, nothing written. At least 1: 0 would refuse every write.
+   */
+  VALORE_WRITE_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /** A write that waited this long for its commit to begin is refused (503) instead of run; 0: no limit. */
+  VALORE_WRITE_WAIT_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),

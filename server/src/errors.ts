@@ -16,6 +16,8 @@ export const DOMAIN_ERROR_KINDS = [
   'UNSUPPORTED_MEDIA_TYPE',
   'TOO_MANY_REQUESTS',
   'INTERNAL_SERVER_ERROR',
+  /** the server cannot take it now (the write queue is full): nothing done, retry after the wait it names */
+  'SERVICE_UNAVAILABLE',
 ] as const;
 export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
 

@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { answerClientError } from './http/client-error';
 import { systemClock, type Clock } from './clock';
 import { openDatabase, type OpenedDatabase } from './db/client';
+import { configureGroupCommit } from './db/group-commit';
 import { startStatsWorker } from './domains/stats/stats.catchup';
 import { migrateToLatest } from './db/migrator';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
@@ -48,6 +49,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL);
   const database = openDatabase(env.VALORE_DB);
+  configureGroupCommit(database.db, {
+    maxWaiting: env.VALORE_WRITE_QUEUE_MAX,
+    maxWaitMs: env.VALORE_WRITE_WAIT_MAX_MS,
+  });
   await migrateToLatest(database.db);
   let seeded: DemoSeedSummary | null = null;
   if (env.VALORE_SEED === 'demo' && isEmpty(database.sqlite)) {

@@ -16,5 +16,6 @@ export const DOMAIN_ERRORS = [
   'CSRF',
   'REGISTRY_STALE',
   'CAMPAIGN_STATE',
+  'SERVER_BUSY',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestDeps } from '../testing/test-deps';
-import { groupCommit } from './group-commit';
+import { httpStatusOf } from '../http/errors';
+import { configureGroupCommit, groupCommit, WriteQueueFullError } from './group-commit';
 
 async function countAudit(
   db: Awaited<ReturnType<typeof createTestDeps>>['deps']['db'],
@@ -59,5 +60,65 @@ describe('group commit', () => {
       }),
     ).rejects.toThrow('no');
     expect(await countAudit(deps.db, 'alone')).toBe(0);
+  });
+
+  describe('backpressure (issue 15)', () => {
+    /** A write that holds the connection until released: a slow disk, as far as the queue can tell. */
+    function slowWrite(db: Awaited<ReturnType<typeof createTestDeps>>['deps']['db'], action: string) {
+      let release: () => void = () => undefined;
+      let started: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const done = groupCommit(db, async (trx) => {
+        started();
+        await gate;
+        await write(action)(trx);
+      });
+      return { running, release, done };
+    }
+
+    it('refuses the write past the bound at once with a 503 error, writes nothing of it, and accepts again once drained', async () => {
+      const { deps } = await createTestDeps();
+      configureGroupCommit(deps.db, { maxWaiting: 3 });
+      const slow = slowWrite(deps.db, 'slow');
+      await slow.running; // its batch is committing: the next writes wait
+      const waiting = [1, 2, 3].map(() => groupCommit(deps.db, write('waited')));
+
+      const refused = await groupCommit(deps.db, write('refused')).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(WriteQueueFullError);
+      expect(refused).toMatchObject({ code: 'SERVICE_UNAVAILABLE', domainCode: 'SERVER_BUSY', retryAfterMs: 1_000 });
+      expect(refused instanceof WriteQueueFullError && httpStatusOf(refused.code)).toBe(503);
+
+      slow.release();
+      await Promise.all([slow.done, ...waiting]);
+      expect(await countAudit(deps.db, 'slow')).toBe(1);
+      expect(await countAudit(deps.db, 'waited')).toBe(3);
+      expect(await countAudit(deps.db, 'refused')).toBe(0);
+      // drained: room again
+      await groupCommit(deps.db, write('after'));
+      expect(await countAudit(deps.db, 'after')).toBe(1);
+    });
+
+    it('refuses, without running it, a write that waited past the maximum wait', async () => {
+      const { deps } = await createTestDeps();
+      configureGroupCommit(deps.db, { maxWaitMs: 30 });
+      const slow = slowWrite(deps.db, 'slow');
+      await slow.running;
+      let ran = false;
+      const late = groupCommit(deps.db, async (trx) => {
+        ran = true;
+        await write('late')(trx);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      slow.release();
+      await expect(late).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', domainCode: 'SERVER_BUSY' });
+      await slow.done;
+      expect(ran).toBe(false);
+      expect(await countAudit(deps.db, 'late')).toBe(0);
+      expect(await countAudit(deps.db, 'slow')).toBe(1);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { DomainError } from '../errors';
 import type { DB, Executor } from './database';
 
 /**
@@ -16,11 +17,45 @@ interface Unit {
   run: (trx: Executor) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when it joined the queue */
+  since: number;
+}
+
+/**
+ * Backpressure: how many units may wait for a commit, and for how long. With a slow disk every commit takes long and
+ * an unbounded queue turned that into requests waiting 11 s (issue 15); past these bounds a write is refused at once
+ * (or, past the wait, before it runs), nothing of it written, and the caller is told to come back (503, Retry-After).
+ */
+export interface GroupCommitLimits {
+  /** Units waiting for their transaction (not counting the batch being committed); the next one is refused. */
+  maxWaiting: number;
+  /** A unit that waited this long before its batch began is refused instead of run (0: no limit). */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxWaiting: 1_000, maxWaitMs: 10_000 };
+
+/** Seconds a refused writer is asked to wait (Retry-After): about what a backed-up queue needs to drain. */
+const RETRY_AFTER_MS = 1_000;
+
+/** A write refused because the write queue is full (or waited past its bound): nothing was written; retry later. */
+export class WriteQueueFullError extends DomainError {
+  readonly retryAfterMs = RETRY_AFTER_MS;
+  constructor(reason: 'full' | 'waited') {
+    super(
+      'SERVICE_UNAVAILABLE',
+      'SERVER_BUSY',
+      reason === 'full'
+        ? 'The server is busy writing: nothing was saved. Try again in a moment.'
+        : 'The server is busy writing and this request waited too long: nothing was saved. Try again in a moment.',
+    );
+  }
 }
 
 interface Queue {
   pending: Unit[];
   running: boolean;
+  limits: GroupCommitLimits;
 }
 
 /** Bounds one shared transaction, so a burst does not hold the connection (and every reader) for long. */
@@ -31,15 +66,27 @@ const SAVEPOINT = CompiledQuery.raw('SAVEPOINT unit');
 const RELEASE = CompiledQuery.raw('RELEASE unit');
 const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO unit');
 
-export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Promise<T> {
+function queueOf(db: DB): Queue {
   let queue = queues.get(db);
   if (!queue) {
-    queue = { pending: [], running: false };
+    queue = { pending: [], running: false, limits: DEFAULT_GROUP_COMMIT_LIMITS };
     queues.set(db, queue);
   }
-  const q = queue;
+  return queue;
+}
+
+/** Sets the bounds of this database's write queue (server start-up: VALORE_WRITE_QUEUE_MAX, VALORE_WRITE_WAIT_MAX_MS). */
+export function configureGroupCommit(db: DB, limits: Partial<GroupCommitLimits>): void {
+  const queue = queueOf(db);
+  queue.limits = { ...queue.limits, ...limits };
+}
+
+export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Promise<T> {
+  const q = queueOf(db);
+  // refused before it is queued, so it never holds a place nor waits: the caller hears at once
+  if (q.pending.length >= q.limits.maxWaiting) return Promise.reject(new WriteQueueFullError('full'));
   return new Promise<T>((resolve, reject) => {
-    q.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+    q.pending.push({ run, resolve: resolve as (value: unknown) => void, reject, since: performance.now() });
     if (!q.running) {
       q.running = true;
       // Start two turns of the event loop later, so the requests read in this turn join the same commit. A tRPC
@@ -51,10 +98,21 @@ export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Prom
   });
 }
 
+/** The next units to run together; those that waited past the bound are refused instead (they never ran). */
+function takeBatch(q: Queue): Unit[] {
+  const batch = q.pending.splice(0, MAX_UNITS);
+  if (q.limits.maxWaitMs <= 0) return batch;
+  const oldest = performance.now() - q.limits.maxWaitMs;
+  const late = batch.filter((unit) => unit.since < oldest);
+  late.forEach((unit) => unit.reject(new WriteQueueFullError('waited')));
+  return late.length ? batch.filter((unit) => unit.since >= oldest) : batch;
+}
+
 async function drain(db: DB, q: Queue): Promise<void> {
   try {
     while (q.pending.length > 0) {
-      const batch = q.pending.splice(0, MAX_UNITS);
+      const batch = takeBatch(q);
+      if (batch.length === 0) continue;
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       try {
         await db.transaction().execute(async (trx) => {

@@ -14,6 +14,7 @@ const HTTP_STATUS: Record<DomainErrorKind, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export const httpStatusOf = (kind: DomainErrorKind): number => HTTP_STATUS[kind];
@@ -30,8 +31,13 @@ export function sendError(res: Response, status: number, error: ApiError): void 
   res.status(status).json({ error });
 }
 
-/** A DomainError as a REST answer: its status, code and message; the domain code too when asked for. */
+/**
+ * A DomainError as a REST answer: its status, code and message; the domain code too when asked for. A refusal that
+ * says when to try again (`retryAfterMs`: a full write queue, a throttle) also gets its `Retry-After`.
+ */
 export function sendDomainError(res: Response, error: DomainError, options: { domainCode?: boolean } = {}): void {
+  const wait: unknown = 'retryAfterMs' in error ? error.retryAfterMs : null;
+  if (typeof wait === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))));
   sendError(res, httpStatusOf(error.code), {
     code: error.code,
     ...(options.domainCode ? { domainCode: error.domainCode } : {}),

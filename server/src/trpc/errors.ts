@@ -15,13 +15,14 @@ const TRPC_CODE: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
 
 /** A DomainError as tRPC carries it: the mapped code, plus the domain code and fields the error formatter sends. */
 export class DomainTRPCError extends TRPCError {
   readonly domainCode: DomainErrorCode;
   readonly fields: FieldMessages | null;
-  /** how long a throttled caller must wait (a refusal that says when, e.g. the sign-in throttle), else null */
+  /** how long a refused caller must wait (a refusal that says when: the sign-in throttle, a full write queue), else null */
   readonly retryAfterSeconds: number | null;
   constructor(cause: DomainError) {
     super({ code: TRPC_CODE[cause.code], message: cause.message, cause });
@@ -30,6 +31,16 @@ export class DomainTRPCError extends TRPCError {
     const wait: unknown = 'retryAfterMs' in cause ? cause.retryAfterMs : null;
     this.retryAfterSeconds = typeof wait === 'number' ? Math.max(1, Math.ceil(wait / 1000)) : null;
   }
+}
+
+/**
+ * The `Retry-After` header of an answer whose errors include a refusal that says when to try again (the longest wait
+ * of a batch): set once here for every such error, so no procedure has to remember it.
+ */
+export function retryAfterHeaders(errors: readonly TRPCError[]): Record<string, string> | undefined {
+  const waits = errors.map((e) => (e instanceof DomainTRPCError ? e.retryAfterSeconds : null));
+  const seconds = Math.max(0, ...waits.map((w) => w ?? 0));
+  return seconds > 0 ? { 'Retry-After': String(seconds) } : undefined;
 }
 
 /**
