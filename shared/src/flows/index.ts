@@ -1,5 +1,5 @@
 import type { FlowId, Outcome } from '../reference/outcomes';
-import { FLOW_EVENT_TYPES } from '../schemas/flow-events';
+import { FLOW_EVENT_TYPES } from './event-names';
 import { CALLBACK_STEPS, CALLBACK_VERSION, callbackMachine, callbackMachineV1_0 } from './callback/callback.machine';
 import { CAMPAIGN_STEPS, CAMPAIGN_VERSION, campaignMachine } from './campaign/campaign.machine';
 import { INBOUND_SALES_STEPS, INBOUND_SALES_VERSION, inboundSalesMachine } from './inbound-sales/inbound-sales.machine';
@@ -13,7 +13,7 @@ import { playEvents, stepOf } from './play';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from './types';
 import { accepts, belongsTo, type AnyFlowMachine, type FlowSnapshot } from './xstate-adapter';
 
-export { FLOW_EVENT_TYPES } from '../schemas/flow-events';
+export { FLOW_EVENT_TYPES } from './event-names';
 export { playEvent, playEvents, stepOf, type PlayableEvent, type Played, type PlayedEvent, type Visit } from './play';
 export { accepts, flowPlayer, metaOf, type AnyFlowMachine, type FlowPlayer, type FlowSnapshot } from './xstate-adapter';
 

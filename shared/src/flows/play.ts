@@ -1,4 +1,4 @@
-import { FLOW_EVENT_TYPES } from '../schemas/flow-events';
+import { FLOW_EVENT_TYPES } from './event-names';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from './types';
 import { accepts, flowPlayer, metaOf, type AnyFlowMachine, type FlowPlayer, type FlowSnapshot } from './xstate-adapter';
 

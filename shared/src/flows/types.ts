@@ -33,17 +33,17 @@ export interface FlowOutput {
   details: Record<string, unknown>;
 }
 
-// The events are one zod definition (schemas/flow-events.ts); their types are derived from it.
+// The events are one zod definition (schemas/flow-events.ts); their types are derived from it. The choice lists come
+// from the zod-free flows/event-names.ts, so the console's bundle does not carry zod.
+export type { FlowEvent, FlowEventType } from '../schemas/flow-events';
 export {
   CONSENT_CHANNELS,
   FUNNEL_CHANNELS,
   NOT_REACHED_REASONS,
   type ConsentChannel,
-  type FlowEvent,
-  type FlowEventType,
   type FunnelChannel,
   type NotReachedReason,
-} from '../schemas/flow-events';
+} from './event-names';
 
 export const STEP_IDS = [
   'dialling',

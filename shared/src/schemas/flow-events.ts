@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { CONSENT_CHANNELS, FUNNEL_CHANNELS, NOT_REACHED_REASONS } from '../flows/event-names';
 import { id, isoDateTime, productCode } from './common';
 
-export const NOT_REACHED_REASONS = ['no_answer', 'busy', 'wrong_number'] as const;
-export type NotReachedReason = (typeof NOT_REACHED_REASONS)[number];
-export const CONSENT_CHANNELS = ['phone', 'sms', 'email'] as const;
-export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const FUNNEL_CHANNELS = ['sms', 'email'] as const;
-export type FunnelChannel = (typeof FUNNEL_CHANNELS)[number];
+export {
+  CONSENT_CHANNELS,
+  FUNNEL_CHANNELS,
+  NOT_REACHED_REASONS,
+  type ConsentChannel,
+  type FunnelChannel,
+  type NotReachedReason,
+} from '../flows/event-names';
 
 /**
  * Every event of the scripts, written once: the machines' events (flowEvent) and the events as the host records them
@@ -68,7 +71,7 @@ export type FlowEventType = FlowEvent['type'];
 export const recordedEvent = eventUnion({ at: isoDateTime });
 export type RecordedFlowEvent = z.infer<typeof recordedEvent>;
 
-/** Every event type, in the order of the definition (the order the console lists the choices of a step in). */
-export const FLOW_EVENT_TYPES: readonly FlowEventType[] = flowEvent.options.flatMap((option) => [
+/** The names of the events in the order of this union (checked against flows/event-names.ts by its test). */
+export const FLOW_EVENT_TYPES_OF_SCHEMA: readonly FlowEventType[] = flowEvent.options.flatMap((option) => [
   ...option.shape.type.values,
 ]);

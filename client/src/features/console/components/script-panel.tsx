@@ -10,7 +10,7 @@ import {
 import { EVENT_LABELS, PROMPTS } from '@valore/shared/flows/steps';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
-import { flowEvent } from '@valore/shared/schemas/flow-events';
+import { isBareEvent } from '@valore/shared/flows/event-names';
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
@@ -140,9 +140,8 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
       if (draft.customerId !== null) send({ type, customerId: draft.customerId });
       return;
     }
-    // every other choice is its name alone: the events' definition confirms it, no cast
-    const bare = flowEvent.safeParse({ type });
-    if (bare.success) send(bare.data);
+    // every other choice is its name alone: the events' definition says which (event-names.ts), no cast
+    if (isBareEvent(type)) send({ type });
   }
 
   useNumberKeys(choices, choose);
