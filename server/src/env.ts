@@ -58,6 +58,12 @@ const envSchema = z.object({
   VALORE_WRITE_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** A write that waited this long for its commit to begin is refused (503) instead of run; 0: no limit. */
   VALORE_WRITE_WAIT_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Where writes run (db/writer.ts): `inline` (default), on the main thread's connection as before; `thread`, a worker
+   * thread owning the write connection, so no COMMIT's fsync holds the event loop. Not the default yet: its round trip
+   * per statement costs more than the fsync it saves on this machine (docs/performance.md, "The writer").
+   */
+  VALORE_WRITER: z.enum(['thread', 'inline']).default('inline'),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),

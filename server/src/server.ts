@@ -48,7 +48,7 @@ export async function startServer(
   opts: { clock?: Clock; seedCustomers?: number } = {},
 ): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL);
-  const database = openDatabase(env.VALORE_DB);
+  const database = openDatabase(env.VALORE_DB, { writer: env.VALORE_WRITER });
   configureGroupCommit(database.db, {
     maxWaiting: env.VALORE_WRITE_QUEUE_MAX,
     maxWaitMs: env.VALORE_WRITE_WAIT_MAX_MS,

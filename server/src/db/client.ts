@@ -3,6 +3,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database';
+import { DEFAULT_WRITER_OPTIONS, WriterThread, type WriterOptions } from './writer';
+import { WriterDialect } from './writer-dialect';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -10,12 +12,24 @@ export interface OpenedDatabase {
   close: () => Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * Where writes run. `inline` (the default): on this connection, in this thread, as Kysely's SQLite driver does.
+   * `thread`: in a writer thread that owns the only write connection (db/writer.ts); this connection then only reads
+   * (and takes the direct better-sqlite3 writes of seeding and tests: `sqlite` below). The server takes it from
+   * VALORE_WRITER. `:memory:` is always inline: a second connection would see another, empty database.
+   */
+  writer?: 'inline' | 'thread';
+  /** With `thread`: how long the main thread may wait blocked for the writer (never for a COMMIT). */
+  writerOptions?: Partial<WriterOptions>;
+}
+
 /**
  * Opens the SQLite file with the settings every writer relies on: WAL for concurrent readers,
  * synchronous=FULL so an acknowledged write survives power loss, foreign keys on, and a busy timeout
  * so a second process (a benchmark, a CLI import) waits instead of failing.
  */
-export function openDatabase(file: string): OpenedDatabase {
+export function openDatabase(file: string, options: OpenOptions = {}): OpenedDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -24,12 +38,20 @@ export function openDatabase(file: string): OpenedDatabase {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const writer =
+    options.writer === 'thread' && file !== ':memory:'
+      ? new WriterThread(file, { ...DEFAULT_WRITER_OPTIONS, ...options.writerOptions })
+      : null;
+  const dialect = writer ? new WriterDialect(cached, writer) : new SqliteDialect({ database: cached });
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     sqlite,
     close: async () => {
       await db.destroy();
+      // Kysely destroys its driver only if a query ever ran; the thread must end either way
+      await writer?.close();
     },
   };
 }

@@ -12,6 +12,10 @@ import type { DB, Executor } from './database';
  * its caller gets the error; a unit's promise settles only after the COMMIT that made it durable, so nothing is
  * acknowledged before it is on disk. Units run one after another, in arrival order, never interleaved.
  * A unit must use only the executor it is given (like any code inside a transaction here).
+ *
+ * Where it runs: the units' code runs here, on the main thread; with the writer thread (db/writer.ts, VALORE_WRITER=thread)
+ * the batch's transaction, every statement of it and its COMMIT run on the writer's connection, so the
+ * fsync holds that thread, not the event loop, and new units gather for the next batch meanwhile.
  */
 interface Unit {
   run: (trx: Executor) => Promise<unknown>;
