@@ -51,8 +51,3 @@ export function setSignInCookies(ctx: Context, signedIn: { token: string; maxAge
 export function clearSessionOf(ctx: Context): void {
   if (ctx.res) clearSessionCookie(ctx.res);
 }
-
-/** `Retry-After` on a refusal that says when to try again. */
-export function setRetryAfter(ctx: Context, retryAfterMs: number): void {
-  ctx.res?.setHeader('Retry-After', Math.ceil(retryAfterMs / 1000));
-}

@@ -1,21 +1,17 @@
 import { loginInput, loginOutput, sessionUser } from '@valore/shared/schemas/auth';
-import { browserOf, clearSessionOf, setRetryAfter, setSignInCookies } from '../../trpc/context';
+import { browserOf, clearSessionOf, setSignInCookies } from '../../trpc/context';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init';
-import { login, logout, RateLimitedError } from './auth.service';
+import { login, logout } from './auth.service';
 
 export const authRouter = router({
   login: publicProcedure
     .input(loginInput)
     .output(loginOutput)
+    // a throttled sign-in's Retry-After is set with every refusal that names a wait (app.ts responseMeta)
     .mutation(async ({ ctx, input }) => {
-      try {
-        const result = await login(ctx.deps, { ...input, ip: ctx.ip, ...browserOf(ctx) });
-        setSignInCookies(ctx, result);
-        return { user: result.user };
-      } catch (error) {
-        if (error instanceof RateLimitedError) setRetryAfter(ctx, error.retryAfterMs);
-        throw error;
-      }
+      const result = await login(ctx.deps, { ...input, ip: ctx.ip, ...browserOf(ctx) });
+      setSignInCookies(ctx, result);
+      return { user: result.user };
     }),
   me: authedProcedure.output(sessionUser).query(({ ctx }) => ctx.user),
   logout: authedProcedure.mutation(async ({ ctx }) => {
