@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { RequestListener } from 'node:http';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -17,14 +18,18 @@ import { sendError } from './http/errors';
 import { csrfGuard } from './http/security';
 import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
+import { createStreamHandler } from './http/streams';
 import { retryAfterHeaders, toTRPCError } from './trpc/errors';
 import { appRouter } from './trpc/root';
 
 /** The streamed CSV uploads, whose size cap is VALORE_IMPORT_MAX_MB rather than the general body limit. */
 const IMPORT_PATH = /^\/api\/v1\/(campaigns\/[^/]+\/import|optout-registry\/import)\/?$/i;
 
-/** Builds the HTTP application without listening, so tests can mount it on any port. */
-export function createApp(deps: AppDeps): express.Express {
+/**
+ * Builds the HTTP application without listening, so tests can mount it on any port: the live streams
+ * (http/streams.ts, served by Node alone: an open stream keeps no per-request state of Express's), then Express.
+ */
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   const metrics = createHttpMetrics();
   app.disable('x-powered-by');
@@ -127,7 +132,10 @@ export function createApp(deps: AppDeps): express.Express {
           : { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
     );
   });
-  return app;
+  const streams = createStreamHandler(deps, metrics.registry);
+  return (req, res) => {
+    if (!streams(req, res)) void app(req, res);
+  };
 }
 
 function errorStatus(error: unknown): number {

@@ -5,7 +5,9 @@ import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { appRouter } from '@valore/server/trpc/root';
+import { STREAMS, type StreamName } from '@valore/shared/streams';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
+import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -117,14 +119,12 @@ const MATRIX: Record<string, Row> = {
   },
   'monitor.myStatus': { roles: ['operator'] },
   'monitor.setStatus': { roles: ['operator'], input: () => ({ state: 'ready' }) },
-  'monitor.board': { roles: ['tutor', 'admin'], input: () => ({ siteId: 1 }) },
   'monitor.sendCoaching': {
     roles: ['tutor', 'admin'],
     input: (f) => ({ requestId: randomUUID(), operatorId: f.operatorId, body: 'Ottimo lavoro' }),
   },
   'monitor.operatorMessages': { roles: ['tutor', 'admin'], input: (f) => ({ operatorId: f.operatorId }) },
   'monitor.myMessages': { roles: ['operator'], input: () => ({}) },
-  'monitor.myMessagesLive': { roles: ['operator'], input: () => ({}) },
   'monitor.ackMessage': { roles: ['operator'], input: (f) => ({ requestId: randomUUID(), messageId: f.messageId }) },
   'quality.templates.list': { roles: ['tutor', 'admin'] },
   'quality.templates.create': {
@@ -171,7 +171,6 @@ const MATRIX: Record<string, Row> = {
     input: () => ({ kind: 'breakdown', query: { ...period(), groupBy: ['flow'] } }),
   },
   'callbacks.board': { roles: ['operator', 'tutor', 'team_lead', 'admin'], input: () => ({}) },
-  'cti.screenPops': { roles: ['operator'], input: () => ({}) },
   'admin.dataSubject.export': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
   // a customer no other row uses: the admin's call really erases it
   'admin.dataSubject.erase': {
@@ -269,7 +268,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-type ProcDef = { _def: { type: 'query' | 'mutation' | 'subscription' } };
+type ProcDef = { _def: { type: 'query' | 'mutation' } };
 const procedures = appRouter._def.procedures as unknown as Record<string, ProcDef>;
 
 /** One call over plain HTTP; the tRPC error code of a refusal, or 'allowed' (the call got past the access rules). */
@@ -285,28 +284,7 @@ async function outcomeOf(api: ApiClient, path: string, input: unknown): Promise<
     });
   } else {
     if (input !== undefined) url.searchParams.set('input', JSON.stringify(input));
-    const abort = new AbortController();
-    response = await api.fetch(url, {
-      method: 'GET',
-      signal: abort.signal,
-      headers: type === 'subscription' ? { accept: 'text/event-stream' } : {},
-    });
-    if (type === 'subscription') {
-      // the first event says whether the stream opened or was refused
-      const reader = response.body?.getReader();
-      let text = '';
-      while (reader && !/\n\n/.test(text)) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        text += new TextDecoder().decode(chunk.value);
-      }
-      abort.abort();
-      const code = /"code":"(UNAUTHORIZED|FORBIDDEN|BAD_REQUEST)"/.exec(text)?.[1];
-      return {
-        outcome: response.status === 401 ? 'UNAUTHORIZED' : response.status === 403 ? 'FORBIDDEN' : (code ?? 'allowed'),
-        detail: text.slice(0, 200),
-      };
-    }
+    response = await api.fetch(url, { method: 'GET' });
   }
   const body = await response.text();
   const outcome =
@@ -411,17 +389,60 @@ describe('REST endpoints', () => {
   });
 });
 
+/**
+ * The live streams (plain SSE, not tRPC): every stream × every role, from the list the console uses, so a stream
+ * added without a row fails. The board: tutors of their own site, admins naming one; a tutor asking for another
+ * site's board is refused before anything is sent.
+ */
+describe('live streams', () => {
+  const streams: Record<StreamName, { query: Record<string, string>; outcomes: Record<Role, Outcome> }> = {
+    board: {
+      query: { siteId: '1' },
+      outcomes: only('tutor', 'admin'),
+    },
+    screenPops: { query: {}, outcomes: only('operator') },
+    coaching: { query: {}, outcomes: only('operator') },
+  };
+  it('has a row for every stream', () => {
+    expect(Object.keys(streams).sort()).toEqual(Object.keys(STREAMS).sort());
+  });
+  const cells = Object.entries(streams).flatMap(([name, row]) =>
+    ROLES.map((role) => [name as StreamName, role, row.outcomes[role], row.query] as const),
+  );
+  it.each(cells)('%s as %s → %s', async (name, role, want, query) => {
+    const api = clients.get(role) as ApiClient;
+    const stream = await openLiveStream(server.url, name, { cookie: api.cookieHeader(), query });
+    stream.close();
+    const outcome = stream.status === 401 ? 'UNAUTHORIZED' : stream.status === 403 ? 'FORBIDDEN' : 'allowed';
+    expect(outcome, `${stream.status} ${JSON.stringify(stream.refusal)}`).toBe(want);
+    if (want === 'allowed') expect(stream.status).toBe(200);
+  });
+  it('a tutor asking for another site’s board is refused', async () => {
+    const stream = await openLiveStream(server.url, 'board', {
+      cookie: (clients.get('tutor') as ApiClient).cookieHeader(),
+      query: { siteId: '2' },
+    });
+    expect(stream.status).toBe(403);
+    expect(stream.refusal?.error.domainCode).toBe('FORBIDDEN_SCOPE');
+  });
+});
+
 function everyone(outcome: Outcome): Record<Role, Outcome> {
   return { anonymous: outcome, operator: outcome, tutor: outcome, team_lead: outcome, admin: outcome };
 }
-function managers(): Record<Role, Outcome> {
+/** Signed-in users of these roles get through; other roles are refused, strangers asked to sign in. */
+function only(...roles: Exclude<Role, 'anonymous'>[]): Record<Role, Outcome> {
+  const of = (role: Exclude<Role, 'anonymous'>): Outcome => (roles.includes(role) ? 'allowed' : 'FORBIDDEN');
   return {
     anonymous: 'UNAUTHORIZED',
-    operator: 'FORBIDDEN',
-    tutor: 'FORBIDDEN',
-    team_lead: 'allowed',
-    admin: 'allowed',
+    operator: of('operator'),
+    tutor: of('tutor'),
+    team_lead: of('team_lead'),
+    admin: of('admin'),
   };
+}
+function managers(): Record<Role, Outcome> {
+  return only('team_lead', 'admin');
 }
 
 /** Data scoping inside a role: site-bound readers see their own site only; operators only their own items. */
@@ -450,7 +471,6 @@ describe('own / same-site / other-site data', () => {
     ],
     ['tutor lists reviewables of the same site', 'tutor', 'quality.reviewables', () => ({ siteId: 1 }), 'allowed'],
     ['tutor lists reviewables of another site', 'tutor', 'quality.reviewables', () => ({ siteId: 2 }), 'FORBIDDEN'],
-    ['tutor watches the board of another site', 'tutor', 'monitor.board', () => ({ siteId: 2 }), 'FORBIDDEN'],
     [
       'team lead reads the stats of another site',
       'team_lead',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '@valore/server/env';
 import { appRouter } from '@valore/server/trpc/root';
+import { STREAMS } from '@valore/shared/streams';
 
 /**
  * docs/api.md is the repo's API contract; this keeps it true. Its procedure table must name exactly the procedures of
@@ -13,7 +14,7 @@ import { appRouter } from '@valore/server/trpc/root';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const doc = fs.readFileSync(path.join(root, 'docs/api.md'), 'utf8');
 
-type Kind = 'query' | 'mutation' | 'subscription';
+type Kind = 'query' | 'mutation';
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: Kind } }>;
 
 /** Rows of the procedure table: "| `auth.login` | mutation | …". */
@@ -90,12 +91,25 @@ describe('docs/api.md', () => {
     expect(stale, `rows in docs/api.md for procedures the router does not have: ${stale.join(', ')}`).toEqual([]);
   });
 
-  it('gives each procedure its kind (query, mutation or subscription)', () => {
+  it('gives each procedure its kind (query or mutation)', () => {
     const documented = documentedProcedures();
     const wrong = Object.entries(procedures)
       .filter(([name, p]) => documented.has(name) && documented.get(name) !== p._def.type)
       .map(([name, p]) => `${name} is a ${p._def.type}, documented as "${documented.get(name)}"`);
     expect(wrong, wrong.join('; ')).toEqual([]);
+  });
+
+  it('documents every live stream with its path, and no other', () => {
+    const rows = section('Live streams')
+      .split('\n')
+      .map((line) => /^\|\s*`(\w+)`\s*\|\s*`([^`]+)`\s*\|/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => `${match[1]} ${match[2]}`);
+    expect(rows.sort()).toEqual(
+      Object.entries(STREAMS)
+        .map(([name, url]) => `${name} ${url}`)
+        .sort(),
+    );
   });
 
   it('documents every environment variable the server reads, and no other', () => {

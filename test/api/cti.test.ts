@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '@valore/server/trpc/root';
 import type { ScreenPop } from '@valore/shared/schemas/cti';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
+import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -19,44 +17,20 @@ afterAll(async () => {
 async function consoleOf(username: string) {
   const api: ApiClient = createApiClient(server.url);
   await api.login(username);
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpSubscriptionLink({
-        url: `${server.url}/trpc`,
-        EventSource,
-        eventSourceOptions: {
-          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie: api.cookieHeader() } }),
-        },
-      }),
-    ],
-  });
-  const pops: ScreenPop[] = [];
-  const waiters: (() => void)[] = [];
-  const errors: unknown[] = [];
-  let started!: () => void;
-  const connected = new Promise<void>((resolve) => (started = resolve));
-  const subscription = client.cti.screenPops.subscribe(undefined, {
-    onStarted: () => started(),
-    onData: (pop) => {
-      pops.push(pop.data);
-      waiters.splice(0).forEach((wake) => wake());
-    },
-    onError: (error) => errors.push(error),
-  });
-  await connected;
+  const stream = await openLiveStream(server.url, 'screenPops', { cookie: api.cookieHeader() });
+  expect(stream.status).toBe(200);
+  const pops = (): ScreenPop[] => stream.events.map((e) => e.data);
   return {
-    pops,
+    get pops() {
+      return pops();
+    },
     /** The next pop that arrives within the time limit, or null. */
     async nextPop(withinMs = 1_000): Promise<ScreenPop | null> {
-      const seen = pops.length;
-      await Promise.race([
-        new Promise<void>((resolve) => waiters.push(resolve)),
-        new Promise((r) => setTimeout(r, withinMs)),
-      ]);
-      expect(errors).toEqual([]);
-      return pops[seen] ?? null;
+      const seen = stream.events.length;
+      await stream.until((e) => e.length > seen, withinMs).catch(() => undefined);
+      return pops()[seen] ?? null;
     },
-    close: () => subscription.unsubscribe(),
+    close: () => stream.close(),
   };
 }
 
@@ -238,29 +212,12 @@ describe('inbound calls: the CTI endpoint refuses', () => {
     ]);
   });
 
-  it('a screen-pop subscription from anyone but an operator', async () => {
+  it('a screen-pop stream for anyone but an operator', async () => {
     const tutor = createApiClient(server.url);
     await tutor.login('tutor1');
-    const client = createTRPCClient<AppRouter>({
-      links: [
-        httpSubscriptionLink({
-          url: `${server.url}/trpc`,
-          EventSource,
-          eventSourceOptions: {
-            fetch: (input, init) =>
-              fetch(input, { ...init, headers: { ...init?.headers, cookie: tutor.cookieHeader() } }),
-          },
-        }),
-      ],
-    });
-    const error = await new Promise<unknown>((resolve) => {
-      const subscription = client.cti.screenPops.subscribe(undefined, {
-        onError: (e) => {
-          subscription.unsubscribe();
-          resolve(e);
-        },
-      });
-    });
-    expect(error).toMatchObject({ data: { code: 'FORBIDDEN', domainCode: 'FORBIDDEN_ROLE' } });
+    const refused = await openLiveStream(server.url, 'screenPops', { cookie: tutor.cookieHeader() });
+    expect(refused.status).toBe(403);
+    expect(refused.refusal?.error).toMatchObject({ code: 'FORBIDDEN', domainCode: 'FORBIDDEN_ROLE' });
+    expect((await openLiveStream(server.url, 'screenPops')).status).toBe(401);
   });
 });

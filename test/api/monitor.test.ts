@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTRPCClient, httpSubscriptionLink, type TRPCClient } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
-import type { BoardEvent, MessagesEvent } from '@valore/shared/schemas/monitor';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import type { AppRouter } from '@valore/server/trpc/root';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -28,63 +25,9 @@ afterAll(async () => {
   await server.close();
 });
 
-/** A subscription client over SSE that carries the api client's session cookie. */
-function liveClient(api: ApiClient): TRPCClient<AppRouter> {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpSubscriptionLink({
-        url: `${server.url}/trpc`,
-        EventSource,
-        eventSourceOptions: () => ({
-          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie: api.cookieHeader() } }),
-        }),
-      }),
-    ],
-  });
-}
-
-/** Collects a stream's events; `next(predicate)` waits for the first matching one not yet consumed. */
-function collect<T>() {
-  const events: T[] = [];
-  let error: unknown = null;
-  const waiters: (() => void)[] = [];
-  const notify = () => waiters.splice(0).forEach((w) => w());
-  return {
-    events,
-    get error() {
-      return error;
-    },
-    onData(data: { data: T } | T) {
-      events.push(
-        typeof data === 'object' && data !== null && 'data' in data && 'id' in data
-          ? (data as { data: T }).data
-          : (data as T),
-      );
-      notify();
-    },
-    onError(err: unknown) {
-      error = err;
-      notify();
-    },
-    async until(predicate: (events: T[]) => boolean, timeoutMs = 5_000): Promise<T[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(events)) {
-        if (error) throw error instanceof Error ? error : new Error('the stream failed', { cause: error });
-        const left = deadline - Date.now();
-        if (left <= 0)
-          throw new Error(`timed out; got ${JSON.stringify(events.map((e) => (e as { kind?: string }).kind))}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-      return events;
-    },
-  };
-}
+/** The board or the coaching stream as this client's browser opens it. */
+const live = <K extends 'board' | 'coaching'>(api: ApiClient, name: K, query: Record<string, string> = {}) =>
+  openLiveStream(server.url, name, { cookie: api.cookieHeader(), query });
 
 function inboundNotInterested(customerId: number, clientId: string): CompleteInteractionInput {
   const start = Date.now() - 120_000;
@@ -111,9 +54,9 @@ function inboundNotInterested(customerId: number, clientId: string): CompleteInt
 
 describe('live board', () => {
   it('sends the full site snapshot first, then each state change in order', async () => {
-    const stream = collect<BoardEvent>();
-    const sub = liveClient(tutor).monitor.board.subscribe({}, stream);
+    const stream = await live(tutor, 'board');
     try {
+      expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const [snapshot] = await stream.until((e) => e.length >= 1);
       expect(snapshot?.kind).toBe('snapshot');
       if (snapshot?.kind !== 'snapshot') return;
@@ -164,46 +107,82 @@ describe('live board', () => {
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(new Set(seqs.slice(1)).size).toBe(seqs.length - 1);
       expect(changes[4]?.operator).toMatchObject({ state: 'paused', reason: 'break', displayName: expect.any(String) });
+      // each event's id names the board and its number: what a reconnect gives back
+      expect(stream.events.map((e) => e.id.split('.')[1])).toEqual(seqs.map(String));
     } finally {
-      sub.unsubscribe();
+      stream.close();
     }
     await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
   });
 
-  it('gives a reconnecting board the current state first', async () => {
+  it('resumes a reconnecting board after its last event, and gives a snapshot when it cannot', async () => {
+    const first = await live(tutor, 'board');
+    await first.until((e) => e.length >= 1);
     await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'training' });
-    const stream = collect<BoardEvent>();
-    const sub = liveClient(tutor).monitor.board.subscribe({}, stream);
+    await first.until((e) => e.some((x) => x.kind === 'operator'));
+    const lastSeen = first.lastId() ?? '';
+    first.close(); // the connection drops
+    // a second board stays open meanwhile, so the site's board (and its memory of recent changes) lives on
+    const keeper = await live(tutor, 'board');
+    await keeper.until((e) => e.length >= 1);
     try {
-      const [snapshot] = await stream.until((e) => e.length >= 1);
-      expect(snapshot?.kind === 'snapshot' && snapshot.operators.find((o) => o.userId === operator1Id)).toMatchObject({
-        state: 'paused',
-        reason: 'training',
+      await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
+      await keeper.until((e) => e.filter((x) => x.kind === 'operator').length >= 1);
+
+      const resumed = await openLiveStream(server.url, 'board', {
+        cookie: tutor.cookieHeader(),
+        lastEventId: lastSeen,
       });
+      try {
+        // only what it missed: no snapshot, the change after its last id
+        const [missed] = await resumed.until((e) => e.length >= 1);
+        expect(missed).toMatchObject({ kind: 'operator', operator: { userId: operator1Id, reason: 'meeting' } });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(resumed.events.map((e) => e.data.kind)).toEqual(['operator']);
+      } finally {
+        resumed.close();
+      }
+      // an id this board does not know (another node, or the board was closed since): the full current state
+      const unknown = await openLiveStream(server.url, 'board', {
+        cookie: tutor.cookieHeader(),
+        lastEventId: 'ffffffff.3',
+      });
+      try {
+        const [snapshot] = await unknown.until((e) => e.length >= 1);
+        expect(snapshot?.kind === 'snapshot' && snapshot.operators.find((o) => o.userId === operator1Id)).toMatchObject(
+          {
+            state: 'paused',
+            reason: 'meeting',
+          },
+        );
+      } finally {
+        unknown.close();
+      }
     } finally {
-      sub.unsubscribe();
+      keeper.close();
     }
     await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
   });
 
-  it('refuses a tutor who subscribes to another site, and operators', async () => {
-    const stream = collect<BoardEvent>();
-    const sub = liveClient(otherTutor).monitor.board.subscribe({ siteId: 1 }, stream);
-    await expect(stream.until(() => false, 5_000)).rejects.toMatchObject({
-      data: { code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' },
-    });
-    sub.unsubscribe();
-    expect(stream.events).toEqual([]);
+  it('refuses a tutor who asks for another site, operators, strangers and bad queries, before sending anything', async () => {
+    const other = await live(otherTutor, 'board', { siteId: '1' });
+    expect(other.status).toBe(403);
+    expect(other.refusal?.error).toMatchObject({ code: 'FORBIDDEN', domainCode: 'FORBIDDEN_SCOPE' });
 
-    const asOperator = collect<BoardEvent>();
-    const sub2 = liveClient(operator).monitor.board.subscribe({}, asOperator);
-    await expect(asOperator.until(() => false, 5_000)).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
-    sub2.unsubscribe();
+    const asOperator = await live(operator, 'board');
+    expect(asOperator.status).toBe(403);
+    expect(asOperator.refusal?.error).toMatchObject({ code: 'FORBIDDEN', domainCode: 'FORBIDDEN_ROLE' });
+
+    const anonymous = await openLiveStream(server.url, 'board');
+    expect(anonymous.status).toBe(401);
+
+    const bad = await live(tutor, 'board', { siteId: 'uno', extra: 'x' });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.refusal?.error.fields ?? {}).sort()).toEqual(['query', 'siteId']);
   });
 
   it('shows a tutor of site 2 only the operators of site 2', async () => {
-    const stream = collect<BoardEvent>();
-    const sub = liveClient(otherTutor).monitor.board.subscribe({}, stream);
+    const stream = await live(otherTutor, 'board');
     try {
       const [snapshot] = await stream.until((e) => e.length >= 1);
       expect(snapshot?.kind === 'snapshot' && snapshot.operators.map((o) => o.username).sort()).toEqual([
@@ -215,9 +194,9 @@ describe('live board', () => {
       // a change at site 1 never reaches site 2's board
       await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
       await new Promise((r) => setTimeout(r, 300));
-      expect(stream.events.filter((e) => e.kind === 'operator')).toEqual([]);
+      expect(stream.events.filter((e) => e.data.kind === 'operator')).toEqual([]);
     } finally {
-      sub.unsubscribe();
+      stream.close();
       await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
     }
   });
@@ -226,10 +205,9 @@ describe('live board', () => {
 describe('coaching messages', () => {
   it('reaches the operator live, pinned to the current step, and is acknowledged once', async () => {
     const contact = randomUUID();
-    const live = collect<MessagesEvent>();
-    const sub = liveClient(operator).monitor.myMessagesLive.subscribe({}, live);
+    const stream = await live(operator, 'coaching');
     try {
-      await live.until((e) => e[0]?.kind === 'snapshot');
+      await stream.until((e) => e[0]?.kind === 'snapshot');
       await operator.trpc.monitor.setStatus.mutate({
         state: 'on_contact',
         flow: 'inbound_sales',
@@ -244,8 +222,9 @@ describe('coaching messages', () => {
       // a retry of the same request does not send it twice
       expect((await tutor.trpc.monitor.sendCoaching.mutate(input)).id).toBe(sent.id);
 
-      const events = await live.until((e) => e.some((x) => x.kind === 'message'));
+      const events = await stream.until((e) => e.some((x) => x.kind === 'message'));
       expect(events.filter((e) => e.kind === 'message')).toHaveLength(1);
+      expect(stream.lastId()).toBe(String(sent.id));
 
       const mine = await operator.trpc.monitor.myMessages.query({ interactionClientId: contact });
       expect(mine.map((m) => m.body)).toEqual([input.body]);
@@ -264,7 +243,48 @@ describe('coaching messages', () => {
       const receipts = await tutor.trpc.monitor.operatorMessages.query({ operatorId: operator1Id });
       expect(receipts.find((m) => m.id === sent.id)?.acknowledgedAt).toBe(ack.acknowledgedAt);
     } finally {
-      sub.unsubscribe();
+      stream.close();
+      await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: contact });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
+    }
+  });
+
+  it('resumes after the last message received: only what came later, once', async () => {
+    const contact = randomUUID();
+    await operator.trpc.monitor.setStatus.mutate({
+      state: 'on_contact',
+      flow: 'inbound_sales',
+      step: 'proposal',
+      interactionClientId: contact,
+      customerId: null,
+    });
+    try {
+      const send = (body: string) =>
+        tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body });
+      const first = await send('Proponi il conto online.');
+      const stream = await live(operator, 'coaching');
+      const [snapshot] = await stream.until((e) => e.length >= 1);
+      expect(snapshot?.kind === 'snapshot' && snapshot.messages.map((m) => m.id)).toContain(first.id);
+      const seen = stream.lastId() ?? '';
+      expect(seen).toBe(
+        String(Math.max(...(snapshot?.kind === 'snapshot' ? snapshot.messages.map((m) => m.id) : [0]))),
+      );
+      stream.close();
+
+      const second = await send('Ricorda la promozione di dicembre.');
+      const resumed = await openLiveStream(server.url, 'coaching', {
+        cookie: operator.cookieHeader(),
+        lastEventId: seen,
+      });
+      try {
+        const events = await resumed.until((e) => e.length >= 1);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(resumed.events.map((e) => [e.data.kind, e.id])).toEqual([['message', String(second.id)]]);
+        expect(events[0]?.kind === 'message' && events[0].message.body).toBe('Ricorda la promozione di dicembre.');
+      } finally {
+        resumed.close();
+      }
+    } finally {
       await operator.trpc.monitor.setStatus.mutate({ state: 'after_call_work', interactionClientId: contact });
       await operator.trpc.monitor.setStatus.mutate({ state: 'ready' });
     }

@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError } from '../helpers/api-client';
+import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
 /**
@@ -76,13 +77,9 @@ describe('logout', () => {
     expect((await fetch(`${server.url}/trpc/work.next`, { method: 'POST', headers: replay, body: '{}' })).status).toBe(
       401,
     );
-    const stream = await fetch(`${server.url}/trpc/monitor.myMessagesLive?input=${encodeURIComponent('{}')}`, {
-      headers: { cookie, accept: 'text/event-stream' },
-      signal: AbortSignal.timeout(5000),
-    });
-    const first = await stream.body?.getReader().read();
-    expect(`${stream.status} ${new TextDecoder().decode(first?.value)}`).toMatch(/^401|UNAUTHORIZED/);
-    await stream.body?.cancel().catch(() => undefined);
+    const stream = await openLiveStream(server.url, 'coaching', { cookie });
+    expect(stream.status).toBe(401);
+    expect(stream.refusal?.error.code).toBe('UNAUTHORIZED');
   });
 
   it('ends only that session: the same user signed in elsewhere stays signed in', async () => {

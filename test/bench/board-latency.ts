@@ -5,13 +5,11 @@
  * before the write to the moment the SSE client has parsed the board event.
  *   npx tsx test/bench/board-latency.ts [operators=200] [seconds=20] [changesPerSecond=100] [boards=3]
  */
-import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import type { BoardEvent } from '@valore/shared/schemas/monitor';
 import { watchBoard } from '@valore/server/domains/monitor/board.service';
 import { changeOperatorStatus, publishStatus } from '@valore/server/domains/monitor/status.service';
-import type { AppRouter } from '@valore/server/trpc/root';
 import { createApiClient } from '../helpers/api-client';
+import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer } from '../helpers/server';
 
 const [OPERATORS = 200, SECONDS = 20, RATE = 100, BOARDS = 3] = process.argv.slice(2).map(Number);
@@ -55,40 +53,22 @@ for (let i = 0; i < OPERATORS; i++) {
 const sentAt = new Map<string, number>(); // `${userId}:${state}:${reason}` -> time of the write
 const latencies: number[] = [];
 let snapshots = 0;
-const subs: { unsubscribe: () => void }[] = [];
+const subs: { close: () => void }[] = [];
 for (let b = 0; b < BOARDS; b++) {
   const tutor = createApiClient(server.url);
   await tutor.login('tutor1');
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpSubscriptionLink({
-        url: `${server.url}/trpc`,
-        EventSource,
-        eventSourceOptions: () => ({
-          fetch: (input, init) =>
-            fetch(input, { ...init, headers: { ...init?.headers, cookie: tutor.cookieHeader() } }),
-        }),
-      }),
-    ],
+  const stream = await openLiveStream(server.url, 'board', {
+    cookie: tutor.cookieHeader(),
+    onEvent: (data: BoardEvent) => {
+      if (data.kind === 'snapshot') snapshots++;
+      else if (data.kind === 'operator') {
+        const t = sentAt.get(`${data.operator.userId}:${data.operator.state}:${data.operator.reason}`);
+        if (t !== undefined) latencies.push(performance.now() - t);
+      }
+    },
   });
-  await new Promise<void>((resolve) => {
-    subs.push(
-      client.monitor.board.subscribe(
-        {},
-        {
-          onData: ({ data }: { data: BoardEvent }) => {
-            if (data.kind === 'snapshot') {
-              snapshots++;
-              resolve();
-            } else if (data.kind === 'operator') {
-              const t = sentAt.get(`${data.operator.userId}:${data.operator.state}:${data.operator.reason}`);
-              if (t !== undefined) latencies.push(performance.now() - t);
-            }
-          },
-        },
-      ),
-    );
-  });
+  subs.push(stream);
+  await stream.until((events) => events.some((e) => e.kind === 'snapshot'));
 }
 // the same board in-process, to split the latency into the server's part and the SSE transport's part
 const hubLatencies: number[] = [];
@@ -119,7 +99,7 @@ while (performance.now() < end) {
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 await new Promise((r) => setTimeout(r, 1000));
-for (const s of subs) s.unsubscribe();
+for (const s of subs) s.close();
 stopHub();
 
 function summary(values: number[], expected: number) {

@@ -1,11 +1,9 @@
 // Live board latency: 1,000 operators of one site change state over HTTP (monitor.setStatus), 50 tutors of that site
-// watch the board over SSE (monitor.board); latency is from just before the operator's request is sent to the moment
+// watch the board over SSE (GET /api/v1/streams/board); latency is from just before the operator's request is sent to the moment
 // each tutor's client has parsed the event. Server in its own process; operators and tutors in this one.
 // (board-latency.ts stays as the quick in-process variant: it writes in-process and watches 3 boards of 200 operators.)
-import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import type { BoardEvent } from '@valore/shared/schemas/monitor';
-import type { AppRouter } from '@valore/server/trpc/root';
+import { openLiveStream } from '../helpers/live-stream';
 import { spawnServer } from '../helpers/child-server';
 import {
   addOperators,
@@ -38,40 +36,20 @@ export async function benchBoard(opts: BenchOptions): Promise<Figure[]> {
   const server = await spawnServer({ dbFile: file, bundle: opts.serverBundle, nodeArgs: opts.serverArgs });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  const subs: { unsubscribe: () => void }[] = [];
+  const subs: { close: () => void }[] = [];
+  const onEvent = (data: BoardEvent) => {
+    if (data.kind !== 'operator') return;
+    const t = sentAt.get(`${data.operator.userId}:${data.operator.state}`);
+    if (t !== undefined) latencies.push(performance.now() - t);
+  };
   try {
     await Promise.all(
-      tutorCookies.map(
-        (cookie) =>
-          new Promise<void>((resolve, reject) => {
-            const client = createTRPCClient<AppRouter>({
-              links: [
-                httpSubscriptionLink({
-                  url: `${server.url}/trpc`,
-                  EventSource,
-                  eventSourceOptions: () => ({
-                    fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie } }),
-                  }),
-                }),
-              ],
-            });
-            subs.push(
-              client.monitor.board.subscribe(
-                {},
-                {
-                  onData: ({ data }: { data: BoardEvent }) => {
-                    if (data.kind === 'snapshot') resolve();
-                    else if (data.kind === 'operator') {
-                      const t = sentAt.get(`${data.operator.userId}:${data.operator.state}`);
-                      if (t !== undefined) latencies.push(performance.now() - t);
-                    }
-                  },
-                  onError: reject,
-                },
-              ),
-            );
-          }),
-      ),
+      tutorCookies.map(async (cookie) => {
+        const stream = await openLiveStream(server.url, 'board', { cookie, onEvent });
+        subs.push(stream);
+        if (stream.status !== 200) throw new Error(`board stream: HTTP ${stream.status}`);
+        await stream.until((events) => events.some((e) => e.kind === 'snapshot'), 30_000);
+      }),
     );
     opts.log(
       `  ${TUTORS} boards connected; ${num(OPERATORS)} operators, ${CHANGES_PER_SECOND} changes/s for ${SECONDS} s`,
@@ -133,7 +111,7 @@ export async function benchBoard(opts: BenchOptions): Promise<Figure[]> {
       },
     ];
   } finally {
-    for (const s of subs) s.unsubscribe();
+    for (const s of subs) s.close();
     await server.kill('SIGTERM');
   }
 }

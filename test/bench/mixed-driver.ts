@@ -1,11 +1,12 @@
 // The mixed-load driver, run in its own process by mixed.ts: N simulated operators, open loop. Each operator keeps an
-// SSE stream open (monitor.myMessagesLive) and, every CYCLE_S seconds, claims an item (work.next), reads the customer
+// SSE stream open (the coaching stream, GET /api/v1/streams/coaching) and, every CYCLE_S seconds, claims an item (work.next), reads the customer
 // card and a post office's slots, reports two script steps (monitor.setStatus), completes the contact
 // (interactions.complete), goes to after-call work and gives the item back (work.release). Requests go out at the aggregate rate whatever the
 // answers do. N rises step by step until p99 > 100 ms or errors > 0.1%; prints one JSON line per step.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { STREAMS } from '@valore/shared/streams';
 import { completeBody } from './http';
 import { cpuSecondsOf, quantile, rssOf } from './lib';
 
@@ -64,7 +65,7 @@ async function openStreams(upTo: number) {
           {
             host: hostname,
             port,
-            path: `/trpc/monitor.myMessagesLive?input=${encodeURIComponent('{}')}`,
+            path: STREAMS.coaching,
             headers: { cookie: cookies[i] ?? '', accept: 'text/event-stream' },
           },
           (res) => {

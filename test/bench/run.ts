@@ -1,4 +1,4 @@
-// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,import,mixed,client] [--contacts N] [--repeat N] [--server-args="--cpu-prof …"]
+// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,streams,import,mixed,client] [--contacts N] [--repeat N] [--server-args="--cpu-prof …"]
 // Every figure is measured beside its limit in the same run (raw better-sqlite3 on the same file, or a tRPC
 // procedure that does nothing over the same HTTP path) and printed with the ratio; bench-results.json keeps them all.
 // --repeat N runs the selected sections N times, each run from fresh state as a single run, and reports each figure's
@@ -17,6 +17,7 @@ import { combineRuns, printTable, type RepeatedFigure } from './repeat';
 import { buildServer } from '../../scripts/build-server.mjs';
 import { benchMixed } from './mixed';
 import { benchStats } from './stats';
+import { benchStreams } from './streams';
 
 const { values } = parseArgs({
   options: {
@@ -91,6 +92,7 @@ for (let run = 1; run <= repeat; run++) {
   await section('import', run, async () => benchImport(opts, await claimsDatabase()));
   await section('stats', run, () => benchStats(opts));
   await section('board', run, () => benchBoard(opts));
+  await section('streams', run, () => benchStreams(opts));
   await section('mixed', run, async () => benchMixed(opts, await claimsDatabase()));
   await section('client', run, () => benchClient(opts));
 }

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '@valore/server/trpc/root';
 
@@ -16,15 +16,8 @@ export function isAppClientError(error: unknown): error is AppClientError {
 export function createAppTRPCClient(baseUrl: string = window.location.origin) {
   const url = new URL('/trpc', baseUrl).toString();
   return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        // Live updates (monitor board, screen pops) arrive over server-sent events; they resume after a reconnect.
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url }),
-        // Mutations go out as application/json POSTs, which the server's CSRF guard requires;
-        // the session rides in its httpOnly cookie on same-origin requests.
-        false: httpBatchLink({ url, maxURLLength: 2000 }),
-      }),
-    ],
+    // Mutations go out as application/json POSTs, which the server's CSRF guard requires; the session rides in its
+    // httpOnly cookie on same-origin requests. Live updates are not tRPC: plain SSE streams (lib/use-live-stream.ts).
+    links: [httpBatchLink({ url, maxURLLength: 2000 })],
   });
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import { parse } from 'cookie';
 import type { AppDeps } from '../deps';
@@ -11,10 +12,11 @@ import { SESSION_COOKIE, sessionCookieValue, sessionTokenOf } from '../domains/a
  * (trpc/context.ts) and by the REST handlers that need the signed-in user.
  */
 
-const cookieOf = (req: Request, name: string): string | undefined => parse(req.headers.cookie ?? '')[name];
+const cookieOf = (req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined =>
+  parse(req.headers.cookie ?? '')[name];
 
 /** The session token from the signed cookie, or null when absent or tampered with. */
-export const readSessionToken = (req: Request, secret: string): string | null =>
+export const readSessionToken = (req: Pick<IncomingMessage, 'headers'>, secret: string): string | null =>
   sessionTokenOf(cookieOf(req, SESSION_COOKIE), secret);
 
 export function writeSessionCookie(res: Response, token: string, secret: string, maxAgeMs: number): void {

@@ -62,9 +62,3 @@ export const screenPop = z.object({
   at: z.string(),
 });
 export type ScreenPop = z.infer<typeof screenPop>;
-
-/** Subscription input: tRPC fills `lastEventId` when it resumes after a reconnect. */
-export const screenPopsInput = z
-  .object({ lastEventId: z.string().max(64).nullish() })
-  .strict()
-  .optional();

@@ -55,11 +55,10 @@ export type BoardThresholds = {
   callMeNowWarnMs: number;
 };
 
-/** `lastEventId` is added by the client on a reconnect (tracked events); the stream restarts from a snapshot anyway. */
-const lastEventId = z.string().max(64).nullish();
-
-export const boardInput = z.object({ siteId: id.optional(), lastEventId }).strict();
-export type BoardInput = z.infer<typeof boardInput>;
+/** Which site's live board (the stream's `?siteId=`): an admin names it, a tutor watches their own. */
+export interface BoardInput {
+  siteId?: number | undefined;
+}
 
 export interface TodayCounts {
   contacts: number;
@@ -129,7 +128,6 @@ export const coachingMessage = z.object({
 });
 export type CoachingMessage = z.infer<typeof coachingMessage>;
 
-export const messagesLiveInput = z.object({ lastEventId }).strict().default({});
 export const myMessagesInput = z.object({ interactionClientId: z.string().uuid().optional() }).strict().default({});
 export const operatorMessagesInput = z.object({ operatorId: id }).strict();
 export const ackMessageInput = z.object({ requestId: clientId, messageId: id }).strict();

@@ -1,7 +1,6 @@
 import { useReducer } from 'react';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import type { BoardEvent, BoardOperator, BoardStats, BoardThresholds } from '@valore/shared/schemas/monitor';
-import { useTRPC } from '../../lib/trpc';
+import { useLiveStream } from '../../lib/use-live-stream';
 
 export interface BoardState {
   loaded: boolean;
@@ -59,12 +58,12 @@ export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
   }
 }
 
-/** The site's live board: pushed over SSE; after a drop the browser reconnects and the snapshot restores everything. */
+/**
+ * The site's live board, pushed over SSE: after a drop the stream resumes with the changes missed (or, when the
+ * server no longer holds them, a snapshot that restores everything).
+ */
 export function useBoard() {
-  const trpc = useTRPC();
   const [state, dispatch] = useReducer(boardReducer, initial);
-  const subscription = useSubscription(
-    trpc.monitor.board.subscriptionOptions({}, { onData: (tracked) => dispatch(tracked.data) }),
-  );
-  return { ...state, status: subscription.status, error: subscription.error };
+  const { status } = useLiveStream('board', dispatch);
+  return { ...state, status };
 }

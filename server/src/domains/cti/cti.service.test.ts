@@ -4,7 +4,8 @@ import type { AppDeps } from '../../deps';
 import { createWorld, type World } from '../../testing/fixtures';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
-import { flowForDnis, openScreenPopStream, recordCtiEvent, type ScreenPopEvent } from './cti.service';
+import type { ScreenPop } from '@valore/shared/schemas/cti';
+import { flowForDnis, openScreenPopFeed, recordCtiEvent } from './cti.service';
 
 let deps: AppDeps;
 let database: OpenedDatabase;
@@ -32,15 +33,28 @@ describe('the dialled number preselects the flow', () => {
   });
 });
 
-describe('the screen-pop stream', () => {
+describe('the screen-pop feed', () => {
+  /** Opens a feed and collects what it sends, with the ids a client would give back. */
+  async function openFeed(target: AppDeps, lastEventId: string | null) {
+    const got: (ScreenPop & { id: string })[] = [];
+    const marks: string[] = [];
+    const stop = await openScreenPopFeed(
+      target,
+      world.users.operator.id,
+      lastEventId,
+      (pop, id) => got.push({ ...pop, id }),
+      (id) => marks.push(id),
+    );
+    return { got, marks, stop };
+  }
+
   it('resumes after a reconnect with the calls still ringing that the client has not seen, then goes live', async () => {
     const operator = world.users.operator.username;
-    const controller = new AbortController();
-    const first = openScreenPopStream(deps, world.users.operator.id, null, controller.signal);
+    const first = await openFeed(deps, null);
     await recordCtiEvent(deps, { type: 'offered', callId: 'a', ani: '3470000001', dnis: '800100100', operator });
-    const seen = (await first.next()).value as ScreenPopEvent;
-    expect(seen).toMatchObject({ callId: 'a', type: 'offered' });
-    controller.abort(); // the browser lost its connection
+    expect(first.got).toEqual([expect.objectContaining({ callId: 'a', type: 'offered' })]);
+    const seen = first.got[0]?.id ?? '';
+    first.stop(); // the browser lost its connection
 
     clock.advance(1_000);
     await recordCtiEvent(deps, { type: 'offered', callId: 'b', ani: '3470000002', dnis: '800200200', operator });
@@ -48,16 +62,34 @@ describe('the screen-pop stream', () => {
     await recordCtiEvent(deps, { type: 'offered', callId: 'c', ani: '3470000003', dnis: '800100100', operator });
     await recordCtiEvent(deps, { type: 'ended', callId: 'c', ani: '3470000003', dnis: '800100100', operator });
 
-    const resumed = openScreenPopStream(deps, world.users.operator.id, seen.eventId, new AbortController().signal);
+    const resumed = await openFeed(deps, seen);
     // b was missed; a was seen; c is over
-    expect((await resumed.next()).value).toMatchObject({ callId: 'b', flow: 'ocs_cross_sell' });
-    const live = resumed.next();
+    expect(resumed.got.map((p) => [p.callId, p.flow])).toEqual([['b', 'ocs_cross_sell']]);
     await recordCtiEvent(deps, { type: 'answered', callId: 'b', ani: '3470000002', dnis: '800200200', operator });
-    expect((await live).value).toMatchObject({ callId: 'b', type: 'answered' });
-    await resumed.return(undefined);
+    expect(resumed.got.map((p) => [p.callId, p.type])).toEqual([
+      ['b', 'offered'],
+      ['b', 'answered'],
+    ]);
+    expect(first.got).toHaveLength(1); // a stopped feed hears nothing more
+    resumed.stop();
   });
 
-  it('stops listening on the bus when the request is aborted, even if nothing was ever read', async () => {
+  it('marks a fresh feed with the present, so a client that saw no pop before a drop still gets the calls since', async () => {
+    const operator = world.users.operator.username;
+    const fresh = await openFeed(deps, null);
+    expect(fresh.got).toEqual([]);
+    expect(fresh.marks).toEqual([`${clock.now().getTime()}.0.1`]);
+    fresh.stop(); // dropped before anything came
+
+    clock.advance(1_000);
+    await recordCtiEvent(deps, { type: 'offered', callId: 'd', ani: '3470000004', dnis: '800100100', operator });
+    const resumed = await openFeed(deps, fresh.marks[0] ?? null);
+    expect(resumed.got.map((p) => [p.callId, p.type])).toEqual([['d', 'offered']]);
+    expect(resumed.marks).toEqual([]); // a resumed feed goes on from its id
+    resumed.stop();
+  });
+
+  it('stops listening on the bus when stopped, even if nothing was ever sent', async () => {
     let listeners = 0;
     const bus = deps.bus;
     const counting: AppDeps = {
@@ -74,10 +106,9 @@ describe('the screen-pop stream', () => {
         },
       },
     };
-    const controller = new AbortController();
-    openScreenPopStream(counting, world.users.operator.id, null, controller.signal);
+    const feed = await openFeed(counting, null);
     expect(listeners).toBe(1);
-    controller.abort();
+    feed.stop();
     expect(listeners).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import type { CtiEventAccepted, CtiEventBody, CtiEventType, InboundFlow, ScreenPop } from '@valore/shared/schemas/cti';
 import { intakeConfig, type AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
+import type { FeedMark, FeedSend } from '../../realtime/feed';
 import { uniqueCustomerByPhone } from '../callbacks/callbacks.repository';
 import { normalisePhone } from '../customers/customers.service';
 import { maskPhone } from '../customers/masking';
@@ -144,68 +145,49 @@ const after = (a: Position, b: Position) =>
   a.ms !== b.ms ? a.ms > b.ms : a.rowId !== b.rowId ? a.rowId > b.rowId : a.rank > b.rank;
 
 /**
- * The live screen pops of one operator. Listens on the bus at once (so a client told "connected" misses nothing),
- * then, when resuming after a reconnect, replays the calls still ringing or in progress that the client has not
- * seen. The bus subscription ends when the request's signal aborts or the stream is closed.
+ * The live screen pops of one operator (their own calls only). Listens on the bus at once (so a client told
+ * "connected" misses nothing), then, when resuming after a reconnect (`lastEventId`), first replays the calls still
+ * ringing or in progress that the client has not seen. Each pop goes out with its event id; a fresh stream is first
+ * marked with the present moment, so a client that drops before any pop still resumes from when it connected.
  */
-export function openScreenPopStream(
+export async function openScreenPopFeed(
   deps: AppDeps,
   userId: number,
   lastEventId: string | null,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<ScreenPopEvent> {
-  const queue: ScreenPopEvent[] = [];
-  let wake: (() => void) | null = null;
-  let closed = false;
-  const unsubscribe = deps.bus.subscribe<ScreenPopEvent>(screenPopTopic(userId), (pop) => {
-    queue.push(pop);
-    if (queue.length > MAX_QUEUED) queue.shift();
-    wake?.();
+  send: FeedSend<ScreenPop>,
+  mark: FeedMark,
+): Promise<() => void> {
+  const deliver = ({ eventId, ...pop }: ScreenPopEvent) => send(pop, eventId);
+  let replayed: Set<string> | null = null; // null while the replay is read: bus pops wait in `early`
+  const early: ScreenPopEvent[] = [];
+  const stop = deps.bus.subscribe<ScreenPopEvent>(screenPopTopic(userId), (pop) => {
+    if (!replayed) {
+      early.push(pop);
+      if (early.length > MAX_QUEUED) early.shift();
+    } else if (!replayed.has(pop.eventId)) deliver(pop);
   });
-  const close = () => {
-    if (!closed) {
-      closed = true;
-      unsubscribe();
-      signal?.removeEventListener('abort', close);
-    }
-    wake?.();
-  };
-  if (signal?.aborted) close();
-  else signal?.addEventListener('abort', close, { once: true });
-
-  return (async function* () {
-    try {
-      const last = lastEventId === null ? null : parseEventId(lastEventId);
-      const replayed = new Set<string>();
-      if (last) {
-        const since = new Date(deps.clock.now().getTime() - REPLAY_WINDOW_MS).toISOString();
-        const missed = (await activeCallsOf(deps.db, userId, since))
-          .map((row) => popOf(row, row.customer_name))
-          .filter((pop): pop is ScreenPopEvent => pop !== null)
-          .filter((pop) => {
-            const position = parseEventId(pop.eventId);
-            return position !== null && after(position, last);
-          })
-          .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-        for (const pop of missed) {
-          replayed.add(pop.eventId);
-          yield pop;
-        }
+  try {
+    const last = lastEventId === null ? null : parseEventId(lastEventId);
+    const missed: ScreenPopEvent[] = [];
+    if (last) {
+      const since = new Date(deps.clock.now().getTime() - REPLAY_WINDOW_MS).toISOString();
+      for (const row of await activeCallsOf(deps.db, userId, since)) {
+        const pop = popOf(row, row.customer_name);
+        const position = pop && parseEventId(pop.eventId);
+        if (pop && position && after(position, last)) missed.push(pop);
       }
-      while (!closed) {
-        const next = queue.shift();
-        if (next) {
-          // the replay may already have delivered what arrived on the bus meanwhile
-          if (!replayed.has(next.eventId)) yield next;
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
-      }
-    } finally {
-      close();
+      missed.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     }
-  })();
+    // the replay may already hold what arrived on the bus meanwhile
+    const sent = new Set(missed.map((pop) => pop.eventId));
+    missed.forEach(deliver);
+    // a fresh stream starts at "now": after a drop it gets the calls that changed since, even if it saw none before
+    if (!last) mark(`${deps.clock.now().getTime()}.0.1`);
+    early.filter((pop) => !sent.has(pop.eventId)).forEach(deliver);
+    replayed = sent;
+    return stop;
+  } catch (error) {
+    stop();
+    throw error;
+  }
 }

@@ -10,8 +10,9 @@ import {
 } from '@valore/shared/schemas/monitor';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
+import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../deps';
-import { createAsyncQueue } from '../../realtime/async-queue';
+import type { FeedSend } from '../../realtime/feed';
 import { topics } from '../../realtime/event-bus';
 import { DomainError } from '../../errors';
 import {
@@ -28,6 +29,9 @@ export const BOARD_STATS_INTERVAL_MS = 5_000;
 
 type Listener = (event: BoardEvent) => void;
 
+/** How many recent changes a site's board keeps, so a board that reconnects gets what it missed, not a snapshot. */
+export const BOARD_REPLAY = 256;
+
 /**
  * One per site with at least one board open on this node: it keeps the site's board in memory, applies bus
  * events in arrival order and numbers them, so each board gets a consistent snapshot and then every later
@@ -35,7 +39,11 @@ type Listener = (event: BoardEvent) => void;
  */
 interface SiteBoard {
   siteId: number;
+  /** This board's own id: a board closed and opened again numbers from 0, so ids name the instance too. */
+  instance: string;
   seq: number;
+  /** The last BOARD_REPLAY changes, oldest first (seq consecutive, ending at `seq`). */
+  recent: BoardEvent[];
   operators: Map<number, BoardOperator>;
   stats: BoardStats;
   statsKey: string;
@@ -121,6 +129,8 @@ async function readStats(
 }
 
 function emit(board: SiteBoard, event: BoardEvent) {
+  board.recent.push(event);
+  if (board.recent.length > BOARD_REPLAY) board.recent.shift();
   for (const listener of board.listeners) {
     try {
       listener(event);
@@ -133,7 +143,9 @@ function emit(board: SiteBoard, event: BoardEvent) {
 function openBoard(deps: AppDeps, siteId: number): SiteBoard {
   const board: SiteBoard = {
     siteId,
+    instance: randomUUID().slice(0, 8),
     seq: 0,
+    recent: [],
     operators: new Map(),
     stats: { medianHandleMs: null, callMeNow: [] },
     statsKey: '',
@@ -205,11 +217,31 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
   return board;
 }
 
+/** Where a board that reconnects had got to: the event id it last received (`<instance>.<seq>`). */
+export function parseBoardEventId(id: string | null): { instance: string; seq: number } | null {
+  const match = id ? /^([0-9a-f]{8})\.(\d{1,15})$/.exec(id) : null;
+  return match?.[1] && match[2] ? { instance: match[1], seq: Number(match[2]) } : null;
+}
+
+/** The changes after `from` when this board still holds all of them, else null (the caller sends a snapshot). */
+function missedSince(board: SiteBoard, from: { instance: string; seq: number } | null): BoardEvent[] | null {
+  if (!from || from.instance !== board.instance || from.seq > board.seq) return null;
+  const oldest = board.seq - board.recent.length; // the recent changes are oldest+1 … seq
+  if (from.seq < oldest) return null;
+  return board.recent.slice(from.seq - oldest);
+}
+
 /**
- * Starts listening to a site's board: `listener` first receives a full snapshot, then each change in order.
+ * Starts listening to a site's board: `listener` first receives a full snapshot (or, when `resumeFrom` names an
+ * event this board still remembers, only the changes after it), then each change in order.
  * Returns the function that stops listening; the last one to leave closes the site's board.
  */
-export function watchBoard(deps: AppDeps, siteId: number, listener: Listener): () => void {
+export function watchBoard(
+  deps: AppDeps,
+  siteId: number,
+  listener: (event: BoardEvent, id: string) => void,
+  resumeFrom: string | null = null,
+): () => void {
   let sites = boards.get(deps);
   if (!sites) boards.set(deps, (sites = new Map<number, SiteBoard>()));
   let board = sites.get(siteId);
@@ -217,24 +249,28 @@ export function watchBoard(deps: AppDeps, siteId: number, listener: Listener): (
   const open = board;
   open.watchers++;
   let active = true;
+  const forward: Listener = (event) => listener(event, `${open.instance}.${event.seq}`);
   open.chain = open.chain.then(() => {
     if (!active) return;
-    listener({
-      kind: 'snapshot',
-      seq: open.seq,
-      siteId,
-      serverTime: deps.clock.now().toISOString(),
-      thresholds: { ...BOARD_THRESHOLDS },
-      operators: [...open.operators.values()],
-      ...open.stats,
-    });
-    open.listeners.add(listener);
+    const missed = missedSince(open, parseBoardEventId(resumeFrom));
+    if (missed) missed.forEach(forward);
+    else
+      forward({
+        kind: 'snapshot',
+        seq: open.seq,
+        siteId,
+        serverTime: deps.clock.now().toISOString(),
+        thresholds: { ...BOARD_THRESHOLDS },
+        operators: [...open.operators.values()],
+        ...open.stats,
+      });
+    open.listeners.add(forward);
   });
   return () => {
     if (!active) return;
     active = false;
     open.watchers--;
-    open.listeners.delete(listener);
+    open.listeners.delete(forward);
     if (open.watchers === 0) {
       open.stop();
       if (sites.get(siteId) === open) sites.delete(siteId);
@@ -242,19 +278,14 @@ export function watchBoard(deps: AppDeps, siteId: number, listener: Listener): (
   };
 }
 
-/** The board stream of one subscription: snapshot first, then changes, until the client goes away. */
-export async function* boardStream(
+/** The board feed of one live stream: the site's board for this user (refused before anything is sent). */
+export function openBoardFeed(
   deps: AppDeps,
   user: SessionUser,
   input: BoardInput,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<BoardEvent> {
+  lastEventId: string | null,
+  send: FeedSend<BoardEvent>,
+): () => void {
   const siteId = boardSite(user, input);
-  const queue = createAsyncQueue<BoardEvent>(signal);
-  const stop = watchBoard(deps, siteId, (event) => queue.push(event));
-  try {
-    yield* queue.drain();
-  } finally {
-    stop();
-  }
+  return watchBoard(deps, siteId, (event, id) => send(event, id), lastEventId);
 }

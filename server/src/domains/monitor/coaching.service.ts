@@ -8,7 +8,7 @@ import type {
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
-import { createAsyncQueue } from '../../realtime/async-queue';
+import type { FeedSend } from '../../realtime/feed';
 import { topics } from '../../realtime/event-bus';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
@@ -161,25 +161,42 @@ export async function acknowledgeMessage(
   return response;
 }
 
-/** The operator's live message stream: what is already there first, then each new message as it is sent. */
-export async function* messagesStream(
+/**
+ * The operator's live message feed: today's messages first (a snapshot), then each new message as it is sent.
+ * After a reconnect (`lastEventId`: the id of the last message received) only the messages after it come, one by
+ * one. Listens on the bus before reading, so nothing sent meanwhile is lost; nothing is sent twice.
+ */
+export async function openMessagesFeed(
   deps: AppDeps,
   user: SessionUser,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<MessagesEvent> {
-  const queue = createAsyncQueue<MessagesEvent>(signal);
+  lastEventId: string | null,
+  send: FeedSend<MessagesEvent>,
+): Promise<() => void> {
+  let seen: Set<number> | null = null; // null until the first read is out: bus messages wait in `early`
+  const early: CoachingMessage[] = [];
+  const deliver = (message: CoachingMessage) => {
+    if (seen?.has(message.id)) return;
+    seen?.add(message.id);
+    send({ kind: 'message', message }, String(message.id));
+  };
   const stop = deps.bus.subscribe<CoachingMessage>(topics.userMessages(user.id), (message) =>
-    queue.push({ kind: 'message', message }),
+    seen ? deliver(message) : early.push(message),
   );
   try {
     const existing = await myMessages(deps, user, undefined);
-    yield { kind: 'snapshot', messages: existing };
-    const seen = new Set(existing.map((m) => m.id));
-    for await (const event of queue.drain()) {
-      if (event.kind === 'message' && seen.has(event.message.id)) continue;
-      yield event;
+    const after = lastEventId !== null && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
+    seen = new Set();
+    if (after === null) {
+      existing.forEach((m) => seen?.add(m.id));
+      const last = existing.reduce((max, m) => Math.max(max, m.id), 0);
+      send({ kind: 'snapshot', messages: existing }, String(last));
+    } else {
+      existing.forEach((m) => (m.id > after ? deliver(m) : seen?.add(m.id)));
     }
-  } finally {
+    early.forEach(deliver);
+    return stop;
+  } catch (error) {
     stop();
+    throw error;
   }
 }

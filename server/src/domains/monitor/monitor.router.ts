@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { tracked } from '@trpc/server';
 import {
   ackMessageInput,
-  boardInput,
   coachingMessage,
-  messagesLiveInput,
   myMessagesInput,
   operatorMessagesInput,
   operatorStatus,
@@ -13,8 +10,7 @@ import {
 } from '@valore/shared/schemas/monitor';
 import { roleProcedure, router } from '../../trpc/init';
 import { DomainError } from '../../errors';
-import { boardStream } from './board.service';
-import { acknowledgeMessage, messagesStream, messagesToOperator, myMessages, sendCoaching } from './coaching.service';
+import { acknowledgeMessage, messagesToOperator, myMessages, sendCoaching } from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';
 import { changeOperatorStatus, publishStatus, toOperatorStatus } from './status.service';
 import { groupCommit } from '../../db/group-commit';
@@ -40,11 +36,6 @@ export const monitorRouter = router({
       return toOperatorStatus(row);
     }),
 
-  /** Live board of a site (tutor: their own; admin: the one named). Snapshot first, then changes, numbered. */
-  board: supervisors.input(boardInput).subscription(async function* ({ ctx, input, signal }) {
-    for await (const event of boardStream(ctx.deps, ctx.user, input, signal)) yield tracked(String(event.seq), event);
-  }),
-
   sendCoaching: supervisors
     .input(sendCoachingInput)
     .output(coachingMessage)
@@ -59,10 +50,6 @@ export const monitorRouter = router({
     .input(myMessagesInput)
     .output(z.array(coachingMessage))
     .query(({ ctx, input }) => myMessages(ctx.deps, ctx.user, input.interactionClientId)),
-  myMessagesLive: operators.input(messagesLiveInput).subscription(async function* ({ ctx, signal }) {
-    let n = 0;
-    for await (const event of messagesStream(ctx.deps, ctx.user, signal)) yield tracked(`${Date.now()}-${n++}`, event);
-  }),
   ackMessage: operators
     .input(ackMessageInput)
     .output(coachingMessage)

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import { useTranslation } from 'react-i18next';
 import { STEP_IDS, type StepId } from '@valore/shared/flows/types';
 import { Button } from '../../../components/ui/button';
 import { useTRPC } from '../../../lib/trpc';
+import { useLiveStream } from '../../../lib/use-live-stream';
 import './coaching.css';
 
 const isStep = (s: string | null): s is StepId => s !== null && (STEP_IDS as readonly string[]).includes(s);
@@ -28,13 +28,8 @@ export function CoachingBanner({
   const queryClient = useQueryClient();
   const input = interactionClientId ? { interactionClientId } : {};
   const messages = useQuery(trpc.monitor.myMessages.queryOptions(input));
-  useSubscription(
-    trpc.monitor.myMessagesLive.subscriptionOptions(
-      {},
-      // every live event (including the snapshot after a reconnect) refreshes the list
-      { onData: () => void queryClient.invalidateQueries(trpc.monitor.myMessages.pathFilter()) },
-    ),
-  );
+  // every live event (the first snapshot, each new message, what a reconnect brings) refreshes the list
+  useLiveStream('coaching', () => void queryClient.invalidateQueries(trpc.monitor.myMessages.pathFilter()));
   const ack = useMutation(
     trpc.monitor.ackMessage.mutationOptions({
       onSuccess: async () => {

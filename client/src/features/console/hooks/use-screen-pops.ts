@@ -1,7 +1,6 @@
-import { useSubscription } from '@trpc/tanstack-react-query';
 import type { InboundFlow, ScreenPop } from '@valore/shared/schemas/cti';
 import { useCallback, useState } from 'react';
-import { useTRPC } from '../../../lib/trpc';
+import { useLiveStream } from '../../../lib/use-live-stream';
 import { useConsole } from './console-store';
 
 export interface ActivePop {
@@ -18,7 +17,6 @@ const sourceOf = (callId: string) => (callId.length <= 64 ? callId : null);
  * with the flow the dialled number preselects — at once when the operator is free; otherwise it stays as a notice.
  */
 export function useScreenPops() {
-  const trpc = useTRPC();
   const { draft, startContact } = useConsole();
   const [active, setActive] = useState<ActivePop | null>(null);
 
@@ -33,7 +31,7 @@ export function useScreenPops() {
     [startContact],
   );
 
-  // useSubscription always calls the onData of the latest render, so this sees the current draft.
+  // useLiveStream always calls the handler of the latest render, so this sees the current draft.
   const onPop = (pop: ScreenPop) => {
     // "answered" after "offered" for the same call: the contact is already open.
     if (draft?.work?.kind === 'inbound' && draft.work.sourceId === sourceOf(pop.callId)) {
@@ -45,7 +43,7 @@ export function useScreenPops() {
     setActive({ pop, started });
   };
 
-  useSubscription(trpc.cti.screenPops.subscriptionOptions({}, { onData: (event) => onPop(event.data) }));
+  useLiveStream('screenPops', onPop);
 
   return {
     active,
