@@ -154,8 +154,16 @@ function action(op: number, step: number) {
   }
 }
 
+/** The server's event-loop delay p99 (ms) since the last read: prom-client resets its histogram at each scrape. */
+async function loopDelayP99Ms(): Promise<number> {
+  const metrics = await request('GET', '/metrics', '');
+  const match = /^nodejs_eventloop_lag_p99_seconds\s+([\d.e+-]+)$/m.exec(metrics.body);
+  return match?.[1] ? Number(match[1]) * 1000 : Number.NaN;
+}
+
 for (const n of config.steps) {
   await openStreams(n);
+  await loopDelayP99Ms(); // from here on
   const rate = (n * ACTIONS) / config.cycleSeconds;
   const latencies: number[] = [];
   let errors = 0;
@@ -189,6 +197,7 @@ for (const n of config.steps) {
   }
   const wall = (performance.now() - started) / 1000;
   await Promise.all(inflight);
+  const loopDelay = await loopDelayP99Ms();
   const cpu = (cpuSecondsOf(config.serverPid) - cpu0) / wall;
   const result = {
     operators: n,
@@ -201,6 +210,7 @@ for (const n of config.steps) {
     serverCpu: cpu,
     serverRssMb: rssOf(config.serverPid).rssMb,
     streams: sse.length,
+    loopDelayP99: loopDelay,
   };
   console.log(JSON.stringify(result));
   if (result.p99 > 100 || errors > t * 0.001) break;

@@ -18,6 +18,8 @@ interface Step {
   serverCpu: number;
   serverRssMb: number;
   streams: number;
+  /** the server's event-loop delay p99 during the step (prom-client's monitor, 10 ms resolution) */
+  loopDelayP99: number;
 }
 
 export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promise<Figure[]> {
@@ -73,7 +75,7 @@ export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promis
           const step = JSON.parse(line) as Step;
           results.push(step);
           opts.log(
-            `  N=${num(step.operators)} (${step.rate.toFixed(0)} req/s, ${num(step.streams)} SSE): p50 ${ms(step.p50)} p99 ${ms(step.p99)}, ${step.errors} errors, server CPU ${(step.serverCpu * 100).toFixed(0)}%, RSS ${step.serverRssMb.toFixed(0)} MB${step.firstError ? ` · ${step.firstError}` : ''}`,
+            `  N=${num(step.operators)} (${step.rate.toFixed(0)} req/s, ${num(step.streams)} SSE): p50 ${ms(step.p50)} p99 ${ms(step.p99)}, ${step.errors} errors, server CPU ${(step.serverCpu * 100).toFixed(0)}%, RSS ${step.serverRssMb.toFixed(0)} MB, event-loop delay p99 ${ms(step.loopDelayP99)}${step.firstError ? ` · ${step.firstError}` : ''}`,
           );
         }
       });
@@ -98,6 +100,15 @@ export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promis
           ? `${best.rate.toFixed(0)} req/s, p99 ${ms(best.p99)}, server CPU ${(best.serverCpu * 100).toFixed(0)}% (of one core), RSS ${best.serverRssMb.toFixed(0)} MB`
           : 'no step held',
         extra: { steps: results },
+      },
+      {
+        section: 'mixed',
+        name: `event-loop delay p99 during the mixed load (at N = ${num(best?.operators ?? 0)})`,
+        value: best?.loopDelayP99 ?? Number.NaN,
+        unit: 'ms',
+        target: '< 20 ms',
+        met: best !== undefined && best.loopDelayP99 < 20,
+        detail: results.map((s) => `N=${num(s.operators)}: ${ms(s.loopDelayP99)}`).join(' · '),
       },
     ];
   } finally {

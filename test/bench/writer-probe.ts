@@ -1,4 +1,4 @@
-// npx tsx test/bench/writer-probe.ts [inline|thread] [seconds] [concurrency] [syncWaitMs] [sliceMs]
+// npx tsx test/bench/writer-probe.ts [inline|thread] [seconds] [concurrency] [syncWaitMs] [sliceMs] [spinMicros]
 // Group-committed units of 10 statements (5 reads, 5 inserts) on a fresh file: units/s, unit latency and the main
 // thread's event-loop delay, with writes inline or in the writer thread (docs/performance.md, "The writer"; issue 15).
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ const concurrency = Number(process.argv[4] ?? 50);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-wprobe-'));
 const database = openDatabase(path.join(dir, 'p.sqlite'), {
   writer: mode,
-  writerOptions: { syncWaitMs, sliceMs: Number(process.argv[6] ?? 5) },
+  writerOptions: { syncWaitMs, sliceMs: Number(process.argv[6] ?? 5), spinMicros: Number(process.argv[7] ?? 100) },
 });
 await sql`CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL, v TEXT NOT NULL)`.execute(database.db);
 await sql`CREATE INDEX t_k ON t (k)`.execute(database.db);

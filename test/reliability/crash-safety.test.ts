@@ -20,6 +20,11 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * exactly once, with the database intact. `npm test` runs 20 rounds; `npm run test:soak` runs 1,000.
  */
 const ROUNDS = Number(process.env.VALORE_CRASH_ROUNDS ?? 20);
+/**
+ * The same rounds with the writer thread (VALORE_WRITER=thread, server/src/db/writer.ts): a write is acknowledged once
+ * COMMIT has returned in the writer, and SIGKILL takes both threads at once.
+ */
+const THREAD_ROUNDS = Number(process.env.VALORE_CRASH_THREAD_ROUNDS ?? 8);
 const WRITERS = 6;
 
 let dir: string;
@@ -71,9 +76,12 @@ function contact(customerId: number, slot: Slot | null): CompleteInteractionInpu
 }
 
 describe('crash safety under SIGKILL', () => {
-  it(
-    `keeps every acknowledged write exactly once over ${ROUNDS} kill/restart rounds`,
-    async () => {
+  it.each([
+    ['inline', ROUNDS],
+    ['thread', THREAD_ROUNDS],
+  ] as const)(
+    'keeps every acknowledged write exactly once (writer %s) over %i kill/restart rounds',
+    async (writerMode, rounds) => {
       const slots = futureSlots();
       const acknowledged = new Map<
         string,
@@ -82,8 +90,8 @@ describe('crash safety under SIGKILL', () => {
       const unacknowledged: CompleteInteractionInput[] = [];
       let cookie: string | null = null;
 
-      for (let round = 0; round < ROUNDS; round++) {
-        server = await spawnServer({ dbFile, bundle });
+      for (let round = 0; round < rounds; round++) {
+        server = await spawnServer({ dbFile, bundle, env: { VALORE_WRITER: writerMode } });
         const api = createApiClient(server.url);
         if (cookie) api.jar.set('valore_sid', cookie);
         else {
@@ -172,9 +180,9 @@ describe('crash safety under SIGKILL', () => {
         expect(
           db.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE scope = 'interactions.complete'").get(),
         ).toEqual({ n: rows.length });
-        expect(acknowledged.size).toBeGreaterThan(ROUNDS);
+        expect(acknowledged.size).toBeGreaterThan(rounds);
         console.log(
-          `crash safety: ${ROUNDS} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, integrity ok`,
+          `crash safety (writer ${writerMode}): ${rounds} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, integrity ok`,
         );
       } finally {
         db.close();

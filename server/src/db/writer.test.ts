@@ -130,4 +130,17 @@ describe('the writer thread', () => {
       message: expect.stringMatching(/no such table: missing/) as unknown,
     });
   });
+
+  it('carries a statement or an answer too big for shared memory as a message, in order with the rest', async () => {
+    const { database } = await open();
+    const big = 'x'.repeat(3 * (1 << 20)); // 3 MB: more than the 1 MB boxes
+    const read = await database.db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO t (name) VALUES (${big})`.execute(trx);
+      await sql`INSERT INTO t (name) VALUES (${'small'})`.execute(trx);
+      // read inside the transaction: it runs in the writer, and its answer is bigger than the box
+      return (await sql<{ name: string }>`SELECT name FROM t ORDER BY id`.execute(trx)).rows.map((r) => r.name.length);
+    });
+    expect(read).toEqual([big.length, 5]);
+    expect((await names(database)).map((n) => n.length)).toEqual([big.length, 5]);
+  });
 });
