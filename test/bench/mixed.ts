@@ -18,7 +18,7 @@ interface Step {
   serverCpu: number;
   serverRssMb: number;
   streams: number;
-  /** the server's event-loop delay p99 during the step (prom-client's monitor, 10 ms resolution) */
+  /** the server's event-loop delay p99 during the step (prom-client's monitor, 1 ms resolution, included) */
   loopDelayP99: number;
 }
 

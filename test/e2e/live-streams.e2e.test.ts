@@ -132,4 +132,22 @@ describe('live streams survive drops', () => {
     ).toBe(true);
     await screenshot(page, 'live-03-pop-after-reconnect');
   });
+
+  it('an admin chooses the site to watch with the keyboard, and only then the board streams', async () => {
+    const page = tutor();
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.waitForURL(/\/login/);
+    const requests = streamRequests(page, '/api/v1/streams/board');
+    await signInByKeyboard(page, network.url, 'admin', 'home-admin');
+    await page.goto(`${network.url}/monitor`);
+    await page.getByText('Scegli la sede da osservare').waitFor(LIVE);
+    expect(requests).toHaveLength(0); // no stream (no refusal in a loop) before a site is chosen
+    await page.getByLabel('Sede').focus();
+    await page.keyboard.press('ArrowDown'); // the first site
+    const rows = page.locator('[data-testid^="board-row-"]');
+    await expect.poll(() => rows.count(), LIVE).toBeGreaterThan(0);
+    await expect.poll(() => connection().getAttribute('data-live'), LIVE).toBe('true');
+    await page.getByTestId('reviews').or(page.getByText('Nessuna chiamata completata oggi.')).first().waitFor(LIVE);
+    await screenshot(page, 'live-04-admin-monitor-site');
+  });
 });

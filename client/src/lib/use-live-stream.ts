@@ -14,20 +14,21 @@ const REOPEN_MS = 5_000;
  * One live stream of the server (shared/src/streams.ts) as a hook: `onEvent` gets each event, in order; the hook
  * resumes after drops. The browser's EventSource reconnects by itself with `Last-Event-ID`; when it gives up (the
  * server answered with an error, e.g. during a restart), a new one is opened after a pause with the last id as
- * `?lastEventId=`, so the stream still resumes where it was. `onEvent` may change between renders.
+ * `?lastEventId=`, so the stream still resumes where it was. `onEvent` may change between renders. `query` null:
+ * no stream (yet), e.g. until an admin has chosen the site to watch.
  */
 export function useLiveStream<K extends StreamName>(
   name: K,
   onEvent: (event: StreamEvents[K], id: string) => void,
-  query: Record<string, string> = {},
+  query: Record<string, string> | null = {},
 ): { status: LiveStatus } {
   const [status, setStatus] = useState<LiveStatus>(() => (supported() ? 'connecting' : 'error'));
   // the latest render's handler, called from the stream's callbacks without reopening the stream
   const handle = useEffectEvent(onEvent);
-  const queryKey = new URLSearchParams(query).toString();
+  const queryKey = query === null ? null : new URLSearchParams(query).toString();
 
   useEffect(() => {
-    if (!supported()) return;
+    if (!supported() || queryKey === null) return;
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let lastId: string | null = null;

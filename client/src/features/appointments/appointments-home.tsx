@@ -6,9 +6,9 @@ import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { EmptyState, Panel } from '../../components/ui/panel';
-import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
+import { SitePicker } from '../../components/site-picker';
 import { useTRPC } from '../../lib/trpc';
 import { CancelDialog } from './components/cancel-dialog';
 import {
@@ -88,7 +88,9 @@ export function AppointmentsHome() {
             <span aria-hidden="true"> ›</span>
           </Button>
         </div>
-        {isAdmin && <SitePicker value={site} onChange={setSite} />}
+        {isAdmin && (
+          <SitePicker label={t('filters.site')} allLabel={t('filters.allSites')} value={site} onChange={setSite} />
+        )}
       </form>
       <div aria-live="polite" className="appointments__notice">
         {notice && <Alert tone="success">{notice}</Alert>}
@@ -101,23 +103,6 @@ export function AppointmentsHome() {
         <DayTable data={list.data} onDone={setNotice} />
       )}
     </div>
-  );
-}
-
-function SitePicker({ value, onChange }: { value: string; onChange: (value: string) => void }) {
-  const { t } = useTranslation('appointments');
-  const trpc = useTRPC();
-  const options = useQuery(trpc.stats.options.queryOptions(undefined, { staleTime: 10 * 60_000 }));
-  return (
-    <Select
-      label={t('filters.site')}
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      options={[
-        { value: '', label: t('filters.allSites') },
-        ...(options.data?.sites ?? []).map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` })),
-      ]}
-    />
   );
 }
 

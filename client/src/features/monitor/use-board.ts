@@ -60,10 +60,13 @@ export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
 
 /**
  * The site's live board, pushed over SSE: after a drop the stream resumes with the changes missed (or, when the
- * server no longer holds them, a snapshot that restores everything).
+ * server no longer holds them, a snapshot that restores everything). `site`: the tutor's own ('own'), the one an
+ * admin chose, or null while an admin has not chosen yet (no stream).
  */
-export function useBoard() {
+export function useBoard(site: { siteId: number } | 'own' | null = 'own') {
   const [state, dispatch] = useReducer(boardReducer, initial);
-  const { status } = useLiveStream('board', dispatch);
+  const query: Record<string, string> | null =
+    site === null ? null : site === 'own' ? {} : { siteId: String(site.siteId) };
+  const { status } = useLiveStream('board', dispatch, query);
   return { ...state, status };
 }

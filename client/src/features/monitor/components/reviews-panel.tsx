@@ -10,12 +10,14 @@ import { useLabels } from '../labels';
 
 const STATUS_TONE = { none: 'warning', draft: 'info', released: 'success', acknowledged: 'neutral' } as const;
 
-/** Today's completed contacts of the site, each with the status of this tutor's scorecard. */
-export function ReviewsList({ onOpen }: { onOpen: (interactionId: number) => void }) {
+/** Today's completed contacts of the site (an admin's: the one chosen), each with the status of this tutor's scorecard. */
+export function ReviewsList({ onOpen, siteId }: { onOpen: (interactionId: number) => void; siteId?: number }) {
   const { t } = useTranslation('monitor');
   const labels = useLabels();
   const trpc = useTRPC();
-  const list = useQuery(trpc.quality.reviewables.queryOptions({}, { refetchInterval: 15_000 }));
+  const list = useQuery(
+    trpc.quality.reviewables.queryOptions(siteId === undefined ? {} : { siteId }, { refetchInterval: 15_000 }),
+  );
   if (list.isPending) return <LoadingState label={t('scorecard.loading')} />;
   if (!list.data || list.data.length === 0) return <EmptyState>{t('reviews.empty')}</EmptyState>;
   return (
