@@ -219,11 +219,8 @@ export class WriterThread {
     this.#send(seq, { sql: request.sql, params: request.params, standalone: request.standalone });
     const mayBlock = !request.standalone && !request.commits && this.#options.syncWaitMs > 0 && this.#mayBlock();
     if (mayBlock && this.#waitBlocked(seq, this.#options.syncWaitMs)) {
-      try {
-        return Promise.resolve(toResult(this.#takeReply()));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      // a failed statement (toResult throws the rebuilt SQLite error) rejects the promise
+      return new Promise((resolve) => resolve(toResult(this.#takeReply())));
     }
     if (this.#awaiting++ === 0) this.#worker.ref();
     return this.#waitAsync(seq)
