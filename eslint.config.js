@@ -72,11 +72,6 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    files: [...tests, 'test/**'],
-    // Vitest's asymmetric matchers (expect.any, expect.stringContaining…) are typed `any` by design.
-    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
-  },
-  {
     // A function longer than a screenful or two hides its steps: name them. Tests (long tables of cases) and
     // migrations (frozen DDL) are exempt.
     files: ['server/src/**', 'client/src/**', 'shared/src/**', 'scripts/**'],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { anyNumber } from '@valore/server/testing/matchers';
 
 const CUSTOMERS = 20_000;
 const ROWS = 100_000;
@@ -187,7 +188,7 @@ describe('campaign list import', () => {
     const done = first.lines.at(-1);
     expect(done).toEqual({
       type: 'done',
-      importId: expect.any(Number),
+      importId: anyNumber(),
       total: ROWS,
       imported: count('imported'),
       duplicates: count('duplicate'),

@@ -4,6 +4,7 @@ import type { ScreenPop } from '@valore/shared/schemas/cti';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { containing } from '@valore/server/testing/matchers';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -182,7 +183,7 @@ describe('inbound calls: the CTI endpoint refuses', () => {
       operator: 'nobody',
     });
     expect(status).toBe(404);
-    expect(body).toMatchObject({ error: { code: 'NOT_FOUND', message: expect.stringContaining('nobody') } });
+    expect(body).toMatchObject({ error: { code: 'NOT_FOUND', message: containing('nobody') } });
   });
 
   it('a missing or wrong key with a 401', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { anyString } from '@valore/server/testing/matchers';
 
 // Tuesday 1 December 2026, 10:00 in Rome: inside the service calendar.
 const NOW = '2026-12-01T09:00:00.000Z';
@@ -154,7 +155,7 @@ describe('the public intake API: queuing requests', () => {
     const spaced = `${customer.phone.slice(0, 3)} ${customer.phone.slice(3, 6)} ${customer.phone.slice(6)}`;
     const { status, body } = await post(callMeNow({ phone: spaced, channel: 'app', note: '  prefers mornings ' }));
     expect(status).toBe(201);
-    expect(body).toEqual({ id: expect.any(String), dueBy: '2026-12-01T09:05:00.000Z' });
+    expect(body).toEqual({ id: anyString(), dueBy: '2026-12-01T09:05:00.000Z' });
     const row = requestRow(body.id ?? '');
     expect(row).toMatchObject({
       phone: customer.phone,

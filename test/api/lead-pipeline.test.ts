@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadPipelineOutput } from '@valore/shared/schemas/lead-pipeline';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { anyString } from '@valore/server/testing/matchers';
 
 /**
  * The lead pipeline over a real server: who sees which leads, the filters, the CSV export and handing a lead to
@@ -189,7 +190,7 @@ describe('filters', () => {
         saleReference: 'ORD-2026-0042',
         productCode: 'FIBRA',
         productName: { it: 'Fibra per la casa', en: 'Home fibre broadband' },
-        owner: { userId: users.operatore1, displayName: expect.any(String) },
+        owner: { userId: users.operatore1, displayName: anyString() },
         closedAt: iso(-5 * DAY),
         ageDays: 15,
         held: false,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { restartTestServer, startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { anyNumber, anyString, matching } from '@valore/server/testing/matchers';
 
 /**
  * Limits (issue 13, "unbounded work"): a body too large is refused with 413 before anything reads or parses it,
@@ -240,7 +241,7 @@ describe('CSV imports', () => {
     // the answer was already streaming progress: it ends with an error line naming the cap
     expect(answer.status).toBe(200);
     const last = JSON.parse(answer.body.trim().split('\n').at(-1) ?? '{}') as { type?: string; message?: string };
-    expect(last).toMatchObject({ type: 'error', message: expect.stringMatching(/1 MB/) });
+    expect(last).toMatchObject({ type: 'error', message: matching(/1 MB/) });
     const imports = await db()
       .selectFrom('campaign_imports')
       .select(['status', 'failure_reason', 'finished_at', 'total'])
@@ -249,9 +250,9 @@ describe('CSV imports', () => {
     expect(imports).toEqual([
       {
         status: 'failed',
-        failure_reason: expect.stringMatching(/1 MB/),
-        finished_at: expect.any(String),
-        total: expect.any(Number),
+        failure_reason: matching(/1 MB/),
+        finished_at: anyString(),
+        total: anyNumber(),
       },
     ]);
     // only rows inside the first MB were processed: the rest of the file was never read
@@ -339,7 +340,7 @@ describe('CSV imports', () => {
     // the client's pooled connection to the stopped server may not have noticed the stop yet: one retry
     await lead.login('teamlead1').catch(() => lead.login('teamlead1'));
     const [summary] = await lead.trpc.campaigns.imports.query({ id: campaignId });
-    expect(summary).toMatchObject({ id, status: 'failed', failureReason: expect.stringMatching(/interrupted/i) });
+    expect(summary).toMatchObject({ id, status: 'failed', failureReason: matching(/interrupted/i) });
   });
 });
 

@@ -7,6 +7,7 @@ import { completion, type EventWithoutTime } from '@valore/server/testing/comple
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { anyNumber, anyString } from '@valore/server/testing/matchers';
 
 /**
  * The promise ledger over HTTP: whatever the flow and wherever the contact came from, an agreed callback becomes
@@ -136,7 +137,7 @@ async function expectOwnedPromise(
   const board = await op2.trpc.callbacks.board.query({ limit: 200 });
   expect(board.items.find((b) => b.id === item.id)).toMatchObject({
     origin: 'agreed',
-    owner: { userId: expect.any(Number) },
+    owner: { userId: anyNumber() },
     personalUntil: item.personal_until,
   });
   // another site's operators do not see the promises of site 1
@@ -178,7 +179,7 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
         },
       ),
     );
-    expect(done.effects).toMatchObject({ callbackAt: AGREED, callbackId: expect.any(String) });
+    expect(done.effects).toMatchObject({ callbackAt: AGREED, callbackId: anyString() });
     const item = await expectOwnedPromise(ctx, done.interactionId, { flow: 'callback' });
     expect(item).toMatchObject({ customer_id: c.id, phone: c.phone, product_code: null });
   });

@@ -6,6 +6,7 @@ import { completion, inboundSale } from '@valore/server/testing/completions';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { anyString } from '@valore/server/testing/matchers';
 
 /**
  * A data subject's rights over a real server (GDPR art. 15 and 17): an admin exports everything held on a customer —
@@ -480,7 +481,7 @@ describe('erasure (art. 17)', () => {
     expect(JSON.parse(interactions[1]?.events ?? '[]')).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: 'proposal.objection' }),
-        expect.objectContaining({ type: 'outcome.lead', followUpAt: expect.any(String) }),
+        expect.objectContaining({ type: 'outcome.lead', followUpAt: anyString() }),
       ]),
     );
     expect(await db().selectFrom('leads').select('notes').where('customer_id', '=', a.id).execute()).toEqual([
@@ -724,7 +725,7 @@ describe('the daily purge on a running server', () => {
           recipient: '',
           body: '',
           subject: null,
-          sent_at: expect.any(String),
+          sent_at: anyString(),
         });
       expect(
         await pdb.selectFrom('idempotency_keys').select('key').where('key', '=', input.clientId).execute(),

@@ -4,6 +4,7 @@ import { inboundSale } from '@valore/server/testing/completions';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { containing } from '@valore/server/testing/matchers';
 
 // Tuesday 1 December 2026, 10:00 in Rome: inside the service calendar.
 const NOW = '2026-12-01T09:00:00.000Z';
@@ -171,7 +172,7 @@ describe('a scheduled callback’s self-service link', () => {
     });
     expect(count('outbox')).toBe(before.outbox + 1);
     expect(sql().prepare('SELECT body FROM outbox WHERE ref_id = ? ORDER BY id DESC').get(id)).toMatchObject({
-      body: expect.stringContaining('venerdì 4 dicembre alle 11:30'),
+      body: containing('venerdì 4 dicembre alle 11:30'),
     });
 
     const after = await get(`${server.url}${answer.location}`);

@@ -12,6 +12,7 @@ import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.re
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { agreedTime } from '@valore/server/testing/agreed-time';
+import { anyNumber } from '@valore/server/testing/matchers';
 
 let server: TestServer;
 let operator: ApiClient;
@@ -241,7 +242,7 @@ describe('conversion stats of a known day', () => {
     const sum = byFlow.rows.reduce((s, r) => s + r.stages.handled, 0);
     expect(sum).toBe(byFlow.total.stages.handled);
     const ocs = byFlow.rows.find((r) => r.key.flow === 'ocs_cross_sell');
-    expect(ocs?.counts).toMatchObject({ ocsAsked: expect.any(Number) });
+    expect(ocs?.counts).toMatchObject({ ocsAsked: anyNumber() });
     const byProduct = await teamLead.trpc.stats.conversion.query({
       ...period(),
       groupBy: ['product', 'operator'],

@@ -6,6 +6,7 @@ import { sql, type Generated } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from './client';
 import { groupCommit } from './group-commit';
+import { matching } from '../testing/matchers';
 
 const opened: OpenedDatabase[] = [];
 // a type, not an interface: withTables wants the implicit index signature of a type literal
@@ -127,7 +128,7 @@ describe('the writer thread', () => {
     const { database } = await open();
     await expect(sql`INSERT INTO missing (a) VALUES (1)`.execute(database.db)).rejects.toMatchObject({
       code: 'SQLITE_ERROR',
-      message: expect.stringMatching(/no such table: missing/) as unknown,
+      message: matching(/no such table: missing/),
     });
   });
 

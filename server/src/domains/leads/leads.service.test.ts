@@ -7,6 +7,7 @@ import { createTestDeps } from '../../testing/test-deps';
 import type { EffectContext } from '../outbox/effect-context';
 import { leadsRouter } from './leads.router';
 import { createLead } from './leads.service';
+import { containing } from '../../testing/matchers';
 
 async function setup() {
   const clock = new MovableClock('2026-11-26T09:00:00Z');
@@ -122,7 +123,7 @@ describe('leads router', () => {
     });
     await expect(teamLead().close({ leadId: id, status: 'lost', requestId: randomUUID() })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringContaining('already closed'),
+      message: containing('already closed'),
     });
   });
 
