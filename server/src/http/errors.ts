@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { DomainErrorCode } from '@valore/shared/errors';
 import type { DomainError, DomainErrorKind, FieldMessages } from '../errors';
 
@@ -27,20 +27,32 @@ export interface ApiError {
   fields?: FieldMessages;
 }
 
-export function sendError(res: Response, status: number, error: ApiError): void {
-  res.status(status).json({ error });
+/** Written with Node's own response API, so Express handlers and the live streams (served before Express) share it. */
+export function sendError(res: ServerResponse, status: number, error: ApiError): void {
+  const body = JSON.stringify({ error });
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end(body);
 }
 
 /**
  * A DomainError as a REST answer: its status, code and message; the domain code too when asked for. A refusal that
  * says when to try again (`retryAfterMs`: a full write queue, a throttle) also gets its `Retry-After`.
  */
-export function sendDomainError(res: Response, error: DomainError, options: { domainCode?: boolean } = {}): void {
+export function sendDomainError(
+  res: ServerResponse,
+  error: DomainError,
+  options: { domainCode?: boolean; fields?: boolean } = {},
+): void {
   const wait: unknown = 'retryAfterMs' in error ? error.retryAfterMs : null;
   if (typeof wait === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))));
   sendError(res, httpStatusOf(error.code), {
     code: error.code,
     ...(options.domainCode ? { domainCode: error.domainCode } : {}),
     message: error.message,
+    ...(options.fields && error.fields ? { fields: error.fields } : {}),
   });
 }

@@ -11,7 +11,7 @@ import { DomainError, type FieldMessages } from '../errors';
 import type { FeedMark, FeedSend } from '../realtime/feed';
 import { resolveSession } from '../domains/auth/auth.service';
 import { readSessionToken } from './cookies';
-import { httpStatusOf, type ApiError } from './errors';
+import { sendDomainError, sendError } from './errors';
 
 /**
  * The live streams as plain server-sent events (issue 15): one endpoint per kind, a bus listener and a `res.write`
@@ -113,7 +113,8 @@ export function createStreamHandler(
     const name = BY_PATH.get(q < 0 ? url : url.slice(0, q));
     if (!name) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      answer(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: 'Live streams are read with GET.' }, { Allow: 'GET' });
+      res.setHeader('Allow', 'GET');
+      sendError(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: 'Live streams are read with GET.' });
       return true;
     }
     const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
@@ -230,18 +231,6 @@ function queryError(error: z.ZodError): DomainError {
   return new DomainError('BAD_REQUEST', 'VALIDATION', 'The stream’s query is not valid.', fields);
 }
 
-function answer(res: ServerResponse, status: number, error: ApiError, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ error });
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
-  res.end(body);
-}
-
 function refuse(deps: AppDeps, req: IncomingMessage, res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     // the stream had begun: end it; the client reconnects and resumes
@@ -250,14 +239,9 @@ function refuse(deps: AppDeps, req: IncomingMessage, res: ServerResponse, error:
     return;
   }
   if (error instanceof DomainError) {
-    answer(res, httpStatusOf(error.code), {
-      code: error.code,
-      domainCode: error.domainCode,
-      message: error.message,
-      ...(error.fields ? { fields: error.fields } : {}),
-    });
+    sendDomainError(res, error, { domainCode: true, fields: true });
     return;
   }
   deps.logger.error({ err: error, url: req.url }, 'live stream failed');
-  answer(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'The stream could not be opened.' });
+  sendError(res, 500, { code: 'INTERNAL_SERVER_ERROR', message: 'The stream could not be opened.' });
 }

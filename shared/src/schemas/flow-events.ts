@@ -2,15 +2,6 @@ import { z } from 'zod';
 import { CONSENT_CHANNELS, FUNNEL_CHANNELS, NOT_REACHED_REASONS } from '../flows/event-names';
 import { id, isoDateTime, productCode } from './common';
 
-export {
-  CONSENT_CHANNELS,
-  FUNNEL_CHANNELS,
-  NOT_REACHED_REASONS,
-  type ConsentChannel,
-  type FunnelChannel,
-  type NotReachedReason,
-} from '../flows/event-names';
-
 /**
  * Every event of the scripts, written once: the machines' events (flowEvent) and the events as the host records them
  * (recordedEvent) are this list, the second with the recording time added to each event. Plain JSON facts: the host

@@ -287,5 +287,5 @@ export function openBoardFeed(
   send: FeedSend<BoardEvent>,
 ): () => void {
   const siteId = boardSite(user, input);
-  return watchBoard(deps, siteId, (event, id) => send(event, id), lastEventId);
+  return watchBoard(deps, siteId, send, lastEventId);
 }
