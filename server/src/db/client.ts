@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { CACHE_KIB } from './cache';
 import type { Database } from './database';
 import { DEFAULT_WRITER_OPTIONS, WriterThread, type WriterOptions } from './writer';
 import { WriterDialect } from './writer-dialect';
@@ -36,7 +37,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenedDat
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = -${CACHE_KIB}`);
   sqlite.pragma('temp_store = MEMORY');
   const cached = withStatementCache(sqlite);
   const writer =

@@ -3,6 +3,7 @@ import { deserialize, serialize } from 'node:v8';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { QueryResult } from 'kysely';
+import { CACHE_KIB } from './cache';
 
 /**
  * The writer thread: one `worker_threads` worker owns the database's only write connection, and every write runs
@@ -35,7 +36,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -65536');
+db.pragma('cache_size = -${CACHE_KIB}');
 db.pragma('temp_store = MEMORY');
 const control = new Int32Array(workerData.control);
 const requestBox = new Uint8Array(workerData.requests);

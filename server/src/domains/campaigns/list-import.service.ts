@@ -6,6 +6,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportRejectReason } from '@valore/shared/schemas/campaigns';
 import type { Executor } from '../../db/database';
 import { limitsConfig, type AppDeps } from '../../deps';
+import { CACHE_KIB, IMPORT_CACHE_KIB } from '../../db/cache';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { normalisePhone } from '../customers/customers.service';
@@ -124,6 +125,7 @@ export async function importCampaignList(
   let idIndex = -1;
   let phoneIndex = -1;
 
+  const releaseCache = await smallCacheWhileImporting(deps.db);
   try {
     for await (const { header, rows } of csvBatches(source, opts.delimiter)) {
       if (importId === null) {
@@ -206,6 +208,8 @@ export async function importCampaignList(
         .execute();
     }
     throw error;
+  } finally {
+    await releaseCache();
   }
   if (importId === null)
     throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The file is empty: a header row is required.');
@@ -251,6 +255,20 @@ export const INTERRUPTED_IMPORT_REASON =
  * At start, before serving: an import still 'running' belongs to a process that died mid-file (one process runs
  * the imports of a database), so it is marked failed with the reason instead of staying 'running' forever.
  */
+let importsRunning = 0;
+
+/**
+ * A 1,000,000-row list touches far more pages than the page cache holds, and the cache would fill to its limit
+ * (64 MB) with pages the import never reads again: while any import runs, the connection's cache is held to
+ * IMPORT_CACHE_KIB and shrunk back when the last one ends (docs/performance.md, import memory).
+ */
+async function smallCacheWhileImporting(db: AppDeps['db']): Promise<() => Promise<void>> {
+  if (importsRunning++ === 0) await sql.raw(`PRAGMA cache_size = -${IMPORT_CACHE_KIB}`).execute(db);
+  return async () => {
+    if (--importsRunning === 0) await sql.raw(`PRAGMA cache_size = -${CACHE_KIB}`).execute(db);
+  };
+}
+
 export async function failInterruptedImports(deps: Pick<AppDeps, 'db' | 'clock'>): Promise<number> {
   const result = await deps.db
     .updateTable('campaign_imports')
