@@ -17,5 +17,7 @@ export const DOMAIN_ERRORS = [
   'REGISTRY_STALE',
   'CAMPAIGN_STATE',
   'SERVER_BUSY',
+  'PASSWORD_CHANGE_REQUIRED',
+  'USERNAME_TAKEN',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

@@ -6,6 +6,7 @@ import { Alert } from '../components/ui/alert';
 import { Button } from '../components/ui/button';
 import { Panel } from '../components/ui/panel';
 import { LoadingState } from '../components/ui/spinner';
+import { ChangePasswordPage } from '../features/auth/change-password-page';
 import { LoginPage } from '../features/auth/login-page';
 import { useSession } from '../features/auth/use-session';
 import { errorMessageKey, isSessionExpired } from '../lib/errors';
@@ -138,7 +139,11 @@ export function AppRoutes() {
   }
   return (
     <AppLayout user={session.data}>
-      <SignedInPage user={session.data} path={path} home={home} />
+      {session.data.mustChangePassword ? (
+        <ChangePasswordPage />
+      ) : (
+        <SignedInPage user={session.data} path={path} home={home} />
+      )}
     </AppLayout>
   );
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentsTable } from '../domains/appointments/appointments.table';
 import type { AuditLogTable, IdempotencyKeysTable } from '../domains/audit/audit.table';
-import type { SessionsTable, UsersTable } from '../domains/auth/auth.table';
+import type { ApiKeysTable, SessionsTable, UsersTable } from '../domains/auth/auth.table';
 import type { CallbackRequestsTable } from '../domains/callbacks/callbacks.table';
 import type {
   CampaignContactsTable,
@@ -66,6 +66,7 @@ export interface Database {
   teams: TeamsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  api_keys: ApiKeysTable;
   post_offices: PostOfficesTable;
   appointment_slots: AppointmentSlotsTable;
   products: ProductsTable;

@@ -16,6 +16,7 @@ import * as retention from './migrations/2026-12-04T1200-retention';
 import * as customerAccess from './migrations/2026-12-04T1500-customer-access';
 import * as withdrawnPromises from './migrations/2026-12-05T1000-withdrawn-promises';
 import * as accessGrantExpiry from './migrations/2026-12-05T1100-access-grant-expiry';
+import * as administration from './migrations/2026-12-06T1000-administration';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T1500-customer-access': customerAccess,
   '2026-12-05T1000-withdrawn-promises': withdrawnPromises,
   '2026-12-05T1100-access-grant-expiry': accessGrantExpiry,
+  '2026-12-06T1000-administration': administration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

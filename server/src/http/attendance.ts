@@ -3,14 +3,13 @@ import { attendanceReportBody } from '@valore/shared/schemas/appointments';
 import { intakeConfig, type AppDeps } from '../deps';
 import { reportAttendance } from '../domains/appointments/appointments.service';
 import { DomainError } from '../errors';
-import { sendError } from './errors';
 import {
   bodyErrorHandler,
   createTokenBucket,
   domainErrorHandler,
   fieldErrorsOf,
   jsonBody,
-  matchApiKey,
+  requireApiKey,
   rateLimit,
   validationError,
   type KeyedRequest,
@@ -19,22 +18,6 @@ import {
 const ATTENDANCE_FIELDS = Object.keys(attendanceReportBody.shape);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const APPOINTMENT_ID = /^[1-9]\d{0,15}$/;
-
-/** Only keys with the `attendance` scope (VALORE_ATTENDANCE_KEYS): an intake key cannot report attendance. */
-function requireAttendanceKey(deps: AppDeps) {
-  return (req: KeyedRequest, res: Response, next: NextFunction): void => {
-    const key = matchApiKey(req.get('authorization'), deps.config.attendanceKeys ?? []);
-    if (key === null) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="valore-attendance"');
-      return sendError(res, 401, {
-        code: 'UNAUTHORIZED',
-        message: 'Send a valid API key with the attendance scope as "Authorization: Bearer <key>".',
-      });
-    }
-    req.apiKey = key;
-    next();
-  };
-}
 
 /** A domain error that names fields (fieldError) keeps them in the answer, like a schema error. */
 function fieldAwareErrorHandler(error: unknown, req: Request, res: Response, next: NextFunction): void {
@@ -49,7 +32,7 @@ export function attendanceRoutes(deps: AppDeps): express.Router {
 
   routes.post(
     '/appointments/:id/attendance',
-    requireAttendanceKey(deps),
+    requireApiKey(deps, 'attendance'),
     rateLimit(bucket),
     jsonBody(),
     async (req: KeyedRequest, res: Response) => {

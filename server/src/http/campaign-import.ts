@@ -136,6 +136,9 @@ async function requireManager(deps: AppDeps, req: Request, res: Response): Promi
   const session = await sessionOfRequest(deps, req, res);
   if (!session)
     throw new DomainError('UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in, or your session has expired.');
+  if (session.user.mustChangePassword) {
+    throw new DomainError('FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'Choose a new password before you go on.');
+  }
   if (session.user.role !== 'team_lead' && session.user.role !== 'admin') {
     throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', 'Imports are reserved to team leads and administrators.');
   }

@@ -20,7 +20,7 @@ export function ctiRoutes(deps: AppDeps): express.Router {
   const routes = express.Router();
   const bucket = createTokenBucket(intakeConfig(deps.config).ctiRatePerMinute, deps.clock);
 
-  routes.post('/cti/events', requireApiKey(deps), rateLimit(bucket), jsonBody(), async (req, res: Response) => {
+  routes.post('/cti/events', requireApiKey(deps, 'cti'), rateLimit(bucket), jsonBody(), async (req, res: Response) => {
     const parsed = ctiEventBody.safeParse(req.body);
     if (!parsed.success) {
       const { fields, form } = fieldErrorsOf(parsed.error, CTI_FIELDS);

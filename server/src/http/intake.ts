@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { callbackRequestBody } from '@valore/shared/schemas/callbacks';
 import type { Clock } from '../clock';
+import type { ApiKeyScope } from '@valore/shared/schemas/admin';
 import { intakeConfig, type AppDeps } from '../deps';
+import { authenticateApiKey } from '../domains/admin/api-keys.service';
 import {
   createCallbackRequest,
   IntakeFieldError,
@@ -25,37 +26,36 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 // ---- API keys ----
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** The caller's key when it is one of the configured ones; compared in constant time, every key checked. */
-export function matchApiKey(header: string | undefined, keys: readonly string[]): string | null {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  const presented = match?.[1];
-  if (!presented) return null;
-  const presentedDigest = digest(presented);
-  let found: string | null = null;
-  for (const key of keys) {
-    if (timingSafeEqual(presentedDigest, digest(key)) && found === null) found = key;
-  }
-  return found;
-}
-
 export interface KeyedRequest extends Request {
   apiKey?: string;
 }
 
-export function requireApiKey(deps: AppDeps) {
+const REALM: Record<ApiKeyScope, string> = {
+  intake: 'valore-intake',
+  cti: 'valore-cti',
+  attendance: 'valore-attendance',
+};
+
+/**
+ * Lets through a request whose `Authorization: Bearer` key may call endpoints of `scope` (an environment key or an
+ * admin-made one: domains/admin/api-keys.service.ts); anything else gets 401 with what to send.
+ */
+export function requireApiKey(deps: AppDeps, scope: ApiKeyScope) {
   return (req: KeyedRequest, res: Response, next: NextFunction): void => {
-    const key = matchApiKey(req.get('authorization'), deps.config.intakeKeys);
-    if (key === null) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="valore-intake"');
-      return sendError(res, 401, {
-        code: 'UNAUTHORIZED',
-        message: 'Send a valid API key as "Authorization: Bearer <key>".',
-      });
-    }
-    req.apiKey = key;
-    next();
+    authenticateApiKey(deps, req.get('authorization'), scope).then(
+      (key) => {
+        if (key === null) {
+          res.setHeader('WWW-Authenticate', `Bearer realm="${REALM[scope]}"`);
+          return sendError(res, 401, {
+            code: 'UNAUTHORIZED',
+            message: `Send a valid API key with the ${scope} scope as "Authorization: Bearer <key>".`,
+          });
+        }
+        req.apiKey = key;
+        next();
+      },
+      (error: unknown) => next(error),
+    );
   };
 }
 
@@ -176,7 +176,7 @@ const CALLBACK_FIELDS = Object.keys(callbackRequestBody.shape);
 export function intakeRoutes(deps: AppDeps): express.Router {
   const routes = express.Router();
   const bucket = createTokenBucket(intakeConfig(deps.config).intakeRatePerMinute, deps.clock);
-  const guard = [requireApiKey(deps), rateLimit(bucket)];
+  const guard = [requireApiKey(deps, 'intake'), rateLimit(bucket)];
 
   routes.get('/products', ...guard, async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -9,6 +9,7 @@ import { openBoardFeed } from '../domains/monitor/board.service';
 import { openMessagesFeed } from '../domains/monitor/coaching.service';
 import { DomainError, type FieldMessages } from '../errors';
 import type { FeedMark, FeedSend } from '../realtime/feed';
+import { topics } from '../realtime/event-bus';
 import { resolveSession } from '../domains/auth/auth.service';
 import { readSessionToken } from './cookies';
 import { sendDomainError, sendError } from './errors';
@@ -166,6 +167,9 @@ async function serve<K extends StreamName>(
   if (!session)
     throw new DomainError('UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in, or your session has expired.');
   const { user } = session;
+  if (user.mustChangePassword) {
+    throw new DomainError('FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'Choose a new password before you go on.');
+  }
   if (!kind.roles.includes(user.role)) {
     throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', `This stream is reserved to: ${kind.roles.join(', ')}.`);
   }
@@ -183,6 +187,9 @@ async function serve<K extends StreamName>(
     if (!res.writableEnded) res.end();
   };
   req.on('close', close);
+  // a stream lives no longer than its session: ended by an admin (disabled, password reset), it closes at once
+  const unsubscribe = deps.bus.subscribe(topics.userSessionsEnded(user.id), close);
+  req.on('close', unsubscribe);
   // the headers go with the first event (or once the feed is open): a refusal by the feed is still a plain answer
   const begin = () => {
     if (res.headersSent) return;

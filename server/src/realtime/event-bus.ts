@@ -13,6 +13,8 @@ export const topics = {
   siteOperators: (siteId: number) => `site:${siteId}:operators`,
   /** Coaching messages to one operator (payload: CoachingMessage). */
   userMessages: (userId: number) => `user:${userId}:messages`,
+  /** A user's sessions were ended (disabled, password reset): their open live streams close (payload: {}). */
+  userSessionsEnded: (userId: number) => `user:${userId}:sessions-ended`,
 } as const;
 
 export function createInProcessBus(): EventBus {

@@ -77,24 +77,30 @@ export const publicProcedure = procedure.use(async ({ next, getRawInput }) => {
   return next();
 });
 
-function signedIn(user: Context['user']): SessionUser {
+/** What a user signed in with a temporary password may do before choosing their own (auth.service changePassword). */
+export const PASSWORD_CHANGE_PATHS: ReadonlySet<string> = new Set(['auth.me', 'auth.logout', 'auth.changePassword']);
+
+function signedIn(user: Context['user'], path: string): SessionUser {
   if (!user) {
     throw new DomainError('UNAUTHORIZED', 'SESSION_EXPIRED', 'You are not signed in, or your session has expired.');
+  }
+  if (user.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(path)) {
+    throw new DomainError('FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'Choose a new password before you go on.');
   }
   return user;
 }
 
 /** Signed-in users of any role. */
-export const authedProcedure = procedure.use(async ({ ctx, next, getRawInput }) => {
-  const user = signedIn(ctx.user);
+export const authedProcedure = procedure.use(async ({ ctx, next, getRawInput, path }) => {
+  const user = signedIn(ctx.user, path);
   await requireWellFormedText(getRawInput);
   return next({ ctx: { ...ctx, user } });
 });
 
 /** Signed-in users with one of the given roles (one middleware, not two: every request pays for each layer). */
 export function roleProcedure(...roles: [Role, ...Role[]]) {
-  return procedure.use(async ({ ctx, next, getRawInput }) => {
-    const user = signedIn(ctx.user);
+  return procedure.use(async ({ ctx, next, getRawInput, path }) => {
+    const user = signedIn(ctx.user, path);
     if (!roles.includes(user.role)) {
       throw new DomainError('FORBIDDEN', 'FORBIDDEN_ROLE', `This action is reserved to: ${roles.join(', ')}.`);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { clientId, id, text } from './common';
+import { roleSchema, newPassword } from './auth';
+import { clientId, id, isoDateTime, text } from './common';
 
 /** A data subject's request (GDPR art. 15 access, art. 17 erasure), carried out by an admin. */
 export const dataSubjectExportInput = z.object({ customerId: id }).strict();
@@ -83,3 +84,177 @@ export const dataSubjectErasure = z.object({
   counts: erasureCounts,
 });
 export type DataSubjectErasure = z.infer<typeof dataSubjectErasure>;
+
+// ---- users (admin.users.*) ----
+
+export const username = z
+  .string()
+  .trim()
+  .min(3, 'At least 3 characters')
+  .max(64, 'At most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Letters, digits, dot, dash and underscore only');
+const displayName = text(120).pipe(z.string().min(1, 'Required'));
+
+export const adminUser = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  siteId: z.number().int().nullable(),
+  siteName: z.string().nullable(),
+  teamId: z.number().int().nullable(),
+  teamName: z.string().nullable(),
+  active: z.boolean(),
+  mustChangePassword: z.boolean(),
+  createdAt: z.string(),
+  /** the latest activity of any of the user's open sessions, null when none is open */
+  lastSeenAt: z.string().nullable(),
+  openSessions: z.number().int(),
+});
+export type AdminUser = z.infer<typeof adminUser>;
+
+export const usersListInput = z
+  .object({
+    search: text(64).optional(),
+    role: roleSchema.optional(),
+    siteId: id.optional(),
+    active: z.boolean().optional(),
+    limit: z.number().int().min(1).max(500).default(200),
+  })
+  .strict()
+  .default({ limit: 200 });
+export type UsersListInput = z.infer<typeof usersListInput>;
+export const usersListOutput = z.object({ users: z.array(adminUser), total: z.number().int() });
+
+/** Operators, tutors and team leads belong to a site; an admin to none. */
+const SITE_REQUIRED = 'Choose the site (operators, tutors and team leads work at one)';
+const SITE_NONE = 'An admin belongs to no site';
+function checkSite(v: { role?: string; siteId?: number | null }, ctx: z.RefinementCtx) {
+  if (v.role === undefined || v.siteId === undefined) return;
+  if (v.role !== 'admin' && v.siteId === null)
+    ctx.addIssue({ code: 'custom', path: ['siteId'], message: SITE_REQUIRED });
+  if (v.role === 'admin' && v.siteId !== null) ctx.addIssue({ code: 'custom', path: ['siteId'], message: SITE_NONE });
+}
+
+export const userCreateInput = z
+  .object({
+    /** optional (the contract's shape has none); with it a retry gets the first answer back, without a second user */
+    requestId: clientId.optional(),
+    username,
+    displayName,
+    role: roleSchema,
+    siteId: id.nullable(),
+    teamId: id.nullable().optional(),
+    /** none: the server makes a temporary one and shows it once; either way it must be changed at first sign-in */
+    password: newPassword.optional(),
+  })
+  .strict()
+  .superRefine(checkSite);
+export type UserCreateInput = z.infer<typeof userCreateInput>;
+export const userCreateOutput = z.object({
+  user: adminUser,
+  /** the temporary password made by the server, shown this once (null when the admin gave one, and on a retry) */
+  temporaryPassword: z.string().nullable(),
+});
+export type UserCreateOutput = z.infer<typeof userCreateOutput>;
+
+export const userUpdateInput = z
+  .object({
+    requestId: clientId.optional(),
+    id,
+    displayName: displayName.optional(),
+    role: roleSchema.optional(),
+    siteId: id.nullable().optional(),
+    teamId: id.nullable().optional(),
+    /** false: the user can no longer sign in; their sessions end at once and their held work goes back to the queue */
+    active: z.boolean().optional(),
+  })
+  .strict();
+export type UserUpdateInput = z.infer<typeof userUpdateInput>;
+export const userUpdateOutput = z.object({
+  user: adminUser,
+  /** sessions ended by this change (disabling, or a change of role or site) */
+  sessionsEnded: z.number().int(),
+  /** work items the user held that went back to the queue */
+  workReturned: z.number().int(),
+});
+export type UserUpdateOutput = z.infer<typeof userUpdateOutput>;
+
+export const userResetPasswordInput = z.object({ requestId: clientId.optional(), id }).strict();
+export const userResetPasswordOutput = z.object({
+  user: adminUser,
+  /** shown this once; null on a retry of the same request */
+  temporaryPassword: z.string().nullable(),
+  sessionsEnded: z.number().int(),
+});
+export type UserResetPasswordOutput = z.infer<typeof userResetPasswordOutput>;
+
+export const userImportLine = z.object({
+  line: z.number().int(),
+  username: z.string().nullable(),
+  status: z.enum(['created', 'rejected']),
+  /** the created user's temporary password (shown once), or why the line was refused */
+  temporaryPassword: z.string().nullable(),
+  errors: z.array(z.string()),
+});
+export const usersImportInput = z
+  .object({
+    requestId: clientId.optional(),
+    /** CSV with a header: username, display_name, role, site_code (and optionally team) */
+    csv: z.string().min(1, 'The file is empty').max(1_000_000, 'At most 1 MB: split the file'),
+  })
+  .strict();
+export const usersImportOutput = z.object({
+  created: z.number().int(),
+  rejected: z.number().int(),
+  lines: z.array(userImportLine),
+});
+export type UsersImportOutput = z.infer<typeof usersImportOutput>;
+
+export const adminOptionsOutput = z.object({
+  sites: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string() })),
+  teams: z.array(z.object({ id: z.number().int(), siteId: z.number().int(), name: z.string() })),
+});
+
+// ---- API keys (admin.apiKeys.*) ----
+
+export const API_KEY_SCOPES = ['intake', 'cti', 'attendance'] as const;
+export const apiKeyScope = z.enum(API_KEY_SCOPES);
+export type ApiKeyScope = z.infer<typeof apiKeyScope>;
+
+export const apiKeySummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** the key's public start (`vk_<prefix>_`), to tell keys apart; the rest is never shown again */
+  prefix: z.string(),
+  scopes: z.array(apiKeyScope),
+  status: z.enum(['active', 'expired', 'revoked']),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+});
+export type ApiKeySummary = z.infer<typeof apiKeySummary>;
+
+export const apiKeyCreateInput = z
+  .object({
+    requestId: clientId.optional(),
+    name: text(80).pipe(z.string().min(1, 'Required')),
+    scopes: z
+      .array(apiKeyScope)
+      .min(1, 'Choose at least one scope')
+      .refine((s) => new Set(s).size === s.length, 'Each scope once'),
+    /** none: the key does not expire (revoke it when it is no longer used) */
+    expiresAt: isoDateTime.nullable().optional(),
+  })
+  .strict();
+export type ApiKeyCreateInput = z.infer<typeof apiKeyCreateInput>;
+export const apiKeyCreateOutput = z.object({
+  id: z.number().int(),
+  /** the key, shown this once (null on a retry of the same request) */
+  key: z.string().nullable(),
+  apiKey: apiKeySummary,
+});
+export type ApiKeyCreateOutput = z.infer<typeof apiKeyCreateOutput>;
+export const apiKeyRevokeInput = z.object({ requestId: clientId.optional(), id }).strict();

@@ -11,8 +11,26 @@ export const sessionUser = z.object({
   displayName: z.string(),
   role: roleSchema,
   siteId: z.number().int().nullable(),
+  /**
+   * Present (true) when the user signed in with a temporary password an admin gave them: until they choose their
+   * own (auth.changePassword) every other procedure answers 403 PASSWORD_CHANGE_REQUIRED.
+   */
+  mustChangePassword: z.boolean().optional(),
 });
 export type SessionUser = z.infer<typeof sessionUser>;
 
 export const loginOutput = z.object({ user: sessionUser });
 export type LoginOutput = z.infer<typeof loginOutput>;
+
+/** A password a person chooses: the server also refuses common and breached ones and the username (docs/admin.md). */
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
+export const newPassword = z
+  .string()
+  .min(PASSWORD_MIN, `At least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters`);
+
+export const changePasswordInput = z
+  .object({ currentPassword: z.string().min(1, 'Required').max(PASSWORD_MAX), newPassword })
+  .strict();
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;

@@ -2,6 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState, Panel } from '../../components/ui/panel';
 import { Tabs } from '../../components/ui/tabs';
 import { navigate, pathSegments, usePath } from '../../lib/router';
+import { ApiKeysAdmin } from './api-keys-admin';
+import { UsersAdmin } from './users-admin';
+import './admin.css';
 
 // URL segment → translation key: each section has its own address, so it can be bookmarked and shared.
 const SECTIONS = {
@@ -34,9 +37,15 @@ export function AdminHome() {
         </div>
       </div>
       <Tabs label={t('admin.sections')} tabs={tabs} selected={selected} onSelect={(id) => navigate(`/admin/${id}`)}>
-        <Panel title={t(`admin.tabs.${key}`)}>
-          <EmptyState>{t(`admin.empty.${key}`)}</EmptyState>
-        </Panel>
+        {selected === 'users' ? (
+          <UsersAdmin />
+        ) : selected === 'api-keys' ? (
+          <ApiKeysAdmin />
+        ) : (
+          <Panel title={t(`admin.tabs.${key}`)}>
+            <EmptyState>{t(`admin.empty.${key}`)}</EmptyState>
+          </Panel>
+        )}
       </Tabs>
     </div>
   );

@@ -1,15 +1,33 @@
+import { z } from 'zod';
 import {
+  adminOptionsOutput,
+  apiKeyCreateInput,
+  apiKeyCreateOutput,
+  apiKeyRevokeInput,
+  apiKeySummary,
   dataSubjectEraseInput,
   dataSubjectErasure,
   dataSubjectExport,
   dataSubjectExportInput,
+  userCreateInput,
+  userCreateOutput,
+  userResetPasswordInput,
+  userResetPasswordOutput,
+  usersImportInput,
+  usersImportOutput,
+  usersListInput,
+  usersListOutput,
+  userUpdateInput,
+  userUpdateOutput,
 } from '@valore/shared/schemas/admin';
 import { roleProcedure, router } from '../../trpc/init';
 import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.service';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
+import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
 const admins = roleProcedure('admin');
 
-/** Administration (docs/api.md: the `admin` router name is fixed). */
+/** Administration (docs/api.md: the `admin` router name and the users/apiKeys procedures are fixed; docs/admin.md). */
 export const adminRouter = router({
   /** A data subject's rights (GDPR): all we hold on a customer (art. 15), and its erasure (art. 17). Both audited. */
   dataSubject: router({
@@ -22,5 +40,40 @@ export const adminRouter = router({
       .input(dataSubjectEraseInput)
       .output(dataSubjectErasure)
       .mutation(({ ctx, input }) => eraseDataSubject(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  /** The sites and teams a user can be placed in (the users screen's pickers). */
+  options: admins.output(adminOptionsOutput).query(({ ctx }) => adminOptions(ctx.deps)),
+  users: router({
+    list: admins
+      .input(usersListInput)
+      .output(usersListOutput)
+      .query(({ ctx, input }) => listUsers(ctx.deps, input)),
+    create: admins
+      .input(userCreateInput)
+      .output(userCreateOutput)
+      .mutation(({ ctx, input }) => createUser(ctx.deps, ctx.user, input, ctx.ip)),
+    update: admins
+      .input(userUpdateInput)
+      .output(userUpdateOutput)
+      .mutation(({ ctx, input }) => updateUser(ctx.deps, ctx.user, input, ctx.ip)),
+    resetPassword: admins
+      .input(userResetPasswordInput)
+      .output(userResetPasswordOutput)
+      .mutation(({ ctx, input }) => resetPassword(ctx.deps, ctx.user, input, ctx.ip)),
+    import: admins
+      .input(usersImportInput)
+      .output(usersImportOutput)
+      .mutation(({ ctx, input }) => importUsers(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  apiKeys: router({
+    list: admins.output(z.array(apiKeySummary)).query(({ ctx }) => listApiKeys(ctx.deps)),
+    create: admins
+      .input(apiKeyCreateInput)
+      .output(apiKeyCreateOutput)
+      .mutation(({ ctx, input }) => createApiKey(ctx.deps, ctx.user, input, ctx.ip)),
+    revoke: admins
+      .input(apiKeyRevokeInput)
+      .output(apiKeySummary)
+      .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, ctx.user, input, ctx.ip)),
   }),
 });

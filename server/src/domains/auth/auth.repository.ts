@@ -36,6 +36,8 @@ export async function findSessionWithUser(
       'users.password_hash',
       'users.active',
       'users.created_at',
+      'users.must_change_password',
+      'users.password_changed_at',
     ])
     .where('sessions.id', '=', sessionId)
     .executeTakeFirst();
@@ -58,6 +60,8 @@ export async function findSessionWithUser(
       password_hash: row.password_hash,
       active: row.active,
       created_at: row.created_at,
+      must_change_password: row.must_change_password,
+      password_changed_at: row.password_changed_at,
     },
   };
 }

@@ -1,7 +1,7 @@
-import { loginInput, loginOutput, sessionUser } from '@valore/shared/schemas/auth';
+import { changePasswordInput, loginInput, loginOutput, sessionUser } from '@valore/shared/schemas/auth';
 import { browserOf, clearSessionOf, setSignInCookies } from '../../trpc/context';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init';
-import { login, logout } from './auth.service';
+import { changePassword, login, logout } from './auth.service';
 
 export const authRouter = router({
   login: publicProcedure
@@ -14,6 +14,11 @@ export const authRouter = router({
       return { user: result.user };
     }),
   me: authedProcedure.output(sessionUser).query(({ ctx }) => ctx.user),
+  /** Allowed (with me and logout) while a temporary password must be changed. */
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .output(sessionUser)
+    .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.user, ctx.sessionId, input, ctx.ip)),
   logout: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionId) await logout(ctx.deps, ctx.sessionId, ctx.user, ctx.ip);
     clearSessionOf(ctx);

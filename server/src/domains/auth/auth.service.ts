@@ -15,16 +15,26 @@ import {
   type UserRow,
 } from './auth.repository';
 import { newDeviceId } from './device-cookie';
-import { dummyPasswordHash, verifyPassword } from './password';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
+import { requireGoodPassword } from './password-policy';
 import type { LoginOutcome } from './rate-limiter';
 
 /** Sessions are stored by the hash of their token: a leaked database does not leak live sessions. */
-const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
 /** last_seen_at is written at most this often, so reads don't turn into writes. */
 const TOUCH_EVERY_MS = 60_000;
 
 export function toSessionUser(row: UserRow): SessionUser {
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, siteId: row.site_id };
+  const user: SessionUser = {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    siteId: row.site_id,
+  };
+  // only when it is so: the contract's user shape stays as it was for everyone else
+  if (row.must_change_password === 1) user.mustChangePassword = true;
+  return user;
 }
 
 export interface LoginRequest {
@@ -178,4 +188,74 @@ export async function logout(deps: AppDeps, sessionId: string, actor: SessionUse
       : null;
   });
   if (status) publishStatus(deps.bus, actor.siteId, status);
+}
+
+/**
+ * A signed-in user chooses a new password (required after an admin made or reset theirs): the current one is checked
+ * (throttled like sign-in), the new one must pass the policy and differ from it; the user's other sessions end,
+ * this one stays. Audited.
+ */
+export async function changePassword(
+  deps: AppDeps,
+  actor: SessionUser,
+  sessionId: string | null,
+  input: { currentPassword: string; newPassword: string },
+  ip: string | null,
+): Promise<SessionUser> {
+  const now = deps.clock.now();
+  const admission = deps.loginLimiter.admit(
+    { account: actor.username.toLowerCase(), address: ip ?? 'unknown', device: `user:${actor.id}` },
+    now.getTime(),
+  );
+  if (!admission.admitted) {
+    throw new RateLimitedError(
+      admission.retryAfterMs,
+      `Too many attempts. Try again in ${waitText(admission.retryAfterMs)}.`,
+    );
+  }
+  let outcome: LoginOutcome = 'abandoned';
+  let user: UserRow | undefined;
+  try {
+    user = await findUserByUsername(deps.db, actor.username);
+    outcome = user && (await verifyPassword(user.password_hash, input.currentPassword)) ? 'succeeded' : 'failed';
+  } finally {
+    admission.settle(outcome, deps.clock.now().getTime());
+  }
+  if (!user || outcome !== 'succeeded') {
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The current password is not right.', {
+      currentPassword: ['Not your current password'],
+    });
+  }
+  if (input.newPassword === input.currentPassword) {
+    throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Choose a password you have not used now.', {
+      newPassword: ['Must differ from the current one'],
+    });
+  }
+  await requireGoodPassword('newPassword', input.newPassword, {
+    username: user.username,
+    displayName: user.display_name,
+  });
+  const hash = await hashPassword(input.newPassword);
+  const at = now.toISOString();
+  const userId = user.id;
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, must_change_password: 0, password_changed_at: at })
+      .where('id', '=', userId)
+      .execute();
+    let others = trx.deleteFrom('sessions').where('user_id', '=', userId);
+    if (sessionId) others = others.where('id', '!=', sessionId);
+    await others.execute();
+    await insertAudit(trx, {
+      at,
+      actorId: userId,
+      action: 'auth.password_changed',
+      entityType: 'user',
+      entityId: userId,
+      details: { required: user.must_change_password === 1 },
+      ip,
+    });
+  });
+  return toSessionUser({ ...user, must_change_password: 0, password_changed_at: at });
 }

@@ -11,6 +11,9 @@ export interface UsersTable {
   password_hash: string;
   active: Generated<0 | 1>;
   created_at: string;
+  /** 1: signed in with a temporary password (admin-made or reset); nothing but choosing a new one is allowed */
+  must_change_password: Generated<0 | 1>;
+  password_changed_at: string | null;
 }
 
 export interface SessionsTable {
@@ -21,4 +24,21 @@ export interface SessionsTable {
   expires_at: string;
   user_agent: string | null;
   ip: string | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  /** the key's public part (`vk_<prefix>_…`), how a presented key is found */
+  prefix: string;
+  /** SHA-256 (hex) of the whole key: the key itself is shown once and never stored */
+  key_hash: string;
+  /** JSON array of ApiKeyScope */
+  scopes: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  created_by: number | null;
+  created_at: string;
 }

@@ -1,0 +1,387 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+
+/**
+ * Administration over real HTTP (docs/admin.md): users (temporary passwords, the forced change, disabling with the
+ * sessions and held work it ends, the last admin, CSV import) and API keys (shown once, scopes, revocation → 401).
+ */
+let server: TestServer;
+let admin: ApiClient;
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = createApiClient(server.url);
+  await admin.login('admin');
+}, 60_000);
+afterAll(async () => {
+  await server.close();
+});
+
+const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
+  (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors ?? {};
+const domainCodeOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
+  (error.data as { domainCode?: string } | undefined)?.domainCode;
+const auditRows = (action: string, entityId: number) =>
+  server.database.sqlite
+    .prepare('SELECT actor_id, details FROM audit_log WHERE action = ? AND entity_id = ?')
+    .all(action, String(entityId)) as { actor_id: number; details: string }[];
+
+async function newOperator(username = `op-${randomUUID().slice(0, 8)}`) {
+  const made = await admin.trpc.admin.users.create.mutate({
+    requestId: randomUUID(),
+    username,
+    displayName: 'Giulia Neri',
+    role: 'operator',
+    siteId: 1,
+  });
+  return { ...made, username };
+}
+
+/** Signs in with the temporary password and chooses `password`: a client ready for work. */
+async function signedInWithOwnPassword(username: string, temporary: string, password: string) {
+  const client = createApiClient(server.url);
+  await client.login(username, temporary);
+  await client.trpc.auth.changePassword.mutate({ currentPassword: temporary, newPassword: password });
+  return client;
+}
+
+describe('admin.users', () => {
+  it('creates an operator with a temporary password shown once; the operator must change it before anything else', async () => {
+    const requestId = randomUUID();
+    const input = {
+      requestId,
+      username: 'giulia.neri',
+      displayName: 'Giulia Neri',
+      role: 'operator' as const,
+      siteId: 1,
+    };
+    const made = await admin.trpc.admin.users.create.mutate(input);
+    expect(made.user).toMatchObject({
+      username: 'giulia.neri',
+      role: 'operator',
+      siteId: 1,
+      active: true,
+      mustChangePassword: true,
+      openSessions: 0,
+    });
+    expect(made.temporaryPassword).toMatch(/^[A-Za-z0-9]{6}-[A-Za-z0-9]{6}-[A-Za-z0-9]{6}$/);
+    // a retry gets the same user back, not a second one, and not the password again
+    const again = await admin.trpc.admin.users.create.mutate(input);
+    expect(again).toEqual({ user: made.user, temporaryPassword: null });
+    // the password is stored only as a hash, and no idempotency record holds it
+    const stored = server.database.sqlite
+      .prepare("SELECT response FROM idempotency_keys WHERE scope = 'admin.users.create' AND key = ?")
+      .get(requestId) as { response: string };
+    expect(stored.response).not.toContain(made.temporaryPassword);
+    expect(auditRows('admin.user_created', made.user.id)).toHaveLength(1);
+
+    const operator = createApiClient(server.url);
+    const { user } = await operator.login('giulia.neri', made.temporaryPassword ?? '');
+    expect(user.mustChangePassword).toBe(true);
+    expect(await operator.trpc.auth.me.query()).toMatchObject({ username: 'giulia.neri', mustChangePassword: true });
+    const blocked = await trpcError(operator.trpc.work.next.mutate({}));
+    expect(blocked.data?.httpStatus).toBe(403);
+    expect(domainCodeOf(blocked)).toBe('PASSWORD_CHANGE_REQUIRED');
+    const stream = await operator.fetch(`${server.url}/api/v1/streams/coaching`);
+    expect(stream.status).toBe(403);
+    await stream.body?.cancel();
+
+    // the policy: too short, a breached password with digits added, the person's own name
+    for (const [newPassword, message] of [
+      ['short', /At least 12/],
+      ['password2026!', /common or breached/],
+      ['qwertyuiop123', /common or breached/],
+      ['giulia.neri.2026', /username or name/],
+    ] as const) {
+      const refused = await trpcError(
+        operator.trpc.auth.changePassword.mutate({ currentPassword: made.temporaryPassword ?? '', newPassword }),
+      );
+      expect(refused.data?.httpStatus, newPassword).toBe(400);
+      expect(fieldsOf(refused).newPassword?.join(' '), newPassword).toMatch(message);
+    }
+    const wrongCurrent = await trpcError(
+      operator.trpc.auth.changePassword.mutate({ currentPassword: 'not-it', newPassword: 'sole di marzo sul lago' }),
+    );
+    expect(fieldsOf(wrongCurrent).currentPassword).toEqual(['Not your current password']);
+
+    const changed = await operator.trpc.auth.changePassword.mutate({
+      currentPassword: made.temporaryPassword ?? '',
+      newPassword: 'sole di marzo sul lago',
+    });
+    expect(changed.mustChangePassword).toBeUndefined();
+    expect(await operator.trpc.work.next.mutate({})).toBeDefined();
+    // the temporary password no longer works, the new one does
+    await expect(createApiClient(server.url).login('giulia.neri', made.temporaryPassword ?? '')).rejects.toThrow();
+    const fresh = await createApiClient(server.url).login('giulia.neri', 'sole di marzo sul lago');
+    expect(fresh.user.mustChangePassword).toBeUndefined();
+  });
+
+  it('takes a password from the admin only if it passes the policy, and still asks for a change at first sign-in', async () => {
+    const weak = await trpcError(
+      admin.trpc.admin.users.create.mutate({
+        username: 'marco.b',
+        displayName: 'Marco Bianchi',
+        role: 'tutor',
+        siteId: 1,
+        password: 'iloveyou1234',
+      }),
+    );
+    expect(fieldsOf(weak).password?.join(' ')).toMatch(/common or breached/);
+    const made = await admin.trpc.admin.users.create.mutate({
+      username: 'marco.b',
+      displayName: 'Marco Bianchi',
+      role: 'tutor',
+      siteId: 1,
+      password: 'una vela rossa al porto',
+    });
+    expect(made.temporaryPassword).toBeNull();
+    const { user } = await createApiClient(server.url).login('marco.b', 'una vela rossa al porto');
+    expect(user).toMatchObject({ role: 'tutor', mustChangePassword: true });
+  });
+
+  it('refuses bad input with the fields named, and a username already taken with 409', async () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ username: 'ab', displayName: 'X', role: 'operator', siteId: 1 }, 'username', /At least 3/],
+      [{ username: 'bad name!', displayName: 'X', role: 'operator', siteId: 1 }, 'username', /Letters, digits/],
+      [{ username: 'nosite', displayName: 'X', role: 'operator', siteId: null }, 'siteId', /Choose the site/],
+      [{ username: 'adminsite', displayName: 'X', role: 'admin', siteId: 1 }, 'siteId', /no site/],
+      [{ username: 'noname', displayName: '  ', role: 'operator', siteId: 1 }, 'displayName', /Required/],
+      [{ username: 'norole', displayName: 'X', role: 'boss', siteId: 1 }, 'role', /./],
+      [{ username: 'farsite', displayName: 'X', role: 'operator', siteId: 999 }, 'siteId', /does not exist/],
+    ];
+    for (const [input, field, message] of cases) {
+      const error = await trpcError(admin.trpc.admin.users.create.mutate(input as never));
+      expect(error.data?.httpStatus, JSON.stringify(input)).toBe(400);
+      const fields = fieldsOf(error);
+      expect(fields[field]?.join(' '), JSON.stringify(fields)).toMatch(message);
+    }
+    const taken = await trpcError(
+      admin.trpc.admin.users.create.mutate({ username: 'OPERATORE1', displayName: 'X', role: 'operator', siteId: 1 }),
+    );
+    expect(taken.data?.httpStatus).toBe(409);
+    expect(domainCodeOf(taken)).toBe('USERNAME_TAKEN');
+    const before = server.database.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
+    expect(before.n).toBeGreaterThan(0);
+  });
+
+  it('disabling a user ends their sessions at once and gives their held work back to the queue', async () => {
+    const made = await newOperator();
+    const operator = await signedInWithOwnPassword(
+      made.username,
+      made.temporaryPassword ?? '',
+      'nebbia sul naviglio 7',
+    );
+    // a Call Me Now request: the most urgent work there is
+    const posted = await fetch(`${server.url}/api/v1/callback-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '+39 347 000 1199', product: 'CONTO', mode: 'now', channel: 'web' }),
+    });
+    expect(posted.status).toBe(201);
+    const item = await operator.trpc.work.next.mutate({});
+    expect(item?.kind).toBe('callback');
+
+    const result = await admin.trpc.admin.users.update.mutate({
+      requestId: randomUUID(),
+      id: made.user.id,
+      active: false,
+    });
+    expect(result).toMatchObject({ user: { active: false, openSessions: 0 }, sessionsEnded: 1, workReturned: 1 });
+    const row = server.database.sqlite
+      .prepare('SELECT status, lease_owner FROM callback_requests WHERE id = ?')
+      .get(item?.sourceId) as { status: string; lease_owner: number | null };
+    expect(row).toEqual({ status: 'pending', lease_owner: null });
+    const after = await trpcError(operator.trpc.work.next.mutate({}));
+    expect(after.data?.httpStatus).toBe(401);
+    await expect(createApiClient(server.url).login(made.username, 'nebbia sul naviglio 7')).rejects.toThrow();
+    expect(auditRows('admin.user_disabled', made.user.id)).toHaveLength(1);
+
+    // enabled again, the user signs in as before
+    await admin.trpc.admin.users.update.mutate({ id: made.user.id, active: true });
+    const back = await createApiClient(server.url).login(made.username, 'nebbia sul naviglio 7');
+    expect(back.user.username).toBe(made.username);
+  });
+
+  it('an admin cannot take away their own access (so there is always an active admin); another admin can', async () => {
+    const me = await admin.trpc.auth.me.query();
+    const self = await trpcError(admin.trpc.admin.users.update.mutate({ id: me.id, active: false }));
+    expect(self.data?.httpStatus).toBe(400);
+    const demote = await trpcError(admin.trpc.admin.users.update.mutate({ id: me.id, role: 'operator', siteId: 1 }));
+    expect(demote.data?.httpStatus).toBe(400);
+    const second = await admin.trpc.admin.users.create.mutate({
+      username: `admin-${randomUUID().slice(0, 6)}`,
+      displayName: 'Seconda Admin',
+      role: 'admin',
+      siteId: null,
+      password: 'il faro di capo testa',
+    });
+    const other = createApiClient(server.url);
+    await other.login(second.user.username, 'il faro di capo testa');
+    await other.trpc.auth.changePassword.mutate({
+      currentPassword: 'il faro di capo testa',
+      newPassword: 'le onde di capo testa',
+    });
+    await other.trpc.admin.users.update.mutate({ id: me.id, role: 'operator', siteId: 1 });
+    // the role is read on every request: the first admin's session is an operator's now
+    expect((await trpcError(admin.trpc.admin.users.list.query({}))).data?.httpStatus).toBe(403);
+    await other.trpc.admin.users.update.mutate({ id: me.id, role: 'admin', siteId: null });
+    expect((await admin.trpc.admin.users.list.query({})).users.length).toBeGreaterThan(0);
+  });
+
+  it('a password reset signs the user out everywhere and hands out a new temporary password', async () => {
+    const made = await newOperator();
+    const operator = await signedInWithOwnPassword(made.username, made.temporaryPassword ?? '', 'lampioni di via roma');
+    const reset = await admin.trpc.admin.users.resetPassword.mutate({ requestId: randomUUID(), id: made.user.id });
+    expect(reset.sessionsEnded).toBe(1);
+    expect(reset.user.mustChangePassword).toBe(true);
+    expect((await trpcError(operator.trpc.auth.me.query())).data?.httpStatus).toBe(401);
+    await expect(createApiClient(server.url).login(made.username, 'lampioni di via roma')).rejects.toThrow();
+    const { user } = await createApiClient(server.url).login(made.username, reset.temporaryPassword ?? '');
+    expect(user.mustChangePassword).toBe(true);
+    expect(auditRows('admin.user_password_reset', made.user.id)).toHaveLength(1);
+    const missing = await trpcError(admin.trpc.admin.users.resetPassword.mutate({ id: 999_999 }));
+    expect(missing.data?.httpStatus).toBe(404);
+  });
+
+  it('lists and searches users', async () => {
+    const all = await admin.trpc.admin.users.list.query({});
+    expect(all.users.length).toBeGreaterThan(5);
+    expect(all.total).toBeGreaterThanOrEqual(all.users.length);
+    const tutors = await admin.trpc.admin.users.list.query({ role: 'tutor' });
+    expect(tutors.users.every((u) => u.role === 'tutor')).toBe(true);
+    const found = await admin.trpc.admin.users.list.query({ search: 'operatore1' });
+    expect(found.users.map((u) => u.username)).toContain('operatore1');
+    const signedIn = all.users.find((u) => u.username === 'admin');
+    expect(signedIn?.openSessions).toBeGreaterThan(0);
+    expect(signedIn?.lastSeenAt).not.toBeNull();
+    const bad = await trpcError(admin.trpc.admin.users.list.query({ limit: 10_000 }));
+    expect(bad.data?.httpStatus).toBe(400);
+  });
+
+  it('imports users from CSV with a report for every line', async () => {
+    const site = server.database.sqlite.prepare('SELECT code FROM sites WHERE id = 1').get() as { code: string };
+    const csv = [
+      'username,display_name,role,site_code',
+      `anna.verdi,Anna Verdi,operator,${site.code}`,
+      `luca.rizzo,Luca Rizzo,tutor,${site.code}`,
+      'x,Nome Corto,operator,' + site.code,
+      'senza.sede,Senza Sede,operator,',
+      'sede.ignota,Sede Ignota,operator,ZZZ',
+      `operatore1,Già Presente,operator,${site.code}`,
+      `anna.verdi,Anna Doppia,operator,${site.code}`,
+    ].join('\n');
+    const report = await admin.trpc.admin.users.import.mutate({ requestId: randomUUID(), csv });
+    expect(report.created).toBe(2);
+    expect(report.rejected).toBe(5);
+    expect(report.lines.map((l) => [l.line, l.status])).toEqual([
+      [2, 'created'],
+      [3, 'created'],
+      [4, 'rejected'],
+      [5, 'rejected'],
+      [6, 'rejected'],
+      [7, 'rejected'],
+      [8, 'rejected'],
+    ]);
+    expect(report.lines[2]?.errors.join(' ')).toMatch(/username/);
+    expect(report.lines[3]?.errors.join(' ')).toMatch(/siteId/);
+    expect(report.lines[4]?.errors.join(' ')).toMatch(/no site "ZZZ"/);
+    expect(report.lines[5]?.errors).toEqual(['username: already taken']);
+    expect(report.lines[6]?.errors).toEqual(['username: twice in this file']);
+    const password = report.lines[0]?.temporaryPassword ?? '';
+    const { user } = await createApiClient(server.url).login('anna.verdi', password);
+    expect(user).toMatchObject({ role: 'operator', mustChangePassword: true });
+    const noHeader = await trpcError(admin.trpc.admin.users.import.mutate({ csv: 'a,b\n1,2' }));
+    expect(fieldsOf(noHeader).csv?.join(' ')).toMatch(/no column username/);
+  });
+});
+
+describe('admin.apiKeys', () => {
+  const callMeNow = () => JSON.stringify({ phone: '+39 347 000 5566', product: 'CONTO', mode: 'now', channel: 'web' });
+  const intake = (key: string) =>
+    fetch(`${server.url}/api/v1/callback-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: callMeNow(),
+    });
+  const cti = (key: string) =>
+    fetch(`${server.url}/api/v1/cti/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+
+  it('a key is shown once, works on the endpoints of its scopes only, and is refused (401) from its revocation on', async () => {
+    const requestId = randomUUID();
+    const made = await admin.trpc.admin.apiKeys.create.mutate({ requestId, name: 'Sito web', scopes: ['intake'] });
+    expect(made.key).toMatch(/^vk_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/);
+    expect(made.apiKey).toMatchObject({ name: 'Sito web', scopes: ['intake'], status: 'active', lastUsedAt: null });
+    expect(made.key?.startsWith(made.apiKey.prefix)).toBe(true);
+    const retry = await admin.trpc.admin.apiKeys.create.mutate({ requestId, name: 'Sito web', scopes: ['intake'] });
+    expect(retry).toMatchObject({ id: made.id, key: null });
+    const stored = server.database.sqlite.prepare('SELECT key_hash FROM api_keys WHERE id = ?').get(made.id) as {
+      key_hash: string;
+    };
+    expect(stored.key_hash).not.toContain(made.key?.split('_')[2]);
+
+    const key = made.key ?? '';
+    expect((await intake(key)).status).toBe(201);
+    // no cti scope: the CTI endpoint refuses it
+    expect((await cti(key)).status).toBe(401);
+    const listed = (await admin.trpc.admin.apiKeys.list.query()).find((k) => k.id === made.id);
+    expect(listed?.lastUsedAt).not.toBeNull();
+
+    const revoked = await admin.trpc.admin.apiKeys.revoke.mutate({ id: made.id });
+    expect(revoked).toMatchObject({ status: 'revoked' });
+    const refused = await intake(key);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    // revoking again changes nothing; the audit has one row of each
+    expect((await admin.trpc.admin.apiKeys.revoke.mutate({ id: made.id })).revokedAt).toBe(revoked.revokedAt);
+    expect(auditRows('admin.api_key_created', made.id)).toHaveLength(1);
+    expect(auditRows('admin.api_key_revoked', made.id)).toHaveLength(1);
+    // the environment's key keeps working beside the admin-made ones
+    expect((await intake(TEST_INTAKE_KEY)).status).toBe(201);
+  });
+
+  it('a key with the cti scope posts CTI events, a look-alike key does not', async () => {
+    const made = await admin.trpc.admin.apiKeys.create.mutate({ name: 'Centralino', scopes: ['cti'] });
+    const key = made.key ?? '';
+    // past the key check: the empty body is a 400, not a 401
+    expect((await cti(key)).status).toBe(400);
+    expect((await intake(key)).status).toBe(401);
+    const forged = `${key.slice(0, -4)}AAAA`;
+    expect((await cti(forged)).status).toBe(401);
+  });
+
+  it('refuses bad input: no scope, an unknown scope, a past expiry, an empty name', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: 'X', scopes: [] }, 'scopes'],
+      [{ name: 'X', scopes: ['admin'] }, 'scopes'],
+      [{ name: 'X', scopes: ['intake', 'intake'] }, 'scopes'],
+      [{ name: ' ', scopes: ['intake'] }, 'name'],
+      [{ name: 'X', scopes: ['intake'], expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
+      [{ name: 'X', scopes: ['intake'], expiresAt: 'tomorrow' }, 'expiresAt'],
+    ];
+    for (const [input, field] of cases) {
+      const error = await trpcError(admin.trpc.admin.apiKeys.create.mutate(input as never));
+      expect(error.data?.httpStatus, JSON.stringify(input)).toBe(400);
+      expect(Object.keys(fieldsOf(error)), JSON.stringify(input)).toContain(field);
+    }
+    const missing = await trpcError(admin.trpc.admin.apiKeys.revoke.mutate({ id: 999_999 }));
+    expect(missing.data?.httpStatus).toBe(404);
+  });
+
+  it('an expired key is refused', async () => {
+    const made = await admin.trpc.admin.apiKeys.create.mutate({
+      name: 'Breve',
+      scopes: ['intake'],
+      expiresAt: new Date(Date.now() + 1_500).toISOString(),
+    });
+    expect((await intake(made.key ?? '')).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect((await intake(made.key ?? '')).status).toBe(401);
+    const listed = (await admin.trpc.admin.apiKeys.list.query()).find((k) => k.id === made.id);
+    expect(listed?.status).toBe('expired');
+  });
+});

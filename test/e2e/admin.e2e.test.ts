@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { signInByKeyboard } from './helpers/console';
+
+/**
+ * The admin area in Chromium, keyboard only: an admin creates an operator, who signs in with the temporary password
+ * and must choose their own before reaching the console; an API key is created, used on the intake API and revoked.
+ */
+let server: TestServer;
+let admin: BrowserSession;
+let operator: BrowserSession;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await openBrowser();
+  operator = await openBrowser();
+});
+afterAll(async () => {
+  await admin?.close();
+  await operator?.close();
+  await server?.close();
+});
+
+describe('administration from the browser', () => {
+  it('an admin creates an operator; the operator signs in and must change the password first', async () => {
+    const { page } = admin;
+    await signInByKeyboard(page, server.url, 'admin', 'home-admin');
+    await page.getByRole('table', { name: /Utenti del centro/ }).waitFor();
+    await screenshot(page, 'admin-users');
+
+    await page.getByRole('button', { name: 'Nuovo utente' }).focus();
+    await page.keyboard.press('Enter');
+    // the username field has the focus
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).toBe('off');
+    await page.keyboard.type('sara.conti');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Sara Conti');
+    await page.keyboard.press('Tab'); // role: operator already
+    await page.keyboard.press('Tab'); // site
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab'); // team
+    await page.keyboard.press('Tab'); // password: empty, the server makes one
+    await page.keyboard.press('Enter');
+
+    const secret = page.getByRole('textbox', { name: 'Password temporanea di sara.conti' });
+    await secret.waitFor();
+    // the one-time password has the focus, selected, ready to copy
+    await expect.poll(() => secret.evaluate((el) => el === document.activeElement)).toBe(true);
+    const temporary = await secret.inputValue();
+    expect(temporary).toMatch(/^\w{6}-\w{6}-\w{6}$/);
+    await page.getByRole('row', { name: /sara\.conti/ }).waitFor();
+    await screenshot(page, 'admin-user-created');
+
+    // the operator, in another browser
+    const op = operator.page;
+    await op.goto(`${server.url}/login`);
+    await op.getByLabel('Nome utente').focus();
+    await op.keyboard.type('sara.conti');
+    await op.keyboard.press('Tab');
+    await op.keyboard.type(temporary);
+    await op.keyboard.press('Enter');
+    await op.getByTestId('change-password').waitFor();
+    // a page of the console is not reachable before the change
+    await op.goto(`${server.url}/console`);
+    await op.getByTestId('change-password').waitFor();
+    await screenshot(op, 'change-password');
+
+    await op.getByLabel('Password temporanea (attuale)').focus();
+    await op.keyboard.type(temporary);
+    await op.keyboard.press('Tab');
+    await op.keyboard.type('password2026!');
+    await op.keyboard.press('Tab');
+    await op.keyboard.type('password2026!');
+    await op.keyboard.press('Enter');
+    // refused by the server: on the breached list; the field says so and takes the focus
+    await op.getByText("È una password comune o già trapelata in un furto di dati: scegline un'altra.").waitFor();
+    await expect.poll(() => op.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
+    await op.keyboard.press('Control+A');
+    await op.keyboard.type('girasoli nel campo di grano');
+    await op.keyboard.press('Tab');
+    await op.keyboard.press('Control+A');
+    await op.keyboard.type('girasoli nel campo di grano');
+    await op.keyboard.press('Enter');
+    await op.getByTestId('home-operator').waitFor();
+  });
+
+  it('a key is created (shown once), used on the intake API (201) and revoked (401)', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/api-keys`);
+    await page.getByRole('button', { name: 'Nuova chiave' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Sito web e app');
+    await page.keyboard.press('Enter'); // intake is ticked already
+    const secret = page.getByRole('textbox', { name: 'Chiave «Sito web e app»' });
+    await secret.waitFor();
+    await expect.poll(() => secret.evaluate((el) => el === document.activeElement)).toBe(true);
+    const key = await secret.inputValue();
+    expect(key).toMatch(/^vk_/);
+
+    const intake = () =>
+      fetch(`${server.url}/api/v1/callback-requests`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({ phone: '+39 347 000 7788', product: 'CONTO', mode: 'now', channel: 'web' }),
+      });
+    expect((await intake()).status).toBe(201);
+    await page.reload();
+    await page.getByRole('row', { name: /Sito web e app/ }).waitFor();
+    await screenshot(page, 'admin-api-keys');
+
+    await page.getByRole('button', { name: 'Revoca la chiave Sito web e app' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Revocare la chiave «Sito web e app»?' });
+    await dialog.waitFor();
+    // the dialog opens on Cancel (the safe choice); Shift+Tab reaches Revoke
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.getByText('Chiave «Sito web e app» revocata.').waitFor();
+    await page.getByRole('row', { name: /Sito web e app.*Revocata/ }).waitFor();
+    expect((await intake()).status).toBe(401);
+  });
+});
