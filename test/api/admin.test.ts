@@ -385,3 +385,71 @@ describe('admin.apiKeys', () => {
     expect(listed?.status).toBe('expired');
   });
 });
+
+describe('admin.audit', () => {
+  it('finds an operator’s reveal by customer and action, pages newest first, and exports CSV (audited)', async () => {
+    const operator = createApiClient(server.url);
+    await operator.login('operatore1');
+    const me = await operator.trpc.auth.me.query();
+    // the operator starts a contact with a customer found by search, then reveals the phone
+    const [customer] = await operator.trpc.customers.search.query({ query: 'Ro' });
+    expect(customer).toBeDefined();
+    const customerId = customer?.id ?? 0;
+    await operator.trpc.customers.startContact.mutate({ customerId, reason: 'inbound_call', clientId: randomUUID() });
+    await operator.trpc.customers.reveal.mutate({ customerId, field: 'phone' });
+
+    const found = await admin.trpc.admin.audit.search.query({ customerId, action: 'customer.reveal' });
+    expect(found.items).toHaveLength(1);
+    expect(found.items[0]).toMatchObject({
+      actorId: me.id,
+      actorUsername: 'operatore1',
+      action: 'customer.reveal',
+      customerId,
+      details: { field: 'phone' },
+    });
+    // a family of actions, by actor: the contact start and the reveal
+    const family = await admin.trpc.admin.audit.search.query({ actorId: me.id, action: 'customer.' });
+    expect(family.items.map((i) => i.action)).toEqual(['customer.reveal', 'customer.contact_started']);
+    expect(family.items.every((i) => i.customerId === customerId)).toBe(true);
+    // a period that ends before the reveal finds nothing
+    const before = await admin.trpc.admin.audit.search.query({
+      customerId,
+      to: new Date(Date.parse(found.items[0]?.at ?? '') - 60_000).toISOString(),
+    });
+    expect(before.items).toHaveLength(0);
+
+    // pages: newest first, the next page after the last id shown
+    const first = await admin.trpc.admin.audit.search.query({ limit: 3 });
+    expect(first.items).toHaveLength(3);
+    expect(first.nextCursor).toBe(first.items[2]?.id);
+    const second = await admin.trpc.admin.audit.search.query({ limit: 3, cursor: first.nextCursor ?? 0 });
+    expect(second.items[0]?.id).toBeLessThan(first.items[2]?.id ?? 0);
+
+    expect(await admin.trpc.admin.audit.actions.query()).toEqual(
+      expect.arrayContaining(['auth.login', 'customer.reveal', 'admin.user_created']),
+    );
+
+    const exported = await admin.trpc.admin.audit.exportCsv.mutate({ customerId });
+    expect(exported.rows).toBe(2);
+    expect(exported.truncated).toBe(false);
+    const lines = exported.csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'id,at,actor_id,actor_username,actor_name,action,entity_type,entity_id,customer_id,details,ip',
+    );
+    expect(lines[1]).toContain(',customer.reveal,customer,');
+    const exports = await admin.trpc.admin.audit.search.query({ action: 'audit.exported' });
+    expect(exports.items[0]?.details).toMatchObject({ filters: { customerId }, rows: 2 });
+
+    for (const bad of [
+      { action: 'DROP TABLE' },
+      { limit: 0 },
+      { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' },
+    ]) {
+      const error = await trpcError(admin.trpc.admin.audit.search.query(bad));
+      expect(error.data?.httpStatus, JSON.stringify(bad)).toBe(400);
+    }
+  });
+});

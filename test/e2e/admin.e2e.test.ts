@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
@@ -124,5 +125,26 @@ describe('administration from the browser', () => {
     await page.getByText('Chiave «Sito web e app» revocata.').waitFor();
     await page.getByRole('row', { name: /Sito web e app.*Revocata/ }).waitFor();
     expect((await intake()).status).toBe(401);
+  });
+
+  it('the audit log finds an operator’s reveal of a customer’s phone', async () => {
+    const op = createApiClient(server.url);
+    await op.login('operatore1');
+    const [customer] = await op.trpc.customers.search.query({ query: 'Ro' });
+    const customerId = customer?.id ?? 0;
+    await op.trpc.customers.startContact.mutate({ customerId, reason: 'inbound_call', clientId: randomUUID() });
+    await op.trpc.customers.reveal.mutate({ customerId, field: 'phone' });
+
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/audit`);
+    await page.getByLabel('Cliente (codice)').focus();
+    await page.keyboard.type(String(customerId));
+    await page.keyboard.press('Enter');
+    const reveal = page.getByRole('row', { name: /customer\.reveal/ });
+    await reveal.waitFor();
+    expect(await reveal.textContent()).toContain('operatore1');
+    expect(await reveal.textContent()).toContain('"field":"phone"');
+    expect(await page.getByRole('row').count()).toBe(3); // the header, the reveal, the contact start
+    await screenshot(page, 'admin-audit');
   });
 });

@@ -17,6 +17,7 @@ import * as customerAccess from './migrations/2026-12-04T1500-customer-access';
 import * as withdrawnPromises from './migrations/2026-12-05T1000-withdrawn-promises';
 import * as accessGrantExpiry from './migrations/2026-12-05T1100-access-grant-expiry';
 import * as administration from './migrations/2026-12-06T1000-administration';
+import * as auditSearch from './migrations/2026-12-06T1100-audit-search';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05T1000-withdrawn-promises': withdrawnPromises,
   '2026-12-05T1100-access-grant-expiry': accessGrantExpiry,
   '2026-12-06T1000-administration': administration,
+  '2026-12-06T1100-audit-search': auditSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -258,3 +258,64 @@ export const apiKeyCreateOutput = z.object({
 });
 export type ApiKeyCreateOutput = z.infer<typeof apiKeyCreateOutput>;
 export const apiKeyRevokeInput = z.object({ requestId: clientId.optional(), id }).strict();
+
+// ---- audit log (admin.audit.*) ----
+
+const auditFilters = {
+  /** who did it (a user id) */
+  actorId: id.optional(),
+  /** the customer concerned (the audited entity, or named in the details) */
+  customerId: id.optional(),
+  /** an action ("customer.reveal") or a family of them ending in a dot ("customer.") */
+  action: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[a-z_]+(\.[a-z_]*)?$/, 'An action such as customer.reveal, or a family such as customer.')
+    .optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+};
+
+export const auditSearchInput = z
+  .object({
+    ...auditFilters,
+    limit: z.number().int().min(1).max(500).default(100),
+    /** the id of the last row already shown: the page after it (newest first) */
+    cursor: id.optional(),
+    /** sent by tRPC's infinite queries; pages only go forward (older) here */
+    direction: z.enum(['forward', 'backward']).optional(),
+  })
+  .strict()
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'Must not be before from' });
+export type AuditSearchInput = z.infer<typeof auditSearchInput>;
+
+export const auditRow = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorId: z.number().int().nullable(),
+  actorUsername: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  customerId: z.number().int().nullable(),
+  details: z.unknown(),
+  ip: z.string().nullable(),
+});
+export type AuditRow = z.infer<typeof auditRow>;
+export const auditSearchOutput = z.object({ items: z.array(auditRow), nextCursor: z.number().int().nullable() });
+
+export const auditExportInput = z
+  .object({ ...auditFilters })
+  .strict()
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'Must not be before from' });
+export const auditExportOutput = z.object({
+  filename: z.string(),
+  csv: z.string(),
+  rows: z.number().int(),
+  /** more rows matched than one file holds (AUDIT_EXPORT_MAX): narrow the period */
+  truncated: z.boolean(),
+});
+export const AUDIT_EXPORT_MAX = 50_000;
+export const auditActionsOutput = z.array(z.string());

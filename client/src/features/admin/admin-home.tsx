@@ -3,6 +3,7 @@ import { EmptyState, Panel } from '../../components/ui/panel';
 import { Tabs } from '../../components/ui/tabs';
 import { navigate, pathSegments, usePath } from '../../lib/router';
 import { ApiKeysAdmin } from './api-keys-admin';
+import { AuditLog } from './audit-log';
 import { UsersAdmin } from './users-admin';
 import './admin.css';
 
@@ -14,6 +15,7 @@ const SECTIONS = {
   'post-offices': 'postOffices',
   scripts: 'scripts',
   'api-keys': 'apiKeys',
+  audit: 'audit',
 } as const;
 type SectionId = keyof typeof SECTIONS;
 const SECTION_IDS = Object.keys(SECTIONS) as SectionId[];
@@ -41,6 +43,8 @@ export function AdminHome() {
           <UsersAdmin />
         ) : selected === 'api-keys' ? (
           <ApiKeysAdmin />
+        ) : selected === 'audit' ? (
+          <AuditLog />
         ) : (
           <Panel title={t(`admin.tabs.${key}`)}>
             <EmptyState>{t(`admin.empty.${key}`)}</EmptyState>

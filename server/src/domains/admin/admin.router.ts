@@ -5,6 +5,11 @@ import {
   apiKeyCreateOutput,
   apiKeyRevokeInput,
   apiKeySummary,
+  auditActionsOutput,
+  auditExportInput,
+  auditExportOutput,
+  auditSearchInput,
+  auditSearchOutput,
   dataSubjectEraseInput,
   dataSubjectErasure,
   dataSubjectExport,
@@ -23,6 +28,7 @@ import {
 import { roleProcedure, router } from '../../trpc/init';
 import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.service';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
+import { auditActions, exportAudit, searchAudit } from './audit.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
 const admins = roleProcedure('admin');
@@ -64,6 +70,18 @@ export const adminRouter = router({
       .input(usersImportInput)
       .output(usersImportOutput)
       .mutation(({ ctx, input }) => importUsers(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  audit: router({
+    search: admins
+      .input(auditSearchInput)
+      .output(auditSearchOutput)
+      .query(({ ctx, input }) => searchAudit(ctx.deps, input)),
+    actions: admins.output(auditActionsOutput).query(({ ctx }) => auditActions(ctx.deps)),
+    /** A mutation: every export of the log is itself audited. */
+    exportCsv: admins
+      .input(auditExportInput)
+      .output(auditExportOutput)
+      .mutation(({ ctx, input }) => exportAudit(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   apiKeys: router({
     list: admins.output(z.array(apiKeySummary)).query(({ ctx }) => listApiKeys(ctx.deps)),
