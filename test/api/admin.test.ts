@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completion } from '@valore/server/testing/completions';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
@@ -451,5 +452,121 @@ describe('admin.audit', () => {
       const error = await trpcError(admin.trpc.admin.audit.search.query(bad));
       expect(error.data?.httpStatus, JSON.stringify(bad)).toBe(400);
     }
+  });
+});
+
+describe('admin.products', () => {
+  /** An OCS contact with a customer not contacted yet (who consents on the call), ending in a funnel link for CARTA_IBAN: the link's redirect. */
+  async function funnelRedirect(operator: ApiClient): Promise<string> {
+    const row = server.database.sqlite
+      .prepare(
+        `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
+         ORDER BY id DESC LIMIT 1 OFFSET ?`,
+      )
+      .get(Math.floor(Math.random() * 500)) as { id: number };
+    const result = await operator.trpc.interactions.complete.mutate(
+      completion('ocs_cross_sell', row.id, 'digital_funnel', [
+        { type: 'customer.identified', customerId: row.id },
+        { type: 'ocs.solved' },
+        { type: 'propensity.accepted' },
+        { type: 'consent.granted', channel: 'phone' },
+        { type: 'needs.identified', productCode: 'CARTA_IBAN' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.funnel', channel: 'sms' },
+      ]),
+    );
+    const response = await fetch(result.effects.funnelLink?.url ?? '', { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    return response.headers.get('location') ?? '';
+  }
+
+  it('changes a product’s funnel address and tracking: the next link goes there; the catalogue follows at once', async () => {
+    const operator = createApiClient(server.url);
+    await operator.login('operatore2');
+    const before = new URL(await funnelRedirect(operator));
+    expect(before.searchParams.get('utm_source')).toBe('valore');
+    expect(before.searchParams.get('utm_medium')).toBe('sms');
+
+    const updated = await admin.trpc.admin.products.update.mutate({
+      requestId: randomUUID(),
+      code: 'CARTA_IBAN',
+      funnelUrl: 'https://nuovo.valore.example/carta?ref=ufficio',
+      utmTemplate: 'utm_source=valore&utm_medium={channel}&utm_campaign={product}&utm_content=l{link}',
+    });
+    expect(updated).toMatchObject({ code: 'CARTA_IBAN', funnelUrl: 'https://nuovo.valore.example/carta?ref=ufficio' });
+    const after = new URL(await funnelRedirect(operator));
+    expect(after.origin + after.pathname).toBe('https://nuovo.valore.example/carta');
+    expect(Object.fromEntries(after.searchParams)).toMatchObject({
+      ref: 'ufficio',
+      utm_source: 'valore',
+      utm_medium: 'sms',
+      utm_campaign: 'CARTA_IBAN',
+      utm_content: `l${after.searchParams.get('lid')}`,
+    });
+    const audit = server.database.sqlite
+      .prepare("SELECT details FROM audit_log WHERE action = 'admin.product_updated' AND entity_id = 'CARTA_IBAN'")
+      .get() as { details: string };
+    expect(JSON.parse(audit.details)).toMatchObject({
+      changes: { funnelUrl: { to: 'https://nuovo.valore.example/carta?ref=ufficio' } },
+    });
+
+    // a product switched off leaves the catalogue the integrations and the console read
+    const intakeProducts = async () =>
+      (await (
+        await fetch(`${server.url}/api/v1/products`, { headers: { authorization: `Bearer ${TEST_INTAKE_KEY}` } })
+      ).json()) as { code: string }[];
+    expect((await intakeProducts()).map((p) => p.code)).toContain('CARTA_IBAN');
+    await admin.trpc.admin.products.update.mutate({ code: 'CARTA_IBAN', active: false });
+    expect((await intakeProducts()).map((p) => p.code)).not.toContain('CARTA_IBAN');
+    expect((await operator.trpc.scripts.catalogue.query()).map((p) => p.code)).not.toContain('CARTA_IBAN');
+    await admin.trpc.admin.products.update.mutate({ code: 'CARTA_IBAN', active: true });
+  });
+
+  it('creates a product with its outcomes; it is offered at once; bad input is refused with fields', async () => {
+    const made = await admin.trpc.admin.products.create.mutate({
+      code: 'POLIZZA_CASA',
+      family: 'Assicurazioni',
+      businessUnit: 'Assicurativo',
+      nameIt: 'Polizza casa',
+      nameEn: 'Home insurance',
+      funnelUrl: 'https://shop.valore.example/polizza-casa',
+      outcomes: ['up_appointment', 'lead'],
+    });
+    expect(made).toMatchObject({ active: true, utmTemplate: 'utm_source=valore&utm_medium={channel}' });
+    expect((await admin.trpc.admin.products.list.query()).map((p) => p.code)).toContain('POLIZZA_CASA');
+    expect((await admin.trpc.scripts.catalogue.query()).find((p) => p.code === 'POLIZZA_CASA')?.outcomes).toEqual([
+      'up_appointment',
+      'lead',
+    ]);
+    const taken = await trpcError(
+      admin.trpc.admin.products.create.mutate({
+        code: 'POLIZZA_CASA',
+        family: 'Assicurazioni',
+        businessUnit: 'Assicurativo',
+        nameIt: 'Altra polizza',
+        nameEn: 'Other policy',
+        funnelUrl: 'https://shop.valore.example/altra',
+        outcomes: ['lead'],
+      }),
+    );
+    expect(taken.data?.httpStatus).toBe(409);
+    expect(fieldsOf(taken).code).toEqual(['Already in the catalogue']);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ code: 'CONTO', funnelUrl: 'javascript:alert(1)' }, 'funnelUrl'],
+      [{ code: 'CONTO', funnelUrl: 'conto.example' }, 'funnelUrl'],
+      [{ code: 'CONTO', utmTemplate: 'utm_source={secret}' }, 'utmTemplate'],
+      [{ code: 'CONTO', utmTemplate: 'a=b&c' }, 'utmTemplate'],
+      [{ code: 'CONTO', outcomes: [] }, 'outcomes'],
+      [{ code: 'CONTO', outcomes: ['sale'] }, 'outcomes'],
+      [{ code: 'conto minuscolo' }, 'code'],
+    ];
+    for (const [input, field] of cases) {
+      const error = await trpcError(admin.trpc.admin.products.update.mutate(input as never));
+      expect(error.data?.httpStatus, JSON.stringify(input)).toBe(400);
+      expect(Object.keys(fieldsOf(error)), JSON.stringify(input)).toContain(field);
+    }
+    const missing = await trpcError(admin.trpc.admin.products.update.mutate({ code: 'NON_ESISTE', active: false }));
+    expect(missing.data?.httpStatus).toBe(404);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completion } from '@valore/server/testing/completions';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
@@ -146,5 +147,49 @@ describe('administration from the browser', () => {
     expect(await reveal.textContent()).toContain('"field":"phone"');
     expect(await page.getByRole('row').count()).toBe(3); // the header, the reveal, the contact start
     await screenshot(page, 'admin-audit');
+  });
+
+  it('a product’s funnel address is changed on its screen, and the next link goes there', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/products`);
+    await page.getByRole('button', { name: 'Modifica Carta prepagata con IBAN' }).focus();
+    await page.keyboard.press('Enter');
+    // the Italian name has the focus; the funnel address is four fields on
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('url');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('https://conto.valore.example/carta-iban');
+    await page
+      .getByText(/Un link seguito ora porta a: https:\/\/conto\.valore\.example\/carta-iban\?utm_source=valore/)
+      .waitFor();
+    await screenshot(page, 'admin-product-edit');
+    await page.keyboard.press('Enter');
+    await page.getByText('Prodotto CARTA_IBAN salvato.').waitFor();
+    await page.getByRole('row', { name: /CARTA_IBAN.*conto\.valore\.example\/carta-iban/ }).waitFor();
+
+    // the next funnel link an operator sends for it goes to the new address
+    const op = createApiClient(server.url);
+    await op.login('operatore3');
+    const customer = server.database.sqlite
+      .prepare(
+        `SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
+           AND id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL) ORDER BY id DESC LIMIT 1`,
+      )
+      .get() as { id: number };
+    const result = await op.trpc.interactions.complete.mutate(
+      completion('ocs_cross_sell', customer.id, 'digital_funnel', [
+        { type: 'customer.identified', customerId: customer.id },
+        { type: 'ocs.solved' },
+        { type: 'propensity.accepted' },
+        { type: 'consent.granted', channel: 'phone' },
+        { type: 'needs.identified', productCode: 'CARTA_IBAN' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.funnel', channel: 'sms' },
+      ]),
+    );
+    const followed = await fetch(result.effects.funnelLink?.url ?? '', { redirect: 'manual' });
+    expect(followed.headers.get('location')).toMatch(
+      /^https:\/\/conto\.valore\.example\/carta-iban\?utm_source=valore&utm_medium=sms&lid=\d+$/,
+    );
   });
 });

@@ -18,6 +18,7 @@ import * as withdrawnPromises from './migrations/2026-12-05T1000-withdrawn-promi
 import * as accessGrantExpiry from './migrations/2026-12-05T1100-access-grant-expiry';
 import * as administration from './migrations/2026-12-06T1000-administration';
 import * as auditSearch from './migrations/2026-12-06T1100-audit-search';
+import * as productAdmin from './migrations/2026-12-06T1200-product-admin';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05T1100-access-grant-expiry': accessGrantExpiry,
   '2026-12-06T1000-administration': administration,
   '2026-12-06T1100-audit-search': auditSearch,
+  '2026-12-06T1200-product-admin': productAdmin,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { roleSchema, newPassword } from './auth';
-import { clientId, id, isoDateTime, text } from './common';
+import { VALUE_OUTCOMES } from '../reference/outcomes';
+import { clientId, id, isoDateTime, productCode, text } from './common';
 
 /** A data subject's request (GDPR art. 15 access, art. 17 erasure), carried out by an admin. */
 export const dataSubjectExportInput = z.object({ customerId: id }).strict();
@@ -319,3 +320,67 @@ export const auditExportOutput = z.object({
 });
 export const AUDIT_EXPORT_MAX = 50_000;
 export const auditActionsOutput = z.array(z.string());
+
+// ---- products (admin.products.*) ----
+
+/** The query string added to the funnel URL when a link is followed; {channel}, {product} and {link} are filled in. */
+export const DEFAULT_UTM_TEMPLATE = 'utm_source=valore&utm_medium={channel}';
+export const UTM_VARIABLES = ['channel', 'product', 'link'] as const;
+const UTM_PAIR = /^[A-Za-z0-9_.-]+=([A-Za-z0-9_.~-]|\{(channel|product|link)\})*$/;
+export const utmTemplate = z
+  .string()
+  .trim()
+  .max(300)
+  .refine(
+    (v) => v === '' || v.split('&').every((pair) => UTM_PAIR.test(pair)),
+    'Use name=value pairs joined by &; values may hold {channel}, {product}, {link}',
+  );
+
+export const funnelUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(
+    /^https?:\/\/[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d{1,5})?(\/[^\s?#]*)?(\?[^\s#]*)?$/,
+    'Use a full web address, e.g. https://www.poste.it/conto',
+  );
+
+export const adminProduct = z.object({
+  code: z.string(),
+  family: z.string(),
+  businessUnit: z.string(),
+  name: z.object({ it: z.string(), en: z.string() }),
+  funnelUrl: z.string(),
+  utmTemplate: z.string(),
+  outcomes: z.array(z.enum(VALUE_OUTCOMES)),
+  active: z.boolean(),
+});
+export type AdminProduct = z.infer<typeof adminProduct>;
+
+const productFields = {
+  family: text(60).pipe(z.string().min(1, 'Required')),
+  businessUnit: text(60).pipe(z.string().min(1, 'Required')),
+  nameIt: text(120).pipe(z.string().min(1, 'Required')),
+  nameEn: text(120).pipe(z.string().min(1, 'Required')),
+  funnelUrl,
+  utmTemplate: utmTemplate.optional(),
+  outcomes: z
+    .array(z.enum(VALUE_OUTCOMES))
+    .min(1, 'Choose at least one outcome')
+    .refine((s) => new Set(s).size === s.length, 'Each outcome once'),
+  active: z.boolean().optional(),
+};
+export const productCreateInput = z
+  .object({ requestId: clientId.optional(), code: productCode, ...productFields })
+  .strict();
+export type ProductCreateInput = z.infer<typeof productCreateInput>;
+export const productUpdateInput = z
+  .object({
+    requestId: clientId.optional(),
+    code: productCode,
+    ...Object.fromEntries(Object.entries(productFields).map(([k, v]) => [k, v.optional()])),
+  } as { requestId: z.ZodOptional<typeof clientId>; code: typeof productCode } & {
+    [K in keyof typeof productFields]: z.ZodOptional<(typeof productFields)[K]>;
+  })
+  .strict();
+export type ProductUpdateInput = z.infer<typeof productUpdateInput>;

@@ -4,6 +4,7 @@ import { Tabs } from '../../components/ui/tabs';
 import { navigate, pathSegments, usePath } from '../../lib/router';
 import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditLog } from './audit-log';
+import { ProductsAdmin } from './products-admin';
 import { UsersAdmin } from './users-admin';
 import './admin.css';
 
@@ -41,6 +42,8 @@ export function AdminHome() {
       <Tabs label={t('admin.sections')} tabs={tabs} selected={selected} onSelect={(id) => navigate(`/admin/${id}`)}>
         {selected === 'users' ? (
           <UsersAdmin />
+        ) : selected === 'products' ? (
+          <ProductsAdmin />
         ) : selected === 'api-keys' ? (
           <ApiKeysAdmin />
         ) : selected === 'audit' ? (

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   adminOptionsOutput,
+  adminProduct,
+  productCreateInput,
+  productUpdateInput,
   apiKeyCreateInput,
   apiKeyCreateOutput,
   apiKeyRevokeInput,
@@ -29,6 +32,7 @@ import { roleProcedure, router } from '../../trpc/init';
 import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.service';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { auditActions, exportAudit, searchAudit } from './audit.service';
+import { createProduct, listProducts, updateProduct } from './products.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
 const admins = roleProcedure('admin');
@@ -70,6 +74,17 @@ export const adminRouter = router({
       .input(usersImportInput)
       .output(usersImportOutput)
       .mutation(({ ctx, input }) => importUsers(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  products: router({
+    list: admins.output(z.array(adminProduct)).query(({ ctx }) => listProducts(ctx.deps)),
+    create: admins
+      .input(productCreateInput)
+      .output(adminProduct)
+      .mutation(({ ctx, input }) => createProduct(ctx.deps, ctx.user, input, ctx.ip)),
+    update: admins
+      .input(productUpdateInput)
+      .output(adminProduct)
+      .mutation(({ ctx, input }) => updateProduct(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   audit: router({
     search: admins

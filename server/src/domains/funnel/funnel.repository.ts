@@ -40,11 +40,14 @@ export async function insertFunnelLink(
 export async function findLinkForRedirect(
   db: Executor,
   token: string,
-): Promise<{ id: number; channel: 'sms' | 'email'; expires_at: string; funnel_url: string } | undefined> {
+): Promise<
+  | { id: number; channel: 'sms' | 'email'; expires_at: string; funnel_url: string; utm_template: string; code: string }
+  | undefined
+> {
   return db
     .selectFrom('funnel_links as l')
     .innerJoin('products as p', 'p.code', 'l.product_code')
-    .select(['l.id', 'l.channel', 'l.expires_at', 'p.funnel_url'])
+    .select(['l.id', 'l.channel', 'l.expires_at', 'p.funnel_url', 'p.utm_template', 'p.code'])
     .where('l.token', '=', token)
     .executeTakeFirst();
 }

@@ -115,9 +115,16 @@ export async function followFunnelLink(
       }),
     );
   }
+  // the product's funnel address as it is now (an admin may have changed it), with its tracking parameters
   const location = new URL(link.funnel_url);
-  location.searchParams.set('utm_source', 'valore');
-  location.searchParams.set('utm_medium', link.channel);
+  const values: Record<string, string> = { channel: link.channel, product: link.code, link: String(link.id) };
+  for (const pair of link.utm_template.split('&').filter(Boolean)) {
+    const [name = '', value = ''] = pair.split('=');
+    location.searchParams.set(
+      name,
+      value.replace(/\{(channel|product|link)\}/g, (_, v: string) => values[v] ?? ''),
+    );
+  }
   location.searchParams.set('lid', String(link.id));
   return { found: true, location: location.toString(), linkId: link.id };
 }

@@ -24,6 +24,8 @@ export interface ProductsTable {
   name_it: string;
   name_en: string;
   funnel_url: string;
+  /** the query string a funnel link adds when followed ({channel}, {product}, {link} filled in) */
+  utm_template: Generated<string>;
   /** JSON array of ValueOutcome */
   outcomes: string;
   active: Generated<0 | 1>;

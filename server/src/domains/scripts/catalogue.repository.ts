@@ -25,7 +25,10 @@ export async function outcomesByProduct(db: Executor): Promise<Record<string, Va
   return Object.fromEntries(products.map((p) => [p.code, p.outcomes]));
 }
 
-/** How long a completion may use the catalogue it read: products change only with a release (seed, migration). */
+/**
+ * How long a completion may use the catalogue it read. An admin's change (domains/admin/products.service.ts) drops
+ * the cached copy at once (forgetCatalogue); the bound is for changes made outside this process.
+ */
 const CATALOGUE_CACHE_MS = 30_000;
 const outcomesCache = new WeakMap<object, { until: number; value: Promise<Record<string, ValueOutcome[]>> }>();
 
@@ -44,4 +47,9 @@ export function cachedOutcomesByProduct(
   outcomesCache.set(owner, { until: nowMs + CATALOGUE_CACHE_MS, value });
   value.catch(() => outcomesCache.delete(owner));
   return value;
+}
+
+/** Drops the cached catalogue of a database: the next completion reads the products again. */
+export function forgetCatalogue(owner: object): void {
+  outcomesCache.delete(owner);
 }
