@@ -17,6 +17,7 @@ import { failInterruptedImports } from './domains/campaigns/list-import.service'
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
 import { startRetentionWorker, type RetentionWorker } from './domains/retention/retention.worker';
+import { startSlotGenerator } from './domains/admin/post-offices.service';
 import { attendanceKeys, ctiNumbers, intakeKeys, retentionConfig, smppConfig, trustedProxies, type Env } from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
@@ -103,6 +104,7 @@ export async function startServer(
   const statsWorker =
     env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
   const retention = startRetentionWorker(deps, { hour: deps.config.retention?.hour ?? null });
+  const slots = startSlotGenerator(deps);
   const outbox = startOutboxWorker(
     deps,
     createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL, smpp: deps.config.smpp }),
@@ -119,7 +121,9 @@ export async function startServer(
   if (!deps.config.publicUrl) deps.config.publicUrl = url;
   let backgroundStopped: Promise<void> | null = null;
   const stopBackgroundJobs = () =>
-    (backgroundStopped ??= Promise.all([outbox.stop(), statsWorker?.stop(), retention.stop()]).then(() => undefined));
+    (backgroundStopped ??= Promise.all([outbox.stop(), statsWorker?.stop(), retention.stop(), slots.stop()]).then(
+      () => undefined,
+    ));
   return {
     url,
     port,

@@ -40,6 +40,9 @@ interface Fixture {
   /** a user made for the admin rows (updated, its password reset) */
   spareUserId: number;
   apiKeyId: number;
+  /** a closure to lift, and an office of its own for the templates row */
+  closureId: number;
+  spareOfficeId: number;
 }
 
 interface Row {
@@ -214,6 +217,28 @@ const MATRIX: Record<string, Row> = {
     }),
   },
   'admin.products.update': { roles: ['admin'], input: () => ({ code: 'CONTO', nameEn: 'Current account' }) },
+  'admin.postOffices.list': { roles: ['admin'], input: () => ({ search: 'Roma' }) },
+  'admin.postOffices.create': {
+    roles: ['admin'],
+    input: () => ({
+      code: `M${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
+      name: 'Matrice',
+      address: 'Via Matrice 1',
+      city: 'Roma',
+      provinceCode: 'RM',
+    }),
+  },
+  'admin.postOffices.update': { roles: ['admin'], input: (f) => ({ id: f.postOfficeId, address: 'Via Nuova 1' }) },
+  'admin.postOffices.addClosure': {
+    roles: ['admin'],
+    input: (f) => ({ postOfficeId: f.postOfficeId, fromDate: '2099-01-02', toDate: '2099-01-03', reason: 'Matrice' }),
+  },
+  'admin.postOffices.removeClosure': { roles: ['admin'], input: (f) => ({ id: f.closureId }) },
+  'admin.postOffices.setTemplates': {
+    roles: ['admin'],
+    input: (f) => ({ postOfficeId: f.spareOfficeId, templates: [] }),
+  },
+  'admin.postOffices.import': { roles: ['admin'], input: () => ({ csv: 'code,name,address,city,province\n' }) },
   'admin.audit.search': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
   'admin.audit.actions': { roles: ['admin'] },
   'admin.audit.exportCsv': { roles: ['admin'], input: () => ({ action: 'customer.' }) },
@@ -306,6 +331,19 @@ beforeAll(async () => {
     siteId: 1,
   });
   const apiKey = await admin.trpc.admin.apiKeys.create.mutate({ name: 'Matrix revoke', scopes: ['cti'] });
+  const spareOffice = await admin.trpc.admin.postOffices.create.mutate({
+    code: 'MATRIX1',
+    name: 'Matrice',
+    address: 'Via Matrice 1',
+    city: 'Roma',
+    provinceCode: 'RM',
+  });
+  const closure = await admin.trpc.admin.postOffices.addClosure.mutate({
+    postOfficeId: spareOffice.id,
+    fromDate: '2099-01-01',
+    toDate: '2099-01-01',
+    reason: 'Matrice',
+  });
   fixture = {
     customerId: 10,
     interactionId: withLead.interactionId,
@@ -319,6 +357,8 @@ beforeAll(async () => {
     operatorId,
     spareUserId: spare.user.id,
     apiKeyId: apiKey.id,
+    closureId: closure.closure.id,
+    spareOfficeId: spareOffice.id,
   };
 });
 afterAll(async () => {

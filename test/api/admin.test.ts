@@ -570,3 +570,149 @@ describe('admin.products', () => {
     expect(missing.data?.httpStatus).toBe(404);
   });
 });
+
+describe('admin.postOffices', () => {
+  const romeDay = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(d);
+
+  it('a closure takes the office’s slots of those days out of booking, and lifting it puts them back', async () => {
+    // an office with a free slot two days or more ahead
+    const slot = server.database.sqlite
+      .prepare(
+        `SELECT id, post_office_id AS officeId, starts_at AS startsAt FROM appointment_slots
+         WHERE starts_at > ? AND booked < capacity AND closed_at IS NULL ORDER BY starts_at LIMIT 1`,
+      )
+      .get(new Date(Date.now() + 2 * 86_400_000).toISOString()) as { id: number; officeId: number; startsAt: string };
+    const day = romeDay(new Date(slot.startsAt));
+    const operator = createApiClient(server.url);
+    await operator.login('operatore4');
+    const offered = async () =>
+      (await operator.trpc.appointments.slots.query({ postOfficeId: slot.officeId, days: 28 })).map((s) => s.id);
+    expect(await offered()).toContain(slot.id);
+
+    const closed = await admin.trpc.admin.postOffices.addClosure.mutate({
+      requestId: randomUUID(),
+      postOfficeId: slot.officeId,
+      fromDate: day,
+      toDate: day,
+      reason: 'Lavori di ristrutturazione',
+    });
+    expect(closed.slotsClosed).toBeGreaterThan(0);
+    expect(closed.closure).toMatchObject({ fromDate: day, toDate: day });
+    expect(await offered()).not.toContain(slot.id);
+    // booking it anyway (a slot picked before the closure) is refused, nothing written
+    const direct = server.database.sqlite.prepare('SELECT booked FROM appointment_slots WHERE id = ?');
+    const bookedBefore = (direct.get(slot.id) as { booked: number }).booked;
+    const customer = server.database.sqlite
+      .prepare('SELECT id FROM customers ORDER BY id DESC LIMIT 1 OFFSET 40')
+      .get() as { id: number };
+    await operator.trpc.customers.startContact.mutate({
+      customerId: customer.id,
+      reason: 'inbound_call',
+      clientId: randomUUID(),
+    });
+    const refused = await trpcError(
+      operator.trpc.interactions.complete.mutate(
+        completion('inbound_sales', customer.id, 'up_appointment', [
+          { type: 'customer.identified', customerId: customer.id },
+          { type: 'needs.identified', productCode: 'CONTO' },
+          { type: 'proposal.accepted' },
+          { type: 'outcome.appointment', postOfficeId: slot.officeId, slotId: slot.id },
+        ]),
+      ),
+    );
+    expect(refused.data?.domainCode).toBe('SLOT_FULL');
+    expect((direct.get(slot.id) as { booked: number }).booked).toBe(bookedBefore);
+    const { code } = server.database.sqlite
+      .prepare('SELECT code FROM post_offices WHERE id = ?')
+      .get(slot.officeId) as {
+      code: string;
+    };
+    const listed = await admin.trpc.admin.postOffices.list.query({ search: code });
+    expect(listed.offices.find((o) => o.id === slot.officeId)?.closures).toEqual([closed.closure]);
+
+    const lifted = await admin.trpc.admin.postOffices.removeClosure.mutate({ id: closed.closure.id });
+    expect(lifted.slotsReopened).toBe(closed.slotsClosed);
+    expect(await offered()).toContain(slot.id);
+    expect(auditRows('admin.post_office_closed', slot.officeId)).toHaveLength(1);
+
+    for (const bad of [
+      { postOfficeId: slot.officeId, fromDate: day, toDate: '2020-01-01', reason: 'Ferie' },
+      { postOfficeId: slot.officeId, fromDate: '2026-13-01', toDate: day, reason: 'Ferie' },
+      { postOfficeId: slot.officeId, fromDate: day, toDate: day, reason: '' },
+    ]) {
+      const error = await trpcError(admin.trpc.admin.postOffices.addClosure.mutate(bad));
+      expect(error.data?.httpStatus, JSON.stringify(bad)).toBe(400);
+    }
+  });
+
+  it('an office is created, given weekly templates that open slots ahead (again: nothing doubled), and imported from CSV', async () => {
+    const office = await admin.trpc.admin.postOffices.create.mutate({
+      code: 'UP90001',
+      name: 'Roma Prati',
+      address: 'Via Cola di Rienzo 10',
+      city: 'Roma',
+      provinceCode: 'RM',
+    });
+    expect(office).toMatchObject({ code: 'UP90001', futureSlots: 0, templates: [] });
+    const templates = [
+      { weekday: 1, start: '09:00', durationMinutes: 30, capacity: 2 },
+      { weekday: 3, start: '15:30', durationMinutes: 30, capacity: 1 },
+      { weekday: 6, start: '09:00', durationMinutes: 45, capacity: 1 },
+    ];
+    const set = await admin.trpc.admin.postOffices.setTemplates.mutate({ postOfficeId: office.id, templates });
+    expect(set.templates).toEqual(templates);
+    // four weeks: about 4 of each weekday (fewer on holidays)
+    expect(set.slotsCreated).toBeGreaterThanOrEqual(9);
+    expect(set.slotsCreated).toBeLessThanOrEqual(15);
+    const again = await admin.trpc.admin.postOffices.setTemplates.mutate({ postOfficeId: office.id, templates });
+    expect(again.slotsCreated).toBe(0);
+    const slots = server.database.sqlite
+      .prepare('SELECT starts_at, ends_at, capacity FROM appointment_slots WHERE post_office_id = ? ORDER BY starts_at')
+      .all(office.id) as { starts_at: string; ends_at: string; capacity: number }[];
+    expect(slots).toHaveLength(set.slotsCreated);
+    for (const s of slots) {
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Rome',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(new Date(s.starts_at));
+      expect(['Mon 09:00', 'Wed 15:30', 'Sat 09:00']).toContain(local);
+    }
+    const badTemplates = await trpcError(
+      admin.trpc.admin.postOffices.setTemplates.mutate({
+        postOfficeId: office.id,
+        templates: [{ weekday: 7, start: '25:00', durationMinutes: 30, capacity: 1 }],
+      }),
+    );
+    expect(badTemplates.data?.httpStatus).toBe(400);
+
+    const renamed = await admin.trpc.admin.postOffices.update.mutate({ id: office.id, name: 'Roma Prati Centro' });
+    expect(renamed).toMatchObject({ name: 'Roma Prati Centro', futureSlots: set.slotsCreated });
+
+    const report = await admin.trpc.admin.postOffices.import.mutate({
+      csv: [
+        'code,name,address,city,province',
+        'UP90001,Roma Prati,Via Cola di Rienzo 12,Roma,RM',
+        'UP90002,Milano Isola,Via Borsieri 3,Milano,MI',
+        'UP90003,Senza Provincia,Via Roma 1,Città,ZZ',
+        ',Senza Codice,Via Roma 1,Città,RM',
+        'UP90002,Doppio,Via Roma 1,Milano,MI',
+      ].join('\n'),
+    });
+    expect(report).toMatchObject({ created: 1, updated: 1, rejected: 3 });
+    expect(report.lines.map((l) => l.status)).toEqual(['updated', 'created', 'rejected', 'rejected', 'rejected']);
+    expect(report.lines[2]?.errors.join(' ')).toMatch(/no province ZZ/);
+    expect(report.lines[4]?.errors).toContain('code: twice in this file');
+    const taken = await trpcError(
+      admin.trpc.admin.postOffices.create.mutate({
+        code: 'UP90002',
+        name: 'X',
+        address: 'Y',
+        city: 'Z',
+        provinceCode: 'MI',
+      }),
+    );
+    expect(taken.data?.httpStatus).toBe(409);
+  });
+});

@@ -25,7 +25,12 @@ import type { LeadsTable } from '../domains/leads/leads.table';
 import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
 import type { SitesTable, TeamsTable } from '../domains/org/org.table';
 import type { OutboxTable } from '../domains/outbox/outbox.table';
-import type { AppointmentSlotsTable, PostOfficesTable } from '../domains/post-offices/post-offices.table';
+import type {
+  AppointmentSlotsTable,
+  PostOfficeClosuresTable,
+  PostOfficesTable,
+  SlotTemplatesTable,
+} from '../domains/post-offices/post-offices.table';
 import type { ScorecardTemplatesTable, ScorecardsTable } from '../domains/quality/quality.table';
 import type { DataSubjectErasuresTable } from '../domains/retention/retention.table';
 import type {
@@ -69,6 +74,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   post_offices: PostOfficesTable;
   appointment_slots: AppointmentSlotsTable;
+  post_office_closures: PostOfficeClosuresTable;
+  slot_templates: SlotTemplatesTable;
   products: ProductsTable;
   customers: CustomersTable;
   customer_products: CustomerProductsTable;

@@ -384,3 +384,134 @@ export const productUpdateInput = z
   })
   .strict();
 export type ProductUpdateInput = z.infer<typeof productUpdateInput>;
+
+// ---- post offices (admin.postOffices.*) ----
+
+const isoDay = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Use a date such as 2026-12-24');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time such as 09:30');
+
+export const closureSummary = z.object({
+  id: z.number().int(),
+  fromDate: z.string(),
+  toDate: z.string(),
+  reason: z.string(),
+});
+export const slotTemplate = z.object({
+  weekday: z.number().int().min(1, 'Monday (1) to Saturday (6)').max(6, 'Monday (1) to Saturday (6)'),
+  start: hhmm,
+  durationMinutes: z.number().int().min(5).max(240),
+  capacity: z.number().int().min(1).max(50),
+});
+export type SlotTemplate = z.infer<typeof slotTemplate>;
+
+export const adminPostOffice = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  address: z.string(),
+  city: z.string(),
+  provinceCode: z.string(),
+  districtCode: z.string(),
+  /** open slots from now on, and the seats still free in them */
+  futureSlots: z.number().int(),
+  freeSeats: z.number().int(),
+  /** closures not over yet */
+  closures: z.array(closureSummary),
+  templates: z.array(slotTemplate),
+});
+export type AdminPostOffice = z.infer<typeof adminPostOffice>;
+
+export const postOfficesListInput = z
+  .object({
+    search: text(64).optional(),
+    provinceCode: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict()
+  .default({ limit: 100 });
+export const postOfficesListOutput = z.object({ offices: z.array(adminPostOffice), total: z.number().int() });
+
+const officeFields = {
+  name: text(120).pipe(z.string().min(1, 'Required')),
+  address: text(200).pipe(z.string().min(1, 'Required')),
+  city: text(80).pipe(z.string().min(1, 'Required')),
+  provinceCode: z.string().regex(/^[A-Z]{2}$/, 'A province code such as RM'),
+};
+export const postOfficeCreateInput = z
+  .object({
+    requestId: clientId.optional(),
+    code: z.string().regex(/^[A-Z0-9]{3,12}$/, 'Capitals and digits, 3–12, e.g. UP00123'),
+    ...officeFields,
+  })
+  .strict();
+export type PostOfficeCreateInput = z.infer<typeof postOfficeCreateInput>;
+export const postOfficeUpdateInput = z
+  .object({
+    requestId: clientId.optional(),
+    id,
+    name: officeFields.name.optional(),
+    address: officeFields.address.optional(),
+    city: officeFields.city.optional(),
+    provinceCode: officeFields.provinceCode.optional(),
+  })
+  .strict();
+export type PostOfficeUpdateInput = z.infer<typeof postOfficeUpdateInput>;
+
+export const closureAddInput = z
+  .object({
+    requestId: clientId.optional(),
+    postOfficeId: id,
+    fromDate: isoDay,
+    toDate: isoDay,
+    reason: text(200).pipe(z.string().min(3, 'Say why (at least 3 characters)')),
+  })
+  .strict()
+  .refine((v) => v.fromDate <= v.toDate, { path: ['toDate'], message: 'Must not be before the first day' });
+export type ClosureAddInput = z.infer<typeof closureAddInput>;
+export const closureAddOutput = z.object({
+  closure: closureSummary,
+  /** slots of those days no longer offered */
+  slotsClosed: z.number().int(),
+  /** appointments already booked in those days: to be moved with the customer */
+  appointmentsAffected: z.array(
+    z.object({ id: z.number().int(), startsAt: z.string(), customerId: z.number().int(), customerName: z.string() }),
+  ),
+});
+export const closureRemoveInput = z.object({ requestId: clientId.optional(), id }).strict();
+export const closureRemoveOutput = z.object({ slotsReopened: z.number().int() });
+
+export const templatesSetInput = z
+  .object({
+    requestId: clientId.optional(),
+    postOfficeId: id,
+    templates: z
+      .array(slotTemplate)
+      .max(120)
+      .refine(
+        (ts) => new Set(ts.map((t) => `${t.weekday}@${t.start}`)).size === ts.length,
+        'Each weekday and start time once',
+      ),
+  })
+  .strict();
+export const templatesSetOutput = z.object({ templates: z.array(slotTemplate), slotsCreated: z.number().int() });
+
+export const officesImportInput = z
+  .object({ requestId: clientId.optional(), csv: z.string().min(1, 'The file is empty').max(2_000_000) })
+  .strict();
+export const officesImportOutput = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  rejected: z.number().int(),
+  lines: z.array(
+    z.object({
+      line: z.number().int(),
+      code: z.string().nullable(),
+      status: z.enum(['created', 'updated', 'rejected']),
+      errors: z.array(z.string()),
+    }),
+  ),
+});
+export type OfficesImportOutput = z.infer<typeof officesImportOutput>;

@@ -2,6 +2,19 @@ import { z } from 'zod';
 import {
   adminOptionsOutput,
   adminProduct,
+  adminPostOffice,
+  closureAddInput,
+  closureAddOutput,
+  closureRemoveInput,
+  closureRemoveOutput,
+  officesImportInput,
+  officesImportOutput,
+  postOfficeCreateInput,
+  postOfficesListInput,
+  postOfficesListOutput,
+  postOfficeUpdateInput,
+  templatesSetInput,
+  templatesSetOutput,
   productCreateInput,
   productUpdateInput,
   apiKeyCreateInput,
@@ -32,6 +45,15 @@ import { roleProcedure, router } from '../../trpc/init';
 import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.service';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { auditActions, exportAudit, searchAudit } from './audit.service';
+import {
+  addClosure,
+  createPostOffice,
+  importPostOffices,
+  listPostOffices,
+  removeClosure,
+  setTemplates,
+  updatePostOffice,
+} from './post-offices.service';
 import { createProduct, listProducts, updateProduct } from './products.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
@@ -85,6 +107,36 @@ export const adminRouter = router({
       .input(productUpdateInput)
       .output(adminProduct)
       .mutation(({ ctx, input }) => updateProduct(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  postOffices: router({
+    list: admins
+      .input(postOfficesListInput)
+      .output(postOfficesListOutput)
+      .query(({ ctx, input }) => listPostOffices(ctx.deps, input)),
+    create: admins
+      .input(postOfficeCreateInput)
+      .output(adminPostOffice)
+      .mutation(({ ctx, input }) => createPostOffice(ctx.deps, ctx.user, input, ctx.ip)),
+    update: admins
+      .input(postOfficeUpdateInput)
+      .output(adminPostOffice)
+      .mutation(({ ctx, input }) => updatePostOffice(ctx.deps, ctx.user, input, ctx.ip)),
+    addClosure: admins
+      .input(closureAddInput)
+      .output(closureAddOutput)
+      .mutation(({ ctx, input }) => addClosure(ctx.deps, ctx.user, input, ctx.ip)),
+    removeClosure: admins
+      .input(closureRemoveInput)
+      .output(closureRemoveOutput)
+      .mutation(({ ctx, input }) => removeClosure(ctx.deps, ctx.user, input, ctx.ip)),
+    setTemplates: admins
+      .input(templatesSetInput)
+      .output(templatesSetOutput)
+      .mutation(({ ctx, input }) => setTemplates(ctx.deps, ctx.user, input, ctx.ip)),
+    import: admins
+      .input(officesImportInput)
+      .output(officesImportOutput)
+      .mutation(({ ctx, input }) => importPostOffices(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   audit: router({
     search: admins

@@ -266,6 +266,7 @@ export async function freeSlotsForMove(
     .where('starts_at', '>', args.now.toISOString())
     .where('starts_at', '<', new Date(args.now.getTime() + days * DAY).toISOString())
     .whereRef('booked', '<', 'capacity')
+    .where('closed_at', 'is', null)
     .where('id', '!=', a.slotId)
     .orderBy('starts_at')
     .execute();

@@ -73,6 +73,13 @@ export async function bookAppointment(
   const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'up_appointment');
 
+  if (slot.closed_at !== null) {
+    throw new DomainError(
+      'CONFLICT',
+      'SLOT_FULL',
+      'The post office is closed on that day: pick another day or office.',
+    );
+  }
   if (!(await takeSlotSeat(trx, slot.id))) {
     throw new DomainError('CONFLICT', 'SLOT_FULL', 'This slot has just been filled: pick another time or office.');
   }

@@ -23,6 +23,7 @@ export async function findSlotWithOffice(
       's.ends_at',
       's.capacity',
       's.booked',
+      's.closed_at',
       'po.name as office_name',
       'po.address as office_address',
       'po.city as office_city',
@@ -41,6 +42,8 @@ export async function takeSlotSeat(db: Executor, slotId: number): Promise<boolea
     .set((eb) => ({ booked: eb('booked', '+', 1) }))
     .where('id', '=', slotId)
     .whereRef('booked', '<', 'capacity')
+    // a slot of a closed office's day is never taken, whatever list it was picked from
+    .where('closed_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
@@ -85,6 +88,7 @@ export async function listNearbyOffices(
         .where('s.starts_at', '>', from)
         .where('s.starts_at', '<', until)
         .whereRef('s.booked', '<', 's.capacity')
+        .where('s.closed_at', 'is', null)
         .$asScalar()
         .$notNull()
         .as('free_slots'),
@@ -95,6 +99,7 @@ export async function listNearbyOffices(
         .where('s.starts_at', '>', from)
         .where('s.starts_at', '<', until)
         .whereRef('s.booked', '<', 's.capacity')
+        .where('s.closed_at', 'is', null)
         .$asScalar()
         .as('next_free_at'),
     ])
@@ -120,7 +125,7 @@ export async function listNearbyOffices(
     .execute();
 }
 
-/** Future slots of an office in [from, until), full ones included. */
+/** Future slots of an office in [from, until), full ones included, closed ones not. */
 export async function listOfficeSlots(
   db: Executor,
   postOfficeId: number,
@@ -133,6 +138,7 @@ export async function listOfficeSlots(
     .where('post_office_id', '=', postOfficeId)
     .where('starts_at', '>', from)
     .where('starts_at', '<', until)
+    .where('closed_at', 'is', null)
     .orderBy('starts_at')
     .execute();
 }
