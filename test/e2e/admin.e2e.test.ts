@@ -192,4 +192,48 @@ describe('administration from the browser', () => {
       /^https:\/\/conto\.valore\.example\/carta-iban\?utm_source=valore&utm_medium=sms&lid=\d+$/,
     );
   });
+
+  it('an office closed for a day on its screen no longer offers that day’s slots', async () => {
+    const slot = server.database.sqlite
+      .prepare(
+        `SELECT s.id, s.post_office_id AS officeId, s.starts_at AS startsAt, po.code, po.name FROM appointment_slots s
+         JOIN post_offices po ON po.id = s.post_office_id
+         WHERE s.starts_at > ? AND s.booked < s.capacity AND s.closed_at IS NULL ORDER BY s.starts_at LIMIT 1`,
+      )
+      .get(new Date(Date.now() + 2 * 86_400_000).toISOString()) as {
+      id: number;
+      officeId: number;
+      startsAt: string;
+      code: string;
+      name: string;
+    };
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date(slot.startsAt));
+    const op = createApiClient(server.url);
+    await op.login('operatore5');
+    const offered = async () =>
+      (await op.trpc.appointments.slots.query({ postOfficeId: slot.officeId, days: 28 })).map((s) => s.id);
+    expect(await offered()).toContain(slot.id);
+
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/post-offices`);
+    await page.getByLabel('Cerca per codice, nome o città').focus();
+    await page.keyboard.type(slot.code);
+    await page.getByRole('row', { name: new RegExp(slot.code) }).waitFor();
+    await page.getByRole('button', { name: `Gestisci ${slot.name}` }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `${slot.name} · ${slot.code}` }).waitFor();
+    // a date field takes the digits of the day in the browser's order: fill both from the keyboard
+    const [y, m, d] = day.split('-');
+    for (const label of ['Dal giorno', 'Al giorno']) {
+      await page.getByLabel(label, { exact: true }).focus();
+      await page.keyboard.type(`${m}${d}${y}`);
+    }
+    await page.getByLabel('Motivo').focus();
+    await page.keyboard.type('Inventario annuale');
+    await page.keyboard.press('Enter');
+    await page.getByText(/Chiusura registrata: \d+ slot tolti dalle prenotazioni/).waitFor();
+    await page.getByText(`${day} – ${day}: Inventario annuale`).waitFor();
+    await screenshot(page, 'admin-office-closure');
+    expect(await offered()).not.toContain(slot.id);
+  });
 });

@@ -423,6 +423,8 @@ export type AdminPostOffice = z.infer<typeof adminPostOffice>;
 
 export const postOfficesListInput = z
   .object({
+    /** one office (its screen) */
+    id: id.optional(),
     search: text(64).optional(),
     provinceCode: z
       .string()

@@ -4,6 +4,7 @@ import { Tabs } from '../../components/ui/tabs';
 import { navigate, pathSegments, usePath } from '../../lib/router';
 import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditLog } from './audit-log';
+import { PostOfficesAdmin } from './post-offices-admin';
 import { ProductsAdmin } from './products-admin';
 import { UsersAdmin } from './users-admin';
 import './admin.css';
@@ -44,6 +45,8 @@ export function AdminHome() {
           <UsersAdmin />
         ) : selected === 'products' ? (
           <ProductsAdmin />
+        ) : selected === 'post-offices' ? (
+          <PostOfficesAdmin />
         ) : selected === 'api-keys' ? (
           <ApiKeysAdmin />
         ) : selected === 'audit' ? (

@@ -53,7 +53,7 @@ function inTransaction<T>(
 
 export function listPostOffices(
   deps: AppDeps,
-  input: { search?: string | undefined; provinceCode?: string | undefined; limit: number },
+  input: { id?: number | undefined; search?: string | undefined; provinceCode?: string | undefined; limit: number },
 ): Promise<{ offices: AdminPostOffice[]; total: number }> {
   return officesIn(deps.db, deps.clock.now(), input);
 }
@@ -61,7 +61,7 @@ export function listPostOffices(
 async function officesIn(
   db: Executor,
   now: Date,
-  input: { search?: string | undefined; provinceCode?: string | undefined; limit: number; id?: number },
+  input: { id?: number | undefined; search?: string | undefined; provinceCode?: string | undefined; limit: number },
 ): Promise<{ offices: AdminPostOffice[]; total: number }> {
   const at = now.toISOString();
   const today = romeParts(now).date;
