@@ -10,6 +10,7 @@ import { openDatabase, type OpenedDatabase } from './db/client';
 import { configureGroupCommit } from './db/group-commit';
 import { startStatsWorker } from './domains/stats/stats.catchup';
 import { migrateToLatest } from './db/migrator';
+import { seedLivingCentre } from './db/seed/living';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
 import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
@@ -46,7 +47,11 @@ export const DEFAULT_CLIENT_DIST = path.resolve(here, '../../client/dist');
 /** Opens the database, migrates, seeds when asked, and listens. Used by main.ts and by API/e2e tests. */
 export async function startServer(
   env: Env,
-  opts: { clock?: Clock; seedCustomers?: number } = {},
+  opts: {
+    clock?: Clock;
+    seedCustomers?: number;
+    /** default true: a month of history and live queues */ livingDemo?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL);
   const database = openDatabase(env.VALORE_DB, { writer: env.VALORE_WRITER });
@@ -58,8 +63,14 @@ export async function startServer(
   let seeded: DemoSeedSummary | null = null;
   if (env.VALORE_SEED === 'demo' && isEmpty(database.sqlite)) {
     const started = Date.now();
-    seeded = await seedDemo(database.sqlite, { customers: opts.seedCustomers, now: (opts.clock ?? systemClock).now() });
-    logger.info({ ms: Date.now() - started, ...seeded, logins: undefined }, 'demo data seeded');
+    const now = (opts.clock ?? systemClock).now();
+    seeded = await seedDemo(database.sqlite, { customers: opts.seedCustomers, now });
+    // the demo as a living centre: a month of contacts, active campaigns, open requests, scorecards (seed/living.ts)
+    const living = opts.livingDemo === false ? null : seedLivingCentre(database.sqlite, { now });
+    logger.info(
+      { ms: Date.now() - started, ...seeded, logins: undefined, history: living?.history.interactions ?? 0 },
+      'demo data seeded',
+    );
   }
   const deps: AppDeps = {
     db: database.db,

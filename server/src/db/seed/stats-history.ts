@@ -12,6 +12,8 @@ export interface HistoryOptions {
   interactions: number;
   /** Days back from `now` (yesterday is the last day filled). Default 365. */
   days?: number;
+  /** Also today's contacts so far (07:30 until `now`): the living demo's "today". Default false. */
+  includeToday?: boolean;
   now?: Date;
   seed?: number;
   /** Rows per transaction. */
@@ -75,6 +77,8 @@ interface ReferenceData {
 interface HistoryDay {
   day: string;
   weight: number;
+  /** the share of the working day (07:30–19:30) its contacts spread over: 1 but for a today still under way */
+  span: number;
 }
 
 /** What every transaction of one run shares. */
@@ -144,7 +148,7 @@ export function generateHistory(sqlite: SQLite.Database, opts: HistoryOptions): 
   const refs = loadReferenceData(sqlite, now);
   const runId = now.getTime().toString(36) + rng.int(0, 1_000_000).toString(36);
   const today = romeParts(now).date;
-  const days = historyDays(today, opts.days ?? 365);
+  const days = historyDays(today, opts.days ?? 365, opts.includeToday ? now : null);
   const run: HistoryRun = {
     sqlite,
     rng,
@@ -245,12 +249,21 @@ function prepareInserts(sqlite: SQLite.Database) {
 }
 
 /** The `count` days before `today`, oldest first: weekdays carry the load, Saturday a third, Sundays none. */
-function historyDays(today: string, count: number): HistoryDay[] {
+function historyDays(today: string, count: number, todayUntil: Date | null): HistoryDay[] {
   const dayList: HistoryDay[] = [];
+  const weightOf = (day: string) => {
+    const wd = weekdayOf(day);
+    return wd === 0 ? 0 : wd === 6 ? 0.35 : 1;
+  };
   for (let i = count; i >= 1; i--) {
     const day = addDays(today, -i);
-    const wd = weekdayOf(day);
-    dayList.push({ day, weight: wd === 0 ? 0 : wd === 6 ? 0.35 : 1 });
+    dayList.push({ day, weight: weightOf(day), span: 1 });
+  }
+  if (todayUntil) {
+    const { hour, minute } = romeParts(todayUntil);
+    // the contacts of today up to a few minutes ago: none before 07:30, a whole day's after 19:30
+    const span = Math.min(1, Math.max(0, (hour * 60 + minute - 5 - 450) / 720));
+    if (span > 0) dayList.push({ day: today, weight: weightOf(today) * span, span });
   }
   return dayList;
 }
@@ -274,9 +287,9 @@ function writeBatch(run: HistoryRun, progress: Progress): void {
   accumulateContacts(run.acc, pending);
   let inTx = 0;
   while (progress.dayIndex < days.length && progress.seq < total && inTx < run.batch) {
-    const { day, weight } = days[progress.dayIndex++] ?? { day: run.today, weight: 0 };
+    const { day, weight, span } = days[progress.dayIndex++] ?? { day: run.today, weight: 0, span: 1 };
     const n = dayShare(run, progress, weight);
-    writeDay(run, progress, day, n);
+    writeDay(run, progress, day, n, span);
     inTx += n;
   }
   sqlite
@@ -299,7 +312,7 @@ function dayShare(run: HistoryRun, progress: Progress, weight: number): number {
 }
 
 /** Writes one day's `n` contacts, spread in time order over 07:30–19:30 Rome. */
-function writeDay(run: HistoryRun, progress: Progress, day: string, n: number): void {
+function writeDay(run: HistoryRun, progress: Progress, day: string, n: number, span = 1): void {
   const dayStart = romeToUtc(day, 0).getTime();
   // the last ten days' appointments and leads are still open
   const recent = Date.parse(`${day}T00:00:00Z`) > run.now.getTime() - 10 * 86_400_000;
@@ -308,7 +321,7 @@ function writeDay(run: HistoryRun, progress: Progress, day: string, n: number): 
     // zero-padded so unique keys arrive in order (appends, not random B-tree insertions)
     const tag = String(progress.seq).padStart(10, '0');
     // 07:30–19:30 Rome, in time order
-    const startMs = dayStart + (450 + (k / n) * 720) * 60_000 + run.rng.int(0, 59_000);
+    const startMs = dayStart + (450 + (k / n) * 720 * span) * 60_000 + run.rng.int(0, 59_000);
     writeContact(run, drawContact(run.rng, run.refs, startMs), day, tag, recent);
   }
 }
