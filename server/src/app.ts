@@ -16,6 +16,7 @@ import { intakeRoutes } from './http/intake';
 import { createHttpMetrics } from './http/metrics';
 import { sendError } from './http/errors';
 import { csrfGuard } from './http/security';
+import { oidcRoutes } from './http/oidc';
 import { selfServiceRoutes } from './http/self-service';
 import { createContext } from './trpc/context';
 import { createStreamHandler } from './http/streams';
@@ -76,6 +77,8 @@ export function createApp(deps: AppDeps): RequestListener {
   app.get('/f/:token', funnelRedirectHandler(deps));
   // the customer's public pages behind the signed link of a confirmation (own form CSRF check, rate-limited)
   app.use(selfServiceRoutes(deps));
+  // sign-in with the company's identity provider (404 when none is configured)
+  app.use(oidcRoutes(deps));
 
   app.use(
     '/trpc',

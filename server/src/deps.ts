@@ -43,6 +43,18 @@ export interface AppConfig {
   trustedProxies?: string[];
   /** Retention periods and the purge's hour (VALORE_RETENTION_*); absent: DEFAULT_RETENTION. */
   retention?: RetentionConfig;
+  /** The company identity provider (VALORE_OIDC_*); absent or null: local passwords only. */
+  oidc?: OidcConfig | null;
+}
+
+/** Sign-in with the company's identity provider (domains/auth/oidc.service.ts). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** the claim naming the role, and the one naming the site (by code) */
+  roleClaim: string;
+  siteClaim: string;
 }
 
 /** An SMPP account at an SMSC, bound as a transceiver (domains/outbox/smpp-adapter.ts). */

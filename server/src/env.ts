@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { SmppConfig } from './deps';
+import type { OidcConfig, SmppConfig } from './deps';
 import { DEFAULT_RETENTION, type RetentionConfig } from './domains/retention/retention.config';
 
 const DEFAULT_CTI_NUMBERS = '800100100=inbound_sales,800200200=ocs_cross_sell';
@@ -57,6 +57,14 @@ const envSchema = z.object({
    */
   VALORE_WRITE_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** A write that waited this long for its commit to begin is refused (503) instead of run; 0: no limit. */
+  /** Sign-in with the company's identity provider (OpenID Connect, authorization code + PKCE); all three or none. */
+  VALORE_OIDC_ISSUER: z.url().optional(),
+  VALORE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  VALORE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The claim naming the user's role (operator, tutor, team_lead, admin; also valore-<role> in a list of groups). */
+  VALORE_OIDC_ROLE_CLAIM: z.string().min(1).default('valore_role'),
+  /** The claim naming the user's site by its code (RM1…); admins need none. */
+  VALORE_OIDC_SITE_CLAIM: z.string().min(1).default('valore_site'),
   VALORE_WRITE_WAIT_MAX_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /**
    * Where writes run (db/writer.ts): `inline` (default), on the main thread's connection as before; `thread`, a worker
@@ -230,4 +238,22 @@ export function trustedProxies(env: Pick<Env, 'VALORE_TRUSTED_PROXIES'>): string
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
+}
+
+/** The company identity provider (VALORE_OIDC_ISSUER, _CLIENT_ID, _CLIENT_SECRET), or null when it is not configured; half a configuration is refused. */
+export function oidcConfig(env: Env): OidcConfig | null {
+  const { VALORE_OIDC_ISSUER: issuer, VALORE_OIDC_CLIENT_ID: clientId, VALORE_OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer && !clientId && !clientSecret) return null;
+  if (!issuer || !clientId || !clientSecret) {
+    throw new Error(
+      'Invalid configuration:\n  VALORE_OIDC_ISSUER, VALORE_OIDC_CLIENT_ID and VALORE_OIDC_CLIENT_SECRET go together: set all three or none',
+    );
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    roleClaim: env.VALORE_OIDC_ROLE_CLAIM,
+    siteClaim: env.VALORE_OIDC_SITE_CLAIM,
+  };
 }

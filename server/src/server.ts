@@ -19,7 +19,16 @@ import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
 import { startRetentionWorker, type RetentionWorker } from './domains/retention/retention.worker';
 import { startSlotGenerator } from './domains/admin/post-offices.service';
-import { attendanceKeys, ctiNumbers, intakeKeys, retentionConfig, smppConfig, trustedProxies, type Env } from './env';
+import {
+  attendanceKeys,
+  ctiNumbers,
+  intakeKeys,
+  oidcConfig,
+  retentionConfig,
+  smppConfig,
+  trustedProxies,
+  type Env,
+} from './env';
 import { createLogger } from './logger';
 import { createInProcessBus } from './realtime/event-bus';
 
@@ -83,6 +92,7 @@ export async function startServer(
       sessionSecret: env.VALORE_SESSION_SECRET ?? randomBytes(32).toString('hex'),
       sessionIdleMinutes: env.VALORE_SESSION_IDLE_MINUTES,
       sessionMaxHours: 12,
+      oidc: oidcConfig(env),
       intakeKeys: intakeKeys(env),
       attendanceKeys: attendanceKeys(env),
       publicUrl: env.VALORE_PUBLIC_URL ?? null,

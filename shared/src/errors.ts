@@ -19,5 +19,6 @@ export const DOMAIN_ERRORS = [
   'SERVER_BUSY',
   'PASSWORD_CHANGE_REQUIRED',
   'USERNAME_TAKEN',
+  'LOCAL_LOGIN_DISABLED',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

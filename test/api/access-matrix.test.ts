@@ -68,6 +68,7 @@ const MATRIX: Record<string, Row> = {
   'auth.login': { roles: 'public', input: () => ({ username: 'operatore44', password: 'demo' }) },
   'auth.me': { roles: 'signed-in' },
   'auth.logout': { roles: 'signed-in' },
+  'auth.options': { roles: 'public' },
   'auth.changePassword': {
     roles: 'signed-in',
     input: () => ({ currentPassword: 'not-the-password', newPassword: 'a sound new passphrase' }),
@@ -239,6 +240,8 @@ const MATRIX: Record<string, Row> = {
     input: (f) => ({ postOfficeId: f.spareOfficeId, templates: [] }),
   },
   'admin.postOffices.import': { roles: ['admin'], input: () => ({ csv: 'code,name,address,city,province\n' }) },
+  'admin.settings.get': { roles: ['admin'] },
+  'admin.settings.update': { roles: ['admin'], input: () => ({ localPasswords: true }) },
   'admin.audit.search': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
   'admin.audit.actions': { roles: ['admin'] },
   'admin.audit.exportCsv': { roles: ['admin'], input: () => ({ action: 'customer.' }) },

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentsTable } from '../domains/appointments/appointments.table';
 import type { AuditLogTable, IdempotencyKeysTable } from '../domains/audit/audit.table';
-import type { ApiKeysTable, SessionsTable, UsersTable } from '../domains/auth/auth.table';
+import type { ApiKeysTable, AppSettingsTable, SessionsTable, UsersTable } from '../domains/auth/auth.table';
 import type { CallbackRequestsTable } from '../domains/callbacks/callbacks.table';
 import type {
   CampaignContactsTable,
@@ -72,6 +72,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  app_settings: AppSettingsTable;
   post_offices: PostOfficesTable;
   appointment_slots: AppointmentSlotsTable;
   post_office_closures: PostOfficeClosuresTable;

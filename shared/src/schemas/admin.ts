@@ -517,3 +517,8 @@ export const officesImportOutput = z.object({
   ),
 });
 export type OfficesImportOutput = z.infer<typeof officesImportOutput>;
+
+// ---- settings (admin.settings.*) ----
+
+export const settingsOutput = z.object({ localPasswords: z.boolean(), oidc: z.boolean() });
+export const settingsUpdateInput = z.object({ localPasswords: z.boolean() }).strict();

@@ -34,3 +34,11 @@ export const changePasswordInput = z
   .object({ currentPassword: z.string().min(1, 'Required').max(PASSWORD_MAX), newPassword })
   .strict();
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+/** How people sign in here (auth.options, public): the login page shows what is on. */
+export const authOptions = z.object({
+  /** sign-in with the company identity provider: GET /auth/oidc/start */
+  oidc: z.boolean(),
+  localPasswords: z.boolean(),
+});
+export type AuthOptions = z.infer<typeof authOptions>;

@@ -124,6 +124,7 @@ export function UsersAdmin() {
               <Button onClick={() => setImporting(true)}>{t('users.import')}</Button>
             </div>
           </div>
+          <SignInSettings />
           <UsersTable
             users={users.data?.users}
             total={users.data?.total}
@@ -548,5 +549,41 @@ function ResetDialog({ user, onClose }: { user: AdminUser; onClose: (secret: str
         </Button>
       </div>
     </dialog>
+  );
+}
+
+/** With a company identity provider configured: whether local passwords still sign in (admin.settings). */
+export function SignInSettings() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const ids = useId();
+  const settings = useQuery(trpc.admin.settings.get.queryOptions());
+  const update = useMutation(
+    trpc.admin.settings.update.mutationOptions({
+      onSuccess: (next) => queryClient.setQueryData(trpc.admin.settings.get.queryKey(), next),
+    }),
+  );
+  if (!settings.data?.oidc) return null;
+  return (
+    <div className="admin-check admin-signin" role="group" aria-labelledby={`${ids}-label`}>
+      <span id={`${ids}-label`} className="visually-hidden">
+        {t('users.signIn')}
+      </span>
+      <input
+        id={`${ids}-local`}
+        type="checkbox"
+        checked={settings.data.localPasswords}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ localPasswords: e.target.checked })}
+        aria-describedby={`${ids}-hint`}
+      />
+      <label htmlFor={`${ids}-local`}>{t('users.localPasswords')}</label>
+      <p id={`${ids}-hint`} className="ui-field__hint">
+        {t('users.localPasswordsHint')}
+      </p>
+      {update.isError && <p className="ui-field__error">{tShell(errorMessageKey(update.error))}</p>}
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/ui/alert';
@@ -7,6 +7,9 @@ import { TextField } from '../../components/ui/text-field';
 import { errorDomainCode, errorMessageKey, errorRetryAfterSeconds } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import { validateLogin, type LoginFieldErrors } from './login-field-errors';
+
+const SSO_REASONS = ['no_role', 'no_site', 'disabled', 'username_taken', 'expired', 'failed', 'unavailable'] as const;
+type SsoReason = (typeof SSO_REASONS)[number];
 
 type LoginPageProps = {
   /** The previous session ended on its own: say so instead of showing a bare form. */
@@ -22,6 +25,11 @@ export function LoginPage({ sessionExpired = false }: LoginPageProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [fieldErrors, setFieldErrors] = useState<LoginFieldErrors>({});
+  // how one signs in here: the company identity provider and/or passwords (auth.options)
+  const options = useQuery(trpc.auth.options.queryOptions(undefined, { staleTime: 60_000 }));
+  const passwords = options.data?.localPasswords ?? true;
+  const sso = new URLSearchParams(window.location.search).get('sso');
+  const ssoReason = sso && SSO_REASONS.includes(sso as SsoReason) ? (sso as SsoReason) : sso ? 'failed' : null;
 
   const login = useMutation(
     trpc.auth.login.mutationOptions({
@@ -71,37 +79,46 @@ export function LoginPage({ sessionExpired = false }: LoginPageProps) {
         <p className="login__subtitle">{t('login.subtitle')}</p>
 
         {sessionExpired && !login.error && <Alert tone="info">{t('login.sessionExpired')}</Alert>}
+        {ssoReason && !login.error && <Alert tone="error">{t(`login.sso.${ssoReason}`)}</Alert>}
+        {options.data?.oidc && (
+          <a className="ui-button ui-button--primary login__sso" href="/auth/oidc/start">
+            <span>{t('login.ssoButton')}</span>
+          </a>
+        )}
+        {options.data?.oidc && passwords && <p className="login__or">{t('login.or')}</p>}
         {login.error && <Alert tone="error">{loginErrorText(login.error)}</Alert>}
 
-        <form className="login__form" onSubmit={submit} noValidate aria-busy={login.isPending || undefined}>
-          <TextField
-            ref={usernameRef}
-            label={t('login.username')}
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            required
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-            error={fieldErrors.username}
-          />
-          <TextField
-            ref={passwordRef}
-            label={t('login.password')}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            error={fieldErrors.password}
-          />
-          <Button type="submit" variant="primary" className="login__submit" busy={login.isPending}>
-            {login.isPending ? t('login.submitting') : t('login.submit')}
-          </Button>
-        </form>
+        {passwords && (
+          <form className="login__form" onSubmit={submit} noValidate aria-busy={login.isPending || undefined}>
+            <TextField
+              ref={usernameRef}
+              label={t('login.username')}
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              autoCorrect="off"
+              spellCheck={false}
+              required
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+              error={fieldErrors.username}
+            />
+            <TextField
+              ref={passwordRef}
+              label={t('login.password')}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              error={fieldErrors.password}
+            />
+            <Button type="submit" variant="primary" className="login__submit" busy={login.isPending}>
+              {login.isPending ? t('login.submitting') : t('login.submit')}
+            </Button>
+          </form>
+        )}
 
         <p className="login__hint">{t('login.demoHint', { username: 'operatore1', password: 'demo' })}</p>
       </div>

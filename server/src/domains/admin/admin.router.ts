@@ -13,6 +13,8 @@ import {
   postOfficesListInput,
   postOfficesListOutput,
   postOfficeUpdateInput,
+  settingsOutput,
+  settingsUpdateInput,
   templatesSetInput,
   templatesSetOutput,
   productCreateInput,
@@ -55,6 +57,7 @@ import {
   updatePostOffice,
 } from './post-offices.service';
 import { createProduct, listProducts, updateProduct } from './products.service';
+import { centreSettings, updateSettings } from './settings.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
 const admins = roleProcedure('admin');
@@ -137,6 +140,15 @@ export const adminRouter = router({
       .input(officesImportInput)
       .output(officesImportOutput)
       .mutation(({ ctx, input }) => importPostOffices(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  settings: router({
+    get: admins
+      .output(settingsOutput)
+      .query(async ({ ctx }) => ({ ...(await centreSettings(ctx.deps.db)), oidc: !!ctx.deps.config.oidc })),
+    update: admins
+      .input(settingsUpdateInput)
+      .output(settingsOutput)
+      .mutation(({ ctx, input }) => updateSettings(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   audit: router({
     search: admins

@@ -38,6 +38,7 @@ export async function findSessionWithUser(
       'users.created_at',
       'users.must_change_password',
       'users.password_changed_at',
+      'users.oidc_subject',
     ])
     .where('sessions.id', '=', sessionId)
     .executeTakeFirst();
@@ -62,6 +63,7 @@ export async function findSessionWithUser(
       created_at: row.created_at,
       must_change_password: row.must_change_password,
       password_changed_at: row.password_changed_at,
+      oidc_subject: row.oidc_subject,
     },
   };
 }

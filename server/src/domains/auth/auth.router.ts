@@ -1,4 +1,5 @@
-import { changePasswordInput, loginInput, loginOutput, sessionUser } from '@valore/shared/schemas/auth';
+import { authOptions, changePasswordInput, loginInput, loginOutput, sessionUser } from '@valore/shared/schemas/auth';
+import { centreSettings } from '../admin/settings.service';
 import { browserOf, clearSessionOf, setSignInCookies } from '../../trpc/context';
 import { authedProcedure, publicProcedure, router } from '../../trpc/init';
 import { changePassword, login, logout } from './auth.service';
@@ -13,6 +14,11 @@ export const authRouter = router({
       setSignInCookies(ctx, result);
       return { user: result.user };
     }),
+  /** How one signs in here (the login page's choices): public. */
+  options: publicProcedure.output(authOptions).query(async ({ ctx }) => ({
+    oidc: !!ctx.deps.config.oidc,
+    localPasswords: (await centreSettings(ctx.deps.db)).localPasswords || !ctx.deps.config.oidc,
+  })),
   me: authedProcedure.output(sessionUser).query(({ ctx }) => ctx.user),
   /** Allowed (with me and logout) while a temporary password must be changed. */
   changePassword: authedProcedure

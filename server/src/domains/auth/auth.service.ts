@@ -4,6 +4,7 @@ import type { AppDeps } from '../../deps';
 import { groupCommit } from '../../db/group-commit';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
+import { centreSettings } from '../admin/settings.service';
 import { findOperatorStatus } from '../monitor/monitor.repository';
 import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
 import {
@@ -58,6 +59,14 @@ export interface LoginResult {
 
 export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginResult> {
   const now = deps.clock.now();
+  // an admin may leave the company identity provider as the only way in (admin/settings.service.ts)
+  if (deps.config.oidc && !(await centreSettings(deps.db)).localPasswords) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'LOCAL_LOGIN_DISABLED',
+      'Sign in with your company account: passwords of this console are switched off.',
+    );
+  }
   const deviceId = input.deviceId ?? newDeviceId();
   const admission = deps.loginLimiter.admit(
     { account: input.username.toLowerCase(), address: input.ip ?? 'unknown', device: deviceId },
@@ -90,6 +99,20 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginRe
     });
     throw new DomainError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'Wrong username or password.');
   }
+  return openSession(deps, user, { ...input, deviceId, via: 'password' });
+}
+
+/**
+ * A new session for a user who proved who they are (a password here, the company's identity provider in
+ * oidc.service.ts): the browser's previous session dropped, the session row, the audit row and an operator's state
+ * in one transaction.
+ */
+export async function openSession(
+  deps: AppDeps,
+  user: UserRow,
+  input: { ip: string | null; userAgent: string | null; previousToken: string | null; deviceId: string; via: string },
+): Promise<LoginResult> {
+  const now = deps.clock.now();
   const token = randomBytes(32).toString('base64url');
   const maxAgeMs = deps.config.sessionMaxHours * 3_600_000;
   const at = now.toISOString();
@@ -110,6 +133,7 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginRe
       action: 'auth.login',
       entityType: 'user',
       entityId: user.id,
+      ...(input.via === 'password' ? {} : { details: { via: input.via } }),
       ip: input.ip,
     });
     // An operator who signs in is ready for work; one who was mid-contact (a crashed browser) keeps that state.
@@ -120,7 +144,7 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginRe
       : null;
   });
   if (status) publishStatus(deps.bus, user.site_id, status);
-  return { token, user: toSessionUser(user), maxAgeMs, deviceId };
+  return { token, user: toSessionUser(user), maxAgeMs, deviceId: input.deviceId };
 }
 
 function waitText(ms: number): string {

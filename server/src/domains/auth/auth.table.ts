@@ -14,6 +14,16 @@ export interface UsersTable {
   /** 1: signed in with a temporary password (admin-made or reset); nothing but choosing a new one is allowed */
   must_change_password: Generated<0 | 1>;
   password_changed_at: string | null;
+  /** `<issuer> <sub>` of the company identity provider that signs this user in, or null */
+  oidc_subject: Generated<string | null>;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  /** JSON */
+  value: string;
+  updated_by: number | null;
+  updated_at: string;
 }
 
 export interface SessionsTable {
