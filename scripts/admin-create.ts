@@ -1,10 +1,13 @@
 // npm run admin:create -- --username NAME [--name "Full Name"] [--password "…"] [--db FILE]
+// npm run admin:create -- --local-passwords on   (the way back in when the identity provider is down and an admin had
+//                                                 switched local passwords off)
 // Creates an admin in the database (migrating it first): the first admin of an empty production database, or a way
 // back in. Without --password a temporary one is printed once; either way it must be changed at first sign-in.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/src/db/client';
 import { migrateToLatest } from '../server/src/db/migrator';
 import { createAdminFromCli } from '../server/src/domains/admin/first-admin';
+import { setLocalPasswords } from '../server/src/domains/admin/settings.service';
 import { DomainError } from '../server/src/errors';
 
 const { values } = parseArgs({
@@ -13,8 +16,23 @@ const { values } = parseArgs({
     name: { type: 'string' },
     password: { type: 'string' },
     db: { type: 'string', default: process.env.VALORE_DB ?? 'data/valore.sqlite' },
+    'local-passwords': { type: 'string' },
   },
 });
+if (values['local-passwords'] !== undefined) {
+  if (!['on', 'off'].includes(values['local-passwords'])) {
+    console.error('--local-passwords is on or off');
+    process.exit(2);
+  }
+  const database = openDatabase(values.db);
+  await migrateToLatest(database.db);
+  await database.db
+    .transaction()
+    .execute((trx) => setLocalPasswords(trx, values['local-passwords'] === 'on', null, new Date().toISOString()));
+  await database.close();
+  console.log(`Local passwords switched ${values['local-passwords']} in ${values.db}.`);
+  process.exit(0);
+}
 if (!values.username) {
   console.error('Usage: npm run admin:create -- --username NAME [--name "Full Name"] [--password "…"] [--db FILE]');
   process.exit(2);

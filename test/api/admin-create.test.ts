@@ -51,4 +51,14 @@ describe('npm run admin:create', () => {
     const audit = await admin.trpc.admin.audit.search.query({ action: 'admin.user_created' });
     expect(audit.items[0]).toMatchObject({ actorId: null, details: { via: 'cli' } });
   }, 60_000);
+
+  it('switches local passwords back on from the command line', async () => {
+    const switched = await cli('--local-passwords', 'on');
+    expect(switched.code, switched.err).toBe(0);
+    expect(switched.out).toMatch(/Local passwords switched on/);
+    const row = new (await import('better-sqlite3')).default(dbFile, { readonly: true })
+      .prepare("SELECT value FROM app_settings WHERE key = 'local_passwords'")
+      .get() as { value: string };
+    expect(JSON.parse(row.value)).toBe(true);
+  }, 60_000);
 });
