@@ -236,4 +236,22 @@ describe('administration from the browser', () => {
     await screenshot(page, 'admin-office-closure');
     expect(await offered()).not.toContain(slot.id);
   });
+
+  it('a scorecard template is made on its screen, from the keyboard', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/quality`);
+    await page.getByRole('button', { name: 'Nuova scheda' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Vendita assistita');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('ascolto');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ascolto attivo');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Active listening');
+    await page.keyboard.press('Enter');
+    await page.getByText('Scheda «Vendita assistita» salvata.').waitFor();
+    await page.getByRole('row', { name: /Vendita assistita.*Ascolto attivo/ }).waitFor();
+    await screenshot(page, 'admin-quality');
+  });
 });

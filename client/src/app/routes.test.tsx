@@ -77,6 +77,7 @@ describe('routes', () => {
       'Uffici postali',
       'Script',
       'Chiavi API',
+      'Valutazioni',
       'Registro attività',
     ]);
     expect(screen.getByRole('tab', { name: 'Utenti' }).getAttribute('aria-selected')).toBe('true');

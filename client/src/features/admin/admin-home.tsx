@@ -6,6 +6,7 @@ import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditLog } from './audit-log';
 import { PostOfficesAdmin } from './post-offices-admin';
 import { ProductsAdmin } from './products-admin';
+import { QualityAdmin } from './quality-admin';
 import { UsersAdmin } from './users-admin';
 import './admin.css';
 
@@ -17,6 +18,7 @@ const SECTIONS = {
   'post-offices': 'postOffices',
   scripts: 'scripts',
   'api-keys': 'apiKeys',
+  quality: 'quality',
   audit: 'audit',
 } as const;
 type SectionId = keyof typeof SECTIONS;
@@ -49,6 +51,8 @@ export function AdminHome() {
           <PostOfficesAdmin />
         ) : selected === 'api-keys' ? (
           <ApiKeysAdmin />
+        ) : selected === 'quality' ? (
+          <QualityAdmin />
         ) : selected === 'audit' ? (
           <AuditLog />
         ) : (
