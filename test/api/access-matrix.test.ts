@@ -43,6 +43,9 @@ interface Fixture {
   /** a closure to lift, and an office of its own for the templates row */
   closureId: number;
   spareOfficeId: number;
+  /** a team to rename, and empty teams to delete (one per role that gets through) */
+  teamId: number;
+  emptyTeamIds: number[];
 }
 
 interface Row {
@@ -240,6 +243,15 @@ const MATRIX: Record<string, Row> = {
     input: (f) => ({ postOfficeId: f.spareOfficeId, templates: [] }),
   },
   'admin.postOffices.import': { roles: ['admin'], input: () => ({ csv: 'code,name,address,city,province\n' }) },
+  'admin.sites.list': { roles: ['admin'] },
+  'admin.sites.create': {
+    roles: ['admin'],
+    input: () => ({ code: `M${Math.floor(Math.random() * 1e6)}`, name: 'Matrice', city: 'Roma', provinceCode: 'RM' }),
+  },
+  'admin.sites.update': { roles: ['admin'], input: () => ({ id: 1, city: 'Roma' }) },
+  'admin.teams.create': { roles: ['admin'], input: () => ({ siteId: 1, name: `Matrice ${randomUUID().slice(0, 8)}` }) },
+  'admin.teams.rename': { roles: ['admin'], input: (f) => ({ id: f.teamId, name: 'Matrice rinominata' }) },
+  'admin.teams.delete': { roles: ['admin'], input: (f) => ({ id: f.emptyTeamIds.shift() ?? 0 }) },
   'admin.settings.get': { roles: ['admin'] },
   'admin.settings.update': { roles: ['admin'], input: () => ({ localPasswords: true }) },
   'admin.audit.search': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
@@ -347,6 +359,12 @@ beforeAll(async () => {
     toDate: '2099-01-01',
     reason: 'Matrice',
   });
+  const teamSite = await admin.trpc.admin.teams.create.mutate({ siteId: 1, name: 'Matrice rinomina' });
+  const emptyTeams: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const made = await admin.trpc.admin.teams.create.mutate({ siteId: 1, name: `Matrice vuota ${i}` });
+    emptyTeams.push(made.teams.find((t) => t.name === `Matrice vuota ${i}`)?.id ?? 0);
+  }
   fixture = {
     customerId: 10,
     interactionId: withLead.interactionId,
@@ -362,6 +380,8 @@ beforeAll(async () => {
     apiKeyId: apiKey.id,
     closureId: closure.closure.id,
     spareOfficeId: spareOffice.id,
+    teamId: teamSite.teams.find((t) => t.name === 'Matrice rinomina')?.id ?? 0,
+    emptyTeamIds: emptyTeams,
   };
 });
 afterAll(async () => {

@@ -716,3 +716,62 @@ describe('admin.postOffices', () => {
     expect(taken.data?.httpStatus).toBe(409);
   });
 });
+
+describe('admin.sites and admin.teams', () => {
+  it('lists sites with their territory and teams; creates a site and a team, renames and deletes an empty team', async () => {
+    const sites = await admin.trpc.admin.sites.list.query();
+    const rome = sites.find((s) => s.code === 'RM1');
+    expect(rome).toMatchObject({ provinceCode: 'RM', macroArea: expect.any(String) as unknown as string });
+    expect(rome?.teams.length).toBeGreaterThan(0);
+    expect(rome?.teams.some((t) => t.leads.length > 0 || t.operators > 0)).toBe(true);
+
+    const site = await admin.trpc.admin.sites.create.mutate({
+      requestId: randomUUID(),
+      code: 'FI2',
+      name: 'Firenze Rifredi',
+      city: 'Firenze',
+      provinceCode: 'FI',
+    });
+    expect(site).toMatchObject({
+      code: 'FI2',
+      users: 0,
+      teams: [],
+      macroArea: expect.any(String) as unknown as string,
+    });
+    const withTeam = await admin.trpc.admin.teams.create.mutate({ siteId: site.id, name: 'Squadra A' });
+    const team = withTeam.teams[0];
+    expect(team).toMatchObject({ name: 'Squadra A', operators: 0, leads: [] });
+    const dup = await trpcError(admin.trpc.admin.teams.create.mutate({ siteId: site.id, name: 'Squadra A' }));
+    expect(dup.data?.httpStatus).toBe(400);
+    const renamed = await admin.trpc.admin.teams.rename.mutate({ id: team?.id ?? 0, name: 'Squadra Arno' });
+    expect(renamed.teams.map((t) => t.name)).toEqual(['Squadra Arno']);
+
+    // a team with people cannot go; once empty it can
+    const member = await admin.trpc.admin.users.create.mutate({
+      username: 'fi.tutor',
+      displayName: 'Tutor Firenze',
+      role: 'tutor',
+      siteId: site.id,
+      teamId: team?.id ?? 0,
+    });
+    const inUse = await trpcError(admin.trpc.admin.teams.delete.mutate({ id: team?.id ?? 0 }));
+    expect(inUse.data?.httpStatus).toBe(409);
+    expect((await admin.trpc.admin.sites.list.query()).find((s) => s.id === site.id)?.teams[0]?.leads).toEqual([
+      { id: member.user.id, displayName: 'Tutor Firenze', role: 'tutor' },
+    ]);
+    await admin.trpc.admin.users.update.mutate({ id: member.user.id, teamId: null });
+    const emptied = await admin.trpc.admin.teams.delete.mutate({ id: team?.id ?? 0 });
+    expect(emptied.teams).toEqual([]);
+    const moved = await admin.trpc.admin.sites.update.mutate({ id: site.id, name: 'Firenze Rifredi 2' });
+    expect(moved.name).toBe('Firenze Rifredi 2');
+
+    for (const bad of [
+      { code: 'fi', name: 'X', city: 'Y', provinceCode: 'FI' },
+      { code: 'FI3', name: 'X', city: 'Y', provinceCode: 'ZZ' },
+      { code: 'RM1', name: 'X', city: 'Y', provinceCode: 'RM' },
+    ]) {
+      const error = await trpcError(admin.trpc.admin.sites.create.mutate(bad));
+      expect([400, 409], JSON.stringify(bad)).toContain(error.data?.httpStatus);
+    }
+  });
+});

@@ -254,4 +254,18 @@ describe('administration from the browser', () => {
     await page.getByRole('row', { name: /Vendita assistita.*Ascolto attivo/ }).waitFor();
     await screenshot(page, 'admin-quality');
   });
+
+  it('a site gets a new team from its screen', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/sites`);
+    await page.getByRole('row', { name: /RM1/ }).waitFor();
+    await screenshot(page, 'admin-sites');
+    await page.getByRole('button', { name: 'Team di Roma Eur' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Nome del nuovo team').focus();
+    await page.keyboard.type('Roma — Team 3');
+    await page.keyboard.press('Enter');
+    await page.getByText('Roma — Team 3').waitFor();
+    await screenshot(page, 'admin-site-teams');
+  });
 });

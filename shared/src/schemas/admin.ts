@@ -522,3 +522,57 @@ export type OfficesImportOutput = z.infer<typeof officesImportOutput>;
 
 export const settingsOutput = z.object({ localPasswords: z.boolean(), oidc: z.boolean() });
 export const settingsUpdateInput = z.object({ localPasswords: z.boolean() }).strict();
+
+// ---- sites and teams (admin.sites.*, admin.teams.*) ----
+
+export const adminTeam = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  operators: z.number().int(),
+  /** the tutors and team leads placed in the team */
+  leads: z.array(z.object({ id: z.number().int(), displayName: z.string(), role: roleSchema })),
+});
+export const adminSite = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  city: z.string(),
+  provinceCode: z.string(),
+  provinceName: z.string().nullable(),
+  /** from the province: the district(s) and macro-area it belongs to */
+  districts: z.array(z.string()),
+  macroArea: z.string().nullable(),
+  users: z.number().int(),
+  teams: z.array(adminTeam),
+});
+export type AdminSite = z.infer<typeof adminSite>;
+
+const siteFields = {
+  name: text(120).pipe(z.string().min(1, 'Required')),
+  city: text(80).pipe(z.string().min(1, 'Required')),
+  provinceCode: z.string().regex(/^[A-Z]{2}$/, 'A province code such as RM'),
+};
+export const siteCreateInput = z
+  .object({
+    requestId: clientId.optional(),
+    code: z.string().regex(/^[A-Z0-9]{2,8}$/, 'Capitals and digits, 2–8, e.g. RM2'),
+    ...siteFields,
+  })
+  .strict();
+export type SiteCreateInput = z.infer<typeof siteCreateInput>;
+export const siteUpdateInput = z
+  .object({
+    requestId: clientId.optional(),
+    id,
+    name: siteFields.name.optional(),
+    city: siteFields.city.optional(),
+    provinceCode: siteFields.provinceCode.optional(),
+  })
+  .strict();
+export const teamCreateInput = z
+  .object({ requestId: clientId.optional(), siteId: id, name: text(80).pipe(z.string().min(1, 'Required')) })
+  .strict();
+export const teamRenameInput = z
+  .object({ requestId: clientId.optional(), id, name: text(80).pipe(z.string().min(1, 'Required')) })
+  .strict();
+export const teamDeleteInput = z.object({ requestId: clientId.optional(), id }).strict();

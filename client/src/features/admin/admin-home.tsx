@@ -7,6 +7,7 @@ import { AuditLog } from './audit-log';
 import { PostOfficesAdmin } from './post-offices-admin';
 import { ProductsAdmin } from './products-admin';
 import { QualityAdmin } from './quality-admin';
+import { SitesAdmin } from './sites-admin';
 import { UsersAdmin } from './users-admin';
 import './admin.css';
 
@@ -45,6 +46,8 @@ export function AdminHome() {
       <Tabs label={t('admin.sections')} tabs={tabs} selected={selected} onSelect={(id) => navigate(`/admin/${id}`)}>
         {selected === 'users' ? (
           <UsersAdmin />
+        ) : selected === 'sites' ? (
+          <SitesAdmin />
         ) : selected === 'products' ? (
           <ProductsAdmin />
         ) : selected === 'post-offices' ? (

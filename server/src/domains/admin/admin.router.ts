@@ -3,6 +3,12 @@ import {
   adminOptionsOutput,
   adminProduct,
   adminPostOffice,
+  adminSite,
+  siteCreateInput,
+  siteUpdateInput,
+  teamCreateInput,
+  teamDeleteInput,
+  teamRenameInput,
   closureAddInput,
   closureAddOutput,
   closureRemoveInput,
@@ -58,6 +64,7 @@ import {
 } from './post-offices.service';
 import { createProduct, listProducts, updateProduct } from './products.service';
 import { centreSettings, updateSettings } from './settings.service';
+import { createSite, createTeam, deleteTeam, listSites, renameTeam, updateSite } from './sites.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
 const admins = roleProcedure('admin');
@@ -140,6 +147,31 @@ export const adminRouter = router({
       .input(officesImportInput)
       .output(officesImportOutput)
       .mutation(({ ctx, input }) => importPostOffices(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  sites: router({
+    list: admins.output(z.array(adminSite)).query(({ ctx }) => listSites(ctx.deps.db)),
+    create: admins
+      .input(siteCreateInput)
+      .output(adminSite)
+      .mutation(({ ctx, input }) => createSite(ctx.deps, ctx.user, input, ctx.ip)),
+    update: admins
+      .input(siteUpdateInput)
+      .output(adminSite)
+      .mutation(({ ctx, input }) => updateSite(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  teams: router({
+    create: admins
+      .input(teamCreateInput)
+      .output(adminSite)
+      .mutation(({ ctx, input }) => createTeam(ctx.deps, ctx.user, input, ctx.ip)),
+    rename: admins
+      .input(teamRenameInput)
+      .output(adminSite)
+      .mutation(({ ctx, input }) => renameTeam(ctx.deps, ctx.user, input, ctx.ip)),
+    delete: admins
+      .input(teamDeleteInput)
+      .output(adminSite)
+      .mutation(({ ctx, input }) => deleteTeam(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   settings: router({
     get: admins

@@ -1,0 +1,272 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { siteCreateInput, type AdminSite } from '@valore/shared/schemas/admin';
+import { Alert } from '../../components/ui/alert';
+import { Button } from '../../components/ui/button';
+import { Panel } from '../../components/ui/panel';
+import { LoadingState } from '../../components/ui/spinner';
+import { TextField } from '../../components/ui/text-field';
+import { errorMessageKey } from '../../lib/errors';
+import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { isAppClientError, useTRPC } from '../../lib/trpc';
+
+type View = { kind: 'list' } | { kind: 'teams'; siteId: number } | { kind: 'create' };
+
+/** The sites tab: the sites with their territory and people; a site's teams (add, rename, delete); a new site. */
+export function SitesAdmin() {
+  const trpc = useTRPC();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const sites = useQuery(trpc.admin.sites.list.queryOptions());
+  const [view, setView] = useState<View>({ kind: 'list' });
+  const [notice, setNotice] = useState<string | null>(null);
+  if (sites.isPending) return <LoadingState label={t('loading')} />;
+  if (sites.isError) return <Alert tone="error">{tShell(errorMessageKey(sites.error))}</Alert>;
+  if (view.kind === 'create') {
+    return (
+      <SiteCreate
+        onDone={(message) => {
+          setNotice(message);
+          setView({ kind: 'list' });
+        }}
+      />
+    );
+  }
+  const chosen = view.kind === 'teams' ? sites.data.find((s) => s.id === view.siteId) : undefined;
+  if (chosen) return <SiteTeams site={chosen} onBack={() => setView({ kind: 'list' })} />;
+  return (
+    <div className="admin-sites">
+      {notice && (
+        <Alert tone="success">
+          <span role="status">{notice}</span>
+        </Alert>
+      )}
+      <div className="admin-toolbar">
+        <div className="admin-toolbar__actions">
+          <Button variant="primary" onClick={() => setView({ kind: 'create' })}>
+            {t('sites.new')}
+          </Button>
+        </div>
+      </div>
+      <div className="admin-table__scroll" tabIndex={0} role="region" aria-label={t('sites.caption')}>
+        <table className="admin-table">
+          <caption className="visually-hidden">{t('sites.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('sites.col.code')}</th>
+              <th scope="col">{t('sites.col.name')}</th>
+              <th scope="col">{t('sites.col.city')}</th>
+              <th scope="col">{t('sites.col.province')}</th>
+              <th scope="col">{t('sites.col.macro')}</th>
+              <th scope="col" className="admin-table__num">
+                {t('sites.col.users')}
+              </th>
+              <th scope="col">{t('sites.col.teams')}</th>
+              <th scope="col">{t('sites.col.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sites.data.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <code>{s.code}</code>
+                </td>
+                <th scope="row">{s.name}</th>
+                <td>{s.city}</td>
+                <td>{s.provinceName ?? s.provinceCode}</td>
+                <td>{s.macroArea ?? '—'}</td>
+                <td className="admin-table__num">{s.users}</td>
+                <td>{s.teams.map((team) => team.name).join(', ') || '—'}</td>
+                <td className="admin-table__actions">
+                  <Button
+                    size="sm"
+                    onClick={() => {
+                      setNotice(null);
+                      setView({ kind: 'teams', siteId: s.id });
+                    }}
+                    aria-label={t('sites.manageFor', { name: s.name })}
+                  >
+                    {t('sites.manage')}
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function SiteTeams({ site, onBack }: { site: AdminSite; onBack: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const [name, setName] = useState('');
+  const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
+  const done = () => void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
+  const create = useMutation(trpc.admin.teams.create.mutationOptions({ onSuccess: () => (done(), setName('')) }));
+  const rename = useMutation(trpc.admin.teams.rename.mutationOptions({ onSuccess: () => (done(), setRenaming(null)) }));
+  const remove = useMutation(trpc.admin.teams.delete.mutationOptions({ onSuccess: done }));
+  const failed = create.error ?? rename.error ?? remove.error;
+  return (
+    <div className="admin-office">
+      <div className="admin-toolbar">
+        <Button onClick={onBack} autoFocus>
+          {t('sites.back')}
+        </Button>
+      </div>
+      <Panel title={t('sites.teams.title', { name: site.name })}>
+        {failed && (
+          <Alert tone="error" title={t('sites.teams.failed')}>
+            <p>{tShell(errorMessageKey(failed))}</p>
+          </Alert>
+        )}
+        {site.teams.length === 0 ? (
+          <p className="ui-empty">{t('sites.teams.empty')}</p>
+        ) : (
+          <ul className="admin-list">
+            {site.teams.map((team) => (
+              <li key={team.id}>
+                {renaming?.id === team.id ? (
+                  <form
+                    className="admin-inline-form"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      rename.mutate({ id: team.id, name: renaming.name });
+                    }}
+                  >
+                    <TextField
+                      label={t('sites.teams.renameLabel', { name: team.name })}
+                      value={renaming.name}
+                      autoFocus
+                      onChange={(e) => setRenaming({ id: team.id, name: e.target.value })}
+                    />
+                    <Button type="submit" size="sm" variant="primary" busy={rename.isPending}>
+                      {t('sites.teams.save')}
+                    </Button>
+                  </form>
+                ) : (
+                  <>
+                    <strong>{team.name}</strong> · {t('sites.teams.operators', { count: team.operators })} ·{' '}
+                    {team.leads.map((l) => l.displayName).join(', ') || t('sites.teams.noLeads')}{' '}
+                    <Button
+                      size="sm"
+                      onClick={() => setRenaming({ id: team.id, name: team.name })}
+                      aria-label={t('sites.teams.renameFor', { name: team.name })}
+                    >
+                      {t('sites.teams.rename')}
+                    </Button>{' '}
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      busy={remove.isPending && remove.variables.id === team.id}
+                      onClick={() => remove.mutate({ id: team.id })}
+                      aria-label={t('sites.teams.deleteFor', { name: team.name })}
+                    >
+                      {t('sites.teams.delete')}
+                    </Button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <form
+          className="admin-inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (name.trim()) create.mutate({ siteId: site.id, name: name.trim() });
+          }}
+        >
+          <TextField label={t('sites.teams.newName')} value={name} onChange={(e) => setName(e.target.value)} />
+          <Button type="submit" variant="primary" busy={create.isPending}>
+            {t('sites.teams.add')}
+          </Button>
+        </form>
+      </Panel>
+    </div>
+  );
+}
+
+type SiteField = 'code' | 'name' | 'city' | 'provinceCode';
+const SITE_FIELDS: readonly SiteField[] = ['code', 'name', 'city', 'provinceCode'];
+
+function SiteCreate({ onDone }: { onDone: (message: string | null) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const requestId = useRequestId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [values, setValues] = useState<Record<SiteField, string>>({ code: '', name: '', city: '', provinceCode: '' });
+  const [errors, setErrors] = useState<Partial<Record<SiteField, string>>>({});
+  const create = useMutation(
+    trpc.admin.sites.create.mutationOptions({
+      onSuccess: (site) => {
+        requestId.done();
+        void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
+        void queryClient.invalidateQueries(trpc.admin.options.pathFilter());
+        onDone(t('sites.form.saved', { code: site.code }));
+      },
+    }),
+  );
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = siteCreateInput.safeParse({
+      ...values,
+      code: values.code.trim().toUpperCase(),
+      provinceCode: values.provinceCode.trim().toUpperCase(),
+    });
+    if (!parsed.success) {
+      const next: Partial<Record<SiteField, string>> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path[0] as SiteField;
+        next[key] ??= t(`sites.form.errors.${key}`);
+      }
+      setErrors(next);
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
+    setErrors({});
+    create.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) });
+  }
+  const fromServer = serverFieldErrors(create.error);
+  const conflict = isAppClientError(create.error) && create.error.data?.httpStatus === 409;
+  const errorOf = (f: SiteField) =>
+    errors[f] ??
+    (fromServer[f] ? t(f === 'code' && conflict ? 'sites.form.errors.codeTaken' : `sites.form.errors.${f}`) : null);
+  return (
+    <Panel title={t('sites.form.title')}>
+      <form ref={formRef} className="admin-form" onSubmit={submit} noValidate aria-label={t('sites.form.title')}>
+        {create.isError && (
+          <Alert tone="error" title={t('sites.form.failed')}>
+            <p>{tShell(errorMessageKey(create.error))}</p>
+          </Alert>
+        )}
+        {SITE_FIELDS.map((f, i) => (
+          <TextField
+            key={f}
+            label={t(`sites.form.${f}`)}
+            value={values[f]}
+            autoFocus={i === 0}
+            autoComplete="off"
+            onChange={(e) => {
+              setValues((v) => ({ ...v, [f]: e.target.value }));
+              setErrors((x) => ({ ...x, [f]: undefined }));
+            }}
+            error={errorOf(f)}
+          />
+        ))}
+        <div className="admin-form__actions">
+          <Button type="submit" variant="primary" busy={create.isPending}>
+            {t('sites.form.create')}
+          </Button>
+          <Button onClick={() => onDone(null)}>{t('sites.form.cancel')}</Button>
+        </div>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,275 @@
+import { sql } from 'kysely';
+import type { AdminSite, SiteCreateInput } from '@valore/shared/schemas/admin';
+import type { SessionUser } from '@valore/shared/schemas/auth';
+import type { AppDeps } from '../../deps';
+import type { Executor } from '../../db/database';
+import { DomainError, fieldError } from '../../errors';
+import { insertAudit } from '../audit/audit.repository';
+import { idempotentTransaction, userCaller } from '../audit/idempotency';
+
+/**
+ * Sites and their teams on the admin screen (admin.sites.*, admin.teams.*, docs/admin.md). A site's district and
+ * macro-area follow from its province; a team is placed in one site, its tutors and team leads are the users placed
+ * in it (the users screen); a team is deleted only while nobody is in it.
+ */
+
+function inTransaction<T>(
+  deps: AppDeps,
+  admin: SessionUser,
+  scope: string,
+  input: { requestId?: string | undefined },
+  at: string,
+  effect: (trx: Executor) => Promise<T>,
+): Promise<T> {
+  return input.requestId
+    ? idempotentTransaction(deps, { caller: userCaller(admin), scope, key: input.requestId, input, at }, effect).then(
+        (r) => r.response,
+      )
+    : deps.db.transaction().execute(effect);
+}
+
+export async function listSites(db: Executor): Promise<AdminSite[]> {
+  const sites = await db
+    .selectFrom('sites as s')
+    .leftJoin('provinces as p', 'p.code', 's.province_code')
+    .select([
+      's.id',
+      's.code',
+      's.name',
+      's.city',
+      's.province_code',
+      'p.name as province_name',
+      (eb) =>
+        eb
+          .selectFrom('users')
+          .whereRef('users.site_id', '=', 's.id')
+          .where('users.active', '=', 1)
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .$asScalar()
+          .$notNull()
+          .as('users'),
+    ])
+    .orderBy('s.name')
+    .execute();
+  const districts = await sql<{ province_code: string; district: string; macro: string }>`
+    SELECT dp.province_code, d.name AS district, m.name AS macro FROM district_provinces dp
+    JOIN districts d ON d.code = dp.district_code JOIN macro_areas m ON m.code = d.macro_area_code
+    ORDER BY d.name`.execute(db);
+  const teams = await db.selectFrom('teams').selectAll().orderBy('name').execute();
+  const members = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'role', 'team_id'])
+    .where('team_id', 'is not', null)
+    .where('active', '=', 1)
+    .orderBy('display_name')
+    .execute();
+  return sites.map((s) => {
+    const own = districts.rows.filter((d) => d.province_code === s.province_code);
+    return {
+      id: s.id,
+      code: s.code,
+      name: s.name,
+      city: s.city,
+      provinceCode: s.province_code,
+      provinceName: s.province_name,
+      districts: own.map((d) => d.district),
+      macroArea: own[0]?.macro ?? null,
+      users: Number(s.users),
+      teams: teams
+        .filter((t) => t.site_id === s.id)
+        .map((t) => {
+          const inTeam = members.filter((m) => m.team_id === t.id);
+          return {
+            id: t.id,
+            name: t.name,
+            operators: inTeam.filter((m) => m.role === 'operator').length,
+            leads: inTeam
+              .filter((m) => m.role === 'tutor' || m.role === 'team_lead')
+              .map((m) => ({ id: m.id, displayName: m.display_name, role: m.role })),
+          };
+        }),
+    };
+  });
+}
+
+async function requireProvince(db: Executor, code: string): Promise<void> {
+  const known = await db.selectFrom('provinces').select('code').where('code', '=', code).executeTakeFirst();
+  if (!known) throw fieldError({ provinceCode: [`No province ${code}`] });
+}
+
+async function siteById(db: Executor, id: number): Promise<AdminSite> {
+  const site = (await listSites(db)).find((s) => s.id === id);
+  if (!site) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Site ${id} does not exist.`);
+  return site;
+}
+
+export async function createSite(deps: AppDeps, admin: SessionUser, input: SiteCreateInput, ip: string | null) {
+  const at = deps.clock.now().toISOString();
+  return inTransaction(deps, admin, 'admin.sites.create', input, at, async (trx) => {
+    const taken = await trx.selectFrom('sites').select('id').where('code', '=', input.code).executeTakeFirst();
+    if (taken) {
+      throw new DomainError('CONFLICT', 'VALIDATION', `The site code ${input.code} is taken.`, {
+        code: ['Already used by another site'],
+      });
+    }
+    await requireProvince(trx, input.provinceCode);
+    const row = await trx
+      .insertInto('sites')
+      .values({ code: input.code, name: input.name, city: input.city, province_code: input.provinceCode })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await insertAudit(trx, {
+      at,
+      actorId: admin.id,
+      action: 'admin.site_created',
+      entityType: 'site',
+      entityId: row.id,
+      details: { code: input.code, name: input.name },
+      ip,
+    });
+    return siteById(trx, row.id);
+  });
+}
+
+export async function updateSite(
+  deps: AppDeps,
+  admin: SessionUser,
+  input: { requestId?: string; id: number; name?: string; city?: string; provinceCode?: string },
+  ip: string | null,
+) {
+  const at = deps.clock.now().toISOString();
+  return inTransaction(deps, admin, 'admin.sites.update', input, at, async (trx) => {
+    const before = await trx.selectFrom('sites').selectAll().where('id', '=', input.id).executeTakeFirst();
+    if (!before) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Site ${input.id} does not exist.`);
+    if (input.provinceCode) await requireProvince(trx, input.provinceCode);
+    await trx
+      .updateTable('sites')
+      .set({
+        name: input.name ?? before.name,
+        city: input.city ?? before.city,
+        province_code: input.provinceCode ?? before.province_code,
+      })
+      .where('id', '=', input.id)
+      .execute();
+    await insertAudit(trx, {
+      at,
+      actorId: admin.id,
+      action: 'admin.site_updated',
+      entityType: 'site',
+      entityId: input.id,
+      details: { code: before.code, ...input, requestId: undefined },
+      ip,
+    });
+    return siteById(trx, input.id);
+  });
+}
+
+export async function createTeam(
+  deps: AppDeps,
+  admin: SessionUser,
+  input: { requestId?: string; siteId: number; name: string },
+  ip: string | null,
+) {
+  const at = deps.clock.now().toISOString();
+  return inTransaction(deps, admin, 'admin.teams.create', input, at, async (trx) => {
+    const site = await trx.selectFrom('sites').select('id').where('id', '=', input.siteId).executeTakeFirst();
+    if (!site) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Site ${input.siteId} does not exist.`);
+    const clash = await trx
+      .selectFrom('teams')
+      .select('id')
+      .where('site_id', '=', input.siteId)
+      .where('name', '=', input.name)
+      .executeTakeFirst();
+    if (clash) throw fieldError({ name: ['The site has a team with this name'] });
+    const row = await trx
+      .insertInto('teams')
+      .values({ site_id: input.siteId, name: input.name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await insertAudit(trx, {
+      at,
+      actorId: admin.id,
+      action: 'admin.team_created',
+      entityType: 'team',
+      entityId: row.id,
+      details: { siteId: input.siteId, name: input.name },
+      ip,
+    });
+    return siteById(trx, input.siteId);
+  });
+}
+
+export async function renameTeam(
+  deps: AppDeps,
+  admin: SessionUser,
+  input: { requestId?: string; id: number; name: string },
+  ip: string | null,
+) {
+  const at = deps.clock.now().toISOString();
+  return inTransaction(deps, admin, 'admin.teams.rename', input, at, async (trx) => {
+    const team = await trx.selectFrom('teams').selectAll().where('id', '=', input.id).executeTakeFirst();
+    if (!team) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Team ${input.id} does not exist.`);
+    await trx.updateTable('teams').set({ name: input.name }).where('id', '=', input.id).execute();
+    await insertAudit(trx, {
+      at,
+      actorId: admin.id,
+      action: 'admin.team_renamed',
+      entityType: 'team',
+      entityId: input.id,
+      details: { from: team.name, to: input.name },
+      ip,
+    });
+    return siteById(trx, team.site_id);
+  });
+}
+
+export async function deleteTeam(
+  deps: AppDeps,
+  admin: SessionUser,
+  input: { requestId?: string; id: number },
+  ip: string | null,
+) {
+  const at = deps.clock.now().toISOString();
+  return inTransaction(deps, admin, 'admin.teams.delete', input, at, async (trx) => {
+    const team = await trx.selectFrom('teams').selectAll().where('id', '=', input.id).executeTakeFirst();
+    if (!team) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Team ${input.id} does not exist.`);
+    const members = await trx
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('team_id', '=', input.id)
+      .executeTakeFirstOrThrow();
+    if (Number(members.n) > 0) {
+      throw new DomainError('CONFLICT', 'VALIDATION', 'Move the team’s people to another team first.', {
+        id: [`${members.n} user(s) are in this team`],
+      });
+    }
+    // past contacts keep their team (the stats count by it): a team with a history is renamed, never deleted
+    const history = await trx
+      .selectFrom('interactions')
+      .select('id')
+      .where('team_id', '=', input.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (history) {
+      throw new DomainError(
+        'CONFLICT',
+        'VALIDATION',
+        'The team has past contacts the statistics count: rename it instead.',
+        {
+          id: ['The team has a history'],
+        },
+      );
+    }
+    await trx.deleteFrom('teams').where('id', '=', input.id).execute();
+    await insertAudit(trx, {
+      at,
+      actorId: admin.id,
+      action: 'admin.team_deleted',
+      entityType: 'team',
+      entityId: input.id,
+      details: { siteId: team.site_id, name: team.name },
+      ip,
+    });
+    return siteById(trx, team.site_id);
+  });
+}
