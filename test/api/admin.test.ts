@@ -721,7 +721,7 @@ describe('admin.sites and admin.teams', () => {
   it('lists sites with their territory and teams; creates a site and a team, renames and deletes an empty team', async () => {
     const sites = await admin.trpc.admin.sites.list.query();
     const rome = sites.find((s) => s.code === 'RM1');
-    expect(rome).toMatchObject({ provinceCode: 'RM', macroArea: expect.any(String) as unknown as string });
+    expect(rome).toMatchObject({ provinceCode: 'RM', macroArea: expect.any(String) });
     expect(rome?.teams.length).toBeGreaterThan(0);
     expect(rome?.teams.some((t) => t.leads.length > 0 || t.operators > 0)).toBe(true);
 
@@ -736,7 +736,7 @@ describe('admin.sites and admin.teams', () => {
       code: 'FI2',
       users: 0,
       teams: [],
-      macroArea: expect.any(String) as unknown as string,
+      macroArea: expect.any(String),
     });
     const withTeam = await admin.trpc.admin.teams.create.mutate({ siteId: site.id, name: 'Squadra A' });
     const team = withTeam.teams[0];
