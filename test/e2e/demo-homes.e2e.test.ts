@@ -25,6 +25,8 @@ const HOMES = [
   { username: 'teamlead1', testId: 'campaigns', path: '/campaigns' },
   { username: 'teamlead1', testId: 'leads', path: '/leads' },
   { username: 'admin', testId: 'home-admin', path: '/admin' },
+  { username: 'admin', testId: 'queue', path: '/queue' },
+  { username: 'admin', testId: 'monitor', path: '/monitor' },
 ] as const;
 
 describe('a fresh demo in the browser', () => {

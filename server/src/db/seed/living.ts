@@ -40,6 +40,7 @@ export function seedLivingCentre(
   const rng = new Rng(LIVING_SEED);
   return sqlite.transaction(() => {
     settleAppointments(sqlite, rng, now);
+    spreadFollowUps(sqlite, rng, now);
     const campaign = activeCampaigns(sqlite, rng, now, opts.contactsPerCampaign ?? 400);
     const openRequests = openCallbackRequests(sqlite, rng, now);
     const scorecards = recentScorecards(sqlite, rng, now);
@@ -289,4 +290,25 @@ function signedOutBoard(sqlite: SQLite.Database, now: Date): void {
        FROM users u WHERE u.role = 'operator' AND u.active = 1`,
     )
     .run(now.toISOString(), now.toISOString());
+}
+
+/**
+ * The history's open leads were followed up on time in a working centre: most follow-ups are due in the coming days
+ * (09:00–18:00 on a working day), a few are due now or a little late — not hundreds of breached promises on the board.
+ */
+function spreadFollowUps(sqlite: SQLite.Database, rng: Rng, now: Date): void {
+  const open = sqlite.prepare("SELECT id FROM leads WHERE status = 'open' ORDER BY id").all() as { id: number }[];
+  const set = sqlite.prepare('UPDATE leads SET follow_up_at = ? WHERE id = ?');
+  const today = romeParts(now).date;
+  for (const lead of open) {
+    let due: Date;
+    if (rng.chance(0.08)) {
+      due = new Date(now.getTime() - rng.int(5, 90) * 60_000);
+    } else {
+      let day = addDays(today, rng.int(1, 10));
+      while ([0, 6].includes(new Date(`${day}T12:00:00Z`).getUTCDay())) day = addDays(day, 1);
+      due = romeToUtc(day, 9 * 60 + 30 * rng.int(0, 18));
+    }
+    set.run(due.toISOString(), lead.id);
+  }
 }
