@@ -12,7 +12,7 @@ import type { Executor } from '../../db/database';
 import { groupCommit } from '../../db/group-commit';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotentTransaction, userCaller } from '../audit/idempotency';
+import { optionallyIdempotent, userCaller } from '../audit/idempotency';
 
 /**
  * API keys for the integrations (admin.apiKeys.*, docs/admin.md): made on the admin screen, shown once, stored as the
@@ -133,13 +133,11 @@ export async function createApiKey(
     // the key itself is not part of the stored answer: a retry gets the summary, not the secret
     return { id: row.id, key: null, apiKey: await summaryById(trx, row.id, at) };
   };
-  const { response, replayed } = input.requestId
-    ? await idempotentTransaction(
-        deps,
-        { caller: userCaller(admin), scope: 'admin.apiKeys.create', key: input.requestId, input, at },
-        run,
-      )
-    : { response: await deps.db.transaction().execute(run), replayed: false };
+  const { response, replayed } = await optionallyIdempotent(
+    deps,
+    { caller: userCaller(admin), scope: 'admin.apiKeys.create', key: input.requestId, input, at },
+    run,
+  );
   return { ...response, key: replayed ? null : made.key };
 }
 
@@ -170,15 +168,13 @@ export async function revokeApiKey(
     });
     return summaryById(trx, input.id, at);
   };
-  return input.requestId
-    ? (
-        await idempotentTransaction(
-          deps,
-          { caller: userCaller(admin), scope: 'admin.apiKeys.revoke', key: input.requestId, input, at },
-          run,
-        )
-      ).response
-    : deps.db.transaction().execute(run);
+  return (
+    await optionallyIdempotent(
+      deps,
+      { caller: userCaller(admin), scope: 'admin.apiKeys.revoke', key: input.requestId, input, at },
+      run,
+    )
+  ).response;
 }
 
 /** The environment's keys by scope (intake keys also post CTI events, as before admin-made keys). */

@@ -16,7 +16,7 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotentTransaction, userCaller } from '../audit/idempotency';
+import { adminChange } from './admin-change';
 
 /**
  * Post offices on the admin screen (admin.postOffices.*, docs/admin.md): the offices, the days each is closed (its
@@ -35,21 +35,6 @@ const daySpan = (fromDate: string, toDate: string) => ({
   from: romeToUtc(fromDate, 0).toISOString(),
   until: romeToUtc(addDays(toDate, 1), 0).toISOString(),
 });
-
-function inTransaction<T>(
-  deps: AppDeps,
-  admin: SessionUser,
-  scope: string,
-  input: { requestId?: string | undefined },
-  at: string,
-  effect: (trx: Executor) => Promise<T>,
-): Promise<T> {
-  return input.requestId
-    ? idempotentTransaction(deps, { caller: userCaller(admin), scope, key: input.requestId, input, at }, effect).then(
-        (r) => r.response,
-      )
-    : deps.db.transaction().execute(effect);
-}
 
 export function listPostOffices(
   deps: AppDeps,
@@ -171,7 +156,7 @@ export async function createPostOffice(
   ip: string | null,
 ): Promise<AdminPostOffice> {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.postOffices.create', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.postOffices.create', input, at, async (trx) => {
     const taken = await trx.selectFrom('post_offices').select('id').where('code', '=', input.code).executeTakeFirst();
     if (taken) {
       throw new DomainError('CONFLICT', 'VALIDATION', `The office code ${input.code} is taken.`, {
@@ -210,7 +195,7 @@ export async function updatePostOffice(
   ip: string | null,
 ): Promise<AdminPostOffice> {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.postOffices.update', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.postOffices.update', input, at, async (trx) => {
     const before = await trx.selectFrom('post_offices').selectAll().where('id', '=', input.id).executeTakeFirst();
     if (!before) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Post office ${input.id} does not exist.`);
     const provinceCode = input.provinceCode ?? before.province_code;
@@ -263,7 +248,7 @@ export async function addClosure(deps: AppDeps, admin: SessionUser, input: Closu
   const now = deps.clock.now();
   const at = now.toISOString();
   if (input.toDate < romeParts(now).date) throw fieldError({ toDate: ['The closure is already over'] });
-  return inTransaction(deps, admin, 'admin.postOffices.addClosure', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.postOffices.addClosure', input, at, async (trx) => {
     const office = await trx
       .selectFrom('post_offices')
       .select(['id', 'code'])
@@ -340,7 +325,7 @@ export async function removeClosure(
   ip: string | null,
 ) {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.postOffices.removeClosure', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.postOffices.removeClosure', input, at, async (trx) => {
     const closure = await trx
       .selectFrom('post_office_closures')
       .selectAll()
@@ -431,7 +416,7 @@ export async function setTemplates(
       throw fieldError({ [`templates.${i}.durationMinutes`]: ['The slot must end the same day'] });
     }
   }
-  return inTransaction(deps, admin, 'admin.postOffices.setTemplates', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.postOffices.setTemplates', input, at, async (trx) => {
     const office = await trx
       .selectFrom('post_offices')
       .select(['id', 'code'])
@@ -507,7 +492,7 @@ export async function importPostOffices(
   if (records.length - 1 > OFFICES_IMPORT_MAX)
     throw fieldError({ csv: [`At most ${OFFICES_IMPORT_MAX} offices per file`] });
   const col = (row: string[], name: string) => (row[header.indexOf(name)] ?? '').trim();
-  return inTransaction(deps, admin, 'admin.postOffices.import', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.postOffices.import', input, at, async (trx) => {
     const lines: OfficesImportOutput['lines'] = [];
     const seen = new Set<string>();
     for (const [index, row] of records.slice(1).entries()) {

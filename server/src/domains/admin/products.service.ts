@@ -10,7 +10,7 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotentTransaction, userCaller } from '../audit/idempotency';
+import { adminChange } from './admin-change';
 import { forgetCatalogue } from '../scripts/catalogue.repository';
 
 /**
@@ -54,21 +54,6 @@ export async function listProducts(deps: AppDeps): Promise<AdminProduct[]> {
   return rows.map(toProduct);
 }
 
-function run<T>(
-  deps: AppDeps,
-  admin: SessionUser,
-  scope: string,
-  input: { requestId?: string | undefined },
-  at: string,
-  effect: (trx: Executor) => Promise<T>,
-): Promise<T> {
-  return input.requestId
-    ? idempotentTransaction(deps, { caller: userCaller(admin), scope, key: input.requestId, input, at }, effect).then(
-        (r) => r.response,
-      )
-    : deps.db.transaction().execute(effect);
-}
-
 export async function createProduct(
   deps: AppDeps,
   admin: SessionUser,
@@ -76,7 +61,7 @@ export async function createProduct(
   ip: string | null,
 ): Promise<AdminProduct> {
   const at = deps.clock.now().toISOString();
-  const product = await run(deps, admin, 'admin.products.create', input, at, async (trx) => {
+  const product = await adminChange(deps, admin, 'admin.products.create', input, at, async (trx) => {
     if (await productByCode(trx, input.code)) {
       throw new DomainError('CONFLICT', 'VALIDATION', `The product code ${input.code} is taken.`, {
         code: ['Already in the catalogue'],
@@ -118,7 +103,7 @@ export async function updateProduct(
   ip: string | null,
 ): Promise<AdminProduct> {
   const at = deps.clock.now().toISOString();
-  const product = await run(deps, admin, 'admin.products.update', input, at, async (trx) => {
+  const product = await adminChange(deps, admin, 'admin.products.update', input, at, async (trx) => {
     const before = await productByCode(trx, input.code);
     if (!before) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Product ${input.code} does not exist.`);
     const after: AdminProduct = {

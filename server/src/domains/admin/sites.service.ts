@@ -5,28 +5,13 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotentTransaction, userCaller } from '../audit/idempotency';
+import { adminChange } from './admin-change';
 
 /**
  * Sites and their teams on the admin screen (admin.sites.*, admin.teams.*, docs/admin.md). A site's district and
  * macro-area follow from its province; a team is placed in one site, its tutors and team leads are the users placed
  * in it (the users screen); a team is deleted only while nobody is in it.
  */
-
-function inTransaction<T>(
-  deps: AppDeps,
-  admin: SessionUser,
-  scope: string,
-  input: { requestId?: string | undefined },
-  at: string,
-  effect: (trx: Executor) => Promise<T>,
-): Promise<T> {
-  return input.requestId
-    ? idempotentTransaction(deps, { caller: userCaller(admin), scope, key: input.requestId, input, at }, effect).then(
-        (r) => r.response,
-      )
-    : deps.db.transaction().execute(effect);
-}
 
 export async function listSites(db: Executor): Promise<AdminSite[]> {
   const sites = await db
@@ -105,7 +90,7 @@ async function siteById(db: Executor, id: number): Promise<AdminSite> {
 
 export async function createSite(deps: AppDeps, admin: SessionUser, input: SiteCreateInput, ip: string | null) {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.sites.create', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.sites.create', input, at, async (trx) => {
     const taken = await trx.selectFrom('sites').select('id').where('code', '=', input.code).executeTakeFirst();
     if (taken) {
       throw new DomainError('CONFLICT', 'VALIDATION', `The site code ${input.code} is taken.`, {
@@ -138,7 +123,7 @@ export async function updateSite(
   ip: string | null,
 ) {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.sites.update', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.sites.update', input, at, async (trx) => {
     const before = await trx.selectFrom('sites').selectAll().where('id', '=', input.id).executeTakeFirst();
     if (!before) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Site ${input.id} does not exist.`);
     if (input.provinceCode) await requireProvince(trx, input.provinceCode);
@@ -171,7 +156,7 @@ export async function createTeam(
   ip: string | null,
 ) {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.teams.create', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.teams.create', input, at, async (trx) => {
     const site = await trx.selectFrom('sites').select('id').where('id', '=', input.siteId).executeTakeFirst();
     if (!site) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Site ${input.siteId} does not exist.`);
     const clash = await trx
@@ -206,7 +191,7 @@ export async function renameTeam(
   ip: string | null,
 ) {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.teams.rename', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.teams.rename', input, at, async (trx) => {
     const team = await trx.selectFrom('teams').selectAll().where('id', '=', input.id).executeTakeFirst();
     if (!team) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Team ${input.id} does not exist.`);
     await trx.updateTable('teams').set({ name: input.name }).where('id', '=', input.id).execute();
@@ -230,7 +215,7 @@ export async function deleteTeam(
   ip: string | null,
 ) {
   const at = deps.clock.now().toISOString();
-  return inTransaction(deps, admin, 'admin.teams.delete', input, at, async (trx) => {
+  return adminChange(deps, admin, 'admin.teams.delete', input, at, async (trx) => {
     const team = await trx.selectFrom('teams').selectAll().where('id', '=', input.id).executeTakeFirst();
     if (!team) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Team ${input.id} does not exist.`);
     const members = await trx

@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { idempotentTransaction, userCaller } from '../audit/idempotency';
+import { optionallyIdempotent, userCaller } from '../audit/idempotency';
 import { hashPassword } from '../auth/password';
 import { requireGoodPassword } from '../auth/password-policy';
 import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
@@ -226,20 +226,18 @@ export async function createUser(
     });
     return { user: await adminUserById(trx, id, at), temporaryPassword: null };
   };
-  const { response, replayed } = input.requestId
-    ? await idempotentTransaction(
-        deps,
-        // the password is not part of what a retry compares (its hash would be the secret's)
-        {
-          caller: userCaller(admin),
-          scope: 'admin.users.create',
-          key: input.requestId,
-          input: { ...input, password: !!input.password },
-          at,
-        },
-        run,
-      )
-    : { response: await deps.db.transaction().execute(run), replayed: false };
+  const { response, replayed } = await optionallyIdempotent(
+    deps,
+    // the password is not part of what a retry compares (its hash would be the secret's)
+    {
+      caller: userCaller(admin),
+      scope: 'admin.users.create',
+      key: input.requestId,
+      input: { ...input, password: !!input.password },
+      at,
+    },
+    run,
+  );
   return { user: response.user, temporaryPassword: replayed ? null : secret };
 }
 
@@ -313,15 +311,13 @@ export async function updateUser(
     });
     return { user: await adminUserById(trx, before.id, at), sessionsEnded, workReturned };
   };
-  const response = input.requestId
-    ? (
-        await idempotentTransaction(
-          deps,
-          { caller: userCaller(admin), scope: 'admin.users.update', key: input.requestId, input, at },
-          run,
-        )
-      ).response
-    : await deps.db.transaction().execute(run);
+  const response = (
+    await optionallyIdempotent(
+      deps,
+      { caller: userCaller(admin), scope: 'admin.users.update', key: input.requestId, input, at },
+      run,
+    )
+  ).response;
   for (const s of statuses) publishStatus(deps.bus, s.siteId, s.row);
   if (response.sessionsEnded > 0) deps.bus.publish(topics.userSessionsEnded(input.id), {});
   return response;
@@ -357,13 +353,11 @@ export async function resetPassword(
     });
     return { user: await adminUserById(trx, user.id, at), temporaryPassword: null, sessionsEnded };
   };
-  const { response, replayed } = input.requestId
-    ? await idempotentTransaction(
-        deps,
-        { caller: userCaller(admin), scope: 'admin.users.resetPassword', key: input.requestId, input, at },
-        run,
-      )
-    : { response: await deps.db.transaction().execute(run), replayed: false };
+  const { response, replayed } = await optionallyIdempotent(
+    deps,
+    { caller: userCaller(admin), scope: 'admin.users.resetPassword', key: input.requestId, input, at },
+    run,
+  );
   if (!replayed) deps.bus.publish(topics.userSessionsEnded(input.id), {});
   return { ...response, temporaryPassword: replayed ? null : secret };
 }
@@ -482,13 +476,11 @@ export async function importUsers(
     });
     return { created: createdIds.length, rejected: lines.length - createdIds.length, lines };
   };
-  const { response, replayed } = input.requestId
-    ? await idempotentTransaction(
-        deps,
-        { caller: userCaller(admin), scope: 'admin.users.import', key: input.requestId, input, at },
-        run,
-      )
-    : { response: await deps.db.transaction().execute(run), replayed: false };
+  const { response, replayed } = await optionallyIdempotent(
+    deps,
+    { caller: userCaller(admin), scope: 'admin.users.import', key: input.requestId, input, at },
+    run,
+  );
   return {
     ...response,
     lines: response.lines.map((l) => ({

@@ -122,3 +122,17 @@ async function runOnce<T>(
   });
   return { response, replayed: false };
 }
+
+/**
+ * A change whose idempotency key is optional (the admin procedures, whose contract shape has none): with a key, the
+ * idempotent transaction above; without one, a plain transaction (`replayed` false).
+ */
+export async function optionallyIdempotent<T>(
+  deps: { readonly db: DB },
+  request: Omit<IdempotentRequest, 'key'> & { readonly key: string | undefined },
+  effect: (trx: Executor) => Promise<T>,
+): Promise<{ response: T; replayed: boolean }> {
+  const { key } = request;
+  if (key) return idempotentTransaction(deps, { ...request, key }, effect);
+  return { response: await deps.db.transaction().execute(effect), replayed: false };
+}

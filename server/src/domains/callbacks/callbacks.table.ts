@@ -30,7 +30,7 @@ export interface CallbackRequestsTable {
   /** the script the callback plays: 'callback', or 'campaign' for a callback agreed on a campaign call */
   flow: Generated<FlowId>;
   campaign_id: number | null;
-  /** null: any site's operators (web and app requests); set: the site of the operator who agreed it */
+  /** null: every site's operators (web and app requests); set: the site of the operator who agreed it */
   site_id: number | null;
   /** the operator the promise belongs to (offered to them alone until personal_until) */
   owner_id: number | null;
