@@ -257,6 +257,15 @@ const MATRIX: Record<string, Row> = {
   'admin.audit.search': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
   'admin.audit.actions': { roles: ['admin'] },
   'admin.audit.exportCsv': { roles: ['admin'], input: () => ({ action: 'customer.' }) },
+  'admin.messageTemplates.list': { roles: ['admin'] },
+  'admin.messageTemplates.update': {
+    roles: ['admin'],
+    input: () => ({ purpose: 'funnel_link', channel: 'sms', language: 'en', body: 'Your link: {{url}}' }),
+  },
+  'admin.messageTemplates.reset': {
+    roles: ['admin'],
+    input: () => ({ purpose: 'funnel_link', channel: 'sms', language: 'en' }),
+  },
   'admin.apiKeys.list': { roles: ['admin'] },
   'admin.apiKeys.create': { roles: ['admin'], input: () => ({ name: 'Matrix', scopes: ['intake'] }) },
   'admin.apiKeys.revoke': { roles: ['admin'], input: (f) => ({ id: f.apiKeyId }) },

@@ -456,32 +456,37 @@ describe('admin.audit', () => {
   });
 });
 
-describe('admin.products', () => {
-  /** An OCS contact with a customer not contacted yet (who consents on the call), ending in a funnel link for CARTA_IBAN: the link's redirect. */
-  async function funnelRedirect(operator: ApiClient): Promise<string> {
-    const row = server.database.sqlite
-      .prepare(
-        `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
-           AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
-         ORDER BY id DESC LIMIT 1 OFFSET ?`,
-      )
-      .get(Math.floor(Math.random() * 500)) as { id: number };
-    const result = await operator.trpc.interactions.complete.mutate(
-      completion('ocs_cross_sell', row.id, 'digital_funnel', [
-        { type: 'customer.identified', customerId: row.id },
-        { type: 'ocs.solved' },
-        { type: 'propensity.accepted' },
-        { type: 'consent.granted', channel: 'phone' },
-        { type: 'needs.identified', productCode: 'CARTA_IBAN' },
-        { type: 'proposal.accepted' },
-        { type: 'outcome.funnel', channel: 'sms' },
-      ]),
-    );
-    const response = await fetch(result.effects.funnelLink?.url ?? '', { redirect: 'manual' });
-    expect(response.status).toBe(302);
-    return response.headers.get('location') ?? '';
-  }
+/** A customer not contacted yet and without marketing consent (who consents on the call). */
+function freshCustomer(): number {
+  const row = server.database.sqlite
+    .prepare(
+      `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
+       ORDER BY id DESC LIMIT 1 OFFSET ?`,
+    )
+    .get(Math.floor(Math.random() * 500)) as { id: number };
+  return row.id;
+}
 
+/** An OCS contact ending in a funnel link for CARTA_IBAN by SMS: the link's redirect. */
+async function funnelRedirect(operator: ApiClient, customerId = freshCustomer()): Promise<string> {
+  const result = await operator.trpc.interactions.complete.mutate(
+    completion('ocs_cross_sell', customerId, 'digital_funnel', [
+      { type: 'customer.identified', customerId },
+      { type: 'ocs.solved' },
+      { type: 'propensity.accepted' },
+      { type: 'consent.granted', channel: 'phone' },
+      { type: 'needs.identified', productCode: 'CARTA_IBAN' },
+      { type: 'proposal.accepted' },
+      { type: 'outcome.funnel', channel: 'sms' },
+    ]),
+  );
+  const response = await fetch(result.effects.funnelLink?.url ?? '', { redirect: 'manual' });
+  expect(response.status).toBe(302);
+  return response.headers.get('location') ?? '';
+}
+
+describe('admin.products', () => {
   it('changes a product’s funnel address and tracking: the next link goes there; the catalogue follows at once', async () => {
     const operator = createApiClient(server.url);
     await operator.login('operatore2');
@@ -774,5 +779,121 @@ describe('admin.sites and admin.teams', () => {
       const error = await trpcError(admin.trpc.admin.sites.create.mutate(bad));
       expect([400, 409], JSON.stringify(bad)).toContain(error.data?.httpStatus);
     }
+  });
+});
+
+describe('admin.messageTemplates', () => {
+  const lastFunnelSms = (customerId: number) =>
+    server.database.sqlite
+      .prepare(
+        `SELECT o.body FROM outbox o JOIN funnel_links f ON o.ref_type = 'funnel_link' AND o.ref_id = CAST(f.id AS TEXT)
+         WHERE f.customer_id = ? ORDER BY o.id DESC LIMIT 1`,
+      )
+      .get(customerId) as { body: string };
+
+  it('lists every purpose, channel and language with its default; a change is used by the next message, a reset restores it', async () => {
+    const list = await admin.trpc.admin.messageTemplates.list.query();
+    expect(list).toHaveLength(16);
+    const funnelIt = list.find((t) => t.purpose === 'funnel_link' && t.channel === 'sms' && t.language === 'it');
+    expect(funnelIt).toMatchObject({ custom: false, subject: null, updatedBy: null });
+    expect(funnelIt?.body).toBe(funnelIt?.defaultBody);
+
+    const operator = createApiClient(server.url);
+    await operator.login('operatore3');
+    const first = freshCustomer();
+    await funnelRedirect(operator, first);
+    expect(lastFunnelSms(first).body).toMatch(/^Gentile .+, ecco il link per attivare Carta .+ online: http/);
+
+    const requestId = randomUUID();
+    const input = {
+      requestId,
+      purpose: 'funnel_link' as const,
+      channel: 'sms' as const,
+      language: 'it' as const,
+      body: 'Ciao {{first_name}}! {{product}} si attiva qui: {{url}} (entro il {{expires_on}})',
+    };
+    const changed = await admin.trpc.admin.messageTemplates.update.mutate(input);
+    expect(changed).toMatchObject({ custom: true, body: input.body, updatedBy: anyString() });
+    // a retry changes nothing more and writes no second audit row
+    expect(await admin.trpc.admin.messageTemplates.update.mutate(input)).toEqual(changed);
+    const audits = server.database.sqlite
+      .prepare("SELECT details FROM audit_log WHERE action = 'admin.message_template_changed' AND entity_id = ?")
+      .all('funnel_link/sms/it') as { details: string }[];
+    expect(audits).toHaveLength(1);
+    expect(JSON.parse(audits[0]?.details ?? '{}')).toMatchObject({
+      from: { body: funnelIt?.defaultBody },
+      to: { body: input.body },
+    });
+
+    const second = freshCustomer();
+    await funnelRedirect(operator, second);
+    const name = server.database.sqlite.prepare('SELECT first_name FROM customers WHERE id = ?').get(second) as {
+      first_name: string;
+    };
+    expect(lastFunnelSms(second).body).toMatch(
+      new RegExp(`^Ciao ${name.first_name}! Carta .+ si attiva qui: http\\S+ \\(entro il \\d{1,2} \\w+ \\d{4}\\)$`),
+    );
+
+    // an English-speaking customer gets the English text, with the product's English name
+    const english = freshCustomer();
+    server.database.sqlite.prepare("UPDATE customers SET language = 'en' WHERE id = ?").run(english);
+    await funnelRedirect(operator, english);
+    expect(lastFunnelSms(english).body).toMatch(
+      /^Dear .+, here is the link to activate .+ online: http\S+ \(valid until \d{1,2} [A-Z][a-z]+ \d{4}\)\.$/,
+    );
+
+    const reset = await admin.trpc.admin.messageTemplates.reset.mutate({
+      purpose: 'funnel_link',
+      channel: 'sms',
+      language: 'it',
+    });
+    expect(reset).toMatchObject({ custom: false, body: funnelIt?.defaultBody, updatedAt: null });
+    const third = freshCustomer();
+    await funnelRedirect(operator, third);
+    expect(lastFunnelSms(third).body).toMatch(/^Gentile .+, ecco il link/);
+    expect(
+      server.database.sqlite
+        .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'admin.message_template_reset'")
+        .get(),
+    ).toEqual({ n: 1 });
+  });
+
+  it('refuses a template it could not send, with the field named: unknown variables, open sections, no subject, too long', async () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [
+        { purpose: 'funnel_link', channel: 'sms', language: 'it', body: 'Ciao {{nome}} {{url}}' },
+        'body',
+        /Unknown variable \{\{nome\}\}/,
+      ],
+      [{ purpose: 'funnel_link', channel: 'sms', language: 'it', body: '{{#url}}link' }, 'body', /cannot be read/],
+      [
+        { purpose: 'appointment_confirmation', channel: 'sms', language: 'it', body: 'Spostato: {{moved}}' },
+        'body',
+        /yes\/no flag/,
+      ],
+      [{ purpose: 'funnel_link', channel: 'email', language: 'en', body: '{{url}}' }, 'subject', /needs a subject/],
+      [
+        { purpose: 'funnel_link', channel: 'email', language: 'en', subject: 'Hi {{surname}}', body: '{{url}}' },
+        'subject',
+        /Unknown variable/,
+      ],
+      [
+        { purpose: 'funnel_link', channel: 'sms', language: 'it', body: `${'x'.repeat(1000)} {{url}}` },
+        'body',
+        /7 segments/,
+      ],
+      [{ purpose: 'funnel_link', channel: 'sms', language: 'it', body: '   ' }, 'body', /empty/],
+      [{ purpose: 'welcome', channel: 'sms', language: 'it', body: 'x' }, 'purpose', /One of/],
+      [{ purpose: 'funnel_link', channel: 'fax', language: 'it', body: 'x' }, 'channel', /sms or email/],
+      [{ purpose: 'funnel_link', channel: 'sms', language: 'de', body: 'x' }, 'language', /it or en/],
+      [{ purpose: 'funnel_link', channel: 'sms', language: 'it', body: 'x'.repeat(4001) }, 'body', /4000/],
+    ];
+    for (const [input, field, message] of cases) {
+      const error = await trpcError(admin.trpc.admin.messageTemplates.update.mutate(input as never));
+      expect(error.data?.httpStatus, JSON.stringify(input).slice(0, 80)).toBe(400);
+      expect(fieldsOf(error)[field]?.join(' '), JSON.stringify(input).slice(0, 80)).toMatch(message);
+    }
+    // nothing was saved
+    expect(server.database.sqlite.prepare('SELECT COUNT(*) AS n FROM message_templates').get()).toEqual({ n: 0 });
   });
 });

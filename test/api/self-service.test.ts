@@ -78,7 +78,7 @@ async function post(
   return { status: response.status, html: await response.text(), location: response.headers.get('location') };
 }
 
-async function scheduleCallback(preferredAt: string): Promise<string> {
+async function scheduleCallback(preferredAt: string, language?: 'it' | 'en'): Promise<string> {
   const customer = sql()
     .prepare(
       'SELECT min(id) AS id, phone FROM customers GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) LIMIT 1 OFFSET ?',
@@ -94,6 +94,7 @@ async function scheduleCallback(preferredAt: string): Promise<string> {
       mode: 'scheduled',
       preferredAt,
       channel: 'web',
+      language,
     }),
   });
   expect(response.status).toBe(201);
@@ -233,6 +234,16 @@ describe('a scheduled callback’s self-service link', () => {
     // no second form: the confirmation page sends the customer back to the page
     expect(await get(`${url}/cancel`)).toMatchObject({ status: 303, location: new URL(url).pathname });
     expect(footprint()).toEqual(before);
+  });
+  it('is written in the language the web request asked for', async () => {
+    const id = await scheduleCallback(AGREED, 'en');
+    const sms = sql()
+      .prepare("SELECT body FROM outbox WHERE ref_type = 'callback_request' AND ref_id = ? AND channel = 'sms'")
+      .get(id) as { body: string };
+    expect(sms.body).toMatch(
+      /^Dear .+, we will call you back on Thursday 3 December at 10:00; to move or cancel: http/,
+    );
+    expect(sql().prepare('SELECT language FROM callback_requests WHERE id = ?').get(id)).toEqual({ language: 'en' });
   });
 });
 

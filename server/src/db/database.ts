@@ -20,6 +20,7 @@ import type {
   RegistryImportsTable,
 } from '../domains/customers/customers.table';
 import type { AppSecretsTable, FunnelClicksTable, FunnelLinksTable } from '../domains/funnel/funnel.table';
+import type { MessageTemplatesTable } from '../domains/messages/messages.table';
 import type { InteractionsTable } from '../domains/interactions/interactions.table';
 import type { LeadsTable } from '../domains/leads/leads.table';
 import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
@@ -96,6 +97,7 @@ export interface Database {
   funnel_clicks: FunnelClicksTable;
   leads: LeadsTable;
   outbox: OutboxTable;
+  message_templates: MessageTemplatesTable;
   operator_status: OperatorStatusTable;
   operator_status_log: OperatorStatusLogTable;
   tutor_messages: TutorMessagesTable;

@@ -21,6 +21,7 @@ import * as auditSearch from './migrations/2026-12-06T1100-audit-search';
 import * as productAdmin from './migrations/2026-12-06T1200-product-admin';
 import * as postOfficeAdmin from './migrations/2026-12-06T1300-post-office-admin';
 import * as oidc from './migrations/2026-12-06T1400-oidc';
+import * as messageTemplates from './migrations/2026-12-07T1000-message-templates';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06T1200-product-admin': productAdmin,
   '2026-12-06T1300-post-office-admin': postOfficeAdmin,
   '2026-12-06T1400-oidc': oidc,
+  '2026-12-07T1000-message-templates': messageTemplates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

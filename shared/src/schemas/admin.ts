@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { roleSchema, newPassword } from './auth';
 import { VALUE_OUTCOMES } from '../reference/outcomes';
 import { clientId, id, isoDateTime, productCode, text } from './common';
+import { MESSAGE_CHANNELS, MESSAGE_LANGUAGES, MESSAGE_PURPOSES } from '../messages/templates';
 
 /** A data subject's request (GDPR art. 15 access, art. 17 erasure), carried out by an admin. */
 export const dataSubjectExportInput = z.object({ customerId: id }).strict();
@@ -576,3 +577,38 @@ export const teamRenameInput = z
   .object({ requestId: clientId.optional(), id, name: text(80).pipe(z.string().min(1, 'Required')) })
   .strict();
 export const teamDeleteInput = z.object({ requestId: clientId.optional(), id }).strict();
+
+// ---- message templates (admin.messageTemplates.*) ----
+
+const templateKey = {
+  purpose: z.enum(MESSAGE_PURPOSES, { error: `One of ${MESSAGE_PURPOSES.join(', ')}` }),
+  channel: z.enum(MESSAGE_CHANNELS, { error: 'sms or email' }),
+  language: z.enum(MESSAGE_LANGUAGES, { error: 'it or en' }),
+};
+/** Long enough for any e-mail the centre sends; an SMS is held to 6 segments by templateProblems' caller. */
+export const MAX_TEMPLATE_BODY = 4000;
+export const MAX_TEMPLATE_SUBJECT = 200;
+export const messageTemplate = z.object({
+  ...templateKey,
+  /** null for an SMS */
+  subject: z.string().nullable(),
+  body: z.string(),
+  /** an admin's text (false: the shipped default, which `default*` always holds) */
+  custom: z.boolean(),
+  defaultSubject: z.string().nullable(),
+  defaultBody: z.string(),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type AdminMessageTemplate = z.infer<typeof messageTemplate>;
+export const messageTemplateUpdateInput = z
+  .object({
+    requestId: clientId.optional(),
+    ...templateKey,
+    subject: text(MAX_TEMPLATE_SUBJECT).nullable().optional(),
+    body: text(MAX_TEMPLATE_BODY).pipe(z.string().min(1, 'The text is empty')),
+  })
+  .strict();
+export type MessageTemplateUpdateInput = z.infer<typeof messageTemplateUpdateInput>;
+export const messageTemplateResetInput = z.object({ requestId: clientId.optional(), ...templateKey }).strict();
+export type MessageTemplateResetInput = z.infer<typeof messageTemplateResetInput>;

@@ -46,6 +46,9 @@ export const callbackRequestBody = z
     }),
     preferredAt: isoDateTime.optional(),
     channel: z.enum(CALLBACK_CHANNELS, { error: 'channel is "web" or "app"' }),
+    language: z
+      .enum(['it', 'en'], { error: 'language is "it" or "en": the language of the confirmation the customer gets' })
+      .optional(),
     note: z
       .string({ error: 'note is free text' })
       .max(500, 'A note has at most 500 characters')

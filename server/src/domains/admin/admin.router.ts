@@ -48,6 +48,9 @@ import {
   usersListOutput,
   userUpdateInput,
   userUpdateOutput,
+  messageTemplate,
+  messageTemplateResetInput,
+  messageTemplateUpdateInput,
 } from '@valore/shared/schemas/admin';
 import { roleProcedure, router } from '../../trpc/init';
 import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.service';
@@ -63,6 +66,7 @@ import {
   updatePostOffice,
 } from './post-offices.service';
 import { createProduct, listProducts, updateProduct } from './products.service';
+import { listMessageTemplates, resetMessageTemplate, updateMessageTemplate } from './message-templates.service';
 import { centreSettings, updateSettings } from './settings.service';
 import { createSite, createTeam, deleteTeam, listSites, renameTeam, updateSite } from './sites.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
@@ -193,6 +197,18 @@ export const adminRouter = router({
       .input(auditExportInput)
       .output(auditExportOutput)
       .mutation(({ ctx, input }) => exportAudit(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  /** The SMS and e-mail texts sent to customers, per purpose and language (docs/admin.md). */
+  messageTemplates: router({
+    list: admins.output(z.array(messageTemplate)).query(({ ctx }) => listMessageTemplates(ctx.deps.db)),
+    update: admins
+      .input(messageTemplateUpdateInput)
+      .output(messageTemplate)
+      .mutation(({ ctx, input }) => updateMessageTemplate(ctx.deps, ctx.user, input, ctx.ip)),
+    reset: admins
+      .input(messageTemplateResetInput)
+      .output(messageTemplate)
+      .mutation(({ ctx, input }) => resetMessageTemplate(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   apiKeys: router({
     list: admins.output(z.array(apiKeySummary)).query(({ ctx }) => listApiKeys(ctx.deps)),

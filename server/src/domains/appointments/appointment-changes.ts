@@ -216,15 +216,15 @@ export async function moveAppointment(
   const details = await trx
     .selectFrom('customers as c')
     .innerJoin('products as p', (j) => j.on('p.code', '=', a.productCode))
-    .select(['c.first_name', 'c.phone', 'c.email', 'p.name_it'])
+    .select(['c.first_name', 'c.phone', 'c.email', 'c.language', 'p.name_it', 'p.name_en'])
     .where('c.id', '=', a.customerId)
     .executeTakeFirstOrThrow();
   const reminderAt = await scheduleReminder(trx, {
     appointmentId: a.id,
-    customer: { phone: details.phone, email: details.email },
+    customer: { phone: details.phone, email: details.email, language: details.language },
     details: {
       firstName: details.first_name,
-      productName: details.name_it,
+      productName: { it: details.name_it, en: details.name_en },
       officeName: target.name,
       officeAddress: target.address,
       officeCity: target.city,

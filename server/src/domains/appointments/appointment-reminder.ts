@@ -1,7 +1,9 @@
 import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import type { Executor } from '../../db/database';
 import type { CustomerContact } from '../outbox/effect-lookups';
-import { cancelPendingMessages, enqueueScheduledMessage } from '../outbox/scheduled';
+import { cancelPendingMessages } from '../outbox/scheduled';
+import { queueCustomerMessages } from '../messages/customer-messages';
+import { appointmentValues, type AppointmentDetails } from './appointment-messages';
 
 /** The outbox reference of an appointment's reminder (the confirmation uses 'appointment'). */
 export const REMINDER_REF_TYPE = 'appointment_reminder';
@@ -9,23 +11,6 @@ export const REMINDER_REF_TYPE = 'appointment_reminder';
 const REMINDER_MINUTES_OF_DAY = 18 * 60;
 /** Closer to the appointment than this, a reminder would arrive when the customer is already on the way. */
 export const REMINDER_MIN_LEAD_MS = 2 * 60 * 60_000;
-
-const romeDate = new Intl.DateTimeFormat('it-IT', {
-  timeZone: 'Europe/Rome',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-});
-const romeTime = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit' });
-
-export interface ReminderDetails {
-  firstName: string;
-  productName: string;
-  officeName: string;
-  officeAddress: string;
-  officeCity: string;
-  startsAt: string;
-}
 
 /**
  * When the reminder of an appointment starting at `startsAt` goes out: the day before at 18:00 Rome time; at once
@@ -38,39 +23,6 @@ export function reminderSendAt(startsAt: string, now: Date): Date | null {
   return eveningBefore > now ? eveningBefore : now;
 }
 
-export function reminderSms(d: ReminderDetails): string {
-  const at = new Date(d.startsAt);
-  return (
-    `Gentile ${d.firstName}, le ricordiamo l'appuntamento per ${d.productName} ` +
-    `${romeDate.format(at)} alle ${romeTime.format(at)} presso l'Ufficio Postale ${d.officeName}, ` +
-    `${d.officeAddress}, ${d.officeCity}. Porti un documento d'identità e il codice fiscale. ` +
-    `Se non può venire, ci chiami per spostarlo.`
-  );
-}
-
-export function reminderEmail(d: ReminderDetails): { subject: string; body: string } {
-  const at = new Date(d.startsAt);
-  const date = romeDate.format(at);
-  const time = romeTime.format(at);
-  return {
-    subject: `Promemoria: appuntamento ${date} alle ${time}, Ufficio Postale ${d.officeName}`,
-    body: [
-      `Gentile ${d.firstName},`,
-      '',
-      `le ricordiamo l'appuntamento di consulenza per ${d.productName}.`,
-      '',
-      `Dove: Ufficio Postale ${d.officeName}, ${d.officeAddress}, ${d.officeCity}`,
-      `Quando: ${date} alle ${time}`,
-      '',
-      "Porti con sé un documento d'identità valido e il codice fiscale.",
-      'Se non potesse venire, ci chiami: sposteremo volentieri l\u2019appuntamento.',
-      '',
-      'Cordiali saluti,',
-      'Il servizio clienti',
-    ].join('\n'),
-  };
-}
-
 /**
  * Queues the reminder SMS (and e-mail when the customer has an address) of an appointment, in the caller's
  * transaction; returns the time it goes out, or null when the appointment is too close for one.
@@ -79,28 +31,21 @@ export async function scheduleReminder(
   trx: Executor,
   args: {
     appointmentId: number;
-    customer: Pick<CustomerContact, 'phone' | 'email'>;
-    details: ReminderDetails;
+    customer: Pick<CustomerContact, 'phone' | 'email' | 'language'>;
+    details: AppointmentDetails;
     now: Date;
   },
 ): Promise<string | null> {
   const sendAt = reminderSendAt(args.details.startsAt, args.now);
   if (!sendAt) return null;
-  const ref = { refType: REMINDER_REF_TYPE, refId: args.appointmentId };
-  const when = { now: args.now, sendAt };
-  await enqueueScheduledMessage(
-    trx,
-    { channel: 'sms', recipient: args.customer.phone, subject: null, body: reminderSms(args.details), ...ref },
-    when,
-  );
-  if (args.customer.email) {
-    const mail = reminderEmail(args.details);
-    await enqueueScheduledMessage(
-      trx,
-      { channel: 'email', recipient: args.customer.email, subject: mail.subject, body: mail.body, ...ref },
-      when,
-    );
-  }
+  await queueCustomerMessages(trx, {
+    purpose: 'appointment_reminder',
+    to: args.customer,
+    values: appointmentValues(args.details, args.customer.language, { reminder: true }),
+    ref: { refType: REMINDER_REF_TYPE, refId: args.appointmentId },
+    now: args.now,
+    sendAt,
+  });
   return sendAt.toISOString();
 }
 

@@ -16,7 +16,6 @@ import { insertAudit } from '../audit/audit.repository';
 import { apiKeyCaller, idempotentTransaction, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
-import { enqueueMessage } from '../outbox/outbox.repository';
 import {
   findPostOffice,
   findSlotWithOffice,
@@ -25,7 +24,8 @@ import {
   takeSlotSeat,
 } from '../post-offices/post-offices.repository';
 import { changeAppointmentStatus, type StatusChange } from './appointment-changes';
-import { appointmentEmail, appointmentSms } from './appointment-messages';
+import { appointmentValues } from './appointment-messages';
+import { queueCustomerMessages } from '../messages/customer-messages';
 import { scheduleReminder } from './appointment-reminder';
 import { appointmentSelfServiceUrl } from '../self-service/self-service-links';
 import { insertAppointment, listOfficeAppointments, listSiteAppointments } from './appointments.repository';
@@ -94,36 +94,29 @@ export async function bookAppointment(
     at,
   });
 
-  const confirmation = {
+  const details = {
     firstName: customer.firstName,
-    productName: product.nameIt,
+    productName: { it: product.nameIt, en: product.nameEn },
     officeName: slot.office_name,
     officeAddress: slot.office_address,
     officeCity: slot.office_city,
     startsAt: slot.starts_at,
-    // the customer's own link to move or cancel it
-    manageUrl: await appointmentSelfServiceUrl(trx, {
-      appointmentId: id,
-      startsAt: slot.starts_at,
-      now: ctx.now,
-      publicUrl: ctx.publicUrl,
-    }),
   };
-  const ref = { refType: 'appointment', refId: id };
-  await enqueueMessage(
-    trx,
-    { channel: 'sms', recipient: customer.phone, subject: null, body: appointmentSms(confirmation), ...ref },
-    ctx.now,
-  );
-  if (customer.email) {
-    const mail = appointmentEmail(confirmation);
-    await enqueueMessage(
-      trx,
-      { channel: 'email', recipient: customer.email, subject: mail.subject, body: mail.body, ...ref },
-      ctx.now,
-    );
-  }
-  const reminderAt = await scheduleReminder(trx, { appointmentId: id, customer, details: confirmation, now: ctx.now });
+  // the customer's own link to move or cancel it
+  const manageUrl = await appointmentSelfServiceUrl(trx, {
+    appointmentId: id,
+    startsAt: slot.starts_at,
+    now: ctx.now,
+    publicUrl: ctx.publicUrl,
+  });
+  await queueCustomerMessages(trx, {
+    purpose: 'appointment_confirmation',
+    to: customer,
+    values: appointmentValues(details, customer.language, { manageUrl }),
+    ref: { refType: 'appointment', refId: id },
+    now: ctx.now,
+  });
+  const reminderAt = await scheduleReminder(trx, { appointmentId: id, customer, details, now: ctx.now });
   await insertAudit(trx, {
     at,
     actorId: ctx.userId,

@@ -153,6 +153,7 @@ export async function createCallbackRequest(
         channel: args.body.channel,
         preferred_at: resolved.preferredAt,
         note: args.body.note?.trim() || null,
+        language: args.body.language ?? null,
         due_at: resolved.dueAt,
         due_by: resolved.dueBy,
         max_attempts: intakeConfig(deps.config).callbackMaxAttempts,
@@ -190,6 +191,7 @@ export async function createCallbackRequest(
           dueAt: resolved.dueAt,
           now,
           publicUrl: deps.config.publicUrl,
+          language: args.body.language ?? null,
         });
       }
       return { response: { id, dueBy: resolved.dueBy }, replayed: false };

@@ -35,6 +35,8 @@ export interface CallbackRequestsTable {
   /** the operator the promise belongs to (offered to them alone until personal_until) */
   owner_id: number | null;
   personal_until: string | null;
+  /** the language the web/app request asked its confirmation in (null: the customer's, else Italian) */
+  language: Generated<'it' | 'en' | null>;
   /** the contact that agreed it */
   interaction_id: number | null;
   /** the missed appointment it reschedules */

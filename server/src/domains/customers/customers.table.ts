@@ -11,6 +11,8 @@ export interface CustomersTable {
   city: string;
   province_code: string;
   created_at: string;
+  /** the language of the messages we send them */
+  language: Generated<'it' | 'en'>;
 }
 export interface CustomerProductsTable {
   customer_id: number;

@@ -1,32 +1,15 @@
-const romeDay = new Intl.DateTimeFormat('it-IT', {
-  timeZone: 'Europe/Rome',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
+import type { MessageLanguage, TemplateValues } from '@valore/shared/messages/templates';
+import { messageDay } from '../messages/customer-messages';
 
-export function funnelSms(args: { firstName: string; productName: string; url: string; expiresAt: Date }): string {
-  return `Gentile ${args.firstName}, ecco il link per attivare ${args.productName} online: ${args.url} (valido fino al ${romeDay.format(args.expiresAt)}).`;
-}
-
-export function funnelEmail(args: { firstName: string; productName: string; url: string; expiresAt: Date }): {
-  subject: string;
-  body: string;
-} {
+/** The values of the funnel-link template (its text: the message templates, docs/admin.md). */
+export function funnelValues(
+  args: { firstName: string; productName: { it: string; en: string }; url: string; expiresAt: Date },
+  language: MessageLanguage,
+): TemplateValues {
   return {
-    subject: `Il link per attivare ${args.productName} online`,
-    body: [
-      `Gentile ${args.firstName},`,
-      '',
-      `come concordato al telefono, ecco il link per completare online l'attivazione di ${args.productName}:`,
-      '',
-      args.url,
-      '',
-      `Il link è personale e resta valido fino al ${romeDay.format(args.expiresAt)}.`,
-      'Se non ha richiesto questo messaggio, può ignorarlo.',
-      '',
-      'Cordiali saluti,',
-      'Il servizio clienti',
-    ].join('\n'),
+    first_name: args.firstName,
+    product: args.productName[language],
+    url: args.url,
+    expires_on: messageDay(args.expiresAt, language),
   };
 }

@@ -5,8 +5,8 @@ import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import type { EffectContext } from '../outbox/effect-context';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
-import { enqueueMessage } from '../outbox/outbox.repository';
-import { funnelEmail, funnelSms } from './funnel-messages';
+import { funnelValues } from './funnel-messages';
+import { queueCustomerMessages } from '../messages/customer-messages';
 import { findLinkForRedirect, insertFunnelLink, recordClick } from './funnel.repository';
 import { FUNNEL_SECRET_NAME, mintFunnelToken, verifyFunnelToken } from './funnel-token';
 import { findSecret, getOrCreateSecret } from './secrets.repository';
@@ -53,22 +53,19 @@ export async function createFunnelLink(
     at,
   });
 
-  const text = { firstName: customer.firstName, productName: product.nameIt, url, expiresAt };
-  const ref = { refType: 'funnel_link', refId: id };
-  if (args.channel === 'sms') {
-    await enqueueMessage(
-      trx,
-      { channel: 'sms', recipient: destination, subject: null, body: funnelSms(text), ...ref },
-      ctx.now,
-    );
-  } else {
-    const mail = funnelEmail(text);
-    await enqueueMessage(
-      trx,
-      { channel: 'email', recipient: destination, subject: mail.subject, body: mail.body, ...ref },
-      ctx.now,
-    );
-  }
+  const productName = { it: product.nameIt, en: product.nameEn };
+  await queueCustomerMessages(trx, {
+    purpose: 'funnel_link',
+    // the one channel the operator chose
+    to: {
+      phone: args.channel === 'sms' ? destination : null,
+      email: args.channel === 'email' ? destination : null,
+      language: customer.language,
+    },
+    values: funnelValues({ firstName: customer.firstName, productName, url, expiresAt }, customer.language),
+    ref: { refType: 'funnel_link', refId: id },
+    now: ctx.now,
+  });
   await insertAudit(trx, {
     at,
     actorId: ctx.userId,

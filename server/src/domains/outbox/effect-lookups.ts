@@ -10,6 +10,8 @@ export interface CustomerContact {
   lastName: string;
   phone: string;
   email: string | null;
+  /** the language of the messages we send them */
+  language: 'it' | 'en';
 }
 
 /**
@@ -30,15 +32,23 @@ export function contactOf(row: {
   last_name: string;
   phone: string;
   email: string | null;
+  language: 'it' | 'en';
 }): CustomerContact {
-  return { id: row.id, firstName: row.first_name, lastName: row.last_name, phone: row.phone, email: row.email };
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    phone: row.phone,
+    email: row.email,
+    language: row.language,
+  };
 }
 
 export async function requireCustomerContact(db: Executor, customerId: number): Promise<CustomerContact> {
   const row = Number.isSafeInteger(customerId)
     ? await db
         .selectFrom('customers')
-        .select(['id', 'first_name', 'last_name', 'phone', 'email'])
+        .select(['id', 'first_name', 'last_name', 'phone', 'email', 'language'])
         .where('id', '=', customerId)
         .executeTakeFirst()
     : undefined;
@@ -49,12 +59,16 @@ export async function requireCustomerContact(db: Executor, customerId: number): 
 export interface ProductForOutcome {
   code: string;
   nameIt: string;
+  nameEn: string;
   funnelUrl: string;
 }
 
 // every value outcome reads it (precompiled: db/precompiled.ts)
 const productByCode = precompiled((db, v: { code: string }) =>
-  db.selectFrom('products').select(['code', 'name_it', 'funnel_url', 'outcomes', 'active']).where('code', '=', v.code),
+  db
+    .selectFrom('products')
+    .select(['code', 'name_it', 'name_en', 'funnel_url', 'outcomes', 'active'])
+    .where('code', '=', v.code),
 );
 
 /** The product must exist, be active and allow this value outcome (a proposal closes only on an allowed one). */
@@ -75,5 +89,5 @@ export async function requireProductFor(
       `Product ${productCode} cannot close on the outcome "${outcome}".`,
     );
   }
-  return { code: row.code, nameIt: row.name_it, funnelUrl: row.funnel_url };
+  return { code: row.code, nameIt: row.name_it, nameEn: row.name_en, funnelUrl: row.funnel_url };
 }

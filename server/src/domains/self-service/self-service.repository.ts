@@ -13,6 +13,7 @@ export interface AppointmentForCustomer {
   officeAddress: string;
   officeCity: string;
   productName: string;
+  productNameEn: string;
 }
 
 export async function findAppointmentForCustomer(db: Executor, id: number): Promise<AppointmentForCustomer | null> {
@@ -31,6 +32,7 @@ export async function findAppointmentForCustomer(db: Executor, id: number): Prom
       'po.address as office_address',
       'po.city as office_city',
       'p.name_it as product_name',
+      'p.name_en as product_name_en',
     ])
     .where('a.id', '=', id)
     .executeTakeFirst();
@@ -45,6 +47,7 @@ export async function findAppointmentForCustomer(db: Executor, id: number): Prom
     officeAddress: r.office_address,
     officeCity: r.office_city,
     productName: r.product_name,
+    productNameEn: r.product_name_en,
   };
 }
 
@@ -60,6 +63,8 @@ export interface CallbackForCustomer {
   customerId: number | null;
   firstName: string | null;
   email: string | null;
+  /** the language of its messages: the request's, else the customer's, else Italian */
+  language: 'it' | 'en';
 }
 
 export async function findCallbackForCustomer(db: Executor, id: string): Promise<CallbackForCustomer | null> {
@@ -78,6 +83,8 @@ export async function findCallbackForCustomer(db: Executor, id: string): Promise
       'p.name_it as product_name',
       'c.first_name',
       'c.email',
+      'cr.language as request_language',
+      'c.language as customer_language',
     ])
     .where('cr.id', '=', id)
     .executeTakeFirst();
@@ -93,5 +100,6 @@ export async function findCallbackForCustomer(db: Executor, id: string): Promise
     customerId: r.customer_id,
     firstName: r.first_name,
     email: r.email,
+    language: r.request_language ?? r.customer_language ?? 'it',
   };
 }

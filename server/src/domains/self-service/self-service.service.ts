@@ -5,12 +5,12 @@ import type { Database, Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
-import { appointmentEmail, appointmentSms } from '../appointments/appointment-messages';
+import { appointmentValues } from '../appointments/appointment-messages';
+import { queueCustomerMessages } from '../messages/customer-messages';
 import { idempotentTransaction, linkCaller } from '../audit/idempotency';
 import { maskPhone } from '../customers/masking';
 import { findSecret } from '../funnel/secrets.repository';
 import { requireCustomerContact } from '../outbox/effect-lookups';
-import { enqueueMessage } from '../outbox/outbox.repository';
 import { campaignWindow, cancelCallback, MAX_CALLBACK_DAYS, moveCallback } from '../work/promises';
 import { enqueueCallbackConfirmation } from './callback-confirmation';
 import { callbackMoveTimes } from './callback-times';
@@ -304,6 +304,7 @@ async function moveSubject(
       phone: cb.phone,
       email: cb.email,
       firstName: cb.firstName,
+      language: cb.language,
       dueAt: moved.dueAt,
       now,
       publicUrl,
@@ -340,30 +341,21 @@ async function confirmMovedAppointment(
     now,
     publicUrl,
   });
-  const confirmation = {
+  const details = {
     firstName: customer.firstName,
-    productName: a.productName,
+    productName: { it: a.productName, en: a.productNameEn },
     officeName: a.officeName,
     officeAddress: a.officeAddress,
     officeCity: a.officeCity,
     startsAt: a.startsAt,
-    manageUrl: publicUrl ? link.url : null,
-    moved: true,
   };
-  const ref = { refType: 'appointment', refId: appointmentId };
-  await enqueueMessage(
-    trx,
-    { channel: 'sms', recipient: customer.phone, subject: null, body: appointmentSms(confirmation), ...ref },
+  await queueCustomerMessages(trx, {
+    purpose: 'appointment_confirmation',
+    to: customer,
+    values: appointmentValues(details, customer.language, { manageUrl: publicUrl ? link.url : null, moved: true }),
+    ref: { refType: 'appointment', refId: appointmentId },
     now,
-  );
-  if (customer.email) {
-    const mail = appointmentEmail(confirmation);
-    await enqueueMessage(
-      trx,
-      { channel: 'email', recipient: customer.email, subject: mail.subject, body: mail.body, ...ref },
-      now,
-    );
-  }
+  });
   return link.token;
 }
 
