@@ -25,6 +25,34 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** An operator's OCS contact ending in a CARTA_IBAN funnel link by SMS: the link and the SMS as queued. */
+async function sendFunnelSms(): Promise<{ url: string; sms: string }> {
+  const op = createApiClient(server.url);
+  await op.login('operatore3');
+  const customer = server.database.sqlite
+    .prepare(
+      `SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
+         AND id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL) ORDER BY id DESC LIMIT 1`,
+    )
+    .get() as { id: number };
+  const result = await op.trpc.interactions.complete.mutate(
+    completion('ocs_cross_sell', customer.id, 'digital_funnel', [
+      { type: 'customer.identified', customerId: customer.id },
+      { type: 'ocs.solved' },
+      { type: 'propensity.accepted' },
+      { type: 'consent.granted', channel: 'phone' },
+      { type: 'needs.identified', productCode: 'CARTA_IBAN' },
+      { type: 'proposal.accepted' },
+      { type: 'outcome.funnel', channel: 'sms' },
+    ]),
+  );
+  const linkId = result.effects.funnelLink?.id ?? 0;
+  const sms = server.database.sqlite
+    .prepare("SELECT body FROM outbox WHERE ref_type = 'funnel_link' AND ref_id = ? AND channel = 'sms'")
+    .get(String(linkId)) as { body: string };
+  return { url: result.effects.funnelLink?.url ?? '', sms: sms.body };
+}
+
 describe('administration from the browser', () => {
   it('an admin creates an operator; the operator signs in and must change the password first', async () => {
     const { page } = admin;
@@ -168,26 +196,8 @@ describe('administration from the browser', () => {
     await page.getByRole('row', { name: /CARTA_IBAN.*conto\.valore\.example\/carta-iban/ }).waitFor();
 
     // the next funnel link an operator sends for it goes to the new address
-    const op = createApiClient(server.url);
-    await op.login('operatore3');
-    const customer = server.database.sqlite
-      .prepare(
-        `SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
-           AND id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL) ORDER BY id DESC LIMIT 1`,
-      )
-      .get() as { id: number };
-    const result = await op.trpc.interactions.complete.mutate(
-      completion('ocs_cross_sell', customer.id, 'digital_funnel', [
-        { type: 'customer.identified', customerId: customer.id },
-        { type: 'ocs.solved' },
-        { type: 'propensity.accepted' },
-        { type: 'consent.granted', channel: 'phone' },
-        { type: 'needs.identified', productCode: 'CARTA_IBAN' },
-        { type: 'proposal.accepted' },
-        { type: 'outcome.funnel', channel: 'sms' },
-      ]),
-    );
-    const followed = await fetch(result.effects.funnelLink?.url ?? '', { redirect: 'manual' });
+    const { url } = await sendFunnelSms();
+    const followed = await fetch(url, { redirect: 'manual' });
     expect(followed.headers.get('location')).toMatch(
       /^https:\/\/conto\.valore\.example\/carta-iban\?utm_source=valore&utm_medium=sms&lid=\d+$/,
     );
@@ -267,5 +277,47 @@ describe('administration from the browser', () => {
     await page.keyboard.press('Enter');
     await page.getByText('Roma — Team 3').waitFor();
     await screenshot(page, 'admin-site-teams');
+  });
+
+  it('a customer message is rewritten on its screen with a live preview and SMS count; the next SMS says it', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/messages`);
+    await page.getByRole('table', { name: /Testi dei messaggi ai clienti/ }).waitFor();
+    await screenshot(page, 'admin-messages');
+    await page.getByRole('button', { name: "Modifica Link per l'attivazione online · SMS · Italiano" }).focus();
+    await page.keyboard.press('Enter');
+    const text = page.getByRole('textbox', { name: "Testo dell'SMS" });
+    // the text has the focus
+    await expect.poll(() => text.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Ciao {{nome}}, attiva {{product}}');
+    await page.getByText('{{nome}} non è un valore di questo messaggio').waitFor();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Ciao {{first_name}}, attiva {{product}} qui: {{url}} entro il {{expires_on}}’');
+    // one character outside the SMS alphabet makes it UCS-2, and the counter says which
+    await page
+      .getByTestId('sms-count')
+      .getByText(/UCS-2.*«’»/)
+      .waitFor();
+    await page.keyboard.press('Backspace');
+    await page
+      .getByTestId('sms-count')
+      .getByText(/^\d+ caratteri · 1 SMS \(GSM-7, 160 caratteri per SMS\)$/)
+      .waitFor();
+    await page
+      .getByTestId('message-preview')
+      .getByText(
+        /^Ciao Maria, attiva Conto BancoPosta qui: https:\/\/valore\.example\.it\/f\/\w+ entro il 31 dicembre 2026$/,
+      )
+      .waitFor();
+    await screenshot(page, 'admin-message-edit');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText(/Testo salvato: Link per l'attivazione online · SMS · Italiano/).waitFor();
+    await page
+      .getByRole('row', { name: /Link per l'attivazione online SMS Italiano Ciao Maria, attiva.*Personalizzato/ })
+      .waitFor();
+
+    const { sms } = await sendFunnelSms();
+    expect(sms).toMatch(/^Ciao \S+, attiva Carta .+ qui: http\S+\/f\/\S+ entro il \d{1,2} \w+ \d{4}$/);
   });
 });

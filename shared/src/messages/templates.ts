@@ -21,16 +21,29 @@ export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 export const MESSAGE_LANGUAGES = ['it', 'en'] as const;
 export type MessageLanguage = (typeof MESSAGE_LANGUAGES)[number];
 
+export type VariableName =
+  | 'first_name'
+  | 'product'
+  | 'office_name'
+  | 'office_address'
+  | 'office_city'
+  | 'date'
+  | 'time'
+  | 'manage_url'
+  | 'moved'
+  | 'url'
+  | 'expires_on';
+
 export interface TemplateVariable {
-  name: string;
+  name: VariableName;
   /** text: a value to insert; flag: true/false, only for sections */
   kind: 'text' | 'flag';
   /** may be missing when the message is sent (use it inside a section) */
   optional: boolean;
 }
 
-const text = (name: string, optional = false): TemplateVariable => ({ name, kind: 'text', optional });
-const flag = (name: string): TemplateVariable => ({ name, kind: 'flag', optional: true });
+const text = (name: VariableName, optional = false): TemplateVariable => ({ name, kind: 'text', optional });
+const flag = (name: VariableName): TemplateVariable => ({ name, kind: 'flag', optional: true });
 
 const appointmentVariables = [
   text('first_name'),
@@ -309,7 +322,7 @@ export function templateIssues(
   t: { subject?: string | null | undefined; body: string },
 ): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
-  const known = new Map(TEMPLATE_VARIABLES[purpose].map((v) => [v.name, v]));
+  const known = new Map<string, TemplateVariable>(TEMPLATE_VARIABLES[purpose].map((v) => [v.name, v]));
   const check = (field: 'subject' | 'body', source: string): boolean => {
     let tokens: unknown[];
     try {

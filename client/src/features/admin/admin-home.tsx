@@ -4,6 +4,7 @@ import { Tabs } from '../../components/ui/tabs';
 import { navigate, pathSegments, usePath } from '../../lib/router';
 import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditLog } from './audit-log';
+import { MessagesAdmin } from './messages-admin';
 import { PostOfficesAdmin } from './post-offices-admin';
 import { ProductsAdmin } from './products-admin';
 import { QualityAdmin } from './quality-admin';
@@ -19,6 +20,7 @@ const SECTIONS = {
   'post-offices': 'postOffices',
   scripts: 'scripts',
   'api-keys': 'apiKeys',
+  messages: 'messages',
   quality: 'quality',
   audit: 'audit',
 } as const;
@@ -54,6 +56,8 @@ export function AdminHome() {
           <PostOfficesAdmin />
         ) : selected === 'api-keys' ? (
           <ApiKeysAdmin />
+        ) : selected === 'messages' ? (
+          <MessagesAdmin />
         ) : selected === 'quality' ? (
           <QualityAdmin />
         ) : selected === 'audit' ? (
