@@ -427,6 +427,107 @@ describe('the server checks the agreed time', () => {
   });
 });
 
+describe("the agreed time follows the site's own service calendar", () => {
+  // Thursday 3 December at 10:00 and Saturday 5 December at 10:00, Rome
+  const THURSDAY_10 = '2026-12-03T09:00:00.000Z';
+  const SATURDAY_10 = '2026-12-05T09:00:00.000Z';
+  const agree = (op: ApiClient, customerId: number, at: string, clock: MovableClock) =>
+    op.trpc.interactions.complete.mutate(
+      contact(clock, 'inbound_sales', customerId, 'callback_scheduled', [
+        identified(customerId),
+        { type: 'callback.requested', callbackAt: at },
+      ]),
+    );
+
+  it('a local holiday and a Saturday closed at site 1 refuse its operators those times; site 2 keeps the default', async () => {
+    const ctx = await start();
+    const admin = await ctx.sign('admin');
+    const [a, b, c, d] = await consentingCustomers(ctx.db, 4);
+    if (!a || !b || !c || !d) throw new Error('demo data too small');
+    const site = await admin.trpc.admin.sites.setCalendar.mutate({
+      id: 1,
+      calendar: {
+        weekdays: { opens: '08:00', closes: '19:00' },
+        saturday: null,
+        localHolidays: [{ date: '12-03', name: 'Festa del patrono' }],
+      },
+    });
+    expect(site.calendar?.localHolidays).toEqual([{ date: '12-03', name: 'Festa del patrono' }]);
+    // the console offers site 1's operators only its times
+    expect(await ctx.op1.trpc.work.serviceCalendar.query()).toMatchObject({
+      siteId: 1,
+      custom: true,
+      calendar: { saturday: null, weekdays: { opens: '08:00' } },
+    });
+    expect(await ctx.op5.trpc.work.serviceCalendar.query()).toMatchObject({
+      siteId: 2,
+      custom: false,
+      calendar: { saturday: { opens: '07:30', closes: '15:12' } },
+    });
+
+    for (const at of [THURSDAY_10, SATURDAY_10]) {
+      const refused = await trpcError(agree(ctx.op1, a.id, at, ctx.clock));
+      expect(refused.data?.httpStatus).toBe(400);
+      const message = (refused.data?.zodError?.fieldErrors as Record<string, string[]> | undefined)?.callbackAt?.[0];
+      expect(message).toContain('closed on Saturday');
+      expect(message).toContain('12-03 (Festa del patrono)');
+    }
+    expect(await agreedItems(ctx.db)).toHaveLength(0);
+    // site 2's operator agrees the same Thursday and Saturday
+    expect((await agree(ctx.op5, b.id, THURSDAY_10, ctx.clock)).effects.callbackAt).toBe(THURSDAY_10);
+    expect((await agree(ctx.op5, c.id, SATURDAY_10, ctx.clock)).effects.callbackAt).toBe(SATURDAY_10);
+
+    // back to the centre's default: site 1 agrees Thursday again; the change is audited both times
+    await admin.trpc.admin.sites.setCalendar.mutate({ id: 1, calendar: null });
+    expect((await agree(ctx.op1, d.id, THURSDAY_10, ctx.clock)).effects.callbackAt).toBe(THURSDAY_10);
+    const audits = await ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'admin.site_calendar_changed')
+      .where('entity_id', '=', '1')
+      .execute();
+    expect(audits.map((r) => (JSON.parse(r.details ?? 'null') as { to: unknown }).to)).toEqual([
+      expect.objectContaining({ saturday: null }),
+      null,
+    ]);
+  });
+
+  it('refuses a calendar that cannot be one, with the field named', async () => {
+    const ctx = await start();
+    const admin = await ctx.sign('admin');
+    const weekdays = { opens: '08:00', closes: '19:00' };
+    const cases: [unknown, RegExp][] = [
+      [
+        { weekdays: { opens: '19:00', closes: '08:00' }, saturday: null, localHolidays: [] },
+        /Closing comes after opening/,
+      ],
+      [{ weekdays: { opens: '8:00', closes: '19:00' }, saturday: null, localHolidays: [] }, /such as 07:30/],
+      [{ weekdays, saturday: { opens: '09:00', closes: '09:00' }, localHolidays: [] }, /Closing comes after opening/],
+      [{ weekdays, saturday: null, localHolidays: [{ date: '02-30', name: 'X' }] }, /No such day/],
+      [{ weekdays, saturday: null, localHolidays: [{ date: '06-29', name: ' ' }] }, /Give the holiday a name/],
+      [
+        {
+          weekdays,
+          saturday: null,
+          localHolidays: [
+            { date: '06-29', name: 'A' },
+            { date: '06-29', name: 'B' },
+          ],
+        },
+        /listed twice/,
+      ],
+    ];
+    for (const [calendar, message] of cases) {
+      const error = await trpcError(admin.trpc.admin.sites.setCalendar.mutate({ id: 1, calendar } as never));
+      expect(error.data?.httpStatus, JSON.stringify(calendar)).toBe(400);
+      const fields = (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } }).zodError?.fieldErrors;
+      expect(fields?.calendar?.join(' '), JSON.stringify(calendar)).toMatch(message);
+    }
+    const missing = await trpcError(admin.trpc.admin.sites.setCalendar.mutate({ id: 999, calendar: null }));
+    expect(missing.data?.httpStatus).toBe(404);
+  });
+});
+
 describe('a lead won on its follow-up is counted', () => {
   async function followUp(ctx: Awaited<ReturnType<typeof start>>, op: ApiClient, customerId: number, product: string) {
     const sale = await op.trpc.interactions.complete.mutate(

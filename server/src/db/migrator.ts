@@ -22,6 +22,7 @@ import * as productAdmin from './migrations/2026-12-06T1200-product-admin';
 import * as postOfficeAdmin from './migrations/2026-12-06T1300-post-office-admin';
 import * as oidc from './migrations/2026-12-06T1400-oidc';
 import * as messageTemplates from './migrations/2026-12-07T1000-message-templates';
+import * as siteCalendars from './migrations/2026-12-07T1100-site-calendars';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06T1300-post-office-admin': postOfficeAdmin,
   '2026-12-06T1400-oidc': oidc,
   '2026-12-07T1000-message-templates': messageTemplates,
+  '2026-12-07T1100-site-calendars': siteCalendars,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

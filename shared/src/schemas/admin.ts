@@ -3,6 +3,7 @@ import { roleSchema, newPassword } from './auth';
 import { VALUE_OUTCOMES } from '../reference/outcomes';
 import { clientId, id, isoDateTime, productCode, text } from './common';
 import { MESSAGE_CHANNELS, MESSAGE_LANGUAGES, MESSAGE_PURPOSES } from '../messages/templates';
+import { serviceCalendarSpec } from './service-calendar';
 
 /** A data subject's request (GDPR art. 15 access, art. 17 erasure), carried out by an admin. */
 export const dataSubjectExportInput = z.object({ customerId: id }).strict();
@@ -545,8 +546,14 @@ export const adminSite = z.object({
   macroArea: z.string().nullable(),
   users: z.number().int(),
   teams: z.array(adminTeam),
+  /** the site's own service calendar; null: the centre's default */
+  calendar: serviceCalendarSpec.nullable(),
 });
 export type AdminSite = z.infer<typeof adminSite>;
+export const siteCalendarInput = z
+  .object({ requestId: clientId.optional(), id, calendar: serviceCalendarSpec.nullable() })
+  .strict();
+export type SiteCalendarInput = z.infer<typeof siteCalendarInput>;
 
 const siteFields = {
   name: text(120).pipe(z.string().min(1, 'Required')),

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_SERVICE_CALENDAR,
+  calendarFromSpec,
+  specOfCalendar,
   describeServiceCalendar,
   isWithinServiceCalendar,
   nextServiceOpening,
@@ -46,5 +49,36 @@ describe('the service calendar (weekdays 07:30–19:30, Saturday 07:30–15:12, 
     expect(describeServiceCalendar()).toBe(
       'Monday–Friday 07:30–19:30, Saturday 07:30–15:12 (Europe/Rome), except national holidays',
     );
+  });
+});
+
+describe('a site’s own calendar', () => {
+  const rome = calendarFromSpec({
+    weekdays: { opens: '08:00', closes: '19:30' },
+    saturday: null,
+    localHolidays: [{ date: '06-29', name: 'Santi Pietro e Paolo' }],
+  });
+
+  it('closes on its patron saint every year, keeps its own hours, and closes on Saturday when it has none', () => {
+    expect(serviceHoursOn('2026-06-29', rome)).toBeNull(); // a Monday
+    expect(serviceHoursOn('2027-06-29', rome)).toBeNull(); // a Tuesday
+    expect(serviceHoursOn('2026-06-29')).not.toBeNull(); // elsewhere an ordinary Monday
+    expect(isWithinServiceCalendar(new Date('2026-12-01T06:45:00Z'), rome)).toBe(false); // 07:45: not yet
+    expect(isWithinServiceCalendar(new Date('2026-12-01T07:00:00Z'), rome)).toBe(true); // 08:00
+    expect(serviceHoursOn('2026-12-05', rome)).toBeNull(); // Saturday
+    // Saturday evening → Monday 08:00
+    expect(nextServiceOpening(new Date('2026-12-04T19:00:00Z'), rome)?.toISOString()).toBe('2026-12-07T07:00:00.000Z');
+  });
+
+  it('describes itself with its local holidays, and round-trips through the form an admin edits', () => {
+    expect(describeServiceCalendar(rome)).toBe(
+      'Monday–Friday 08:00–19:30, closed on Saturday (Europe/Rome), except national holidays and 06-29 (Santi Pietro e Paolo)',
+    );
+    expect(calendarFromSpec(specOfCalendar(DEFAULT_SERVICE_CALENDAR))).toEqual(DEFAULT_SERVICE_CALENDAR);
+    expect(specOfCalendar(rome)).toEqual({
+      weekdays: { opens: '08:00', closes: '19:30' },
+      saturday: null,
+      localHolidays: [{ date: '06-29', name: 'Santi Pietro e Paolo' }],
+    });
   });
 });

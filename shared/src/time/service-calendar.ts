@@ -7,23 +7,82 @@ export interface ServiceHours {
   closes: number;
 }
 
-/** Weekday (0 = Sunday … 6 = Saturday) → hours; a missing weekday is closed. National holidays are always closed. */
-export type ServiceCalendar = Partial<Record<0 | 1 | 2 | 3 | 4 | 5 | 6, ServiceHours>>;
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** A day the service is closed every year in one place, e.g. a city's patron saint ("06-29" in Rome). */
+export interface LocalHoliday {
+  /** MM-DD */
+  date: string;
+  name: string;
+}
+
+/**
+ * When the service is open: hours per weekday (a missing weekday is closed) and the local holidays closed every year.
+ * National holidays are always closed.
+ */
+export interface ServiceCalendar {
+  hours: Partial<Record<Weekday, ServiceHours>>;
+  localHolidays: readonly LocalHoliday[];
+}
 
 const hm = (h: number, m: number) => h * 60 + m;
 
 /**
- * The operating calendar of the source (DOMAIN.md): weekdays 07:30–19:30, Saturday 07:30–15:12 (covered by a
- * rotating share of staff), closed on Sundays and national holidays.
+ * The operating calendar of the source: weekdays 07:30–19:30, Saturday 07:30–15:12 (covered by a rotating share of
+ * staff), closed on Sundays and national holidays. A site may have its own (admin.sites.setCalendar, docs/admin.md).
  */
 export const DEFAULT_SERVICE_CALENDAR: ServiceCalendar = {
-  1: { opens: hm(7, 30), closes: hm(19, 30) },
-  2: { opens: hm(7, 30), closes: hm(19, 30) },
-  3: { opens: hm(7, 30), closes: hm(19, 30) },
-  4: { opens: hm(7, 30), closes: hm(19, 30) },
-  5: { opens: hm(7, 30), closes: hm(19, 30) },
-  6: { opens: hm(7, 30), closes: hm(15, 12) },
+  hours: {
+    1: { opens: hm(7, 30), closes: hm(19, 30) },
+    2: { opens: hm(7, 30), closes: hm(19, 30) },
+    3: { opens: hm(7, 30), closes: hm(19, 30) },
+    4: { opens: hm(7, 30), closes: hm(19, 30) },
+    5: { opens: hm(7, 30), closes: hm(19, 30) },
+    6: { opens: hm(7, 30), closes: hm(15, 12) },
+  },
+  localHolidays: [],
 };
+
+/**
+ * A calendar as an admin sets it and the API carries it: one set of hours for Monday–Friday (the source's homogeneous
+ * schedule), Saturday's or none, and the local holidays. Times are "HH:MM" in Europe/Rome.
+ */
+export interface ServiceCalendarSpec {
+  weekdays: { opens: string; closes: string };
+  saturday: { opens: string; closes: string } | null;
+  localHolidays: LocalHoliday[];
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+export const formatMinutes = (m: number) =>
+  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+export function calendarFromSpec(spec: ServiceCalendarSpec): ServiceCalendar {
+  const weekdays = { opens: toMinutes(spec.weekdays.opens), closes: toMinutes(spec.weekdays.closes) };
+  return {
+    hours: {
+      1: weekdays,
+      2: weekdays,
+      3: weekdays,
+      4: weekdays,
+      5: weekdays,
+      ...(spec.saturday
+        ? { 6: { opens: toMinutes(spec.saturday.opens), closes: toMinutes(spec.saturday.closes) } }
+        : {}),
+    },
+    localHolidays: spec.localHolidays,
+  };
+}
+
+export function specOfCalendar(calendar: ServiceCalendar): ServiceCalendarSpec {
+  const weekdays = calendar.hours[1] ?? { opens: 0, closes: 0 };
+  const saturday = calendar.hours[6];
+  return {
+    weekdays: { opens: formatMinutes(weekdays.opens), closes: formatMinutes(weekdays.closes) },
+    saturday: saturday ? { opens: formatMinutes(saturday.opens), closes: formatMinutes(saturday.closes) } : null,
+    localHolidays: [...calendar.localHolidays],
+  };
+}
 
 /** The opening interval of a Rome date (YYYY-MM-DD) as UTC instants, or null when the service is closed that day. */
 export function serviceHoursOn(
@@ -31,7 +90,9 @@ export function serviceHoursOn(
   calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR,
 ): { opensAt: Date; closesAt: Date } | null {
   if (isItalianHoliday(date)) return null;
-  const hours = calendar[weekdayOf(date) as 0 | 1 | 2 | 3 | 4 | 5 | 6];
+  const monthDay = date.slice(5);
+  if (calendar.localHolidays.some((h) => h.date === monthDay)) return null;
+  const hours = calendar.hours[weekdayOf(date) as Weekday];
   if (!hours) return null;
   return { opensAt: romeToUtc(date, hours.opens), closesAt: romeToUtc(date, hours.closes) };
 }
@@ -59,25 +120,29 @@ export function nextServiceOpening(
 
 /** A short human description of the calendar, for error messages. */
 export function describeServiceCalendar(calendar: ServiceCalendar = DEFAULT_SERVICE_CALENDAR): string {
-  const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const fmt = formatMinutes;
   const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  const parts: string[] = [];
-  for (let d = 0; d < 7; d++) {
-    const h = calendar[d as 0 | 1 | 2 | 3 | 4 | 5 | 6];
-    if (h) parts.push(`${names[d]} ${fmt(h.opens)}–${fmt(h.closes)}`);
-  }
-  // collapse identical weekdays for the default calendar's usual reading
-  const weekdays = [1, 2, 3, 4, 5].map((d) => calendar[d as 1 | 2 | 3 | 4 | 5]);
+  const locals = calendar.localHolidays.length
+    ? ` and ${calendar.localHolidays.map((h) => `${h.date} (${h.name})`).join(', ')}`
+    : '';
+  const tail = ` (Europe/Rome), except national holidays${locals}`;
+  // identical weekdays collapse, the usual reading
+  const weekdays = [1, 2, 3, 4, 5].map((d) => calendar.hours[d as Weekday]);
   const first = weekdays[0];
   if (first && weekdays.every((h) => h && h.opens === first.opens && h.closes === first.closes)) {
-    const sat = calendar[6];
+    const sat = calendar.hours[6];
     return (
       `Monday–Friday ${fmt(first.opens)}–${fmt(first.closes)}` +
-      (sat ? `, Saturday ${fmt(sat.opens)}–${fmt(sat.closes)}` : '') +
-      ' (Europe/Rome), except national holidays'
+      (sat ? `, Saturday ${fmt(sat.opens)}–${fmt(sat.closes)}` : ', closed on Saturday') +
+      tail
     );
   }
-  return `${parts.join(', ')} (Europe/Rome), except national holidays`;
+  const parts: string[] = [];
+  for (let d = 0; d < 7; d++) {
+    const h = calendar.hours[d as Weekday];
+    if (h) parts.push(`${names[d]} ${fmt(h.opens)}–${fmt(h.closes)}`);
+  }
+  return parts.join(', ') + tail;
 }
 
 const HALF_HOUR = 30 * 60_000;

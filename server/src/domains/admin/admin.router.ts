@@ -4,6 +4,7 @@ import {
   adminProduct,
   adminPostOffice,
   adminSite,
+  siteCalendarInput,
   siteCreateInput,
   siteUpdateInput,
   teamCreateInput,
@@ -68,7 +69,15 @@ import {
 import { createProduct, listProducts, updateProduct } from './products.service';
 import { listMessageTemplates, resetMessageTemplate, updateMessageTemplate } from './message-templates.service';
 import { centreSettings, updateSettings } from './settings.service';
-import { createSite, createTeam, deleteTeam, listSites, renameTeam, updateSite } from './sites.service';
+import {
+  createSite,
+  createTeam,
+  deleteTeam,
+  listSites,
+  renameTeam,
+  setSiteCalendar,
+  updateSite,
+} from './sites.service';
 import { adminOptions, createUser, importUsers, listUsers, resetPassword, updateUser } from './users.service';
 
 const admins = roleProcedure('admin');
@@ -162,6 +171,11 @@ export const adminRouter = router({
       .input(siteUpdateInput)
       .output(adminSite)
       .mutation(({ ctx, input }) => updateSite(ctx.deps, ctx.user, input, ctx.ip)),
+    /** The site's service calendar: the times its operators agree with customers (docs/admin.md). */
+    setCalendar: admins
+      .input(siteCalendarInput)
+      .output(adminSite)
+      .mutation(({ ctx, input }) => setSiteCalendar(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   teams: router({
     create: admins

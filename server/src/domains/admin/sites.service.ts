@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { AdminSite, SiteCreateInput } from '@valore/shared/schemas/admin';
+import type { AdminSite, SiteCalendarInput, SiteCreateInput } from '@valore/shared/schemas/admin';
+import type { ServiceCalendarSpec } from '@valore/shared/time/service-calendar';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
@@ -23,6 +24,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       's.name',
       's.city',
       's.province_code',
+      's.service_calendar',
       'p.name as province_name',
       (eb) =>
         eb
@@ -60,6 +62,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       districts: own.map((d) => d.district),
       macroArea: own[0]?.macro ?? null,
       users: Number(s.users),
+      calendar: s.service_calendar ? (JSON.parse(s.service_calendar) as ServiceCalendarSpec) : null,
       teams: teams
         .filter((t) => t.site_id === s.id)
         .map((t) => {
@@ -74,6 +77,33 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
           };
         }),
     };
+  });
+}
+
+/**
+ * A site's own service calendar (weekday and Saturday hours, local holidays such as the city's patron saint), or back
+ * to the centre's default with null. The next agreed time, callback move or reschedule of that site follows it
+ * (org/service-calendars.ts); promises already made keep their time. Audited with the calendar before and after.
+ */
+export async function setSiteCalendar(deps: AppDeps, admin: SessionUser, input: SiteCalendarInput, ip: string | null) {
+  const at = deps.clock.now().toISOString();
+  return adminChange(deps, admin, 'admin.sites.setCalendar', input, at, async (trx) => {
+    const before = await siteById(trx, input.id);
+    await trx
+      .updateTable('sites')
+      .set({ service_calendar: input.calendar ? JSON.stringify(input.calendar) : null })
+      .where('id', '=', input.id)
+      .execute();
+    await insertAudit(trx, {
+      at,
+      actorId: admin.id,
+      action: 'admin.site_calendar_changed',
+      entityType: 'site',
+      entityId: input.id,
+      details: { from: before.calendar, to: input.calendar },
+      ip,
+    });
+    return siteById(trx, input.id);
   });
 }
 

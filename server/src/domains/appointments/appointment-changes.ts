@@ -1,4 +1,5 @@
 import { nextServiceOpening } from '@valore/shared/time/service-calendar';
+import { serviceCalendarFor } from '../org/service-calendars';
 import type { Executor } from '../../db/database';
 import type { AppConfig } from '../../deps';
 import { DomainError, fieldError } from '../../errors';
@@ -396,9 +397,16 @@ async function promiseReschedule(
     .select(['phone'])
     .where('id', '=', a.customerId)
     .executeTakeFirstOrThrow();
-  const opening = nextServiceOpening(new Date(args.now.getTime() + RESCHEDULE_DELAY_MS));
+  // the reschedule belongs to the booker's site: its calendar says when it can be called
+  const calendar = await serviceCalendarFor(trx, a.creatorSiteId);
+  const opening = nextServiceOpening(new Date(args.now.getTime() + RESCHEDULE_DELAY_MS), calendar);
   if (!opening) throw new Error('the service calendar has no opening in the next two weeks');
-  const dueAt = checkPromiseTime(opening.toISOString(), { field: 'dueAt', now: args.now, maxDays: MAX_CALLBACK_DAYS });
+  const dueAt = checkPromiseTime(opening.toISOString(), {
+    field: 'dueAt',
+    now: args.now,
+    maxDays: MAX_CALLBACK_DAYS,
+    calendar,
+  });
   const ownedByBooker = a.createdBy !== null && a.creatorRole === 'operator' && a.creatorActive === 1;
   const promise = await promiseCallback(trx, {
     customerId: a.customerId,

@@ -1,3 +1,5 @@
+import { DEFAULT_SERVICE_CALENDAR } from '@valore/shared/time/service-calendar';
+import { serviceCalendarFor } from '../org/service-calendars';
 import { replayFlow } from '@valore/shared/flows/index';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type {
@@ -147,7 +149,13 @@ async function replayContact(trx: Executor, { deps, user, input, now }: Completi
     );
   }
   // the agreed time is checked before anything is written (the one rule of work/promises.ts)
-  const callbackAt = agreedCallbackTime(item, replay.outcome, replay.details, now);
+  const callbackAt = agreedCallbackTime(
+    item,
+    replay.outcome,
+    replay.details,
+    now,
+    replay.outcome === 'callback_scheduled' ? await serviceCalendarFor(trx, siteId) : DEFAULT_SERVICE_CALENDAR,
+  );
   if (replay.outcome === 'assisted_sale' && item.kind !== 'lead_followup') {
     throw new DomainError('BAD_REQUEST', 'REPLAY_REJECTED', 'A sale on the phone closes a lead’s follow-up only.');
   }

@@ -7,6 +7,7 @@ import { insertAudit } from '../audit/audit.repository';
 import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import type { EffectContext } from '../outbox/effect-context';
 import { recordRealisation } from '../stats/stats.hooks';
+import { serviceCalendarFor } from '../org/service-calendars';
 import { customerContactFor, requireProductFor, type CustomerContact } from '../outbox/effect-lookups';
 import { checkPromiseTime, MAX_FOLLOW_UP_DAYS, personalUntil } from '../work/promises';
 import {
@@ -43,6 +44,7 @@ export async function createLead(
     field: 'followUpAt',
     now: ctx.now,
     maxDays: MAX_FOLLOW_UP_DAYS,
+    calendar: await serviceCalendarFor(trx, ctx.siteId),
   });
   const customer = await customerContactFor(trx, args.customerId, args.customer);
   const product = await requireProductFor(trx, args.productCode, 'lead');

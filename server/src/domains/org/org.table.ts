@@ -6,6 +6,8 @@ export interface SitesTable {
   name: string;
   city: string;
   province_code: string;
+  /** JSON ServiceCalendarSpec: the site's own service calendar; null: the centre's default */
+  service_calendar: Generated<string | null>;
 }
 export interface TeamsTable {
   id: Generated<number>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALLING_WINDOW } from '@valore/shared/time/calling-window';
 import { romeParts } from '@valore/shared/time/rome-time';
-import { isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
+import { calendarFromSpec, isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
 import { callbackMoveTimes } from './callback-times';
 
 const rome = (iso: string) => {
@@ -44,5 +44,25 @@ describe('the times a customer may move a callback to', () => {
     });
     expect(monday.find((d) => d.date === '2026-11-30')?.times.map(rome)[0]).toBe('2026-11-30 09:00');
     expect(monday.find((d) => d.date === '2026-11-28')?.times.map(rome)[0]).toBe('2026-11-28 10:00');
+  });
+});
+
+describe('the times offered for a callback of a site with its own calendar', () => {
+  it('leave out its local holiday and its closed Saturday, and start at its opening', () => {
+    const calendar = calendarFromSpec({
+      weekdays: { opens: '09:00', closes: '18:00' },
+      saturday: null,
+      localHolidays: [{ date: '11-30', name: 'Sant’Andrea' }],
+    });
+    const days = callbackMoveTimes(new Date('2026-11-27T16:10:00Z'), {
+      days: 5,
+      leadMinutes: 30,
+      maxDays: 30,
+      calendar,
+    });
+    // Friday closes at 18:00 (already past 17:40), Saturday closed, Sunday closed, Monday the patron saint
+    expect(days.map((d) => d.date)).toEqual(['2026-12-01']);
+    expect(days[0]?.times.map(rome).slice(0, 1)).toEqual(['2026-12-01 09:00']);
+    expect(days[0]?.times.map(rome).at(-1)).toBe('2026-12-01 17:30');
   });
 });

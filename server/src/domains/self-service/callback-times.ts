@@ -1,6 +1,6 @@
 import { isInsideCallingWindow, type CallingWindow } from '@valore/shared/time/calling-window';
 import { addDays, romeParts } from '@valore/shared/time/rome-time';
-import { serviceHoursOn } from '@valore/shared/time/service-calendar';
+import { serviceHoursOn, type ServiceCalendar } from '@valore/shared/time/service-calendar';
 
 const HALF_HOUR_MS = 30 * 60_000;
 
@@ -18,7 +18,14 @@ export interface CallbackDay {
  */
 export function callbackMoveTimes(
   now: Date,
-  opts: { days: number; leadMinutes: number; maxDays: number; callingWindow?: CallingWindow | null },
+  opts: {
+    days: number;
+    leadMinutes: number;
+    maxDays: number;
+    callingWindow?: CallingWindow | null;
+    /** the calendar of the callback's site (the default for a web or app request) */
+    calendar?: ServiceCalendar;
+  },
 ): CallbackDay[] {
   const earliest = now.getTime() + opts.leadMinutes * 60_000;
   const latest = now.getTime() + opts.maxDays * 86_400_000;
@@ -26,7 +33,7 @@ export function callbackMoveTimes(
   const out: CallbackDay[] = [];
   for (let i = 0; i < opts.days; i++) {
     const date = addDays(today, i);
-    const hours = serviceHoursOn(date);
+    const hours = serviceHoursOn(date, opts.calendar);
     if (!hours) continue;
     const times: string[] = [];
     // the first whole or half hour at or after opening (07:30 stays 07:30)

@@ -63,6 +63,8 @@ export interface CallbackForCustomer {
   customerId: number | null;
   firstName: string | null;
   email: string | null;
+  /** the site it belongs to (its calendar says when it can be called); null: a web or app request */
+  siteId: number | null;
   /** the language of its messages: the request's, else the customer's, else Italian */
   language: 'it' | 'en';
 }
@@ -83,6 +85,7 @@ export async function findCallbackForCustomer(db: Executor, id: string): Promise
       'p.name_it as product_name',
       'c.first_name',
       'c.email',
+      'cr.site_id',
       'cr.language as request_language',
       'c.language as customer_language',
     ])
@@ -100,6 +103,7 @@ export async function findCallbackForCustomer(db: Executor, id: string): Promise
     customerId: r.customer_id,
     firstName: r.first_name,
     email: r.email,
+    siteId: r.site_id,
     language: r.request_language ?? r.customer_language ?? 'it',
   };
 }

@@ -7,6 +7,7 @@ import { DomainError } from '../../errors';
 import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
 import { appointmentValues } from '../appointments/appointment-messages';
 import { queueCustomerMessages } from '../messages/customer-messages';
+import { serviceCalendarFor } from '../org/service-calendars';
 import { idempotentTransaction, linkCaller } from '../audit/idempotency';
 import { maskPhone } from '../customers/masking';
 import { findSecret } from '../funnel/secrets.repository';
@@ -155,6 +156,7 @@ export async function moveChoices(deps: AppDeps, page: SelfServicePage): Promise
     leadMinutes: CALLBACK_MOVE_LEAD_MINUTES,
     maxDays: MAX_CALLBACK_DAYS,
     callingWindow: window,
+    calendar: await serviceCalendarFor(deps.db, page.callback.siteId),
   }).map((d) => ({ date: d.date, options: d.times.map((t) => ({ value: t, startsAt: t })) }));
 }
 

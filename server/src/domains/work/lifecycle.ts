@@ -1,3 +1,4 @@
+import type { ServiceCalendar } from '@valore/shared/time/service-calendar';
 import type { Outcome } from '@valore/shared/reference/outcomes';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import type { Executor } from '../../db/database';
@@ -148,7 +149,7 @@ export interface Completion {
 
 /**
  * Checks the time a contact agreed a callback at, before anything is written: the one rule of promises.ts, with the
- * campaign's calling window when the customer is a campaign's. Returns the normalised time, or null when the outcome
+ * campaign's calling window when the customer is a campaign's, in the operator's site's calendar. Returns the normalised time, or null when the outcome
  * agrees no callback.
  */
 export function agreedCallbackTime(
@@ -156,12 +157,14 @@ export function agreedCallbackTime(
   outcome: Outcome,
   details: Record<string, unknown>,
   now: Date,
+  calendar: ServiceCalendar,
 ): string | null {
   if (outcome !== 'callback_scheduled') return null;
   return checkPromiseTime(details.callbackAt, {
     field: 'callbackAt',
     now,
     maxDays: MAX_CALLBACK_DAYS,
+    calendar,
     callingWindow:
       item.callingWindow !== null && item.flow === 'campaign' ? parseCallingWindow(item.callingWindow) : null,
   });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowId } from '@valore/shared/reference/outcomes';
 import { isInsideCallingWindow, nextWindowOpening, type CallingWindow } from '@valore/shared/time/calling-window';
-import { describeServiceCalendar, isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
+import {
+  describeServiceCalendar,
+  isWithinServiceCalendar,
+  type ServiceCalendar,
+} from '@valore/shared/time/service-calendar';
+import { serviceCalendarFor } from '../org/service-calendars';
 import type { Executor } from '../../db/database';
 import { intakeConfig, type AppConfig } from '../../deps';
 import { DomainError, fieldError } from '../../errors';
@@ -43,6 +48,8 @@ export interface PromiseTimeRule {
   maxDays: number;
   /** the campaign's calling window, for a callback agreed on a campaign call */
   callingWindow?: CallingWindow | null;
+  /** the service calendar of the site the promise belongs to (org/service-calendars.ts) */
+  calendar: ServiceCalendar;
 }
 
 /**
@@ -59,8 +66,8 @@ export function checkPromiseTime(value: unknown, rule: PromiseTimeRule): string 
     throw problem(`The agreed time must be within ${rule.maxDays} days.`);
   }
   const at = new Date(ms);
-  if (!isWithinServiceCalendar(at)) {
-    throw problem(`The agreed time is outside the service hours (${describeServiceCalendar()}).`);
+  if (!isWithinServiceCalendar(at, rule.calendar)) {
+    throw problem(`The agreed time is outside the service hours (${describeServiceCalendar(rule.calendar)}).`);
   }
   if (rule.callingWindow && !isInsideCallingWindow(rule.callingWindow, at)) {
     throw problem('The agreed time is outside the campaign’s calling window.');
@@ -171,12 +178,14 @@ export interface OpenCallback {
   campaignId: number | null;
   ownerId: number | null;
   origin: 'intake' | 'agreed' | 'reschedule';
+  /** null: a web or app request (every site's) */
+  siteId: number | null;
 }
 
 export async function findOpenCallback(db: Executor, id: string): Promise<OpenCallback | null> {
   const r = await db
     .selectFrom('callback_requests')
-    .select(['id', 'customer_id', 'status', 'due_at', 'flow', 'campaign_id', 'owner_id', 'origin'])
+    .select(['id', 'customer_id', 'status', 'due_at', 'flow', 'campaign_id', 'owner_id', 'origin', 'site_id'])
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'claimed'])
     .executeTakeFirst();
@@ -190,6 +199,7 @@ export async function findOpenCallback(db: Executor, id: string): Promise<OpenCa
     campaignId: r.campaign_id,
     ownerId: r.owner_id,
     origin: r.origin,
+    siteId: r.site_id,
   };
 }
 
@@ -315,6 +325,7 @@ export async function moveCallback(
     now: args.now,
     maxDays: MAX_CALLBACK_DAYS,
     callingWindow: window,
+    calendar: await serviceCalendarFor(trx, open.siteId),
   });
   const at = args.now.toISOString();
   const intake = intakeConfig(args.config);

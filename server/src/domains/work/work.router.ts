@@ -8,7 +8,10 @@ import {
   workMineOutput,
   workTakeInput,
 } from '@valore/shared/schemas/work';
-import { roleProcedure, router } from '../../trpc/init';
+import { siteServiceCalendar } from '@valore/shared/schemas/service-calendar';
+import { specOfCalendar, DEFAULT_SERVICE_CALENDAR } from '@valore/shared/time/service-calendar';
+import { authedProcedure, roleProcedure, router } from '../../trpc/init';
+import { siteCalendarSpec } from '../org/service-calendars';
 import {
   currentWorkItem,
   heartbeatWorkItem,
@@ -36,6 +39,15 @@ export const workRouter = router({
     .input(workReleaseInput)
     .output(workReleaseOutput)
     .mutation(({ ctx, input }) => releaseWorkItem(ctx.deps, ctx.user, input, ctx.ip)),
+  /**
+   * The service calendar of the caller's site (the centre's default without one or when the site has none): the times
+   * the console offers for an agreed callback or follow-up; the server checks the same calendar again.
+   */
+  serviceCalendar: authedProcedure.output(siteServiceCalendar).query(async ({ ctx }) => {
+    const siteId = ctx.user.siteId;
+    const spec = siteId === null ? null : await siteCalendarSpec(ctx.deps.db, siteId);
+    return { siteId, custom: spec !== null, calendar: spec ?? specOfCalendar(DEFAULT_SERVICE_CALENDAR) };
+  }),
   queueSize: operators.output(workQueueSize).query(({ ctx }) => queueSize(ctx.deps, ctx.user)),
   /** The operator's own open promises: agreed callbacks and lead follow-ups (fixed name, docs/api.md). */
   mine: operators.output(workMineOutput).query(({ ctx }) => myPromises(ctx.deps, ctx.user)),

@@ -1,8 +1,9 @@
 import { ROME_TZ } from '@valore/shared/time/rome-time';
-import { serviceHalfHours } from '@valore/shared/time/service-calendar';
-import { useMemo, type KeyboardEvent } from 'react';
+import { serviceHalfHours, type ServiceCalendar } from '@valore/shared/time/service-calendar';
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Select } from '../../../components/ui/select';
+import { useServiceCalendar } from '../use-service-calendar';
 
 /**
  * A day and a half-hour, offered only where the service calendar is open (Europe/Rome): the operator can agree with a
@@ -27,6 +28,7 @@ export function AgreedTimePicker({
 }) {
   const { t, i18n } = useTranslation('console');
   const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  const calendar = useServiceCalendar();
   const byDay = useMemo(() => {
     const dayKey = new Intl.DateTimeFormat('en-CA', {
       timeZone: ROME_TZ,
@@ -36,14 +38,22 @@ export function AgreedTimePicker({
     });
     const groups = new Map<string, Date[]>();
     // at least a quarter of an hour from now: the customer needs to be told a time that has not passed by the end
-    for (const at of serviceHalfHours(new Date(from + 15 * 60_000), days)) {
+    for (const at of serviceHalfHours(new Date(from + 15 * 60_000), days, calendar)) {
       const key = dayKey.format(at);
       const list = groups.get(key) ?? [];
       list.push(at);
       groups.set(key, list);
     }
     return groups;
-  }, [from, days]);
+  }, [from, days, calendar]);
+  // a time the site's calendar does not offer (it loaded after the first guess) moves to the next one it does
+  useEffect(() => {
+    if (!value) return;
+    const offered = [...byDay.values()].flat();
+    if (offered.some((at) => at.toISOString() === value)) return;
+    const next = offered.find((at) => at.toISOString() > value) ?? offered[0];
+    onChange(next ? next.toISOString() : '');
+  }, [byDay, value, onChange]);
   const dayLabel = useMemo(
     () => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, weekday: 'long', day: 'numeric', month: 'long' }),
     [locale],
@@ -105,7 +115,7 @@ export function AgreedTimePicker({
 }
 
 /** A sensible first choice: the first open half-hour after `afterMs` (a callback in an hour, a follow-up tomorrow). */
-export function firstOpenTime(from: number, afterMs: number, days: number): string {
-  const all = serviceHalfHours(new Date(from + Math.max(afterMs, 15 * 60_000)), days);
+export function firstOpenTime(from: number, afterMs: number, days: number, calendar: ServiceCalendar): string {
+  const all = serviceHalfHours(new Date(from + Math.max(afterMs, 15 * 60_000)), days, calendar);
   return all[0]?.toISOString() ?? '';
 }

@@ -14,6 +14,8 @@ import { TextField } from '../../../components/ui/text-field';
 import { useTRPC } from '../../../lib/trpc';
 import { useFormat } from '../format';
 import { AgreedTimePicker, firstOpenTime } from './agreed-time-picker';
+import { useServiceCalendar } from '../use-service-calendar';
+import type { ServiceCalendar } from '@valore/shared/time/service-calendar';
 
 /** How far ahead a callback / a lead's follow-up may be agreed (the server's rule: work/promises.ts). */
 const CALLBACK_DAYS = 30;
@@ -111,8 +113,9 @@ function ChoiceFields({
 }: Omit<FormProps, 'title'> & { formRef: React.RefObject<HTMLFormElement | null> }) {
   const [choice, setChoice] = useState<string | null>(() => initialChoice(type, context));
   const [openedAt] = useState(() => Date.now());
+  const calendar = useServiceCalendar();
   // an ISO instant chosen among the service calendar's open half-hours
-  const [when, setWhen] = useState(() => initialWhen(type, openedAt));
+  const [when, setWhen] = useState(() => initialWhen(type, openedAt, calendar));
   const [text, setText] = useState('');
   const [slot, setSlot] = useState<Slot | null>(null);
 
@@ -172,11 +175,11 @@ function initialChoice(type: FlowEventType, context: ChoiceContext): string | nu
   return null;
 }
 
-function initialWhen(type: FlowEventType, openedAt: number): string {
+function initialWhen(type: FlowEventType, openedAt: number, calendar: ServiceCalendar): string {
   return type === 'outcome.lead'
-    ? firstOpenTime(openedAt, 20 * 3_600_000, FOLLOW_UP_DAYS)
+    ? firstOpenTime(openedAt, 20 * 3_600_000, FOLLOW_UP_DAYS, calendar)
     : type === 'callback.requested'
-      ? firstOpenTime(openedAt, 3_600_000, CALLBACK_DAYS)
+      ? firstOpenTime(openedAt, 3_600_000, CALLBACK_DAYS, calendar)
       : '';
 }
 
