@@ -320,4 +320,47 @@ describe('administration from the browser', () => {
     const { sms } = await sendFunnelSms();
     expect(sms).toMatch(/^Ciao \S+, attiva Carta .+ qui: http\S+\/f\/\S+ entro il \d{1,2} \w+ \d{4}$/);
   });
+
+  it('a site gets its own service hours and patron saint from its screen; its operators are offered only those', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/sites`);
+    await page.getByRole('button', { name: 'Orari di Roma Eur' }).focus();
+    await page.keyboard.press('Enter');
+    // "the site's own hours" has the focus
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('08:00');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('19:00');
+    await page.keyboard.press('Tab'); // open on Saturday: on → off
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Aggiungi una festa' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('29/6');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Santi Pietro e Paolo');
+    await screenshot(page, 'admin-site-calendar');
+    await page.keyboard.press('Enter');
+    await page.getByText('Orari di Roma Eur salvati.').waitFor();
+    await page.getByRole('row', { name: /Roma Eur.*Lun–Ven 08:00–19:00 · Sab chiuso · 1 festa locale/ }).waitFor();
+    await screenshot(page, 'admin-sites-hours');
+
+    const site = server.database.sqlite.prepare("SELECT id FROM sites WHERE name = 'Roma Eur'").get() as { id: number };
+    const user = server.database.sqlite
+      .prepare("SELECT username FROM users WHERE site_id = ? AND role = 'operator' AND active = 1 LIMIT 1")
+      .get(site.id) as { username: string };
+    const op = createApiClient(server.url);
+    await op.login(user.username);
+    expect(await op.trpc.work.serviceCalendar.query()).toEqual({
+      siteId: site.id,
+      custom: true,
+      calendar: {
+        weekdays: { opens: '08:00', closes: '19:00' },
+        saturday: null,
+        localHolidays: [{ date: '06-29', name: 'Santi Pietro e Paolo' }],
+      },
+    });
+  });
 });

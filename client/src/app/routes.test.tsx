@@ -77,6 +77,7 @@ describe('routes', () => {
       'Uffici postali',
       'Script',
       'Chiavi API',
+      'Messaggi ai clienti',
       'Valutazioni',
       'Registro attività',
     ]);

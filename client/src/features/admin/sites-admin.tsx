@@ -10,8 +10,10 @@ import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
 import { isAppClientError, useTRPC } from '../../lib/trpc';
+import { SiteCalendarForm, useCalendarSummary } from './site-calendar';
 
-type View = { kind: 'list' } | { kind: 'teams'; siteId: number } | { kind: 'create' };
+type View =
+  { kind: 'list' } | { kind: 'teams'; siteId: number } | { kind: 'calendar'; siteId: number } | { kind: 'create' };
 
 /** The sites tab: the sites with their territory and people; a site's teams (add, rename, delete); a new site. */
 export function SitesAdmin() {
@@ -21,6 +23,7 @@ export function SitesAdmin() {
   const sites = useQuery(trpc.admin.sites.list.queryOptions());
   const [view, setView] = useState<View>({ kind: 'list' });
   const [notice, setNotice] = useState<string | null>(null);
+  const summary = useCalendarSummary();
   if (sites.isPending) return <LoadingState label={t('loading')} />;
   if (sites.isError) return <Alert tone="error">{tShell(errorMessageKey(sites.error))}</Alert>;
   if (view.kind === 'create') {
@@ -33,7 +36,18 @@ export function SitesAdmin() {
       />
     );
   }
-  const chosen = view.kind === 'teams' ? sites.data.find((s) => s.id === view.siteId) : undefined;
+  const chosen = view.kind !== 'list' ? sites.data.find((s) => s.id === view.siteId) : undefined;
+  if (chosen && view.kind === 'calendar') {
+    return (
+      <SiteCalendarForm
+        site={chosen}
+        onDone={(message) => {
+          setNotice(message);
+          setView({ kind: 'list' });
+        }}
+      />
+    );
+  }
   if (chosen) return <SiteTeams site={chosen} onBack={() => setView({ kind: 'list' })} />;
   return (
     <div className="admin-sites">
@@ -63,6 +77,7 @@ export function SitesAdmin() {
                 {t('sites.col.users')}
               </th>
               <th scope="col">{t('sites.col.teams')}</th>
+              <th scope="col">{t('sites.col.hours')}</th>
               <th scope="col">{t('sites.col.actions')}</th>
             </tr>
           </thead>
@@ -78,7 +93,18 @@ export function SitesAdmin() {
                 <td>{s.macroArea ?? '—'}</td>
                 <td className="admin-table__num">{s.users}</td>
                 <td>{s.teams.map((team) => team.name).join(', ') || '—'}</td>
+                <td>{summary(s.calendar)}</td>
                 <td className="admin-table__actions">
+                  <Button
+                    size="sm"
+                    onClick={() => {
+                      setNotice(null);
+                      setView({ kind: 'calendar', siteId: s.id });
+                    }}
+                    aria-label={t('sites.calendar.editFor', { name: s.name })}
+                  >
+                    {t('sites.calendar.edit')}
+                  </Button>{' '}
                   <Button
                     size="sm"
                     onClick={() => {

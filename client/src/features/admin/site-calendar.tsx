@@ -1,0 +1,275 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AdminSite } from '@valore/shared/schemas/admin';
+import { serviceCalendarSpec } from '@valore/shared/schemas/service-calendar';
+import {
+  DEFAULT_SERVICE_CALENDAR,
+  specOfCalendar,
+  type ServiceCalendarSpec,
+} from '@valore/shared/time/service-calendar';
+import { Alert } from '../../components/ui/alert';
+import { Button } from '../../components/ui/button';
+import { Panel } from '../../components/ui/panel';
+import { TextField } from '../../components/ui/text-field';
+import { errorMessageKey } from '../../lib/errors';
+import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { useTRPC } from '../../lib/trpc';
+
+const CENTRE_DEFAULT = specOfCalendar(DEFAULT_SERVICE_CALENDAR);
+
+/** "Lun–Ven 07:30–19:30 · Sab chiuso · 1 festa locale": a site's calendar in the sites table. */
+export function useCalendarSummary(): (calendar: ServiceCalendarSpec | null) => string {
+  const { t } = useTranslation('admin');
+  return (calendar) => {
+    const c = calendar ?? CENTRE_DEFAULT;
+    const parts = [
+      t('sites.calendar.weekdaysShort', { opens: c.weekdays.opens, closes: c.weekdays.closes }),
+      c.saturday
+        ? t('sites.calendar.saturdayShort', { opens: c.saturday.opens, closes: c.saturday.closes })
+        : t('sites.calendar.saturdayClosed'),
+    ];
+    if (c.localHolidays.length) parts.push(t('sites.calendar.holidays', { count: c.localHolidays.length }));
+    return parts.join(' · ') + (calendar ? '' : ` (${t('sites.calendar.default')})`);
+  };
+}
+
+type HolidayRow = { id: number; day: string; name: string };
+/** "06-29" ↔ "29/06", the way the date is written in Italy and the UK. */
+const toDayMonth = (md: string) => `${md.slice(3, 5)}/${md.slice(0, 2)}`;
+const toMonthDay = (dm: string) => {
+  const m = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*$/.exec(dm);
+  return m ? `${(m[2] ?? '').padStart(2, '0')}-${(m[1] ?? '').padStart(2, '0')}` : dm.trim();
+};
+
+/**
+ * A site's service calendar (admin.sites.setCalendar): the centre's default, or its own Monday–Friday and Saturday
+ * hours and local holidays. The agreed times of its operators, its customers' callback moves and its reschedules
+ * follow it from the next request.
+ */
+export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (message: string | null) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const ids = useId();
+  const requestId = useRequestId();
+  const start = site.calendar ?? CENTRE_DEFAULT;
+  const [own, setOwn] = useState(site.calendar !== null);
+  const [weekdays, setWeekdays] = useState(start.weekdays);
+  const [saturdayOpen, setSaturdayOpen] = useState(start.saturday !== null);
+  const [saturday, setSaturday] = useState(start.saturday ?? { opens: '08:00', closes: '13:00' });
+  const nextId = useRef(start.localHolidays.length);
+  const [holidays, setHolidays] = useState<HolidayRow[]>(
+    start.localHolidays.map((h, i) => ({ id: i, day: toDayMonth(h.date), name: h.name })),
+  );
+  const [problems, setProblems] = useState<string[]>([]);
+  // a holiday just added gets the focus, so the keyboard goes on typing its day
+  const [added, setAdded] = useState<number | null>(null);
+  const save = useMutation(
+    trpc.admin.sites.setCalendar.mutationOptions({
+      onSuccess: (saved) => {
+        requestId.done();
+        void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
+        onDone(t(saved.calendar ? 'sites.calendar.saved' : 'sites.calendar.savedDefault', { name: saved.name }));
+      },
+    }),
+  );
+  const serverProblems = serverFieldErrors(save.error).calendar ?? [];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const candidate = own
+      ? {
+          weekdays,
+          saturday: saturdayOpen ? saturday : null,
+          localHolidays: holidays.map((h) => ({ date: toMonthDay(h.day), name: h.name })),
+        }
+      : null;
+    if (candidate) {
+      const parsed = serviceCalendarSpec.safeParse(candidate);
+      if (!parsed.success) {
+        setProblems(
+          parsed.error.issues.map((i) => t('sites.calendar.problem', { field: fieldName(i.path), message: i.message })),
+        );
+        return;
+      }
+    }
+    setProblems([]);
+    const payload = { id: site.id, calendar: candidate };
+    save.mutate({ ...payload, requestId: requestId.idFor(payload) });
+  }
+
+  /** Where in the form a schema issue points, in the admin's words. */
+  function fieldName(path: PropertyKey[]): string {
+    const [first, index, leaf] = path;
+    if (first === 'weekdays') return t('sites.calendar.weekdays');
+    if (first === 'saturday') return t('sites.calendar.saturday');
+    if (first === 'localHolidays' && typeof index === 'number') {
+      return (
+        t('sites.calendar.holidayRow', { n: index + 1 }) +
+        (leaf === 'name' ? ` (${t('sites.calendar.holidayName')})` : '')
+      );
+    }
+    return t('sites.calendar.holidaysTitle');
+  }
+
+  const allProblems = [...problems, ...serverProblems];
+  const title = t('sites.calendar.title', { name: site.name });
+  return (
+    <Panel title={title}>
+      <form className="admin-form admin-form--wide" onSubmit={submit} noValidate aria-label={title}>
+        {save.isError && !serverProblems.length && (
+          <Alert tone="error" title={t('sites.calendar.failed')}>
+            <p>{tShell(errorMessageKey(save.error))}</p>
+          </Alert>
+        )}
+        {allProblems.length > 0 && (
+          <Alert tone="error" title={t('sites.calendar.failed')}>
+            <ul className="admin-list" role="list">
+              {allProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </Alert>
+        )}
+        <p className="admin-muted">{t('sites.calendar.lead')}</p>
+        <div className="admin-check">
+          <input id={`${ids}-own`} type="checkbox" checked={own} autoFocus onChange={(e) => setOwn(e.target.checked)} />
+          <label htmlFor={`${ids}-own`}>{t('sites.calendar.own')}</label>
+        </div>
+        <fieldset className="admin-fieldset" disabled={!own}>
+          <legend className="ui-field__label">{t('sites.calendar.weekdays')}</legend>
+          <HoursPair
+            value={weekdays}
+            onChange={setWeekdays}
+            labels={[t('sites.calendar.opens'), t('sites.calendar.closes')]}
+          />
+        </fieldset>
+        <fieldset className="admin-fieldset" disabled={!own}>
+          <legend className="ui-field__label">{t('sites.calendar.saturday')}</legend>
+          <div className="admin-check">
+            <input
+              id={`${ids}-sat`}
+              type="checkbox"
+              checked={saturdayOpen}
+              onChange={(e) => setSaturdayOpen(e.target.checked)}
+            />
+            <label htmlFor={`${ids}-sat`}>{t('sites.calendar.saturdayOpen')}</label>
+          </div>
+          {saturdayOpen && (
+            <HoursPair
+              value={saturday}
+              onChange={setSaturday}
+              labels={[t('sites.calendar.saturdayOpens'), t('sites.calendar.saturdayCloses')]}
+            />
+          )}
+        </fieldset>
+        <HolidaysFieldset
+          disabled={!own}
+          rows={holidays}
+          onChange={setHolidays}
+          focusId={added}
+          onAdd={() => {
+            const id = nextId.current++;
+            setAdded(id);
+            setHolidays((hs) => [...hs, { id, day: '', name: '' }]);
+          }}
+        />
+        <div className="admin-form__actions">
+          <Button type="submit" variant="primary" busy={save.isPending}>
+            {t('sites.calendar.save')}
+          </Button>
+          <Button onClick={() => onDone(null)}>{t('sites.calendar.cancel')}</Button>
+        </div>
+      </form>
+    </Panel>
+  );
+}
+
+/** The local holidays: a day (DD/MM) and a name per row, added and removed from the keyboard. */
+function HolidaysFieldset({
+  disabled,
+  rows,
+  focusId,
+  onChange,
+  onAdd,
+}: {
+  disabled: boolean;
+  rows: HolidayRow[];
+  focusId: number | null;
+  onChange: (rows: HolidayRow[]) => void;
+  onAdd: () => void;
+}) {
+  const { t } = useTranslation('admin');
+  const set = (id: number, field: 'day' | 'name', value: string) =>
+    onChange(rows.map((r) => (r.id === id ? { ...r, [field]: value } : r)));
+  return (
+    <fieldset className="admin-fieldset" disabled={disabled}>
+      <legend className="ui-field__label">{t('sites.calendar.holidaysTitle')}</legend>
+      <p className="ui-field__hint">{t('sites.calendar.holidaysHint')}</p>
+      {rows.map((r, i) => (
+        <fieldset key={r.id} className="admin-inline-form" aria-label={t('sites.calendar.holidayRow', { n: i + 1 })}>
+          <TextField
+            label={t('sites.calendar.holidayDay')}
+            value={r.day}
+            placeholder="29/06"
+            inputMode="numeric"
+            autoFocus={r.id === focusId}
+            onChange={(e) => set(r.id, 'day', e.target.value)}
+          />
+          <TextField
+            label={t('sites.calendar.holidayName')}
+            value={r.name}
+            className="admin-inline-form__wide"
+            onChange={(e) => set(r.id, 'name', e.target.value)}
+          />
+          <Button
+            size="sm"
+            onClick={() => onChange(rows.filter((x) => x.id !== r.id))}
+            aria-label={t('sites.calendar.removeHoliday', { n: i + 1 })}
+          >
+            {t('sites.calendar.remove')}
+          </Button>
+        </fieldset>
+      ))}
+      <div>
+        <Button disabled={rows.length >= 20} onClick={onAdd}>
+          {t('sites.calendar.addHoliday')}
+        </Button>
+      </div>
+    </fieldset>
+  );
+}
+
+type Hours = { opens: string; closes: string };
+
+/** Opening and closing time, "HH:MM" each. */
+function HoursPair({
+  value,
+  onChange,
+  labels,
+}: {
+  value: Hours;
+  onChange: (hours: Hours) => void;
+  labels: [string, string];
+}) {
+  return (
+    <div className="admin-inline-form">
+      <TextField
+        label={labels[0]}
+        value={value.opens}
+        inputMode="numeric"
+        placeholder="07:30"
+        onChange={(e) => onChange({ ...value, opens: e.target.value })}
+      />
+      <TextField
+        label={labels[1]}
+        value={value.closes}
+        inputMode="numeric"
+        placeholder="19:30"
+        onChange={(e) => onChange({ ...value, closes: e.target.value })}
+      />
+    </div>
+  );
+}
