@@ -135,15 +135,17 @@ export async function updateProduct(
         .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
         .map((k) => [k, { from: before[k], to: after[k] }]),
     );
-    await insertAudit(trx, {
-      at,
-      actorId: admin.id,
-      action: 'admin.product_updated',
-      entityType: 'product',
-      entityId: input.code,
-      details: { changes },
-      ip,
-    });
+    // an update that changes nothing is no change to record
+    if (Object.keys(changes).length > 0)
+      await insertAudit(trx, {
+        at,
+        actorId: admin.id,
+        action: 'admin.product_updated',
+        entityType: 'product',
+        entityId: input.code,
+        details: { changes },
+        ip,
+      });
     return after;
   });
   forgetCatalogue(deps.db);

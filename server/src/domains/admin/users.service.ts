@@ -300,15 +300,17 @@ export async function updateUser(
         .filter(([, from, to]) => from !== to)
         .map(([field, from, to]) => [field, { from, to }]),
     );
-    await insertAudit(trx, {
-      at,
-      actorId: admin.id,
-      action: disabled ? 'admin.user_disabled' : 'admin.user_updated',
-      entityType: 'user',
-      entityId: before.id,
-      details: { username: before.username, changes, sessionsEnded, workReturned },
-      ip,
-    });
+    // an update that changes nothing (a retried form, "enable" on an active user) is no change to record
+    if (Object.keys(changes).length > 0)
+      await insertAudit(trx, {
+        at,
+        actorId: admin.id,
+        action: disabled ? 'admin.user_disabled' : 'admin.user_updated',
+        entityType: 'user',
+        entityId: before.id,
+        details: { username: before.username, changes, sessionsEnded, workReturned },
+        ip,
+      });
     return { user: await adminUserById(trx, before.id, at), sessionsEnded, workReturned };
   };
   const response = (
