@@ -169,6 +169,11 @@ export const flowSetup = setup({
     /** The product is on offer and can close on at least one value outcome. */
     productAvailable: ({ context, event }) =>
       event.type === 'needs.identified' && (context.products[event.productCode]?.length ?? 0) > 0,
+    /** As productAvailable, among the products a script version may propose. */
+    productOffered: ({ context, event }, params: { codes: readonly string[] }) =>
+      event.type === 'needs.identified' &&
+      params.codes.includes(event.productCode) &&
+      (context.products[event.productCode]?.length ?? 0) > 0,
     productAllows: ({ context }, params: { outcome: ValueOutcome }) =>
       context.productCode !== null && (context.products[context.productCode]?.includes(params.outcome) ?? false),
     /** A lead's follow-up may close on a sale made on the phone, for products sold by phone (those allowing a lead). */
@@ -203,13 +208,15 @@ export const flowSetup = setup({
   },
 });
 
-type GateGuard = 'hasMarketingConsent' | 'ocsSolved' | 'propensityAccepted';
+export type GateGuard = 'hasMarketingConsent' | 'ocsSolved' | 'propensityAccepted';
 
 export interface FlowRules {
   /** Guards that must all hold before a proposal (checked on the needs -> proposal transition). */
   proposalGate: readonly GateGuard[];
   /** Whether the customer can ask to be called back later (not offered in a cross-sell on an inbound call). */
   offersCallback: boolean;
+  /** The products this script may propose; null: the whole catalogue the server gives it. */
+  products?: readonly string[] | null;
 }
 
 /** Available on every step once the customer is on the line. */
@@ -221,11 +228,11 @@ export function onTheLine(rules: FlowRules) {
     : { 'customer.opted_out': optOut };
 }
 
-export function diallingState() {
+export function diallingState(prompt: Prompt = PROMPTS.dialling, next: StepId = 'identify') {
   return flowSetup.createStateConfig({
-    meta: stepMeta('dialling', PROMPTS.dialling, ['contact.not_reached']),
+    meta: stepMeta('dialling', prompt, ['contact.not_reached']),
     on: {
-      'contact.reached': 'identify',
+      'contact.reached': next,
       'contact.not_reached': { target: 'not_reached', actions: 'recordDetails' },
     },
   });
@@ -242,15 +249,45 @@ export function identifyState(rules: FlowRules, prompt: Prompt, next: StepId) {
   });
 }
 
-/** Entered only without consent: with it, the `always` transition moves straight on. */
-export function consentState(rules: FlowRules) {
+/** The assistance call's problem: solved in this contact, or the call ends without a proposal. */
+export function problemState(rules: FlowRules, prompt: Prompt = PROMPTS.problem, next: StepId = 'propensity') {
   return flowSetup.createStateConfig({
-    meta: stepMeta('consent', PROMPTS.consent, ['consent.granted']),
-    always: { guard: 'hasMarketingConsent', target: 'needs' },
+    meta: stepMeta('problem', prompt),
+    on: {
+      ...onTheLine(rules),
+      'ocs.solved': { target: next, actions: 'markOcsSolved' },
+      'ocs.unsolved': {
+        target: 'no_proposal',
+        actions: { type: 'recordDetails', params: { reason: 'ocs_unsolved' } },
+      },
+    },
+  });
+}
+
+/** Whether the customer, their problem solved, is willing to listen to a proposal. */
+export function propensityState(rules: FlowRules, prompt: Prompt = PROMPTS.propensity, next: StepId = 'consent') {
+  return flowSetup.createStateConfig({
+    meta: stepMeta('propensity', prompt),
+    on: {
+      ...onTheLine(rules),
+      'propensity.accepted': { guard: 'ocsSolved', target: next, actions: 'markPropensity' },
+      'propensity.declined': {
+        target: 'no_proposal',
+        actions: { type: 'recordDetails', params: { reason: 'propensity_declined' } },
+      },
+    },
+  });
+}
+
+/** Entered only without consent: with it, the `always` transition moves straight on. */
+export function consentState(rules: FlowRules, prompt: Prompt = PROMPTS.consent, next: StepId = 'needs') {
+  return flowSetup.createStateConfig({
+    meta: stepMeta('consent', prompt, ['consent.granted']),
+    always: { guard: 'hasMarketingConsent', target: next },
     on: {
       ...onTheLine(rules),
       'consent.granted': [
-        { guard: 'consentForThisCall', target: 'needs', actions: 'grantConsent' },
+        { guard: 'consentForThisCall', target: next, actions: 'grantConsent' },
         // a consent for e-mail or SMS is kept (the server records it) but opens no proposal on the phone
         { actions: 'keepOtherChannelConsent' },
       ],
@@ -263,25 +300,27 @@ export function consentState(rules: FlowRules) {
 }
 
 export function needsState(rules: FlowRules, prompt: Prompt) {
+  const guard = rules.products
+    ? and([{ type: 'productOffered', params: { codes: rules.products } }, ...rules.proposalGate])
+    : and(['productAvailable', ...rules.proposalGate]);
   return flowSetup.createStateConfig({
     meta: stepMeta('needs', prompt, ['needs.identified']),
     on: {
       ...onTheLine(rules),
-      'needs.identified': {
-        guard: and(['productAvailable', ...rules.proposalGate]),
-        target: 'proposal',
-        actions: 'chooseProduct',
-      },
+      'needs.identified': { guard, target: 'proposal', actions: 'chooseProduct' },
     },
   });
 }
 
 /** The proposal and its objection loop. */
-export function proposalStates(rules: FlowRules) {
+export function proposalStates(
+  rules: FlowRules,
+  prompts: { proposal: Prompt; objection: Prompt } = { proposal: PROMPTS.proposal, objection: PROMPTS.objection },
+) {
   const declined = { target: 'not_interested', actions: 'recordDetails' } as const;
   return {
     proposal: flowSetup.createStateConfig({
-      meta: stepMeta('proposal', PROMPTS.proposal, ['proposal.objection']),
+      meta: stepMeta('proposal', prompts.proposal, ['proposal.objection']),
       on: {
         ...onTheLine(rules),
         'proposal.accepted': 'close',
@@ -290,7 +329,7 @@ export function proposalStates(rules: FlowRules) {
       },
     }),
     objection: flowSetup.createStateConfig({
-      meta: stepMeta('objection', PROMPTS.objection),
+      meta: stepMeta('objection', prompts.objection),
       on: {
         ...onTheLine(rules),
         'objection.resolved': 'proposal',
@@ -300,42 +339,47 @@ export function proposalStates(rules: FlowRules) {
   };
 }
 
+const VALUE_OUTCOME_EVENTS = {
+  up_appointment: 'outcome.appointment',
+  digital_funnel: 'outcome.funnel',
+  lead: 'outcome.lead',
+} as const satisfies Record<ValueOutcome, FlowEventType>;
+
 /**
- * The close offers only the value outcomes the chosen product allows; with `assistedSale`, a lead's follow-up may also
- * close on a sale made on the phone.
+ * The close offers only the value outcomes the chosen product allows (and the script offers: `valueOutcomes`, all three
+ * by default); with `assistedSale`, a lead's follow-up may also close on a sale made on the phone.
  */
-export function closeState(rules: FlowRules, opts: { assistedSale?: boolean } = {}) {
+export function closeState(
+  rules: FlowRules,
+  opts: { assistedSale?: boolean; valueOutcomes?: readonly ValueOutcome[]; prompt?: Prompt } = {},
+) {
+  const valueOutcomes = opts.valueOutcomes ?? (['up_appointment', 'digital_funnel', 'lead'] as const);
   const assistedSale = opts.assistedSale
     ? ({
         'outcome.assisted_sale': { guard: 'assistedSaleAllowed', target: 'assisted_sale', actions: 'recordDetails' },
       } as const)
     : {};
+  const offered = Object.fromEntries(
+    valueOutcomes.map((outcome) => [
+      VALUE_OUTCOME_EVENTS[outcome],
+      { guard: { type: 'productAllows', params: { outcome } }, target: outcome, actions: 'recordDetails' },
+    ]),
+  ) as Record<
+    (typeof VALUE_OUTCOME_EVENTS)[ValueOutcome],
+    {
+      guard: { type: 'productAllows'; params: { outcome: ValueOutcome } };
+      target: ValueOutcome;
+      actions: 'recordDetails';
+    }
+  >;
+  const events: FlowEventType[] = valueOutcomes.map((o) => VALUE_OUTCOME_EVENTS[o]);
+  if (opts.assistedSale) events.push('outcome.assisted_sale');
   return flowSetup.createStateConfig({
-    meta: stepMeta(
-      'close',
-      PROMPTS.close,
-      opts.assistedSale
-        ? ['outcome.appointment', 'outcome.funnel', 'outcome.lead', 'outcome.assisted_sale']
-        : ['outcome.appointment', 'outcome.funnel', 'outcome.lead'],
-    ),
+    meta: stepMeta('close', opts.prompt ?? PROMPTS.close, events),
     on: {
       ...onTheLine(rules),
       ...assistedSale,
-      'outcome.appointment': {
-        guard: { type: 'productAllows', params: { outcome: 'up_appointment' } },
-        target: 'up_appointment',
-        actions: 'recordDetails',
-      },
-      'outcome.funnel': {
-        guard: { type: 'productAllows', params: { outcome: 'digital_funnel' } },
-        target: 'digital_funnel',
-        actions: 'recordDetails',
-      },
-      'outcome.lead': {
-        guard: { type: 'productAllows', params: { outcome: 'lead' } },
-        target: 'lead',
-        actions: 'recordDetails',
-      },
+      ...offered,
     },
   });
 }

@@ -1,8 +1,5 @@
 import { createActor, type SnapshotFrom } from 'xstate';
-import type { callbackMachine, callbackMachineV1_0 } from './callback/callback.machine';
-import type { campaignMachine } from './campaign/campaign.machine';
-import type { inboundSalesMachine } from './inbound-sales/inbound-sales.machine';
-import type { ocsCrossSellMachine, ocsCrossSellMachineV1_0 } from './ocs-cross-sell/ocs-cross-sell.machine';
+import type { CompiledScript } from './compile';
 import type { FlowEvent, FlowInput, StepMeta } from './types';
 
 /**
@@ -11,19 +8,11 @@ import type { FlowEvent, FlowInput, StepMeta } from './types';
  * The scripts themselves are written with XState's public `setup()` API (steps.ts).
  */
 
-export type AnyFlowMachine =
-  | typeof campaignMachine
-  | typeof inboundSalesMachine
-  | typeof ocsCrossSellMachine
-  | typeof ocsCrossSellMachineV1_0
-  | typeof callbackMachine
-  | typeof callbackMachineV1_0;
+/** Every script is a compiled definition (compile.ts), so one machine type stands for all of them. */
+export type AnyFlowMachine = CompiledScript;
 export type FlowSnapshot = SnapshotFrom<AnyFlowMachine>;
 
-// The machines differ only in their state names; one of them stands for all so their methods can be called
-// (a union of machine types has no callable `transition`).
-type FlowLogic = typeof campaignMachine;
-type FlowScope = Parameters<FlowLogic['transition']>[2];
+type FlowScope = Parameters<AnyFlowMachine['transition']>[2];
 
 /**
  * Plays events through a script with XState's pure transitions (no actions run, nothing is started), every step in
@@ -47,7 +36,7 @@ const scopes = new WeakMap<AnyFlowMachine, FlowScope>();
 function scopeOf(machine: AnyFlowMachine, input: FlowInput): FlowScope {
   let scope = scopes.get(machine);
   if (!scope) {
-    const self = createActor(machine as FlowLogic, { input });
+    const self = createActor(machine, { input });
     scope = {
       self,
       id: '',
@@ -66,10 +55,10 @@ function scopeOf(machine: AnyFlowMachine, input: FlowInput): FlowScope {
 
 export function flowPlayer(machine: AnyFlowMachine, input: FlowInput): FlowPlayer {
   const scope = scopeOf(machine, input);
-  const logic = machine as FlowLogic;
+  const logic = machine;
   return {
     initial: logic.getInitialSnapshot(scope, input),
-    next: (snapshot, event) => logic.transition(snapshot as SnapshotFrom<FlowLogic>, event, scope),
+    next: (snapshot, event) => logic.transition(snapshot, event, scope),
   };
 }
 

@@ -1,0 +1,179 @@
+import type { FlowId, Outcome, ValueOutcome } from '../reference/outcomes';
+import type { GateGuard } from './steps';
+import type { Prompt, StepId } from './types';
+
+/**
+ * A script as data (docs/scripts.md): what the operator says at each step, in Italian and English, which steps the
+ * call goes through, the products it may propose, the objections it prepares for, how it may end. A definition
+ * compiles to the XState machine the console plays and the server replays (compile.ts), with the same step builders
+ * as the scripts written in code before; a published version never changes, so a contact recorded under it replays
+ * forever.
+ *
+ * What a definition cannot change are the rules of its flow (FLOW_RULES): the steps the flow needs (the consent gate of
+ * an outbound or cross-sell call; the problem solved and the customer willing to listen before any cross-sell
+ * proposal), their order, and the proposal's gate. This module is zod-free (the console's bundle); the API's schema is
+ * schemas/script-definition.ts.
+ */
+
+/** The steps a definition lists; `objection` is the proposal's detour and always comes with it. */
+export type ScriptStep = Exclude<StepId, 'objection'>;
+/** The call order every script keeps (a definition lists a subsequence of it). */
+export const STEP_ORDER: readonly ScriptStep[] = [
+  'dialling',
+  'identify',
+  'problem',
+  'propensity',
+  'consent',
+  'needs',
+  'proposal',
+  'close',
+];
+
+export interface ScriptObjection {
+  /** short code recorded with the contact, e.g. "price" */
+  code: string;
+  label: Prompt;
+  /** the suggested answer the operator sees */
+  rebuttal: Prompt;
+}
+
+export interface ScriptDefinition {
+  flow: FlowId;
+  /** semantic version, e.g. 1.2.0 */
+  version: string;
+  /** the steps in call order */
+  steps: readonly ScriptStep[];
+  /** the operator's line at each listed step and at `objection`; placeholders {operator} {customer} {product} */
+  lines: Partial<Record<StepId, Prompt>>;
+  /** from this step on the customer may ask to be called back; null: never */
+  callbackFrom: ScriptStep | null;
+  /** the value outcomes the close offers (the product still has to allow them) */
+  valueOutcomes: readonly ValueOutcome[];
+  /** a lead's follow-up may close on a sale made on the phone (the callback flow) */
+  assistedSale: boolean;
+  /** the products it may propose; null: the whole active catalogue */
+  products: readonly string[] | null;
+  objections: readonly ScriptObjection[];
+}
+
+export interface FlowRule {
+  /** steps every version of the flow has */
+  required: readonly ScriptStep[];
+  /** steps a version may add */
+  optional: readonly ScriptStep[];
+  /** what must hold before a proposal; a consent step, where present, adds the marketing consent */
+  proposalGate: readonly GateGuard[];
+  /** outcomes only this flow's structure reaches */
+  assistedSale: boolean;
+}
+
+/** The non-negotiable part of each flow (DOMAIN: consent before outbound and cross-sell proposals; OCS solved first). */
+export const FLOW_RULES: Record<FlowId, FlowRule> = {
+  campaign: {
+    required: ['dialling', 'identify', 'consent', 'needs', 'proposal', 'close'],
+    optional: [],
+    proposalGate: ['hasMarketingConsent'],
+    assistedSale: false,
+  },
+  inbound_sales: {
+    required: ['identify', 'needs', 'proposal', 'close'],
+    optional: ['consent'],
+    proposalGate: [],
+    assistedSale: false,
+  },
+  ocs_cross_sell: {
+    required: ['identify', 'problem', 'propensity', 'consent', 'needs', 'proposal', 'close'],
+    optional: [],
+    proposalGate: ['ocsSolved', 'propensityAccepted', 'hasMarketingConsent'],
+    assistedSale: false,
+  },
+  callback: {
+    required: ['dialling', 'identify', 'needs', 'proposal', 'close'],
+    optional: ['consent'],
+    proposalGate: [],
+    assistedSale: true,
+  },
+};
+
+/** The placeholders a line may use; the same in both languages. */
+export const PLACEHOLDERS = ['operator', 'customer', 'product'] as const;
+
+export interface DefinitionProblem {
+  /** where, e.g. "steps", "lines.proposal.en", "objections.2.code" */
+  path: string;
+  message: string;
+}
+
+const placeholdersOf = (text: string) => [...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
+
+/**
+ * Everything that stops a definition from being a script of its flow: a required step missing or one the flow cannot
+ * have, steps out of call order, a missing or empty line, placeholders unknown or different between the languages,
+ * a callback offered from a step the script does not have, no value outcome, an assisted sale outside the callback
+ * flow, duplicate objection codes. Empty when it compiles.
+ */
+export function definitionProblems(def: ScriptDefinition): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const rule = FLOW_RULES[def.flow];
+  if (!/^\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(def.version)) add('version', 'Use a version such as 1.2.0');
+  for (const step of rule.required) {
+    if (!def.steps.includes(step)) add('steps', `The ${def.flow} script must have the step "${step}"`);
+  }
+  for (const step of def.steps) {
+    if (!rule.required.includes(step) && !rule.optional.includes(step)) {
+      add('steps', `The ${def.flow} script cannot have the step "${step}"`);
+    }
+  }
+  const order = def.steps.map((s) => STEP_ORDER.indexOf(s));
+  if (order.some((o, i) => i > 0 && o <= (order[i - 1] ?? -1))) add('steps', 'The steps must follow the call order');
+  const withLines: StepId[] = [...def.steps, 'objection'];
+  for (const step of withLines) {
+    const line = def.lines[step];
+    if (!line || !line.it.trim() || !line.en.trim()) {
+      add(`lines.${step}`, `The line of "${step}" needs both Italian and English`);
+      continue;
+    }
+    for (const lang of ['it', 'en'] as const) {
+      for (const name of placeholdersOf(line[lang])) {
+        if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+          add(`lines.${step}.${lang}`, `Unknown placeholder {${name}}: use {operator}, {customer} or {product}`);
+        }
+      }
+    }
+    const it = placeholdersOf(line.it).sort().join(',');
+    const en = placeholdersOf(line.en).sort().join(',');
+    if (it !== en) add(`lines.${step}`, 'The Italian and English lines must use the same placeholders');
+  }
+  if (def.callbackFrom !== null && !def.steps.includes(def.callbackFrom)) {
+    add('callbackFrom', `The callback is offered from "${def.callbackFrom}", a step the script does not have`);
+  }
+  if (def.callbackFrom === 'dialling') add('callbackFrom', 'A callback is agreed with a customer on the line');
+  if (def.valueOutcomes.length === 0) add('valueOutcomes', 'Offer at least one value outcome');
+  if (new Set(def.valueOutcomes).size !== def.valueOutcomes.length) add('valueOutcomes', 'An outcome is listed twice');
+  if (def.assistedSale && !rule.assistedSale)
+    add('assistedSale', 'Only a lead follow-up (callback flow) closes on a sale');
+  if (def.products !== null && def.products.length === 0) add('products', 'Propose at least one product, or all');
+  const codes = def.objections.map((o) => o.code);
+  if (new Set(codes).size !== codes.length) add('objections', 'Two objections have the same code');
+  def.objections.forEach((o, i) => {
+    if (!/^[a-z0-9_]{1,32}$/.test(o.code)) add(`objections.${i}.code`, 'Lower-case letters, digits and _ only');
+    for (const lang of ['it', 'en'] as const) {
+      if (!o.label[lang].trim() || !o.rebuttal[lang].trim()) {
+        add(`objections.${i}`, 'An objection needs its label and rebuttal in both languages');
+        break;
+      }
+    }
+  });
+  return problems;
+}
+
+/** The outcomes a definition's structure can end in (its final states). */
+export function outcomesOf(def: ScriptDefinition): Outcome[] {
+  const out: Outcome[] = [...def.valueOutcomes, 'not_interested', 'opt_out', 'not_eligible'];
+  if (def.steps.includes('dialling')) out.push('not_reached');
+  if (def.steps.includes('problem')) out.push('no_proposal');
+  if (def.callbackFrom !== null) out.push('callback_scheduled');
+  if (def.assistedSale) out.push('assisted_sale');
+  return out;
+}
