@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { INBOUND_SALES_1_0_0 } from '@valore/shared/flows/builtin-scripts';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
@@ -184,6 +185,24 @@ const MATRIX: Record<string, Row> = {
   },
   'scripts.catalogue': { roles: 'signed-in' },
   'scripts.ping': { roles: 'signed-in' },
+  'scripts.versions.list': { roles: ['tutor', 'team_lead', 'admin'] },
+  'scripts.versions.get': {
+    roles: ['tutor', 'team_lead', 'admin'],
+    input: () => ({ flow: 'inbound_sales', version: '1.0.0' }),
+  },
+  'scripts.versions.saveDraft': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ definition: JSON.parse(JSON.stringify({ ...INBOUND_SALES_1_0_0, version: '9.0.0' })) as unknown }),
+  },
+  // versions that do not exist: past the access rules, a 404
+  'scripts.versions.publish': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ flow: 'inbound_sales', version: '9.9.9', note: 'matrice' }),
+  },
+  'scripts.versions.retire': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ flow: 'inbound_sales', version: '9.9.8' }),
+  },
   'stats.conversion': { roles: ['team_lead', 'admin'], input: () => ({ ...period(), groupBy: ['flow'] }) },
   'stats.interactions': { roles: ['team_lead', 'admin'], input: () => ({ ...period(), stage: 'handled' }) },
   'stats.scripts': { roles: ['team_lead', 'admin'], input: () => period() },

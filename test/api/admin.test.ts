@@ -462,9 +462,10 @@ function freshCustomer(): number {
     .prepare(
       `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
-       ORDER BY id DESC LIMIT 1 OFFSET ?`,
+       ORDER BY random() LIMIT 1`,
     )
-    .get(Math.floor(Math.random() * 500)) as { id: number };
+    .get() as { id: number } | undefined;
+  if (!row) throw new Error('the demo data has no customer left who was never contacted');
   return row.id;
 }
 

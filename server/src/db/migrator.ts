@@ -23,6 +23,7 @@ import * as postOfficeAdmin from './migrations/2026-12-06T1300-post-office-admin
 import * as oidc from './migrations/2026-12-06T1400-oidc';
 import * as messageTemplates from './migrations/2026-12-07T1000-message-templates';
 import * as siteCalendars from './migrations/2026-12-07T1100-site-calendars';
+import * as scriptVersions from './migrations/2026-12-07T1200-script-versions';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06T1400-oidc': oidc,
   '2026-12-07T1000-message-templates': messageTemplates,
   '2026-12-07T1100-site-calendars': siteCalendars,
+  '2026-12-07T1200-script-versions': scriptVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -121,7 +121,15 @@ export function replayFlow(
 ): ReplayResult {
   const machine = flowMachine(flow, version);
   if (!machine) return { ok: false, reason: `unknown version ${version} of flow ${flow}` };
+  return replayMachine(machine, input, events);
+}
 
+/** Replays a contact with the machine of the version it names (the server finds it: built in or from the studio). */
+export function replayMachine(
+  machine: AnyFlowMachine,
+  input: FlowInput,
+  events: readonly RecordedEvent[],
+): ReplayResult {
   const path: StepId[] = [];
   const { snapshot, refused } = playEvents(machine, input, events, (visit) => {
     const step = stepOf(visit.snapshot);

@@ -1,4 +1,4 @@
-import { flowMachine } from '@valore/shared/flows/index';
+import { machineFor } from '../scripts/script-versions';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import {
   CAMPAIGN_TRANSITIONS,
@@ -67,9 +67,17 @@ async function checkProduct(db: Executor, code: string): Promise<void> {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', `"${code}" is not an active product of the catalogue.`);
 }
 
-function checkScriptVersion(version: string): void {
-  if (!flowMachine('campaign', version)) {
-    throw new DomainError('BAD_REQUEST', 'VALIDATION', `There is no campaign script version "${version}".`);
+async function checkScriptVersion(db: Executor, version: string): Promise<void> {
+  const found = await machineFor(db, 'campaign', version);
+  if (!found.ok || found.retired) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'VALIDATION',
+      found.ok
+        ? `The campaign script version "${version}" is retired.`
+        : `There is no campaign script version "${version}".`,
+      { scriptVersion: [found.ok ? 'Retired: choose a published version' : 'No such published version'] },
+    );
   }
 }
 
@@ -144,7 +152,7 @@ export async function createCampaign(
     async (trx) => {
       const siteIds = await checkSites(trx, user, input.siteIds);
       await checkProduct(trx, input.productCode);
-      checkScriptVersion(input.scriptVersion);
+      await checkScriptVersion(trx, input.scriptVersion);
       const { id } = await trx
         .insertInto('campaigns')
         .values({
@@ -205,7 +213,7 @@ export async function updateCampaign(
       if (endsOn < startsOn)
         throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The campaign must end on or after its start date.');
       if (input.productCode) await checkProduct(trx, input.productCode);
-      if (input.scriptVersion) checkScriptVersion(input.scriptVersion);
+      if (input.scriptVersion) await checkScriptVersion(trx, input.scriptVersion);
       if (input.siteIds) await replaceCampaignSites(trx, row.id, await checkSites(trx, user, input.siteIds));
       await trx
         .updateTable('campaigns')

@@ -1,6 +1,7 @@
 import { DEFAULT_SERVICE_CALENDAR } from '@valore/shared/time/service-calendar';
 import { serviceCalendarFor } from '../org/service-calendars';
-import { replayFlow } from '@valore/shared/flows/index';
+import { replayMachine } from '@valore/shared/flows/index';
+import { machineFor } from '../scripts/script-versions';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type {
   CompleteInteractionInput,
@@ -120,9 +121,18 @@ async function replayContact(trx: Executor, { deps, user, input, now }: Completi
   if (item.customerId !== null && customer && customer.id !== item.customerId) {
     throw fieldError({ customerId: ['The customer differs from the one of the work item you hold.'] });
   }
-  const replay = replayFlow(
-    input.flow,
-    input.scriptVersion,
+  const script = await machineFor(trx, input.flow, input.scriptVersion);
+  if (!script.ok || script.retired) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'REPLAY_REJECTED',
+      script.ok
+        ? `The script ${input.flow} ${input.scriptVersion} is retired: a new contact plays a published version.`
+        : `There is no published script ${input.flow} ${input.scriptVersion}.`,
+    );
+  }
+  const replay = replayMachine(
+    script.machine,
     {
       customer: {
         id: customer?.id ?? null,

@@ -1,3 +1,4 @@
+import { machineFor } from '../scripts/script-versions';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ScorecardDimension } from '@valore/shared/reference/quality';
 import type {
@@ -201,11 +202,12 @@ async function timelineOf(db: Executor, interaction: InteractionForReview): Prom
   const products = await outcomesByProduct(db);
   const preset =
     interaction.work_kind === 'campaign' || interaction.work_kind === 'callback' ? interaction.product_code : null;
+  const found = await machineFor(db, interaction.flow, interaction.script_version);
+  const machine = found.ok ? found.machine : undefined;
   // Consent at the time of the call is not stored beside it; the variant that replays is the one that happened.
   for (const hasMarketingConsent of [true, false]) {
     const spans = stepTimeline(
-      interaction.flow,
-      interaction.script_version,
+      machine,
       { customer: { id: interaction.customer_id, hasMarketingConsent }, products, presetProductCode: preset },
       events,
       interaction.started_at,

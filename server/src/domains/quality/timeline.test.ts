@@ -1,3 +1,4 @@
+import { flowMachine } from '@valore/shared/flows/index';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { customerWith, on, recorded } from '@valore/shared/flows/test-helpers';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ describe('stepTimeline', () => {
       on.accept,
       on.appointment,
     ]);
-    expect(stepTimeline('inbound_sales', version, caller, events, startedAt, endedAt)).toEqual([
+    expect(stepTimeline(flowMachine('inbound_sales', version), caller, events, startedAt, endedAt)).toEqual([
       {
         step: 'identify',
         enteredAt: startedAt,
@@ -61,7 +62,7 @@ describe('stepTimeline', () => {
   });
 
   it('gives a contact without events one span, its first step, for the whole contact', () => {
-    expect(stepTimeline('inbound_sales', version, caller, [], startedAt, endedAt)).toEqual([
+    expect(stepTimeline(flowMachine('inbound_sales', version), caller, [], startedAt, endedAt)).toEqual([
       { step: 'identify', enteredAt: startedAt, leftAt: endedAt, events: [] },
     ]);
   });
@@ -70,10 +71,18 @@ describe('stepTimeline', () => {
     const sale = recorded([on.identify, on.need('CONTO'), on.accept, on.appointment]);
     const unknownEvent = [...recorded([on.identify]), { type: 'customer.bribed', at: '2025-03-03T09:00:05.000Z' }];
     expect(
-      stepTimeline('inbound_sales', version, caller, [...sale, ...recorded([on.optOut])], startedAt, endedAt),
+      stepTimeline(
+        flowMachine('inbound_sales', version),
+        caller,
+        [...sale, ...recorded([on.optOut])],
+        startedAt,
+        endedAt,
+      ),
     ).toBeNull();
-    expect(stepTimeline('inbound_sales', version, caller, recorded([on.accept]), startedAt, endedAt)).toBeNull();
-    expect(stepTimeline('inbound_sales', version, caller, unknownEvent, startedAt, endedAt)).toBeNull();
-    expect(stepTimeline('inbound_sales', '0.9.0', caller, sale, startedAt, endedAt)).toBeNull();
+    expect(
+      stepTimeline(flowMachine('inbound_sales', version), caller, recorded([on.accept]), startedAt, endedAt),
+    ).toBeNull();
+    expect(stepTimeline(flowMachine('inbound_sales', version), caller, unknownEvent, startedAt, endedAt)).toBeNull();
+    expect(stepTimeline(flowMachine('inbound_sales', '0.9.0'), caller, sale, startedAt, endedAt)).toBeNull();
   });
 });

@@ -1,6 +1,5 @@
-import { flowMachine, playEvents, stepOf, type RecordedEvent } from '@valore/shared/flows/index';
+import { playEvents, stepOf, type AnyFlowMachine, type RecordedEvent } from '@valore/shared/flows/index';
 import type { FlowInput } from '@valore/shared/flows/types';
-import type { FlowId } from '@valore/shared/reference/outcomes';
 
 export interface StepSpan {
   step: string;
@@ -11,18 +10,17 @@ export interface StepSpan {
 
 /**
  * Rebuilds when the operator entered and left each script step, by running the recorded events through the
- * script version they were recorded under (the same pure transitions the server used to accept the contact).
+ * script version they were recorded under (the same pure transitions the server used to accept the contact; the
+ * caller finds its machine, scripts/script-versions.ts machineFor; undefined: a version no longer known).
  * Returns null when the events no longer replay with the given input.
  */
 export function stepTimeline(
-  flow: FlowId,
-  version: string,
+  machine: AnyFlowMachine | undefined,
   input: FlowInput,
   events: readonly RecordedEvent[],
   startedAt: string,
   endedAt: string,
 ): StepSpan[] | null {
-  const machine = flowMachine(flow, version);
   if (!machine) return null;
   const spans: StepSpan[] = [];
   const { refused } = playEvents(machine, input, events, ({ snapshot, event }) => {

@@ -1,0 +1,14 @@
+import type { FlowId } from '@valore/shared/reference/outcomes';
+
+export interface ScriptVersionsTable {
+  flow: FlowId;
+  version: string;
+  status: 'draft' | 'published' | 'retired';
+  /** JSON ScriptDefinition */
+  definition: string;
+  note: string | null;
+  updated_by: number | null;
+  updated_at: string;
+  published_at: string | null;
+  retired_at: string | null;
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CAMPAIGN_1_0_0, INBOUND_SALES_1_0_0 } from '@valore/shared/flows/builtin-scripts';
+import type { ScriptDefinition } from '@valore/shared/flows/definition';
+import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
+import { completion } from '@valore/server/testing/completions';
+import { anyString } from '@valore/server/testing/matchers';
+import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+/**
+ * Script versions over HTTP (docs/scripts.md): a team lead saves a draft of the inbound script with a new line,
+ * publishes it as 1.1.0; operators' contacts recorded under 1.1.0 and under 1.0.0 both replay; a draft or an unknown
+ * version is refused; once 1.0.0 is retired a new contact naming it is refused while its old contacts stay on record;
+ * the flow's rules cannot be removed; a published version cannot change.
+ */
+let server: TestServer;
+let lead: ApiClient;
+let tutor: ApiClient;
+let operator: ApiClient;
+beforeAll(async () => {
+  server = await startTestServer();
+  lead = createApiClient(server.url);
+  await lead.login('teamlead1');
+  tutor = createApiClient(server.url);
+  await tutor.login('tutor1');
+  operator = createApiClient(server.url);
+  await operator.login('operatore1');
+}, 60_000);
+afterAll(async () => {
+  await server.close();
+});
+
+type DefinitionInput = Parameters<ApiClient['trpc']['scripts']['versions']['saveDraft']['mutate']>[0]['definition'];
+/** A definition as the API takes it (plain arrays). */
+const plain = (def: ScriptDefinition): DefinitionInput => JSON.parse(JSON.stringify(def)) as DefinitionInput;
+
+const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
+  (error.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+
+/** An inbound sales call where the customer declines the proposal, recorded under `version`. */
+function inboundLead(version: string): CompleteInteractionInput {
+  const customer = server.database.sqlite.prepare('SELECT id FROM customers ORDER BY random() LIMIT 1').get() as {
+    id: number;
+  };
+  return {
+    ...completion('inbound_sales', customer.id, 'not_interested', [
+      { type: 'customer.identified', customerId: customer.id },
+      { type: 'needs.identified', productCode: 'CONTO' },
+      { type: 'proposal.declined' },
+    ]),
+    scriptVersion: version,
+  };
+}
+
+const NEW_LINE = {
+  it: 'Da quello che mi ha detto, {product} fa proprio per lei: le spiego in due minuti perché.',
+  en: 'From what you told me, {product} is just right for you: let me explain why in two minutes.',
+};
+
+describe('script versions', () => {
+  it('a draft is published as 1.1.0; contacts under 1.1.0 and 1.0.0 both replay; a draft or unknown version is refused', async () => {
+    const definition: ScriptDefinition = {
+      ...INBOUND_SALES_1_0_0,
+      version: '1.1.0',
+      lines: { ...INBOUND_SALES_1_0_0.lines, proposal: NEW_LINE },
+      objections: [
+        {
+          code: 'price',
+          label: { it: 'Costa troppo', en: 'Too expensive' },
+          rebuttal: { it: 'Il canone è zero il primo anno.', en: 'No fee in the first year.' },
+        },
+      ],
+    };
+    const draft = await lead.trpc.scripts.versions.saveDraft.mutate({
+      definition: plain(definition),
+      note: 'Proposta più diretta',
+    });
+    expect(draft).toMatchObject({ flow: 'inbound_sales', version: '1.1.0', status: 'draft', builtin: false });
+    // not playable while a draft
+    const early = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('1.1.0')));
+    expect(early.data?.httpStatus).toBe(400);
+    expect(early.message).toMatch(/no published script inbound_sales 1\.1\.0/);
+
+    const published = await lead.trpc.scripts.versions.publish.mutate({
+      flow: 'inbound_sales',
+      version: '1.1.0',
+      note: 'Proposta più diretta, obiezione sul prezzo',
+    });
+    expect(published).toMatchObject({ status: 'published', publishedAt: anyString() });
+    expect(published.definition.lines.proposal).toEqual(NEW_LINE);
+
+    const onNew = await operator.trpc.interactions.complete.mutate(inboundLead('1.1.0'));
+    const onOld = await operator.trpc.interactions.complete.mutate(inboundLead('1.0.0'));
+    const versions = server.database.sqlite
+      .prepare('SELECT script_version FROM interactions WHERE id IN (?, ?) ORDER BY id')
+      .all(onNew.interactionId, onOld.interactionId);
+    expect(versions).toEqual([{ script_version: '1.1.0' }, { script_version: '1.0.0' }]);
+    const unknown = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('7.0.0')));
+    expect(unknown.data?.httpStatus).toBe(400);
+
+    // once published it cannot change
+    const edit = await trpcError(lead.trpc.scripts.versions.saveDraft.mutate({ definition: plain(definition) }));
+    expect(edit.data?.httpStatus).toBe(409);
+    // a version must come after the newest one
+    await lead.trpc.scripts.versions.saveDraft.mutate({ definition: plain({ ...definition, version: '1.0.5' }) });
+    const older = await trpcError(
+      lead.trpc.scripts.versions.publish.mutate({ flow: 'inbound_sales', version: '1.0.5', note: 'x' }),
+    );
+    expect(fieldsOf(older).version).toEqual(['Choose a version after 1.1.0']);
+
+    // retiring 1.0.0: no new contact on it, the old ones stay
+    const retired = await lead.trpc.scripts.versions.retire.mutate({ flow: 'inbound_sales', version: '1.0.0' });
+    expect(retired).toMatchObject({ status: 'retired', builtin: true });
+    const late = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('1.0.0')));
+    expect(late.message).toMatch(/retired/);
+    expect(
+      server.database.sqlite.prepare('SELECT COUNT(*) AS n FROM interactions WHERE id = ?').get(onOld.interactionId),
+    ).toEqual({ n: 1 });
+    // the only published version of a flow cannot be retired
+    const only = await trpcError(lead.trpc.scripts.versions.retire.mutate({ flow: 'inbound_sales', version: '1.1.0' }));
+    expect(only.data?.httpStatus).toBe(409);
+
+    const list = await tutor.trpc.scripts.versions.list.query();
+    expect(list.filter((v) => v.flow === 'inbound_sales').map((v) => [v.version, v.status])).toEqual([
+      ['1.1.0', 'published'],
+      ['1.0.5', 'draft'],
+      ['1.0.0', 'retired'],
+    ]);
+    const audit = server.database.sqlite
+      .prepare("SELECT action FROM audit_log WHERE entity_type = 'script_version' ORDER BY id")
+      .all()
+      .map((r) => (r as { action: string }).action);
+    expect(audit).toEqual(['script.draft_created', 'script.published', 'script.draft_created', 'script.retired']);
+  });
+
+  it('refuses a draft that removes its flow’s rules or mismatches placeholders, with the field named', async () => {
+    const noConsent = {
+      ...CAMPAIGN_1_0_0,
+      version: '1.1.0',
+      steps: CAMPAIGN_1_0_0.steps.filter((s) => s !== 'consent'),
+    };
+    const refused = await trpcError(lead.trpc.scripts.versions.saveDraft.mutate({ definition: plain(noConsent) }));
+    expect(refused.data?.httpStatus).toBe(400);
+    expect(fieldsOf(refused)['definition.steps']).toEqual(['The campaign script must have the step "consent"']);
+    const mismatch = {
+      ...CAMPAIGN_1_0_0,
+      version: '1.1.0',
+      lines: { ...CAMPAIGN_1_0_0.lines, proposal: { it: 'Le consiglio {product}', en: 'I recommend it' } },
+    };
+    const bad = await trpcError(lead.trpc.scripts.versions.saveDraft.mutate({ definition: plain(mismatch) }));
+    expect(fieldsOf(bad)['definition.lines.proposal']).toEqual([
+      'The Italian and English lines must use the same placeholders',
+    ]);
+    // a tutor reads, does not edit; an operator does neither
+    expect(
+      (await trpcError(tutor.trpc.scripts.versions.saveDraft.mutate({ definition: plain(CAMPAIGN_1_0_0) }))).data?.code,
+    ).toBe('FORBIDDEN');
+    expect((await trpcError(operator.trpc.scripts.versions.list.query())).data?.code).toBe('FORBIDDEN');
+    expect(
+      server.database.sqlite.prepare("SELECT COUNT(*) AS n FROM script_versions WHERE flow = 'campaign'").get(),
+    ).toEqual({
+      n: 0,
+    });
+  });
+});
