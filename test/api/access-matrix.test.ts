@@ -185,6 +185,14 @@ const MATRIX: Record<string, Row> = {
   },
   'scripts.catalogue': { roles: 'signed-in' },
   'scripts.ping': { roles: 'signed-in' },
+  'scripts.play': { roles: 'signed-in', input: () => ({ flow: 'callback', version: '1.1.0' }) },
+  'scripts.assigned': {
+    roles: 'signed-in',
+    input: () => ({ flow: 'inbound_sales', customerId: null, contactId: randomUUID() }),
+  },
+  'scripts.assignments.list': { roles: ['tutor', 'team_lead', 'admin'] },
+  // an empty split: back to the default, changes nothing
+  'scripts.assignments.set': { roles: ['team_lead', 'admin'], input: () => ({ flow: 'inbound_sales', splits: [] }) },
   'scripts.versions.list': { roles: ['tutor', 'team_lead', 'admin'] },
   'scripts.versions.get': {
     roles: ['tutor', 'team_lead', 'admin'],

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMPAIGN_1_0_0, INBOUND_SALES_1_0_0 } from '@valore/shared/flows/builtin-scripts';
+import { CALLBACK_1_1_0, CAMPAIGN_1_0_0, INBOUND_SALES_1_0_0 } from '@valore/shared/flows/builtin-scripts';
 import type { ScriptDefinition } from '@valore/shared/flows/definition';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { completion } from '@valore/server/testing/completions';
 import { anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
 /**
  * Script versions over HTTP (docs/scripts.md): a team lead saves a draft of the inbound script with a new line,
@@ -161,5 +161,74 @@ describe('script versions', () => {
     ).toEqual({
       n: 0,
     });
+  });
+
+  it('a 50/50 assignment gives callback contacts both versions, each the same for its customer; the console gets the definition', async () => {
+    const needs = { it: 'Mi dice per cosa le serve {product}?', en: 'What would you use {product} for?' };
+    const v12 = { ...CALLBACK_1_1_0, version: '1.2.0', lines: { ...CALLBACK_1_1_0.lines, needs } };
+    await lead.trpc.scripts.versions.saveDraft.mutate({ definition: plain(v12) });
+    // a draft cannot be assigned nor played
+    const early = await trpcError(
+      lead.trpc.scripts.assignments.set.mutate({ flow: 'callback', splits: [{ version: '1.2.0', weight: 50 }] }),
+    );
+    expect(early.data?.httpStatus).toBe(400);
+    expect(
+      (await trpcError(operator.trpc.scripts.play.query({ flow: 'callback', version: '1.2.0' }))).data?.httpStatus,
+    ).toBe(404);
+    await lead.trpc.scripts.versions.publish.mutate({
+      flow: 'callback',
+      version: '1.2.0',
+      note: 'Domanda sul bisogno',
+    });
+    const assignment = await lead.trpc.scripts.assignments.set.mutate({
+      flow: 'callback',
+      splits: [
+        { version: '1.1.0', weight: 50 },
+        { version: '1.2.0', weight: 50 },
+      ],
+    });
+    expect(assignment).toMatchObject({ flow: 'callback', campaignId: null, custom: true });
+    expect((await operator.trpc.scripts.play.query({ flow: 'callback', version: '1.2.0' })).lines.needs).toEqual(needs);
+
+    // Call Me Now requests of 30 customers; the operator claims each and gives it back
+    const customers = server.database.sqlite
+      .prepare(
+        'SELECT MIN(id) AS id, phone FROM customers GROUP BY phone HAVING COUNT(*) = 1 ORDER BY MIN(id) DESC LIMIT 30',
+      )
+      .all() as { id: number; phone: string }[];
+    server.database.sqlite.prepare("UPDATE callback_requests SET status = 'cancelled' WHERE status = 'pending'").run();
+    for (const c of customers) {
+      const response = await fetch(`${server.url}/api/v1/callback-requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          phone: c.phone,
+          customerId: String(c.id),
+          product: 'CONTO',
+          mode: 'now',
+          channel: 'web',
+        }),
+      });
+      expect(response.status).toBe(201);
+    }
+    const seen = new Map<number, string>();
+    for (let i = 0; i < customers.length; i++) {
+      const item = await operator.trpc.work.next.mutate({});
+      if (!item) break;
+      expect(item.flow).toBe('callback');
+      // the held item shows the same version on a reload
+      expect((await operator.trpc.work.current.query())?.scriptVersion).toBe(item.scriptVersion);
+      seen.set(item.customerId ?? 0, item.scriptVersion ?? '');
+      await operator.trpc.work.release.mutate({ id: item.id, reason: 'prova di assegnazione' });
+      server.database.sqlite
+        .prepare("UPDATE callback_requests SET status = 'cancelled' WHERE id = ?")
+        .run(item.sourceId);
+    }
+    expect(seen.size).toBe(customers.length);
+    const counts = [...seen.values()].reduce<Record<string, number>>((n, v) => ({ ...n, [v]: (n[v] ?? 0) + 1 }), {});
+    expect(Object.keys(counts).sort()).toEqual(['1.1.0', '1.2.0']);
+    // back to the default: the newest published version for everyone
+    await lead.trpc.scripts.assignments.set.mutate({ flow: 'callback', splits: [] });
+    expect(await lead.trpc.scripts.assignments.list.query()).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLBACK_1_1_0 } from '@valore/shared/flows/builtin-scripts';
+import { createApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { atStep, signInByKeyboard } from './helpers/console';
@@ -109,5 +111,76 @@ describe('Call Me Now through the queue, keyboard only', () => {
     });
     // The queue is empty again.
     await page.getByRole('button', { name: /Prossimo contatto \(0\)/ }).waitFor();
+  });
+
+  it('plays the version a team lead published and assigned: the operator reads the new line, the contact is logged under it', async () => {
+    const lead = createApiClient(server.url);
+    await lead.login('teamlead1');
+    const needs = {
+      it: 'Ci ha scritto per {product}: mi racconta per cosa le servirebbe?',
+      en: 'You wrote to us about {product}: what would you use it for?',
+    };
+    const definition = JSON.parse(
+      JSON.stringify({ ...CALLBACK_1_1_0, version: '1.2.0', lines: { ...CALLBACK_1_1_0.lines, needs } }),
+    ) as Parameters<typeof lead.trpc.scripts.versions.saveDraft.mutate>[0]['definition'];
+    await lead.trpc.scripts.versions.saveDraft.mutate({ definition });
+    await lead.trpc.scripts.versions.publish.mutate({ flow: 'callback', version: '1.2.0', note: 'Bisogno più aperto' });
+    await lead.trpc.scripts.assignments.set.mutate({ flow: 'callback', splits: [{ version: '1.2.0', weight: 100 }] });
+
+    const customer = await db()
+      .selectFrom('customers')
+      .select(['id', 'phone'])
+      .orderBy('id')
+      .offset(26)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const response = await fetch(`${server.url}/api/v1/callback-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        phone: customer.phone,
+        customerId: String(customer.id),
+        product: 'CONTO',
+        mode: 'now',
+        channel: 'web',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const { id: requestId } = (await response.json()) as { id: string };
+
+    const { page } = browser;
+    await page.getByRole('button', { name: /Prossimo contatto \(1\)/ }).waitFor();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('n');
+    await atStep(page, 'Chiamata');
+    await choose(page, 'Risponde');
+    await atStep(page, 'Identificazione');
+    await choose(page, 'Cliente identificato');
+    await atStep(page, 'Bisogno');
+    await page.getByText(/Ci ha scritto per .+: mi racconta per cosa le servirebbe\?/).waitFor();
+    await screenshot(page, 'console-script-version');
+    await choose(page, 'Bisogno individuato');
+    await page.getByRole('combobox', { name: /Prodotto/ }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await atStep(page, 'Proposta');
+    await choose(page, 'Proposta accettata');
+    await atStep(page, 'Chiusura');
+    await choose(page, 'Invia link al funnel digitale');
+    await page.getByRole('group', { name: 'Invia il link via' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
+    await page.keyboard.press('Control+Enter');
+    await page
+      .getByTestId('contact-result')
+      .getByText(/Link al funnel digitale inviato/)
+      .waitFor();
+    const interaction = await db()
+      .selectFrom('interactions')
+      .select(['script_version', 'outcome'])
+      .where('source_id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    expect(interaction).toEqual({ script_version: '1.2.0', outcome: 'digital_funnel' });
   });
 });

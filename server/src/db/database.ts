@@ -21,7 +21,7 @@ import type {
 } from '../domains/customers/customers.table';
 import type { AppSecretsTable, FunnelClicksTable, FunnelLinksTable } from '../domains/funnel/funnel.table';
 import type { MessageTemplatesTable } from '../domains/messages/messages.table';
-import type { ScriptVersionsTable } from '../domains/scripts/scripts.table';
+import type { ScriptAssignmentsTable, ScriptVersionsTable } from '../domains/scripts/scripts.table';
 import type { InteractionsTable } from '../domains/interactions/interactions.table';
 import type { LeadsTable } from '../domains/leads/leads.table';
 import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
@@ -100,6 +100,7 @@ export interface Database {
   outbox: OutboxTable;
   message_templates: MessageTemplatesTable;
   script_versions: ScriptVersionsTable;
+  script_assignments: ScriptAssignmentsTable;
   operator_status: OperatorStatusTable;
   operator_status_log: OperatorStatusLogTable;
   tutor_messages: TutorMessagesTable;

@@ -24,6 +24,7 @@ import * as oidc from './migrations/2026-12-06T1400-oidc';
 import * as messageTemplates from './migrations/2026-12-07T1000-message-templates';
 import * as siteCalendars from './migrations/2026-12-07T1100-site-calendars';
 import * as scriptVersions from './migrations/2026-12-07T1200-script-versions';
+import * as scriptAssignments from './migrations/2026-12-07T1300-script-assignments';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T1000-message-templates': messageTemplates,
   '2026-12-07T1100-site-calendars': siteCalendars,
   '2026-12-07T1200-script-versions': scriptVersions,
+  '2026-12-07T1300-script-assignments': scriptAssignments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -49,3 +49,36 @@ export const scriptPublishInput = z
   .object({ requestId: clientId.optional(), ...key, note: text(500).pipe(z.string().min(1, 'Say what changed')) })
   .strict();
 export const scriptRetireInput = z.object({ requestId: clientId.optional(), ...key }).strict();
+
+export const scriptSplit = z
+  .object({ version: semver, weight: z.number().int().min(1, 'A weight of at least 1').max(100) })
+  .strict();
+export const scriptAssignment = z.object({
+  flow: z.enum(FLOWS),
+  /** null: the flow's assignment */
+  campaignId: z.number().int().nullable(),
+  splits: z.array(scriptSplit),
+  /** false: nothing assigned, the default (the newest published version, or the campaign's pinned one) */
+  custom: z.boolean(),
+});
+export type ScriptAssignment = z.infer<typeof scriptAssignment>;
+export const scriptAssignInput = z
+  .object({
+    requestId: clientId.optional(),
+    flow: z.enum(FLOWS),
+    campaignId: z.number().int().positive().nullable().default(null),
+    /** empty: back to the default */
+    splits: z
+      .array(scriptSplit)
+      .max(4, 'At most 4 versions at once')
+      .refine((s) => new Set(s.map((x) => x.version)).size === s.length, 'A version is listed twice'),
+  })
+  .strict();
+/** What the console plays: the definition of a published (or retired, for a contact already on it) version. */
+export const scriptPlayInput = z.object(key).strict();
+
+/** A contact without a work item (an inbound call, a screen pop) asks which version to play. */
+export const scriptAssignedInput = z
+  .object({ flow: z.enum(FLOWS), customerId: z.number().int().positive().nullable(), contactId: clientId })
+  .strict();
+export const scriptAssignedOutput = z.object({ version: z.string() });

@@ -32,6 +32,7 @@ export const workItem = z.object({
   /** campaigns only */
   campaignId: z.number().int().nullable(),
   campaignName: z.string().nullable(),
+  /** the script version the contact plays (its assignment: docs/scripts.md); null only when the flow has none */
   scriptVersion: z.string().nullable(),
 });
 export type WorkItem = z.infer<typeof workItem>;

@@ -6,6 +6,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ScriptVersionDetail, ScriptVersionSummary } from '@valore/shared/schemas/script-definition';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { optionallyIdempotent, userCaller } from '../audit/idempotency';
@@ -54,6 +55,21 @@ export async function machineFor(db: Executor, flow: FlowId, version: string): P
   }
   const shipped = builtin(flow, version);
   return shipped ? { ok: true, machine: compiledOf(shipped), retired: false } : { ok: false, reason: 'unknown' };
+}
+
+// every claimed work item reads them (precompiled: db/precompiled.ts)
+const versionsOfFlow = precompiled((db, v: { flow: FlowId }) =>
+  db.selectFrom('script_versions').select(['version', 'status']).where('flow', '=', v.flow),
+);
+
+/** The published versions of a flow, newest first, without their definitions (builtins included unless retired). */
+export async function publishedVersions(db: Executor, flow: FlowId): Promise<string[]> {
+  const stored = await versionsOfFlow.execute(db, { flow });
+  const versions = stored.filter((r) => r.status === 'published').map((r) => r.version);
+  for (const d of BUILTIN_SCRIPTS) {
+    if (d.flow === flow && !stored.some((r) => r.version === d.version)) versions.push(d.version);
+  }
+  return versions.sort((a, b) => compareVersions(b, a));
 }
 
 type Row = {

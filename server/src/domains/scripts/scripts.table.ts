@@ -12,3 +12,14 @@ export interface ScriptVersionsTable {
   published_at: string | null;
   retired_at: string | null;
 }
+
+export interface ScriptAssignmentsTable {
+  /** "flow:<flow>" or "campaign:<id>" */
+  scope: string;
+  flow: FlowId;
+  campaign_id: number | null;
+  /** JSON [{ version, weight }] */
+  splits: string;
+  updated_by: number | null;
+  updated_at: string;
+}

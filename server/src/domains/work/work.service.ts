@@ -1,3 +1,4 @@
+import { assignedVersion } from '../scripts/script-assignments';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { MyPromise, QueueKind, WorkItem, WorkQueueSize } from '@valore/shared/schemas/work';
 import type { DB, Executor } from '../../db/database';
@@ -132,7 +133,7 @@ export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: 
         const campaign = byId.get(campaignId);
         // the head and the campaign row already hold everything the item shows: no read back
         return campaign
-          ? campaignItem(head, campaign, leaseUntil)
+          ? withScriptVersion(trx, campaignItem(head, campaign, leaseUntil))
           : buildItem(trx, { kind: 'campaign', sourceId: head.id });
       }
       const next = await headCampaignContact(trx, campaignId, at);
@@ -181,7 +182,25 @@ function campaignItem(head: ContactHead, campaign: ActiveCampaignRow, leaseUntil
   };
 }
 
+/**
+ * The script version the item plays (scripts/script-assignments.ts): the campaign's or the flow's assignment (an A/B
+ * split, deterministic per customer), else a campaign's pinned version, else the flow's newest published one.
+ */
+async function withScriptVersion(db: Executor, item: WorkItem): Promise<WorkItem> {
+  const scriptVersion = await assignedVersion(db, {
+    flow: item.flow,
+    campaignId: item.flow === 'campaign' ? item.campaignId : null,
+    pinned: item.scriptVersion,
+    contactKey: item.customerId !== null ? `customer:${item.customerId}` : item.id,
+  });
+  return { ...item, scriptVersion };
+}
+
 async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
+  return withScriptVersion(db, await itemOf(db, ref));
+}
+
+async function itemOf(db: Executor, ref: HeldRef): Promise<WorkItem> {
   const id = workItemIdOf(ref.kind, ref.sourceId);
   if (ref.kind === 'callback') {
     const r = await db

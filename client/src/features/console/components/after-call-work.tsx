@@ -26,7 +26,7 @@ export function completeInput(draft: ContactDraft, now: Date): CompleteInteracti
     clientId: draft.clientId,
     flow: draft.flow,
     scriptId: draft.flow,
-    scriptVersion: FLOW_VERSIONS[draft.flow],
+    scriptVersion: draft.scriptVersion ?? FLOW_VERSIONS[draft.flow],
     customerId: draft.customerId,
     work: draft.work ? { kind: draft.work.kind, sourceId: draft.work.sourceId } : null,
     startedAt: draft.startedAt,

@@ -2,12 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   acceptedProducts,
   availableEvents,
-  FLOW_MACHINES,
   FLOW_STEPS,
+  type AnyFlowMachine,
   metaOf,
   stepOf,
 } from '@valore/shared/flows/index';
-import { EVENT_LABELS, PROMPTS } from '@valore/shared/flows/steps';
+import { EVENT_LABELS } from '@valore/shared/flows/steps';
+import { STEP_ORDER } from '@valore/shared/flows/definition';
 import type { FlowEvent, FlowEventType, FlowInput, StepId } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { isBareEvent } from '@valore/shared/flows/event-names';
@@ -25,6 +26,7 @@ import { useTRPC } from '../../../lib/trpc';
 import { fillPrompt, isTypingTarget, useFormat } from '../format';
 import { useConsole, type ContactDraft } from '../hooks/console-store';
 import { useScript } from '../hooks/use-script';
+import { useAssignedVersion, useScriptMachine } from '../hooks/use-script-machine';
 import { AfterCallWork, ResultSummary } from './after-call-work';
 import { ChoiceForm, FORM_CHOICES } from './choice-forms';
 import { NotesField } from './notes-field';
@@ -51,12 +53,18 @@ export function ScriptPanel() {
 function ContactSession({ draft }: { draft: ContactDraft }) {
   const { t } = useTranslation('console');
   const trpc = useTRPC();
-  const { products } = useConsole();
+  const { products, setScriptVersion } = useConsole();
   const card = useQuery({
     ...trpc.customers.card.queryOptions({ customerId: draft.customerId ?? 0 }),
     enabled: draft.customerId !== null,
   });
-  if (products.length === 0 || (draft.customerId !== null && card.isPending)) {
+  // the version the contact plays: its work item's, else the flow's assignment (scripts.assigned), kept on the draft
+  const version = useAssignedVersion(draft.flow, draft.customerId, draft.clientId, draft.scriptVersion);
+  const machine = useScriptMachine(draft.flow, version);
+  useEffect(() => {
+    if (version && !draft.scriptVersion) setScriptVersion(version);
+  }, [version, draft.scriptVersion, setScriptVersion]);
+  if (products.length === 0 || (draft.customerId !== null && card.isPending) || !machine) {
     return (
       <Panel title={t('script.title')} className="grid__script">
         <LoadingState label={t('script.loading')} />
@@ -77,7 +85,15 @@ function ContactSession({ draft }: { draft: ContactDraft }) {
     presetProductCode: draft.work?.presetProductCode ?? null,
     leadFollowUp: draft.work?.kind === 'lead_followup',
   };
-  return <ScriptRunner draft={draft} input={input} card={card.data ?? null} />;
+  return <ScriptRunner key={machine.version} machine={machine} draft={draft} input={input} card={card.data ?? null} />;
+}
+
+/** The machine's steps in call order (the progress bar); the shipped list when the machine names no other. */
+function stepsOf(machine: AnyFlowMachine, flow: ContactDraft['flow']): readonly StepId[] {
+  const own = FLOW_STEPS[flow];
+  const states = Object.keys(machine.root.states);
+  const listed = STEP_ORDER.filter((s) => states.includes(s));
+  return listed.length ? listed : own;
 }
 
 const ALWAYS_AVAILABLE: ReadonlySet<FlowEventType> = new Set(['callback.requested', 'customer.opted_out']);
@@ -90,15 +106,24 @@ const ENDS_WITHOUT_VALUE: ReadonlySet<FlowEventType> = new Set([
   'proposal.declined',
 ]);
 
-function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: FlowInput; card: CustomerCard | null }) {
+function ScriptRunner({
+  machine,
+  draft,
+  input,
+  card,
+}: {
+  machine: AnyFlowMachine;
+  draft: ContactDraft;
+  input: FlowInput;
+  card: CustomerCard | null;
+}) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
   const trpc = useTRPC();
   // Read from the cache only: a refetch of the session while the server is down would replace the page.
   const me = useQueryClient().getQueryData(trpc.auth.me.queryKey());
   const { products, record, reportStep, setNotes } = useConsole();
-  const machine = FLOW_MACHINES[draft.flow];
-  const { snapshot, take } = useScript(draft.flow, input, draft.events);
+  const { snapshot, take } = useScript(machine, input, draft.events);
   const step = stepOf(snapshot);
   const choices = useMemo(() => availableEvents(machine, snapshot), [machine, snapshot]);
   const accepted = useMemo(() => acceptedProducts(snapshot), [snapshot]);
@@ -153,7 +178,8 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
   const prompt = meta
     ? fillPrompt(fmt.prompt(meta.prompt), { operator: operatorName, customer: customerName, product: productName })
     : '';
-  const steps = FLOW_STEPS[draft.flow];
+  // the steps of the version played (a studio version may ask consent where the shipped one does not)
+  const steps = useMemo(() => stepsOf(machine, draft.flow), [machine, draft.flow]);
   const shownStep = step === 'objection' ? 'proposal' : step;
   const stepIndex = shownStep ? steps.indexOf(shownStep) : -1;
   const needsCustomer = draft.customerId === null && choices.includes('customer.identified');
@@ -174,9 +200,7 @@ function ScriptRunner({ draft, input, card }: { draft: ContactDraft; input: Flow
             {step ? t(`steps.${step}`) : ''}
             {step === 'objection' && <span className="visually-hidden"> — {t('script.objectionPrompt')}</span>}
           </h3>
-          <blockquote className="script__say">
-            {step === 'objection' ? fmt.prompt(PROMPTS.objection) : prompt}
-          </blockquote>
+          <blockquote className="script__say">{prompt}</blockquote>
         </div>
 
         <CoachingBanner

@@ -25,6 +25,8 @@ export interface StartContactArgs {
   work: ContactWork | null;
   /** For display until the card loads (the queue item carries it). */
   customerName?: string | null;
+  /** The script version the work item assigns; none: the console asks (scripts.assigned) */
+  scriptVersion?: string | null;
 }
 
 /** The contact in progress. Persisted, so a reload resumes it by replaying its events. */
@@ -43,6 +45,8 @@ export interface ContactDraft {
   outcome: Outcome | null;
   /** Translation key (default namespace) of why the operator is back at a step, e.g. the slot filled up. */
   notice?: ErrorMessageKey | null;
+  /** The script version played (and sent with the completion); absent until it is known */
+  scriptVersion?: string | null;
 }
 
 export interface ContactResult {
@@ -100,6 +104,8 @@ export interface ConsoleStore {
     change: { step: StepId | null; previousStep: StepId | null; outcome: Outcome | null },
   ) => void;
   setNotes: (notes: string) => void;
+  /** Records the version the contact plays, once known (a contact without a work item asks the server). */
+  setScriptVersion: (version: string) => void;
   takeBackLastEvent: (notice?: ErrorMessageKey) => void;
   cancelContact: () => void;
   finishContact: (result: ContactResult) => void;
@@ -143,6 +149,7 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
         customerId: args.customerId,
         customerName: args.customerName ?? null,
         work: args.work,
+        scriptVersion: args.scriptVersion ?? null,
         startedAt: new Date().toISOString(),
         events: [],
         revision: 0,
@@ -198,6 +205,7 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
         setDraft((d) => (d && d.events.length === 0 ? { ...d, customerId, customerName } : d)),
       record,
       setNotes: (notes) => setDraft((d) => (d ? { ...d, notes } : d)),
+      setScriptVersion: (scriptVersion) => setDraft((d) => (d && !d.scriptVersion ? { ...d, scriptVersion } : d)),
       takeBackLastEvent: (notice) =>
         setDraft((d) =>
           d

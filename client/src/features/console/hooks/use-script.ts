@@ -1,23 +1,23 @@
 import {
-  FLOW_MACHINES,
   flowPlayer,
   playEvent,
   playEvents,
+  type AnyFlowMachine,
   type FlowSnapshot,
   type RecordedEvent,
 } from '@valore/shared/flows/index';
 import type { FlowEvent, FlowInput } from '@valore/shared/flows/types';
-import type { FlowId } from '@valore/shared/reference/outcomes';
 import { useRef, useState } from 'react';
 
 /**
  * The script as the operator plays it: restored where the recorded events left it (after a reload, or a step taken
  * back), then moved one choice at a time, by the same rules and transitions the server replays the contact with.
- * The flow and input are read when the script starts: the draft they come from is fixed for the caller's life.
+ * The machine (the version the contact plays) and input are read when the script starts: the draft they come from is
+ * fixed for the caller's life.
  */
-export function useScript(flow: FlowId, input: FlowInput, recorded: readonly RecordedEvent[]) {
-  const [player] = useState(() => flowPlayer(FLOW_MACHINES[flow], input));
-  const [snapshot, setSnapshot] = useState(() => playEvents(FLOW_MACHINES[flow], input, recorded).snapshot);
+export function useScript(machine: AnyFlowMachine, input: FlowInput, recorded: readonly RecordedEvent[]) {
+  const [player] = useState(() => flowPlayer(machine, input));
+  const [snapshot, setSnapshot] = useState(() => playEvents(machine, input, recorded).snapshot);
   // Two choices before a render (a double click) must see each other: `take` reads this, not the rendered snapshot.
   const latest = useRef(snapshot);
 

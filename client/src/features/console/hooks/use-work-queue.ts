@@ -47,6 +47,7 @@ export function useWorkQueue() {
         customerId: item.customerId,
         customerName: item.customerName,
         work: { kind: item.kind, sourceId: item.sourceId, presetProductCode: item.presetProductCode },
+        scriptVersion: item.scriptVersion,
       }),
     [startContact],
   );
