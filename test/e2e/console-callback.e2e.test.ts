@@ -121,7 +121,18 @@ describe('Call Me Now through the queue, keyboard only', () => {
       en: 'You wrote to us about {product}: what would you use it for?',
     };
     const definition = JSON.parse(
-      JSON.stringify({ ...CALLBACK_1_1_0, version: '1.2.0', lines: { ...CALLBACK_1_1_0.lines, needs } }),
+      JSON.stringify({
+        ...CALLBACK_1_1_0,
+        version: '1.2.0',
+        lines: { ...CALLBACK_1_1_0.lines, needs },
+        objections: [
+          {
+            code: 'price',
+            label: { it: 'Costa troppo', en: 'Too expensive' },
+            rebuttal: { it: 'Il primo anno il canone è zero.', en: 'There is no fee in the first year.' },
+          },
+        ],
+      }),
     ) as Parameters<typeof lead.trpc.scripts.versions.saveDraft.mutate>[0]['definition'];
     await lead.trpc.scripts.versions.saveDraft.mutate({ definition });
     await lead.trpc.scripts.versions.publish.mutate({ flow: 'callback', version: '1.2.0', note: 'Bisogno più aperto' });
@@ -163,6 +174,16 @@ describe('Call Me Now through the queue, keyboard only', () => {
     await page.getByRole('combobox', { name: /Prodotto/ }).waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
+    await atStep(page, 'Proposta');
+    // an objection: the version's prepared answer is there
+    await choose(page, 'Obiezione');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('region', { name: 'Obiezioni preparate e risposte suggerite' })
+      .getByText('Il primo anno il canone è zero.')
+      .waitFor();
+    await screenshot(page, 'console-objection-rebuttal');
+    await choose(page, 'Obiezione superata');
     await atStep(page, 'Proposta');
     await choose(page, 'Proposta accettata');
     await atStep(page, 'Chiusura');

@@ -71,7 +71,14 @@ export function compileScript(def: ScriptDefinition) {
         states.needs = needsState(rules, line('needs'));
         break;
       case 'proposal':
-        Object.assign(states, proposalStates(rules, { proposal: line('proposal'), objection: line('objection') }));
+        Object.assign(
+          states,
+          proposalStates(rules, {
+            proposal: line('proposal'),
+            objection: line('objection'),
+            objections: def.objections,
+          }),
+        );
         break;
       case 'close':
         states.close = closeState(rules, {

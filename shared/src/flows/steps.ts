@@ -315,8 +315,15 @@ export function needsState(rules: FlowRules, prompt: Prompt) {
 /** The proposal and its objection loop. */
 export function proposalStates(
   rules: FlowRules,
-  prompts: { proposal: Prompt; objection: Prompt } = { proposal: PROMPTS.proposal, objection: PROMPTS.objection },
+  prompts: {
+    proposal: Prompt;
+    objection: Prompt;
+    objections?: NonNullable<StepMeta['objections']>;
+  } = { proposal: PROMPTS.proposal, objection: PROMPTS.objection },
 ) {
+  const objectionMeta: StepMeta = prompts.objections?.length
+    ? { ...stepMeta('objection', prompts.objection), objections: prompts.objections }
+    : stepMeta('objection', prompts.objection);
   const declined = { target: 'not_interested', actions: 'recordDetails' } as const;
   return {
     proposal: flowSetup.createStateConfig({
@@ -329,7 +336,7 @@ export function proposalStates(
       },
     }),
     objection: flowSetup.createStateConfig({
-      meta: stepMeta('objection', prompts.objection),
+      meta: objectionMeta,
       on: {
         ...onTheLine(rules),
         'objection.resolved': 'proposal',

@@ -76,4 +76,6 @@ export interface StepMeta {
   step: StepId;
   prompt: Prompt;
   inputs: readonly StepInput[];
+  /** at the objection step: the script version's prepared objections with their suggested rebuttals */
+  objections?: readonly { code: string; label: Prompt; rebuttal: Prompt }[];
 }

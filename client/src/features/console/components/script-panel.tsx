@@ -201,6 +201,19 @@ function ScriptRunner({
             {step === 'objection' && <span className="visually-hidden"> — {t('script.objectionPrompt')}</span>}
           </h3>
           <blockquote className="script__say">{prompt}</blockquote>
+          {step === 'objection' && meta?.objections?.length ? (
+            <section className="script__objections" aria-label={t('script.objections')}>
+              <h4>{t('script.objections')}</h4>
+              <dl>
+                {meta.objections.map((o) => (
+                  <div key={o.code}>
+                    <dt>{fmt.prompt(o.label)}</dt>
+                    <dd>{fmt.prompt(o.rebuttal)}</dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          ) : null}
         </div>
 
         <CoachingBanner
