@@ -34,17 +34,21 @@ function compiledOf(def: ScriptDefinition): CompiledScript {
   return machine;
 }
 
+// every completion reads it (precompiled: db/precompiled.ts)
+const versionRow = precompiled((db, v: { flow: FlowId; version: string }) =>
+  db
+    .selectFrom('script_versions')
+    .select(['status', 'definition'])
+    .where('flow', '=', v.flow)
+    .where('version', '=', v.version),
+);
+
 export type MachineLookup =
   { ok: true; machine: CompiledScript; retired: boolean } | { ok: false; reason: 'unknown' | 'draft' };
 
 /** The machine a contact recorded under (flow, version) replays with. */
 export async function machineFor(db: Executor, flow: FlowId, version: string): Promise<MachineLookup> {
-  const row = await db
-    .selectFrom('script_versions')
-    .select(['status', 'definition'])
-    .where('flow', '=', flow)
-    .where('version', '=', version)
-    .executeTakeFirst();
+  const row = await versionRow.first(db, { flow, version });
   if (row) {
     if (row.status === 'draft') return { ok: false, reason: 'draft' };
     return {
