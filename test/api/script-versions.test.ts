@@ -95,6 +95,16 @@ describe('script versions', () => {
       .prepare('SELECT script_version FROM interactions WHERE id IN (?, ?) ORDER BY id')
       .all(onNew.interactionId, onOld.interactionId);
     expect(versions).toEqual([{ script_version: '1.1.0' }, { script_version: '1.0.0' }]);
+    // the comparison by version: 1.1.0 against 1.0.0, with its interval
+    const stats = await lead.trpc.stats.scripts.query({
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+      flow: 'inbound_sales',
+    });
+    const compared = stats.comparisons.find((c) => c.scriptVersion === '1.1.0');
+    expect(compared).toMatchObject({ flow: 'inbound_sales', baseline: '1.0.0', handled: 1, value: 0 });
+    expect(compared?.low).toBeLessThanOrEqual(compared?.difference ?? NaN);
+    expect(compared?.high).toBeGreaterThanOrEqual(compared?.difference ?? NaN);
     const unknown = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('7.0.0')));
     expect(unknown.data?.httpStatus).toBe(400);
 

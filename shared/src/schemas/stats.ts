@@ -247,6 +247,26 @@ export const scriptsOutput = z.object({
       dropOff: z.number().nullable(),
     }),
   ),
+  /**
+   * Each version against the flow's oldest version in the period: conversion (value outcomes ÷ handled contacts), the
+   * difference with its 95% interval and the two-proportion test's p-value (metrics/two-proportion.ts).
+   */
+  comparisons: z.array(
+    z.object({
+      flow: z.enum(FLOWS),
+      scriptVersion: z.string(),
+      baseline: z.string(),
+      handled: z.number(),
+      value: z.number(),
+      baselineHandled: z.number(),
+      baselineValue: z.number(),
+      difference: z.number(),
+      low: z.number(),
+      high: z.number(),
+      pValue: z.number(),
+      significant: z.boolean(),
+    }),
+  ),
 });
 export type ScriptsOutput = z.infer<typeof scriptsOutput>;
 

@@ -1,3 +1,4 @@
+import { compareProportions } from '@valore/shared/metrics/two-proportion';
 import { sql } from 'kysely';
 import {
   addCounts,
@@ -394,7 +395,43 @@ export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsIn
     lost: s.lost,
     dropOff: ratio(s.lost, s.entered),
   }));
-  return { versions, steps };
+  return { versions, steps, comparisons: compareVersions(versions) };
+}
+
+const semverKey = (v: string) =>
+  v
+    .split('.')
+    .map((n) => n.padStart(4, '0'))
+    .join('.');
+
+/** Each version of a flow against the flow's oldest version in the period (conversion: value ÷ handled). */
+function compareVersions(versions: ScriptsOutput['versions']): ScriptsOutput['comparisons'] {
+  const out: ScriptsOutput['comparisons'] = [];
+  for (const flow of new Set(versions.map((v) => v.flow))) {
+    const ofFlow = versions
+      .filter((v) => v.flow === flow)
+      .sort((a, b) => semverKey(a.scriptVersion).localeCompare(semverKey(b.scriptVersion)));
+    const [baseline, ...others] = ofFlow;
+    if (!baseline) continue;
+    for (const v of others) {
+      const r = compareProportions(
+        { successes: v.stages.value, total: v.stages.handled },
+        { successes: baseline.stages.value, total: baseline.stages.handled },
+      );
+      if (!r) continue;
+      out.push({
+        flow,
+        scriptVersion: v.scriptVersion,
+        baseline: baseline.scriptVersion,
+        handled: v.stages.handled,
+        value: v.stages.value,
+        baselineHandled: baseline.stages.handled,
+        baselineValue: baseline.stages.value,
+        ...r,
+      });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- export

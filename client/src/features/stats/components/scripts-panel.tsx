@@ -39,6 +39,7 @@ export function ScriptsPanel({ data }: { data: ScriptsOutput }) {
           ))}
         </tbody>
       </table>
+      {data.comparisons.length > 0 && <ComparisonTable data={data} />}
       <h3 className="stats-scripts__title">
         {t('scripts.dropOff')} <MetricInfo label={t('scripts.dropOff')} definition={t('scripts.dropOffDefinition')} />
       </h3>
@@ -84,5 +85,60 @@ export function ScriptsPanel({ data }: { data: ScriptsOutput }) {
         })}
       </div>
     </div>
+  );
+}
+
+/** Each version against the flow's oldest one: the difference in conversion with its 95% interval and p-value. */
+function ComparisonTable({ data }: { data: ScriptsOutput }) {
+  const { t } = useTranslation('stats');
+  const { locale } = useLang();
+  const points = (x: number) =>
+    t('scripts.points', {
+      value: new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(x * 100),
+    });
+  return (
+    <>
+      <h3 className="stats-scripts__title">
+        {t('scripts.comparison')}{' '}
+        <MetricInfo label={t('scripts.comparison')} definition={t('scripts.comparisonDefinition')} />
+      </h3>
+      <table className="stats-table stats-table--compact" data-testid="script-comparison">
+        <caption className="visually-hidden">{t('scripts.comparison')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('dims.flow')}</th>
+            <th scope="col">{t('dims.scriptVersion')}</th>
+            <th scope="col" className="stats-table__num">
+              {t('scripts.difference')}
+            </th>
+            <th scope="col" className="stats-table__num">
+              {t('scripts.interval')}
+            </th>
+            <th scope="col" className="stats-table__num">
+              {t('scripts.pValue')}
+            </th>
+            <th scope="col">{t('scripts.verdict')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.comparisons.map((c) => (
+            <tr key={`${c.flow}-${c.scriptVersion}`}>
+              <th scope="row">{t(`flows.${c.flow}`)}</th>
+              <td>
+                {c.scriptVersion} {t('scripts.versus')} {c.baseline}
+              </td>
+              <td className="stats-table__num">{points(c.difference)}</td>
+              <td className="stats-table__num">
+                {points(c.low)} … {points(c.high)}
+              </td>
+              <td className="stats-table__num">
+                {new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(c.pValue)}
+              </td>
+              <td>{c.significant ? t('scripts.significant') : t('scripts.noise')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

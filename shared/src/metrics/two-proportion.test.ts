@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { compareProportions, normalCdf } from './two-proportion';
+
+describe('compareProportions', () => {
+  it('matches a textbook case: 120/400 vs 90/400', () => {
+    const r = compareProportions({ successes: 120, total: 400 }, { successes: 90, total: 400 });
+    expect(r?.difference).toBeCloseTo(0.075, 6);
+    // unpooled SE = sqrt(.3*.7/400 + .225*.775/400) = 0.030932
+    expect(r?.low).toBeCloseTo(0.075 - 1.96 * 0.030932, 3);
+    expect(r?.high).toBeCloseTo(0.075 + 1.96 * 0.030932, 3);
+    // pooled p = .2625, z = 2.4128 → p ≈ 0.0158
+    expect(r?.pValue).toBeCloseTo(0.0158, 3);
+    expect(r?.significant).toBe(true);
+  });
+
+  it('calls a small difference on few contacts noise, and needs contacts on both sides', () => {
+    const r = compareProportions({ successes: 6, total: 20 }, { successes: 5, total: 20 });
+    expect(r?.significant).toBe(false);
+    expect(r?.low).toBeLessThan(0);
+    expect(r?.high).toBeGreaterThan(0);
+    expect(compareProportions({ successes: 0, total: 0 }, { successes: 1, total: 2 })).toBeNull();
+    expect(compareProportions({ successes: 0, total: 10 }, { successes: 0, total: 10 })?.pValue).toBe(1);
+  });
+
+  it('has the standard normal CDF', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1.644854)).toBeCloseTo(0.05, 6);
+  });
+});
