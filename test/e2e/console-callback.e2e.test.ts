@@ -203,5 +203,16 @@ describe('Call Me Now through the queue, keyboard only', () => {
       .where('source_id', '=', requestId)
       .executeTakeFirstOrThrow();
     expect(interaction).toEqual({ script_version: '1.2.0', outcome: 'digital_funnel' });
+
+    // the team lead's statistics compare 1.2.0 with 1.1.0, with the interval
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.getByLabel('Nome utente').fill('teamlead1');
+    await page.getByLabel('Password').fill('demo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('home-team_lead').waitFor();
+    const comparison = page.getByTestId('script-comparison');
+    await comparison.getByRole('row', { name: /Call Me Back.*1\.2\.0 rispetto a 1\.1\.0/ }).waitFor();
+    await comparison.scrollIntoViewIfNeeded();
+    await screenshot(page, 'stats-script-comparison');
   });
 });

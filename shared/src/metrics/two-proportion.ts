@@ -1,7 +1,9 @@
 /**
- * The difference between two conversion rates with its 95% confidence interval (Wald, unpooled standard error) and the
- * two-sided p-value of the pooled two-proportion z-test: what a team lead needs to tell a script version that converts
- * better from noise (docs/scripts.md). Null where a side has no contact.
+ * The difference between two conversion rates with its 95% confidence interval and the two-sided p-value of the pooled
+ * two-proportion z-test: what a team lead needs to tell a script version that converts better from noise
+ * (docs/scripts.md). The interval is Newcombe's hybrid score interval (from each rate's Wilson interval): unlike the
+ * textbook Wald interval it stays honest with few contacts or rates near 0 or 100% (Wald collapses to a point when
+ * both rates are 100%). Null where a side has no contact.
  */
 export interface ProportionDifference {
   /** rate of A minus rate of B */
@@ -23,6 +25,15 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - tail : tail;
 }
 
+/** Wilson's score interval of a proportion (95%). */
+export function wilson(successes: number, total: number): [number, number] {
+  const p = successes / total;
+  const z2 = Z_95 * Z_95;
+  const centre = (p + z2 / (2 * total)) / (1 + z2 / total);
+  const half = (Z_95 * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / (1 + z2 / total);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 export function compareProportions(
   a: { successes: number; total: number },
   b: { successes: number; total: number },
@@ -31,15 +42,18 @@ export function compareProportions(
   const pa = a.successes / a.total;
   const pb = b.successes / b.total;
   const difference = pa - pb;
-  const se = Math.sqrt((pa * (1 - pa)) / a.total + (pb * (1 - pb)) / b.total);
+  const [la, ua] = wilson(a.successes, a.total);
+  const [lb, ub] = wilson(b.successes, b.total);
+  const low = difference - Math.sqrt((pa - la) ** 2 + (ub - pb) ** 2);
+  const high = difference + Math.sqrt((ua - pa) ** 2 + (pb - lb) ** 2);
   const pooled = (a.successes + b.successes) / (a.total + b.total);
   const sePooled = Math.sqrt(pooled * (1 - pooled) * (1 / a.total + 1 / b.total));
   const z = sePooled === 0 ? 0 : difference / sePooled;
   const pValue = sePooled === 0 ? 1 : 2 * (1 - normalCdf(Math.abs(z)));
   return {
     difference,
-    low: difference - Z_95 * se,
-    high: difference + Z_95 * se,
+    low,
+    high,
     pValue,
     significant: pValue < 0.05,
   };
