@@ -11,7 +11,8 @@ type NavKey =
   | 'nav.campaigns'
   | 'nav.leads'
   | 'nav.myLeads'
-  | 'nav.appointments';
+  | 'nav.appointments'
+  | 'nav.scripts';
 type TitleKey =
   | 'console.title'
   | 'monitor.title'
@@ -21,7 +22,8 @@ type TitleKey =
   | 'campaigns.title'
   | 'leads.title'
   | 'leads.titleOwn'
-  | 'appointments.title';
+  | 'appointments.title'
+  | 'scripts.title';
 
 export type Home = {
   role: Role;
@@ -135,6 +137,18 @@ export const HOMES: readonly Home[] = [
       () => import('../features/appointments/appointments-home'),
       (m) => m.AppointmentsHome,
       ['appointments'],
+    ),
+  },
+  {
+    role: 'team_lead',
+    alsoFor: ['tutor'],
+    path: '/scripts',
+    navKey: 'nav.scripts',
+    titleKey: 'scripts.title',
+    Component: page(
+      () => import('../features/scripts/scripts-home'),
+      (m) => m.ScriptsHome,
+      ['scripts'],
     ),
   },
 ];

@@ -2,6 +2,7 @@ import i18n, { type BackendModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type adminIt from '../features/admin/locales/it.json';
 import type appointmentsIt from '../features/appointments/locales/it.json';
+import type scriptsIt from '../features/scripts/locales/it.json';
 import type campaignsIt from '../features/campaigns/locales/it.json';
 import type coachingIt from '../features/console/coaching/locales/it.json';
 import type consoleIt from '../features/console/locales/it.json';
@@ -58,6 +59,10 @@ export const FEATURE_LOCALES = {
     it: () => import('../features/leads/locales/it.json'),
     en: () => import('../features/leads/locales/en.json'),
   },
+  scripts: {
+    it: () => import('../features/scripts/locales/it.json'),
+    en: () => import('../features/scripts/locales/en.json'),
+  },
   appointments: {
     it: () => import('../features/appointments/locales/it.json'),
     en: () => import('../features/appointments/locales/en.json'),
@@ -79,6 +84,7 @@ type Resources = {
   campaigns: typeof campaignsIt;
   leads: typeof leadsIt;
   appointments: typeof appointmentsIt;
+  scripts: typeof scriptsIt;
 };
 
 function isFeatureNamespace(value: string): value is FeatureNamespace {

@@ -47,6 +47,7 @@ describe('routes', () => {
       'Campagne',
       'Lead',
       'Appuntamenti UP',
+      'Script',
     ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 

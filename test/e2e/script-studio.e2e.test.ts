@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../helpers/api-client';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+
+/**
+ * The script studio in Chromium: a team lead makes a draft of the callback script from 1.1.0, changes the needs line
+ * in both languages (the editor marks it changed), saves, publishes 1.2.0 with a note and assigns it 50/50 with 1.1.0.
+ */
+let server: TestServer;
+let browser: BrowserSession;
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('script studio', () => {
+  it('a team lead edits a line, publishes 1.2.0 and splits new contacts 50/50', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Nome utente').fill('teamlead1');
+    await page.getByLabel('Password').fill('demo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('home-team_lead').waitFor();
+    await page.goto(`${server.url}/scripts`);
+    await page.getByTestId('home-scripts').waitFor();
+    await screenshot(page, 'scripts-versions');
+
+    await page.getByRole('button', { name: 'Nuova bozza da Call me back / now 1.1.0' }).focus();
+    await page.keyboard.press('Enter');
+    const version = page.getByLabel('Numero di versione');
+    await expect.poll(() => version.inputValue()).toBe('1.2.0');
+    const it = page.getByLabel('Bisogno — italiano');
+    // a placeholder in one language only is refused before saving
+    await it.fill('Ci ha scritto: mi racconta per cosa le servirebbe?');
+    await page.getByText('lines.needs: The Italian and English lines must use the same placeholders').waitFor();
+    await it.fill('Ci ha scritto per {product}: mi racconta per cosa le servirebbe?');
+    await page.getByLabel('Bisogno — inglese').fill('You wrote to us about {product}: what would you use it for?');
+    await page.getByText('1 battuta cambiata rispetto alla 1.1.0').waitFor();
+    await screenshot(page, 'scripts-editor');
+    await page.getByRole('button', { name: 'Salva la bozza' }).click();
+    await page.getByText('Bozza 1.2.0 salvata.').waitFor();
+    await page.getByLabel('Nota di pubblicazione (cosa cambia)').fill('Domanda sul bisogno più aperta');
+    await page.getByRole('button', { name: 'Pubblica' }).click();
+    await page.getByText('Call me back / now 1.2.0 pubblicata').waitFor();
+
+    const weights = page.getByRole('form', { name: /Quale versione giocano i nuovi contatti — Call me back/ });
+    await weights.getByLabel('Peso di 1.2.0 (%)').fill('50');
+    await weights.getByLabel('Peso di 1.1.0 (%)').fill('50');
+    await weights.getByRole('button', { name: 'Assegna' }).click();
+    await page.getByText('Assegnazione di Call me back / now salvata.').waitFor();
+    await page.getByRole('row', { name: /1\.2\.0.*Pubblicata.*Domanda sul bisogno più aperta.*50%/ }).waitFor();
+    await screenshot(page, 'scripts-assigned');
+
+    const lead = createApiClient(server.url);
+    await lead.login('teamlead1');
+    expect(await lead.trpc.scripts.assignments.list.query()).toEqual([
+      {
+        flow: 'callback',
+        campaignId: null,
+        splits: [
+          { version: '1.1.0', weight: 50 },
+          { version: '1.2.0', weight: 50 },
+        ],
+        custom: true,
+      },
+    ]);
+  });
+});
