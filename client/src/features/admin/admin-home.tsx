@@ -10,6 +10,7 @@ import { ProductsAdmin } from './products-admin';
 import { QualityAdmin } from './quality-admin';
 import { SitesAdmin } from './sites-admin';
 import { UsersAdmin } from './users-admin';
+import '../../components/ui/admin-layout.css';
 import './admin.css';
 
 // URL segment → translation key: each section has its own address, so it can be bookmarked and shared.

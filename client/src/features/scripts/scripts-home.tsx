@@ -14,6 +14,7 @@ import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
+import '../../components/ui/admin-layout.css';
 import './scripts.css';
 
 type Editing = { definition: ScriptDefinition; base: ScriptDefinition };
