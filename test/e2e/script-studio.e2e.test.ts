@@ -56,6 +56,15 @@ describe('script studio', () => {
     await page.getByRole('row', { name: /1\.2\.0.*Pubblicata.*Domanda sul bisogno più aperta.*50%/ }).waitFor();
     await screenshot(page, 'scripts-assigned');
 
+    // 1.0.0 retired: asked twice, then marked; its recorded contacts stay (API tests)
+    await page.getByRole('button', { name: 'Ritira Call me back / now 1.0.0' }).click();
+    await page.getByRole('button', { name: 'Sì, ritira la 1.0.0' }).click();
+    await page.getByText('Call me back / now 1.0.0 ritirata').waitFor();
+    await page
+      .getByRole('row', { name: /1\.0\.0.*Ritirata/ })
+      .last()
+      .waitFor();
+
     const lead = createApiClient(server.url);
     await lead.login('teamlead1');
     expect(await lead.trpc.scripts.assignments.list.query()).toEqual([

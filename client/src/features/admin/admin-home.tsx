@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { EmptyState, Panel } from '../../components/ui/panel';
 import { Tabs } from '../../components/ui/tabs';
-import { navigate, pathSegments, usePath } from '../../lib/router';
+import { Link, navigate, pathSegments, usePath } from '../../lib/router';
 import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditLog } from './audit-log';
 import { MessagesAdmin } from './messages-admin';
@@ -63,6 +63,11 @@ export function AdminHome() {
           <QualityAdmin />
         ) : selected === 'audit' ? (
           <AuditLog />
+        ) : selected === 'scripts' ? (
+          <Panel title={t('admin.tabs.scripts')}>
+            <p>{t('admin.empty.scripts')}</p>
+            <Link to="/scripts">{t('admin.openScripts')}</Link>
+          </Panel>
         ) : (
           <Panel title={t(`admin.tabs.${key}`)}>
             <EmptyState>{t(`admin.empty.${key}`)}</EmptyState>

@@ -154,6 +154,9 @@ function FlowVersions({
                         {t('newDraft')}
                       </Button>
                     )}
+                    {canEdit && v.status === 'published' && published.length > 1 && (
+                      <RetireButton flow={flow} version={v.version} onNotice={onNotice} />
+                    )}
                   </td>
                 </tr>
               );
@@ -371,5 +374,57 @@ function DraftEditor({ editing, onDone }: { editing: Editing; onDone: (message: 
         )}
       </form>
     </Panel>
+  );
+}
+
+/** Retires a published version (no new contacts; its contacts stay), asked twice. */
+function RetireButton({
+  flow,
+  version,
+  onNotice,
+}: {
+  flow: FlowId;
+  version: string;
+  onNotice: (message: string) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('scripts');
+  const { t: tShell } = useTranslation();
+  const [confirming, setConfirming] = useState(false);
+  const name = { flow: t(`flows.${flow}`), version };
+  const retire = useMutation(
+    trpc.scripts.versions.retire.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries(trpc.scripts.versions.pathFilter());
+        void queryClient.invalidateQueries(trpc.scripts.assignments.pathFilter());
+        onNotice(t('retired', name));
+      },
+      onError: (error) => onNotice(tShell(errorMessageKey(error))),
+    }),
+  );
+  return confirming ? (
+    <>
+      {' '}
+      <Button
+        size="sm"
+        variant="danger"
+        autoFocus
+        busy={retire.isPending}
+        onClick={() => retire.mutate({ flow, version })}
+      >
+        {t('retireConfirm', name)}
+      </Button>{' '}
+      <Button size="sm" onClick={() => setConfirming(false)}>
+        {t('retireKeep')}
+      </Button>
+    </>
+  ) : (
+    <>
+      {' '}
+      <Button size="sm" onClick={() => setConfirming(true)} aria-label={t('retireFor', name)}>
+        {t('retire')}
+      </Button>
+    </>
   );
 }
