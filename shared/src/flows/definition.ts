@@ -177,3 +177,11 @@ export function outcomesOf(def: ScriptDefinition): Outcome[] {
   if (def.assistedSale) out.push('assisted_sale');
   return out;
 }
+
+/** Orders versions "1.10.0" after "1.9.0" (negative: a before b), for every list of script versions. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}

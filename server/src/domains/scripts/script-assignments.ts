@@ -6,7 +6,7 @@ import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { optionallyIdempotent, userCaller } from '../audit/idempotency';
+import { adminChange } from '../admin/admin-change';
 import { publishedVersions } from './script-versions';
 
 /**
@@ -94,61 +94,57 @@ export async function setAssignment(
 ): Promise<ScriptAssignment> {
   const at = deps.clock.now().toISOString();
   const scope = scopeOf(input.flow, input.campaignId);
-  return optionallyIdempotent(
-    deps,
-    { caller: userCaller(user), scope: 'scripts.assignments.set', key: input.requestId, input, at },
-    async (trx) => {
-      if (input.campaignId !== null) {
-        const campaign = await trx
-          .selectFrom('campaigns')
-          .select('id')
-          .where('id', '=', input.campaignId)
-          .executeTakeFirst();
-        if (!campaign) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Campaign ${input.campaignId} does not exist.`);
-        if (input.flow !== 'campaign') {
-          throw new DomainError('BAD_REQUEST', 'VALIDATION', 'A campaign plays the campaign script.', {
-            flow: ['A campaign plays the campaign script'],
-          });
-        }
+  return adminChange(deps, user, 'scripts.assignments.set', input, at, async (trx) => {
+    if (input.campaignId !== null) {
+      const campaign = await trx
+        .selectFrom('campaigns')
+        .select('id')
+        .where('id', '=', input.campaignId)
+        .executeTakeFirst();
+      if (!campaign) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Campaign ${input.campaignId} does not exist.`);
+      if (input.flow !== 'campaign') {
+        throw new DomainError('BAD_REQUEST', 'VALIDATION', 'A campaign plays the campaign script.', {
+          flow: ['A campaign plays the campaign script'],
+        });
       }
-      const published = await publishedVersions(trx, input.flow);
-      const bad = input.splits.filter((s) => !published.includes(s.version));
-      if (bad.length) {
-        throw new DomainError(
-          'BAD_REQUEST',
-          'VALIDATION',
-          `Not a published ${input.flow} version: ${bad.map((b) => b.version).join(', ')}.`,
-          { splits: [`Not a published version: ${bad.map((b) => b.version).join(', ')}`] },
-        );
-      }
-      const before = await storedSplits(trx, scope);
-      if (input.splits.length === 0) {
-        await trx.deleteFrom('script_assignments').where('scope', '=', scope).execute();
-      } else {
-        const splits = JSON.stringify(input.splits);
-        await trx
-          .insertInto('script_assignments')
-          .values({
-            scope,
-            flow: input.flow,
-            campaign_id: input.campaignId,
-            splits,
-            updated_by: user.id,
-            updated_at: at,
-          })
-          .onConflict((oc) => oc.column('scope').doUpdateSet({ splits, updated_by: user.id, updated_at: at }))
-          .execute();
-      }
-      await insertAudit(trx, {
-        at,
-        actorId: user.id,
-        action: 'script.assigned',
-        entityType: 'script_assignment',
-        entityId: scope,
-        details: { from: before, to: input.splits },
-        ip,
-      });
-      return { flow: input.flow, campaignId: input.campaignId, splits: input.splits, custom: input.splits.length > 0 };
-    },
-  ).then((r) => r.response);
+    }
+    const published = await publishedVersions(trx, input.flow);
+    const bad = input.splits.filter((s) => !published.includes(s.version));
+    if (bad.length) {
+      throw new DomainError(
+        'BAD_REQUEST',
+        'VALIDATION',
+        `Not a published ${input.flow} version: ${bad.map((b) => b.version).join(', ')}.`,
+        { splits: [`Not a published version: ${bad.map((b) => b.version).join(', ')}`] },
+      );
+    }
+    const before = await storedSplits(trx, scope);
+    if (input.splits.length === 0) {
+      await trx.deleteFrom('script_assignments').where('scope', '=', scope).execute();
+    } else {
+      const splits = JSON.stringify(input.splits);
+      await trx
+        .insertInto('script_assignments')
+        .values({
+          scope,
+          flow: input.flow,
+          campaign_id: input.campaignId,
+          splits,
+          updated_by: user.id,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.column('scope').doUpdateSet({ splits, updated_by: user.id, updated_at: at }))
+        .execute();
+    }
+    await insertAudit(trx, {
+      at,
+      actorId: user.id,
+      action: 'script.assigned',
+      entityType: 'script_assignment',
+      entityId: scope,
+      details: { from: before, to: input.splits },
+      ip,
+    });
+    return { flow: input.flow, campaignId: input.campaignId, splits: input.splits, custom: input.splits.length > 0 };
+  });
 }

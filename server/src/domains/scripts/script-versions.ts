@@ -1,6 +1,6 @@
 import { BUILTIN_SCRIPTS } from '@valore/shared/flows/builtin-scripts';
 import { compileScript, type CompiledScript } from '@valore/shared/flows/compile';
-import { definitionProblems, type ScriptDefinition } from '@valore/shared/flows/definition';
+import { compareVersions, definitionProblems, type ScriptDefinition } from '@valore/shared/flows/definition';
 import type { FlowId } from '@valore/shared/reference/outcomes';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ScriptVersionDetail, ScriptVersionSummary } from '@valore/shared/schemas/script-definition';
@@ -9,7 +9,7 @@ import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
-import { optionallyIdempotent, userCaller } from '../audit/idempotency';
+import { adminChange } from '../admin/admin-change';
 
 /**
  * Script versions (docs/scripts.md): the scripts shipped with the product (flows/builtin-scripts.ts) and the ones made
@@ -106,13 +106,6 @@ async function rows(db: Executor, flow?: FlowId, version?: string): Promise<Row[
   return q.execute();
 }
 
-const compareVersions = (a: string, b: string) => {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-};
-
 /** Every version of every flow, newest first per flow: builtins (unless a row overrides them) and studio rows. */
 export async function listScriptVersions(db: Executor): Promise<ScriptVersionDetail[]> {
   const stored = await rows(db);
@@ -162,6 +155,7 @@ function requireValid(def: ScriptDefinition): void {
   throw new DomainError('BAD_REQUEST', 'VALIDATION', `The script cannot be saved: ${problems[0]?.message}.`, fields);
 }
 
+/** A studio change: idempotent with a requestId, audited in its transaction (admin/admin-change.ts). */
 function change<T>(
   deps: AppDeps,
   user: SessionUser,
@@ -170,9 +164,7 @@ function change<T>(
   effect: (trx: Executor, at: string) => Promise<T>,
 ): Promise<T> {
   const at = deps.clock.now().toISOString();
-  return optionallyIdempotent(deps, { caller: userCaller(user), scope, key: input.requestId, input, at }, (trx) =>
-    effect(trx, at),
-  ).then((r) => r.response);
+  return adminChange(deps, user, scope, input, at, (trx) => effect(trx, at));
 }
 
 /** Creates or updates a draft; a published or retired version (or a builtin) cannot be edited: make a new version. */

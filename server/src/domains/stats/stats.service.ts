@@ -1,4 +1,5 @@
 import { compareProportions } from '@valore/shared/metrics/two-proportion';
+import { compareVersions } from '@valore/shared/flows/definition';
 import { sql } from 'kysely';
 import {
   addCounts,
@@ -395,22 +396,16 @@ export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsIn
     lost: s.lost,
     dropOff: ratio(s.lost, s.entered),
   }));
-  return { versions, steps, comparisons: compareVersions(versions) };
+  return { versions, steps, comparisons: versionComparisons(versions) };
 }
 
-const semverKey = (v: string) =>
-  v
-    .split('.')
-    .map((n) => n.padStart(4, '0'))
-    .join('.');
-
 /** Each version of a flow against the flow's oldest version in the period (conversion: value ÷ handled). */
-function compareVersions(versions: ScriptsOutput['versions']): ScriptsOutput['comparisons'] {
+function versionComparisons(versions: ScriptsOutput['versions']): ScriptsOutput['comparisons'] {
   const out: ScriptsOutput['comparisons'] = [];
   for (const flow of new Set(versions.map((v) => v.flow))) {
     const ofFlow = versions
       .filter((v) => v.flow === flow)
-      .sort((a, b) => semverKey(a.scriptVersion).localeCompare(semverKey(b.scriptVersion)));
+      .sort((a, b) => compareVersions(a.scriptVersion, b.scriptVersion));
     const [baseline, ...others] = ofFlow;
     if (!baseline) continue;
     for (const v of others) {
