@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLBACK_1_1_0, CAMPAIGN_1_0_0, INBOUND_SALES_1_0_0 } from '@valore/shared/flows/builtin-scripts';
 import type { ScriptDefinition } from '@valore/shared/flows/definition';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import { completion } from '@valore/server/testing/completions';
+import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import { anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
@@ -107,6 +107,48 @@ describe('script versions', () => {
     expect(compared?.high).toBeGreaterThanOrEqual(compared?.difference ?? NaN);
     const unknown = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('7.0.0')));
     expect(unknown.data?.httpStatus).toBe(400);
+
+    // objections by rebuttal: "price" raised twice under 1.1.0, the rebuttal kept one customer (a funnel link sent)
+    const withObjection = (code: string, end: EventWithoutTime[], outcome: CompleteInteractionInput['outcome']) => {
+      const customer = server.database.sqlite.prepare('SELECT id FROM customers ORDER BY random() LIMIT 1').get() as {
+        id: number;
+      };
+      return {
+        ...completion('inbound_sales', customer.id, outcome, [
+          { type: 'customer.identified', customerId: customer.id },
+          { type: 'needs.identified', productCode: 'CONTO' },
+          { type: 'proposal.objection', code },
+          ...end,
+        ]),
+        scriptVersion: '1.1.0',
+      };
+    };
+    await operator.trpc.interactions.complete.mutate(
+      withObjection('price', [{ type: 'proposal.declined' }], 'not_interested'),
+    );
+    await operator.trpc.interactions.complete.mutate(
+      withObjection(
+        'price',
+        [{ type: 'objection.resolved' }, { type: 'proposal.accepted' }, { type: 'outcome.funnel', channel: 'sms' }],
+        'digital_funnel',
+      ),
+    );
+    // a code the version did not prepare is refused, nothing recorded
+    const strange = await trpcError(
+      operator.trpc.interactions.complete.mutate(
+        withObjection('timing', [{ type: 'proposal.declined' }], 'not_interested'),
+      ),
+    );
+    expect(strange.data?.httpStatus).toBe(400);
+    const byRebuttal = await lead.trpc.stats.scripts.query({
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+      flow: 'inbound_sales',
+    });
+    expect(byRebuttal.objections).toEqual([
+      { flow: 'inbound_sales', scriptVersion: '1.1.0', code: 'price', raised: 2, kept: 1, keptRate: 0.5 },
+    ]);
+    expect(byRebuttal.steps.map((s) => s.step)).not.toContain('objection:price');
 
     // once published it cannot change
     const edit = await trpcError(lead.trpc.scripts.versions.saveDraft.mutate({ definition: plain(definition) }));

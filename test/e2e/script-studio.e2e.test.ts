@@ -40,8 +40,45 @@ describe('script studio', () => {
     await page.getByText('lines.needs: The Italian and English lines must use the same placeholders').waitFor();
     await it.fill('Ci ha scritto per {product}: mi racconta per cosa le servirebbe?');
     await page.getByLabel('Bisogno — inglese').fill('You wrote to us about {product}: what would you use it for?');
-    await page.getByText('1 battuta cambiata rispetto alla 1.1.0').waitFor();
+    await page.getByText('2 modifiche rispetto alla 1.1.0').waitFor();
     await screenshot(page, 'scripts-editor');
+
+    // an objection with its rebuttal (keyboard: the tabs move with the arrows)
+    await page.getByRole('tab', { name: 'Battute' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('button', { name: "Aggiungi un'obiezione" }).click();
+    await page.getByLabel('Codice').fill('tempo');
+    await page.getByLabel('Obiezione del cliente — italiano').fill('Non ho tempo adesso');
+    await page.getByLabel('Obiezione del cliente — inglese').fill('I have no time now');
+    await page.getByLabel('Risposta suggerita — italiano').fill('Bastano due minuti: le lascio il link e decide lei.');
+    await page.getByLabel('Risposta suggerita — inglese').fill('Two minutes will do: I will leave you the link.');
+    // the diff: the needs line word by word, and the objection added
+    await page.getByRole('tab', { name: /^Differenze/ }).click();
+    const diff = page.getByRole('list', { name: 'Differenze rispetto alla 1.1.0' });
+    await diff.getByRole('heading', { name: 'Bisogno — italiano' }).waitFor();
+    await diff.getByRole('heading', { name: 'Obiezione tempo aggiunta' }).waitFor();
+    await screenshot(page, 'scripts-diff');
+    expect(await diff.locator('ins').allTextContents()).toContain('scritto per');
+
+    // the preview: the draft walked in the console's script panel, with the new line and the rebuttal
+    await page.getByRole('button', { name: 'Anteprima' }).click();
+    const preview = page.getByRole('group', { name: 'Anteprima: Call me back / now 1.2.0' });
+    await preview.waitFor();
+    await page.keyboard.press('1'); // Risponde
+    await page.getByRole('button', { name: /Cliente identificato/ }).click();
+    await page.getByRole('button', { name: /Bisogno individuato/ }).click();
+    await page.getByLabel('Prodotto').selectOption({ label: 'Conto corrente' });
+    await page.getByRole('button', { name: 'Conferma' }).click();
+    await page.getByRole('button', { name: /^\d?\s*Obiezione$/ }).click();
+    await page.getByRole('radio', { name: 'Non ho tempo adesso' }).check();
+    await page.getByRole('button', { name: 'Conferma' }).click();
+    await preview.getByText('sollevata dal cliente').waitFor();
+    await preview.getByText('Bastano due minuti: le lascio il link e decide lei.').waitFor();
+    await screenshot(page, 'scripts-preview');
+    await page.getByRole('button', { name: "Torna all'editor" }).click();
+    // the edits are still there
+    await page.getByRole('tab', { name: 'Battute' }).click();
+    await expect.poll(() => page.getByLabel('Bisogno — italiano').inputValue()).toContain('per {product}');
     await page.getByRole('button', { name: 'Salva la bozza' }).click();
     await page.getByText('Bozza 1.2.0 salvata.').waitFor();
     await page.getByLabel('Nota di pubblicazione (cosa cambia)').fill('Domanda sul bisogno più aperta');

@@ -1,4 +1,4 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { createElement, lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { ROLE_HOME, type Role } from '@valore/shared/reference/enums';
 import { loadNamespaces, type FeatureNamespace } from './i18n';
 
@@ -145,10 +145,14 @@ export const HOMES: readonly Home[] = [
     path: '/scripts',
     navKey: 'nav.scripts',
     titleKey: 'scripts.title',
+    // the studio previews a draft in the console's own script panel: the app hands it over (features stay apart)
     Component: page(
-      () => import('../features/scripts/scripts-home'),
-      (m) => m.ScriptsHome,
-      ['scripts'],
+      () => Promise.all([import('../features/scripts/scripts-home'), import('../features/console/script-preview')]),
+      ([studio, console]) =>
+        function ScriptsPage() {
+          return createElement(studio.ScriptsHome, { Preview: console.ScriptPreview });
+        },
+      ['scripts', 'console'],
     ),
   },
 ];

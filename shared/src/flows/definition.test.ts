@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCRIPTS, INBOUND_SALES_1_0_0, OCS_CROSS_SELL_1_1_0, CAMPAIGN_1_0_0 } from './builtin-scripts';
 import { compileScript } from './compile';
-import { definitionProblems, type ScriptDefinition } from './definition';
+import { definitionProblems, scriptChanges, type ScriptDefinition } from './definition';
 import { playEvents, stepOf } from './index';
 import { customerWith, on } from './test-helpers';
 
@@ -98,5 +98,60 @@ describe('script definitions', () => {
     const atClose = [on.identify, on.consentByPhone, on.need('CONTO'), on.accept] as const;
     expect(playEvents(machine, noConsent, [...atClose, on.funnelBySms]).refused).not.toBeNull();
     expect(playEvents(machine, noConsent, [...atClose, on.appointment]).refused).toBeNull();
+  });
+
+  it('takes an objection by a code of its library, or one without a code; refuses a code it did not prepare', () => {
+    const prepared = { code: 'price', label: { it: 'Costa', en: 'Price' }, rebuttal: { it: 'Vale', en: 'Worth it' } };
+    const machine = compileScript({ ...INBOUND_SALES_1_0_0, version: '1.1.0', objections: [prepared] });
+    const atProposal = [on.identify, on.need('CONTO')] as const;
+    const customer = customerWith({ consent: true });
+    const raise = (code?: string) =>
+      playEvents(machine, customer, [...atProposal, { type: 'proposal.objection', ...(code ? { code } : {}) }]);
+    expect(stepOf(raise('price').snapshot)).toBe('objection');
+    expect(raise('price').snapshot.getMeta()).toMatchObject({ 'inbound_sales.objection': { objections: [prepared] } });
+    expect(stepOf(raise().snapshot)).toBe('objection');
+    expect(raise('timing').refused).not.toBeNull();
+    // a version without a library takes objections without a code only
+    const plain = compileScript(INBOUND_SALES_1_0_0);
+    expect(
+      playEvents(plain, customer, [...atProposal, { type: 'proposal.objection', code: 'price' }]).refused,
+    ).not.toBeNull();
+  });
+});
+
+describe('scriptChanges', () => {
+  it('is empty between a version and itself', () => {
+    for (const def of BUILTIN_SCRIPTS) expect(scriptChanges(def, def)).toEqual([]);
+  });
+
+  it('lists the steps, the lines per language, the objections by code and the rest, in reading order', () => {
+    const after: ScriptDefinition = {
+      ...INBOUND_SALES_1_0_0,
+      version: '1.1.0',
+      steps: ['identify', 'consent', 'needs', 'proposal', 'close'],
+      lines: {
+        ...INBOUND_SALES_1_0_0.lines,
+        consent: { it: 'Posso?', en: 'May I?' },
+        proposal: { it: 'Le propongo {product}.', en: INBOUND_SALES_1_0_0.lines.proposal?.en ?? '' },
+      },
+      objections: [{ code: 'price', label: { it: 'Costa', en: 'Price' }, rebuttal: { it: 'Vale', en: 'Worth it' } }],
+      products: ['conto_bancoposta'],
+    };
+    expect(scriptChanges(INBOUND_SALES_1_0_0, after)).toEqual([
+      { kind: 'steps', added: ['consent'], removed: [] },
+      { kind: 'line', step: 'consent', lang: 'it', before: '', after: 'Posso?' },
+      { kind: 'line', step: 'consent', lang: 'en', before: '', after: 'May I?' },
+      {
+        kind: 'line',
+        step: 'proposal',
+        lang: 'it',
+        before: INBOUND_SALES_1_0_0.lines.proposal?.it,
+        after: 'Le propongo {product}.',
+      },
+      { kind: 'objection', code: 'price', before: null, after: after.objections[0] },
+      { kind: 'products', before: null, after: ['conto_bancoposta'] },
+    ]);
+    // and back: what was added is removed
+    expect(scriptChanges(after, INBOUND_SALES_1_0_0)[0]).toEqual({ kind: 'steps', added: [], removed: ['consent'] });
   });
 });

@@ -185,3 +185,54 @@ export function compareVersions(a: string, b: string): number {
   for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
   return 0;
 }
+
+/** One difference between two versions of a script, as the studio's diff lists it. */
+export type ScriptChange =
+  | { kind: 'steps'; added: ScriptStep[]; removed: ScriptStep[] }
+  | { kind: 'line'; step: StepId; lang: keyof Prompt; before: string; after: string }
+  | { kind: 'objection'; code: string; before: ScriptObjection | null; after: ScriptObjection | null }
+  | { kind: 'products'; before: readonly string[] | null; after: readonly string[] | null }
+  | { kind: 'valueOutcomes'; before: readonly ValueOutcome[]; after: readonly ValueOutcome[] }
+  | { kind: 'callbackFrom'; before: ScriptStep | null; after: ScriptStep | null }
+  | { kind: 'assistedSale'; before: boolean; after: boolean };
+
+const sameList = (a: readonly string[] | null, b: readonly string[] | null) =>
+  a === null || b === null ? a === b : a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+/**
+ * What `after` changes in `before` (same flow), in reading order: the steps, each line that differs (per language,
+ * in call order, the objection line with the proposal), each objection added, removed or reworded (by code), then
+ * the products, the value outcomes, where a callback may be agreed and the assisted sale. Empty: the same script.
+ */
+export function scriptChanges(before: ScriptDefinition, after: ScriptDefinition): ScriptChange[] {
+  const out: ScriptChange[] = [];
+  const added = after.steps.filter((s) => !before.steps.includes(s));
+  const removed = before.steps.filter((s) => !after.steps.includes(s));
+  if (added.length || removed.length) out.push({ kind: 'steps', added, removed });
+  const lineSteps = STEP_ORDER.flatMap((s): StepId[] => (s === 'proposal' ? ['proposal', 'objection'] : [s]));
+  const has = (def: ScriptDefinition, step: StepId) =>
+    def.steps.some((s) => s === step || (step === 'objection' && s === 'proposal'));
+  for (const step of lineSteps) {
+    if (!has(before, step) && !has(after, step)) continue;
+    for (const lang of ['it', 'en'] as const) {
+      const was = before.lines[step]?.[lang] ?? '';
+      const now = after.lines[step]?.[lang] ?? '';
+      if (was !== now) out.push({ kind: 'line', step, lang, before: was, after: now });
+    }
+  }
+  const codes = [...new Set([...before.objections.map((o) => o.code), ...after.objections.map((o) => o.code)])];
+  for (const code of codes) {
+    const was = before.objections.find((o) => o.code === code) ?? null;
+    const now = after.objections.find((o) => o.code === code) ?? null;
+    if (JSON.stringify(was) !== JSON.stringify(now)) out.push({ kind: 'objection', code, before: was, after: now });
+  }
+  if (!sameList(before.products, after.products))
+    out.push({ kind: 'products', before: before.products, after: after.products });
+  if (!sameList(before.valueOutcomes, after.valueOutcomes))
+    out.push({ kind: 'valueOutcomes', before: before.valueOutcomes, after: after.valueOutcomes });
+  if (before.callbackFrom !== after.callbackFrom)
+    out.push({ kind: 'callbackFrom', before: before.callbackFrom, after: after.callbackFrom });
+  if (before.assistedSale !== after.assistedSale)
+    out.push({ kind: 'assistedSale', before: before.assistedSale, after: after.assistedSale });
+  return out;
+}

@@ -15,7 +15,15 @@ import { accepts, belongsTo, type AnyFlowMachine, type FlowSnapshot } from './xs
 
 export { FLOW_EVENT_TYPES } from './event-names';
 export { playEvent, playEvents, stepOf, type PlayableEvent, type Played, type PlayedEvent, type Visit } from './play';
-export { accepts, flowPlayer, metaOf, type AnyFlowMachine, type FlowPlayer, type FlowSnapshot } from './xstate-adapter';
+export {
+  accepts,
+  flowPlayer,
+  metaOf,
+  objectionsOf,
+  type AnyFlowMachine,
+  type FlowPlayer,
+  type FlowSnapshot,
+} from './xstate-adapter';
 
 export const FLOW_MACHINES: Record<FlowId, AnyFlowMachine> = {
   campaign: campaignMachine,

@@ -174,6 +174,9 @@ export const flowSetup = setup({
       event.type === 'needs.identified' &&
       params.codes.includes(event.productCode) &&
       (context.products[event.productCode]?.length ?? 0) > 0,
+    /** An objection is one the script version prepared (by its code), or another one (no code). */
+    objectionKnown: ({ event }, params: { codes: readonly string[] }) =>
+      event.type === 'proposal.objection' && (event.code === undefined || params.codes.includes(event.code)),
     productAllows: ({ context }, params: { outcome: ValueOutcome }) =>
       context.productCode !== null && (context.products[context.productCode]?.includes(params.outcome) ?? false),
     /** A lead's follow-up may close on a sale made on the phone, for products sold by phone (those allowing a lead). */
@@ -331,7 +334,10 @@ export function proposalStates(
       on: {
         ...onTheLine(rules),
         'proposal.accepted': 'close',
-        'proposal.objection': 'objection',
+        'proposal.objection': {
+          guard: { type: 'objectionKnown', params: { codes: (prompts.objections ?? []).map((o) => o.code) } },
+          target: 'objection',
+        },
         'proposal.declined': declined,
       },
     }),

@@ -72,6 +72,12 @@ export function metaOf(snapshot: FlowSnapshot): StepMeta | null {
   return Object.values(snapshot.getMeta()).find((meta): meta is StepMeta => meta !== undefined) ?? null;
 }
 
+/** The objections a script version prepared (with their rebuttals): the meta of its objection step; none: empty. */
+export function objectionsOf(machine: AnyFlowMachine): NonNullable<StepMeta['objections']> {
+  const meta = machine.root.states['objection']?.meta;
+  return meta?.objections ?? [];
+}
+
 /** Whether the snapshot was made by this machine (a console must not mix the scripts' snapshots). */
 export function belongsTo(snapshot: FlowSnapshot, machine: AnyFlowMachine): boolean {
   return snapshot.machine === machine;

@@ -68,6 +68,21 @@ export interface StepCount {
   lost: number;
 }
 
+/** Objections are counted beside the steps (the step rollup), under this prefix and their code. */
+export const OBJECTION_STEP_PREFIX = 'objection:';
+/** The code counted for an objection the script version did not prepare. */
+export const OTHER_OBJECTION = 'other';
+
+/**
+ * Objections by rebuttal: each objection code a contact raised counts once as entered (`objection:<code>`; one not
+ * prepared by the script: `objection:other`), and as lost when the contact still ended without value — so entered −
+ * lost is how often the prepared rebuttal kept the customer.
+ */
+export function objectionCounts(codes: readonly string[], outcome: Outcome): StepCount[] {
+  const lost = endsInValue(outcome) ? 0 : 1;
+  return [...new Set(codes)].map((code) => ({ step: `${OBJECTION_STEP_PREFIX}${code}`, entered: 1, lost }));
+}
+
 /**
  * Script drop-off: every step the contact passed through counts as entered once; when the contact ended without a
  * value outcome, its last step is where the customer was lost.

@@ -21,7 +21,19 @@ function eventUnion<const Stamp extends z.ZodRawShape>(stamp: Stamp) {
     z.object({ type: z.literal('consent.refused'), ...stamp }).strict(),
     z.object({ type: z.literal('needs.identified'), ...stamp, productCode }).strict(),
     z.object({ type: z.literal('proposal.accepted'), ...stamp }).strict(),
-    z.object({ type: z.literal('proposal.objection'), ...stamp, objection: z.string().max(500).optional() }).strict(),
+    z
+      .object({
+        type: z.literal('proposal.objection'),
+        ...stamp,
+        /** the prepared objection the customer raised (the script version's library); absent: another one */
+        code: z
+          .string()
+          .regex(/^[a-z0-9_]{1,32}$/)
+          .optional(),
+        /** the customer's words, or the objection when it is none of the prepared ones */
+        objection: z.string().max(500).optional(),
+      })
+      .strict(),
     z.object({ type: z.literal('objection.resolved'), ...stamp }).strict(),
     z.object({ type: z.literal('proposal.declined'), ...stamp }).strict(),
     z.object({ type: z.literal('outcome.appointment'), ...stamp, postOfficeId: id, slotId: id }).strict(),

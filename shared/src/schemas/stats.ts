@@ -248,6 +248,21 @@ export const scriptsOutput = z.object({
     }),
   ),
   /**
+   * Objections by rebuttal, per version: how many contacts raised each objection (by its code in the version's library;
+   * "other": one it did not prepare), and how many of them still ended in value (the rebuttal kept the customer).
+   */
+  objections: z.array(
+    z.object({
+      flow: z.enum(FLOWS),
+      scriptVersion: z.string(),
+      code: z.string(),
+      raised: z.number(),
+      kept: z.number(),
+      /** kept ÷ raised */
+      keptRate: z.number().nullable(),
+    }),
+  ),
+  /**
    * Each version against the flow's oldest version in the period: conversion (value outcomes ÷ handled contacts), the
    * difference with its 95% interval and the two-proportion test's p-value (metrics/two-proportion.ts).
    */

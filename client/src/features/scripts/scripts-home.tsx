@@ -1,31 +1,33 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { definitionProblems, type ScriptDefinition } from '@valore/shared/flows/definition';
-import type { Prompt, StepId } from '@valore/shared/flows/types';
+import { compareVersions, type ScriptDefinition } from '@valore/shared/flows/definition';
 import { FLOWS, type FlowId } from '@valore/shared/reference/outcomes';
-import type { ScriptVersionDetail } from '@valore/shared/schemas/script-definition';
+import type { ScriptAssignment, ScriptVersionDetail } from '@valore/shared/schemas/script-definition';
 import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Panel } from '../../components/ui/panel';
+import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
+import { DraftEditor, type Editing, type ScriptPreviewComponent } from './draft-editor';
 import '../../components/ui/admin-layout.css';
 import './scripts.css';
-
-type Editing = { definition: ScriptDefinition; base: ScriptDefinition };
 
 /** The next minor version after the flow's newest: 1.1.0 → 1.2.0. */
 function nextVersion(versions: readonly ScriptVersionDetail[], flow: FlowId): string {
   const newest = versions
     .filter((v) => v.flow === flow)
-    .map((v) => v.version.split('.').map(Number))
-    .sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0) || (b[1] ?? 0) - (a[1] ?? 0) || (b[2] ?? 0) - (a[2] ?? 0))[0];
-  return newest ? `${newest[0] ?? 1}.${(newest[1] ?? 0) + 1}.0` : '1.0.0';
+    .map((v) => v.version)
+    .sort(compareVersions)
+    .at(-1);
+  if (!newest) return '1.0.0';
+  const [major = 1, minor = 0] = newest.split('.').map(Number);
+  return `${major}.${minor + 1}.0`;
 }
 
 /**
@@ -33,7 +35,7 @@ function nextVersion(versions: readonly ScriptVersionDetail[], flow: FlowId): st
  * from a published version with its lines edited side by side (it/en) and compared with it, publishing with a note,
  * which version new contacts play (one, or an A/B split). Team leads and admins edit; tutors read.
  */
-export function ScriptsHome() {
+export function ScriptsHome({ Preview }: { Preview?: ScriptPreviewComponent }) {
   const trpc = useTRPC();
   const { t } = useTranslation('scripts');
   const { t: tShell } = useTranslation();
@@ -64,6 +66,7 @@ export function ScriptsHome() {
       ) : editing ? (
         <DraftEditor
           editing={editing}
+          Preview={Preview}
           onDone={(message) => {
             setEditing(null);
             setNotice(message);
@@ -75,7 +78,7 @@ export function ScriptsHome() {
             key={flow}
             flow={flow}
             versions={versions.data.filter((v) => v.flow === flow)}
-            assigned={assignments.data.find((a) => a.flow === flow && a.campaignId === null)?.splits ?? []}
+            assignments={assignments.data.filter((a) => a.flow === flow)}
             canEdit={canEdit}
             onDraft={(base) => {
               setNotice(null);
@@ -98,20 +101,21 @@ export function ScriptsHome() {
 function FlowVersions({
   flow,
   versions,
-  assigned,
+  assignments,
   canEdit,
   onDraft,
   onNotice,
 }: {
   flow: FlowId;
   versions: ScriptVersionDetail[];
-  assigned: { version: string; weight: number }[];
+  assignments: ScriptAssignment[];
   canEdit: boolean;
   onDraft: (base: ScriptVersionDetail) => void;
   onNotice: (message: string) => void;
 }) {
   const { t } = useTranslation('scripts');
   const published = versions.filter((v) => v.status === 'published');
+  const assigned = assignments.find((a) => a.campaignId === null)?.splits ?? [];
   const total = assigned.reduce((n, s) => n + s.weight, 0);
   return (
     <Panel title={t(`flows.${flow}`)}>
@@ -167,6 +171,9 @@ function FlowVersions({
       {canEdit && published.length > 0 && (
         <AssignmentForm flow={flow} published={published} assigned={assigned} onNotice={onNotice} />
       )}
+      {canEdit && flow === 'campaign' && published.length > 0 && (
+        <CampaignAssignments published={published} assignments={assignments} onNotice={onNotice} />
+      )}
     </Panel>
   );
 }
@@ -177,11 +184,14 @@ function AssignmentForm({
   published,
   assigned,
   onNotice,
+  campaign,
 }: {
   flow: FlowId;
   published: ScriptVersionDetail[];
   assigned: { version: string; weight: number }[];
   onNotice: (message: string) => void;
+  /** one campaign's own assignment (else the flow's) */
+  campaign?: { id: number; name: string; pinned: string };
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -196,7 +206,11 @@ function AssignmentForm({
     trpc.scripts.assignments.set.mutationOptions({
       onSuccess: () => {
         void queryClient.invalidateQueries(trpc.scripts.assignments.pathFilter());
-        onNotice(t('assign.saved', { flow: t(`flows.${flow}`) }));
+        onNotice(
+          campaign
+            ? t('assign.savedCampaign', { campaign: campaign.name })
+            : t('assign.saved', { flow: t(`flows.${flow}`) }),
+        );
       },
     }),
   );
@@ -205,16 +219,15 @@ function AssignmentForm({
     const splits = Object.entries(weights)
       .map(([version, w]) => ({ version, weight: Math.round(Number(w)) }))
       .filter((s) => Number.isFinite(s.weight) && s.weight > 0);
-    assign.mutate({ flow, splits });
+    assign.mutate({ flow, campaignId: campaign?.id ?? null, splits });
   }
+  const name = campaign ? campaign.name : t(`flows.${flow}`);
   return (
-    <form
-      className="admin-form admin-form--wide"
-      onSubmit={submit}
-      aria-label={`${t('assign.title')} — ${t(`flows.${flow}`)}`}
-    >
-      <h3 className="ui-field__label">{t('assign.title')}</h3>
-      <p className="ui-field__hint">{t('assign.hint')}</p>
+    <form className="admin-form admin-form--wide" onSubmit={submit} aria-label={`${t('assign.title')} — ${name}`}>
+      {!campaign && <h3 className="ui-field__label">{t('assign.title')}</h3>}
+      <p className="ui-field__hint">
+        {campaign ? t('assign.campaignHint', { version: campaign.pinned }) : t('assign.hint')}
+      </p>
       {assign.isError && (
         <Alert tone="error">
           {serverFieldErrors(assign.error).splits?.join(' ') ?? tShell(errorMessageKey(assign.error))}
@@ -240,140 +253,52 @@ function AssignmentForm({
   );
 }
 
-/** The lines of a draft, Italian and English side by side, each marked when it differs from the base version. */
-function DraftEditor({ editing, onDone }: { editing: Editing; onDone: (message: string | null) => void }) {
+/**
+ * A campaign may play its own versions (an A/B test on one list): the campaign is chosen, then its weights; none:
+ * the version the campaign was created with.
+ */
+function CampaignAssignments({
+  published,
+  assignments,
+  onNotice,
+}: {
+  published: ScriptVersionDetail[];
+  assignments: ScriptAssignment[];
+  onNotice: (message: string) => void;
+}) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const { t } = useTranslation('scripts');
-  const { t: tShell } = useTranslation();
-  const ids = useId();
-  const [def, setDef] = useState<ScriptDefinition>(editing.definition);
-  const [note, setNote] = useState('');
-  const [savedOnce, setSavedOnce] = useState(false);
-  const problems = definitionProblems(def);
-  const steps: StepId[] = [...def.steps, 'objection'];
-  const changed = steps.filter((s) => JSON.stringify(def.lines[s]) !== JSON.stringify(editing.base.lines[s]));
-  const flowName = t(`flows.${def.flow}`);
-  const refresh = () => void queryClient.invalidateQueries(trpc.scripts.versions.pathFilter());
-  const save = useMutation(
-    trpc.scripts.versions.saveDraft.mutationOptions({
-      onSuccess: () => {
-        setSavedOnce(true);
-        refresh();
-      },
-    }),
-  );
-  const publish = useMutation(
-    trpc.scripts.versions.publish.mutationOptions({
-      onSuccess: () => {
-        refresh();
-        onDone(t('editor.published', { flow: flowName, version: def.version }));
-      },
-    }),
-  );
-  const setLine = (step: StepId, lang: keyof Prompt, text: string) =>
-    setDef((d) => ({
-      ...d,
-      lines: { ...d.lines, [step]: { ...(d.lines[step] ?? { it: '', en: '' }), [lang]: text } },
-    }));
-  const failed = save.error ?? publish.error;
-  const serverProblems = Object.values(serverFieldErrors(failed)).flat();
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (problems.length) return;
-    save.mutate({ definition: JSON.parse(JSON.stringify(def)) as never });
-  }
-
+  const campaigns = useQuery(trpc.campaigns.list.queryOptions({ limit: 200 }));
+  const [chosen, setChosen] = useState('');
+  const open = (campaigns.data ?? []).filter((c) => c.status !== 'closed');
+  const campaign = open.find((c) => String(c.id) === chosen);
   return (
-    <Panel title={t('editor.title', { flow: flowName, version: def.version })}>
-      <form
-        className="admin-form admin-form--wide"
-        onSubmit={submit}
-        noValidate
-        aria-label={t('editor.title', { flow: flowName, version: def.version })}
-      >
-        <div>
-          <Button onClick={() => onDone(null)}>{t('editor.back')}</Button>
-        </div>
-        <TextField
-          label={t('editor.version')}
-          value={def.version}
-          className="scripts-version"
-          autoFocus
-          onChange={(e) => setDef((d) => ({ ...d, version: e.target.value }))}
+    <div className="scripts-campaigns">
+      <h3 className="ui-field__label">{t('assign.campaignTitle')}</h3>
+      <Select
+        label={t('assign.campaign')}
+        value={chosen}
+        onChange={(e) => setChosen(e.target.value)}
+        options={[
+          { value: '', label: t('assign.chooseCampaign') },
+          ...open.map((c) => {
+            const own = assignments.find((a) => a.campaignId === c.id);
+            const split = own?.splits.map((s) => `${s.version} ${s.weight}`).join(' / ');
+            return { value: String(c.id), label: split ? `${c.name} (${split})` : `${c.name} (${c.scriptVersion})` };
+          }),
+        ]}
+      />
+      {campaign && (
+        <AssignmentForm
+          key={campaign.id}
+          flow="campaign"
+          published={published}
+          assigned={assignments.find((a) => a.campaignId === campaign.id)?.splits ?? []}
+          onNotice={onNotice}
+          campaign={{ id: campaign.id, name: campaign.name, pinned: campaign.scriptVersion }}
         />
-        <p className="admin-muted" role="status">
-          {t('editor.diff', { count: changed.length, version: editing.base.version })}
-        </p>
-        <p className="ui-field__hint">{t('editor.placeholders')}</p>
-        {steps.map((step) => (
-          <fieldset key={step} className="admin-fieldset">
-            <legend className="ui-field__label">
-              {t(`steps.${step}`)} {changed.includes(step) && <Badge tone="info">{t('editor.changed')}</Badge>}
-            </legend>
-            <div className="scripts-lines">
-              {(['it', 'en'] as const).map((lang) => (
-                <div className="ui-field" key={lang}>
-                  <label className="ui-field__label" htmlFor={`${ids}-${step}-${lang}`}>
-                    {t(lang === 'it' ? 'editor.lineIt' : 'editor.lineEn', { step: t(`steps.${step}`) })}
-                  </label>
-                  <textarea
-                    id={`${ids}-${step}-${lang}`}
-                    className="ui-input scripts-lines__text"
-                    rows={3}
-                    value={def.lines[step]?.[lang] ?? ''}
-                    onChange={(e) => setLine(step, lang, e.target.value)}
-                  />
-                </div>
-              ))}
-            </div>
-          </fieldset>
-        ))}
-        {(problems.length > 0 || serverProblems.length > 0) && (
-          <Alert tone="error" title={t('editor.problems')}>
-            <ul className="admin-list">
-              {[...problems.map((p) => `${p.path}: ${p.message}`), ...serverProblems].map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          </Alert>
-        )}
-        {failed && serverProblems.length === 0 && (
-          <Alert tone="error" title={t('editor.failed')}>
-            <p>{tShell(errorMessageKey(failed))}</p>
-          </Alert>
-        )}
-        {save.isSuccess && (
-          <Alert tone="success">
-            <span role="status">{t('editor.saved', { version: def.version })}</span>
-          </Alert>
-        )}
-        <div className="admin-form__actions">
-          <Button type="submit" variant="primary" busy={save.isPending} disabled={problems.length > 0}>
-            {t('editor.save')}
-          </Button>
-        </div>
-        {savedOnce && (
-          <div className="admin-inline-form">
-            <TextField
-              label={t('editor.note')}
-              value={note}
-              className="admin-inline-form__wide"
-              onChange={(e) => setNote(e.target.value)}
-            />
-            <Button
-              variant="primary"
-              busy={publish.isPending}
-              disabled={!note.trim()}
-              onClick={() => publish.mutate({ flow: def.flow, version: def.version, note })}
-            >
-              {t('editor.publish')}
-            </Button>
-          </div>
-        )}
-      </form>
-    </Panel>
+      )}
+    </div>
   );
 }
 

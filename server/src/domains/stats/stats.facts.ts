@@ -1,6 +1,12 @@
 import { romeParts } from '@valore/shared/time/rome-time';
 import { DISTRICTS } from '@valore/shared/reference/territory';
-import { contactCounts, stepCounts, type Realisation } from '@valore/shared/metrics/contribution';
+import {
+  contactCounts,
+  objectionCounts,
+  OTHER_OBJECTION,
+  stepCounts,
+  type Realisation,
+} from '@valore/shared/metrics/contribution';
 import type { Counts } from '@valore/shared/metrics/funnel';
 import type { FlowId, Outcome } from '@valore/shared/reference/outcomes';
 import { ROLLUPS, type RollupDim } from './stats.rollups';
@@ -49,6 +55,8 @@ export interface ContactRow {
   handle_ms: number;
   acw_ms: number;
   path: string;
+  /** JSON array of the objection codes raised ("other": not prepared), null when none */
+  objection_codes: string | null;
   province_code: string | null;
   cmn_due_by: string | null;
   cmn_answered_at: string | null;
@@ -98,7 +106,17 @@ export function stepsOf(row: ContactRow) {
     path = [];
   }
   const steps = Array.isArray(path) ? path.filter((s): s is string => typeof s === 'string') : [];
-  return stepCounts(steps, row.outcome);
+  return [...stepCounts(steps, row.outcome), ...objectionCounts(jsonStrings(row.objection_codes), row.outcome)];
+}
+
+function jsonStrings(json: string | null): string[] {
+  if (json === null) return [];
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The key of each rollup table for a contact, in table-key order. */
@@ -107,13 +125,18 @@ export function rollupKeys(dims: DimValues): { table: string; key: (string | num
 }
 
 /**
- * SQL selecting ContactRow columns for contacts `i` (joined to their customer and Call Me Now request). A Call Me Now
+ * SQL selecting ContactRow columns for contacts `i` (joined to their customer and Call Me Now request), with the codes
+ * of the objections its events record (read only from contacts that raised one). A Call Me Now
  * contact is within target when it started by the request's due time: the contact's own start, not the request's
  * `answered_at` (set by the queue, possibly later in the same transaction), so the count never depends on write order.
  */
 export const CONTACT_COLUMNS = `
   i.site_id, i.operator_id, i.team_id, i.flow, i.script_version, i.product_code, i.campaign_id, i.started_at,
   i.outcome, i.reached, i.proposal_made, i.ocs_solved, i.propensity, i.handle_ms, i.acw_ms, i.path,
+  CASE WHEN instr(i.events, 'proposal.objection') > 0 THEN (
+    SELECT json_group_array(COALESCE(json_extract(e.value, '$.code'), '${OTHER_OBJECTION}'))
+    FROM json_each(i.events) e WHERE json_extract(e.value, '$.type') = 'proposal.objection'
+  ) END AS objection_codes,
   c.province_code AS province_code,
   CASE WHEN cr.mode = 'now' THEN cr.due_by END AS cmn_due_by,
   CASE WHEN cr.mode = 'now' THEN i.started_at END AS cmn_answered_at`;

@@ -1,5 +1,6 @@
 import { compareProportions } from '@valore/shared/metrics/two-proportion';
 import { compareVersions } from '@valore/shared/flows/definition';
+import { OBJECTION_STEP_PREFIX } from '@valore/shared/metrics/contribution';
 import { sql } from 'kysely';
 import {
   addCounts,
@@ -380,23 +381,34 @@ export async function scripts(deps: AppDeps, user: SessionUser, input: ScriptsIn
       };
     })
     .sort((a, b) => (a.flow + a.scriptVersion < b.flow + b.scriptVersion ? -1 : 1));
-  const steps = (
-    await sumSteps(deps.db, {
-      siteIds: scope.siteIds,
-      fromDay: period.fromDay,
-      toDay: period.toDay,
-      flow: filters.flow,
-      scriptVersion: filters.scriptVersion,
-    })
-  ).map((s) => ({
-    flow: s.flow as ScriptsOutput['steps'][number]['flow'],
+  const counted = await sumSteps(deps.db, {
+    siteIds: scope.siteIds,
+    fromDay: period.fromDay,
+    toDay: period.toDay,
+    flow: filters.flow,
+    scriptVersion: filters.scriptVersion,
+  });
+  // the step rollup holds the objections too, under their prefix (metrics/contribution.ts objectionCounts)
+  const isObjection = (s: { step: string }) => s.step.startsWith(OBJECTION_STEP_PREFIX);
+  const steps = counted
+    .filter((s) => !isObjection(s))
+    .map((s) => ({
+      flow: s.flow as ScriptsOutput['steps'][number]['flow'],
+      scriptVersion: s.script_version,
+      step: s.step,
+      entered: s.entered,
+      lost: s.lost,
+      dropOff: ratio(s.lost, s.entered),
+    }));
+  const objections = counted.filter(isObjection).map((s) => ({
+    flow: s.flow as ScriptsOutput['objections'][number]['flow'],
     scriptVersion: s.script_version,
-    step: s.step,
-    entered: s.entered,
-    lost: s.lost,
-    dropOff: ratio(s.lost, s.entered),
+    code: s.step.slice(OBJECTION_STEP_PREFIX.length),
+    raised: s.entered,
+    kept: s.entered - s.lost,
+    keptRate: ratio(s.entered - s.lost, s.entered),
   }));
-  return { versions, steps, comparisons: versionComparisons(versions) };
+  return { versions, steps, objections, comparisons: versionComparisons(versions) };
 }
 
 /** Each version of a flow against the flow's oldest version in the period (conversion: value ÷ handled). */

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { FlowEvent, FlowEventType } from '@valore/shared/flows/types';
+import type { FlowEvent, FlowEventType, StepMeta } from '@valore/shared/flows/types';
 import { CONSENT_CHANNELS, FUNNEL_CHANNELS, NOT_REACHED_REASONS } from '@valore/shared/flows/types';
 import type { CatalogueProduct } from '@valore/shared/schemas/catalogue';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
@@ -40,7 +40,15 @@ export interface ChoiceContext {
   hasEmail: boolean;
   acceptedProducts: readonly CatalogueProduct[];
   presetProductCode: string | null;
+  /** the objections the script version prepared (the objection form lists them) */
+  objections: readonly PreparedObjection[];
+  /** a studio preview: nothing is booked or sent, so no office or slot is asked for */
+  preview?: boolean;
 }
+
+type PreparedObjection = NonNullable<StepMeta['objections']>[number];
+/** The objection form's choice for one the script did not prepare. */
+const OTHER_OBJECTION = 'other';
 
 type FormProps = {
   type: FlowEventType;
@@ -193,8 +201,10 @@ function buildEvent(type: FlowEventType, { choice, when, text, slot }: Answer): 
       return { type, channel: CONSENT_CHANNELS.find((c) => c === choice) ?? 'phone' };
     case 'needs.identified':
       return choice ? { type, productCode: choice } : null;
-    case 'proposal.objection':
-      return text.trim() ? { type, objection: text.trim() } : { type };
+    case 'proposal.objection': {
+      const code = choice && choice !== OTHER_OBJECTION ? { code: choice } : {};
+      return text.trim() ? { type, ...code, objection: text.trim() } : { type, ...code };
+    }
     case 'outcome.appointment':
       return slot ? { type, ...slot } : null;
     case 'outcome.funnel':
@@ -273,20 +283,36 @@ function useChoiceView(
       );
       break;
     case 'proposal.objection':
+      canSubmit = context.objections.length === 0 || choice !== null;
       fields = (
-        <TextField
-          label={t('script.fields.objection')}
-          hint={t('script.fields.optional')}
-          maxLength={500}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
+        <>
+          {context.objections.length > 0 && (
+            <RadioGroup
+              legend={t('script.fields.objectionCode')}
+              options={[
+                ...context.objections.map((o) => ({ value: o.code, label: fmt.prompt(o.label) })),
+                { value: OTHER_OBJECTION, label: t('script.fields.objectionOther') },
+              ]}
+              value={choice}
+              onChange={setChoice}
+            />
+          )}
+          <TextField
+            label={t('script.fields.objection')}
+            hint={t('script.fields.optional')}
+            maxLength={500}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </>
       );
       break;
     case 'outcome.appointment':
       canSubmit = slot !== null;
       submitLabel = t('script.bookSlot');
-      fields = context.customerId ? (
+      fields = context.preview ? (
+        <PreviewSlot slot={slot} onChange={setSlot} />
+      ) : context.customerId ? (
         <SlotPicker customerId={context.customerId} value={slot} onChange={setSlot} />
       ) : (
         <Alert tone="warning">{t('script.needsCustomer')}</Alert>
@@ -475,5 +501,18 @@ function SlotPicker({
         />
       )}
     </div>
+  );
+}
+
+/** In a studio preview no slot is held: the appointment is an example, chosen with one control. */
+function PreviewSlot({ slot, onChange }: { slot: Slot | null; onChange: (slot: Slot | null) => void }) {
+  const { t } = useTranslation('console');
+  return (
+    <RadioGroup
+      legend={t('script.fields.slot')}
+      options={[{ value: 'example', label: t('script.previewSlot') }]}
+      value={slot ? 'example' : null}
+      onChange={() => onChange({ postOfficeId: 1, slotId: 1 })}
+    />
   );
 }

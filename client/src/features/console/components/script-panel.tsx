@@ -5,11 +5,12 @@ import {
   FLOW_STEPS,
   type AnyFlowMachine,
   metaOf,
+  objectionsOf,
   stepOf,
 } from '@valore/shared/flows/index';
 import { EVENT_LABELS } from '@valore/shared/flows/steps';
 import { STEP_ORDER } from '@valore/shared/flows/definition';
-import type { FlowEvent, FlowEventType, FlowInput, StepId } from '@valore/shared/flows/types';
+import type { FlowEvent, FlowEventType, FlowInput, StepId, StepMeta } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { isBareEvent } from '@valore/shared/flows/event-names';
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
@@ -106,16 +107,22 @@ const ENDS_WITHOUT_VALUE: ReadonlySet<FlowEventType> = new Set([
   'proposal.declined',
 ]);
 
-function ScriptRunner({
+/**
+ * The script being played: its step, line, choices and forms. Plays a real contact in the console, or a studio draft
+ * in a preview (`preview`: no coaching, no slot to hold; the store around it sends nothing).
+ */
+export function ScriptRunner({
   machine,
   draft,
   input,
   card,
+  preview = false,
 }: {
   machine: AnyFlowMachine;
   draft: ContactDraft;
   input: FlowInput;
   card: CustomerCard | null;
+  preview?: boolean;
 }) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
@@ -129,6 +136,9 @@ function ScriptRunner({
   const accepted = useMemo(() => acceptedProducts(snapshot), [snapshot]);
   const productCode = snapshot.context.productCode;
   const meta = metaOf(snapshot);
+  const prepared = useMemo(() => objectionsOf(machine), [machine]);
+  // the prepared objection the customer raised last (its rebuttal leads at the objection step)
+  const raised = draft.events.findLast((e) => e.type === 'proposal.objection')?.code;
   const [openForm, setOpenForm] = useState<FlowEventType | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -202,25 +212,17 @@ function ScriptRunner({
           </h3>
           <blockquote className="script__say">{prompt}</blockquote>
           {step === 'objection' && meta?.objections?.length ? (
-            <section className="script__objections" aria-label={t('script.objections')}>
-              <h4>{t('script.objections')}</h4>
-              <dl>
-                {meta.objections.map((o) => (
-                  <div key={o.code}>
-                    <dt>{fmt.prompt(o.label)}</dt>
-                    <dd>{fmt.prompt(o.rebuttal)}</dd>
-                  </div>
-                ))}
-              </dl>
-            </section>
+            <PreparedObjections objections={meta.objections} raised={raised} />
           ) : null}
         </div>
 
-        <CoachingBanner
-          interactionClientId={draft.clientId}
-          step={step}
-          onAcknowledged={() => headingRef.current?.focus()}
-        />
+        {!preview && (
+          <CoachingBanner
+            interactionClientId={draft.clientId}
+            step={step}
+            onAcknowledged={() => headingRef.current?.focus()}
+          />
+        )}
 
         {needsCustomer && <Alert tone="warning">{t('script.identifyFirst')}</Alert>}
 
@@ -236,6 +238,8 @@ function ScriptRunner({
               hasEmail: card?.emailMasked != null,
               acceptedProducts: acceptedList,
               presetProductCode: input.presetProductCode,
+              objections: prepared,
+              preview,
             }}
             onSubmit={send}
             onCancel={() => {
@@ -333,5 +337,35 @@ function ChoiceButtons({
         );
       })}
     </div>
+  );
+}
+
+/** The version's prepared objections with their rebuttals; the one the customer raised comes first, marked. */
+function PreparedObjections({
+  objections,
+  raised,
+}: {
+  objections: NonNullable<StepMeta['objections']>;
+  raised: unknown;
+}) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  return (
+    <section className="script__objections" aria-label={t('script.objections')}>
+      <h4>{t('script.objections')}</h4>
+      <dl>
+        {[...objections]
+          .sort((a, b) => Number(b.code === raised) - Number(a.code === raised))
+          .map((o) => (
+            <div key={o.code} className={o.code === raised ? 'script__objection--raised' : undefined}>
+              <dt>
+                {fmt.prompt(o.label)}
+                {o.code === raised && <Badge tone="warning">{t('script.objectionRaised')}</Badge>}
+              </dt>
+              <dd>{fmt.prompt(o.rebuttal)}</dd>
+            </div>
+          ))}
+      </dl>
+    </section>
   );
 }

@@ -91,6 +91,24 @@ function saveDraft(draft: ContactDraft | null) {
   }
 }
 
+/** A contact just started: no event yet, a fresh client id (the completion's idempotency key). */
+function newDraft(args: StartContactArgs): ContactDraft {
+  return {
+    clientId: crypto.randomUUID(),
+    flow: args.flow,
+    customerId: args.customerId,
+    customerName: args.customerName ?? null,
+    work: args.work,
+    scriptVersion: args.scriptVersion ?? null,
+    startedAt: new Date().toISOString(),
+    events: [],
+    revision: 0,
+    notes: '',
+    endedAt: null,
+    outcome: null,
+  };
+}
+
 export interface ConsoleStore {
   draft: ContactDraft | null;
   lastResult: ContactResult | null;
@@ -143,20 +161,7 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
     (args: StartContactArgs) => {
       if (draft) return false;
       setLastResult(null);
-      setDraft({
-        clientId: crypto.randomUUID(),
-        flow: args.flow,
-        customerId: args.customerId,
-        customerName: args.customerName ?? null,
-        work: args.work,
-        scriptVersion: args.scriptVersion ?? null,
-        startedAt: new Date().toISOString(),
-        events: [],
-        revision: 0,
-        notes: '',
-        endedAt: null,
-        outcome: null,
-      });
+      setDraft(newDraft(args));
       return true;
     },
     [draft],
@@ -237,5 +242,51 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
     [draft, lastResult, status, catalogue.data, startContact, record, setStatus, resync, reportStep],
   );
 
+  return <ConsoleContext value={value}>{children}</ConsoleContext>;
+}
+
+/**
+ * A contact played in a studio preview: the console's store kept in memory only. The choices move the script as on a
+ * real contact, but nothing is sent (no status, no completion, no draft in storage), so a team lead can walk a draft
+ * as an operator would without touching the centre's numbers.
+ */
+export function PreviewConsoleProvider({
+  contact,
+  children,
+}: {
+  contact: Pick<ContactDraft, 'flow' | 'customerId' | 'customerName' | 'scriptVersion'>;
+  children: ReactNode;
+}) {
+  const trpc = useTRPC();
+  const catalogue = useQuery(trpc.scripts.catalogue.queryOptions(undefined, { staleTime: 10 * 60_000 }));
+  const [draft, setDraft] = useState<ContactDraft>(() => newDraft({ ...contact, work: null }));
+  const value = useMemo<ConsoleStore>(() => {
+    const nothing = () => undefined;
+    return {
+      draft,
+      lastResult: null,
+      status: null,
+      products: catalogue.data ?? [],
+      startContact: () => false,
+      setCustomer: nothing,
+      record: (event, change) => {
+        const at = new Date().toISOString();
+        setDraft((d) => ({
+          ...d,
+          events: [...d.events, { ...event, at }],
+          endedAt: change.outcome ? at : null,
+          outcome: change.outcome,
+        }));
+      },
+      setNotes: (notes) => setDraft((d) => ({ ...d, notes })),
+      setScriptVersion: nothing,
+      takeBackLastEvent: nothing,
+      cancelContact: nothing,
+      finishContact: nothing,
+      setStatus: nothing,
+      resyncStatus: nothing,
+      reportStep: nothing,
+    };
+  }, [draft, catalogue.data]);
   return <ConsoleContext value={value}>{children}</ConsoleContext>;
 }

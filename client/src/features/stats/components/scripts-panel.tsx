@@ -1,6 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { RATES } from '@valore/shared/metrics/funnel';
 import type { ScriptsOutput } from '@valore/shared/schemas/stats';
+import { useTRPC } from '../../../lib/trpc';
 import { formatCount, formatPercent, useLang } from '../format';
 import { MetricInfo } from './metric-info';
 
@@ -40,6 +42,7 @@ export function ScriptsPanel({ data }: { data: ScriptsOutput }) {
         </tbody>
       </table>
       {data.comparisons.length > 0 && <ComparisonTable data={data} />}
+      {data.objections.length > 0 && <ObjectionsTable data={data} />}
       <h3 className="stats-scripts__title">
         {t('scripts.dropOff')} <MetricInfo label={t('scripts.dropOff')} definition={t('scripts.dropOffDefinition')} />
       </h3>
@@ -137,6 +140,63 @@ function ComparisonTable({ data }: { data: ScriptsOutput }) {
               <td>{c.significant ? t('scripts.significant') : t('scripts.noise')}</td>
             </tr>
           ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/**
+ * Objections by rebuttal: per version, how many contacts raised each prepared objection and how many the suggested
+ * rebuttal kept (they still ended in value). Labels and rebuttals come from the version's definition.
+ */
+function ObjectionsTable({ data }: { data: ScriptsOutput }) {
+  const { t } = useTranslation('stats');
+  const { lang, locale } = useLang();
+  const trpc = useTRPC();
+  const definitions = useQuery({ ...trpc.scripts.versions.list.queryOptions(), staleTime: 60_000, retry: false });
+  const prepared = (flow: string, version: string, code: string) =>
+    definitions.data
+      ?.find((v) => v.flow === flow && v.version === version)
+      ?.definition.objections.find((o) => o.code === code);
+  return (
+    <>
+      <h3 className="stats-scripts__title">
+        {t('scripts.objections')}{' '}
+        <MetricInfo label={t('scripts.objections')} definition={t('scripts.objectionsDefinition')} />
+      </h3>
+      <table className="stats-table stats-table--compact" data-testid="script-objections">
+        <caption className="visually-hidden">{t('scripts.objections')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('dims.flow')}</th>
+            <th scope="col">{t('dims.scriptVersion')}</th>
+            <th scope="col">{t('scripts.objection')}</th>
+            <th scope="col">{t('scripts.rebuttal')}</th>
+            <th scope="col" className="stats-table__num">
+              {t('scripts.raised')}
+            </th>
+            <th scope="col" className="stats-table__num">
+              {t('scripts.kept')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.objections.map((o) => {
+            const known = prepared(o.flow, o.scriptVersion, o.code);
+            return (
+              <tr key={`${o.flow}-${o.scriptVersion}-${o.code}`}>
+                <th scope="row">{t(`flows.${o.flow}`)}</th>
+                <td>{o.scriptVersion}</td>
+                <td>{o.code === 'other' ? t('scripts.otherObjection') : (known?.label[lang] ?? o.code)}</td>
+                <td className="stats-table__text">{known?.rebuttal[lang] ?? '—'}</td>
+                <td className="stats-table__num">{formatCount(locale, o.raised)}</td>
+                <td className="stats-table__num">
+                  {formatCount(locale, o.kept)} ({formatPercent(locale, o.keptRate)})
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </>
