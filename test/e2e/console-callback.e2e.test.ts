@@ -175,13 +175,15 @@ describe('Call Me Now through the queue, keyboard only', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await atStep(page, 'Proposta');
-    // an objection: the version's prepared answer is there
+    // an objection: the operator picks the prepared one (focus is on the list, nothing chosen for them) and its
+    // rebuttal leads, marked
     await choose(page, 'Obiezione');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('radio');
+    await page.keyboard.press('Space');
     await page.keyboard.press('Enter');
-    await page
-      .getByRole('region', { name: 'Obiezioni preparate e risposte suggerite' })
-      .getByText('Il primo anno il canone è zero.')
-      .waitFor();
+    const prepared = page.getByRole('region', { name: 'Obiezioni preparate e risposte suggerite' });
+    await prepared.getByText('Il primo anno il canone è zero.').waitFor();
+    await prepared.getByText('sollevata dal cliente').waitFor();
     await screenshot(page, 'console-objection-rebuttal');
     await choose(page, 'Obiezione superata');
     await atStep(page, 'Proposta');
@@ -214,5 +216,12 @@ describe('Call Me Now through the queue, keyboard only', () => {
     await comparison.getByRole('row', { name: /Call Me Back.*1\.2\.0 rispetto a 1\.1\.0/ }).waitFor();
     await comparison.scrollIntoViewIfNeeded();
     await screenshot(page, 'stats-script-comparison');
+    // objections by rebuttal: "Costa troppo" raised once under 1.2.0, and the customer kept (a funnel link)
+    const objections = page.getByTestId('script-objections');
+    await objections
+      .getByRole('row', { name: /Call Me Back.*1\.2\.0.*Costa troppo.*Il primo anno il canone è zero\..*1.*1 \(100/ })
+      .waitFor();
+    await objections.scrollIntoViewIfNeeded();
+    await screenshot(page, 'stats-script-objections');
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -20,6 +21,20 @@ afterAll(async () => {
 
 describe('script studio', () => {
   it('a team lead edits a line, publishes 1.2.0 and splits new contacts 50/50', async () => {
+    const lead = createApiClient(server.url);
+    await lead.login('teamlead1');
+    const campaign = await lead.trpc.campaigns.create.mutate({
+      requestId: randomUUID(),
+      name: 'Conto giovani dicembre',
+      businessUnit: 'Banking',
+      productCode: 'CONTO',
+      startsOn: '2026-01-01',
+      endsOn: '2027-12-31',
+      maxAttempts: 3,
+      retryDelayMinutes: 240,
+      scriptVersion: '1.0.0',
+      siteIds: [1],
+    });
     const { page } = browser;
     await page.goto(`${server.url}/login`);
     await page.getByLabel('Nome utente').fill('teamlead1');
@@ -52,6 +67,10 @@ describe('script studio', () => {
     await page.getByLabel('Obiezione del cliente — inglese').fill('I have no time now');
     await page.getByLabel('Risposta suggerita — italiano').fill('Bastano due minuti: le lascio il link e decide lei.');
     await page.getByLabel('Risposta suggerita — inglese').fill('Two minutes will do: I will leave you the link.');
+    // the flow's rules stay: the callback flow may add the consent step, not remove the needs step
+    await page.getByRole('tab', { name: 'Passi, esiti e prodotti' }).click();
+    await expect.poll(() => page.getByLabel('Bisogno (obbligatorio)').isDisabled()).toBe(true);
+    await screenshot(page, 'scripts-structure');
     // the diff: the needs line word by word, and the objection added
     await page.getByRole('tab', { name: /^Differenze/ }).click();
     const diff = page.getByRole('list', { name: 'Differenze rispetto alla 1.1.0' });
@@ -102,9 +121,16 @@ describe('script studio', () => {
       .last()
       .waitFor();
 
-    const lead = createApiClient(server.url);
-    await lead.login('teamlead1');
+    // one campaign plays its own assignment
+    await page.getByLabel('Campagna', { exact: true }).selectOption({ value: String(campaign.id) });
+    const forCampaign = page.getByRole('form', { name: `Quale versione giocano i nuovi contatti — ${campaign.name}` });
+    await forCampaign.getByLabel('Peso di 1.0.0 (%)').fill('100');
+    await forCampaign.getByRole('button', { name: 'Assegna' }).click();
+    await page.getByText(`Assegnazione della campagna ${campaign.name} salvata.`).waitFor();
+    await screenshot(page, 'scripts-campaign-assignment');
+
     expect(await lead.trpc.scripts.assignments.list.query()).toEqual([
+      { flow: 'campaign', campaignId: campaign.id, splits: [{ version: '1.0.0', weight: 100 }], custom: true },
       {
         flow: 'callback',
         campaignId: null,

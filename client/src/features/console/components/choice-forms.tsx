@@ -63,11 +63,12 @@ export function ChoiceForm({ type, title, context, onSubmit, onCancel }: FormPro
   const ref = useRef<HTMLFormElement>(null);
   const headingId = useId();
   useEffect(() => {
-    // The chosen radio first, then the first field, then the submit button (a confirmation only).
+    // The chosen radio first, then a choice still to make (nothing is chosen for the operator), then the first
+    // field, then the submit button (a confirmation only).
     const selectors = [
       'input:checked:not(:disabled)',
-      'input:not([type=radio]):not(:disabled), select, textarea',
       'input[type=radio]:not(:disabled)',
+      'input:not([type=radio]):not(:disabled), select, textarea',
       'button[type=submit]:not(:disabled)',
     ];
     for (const selector of selectors) {
