@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import type { SerializedRequest, SerializedResponse } from 'pino';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { limitsConfig, type AppDeps } from './deps';
 import { closeAfterChunkedBody, declaredBodyLimit, trpcBody } from './http/body-limit';
@@ -58,8 +59,22 @@ export function createApp(deps: AppDeps): RequestListener {
     pinoHttp({
       logger: deps.logger,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      // one short line per request at info (method, route, status, time, user); the query string (a tRPC query's
+      // input: what was searched) and the headers only at debug
+      serializers: {
+        req: (req: SerializedRequest) =>
+          deps.logger.isLevelEnabled('debug')
+            ? req
+            : { method: req.method, route: (req.url ?? '').split('?')[0] ?? '' },
+        res: (res: SerializedResponse) => (deps.logger.isLevelEnabled('debug') ? res : { statusCode: res.statusCode }),
+      },
+      customProps: (_req, res) => {
+        const userId: unknown = res.locals?.userId;
+        return typeof userId === 'number' ? { userId } : {};
+      },
+      // a 401 is the sign-in page asking who is there (auth.me), not a warning
       customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 && res.statusCode !== 401 ? 'warn' : 'info',
     }),
   );
   app.use(metrics.middleware);

@@ -60,9 +60,11 @@ export async function startServer(
     clock?: Clock;
     seedCustomers?: number;
     /** default true: a month of history and live queues */ livingDemo?: boolean;
+    /** where the log lines go (default stdout) */
+    logDestination?: { write: (line: string) => void };
   } = {},
 ): Promise<RunningServer> {
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, opts.logDestination);
   const database = openDatabase(env.VALORE_DB, { writer: env.VALORE_WRITER });
   configureGroupCommit(database.db, {
     maxWaiting: env.VALORE_WRITE_QUEUE_MAX,

@@ -279,6 +279,29 @@ describe('script versions', () => {
     expect(seen.size).toBe(customers.length);
     const counts = [...seen.values()].reduce<Record<string, number>>((n, v) => ({ ...n, [v]: (n[v] ?? 0) + 1 }), {});
     expect(Object.keys(counts).sort()).toEqual(['1.1.0', '1.2.0']);
+    // 1,000 contacts without a work item (inbound calls) ask over HTTP: the split holds within ±5 points, and each
+    // contact gets the same answer when it asks again
+    const asked: string[] = [];
+    for (let start = 0; start < 1_000; start += 50) {
+      const batch = Array.from({ length: 50 }, (_, i) =>
+        operator.trpc.scripts.assigned.query({
+          flow: 'callback',
+          customerId: null,
+          contactId: `00000000-0000-4000-8000-${String(start + i).padStart(12, '0')}`,
+        }),
+      );
+      asked.push(...(await Promise.all(batch)).map((a) => a.version));
+    }
+    const onNew = asked.filter((v) => v === '1.2.0').length;
+    expect(onNew).toBeGreaterThanOrEqual(450);
+    expect(onNew).toBeLessThanOrEqual(550);
+    expect(asked.filter((v) => v !== '1.1.0' && v !== '1.2.0')).toEqual([]);
+    const again = await operator.trpc.scripts.assigned.query({
+      flow: 'callback',
+      customerId: null,
+      contactId: '00000000-0000-4000-8000-000000000007',
+    });
+    expect(again.version).toBe(asked[7]);
     // back to the default: the newest published version for everyone
     await lead.trpc.scripts.assignments.set.mutate({ flow: 'callback', splits: [] });
     expect(await lead.trpc.scripts.assignments.list.query()).toEqual([]);

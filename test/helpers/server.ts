@@ -47,6 +47,8 @@ export interface TestServerOptions {
    * sessions) instead of the demo template; `seed` and `customers` are then ignored.
    */
   fromFile?: string;
+  /** Receives the server's log lines (with `env: { LOG_LEVEL }`; the default level is silent). */
+  logDestination?: { write: (line: string) => void };
 }
 
 export interface TestServer extends RunningServer {
@@ -73,7 +75,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const running = await startServer(env, { clock: opts.clock });
+  const running = await startServer(env, { clock: opts.clock, logDestination: opts.logDestination });
   const server: TestServer = {
     ...running,
     dbFile,

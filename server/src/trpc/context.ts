@@ -21,6 +21,8 @@ export interface Context {
 
 export async function createContext(deps: AppDeps, req: Request, res: Response): Promise<Context> {
   const session = await sessionOfRequest(deps, req, res);
+  // the request's log line names who made it (app.ts)
+  if (session) res.locals.userId = session.user.id;
   return { deps, req, res, user: session?.user ?? null, sessionId: session?.sessionId ?? null, ip: req.ip ?? null };
 }
 
