@@ -31,6 +31,8 @@ export interface AppConfig {
   intake?: IntakeConfig;
   /** Minutes an operator holds a work item from work.next before it returns to the queue (default 5). */
   workLeaseMinutes?: number;
+  /** Seconds an offer of pushed work rings before it goes to the next Ready operator (default 15). */
+  offerSeconds?: number;
   /** An agreed callback or lead follow-up is offered only to its operator until this long after it is due (default 15). */
   personalCallbackGraceMinutes?: number;
   /** A completion kept in the console's offline queue is accepted this long after the contact started (default 12). */

@@ -30,6 +30,10 @@ const envSchema = z.object({
     .default(DEFAULT_CTI_NUMBERS),
   VALORE_SESSION_SECRET: z.string().min(16, 'VALORE_SESSION_SECRET must be at least 16 characters').optional(),
   VALORE_WORK_LEASE_MINUTES: z.coerce.number().int().min(1).max(120).default(5),
+  /** Pushed work (domains/work/offers.ts): how long an offer rings before it goes to the next Ready operator. */
+  VALORE_OFFER_SECONDS: z.coerce.number().int().min(3).max(300).default(15),
+  /** `off`: no offers at all (every site pulls with work.next); `on`: sites whose dispatch mode is push get offers. */
+  VALORE_OFFER_DISPATCH: z.enum(['on', 'off']).default('on'),
   VALORE_PERSONAL_CALLBACK_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
   VALORE_OFFLINE_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   /** How often the conversion rollups catch up with new contacts in the background (0: only when stats are read). */

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock';
 import { openDatabase, type OpenedDatabase } from './db/client';
 import { configureGroupCommit } from './db/group-commit';
 import { startStatsWorker } from './domains/stats/stats.catchup';
+import { startOfferDispatcher } from './domains/work/offers';
 import { migrateToLatest } from './db/migrator';
 import { seedLivingCentre } from './db/seed/living';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
@@ -100,6 +101,7 @@ export async function startServer(
       publicUrl: env.VALORE_PUBLIC_URL ?? null,
       clientDist: env.VALORE_CLIENT_DIST ?? DEFAULT_CLIENT_DIST,
       workLeaseMinutes: env.VALORE_WORK_LEASE_MINUTES,
+      offerSeconds: env.VALORE_OFFER_SECONDS,
       smpp: smppConfig(env),
       trustedProxies: trustedProxies(env),
       retention: retentionConfig(env),
@@ -128,6 +130,7 @@ export async function startServer(
     env.VALORE_STATS_CATCHUP_MS > 0 ? startStatsWorker(deps, { intervalMs: env.VALORE_STATS_CATCHUP_MS }) : null;
   const retention = startRetentionWorker(deps, { hour: deps.config.retention?.hour ?? null });
   const slots = startSlotGenerator(deps);
+  const offers = env.VALORE_OFFER_DISPATCH === 'on' ? startOfferDispatcher(deps) : null;
   const outbox = startOutboxWorker(
     deps,
     createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL, smpp: deps.config.smpp }),
@@ -144,9 +147,13 @@ export async function startServer(
   if (!deps.config.publicUrl) deps.config.publicUrl = url;
   let backgroundStopped: Promise<void> | null = null;
   const stopBackgroundJobs = () =>
-    (backgroundStopped ??= Promise.all([outbox.stop(), statsWorker?.stop(), retention.stop(), slots.stop()]).then(
-      () => undefined,
-    ));
+    (backgroundStopped ??= Promise.all([
+      outbox.stop(),
+      statsWorker?.stop(),
+      retention.stop(),
+      slots.stop(),
+      offers?.stop(),
+    ]).then(() => undefined));
   return {
     url,
     port,

@@ -20,5 +20,6 @@ export const DOMAIN_ERRORS = [
   'PASSWORD_CHANGE_REQUIRED',
   'USERNAME_TAKEN',
   'LOCAL_LOGIN_DISABLED',
+  'OFFER_CLOSED',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

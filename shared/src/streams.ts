@@ -1,5 +1,6 @@
 import type { ScreenPop } from './schemas/cti';
 import type { BoardEvent, MessagesEvent } from './schemas/monitor';
+import type { WorkOfferEvent } from './schemas/work';
 
 /**
  * The live streams: plain server-sent events, one endpoint per kind (docs/api.md, "Live streams"). Each event is one
@@ -13,6 +14,8 @@ export const STREAMS = {
   screenPops: '/api/v1/streams/screen-pops',
   /** The signed-in operator's coaching messages: today's first, then each new one. */
   coaching: '/api/v1/streams/coaching',
+  /** The signed-in operator's pushed work: the open offer (or none) at once, then each change. */
+  workOffers: '/api/v1/streams/work-offers',
 } as const;
 
 export type StreamName = keyof typeof STREAMS;
@@ -22,4 +25,5 @@ export interface StreamEvents {
   board: BoardEvent;
   screenPops: ScreenPop;
   coaching: MessagesEvent;
+  workOffers: WorkOfferEvent;
 }

@@ -92,6 +92,8 @@ const MATRIX: Record<string, Row> = {
   },
   'customers.breakGlassLog': { roles: ['admin'], input: () => ({}) },
   'work.next': { roles: ['operator'], input: () => ({}) },
+  'work.acceptOffer': { roles: ['operator'], input: () => ({ offerId: 999_999 }) },
+  'work.declineOffer': { roles: ['operator'], input: () => ({ offerId: 999_999 }) },
   'work.current': { roles: ['operator'] },
   'work.heartbeat': { roles: ['operator'], input: () => ({}) },
   'work.release': { roles: ['operator'], input: () => ({ id: 'callback:none', reason: 'access matrix' }) },
@@ -560,6 +562,7 @@ describe('live streams', () => {
     },
     screenPops: { query: {}, outcomes: only('operator') },
     coaching: { query: {}, outcomes: only('operator') },
+    workOffers: { query: {}, outcomes: only('operator') },
   };
   it('has a row for every stream', () => {
     expect(Object.keys(streams).sort()).toEqual(Object.keys(STREAMS).sort());

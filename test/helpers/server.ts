@@ -73,6 +73,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     VALORE_INTAKE_KEYS: TEST_INTAKE_KEY,
     VALORE_SESSION_SECRET: TEST_SESSION_SECRET,
     LOG_LEVEL: 'silent',
+    // the suites written for pull (work.next) stay deterministic; pushed work is tested with it on (offers tests)
+    VALORE_OFFER_DISPATCH: 'off',
     ...opts.env,
   });
   const running = await startServer(env, { clock: opts.clock, logDestination: opts.logDestination });

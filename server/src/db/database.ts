@@ -26,6 +26,7 @@ import type { InteractionsTable } from '../domains/interactions/interactions.tab
 import type { LeadsTable } from '../domains/leads/leads.table';
 import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
 import type { SitesTable, TeamsTable } from '../domains/org/org.table';
+import type { WorkOffersTable } from '../domains/work/work.table';
 import type { OutboxTable } from '../domains/outbox/outbox.table';
 import type {
   AppointmentSlotsTable,
@@ -102,6 +103,7 @@ export interface Database {
   script_versions: ScriptVersionsTable;
   script_assignments: ScriptAssignmentsTable;
   operator_status: OperatorStatusTable;
+  work_offers: WorkOffersTable;
   operator_status_log: OperatorStatusLogTable;
   tutor_messages: TutorMessagesTable;
   scorecard_templates: ScorecardTemplatesTable;

@@ -25,6 +25,7 @@ import * as messageTemplates from './migrations/2026-12-07T1000-message-template
 import * as siteCalendars from './migrations/2026-12-07T1100-site-calendars';
 import * as scriptVersions from './migrations/2026-12-07T1200-script-versions';
 import * as scriptAssignments from './migrations/2026-12-07T1300-script-assignments';
+import * as workOffers from './migrations/2026-12-08T1000-work-offers';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T1100-site-calendars': siteCalendars,
   '2026-12-07T1200-script-versions': scriptVersions,
   '2026-12-07T1300-script-assignments': scriptAssignments,
+  '2026-12-08T1000-work-offers': workOffers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

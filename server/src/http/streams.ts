@@ -7,6 +7,7 @@ import type { AppDeps } from '../deps';
 import { openScreenPopFeed } from '../domains/cti/cti.service';
 import { openBoardFeed } from '../domains/monitor/board.service';
 import { openMessagesFeed } from '../domains/monitor/coaching.service';
+import { openOffersFeed } from '../domains/work/offers';
 import { DomainError, type FieldMessages } from '../errors';
 import type { FeedMark, FeedSend } from '../realtime/feed';
 import { topics } from '../realtime/event-bus';
@@ -78,6 +79,9 @@ const KINDS: { [K in StreamName]: StreamKind<K> } = {
   ),
   coaching: streamKind(['operator'], z.object({ lastEventId }).strict(), (deps, user, _input, last, send) =>
     openMessagesFeed(deps, user, last, send),
+  ),
+  workOffers: streamKind(['operator'], z.object({ lastEventId }).strict(), (deps, user, _input, _last, send, mark) =>
+    openOffersFeed(deps, user, send, mark),
   ),
 };
 

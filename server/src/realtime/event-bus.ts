@@ -15,6 +15,8 @@ export const topics = {
   userMessages: (userId: number) => `user:${userId}:messages`,
   /** A user's sessions were ended (disabled, password reset): their open live streams close (payload: {}). */
   userSessionsEnded: (userId: number) => `user:${userId}:sessions-ended`,
+  /** The operator's pushed work changed: an offer made, accepted, declined or expired (payload: WorkOfferEvent). */
+  userOffers: (userId: number) => `user:${userId}:offers`,
 } as const;
 
 export function createInProcessBus(): EventBus {

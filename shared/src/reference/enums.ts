@@ -14,6 +14,8 @@ export const ROLE_HOME: Record<Role, string> = {
 };
 
 export const PAUSE_REASONS = ['break', 'training', 'coaching', 'meeting'] as const;
+/** Pauses the server sets, never chosen by the operator: an offer of pushed work left unanswered, or declined. */
+export const SYSTEM_PAUSE_REASONS = ['missed_offer', 'declined_offer'] as const;
 
 export const QUEUE_KINDS = ['callback', 'campaign', 'lead_followup'] as const;
 export type QueueKind = (typeof QUEUE_KINDS)[number];

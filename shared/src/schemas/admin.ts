@@ -534,6 +534,7 @@ export const adminTeam = z.object({
   /** the tutors and team leads placed in the team */
   leads: z.array(z.object({ id: z.number().int(), displayName: z.string(), role: roleSchema })),
 });
+export const DISPATCH_MODES = ['push', 'pull'] as const;
 export const adminSite = z.object({
   id: z.number().int(),
   code: z.string(),
@@ -548,6 +549,8 @@ export const adminSite = z.object({
   teams: z.array(adminTeam),
   /** the site's own service calendar; null: the centre's default */
   calendar: serviceCalendarSpec.nullable(),
+  /** push: Ready operators are offered work; pull: they ask for it (docs/api.md, "Pushed work") */
+  dispatchMode: z.enum(DISPATCH_MODES),
 });
 export type AdminSite = z.infer<typeof adminSite>;
 export const siteCalendarInput = z
@@ -575,6 +578,7 @@ export const siteUpdateInput = z
     name: siteFields.name.optional(),
     city: siteFields.city.optional(),
     provinceCode: siteFields.provinceCode.optional(),
+    dispatchMode: z.enum(DISPATCH_MODES, { error: 'push or pull' }).optional(),
   })
   .strict();
 export const teamCreateInput = z

@@ -37,6 +37,21 @@ export const workItem = z.object({
 });
 export type WorkItem = z.infer<typeof workItem>;
 
+/** An item pushed to a Ready operator (docs/api.md, "Pushed work"): theirs to accept until it expires. */
+export const workOffer = z.object({
+  id: z.number().int(),
+  offeredAt: z.string(),
+  expiresAt: z.string(),
+  item: workItem,
+});
+export type WorkOffer = z.infer<typeof workOffer>;
+/** The offers stream's event: the operator's open offer now (null: none), and how the last one ended. */
+export interface WorkOfferEvent {
+  offer: WorkOffer | null;
+  ended: 'accepted' | 'declined' | 'expired' | null;
+}
+export const workOfferInput = z.object({ offerId: z.number().int().positive() }).strict();
+
 export const workNextInput = z.object({}).strict();
 export const workHeartbeatInput = z.object({}).strict();
 

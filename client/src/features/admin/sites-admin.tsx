@@ -78,6 +78,7 @@ export function SitesAdmin() {
               </th>
               <th scope="col">{t('sites.col.teams')}</th>
               <th scope="col">{t('sites.col.hours')}</th>
+              <th scope="col">{t('sites.col.dispatch')}</th>
               <th scope="col">{t('sites.col.actions')}</th>
             </tr>
           </thead>
@@ -94,6 +95,9 @@ export function SitesAdmin() {
                 <td className="admin-table__num">{s.users}</td>
                 <td>{s.teams.map((team) => team.name).join(', ') || '—'}</td>
                 <td>{summary(s.calendar)}</td>
+                <td>
+                  <DispatchModeSwitch site={s} onNotice={setNotice} />
+                </td>
                 <td className="admin-table__actions">
                   <Button
                     size="sm"
@@ -294,5 +298,36 @@ function SiteCreate({ onDone }: { onDone: (message: string | null) => void }) {
         </div>
       </form>
     </Panel>
+  );
+}
+
+/** Push (Ready operators are offered work) or pull (they ask with "Prossimo contatto"): one click, audited. */
+function DispatchModeSwitch({ site, onNotice }: { site: AdminSite; onNotice: (message: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const next = site.dispatchMode === 'push' ? 'pull' : 'push';
+  const update = useMutation(
+    trpc.admin.sites.update.mutationOptions({
+      onSuccess: (updated) => {
+        void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
+        onNotice(t('sites.dispatch.saved', { name: updated.name, mode: t(`sites.dispatch.${updated.dispatchMode}`) }));
+      },
+      onError: (error) => onNotice(tShell(errorMessageKey(error))),
+    }),
+  );
+  return (
+    <>
+      {t(`sites.dispatch.${site.dispatchMode}`)}{' '}
+      <Button
+        size="sm"
+        busy={update.isPending}
+        aria-label={t('sites.dispatch.switchFor', { name: site.name, mode: t(`sites.dispatch.${next}`) })}
+        onClick={() => update.mutate({ id: site.id, dispatchMode: next })}
+      >
+        {t('sites.dispatch.switch')}
+      </Button>
+    </>
   );
 }

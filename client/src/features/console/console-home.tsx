@@ -12,6 +12,7 @@ import { ScriptPanel } from './components/script-panel';
 import { PendingList, RecentInteractions } from './components/side-lists';
 import { StatusControl } from './components/status-control';
 import { WorkQueue } from './components/work-queue';
+import { WorkOfferNotice } from './components/work-offer';
 import { ConsoleProvider, useConsole } from './hooks/console-store';
 import { usePendingInteractions } from './hooks/pending-queue';
 import { usePendingDelivery } from './hooks/use-pending-delivery';
@@ -54,6 +55,7 @@ function ConsolePage() {
           <StatusControl />
         </div>
       </div>
+      <WorkOfferNotice />
       <ScreenPopNotice pops={pops} />
       <div className="grid grid--console">
         <CustomerCardPanel />

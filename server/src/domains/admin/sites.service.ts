@@ -25,6 +25,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       's.city',
       's.province_code',
       's.service_calendar',
+      's.dispatch_mode',
       'p.name as province_name',
       (eb) =>
         eb
@@ -63,6 +64,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       macroArea: own[0]?.macro ?? null,
       users: Number(s.users),
       calendar: s.service_calendar ? (JSON.parse(s.service_calendar) as ServiceCalendarSpec) : null,
+      dispatchMode: s.dispatch_mode,
       teams: teams
         .filter((t) => t.site_id === s.id)
         .map((t) => {
@@ -149,7 +151,14 @@ export async function createSite(deps: AppDeps, admin: SessionUser, input: SiteC
 export async function updateSite(
   deps: AppDeps,
   admin: SessionUser,
-  input: { requestId?: string; id: number; name?: string; city?: string; provinceCode?: string },
+  input: {
+    requestId?: string;
+    id: number;
+    name?: string;
+    city?: string;
+    provinceCode?: string;
+    dispatchMode?: 'push' | 'pull';
+  },
   ip: string | null,
 ) {
   const at = deps.clock.now().toISOString();
@@ -163,6 +172,7 @@ export async function updateSite(
         name: input.name ?? before.name,
         city: input.city ?? before.city,
         province_code: input.provinceCode ?? before.province_code,
+        dispatch_mode: input.dispatchMode ?? before.dispatch_mode,
       })
       .where('id', '=', input.id)
       .execute();

@@ -1,4 +1,5 @@
 import type { OperatorStatus, SetStatusInput } from '@valore/shared/schemas/monitor';
+import type { SYSTEM_PAUSE_REASONS } from '@valore/shared/reference/enums';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../errors';
 import { topics, type EventBus } from '../../realtime/event-bus';
@@ -9,7 +10,11 @@ import {
   type OperatorStatusRow,
 } from './monitor.repository';
 
-export type StatusChange = SetStatusInput | { state: 'signed_out' };
+export type StatusChange =
+  | SetStatusInput
+  | { state: 'signed_out' }
+  /** set by the server only: an offer of pushed work let go (work/offers.ts) */
+  | { state: 'paused'; reason: (typeof SYSTEM_PAUSE_REASONS)[number] };
 
 /** Which states an operator may move to from each state (the console only offers these). */
 const ALLOWED: Record<OperatorStatusRow['state'], readonly OperatorStatusRow['state'][]> = {

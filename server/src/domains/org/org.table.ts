@@ -8,6 +8,8 @@ export interface SitesTable {
   province_code: string;
   /** JSON ServiceCalendarSpec: the site's own service calendar; null: the centre's default */
   service_calendar: Generated<string | null>;
+  /** push: Ready operators are offered work (work/offers.ts); pull: they ask for it (work.next) */
+  dispatch_mode: Generated<'push' | 'pull'>;
 }
 export interface TeamsTable {
   id: Generated<number>;

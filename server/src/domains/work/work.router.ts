@@ -2,12 +2,14 @@ import {
   workHeartbeatInput,
   workItem,
   workNextInput,
+  workOfferInput,
   workQueueSize,
   workReleaseInput,
   workReleaseOutput,
   workMineOutput,
   workTakeInput,
 } from '@valore/shared/schemas/work';
+import { z } from 'zod';
 import { siteServiceCalendar } from '@valore/shared/schemas/service-calendar';
 import { specOfCalendar, DEFAULT_SERVICE_CALENDAR } from '@valore/shared/time/service-calendar';
 import { authedProcedure, roleProcedure, router } from '../../trpc/init';
@@ -21,6 +23,7 @@ import {
   releaseWorkItem,
   takePromise,
 } from './work.service';
+import { acceptOffer, acceptOpenOffer, declineOffer, isOffered } from './offers';
 
 const operators = roleProcedure('operator');
 
@@ -29,8 +32,23 @@ export const workRouter = router({
   next: operators
     .input(workNextInput)
     .output(workItem.nullable())
-    .mutation(({ ctx }) => nextWorkItem(ctx.deps, ctx.user)),
-  current: operators.output(workItem.nullable()).query(({ ctx }) => currentWorkItem(ctx.deps, ctx.user)),
+    // an item pushed to the operator and still ringing is theirs to take first (offers.ts)
+    .mutation(async ({ ctx }) => (await acceptOpenOffer(ctx.deps, ctx.user)) ?? nextWorkItem(ctx.deps, ctx.user)),
+  /** The item the operator holds; one only offered to them is not theirs yet (the offers stream shows it). */
+  current: operators.output(workItem.nullable()).query(async ({ ctx }) => {
+    const item = await currentWorkItem(ctx.deps, ctx.user);
+    return item && (await isOffered(ctx.deps.db, ctx.user.id, item)) ? null : item;
+  }),
+  /** Accepts the pushed item ringing on the operator's console: it becomes theirs as from work.next. */
+  acceptOffer: operators
+    .input(workOfferInput)
+    .output(workItem)
+    .mutation(({ ctx, input }) => acceptOffer(ctx.deps, ctx.user, input.offerId)),
+  /** Declines it: back to the queue for the next Ready operator; the operator pauses. */
+  declineOffer: operators
+    .input(workOfferInput)
+    .output(z.object({ declined: z.boolean() }))
+    .mutation(({ ctx, input }) => declineOffer(ctx.deps, ctx.user, input.offerId)),
   heartbeat: operators
     .input(workHeartbeatInput)
     .output(workItem.nullable())

@@ -45,7 +45,7 @@ export interface Claimant {
   siteId: number;
 }
 
-function requireOperator(user: SessionUser): Claimant {
+export function requireOperator(user: SessionUser): Claimant {
   if (user.siteId === null)
     throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'Only operators of a site take work items.');
   return { userId: user.id, siteId: user.siteId };
@@ -196,7 +196,7 @@ async function withScriptVersion(db: Executor, item: WorkItem): Promise<WorkItem
   return { ...item, scriptVersion };
 }
 
-async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
+export async function buildItem(db: Executor, ref: HeldRef): Promise<WorkItem> {
   return withScriptVersion(db, await itemOf(db, ref));
 }
 

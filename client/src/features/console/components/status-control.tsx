@@ -1,4 +1,4 @@
-import { PAUSE_REASONS } from '@valore/shared/reference/enums';
+import { PAUSE_REASONS, SYSTEM_PAUSE_REASONS } from '@valore/shared/reference/enums';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Select } from '../../../components/ui/select';
@@ -25,6 +25,12 @@ export function StatusControl() {
   const options = [
     { value: 'ready', label: t('status.ready') },
     ...PAUSE_REASONS.map((r) => ({ value: `paused:${r}`, label: t('status.pausedFor', { reason: t(`pause.${r}`) }) })),
+    // a pause the server set (an offer let go): shown, not offered
+    ...SYSTEM_PAUSE_REASONS.filter((r) => value === `paused:${r}`).map((r) => ({
+      value: `paused:${r}`,
+      label: t('status.pausedFor', { reason: t(`pause.${r}`) }),
+      disabled: true,
+    })),
     ...(inContact || state === 'signed_out' ? [{ value: state, label: t(`status.${state}`), disabled: true }] : []),
   ];
 

@@ -7,6 +7,7 @@ import { Kbd } from '../../../components/ui/kbd';
 import { isTypingTarget, useFormat } from '../format';
 import { useConsole } from '../hooks/console-store';
 import { useWorkQueue } from '../hooks/use-work-queue';
+import { OFFER_SOUND_KEY } from '../hooks/use-work-offer';
 import { MyPromises } from './my-promises';
 
 /**
@@ -63,6 +64,7 @@ export function WorkQueue() {
         {t('queue.next', { size: count })}
       </Button>
       {paused && !draft && <p className="side__hint">{t('queue.paused')}</p>}
+      <OfferSoundSwitch />
       {queue.empty && !draft && (
         <p className="side__hint" role="status">
           {t('queue.empty')}
@@ -160,4 +162,33 @@ export function WorkQueue() {
 function queuedKind(key: string): 'callback' | 'campaign' | 'lead_followup' {
   const kind = key.split(':')[0];
   return kind === 'campaign' || kind === 'lead_followup' ? kind : 'callback';
+}
+
+/** Whether an offer of pushed work rings with a sound too (kept in this browser). */
+function OfferSoundSwitch() {
+  const { t } = useTranslation('console');
+  const [on, setOn] = useState(() => {
+    try {
+      return window.localStorage.getItem(OFFER_SOUND_KEY) === 'on';
+    } catch {
+      return false;
+    }
+  });
+  return (
+    <label className="work-queue__sound">
+      <input
+        type="checkbox"
+        checked={on}
+        onChange={(e) => {
+          setOn(e.target.checked);
+          try {
+            window.localStorage.setItem(OFFER_SOUND_KEY, e.target.checked ? 'on' : 'off');
+          } catch {
+            // without storage the choice lasts for this page only
+          }
+        }}
+      />{' '}
+      {t('offer.sound')}
+    </label>
+  );
 }

@@ -4,7 +4,7 @@ import type { WorkItem } from '@valore/shared/schemas/work';
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { errorMessageKey, type ErrorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
-import { useConsole, type ContactDraft } from './console-store';
+import { useConsole, type ContactDraft, type StartContactArgs } from './console-store';
 import { usePendingInteractions } from './pending-queue';
 
 const QUEUE_SIZE_POLL_MS = 10_000;
@@ -20,6 +20,17 @@ export function queuedWork(draft: ContactDraft | null): { kind: QueueKind; sourc
   const work = draft?.work;
   if (!work || !isQueueKind(work.kind) || work.sourceId === null) return null;
   return { kind: work.kind, sourceId: work.sourceId };
+}
+
+/** The contact a work item opens (from work.next, a promise taken, an accepted offer). */
+export function contactOf(item: WorkItem): StartContactArgs {
+  return {
+    flow: item.flow,
+    customerId: item.customerId,
+    customerName: item.customerName,
+    work: { kind: item.kind, sourceId: item.sourceId, presetProductCode: item.presetProductCode },
+    scriptVersion: item.scriptVersion,
+  };
 }
 
 /**
@@ -40,17 +51,7 @@ export function useWorkQueue() {
 
   const refresh = useCallback(() => void queryClient.invalidateQueries(trpc.work.pathFilter()), [queryClient, trpc]);
 
-  const open = useCallback(
-    (item: WorkItem) =>
-      startContact({
-        flow: item.flow,
-        customerId: item.customerId,
-        customerName: item.customerName,
-        work: { kind: item.kind, sourceId: item.sourceId, presetProductCode: item.presetProductCode },
-        scriptVersion: item.scriptVersion,
-      }),
-    [startContact],
-  );
+  const open = useCallback((item: WorkItem) => startContact(contactOf(item)), [startContact]);
 
   const next = useMutation(
     trpc.work.next.mutationOptions({
