@@ -69,6 +69,14 @@ describe('inbound sales call, keyboard only', () => {
     await signIn(page, 'operatore1');
     await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('ready');
     await screenshot(page, 'console-01-ready');
+    // ? lists the keys, the same in every flow; Esc closes the list
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    const keys = page.getByRole('dialog', { name: 'Tasti rapidi' });
+    await keys.getByText('link al funnel digitale').waitFor();
+    await screenshot(page, 'console-keyboard-help');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => keys.count()).toBe(0);
 
     await findAndStart(page, first.phone, `${first.first_name} ${first.last_name}`);
     await page.getByText('Prodotti posseduti').waitFor();
@@ -88,7 +96,7 @@ describe('inbound sales call, keyboard only', () => {
     await page.keyboard.press('1'); // Proposta accettata
 
     await atStep(page, 'Chiusura');
-    await page.keyboard.press('1'); // Fissa appuntamento in UP
+    await page.keyboard.press('4'); // Fissa appuntamento in UP (the same key in every flow)
     await page.getByRole('group', { name: 'Fascia oraria' }).waitFor();
     await page.keyboard.press('Tab'); // from the office list into the slots
     await page.keyboard.press('Space');
@@ -158,8 +166,11 @@ describe('inbound sales call, keyboard only', () => {
     await atStep(page, 'Proposta');
     await page.keyboard.press('1');
     await atStep(page, 'Chiusura');
-    expect(await page.getByRole('button', { name: /Fissa appuntamento/ }).count()).toBe(0); // fibre: no branch appointment
-    await page.keyboard.press('2'); // Crea lead
+    // fibre: no branch appointment — shown disabled on its key, with why; the lead keeps its key
+    expect(await page.getByRole('button', { name: /Fissa appuntamento/ }).isDisabled()).toBe(true);
+    await page.getByText('Fissa appuntamento in UP: Fibra per la casa non lo prevede').waitFor();
+    await page.keyboard.press('4'); // nothing: not available
+    await page.keyboard.press('6'); // Crea lead
     await page.getByRole('group', { name: 'Ricontatto il' }).waitFor();
     await screenshot(page, 'console-07-lead-form');
     await page.keyboard.press('Enter'); // the follow-up time is prefilled (the first open half-hour tomorrow): Enter submits

@@ -88,7 +88,7 @@ describe('cross-sell after a one-contact solution, keyboard only', () => {
     await atStep(page, 'Proposta');
     await page.keyboard.press('1');
     await atStep(page, 'Chiusura');
-    await page.keyboard.press('2'); // Invia link al funnel digitale
+    await page.keyboard.press('5'); // Invia link al funnel digitale
     await page.getByRole('group', { name: 'Invia il link via' }).waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter'); // SMS is preselected

@@ -62,7 +62,7 @@ describe('the server goes away mid-shift', () => {
       await atStep(page, 'Proposta');
       await page.keyboard.press('1');
       await atStep(page, 'Chiusura');
-      await page.keyboard.press('2'); // Crea lead
+      await page.keyboard.press('6'); // Crea lead
       await page.getByRole('group', { name: 'Ricontatto il' }).waitFor();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();

@@ -151,7 +151,7 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await operator().keyboard.press('1'); // Proposta accettata
     await atStep(operator(), 'Chiusura');
     await expect.poll(() => boardRow().getByTestId('board-step').textContent(), LIVE).toContain('Chiusura');
-    await operator().keyboard.press('2'); // Crea lead
+    await operator().keyboard.press('6'); // Crea lead
     await operator().getByRole('group', { name: 'Ricontatto il' }).waitFor(LIVE);
     await operator().keyboard.press('Enter'); // the follow-up time is prefilled
     await operator().getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor(LIVE);

@@ -64,3 +64,32 @@ export const BARE_EVENT_TYPES = [
 export function isBareEvent(type: FlowEventType): type is (typeof BARE_EVENT_TYPES)[number] {
   return (BARE_EVENT_TYPES as readonly string[]).includes(type);
 }
+
+/**
+ * The key of each choice, the same in every flow, step and script version (docs/api.md, "Keyboard"): 1 moves the
+ * call on, 2 is the customer's objection, 3 ends it without value, 4–7 the value outcomes (appointment, link, lead,
+ * sale on the phone), 8 a callback, 9 the opt-out. No step offers two choices with one key (flows/keys.test.ts).
+ */
+export const CHOICE_KEYS: Record<FlowEventType, string> = {
+  'contact.reached': '1',
+  'customer.identified': '1',
+  'ocs.solved': '1',
+  'propensity.accepted': '1',
+  'consent.granted': '1',
+  'needs.identified': '1',
+  'proposal.accepted': '1',
+  'objection.resolved': '1',
+  'proposal.objection': '2',
+  'contact.not_reached': '3',
+  'customer.not_eligible': '3',
+  'ocs.unsolved': '3',
+  'propensity.declined': '3',
+  'consent.refused': '3',
+  'proposal.declined': '3',
+  'outcome.appointment': '4',
+  'outcome.funnel': '5',
+  'outcome.lead': '6',
+  'outcome.assisted_sale': '7',
+  'callback.requested': '8',
+  'customer.opted_out': '9',
+};

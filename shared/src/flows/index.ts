@@ -1,5 +1,5 @@
 import type { FlowId, Outcome } from '../reference/outcomes';
-import { FLOW_EVENT_TYPES } from './event-names';
+import { CHOICE_KEYS, FLOW_EVENT_TYPES } from './event-names';
 import { CALLBACK_STEPS, CALLBACK_VERSION, callbackMachine, callbackMachineV1_0 } from './callback/callback.machine';
 import { CAMPAIGN_STEPS, CAMPAIGN_VERSION, campaignMachine } from './campaign/campaign.machine';
 import { INBOUND_SALES_STEPS, INBOUND_SALES_VERSION, inboundSalesMachine } from './inbound-sales/inbound-sales.machine';
@@ -102,6 +102,20 @@ export function availableEvents(machine: AnyFlowMachine, snapshot: FlowSnapshot)
   if (!belongsTo(snapshot, machine)) throw new Error(`snapshot does not belong to machine ${machine.id}`);
   return FLOW_EVENT_TYPES.filter((type) =>
     type === 'needs.identified' ? acceptedProducts(snapshot).length > 0 : accepts(snapshot, SAMPLE_EVENTS[type]),
+  );
+}
+
+/**
+ * Every choice the step the script stands at knows — available now or not (a value outcome the product does not
+ * allow, a need with no product to propose) — in the order of their fixed keys (CHOICE_KEYS): the console shows the
+ * unavailable ones disabled, with why.
+ */
+export function stepChoices(machine: AnyFlowMachine, snapshot: FlowSnapshot): FlowEventType[] {
+  const step = stepOf(snapshot);
+  const node = step ? machine.root.states[step] : undefined;
+  const known = new Set(node ? Object.keys(node.on) : []);
+  return FLOW_EVENT_TYPES.filter((type) => known.has(type)).sort((a, b) =>
+    CHOICE_KEYS[a].localeCompare(CHOICE_KEYS[b]),
   );
 }
 

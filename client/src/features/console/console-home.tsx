@@ -11,6 +11,7 @@ import { ScreenPopNotice } from './components/screen-pop';
 import { ScriptPanel } from './components/script-panel';
 import { PendingList, RecentInteractions } from './components/side-lists';
 import { StatusControl } from './components/status-control';
+import { KeyboardHelp } from './components/keyboard-help';
 import { WorkQueue } from './components/work-queue';
 import { WorkOfferNotice } from './components/work-offer';
 import { ConsoleProvider, useConsole } from './hooks/console-store';
@@ -52,6 +53,7 @@ function ConsolePage() {
         </div>
         <div className="page-header__tools">
           {pending.length > 0 && <Badge tone="warning">{tc('pending.badge', { count: pending.length })}</Badge>}
+          <KeyboardHelp />
           <StatusControl />
         </div>
       </div>

@@ -6,14 +6,17 @@ import {
   type AnyFlowMachine,
   metaOf,
   objectionsOf,
+  stepChoices,
   stepOf,
 } from '@valore/shared/flows/index';
+import { CHOICE_KEYS } from '@valore/shared/flows/event-names';
 import { EVENT_LABELS } from '@valore/shared/flows/steps';
 import { STEP_ORDER } from '@valore/shared/flows/definition';
 import type { FlowEvent, FlowEventType, FlowInput, StepId, StepMeta } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { isBareEvent } from '@valore/shared/flows/event-names';
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
 import { Badge } from '../../../components/ui/badge';
@@ -226,7 +229,14 @@ export function ScriptRunner({
 
         {needsCustomer && <Alert tone="warning">{t('script.identifyFirst')}</Alert>}
 
-        <ChoiceButtons choices={choices} customerId={draft.customerId} openForm={openForm} onChoose={choose} />
+        <ChoiceButtons
+          known={stepChoices(machine, snapshot)}
+          choices={choices}
+          customerId={draft.customerId}
+          openForm={openForm}
+          onChoose={choose}
+          reasonOf={(type) => unavailableReason(t, type, productCode ? productName : null)}
+        />
 
         {openForm && (
           <ChoiceForm
@@ -255,12 +265,21 @@ export function ScriptRunner({
   );
 }
 
-/** Keys 1–9 pick the choice with that number, unless the operator is typing. */
+/** Why a choice of the step cannot be taken now (shown beside it, disabled). */
+function unavailableReason(t: TFunction<'console'>, type: FlowEventType, product: string | null): string {
+  if (type === 'outcome.assisted_sale') return t('script.unavailable.sale');
+  if (type === 'needs.identified') return t('script.unavailable.noProduct');
+  if (type === 'customer.identified') return t('script.unavailable.identify');
+  if (type.startsWith('outcome.') && product) return t('script.unavailable.product', { product });
+  return t('script.unavailable.notNow');
+}
+
+/** Keys 1–9 pick the available choice on that key (the same key everywhere: CHOICE_KEYS), unless typing. */
 function useNumberKeys(choices: readonly FlowEventType[], choose: (type: FlowEventType) => void) {
   const onKey = useEffectEvent((event: KeyboardEvent) => {
     if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
     if (!/^[1-9]$/.test(event.key)) return;
-    const type = choices[Number(event.key) - 1];
+    const type = choices.find((c) => CHOICE_KEYS[c] === event.key);
     if (!type) return;
     event.preventDefault();
     choose(type);
@@ -304,39 +323,58 @@ function choiceVariant(type: FlowEventType): 'primary' | 'secondary' | 'ghost' {
 }
 
 function ChoiceButtons({
+  known,
   choices,
   customerId,
   openForm,
   onChoose,
+  reasonOf,
 }: {
+  known: readonly FlowEventType[];
   choices: readonly FlowEventType[];
   customerId: number | null;
   openForm: FlowEventType | null;
   onChoose: (type: FlowEventType) => void;
+  reasonOf: (type: FlowEventType) => string;
 }) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
+  const unavailable = known.filter((type) => !choices.includes(type));
+  // a choice available now that the step does not list (none today) still shows
+  const shown = [...known, ...choices.filter((c) => !known.includes(c))];
   return (
-    <div className="script__choices" role="group" aria-label={t('script.choices')}>
-      {choices.map((type, i) => {
-        const disabled = type === 'customer.identified' && customerId === null;
-        const variant = choiceVariant(type);
-        return (
-          <Button
-            key={type}
-            variant={variant}
-            className={`script__choice script__choice--${variant}`}
-            disabled={disabled}
-            aria-keyshortcuts={String(i + 1)}
-            aria-expanded={FORM_CHOICES.has(type) ? openForm === type : undefined}
-            onClick={() => onChoose(type)}
-            icon={<Kbd>{String(i + 1)}</Kbd>}
-          >
-            {fmt.prompt(EVENT_LABELS[type])}
-          </Button>
-        );
-      })}
-    </div>
+    <>
+      <div className="script__choices" role="group" aria-label={t('script.choices')}>
+        {shown.map((type) => {
+          const disabled = !choices.includes(type) || (type === 'customer.identified' && customerId === null);
+          const variant = choiceVariant(type);
+          const key = CHOICE_KEYS[type];
+          return (
+            <Button
+              key={type}
+              variant={variant}
+              className={`script__choice script__choice--${variant}`}
+              disabled={disabled}
+              aria-keyshortcuts={disabled ? undefined : key}
+              aria-expanded={FORM_CHOICES.has(type) ? openForm === type : undefined}
+              onClick={() => onChoose(type)}
+              icon={<Kbd>{key}</Kbd>}
+            >
+              {fmt.prompt(EVENT_LABELS[type])}
+            </Button>
+          );
+        })}
+      </div>
+      {unavailable.length > 0 && (
+        <ul className="script__unavailable" aria-label={t('script.unavailable.title')}>
+          {unavailable.map((type) => (
+            <li key={type}>
+              <Kbd>{CHOICE_KEYS[type]}</Kbd> {fmt.prompt(EVENT_LABELS[type])}: {reasonOf(type)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 
