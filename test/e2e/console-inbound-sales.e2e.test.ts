@@ -77,6 +77,25 @@ describe('inbound sales call, keyboard only', () => {
     await screenshot(page, 'console-keyboard-help');
     await page.keyboard.press('Escape');
     await expect.poll(() => keys.count()).toBe(0);
+    // the status select: arrows only move the choice, Enter commits it (one state sent, not one per arrow)
+    const stateOnServer = () =>
+      server.database.sqlite
+        .prepare(
+          "SELECT state, reason FROM operator_status WHERE user_id = (SELECT id FROM users WHERE username = 'operatore1')",
+        )
+        .get();
+    const status = page.getByTestId('operator-status').getByRole('combobox');
+    await status.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.getByText('Invio per confermare, Esc per annullare').waitFor();
+    expect(stateOnServer()).toEqual({ state: 'ready', reason: null });
+    await page.keyboard.press('Enter');
+    await expect.poll(stateOnServer).toEqual({ state: 'paused', reason: 'training' });
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await expect.poll(stateOnServer).toEqual({ state: 'ready', reason: null });
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
 
     await findAndStart(page, first.phone, `${first.first_name} ${first.last_name}`);
     await page.getByText('Prodotti posseduti').waitFor();

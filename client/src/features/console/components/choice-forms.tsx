@@ -155,6 +155,11 @@ function ChoiceFields({
           e.preventDefault();
           onCancel();
         }
+        // Enter on a select (a product, a day, a time) submits the form as it does in a text field
+        if (e.key === 'Enter' && e.target instanceof HTMLSelectElement) {
+          e.preventDefault();
+          formRef.current?.requestSubmit();
+        }
       }}
     >
       {fields}

@@ -1,5 +1,5 @@
 import { PAUSE_REASONS, SYSTEM_PAUSE_REASONS } from '@valore/shared/reference/enums';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Select } from '../../../components/ui/select';
 import { cx } from '../../../components/ui/class-names';
@@ -34,6 +34,15 @@ export function StatusControl() {
     ...(inContact || state === 'signed_out' ? [{ value: state, label: t(`status.${state}`), disabled: true }] : []),
   ];
 
+  // Arrow keys (and type-ahead) on the closed select only move the choice: Enter or leaving the field commits it,
+  // so stepping from "Pronto" past three pause reasons does not send three states
+  const [pending, setPending] = useState<string | null>(null);
+  const moving = useRef(false);
+  function commit(next: string) {
+    setPending(null);
+    if (next !== value) change(next);
+  }
+
   function change(next: string) {
     if (next === 'ready') setStatus({ state: 'ready' });
     const reason = PAUSE_REASONS.find((r) => `paused:${r}` === next);
@@ -48,11 +57,33 @@ export function StatusControl() {
         inline
         label={t('status.label')}
         options={options}
-        value={value}
+        value={pending ?? value}
         disabled={locked}
-        title={locked ? t('status.lockedHint') : undefined}
-        onChange={(e) => change(e.target.value)}
+        title={locked ? t('status.lockedHint') : pending ? t('status.confirmHint') : undefined}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && pending !== null) {
+            e.preventDefault();
+            commit(pending);
+          } else if (e.key === 'Escape' && pending !== null) {
+            setPending(null);
+          } else {
+            moving.current = !e.altKey && (/^(Arrow|Page|Home|End)/.test(e.key) || e.key.length === 1) && e.key !== ' ';
+          }
+        }}
+        onChange={(e) => {
+          if (moving.current) setPending(e.target.value);
+          else commit(e.target.value);
+          moving.current = false;
+        }}
+        onBlur={() => {
+          if (pending !== null) commit(pending);
+        }}
       />
+      {pending !== null && (
+        <span className="status-control__confirm" role="status">
+          {t('status.confirmHint')}
+        </span>
+      )}
       {since !== null && since >= 0 && (
         <span className="status-control__since" aria-label={t('status.sinceLabel')}>
           {clock(since)}
