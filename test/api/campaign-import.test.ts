@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
@@ -202,11 +203,25 @@ describe('campaign list import', () => {
     );
     expect(report.status).toBe(200);
     expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
-    const [header, ...reportLines] = (await report.text()).trim().split('\n');
-    expect(header).toBe('line,reason,value');
-    const got = reportLines.map((l) => l.split(',').slice(0, 2).join(','));
-    const want = expected.flatMap((o, i) => (o === 'imported' || o === 'duplicate' ? [] : [`${i + 2},${o}`]));
-    expect(got).toEqual(want);
+    // in Italian by default, as Excel set to Italian opens it: a BOM, `;` between cells, Italian headers and reasons
+    const bytes = new Uint8Array(await report.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    const parsed = parse<Record<string, string>>(text, { delimiter: ';', bom: true, columns: true });
+    const reasonIt: Record<string, string> = {
+      malformed: 'riga non valida',
+      unknown_customer: 'cliente sconosciuto',
+      no_marketing_consent: 'senza consenso marketing',
+      on_optout_registry: 'iscritto al Registro delle opposizioni',
+    };
+    expect(parsed.map((r) => `${r.riga},${r.motivo}`)).toEqual(
+      expected.flatMap((o, i) => (o === 'imported' || o === 'duplicate' ? [] : [`${i + 2},${reasonIt[o]}`])),
+    );
+    // and in English when asked
+    const english = await lead.fetch(
+      `${server.url}/api/v1/campaigns/${campaignId}/imports/${String(done?.importId)}/rejects.csv?lang=en`,
+    );
+    expect((await english.text()).split('\r\n')[0]).toBe('line,reason,value');
 
     const contacts = await db
       .selectFrom('campaign_contacts')
@@ -308,7 +323,7 @@ describe('campaign list import', () => {
     const report = await lead.fetch(
       `${server.url}/api/v1/campaigns/${campaignId}/imports/${String(result.lines.at(-1)?.importId)}/rejects.csv`,
     );
-    expect((await report.text()).trim().split('\n')[1]).toMatch(/^3,malformed/);
+    expect((await report.text()).trim().split('\n')[1]).toMatch(/^3;riga non valida/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadPipelineOutput } from '@valore/shared/schemas/lead-pipeline';
@@ -249,10 +250,11 @@ describe('CSV export', () => {
     const file = await api.teamlead1.trpc.leads.exportPipelineCsv.mutate({ status: 'won' });
     expect(file.filename).toMatch(/^valore-lead-\d{4}-\d{2}-\d{2}_\d{4}\.csv$/);
     expect(file).toMatchObject({ rows: 1, truncated: false });
-    const lines = file.csv.trim().split('\r\n');
+    // Italian by default: `;` between cells, as Excel set to Italian opens it (read here by a CSV parser)
+    const lines = parse(file.csv, { delimiter: ';' });
     expect(lines).toHaveLength(2);
-    const header = (lines[0] ?? '').split(',');
-    const cells = (lines[1] ?? '').split(',');
+    const header = lines[0] ?? [];
+    const cells = lines[1] ?? [];
     expect(header.slice(0, 4)).toEqual(['id', 'stato', 'cliente_id', 'cliente']);
     const cell = (name: string) => cells[header.indexOf(name)];
     expect(cell('id')).toBe(String(leads.c));

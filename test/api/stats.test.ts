@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
@@ -286,12 +287,22 @@ describe('conversion stats of a known day', () => {
       query: { ...period(), stage: 'handled' },
     });
     expect(contacts.rows).toBe(screen.total.stages.handled);
+    // in Italian (the default): `;`, Italian headers, read back by a CSV parser with `;`
+    const table = parse<Record<string, string>>(contacts.csv, { delimiter: ';', columns: true });
+    expect(table).toHaveLength(screen.total.stages.handled);
+    expect(Object.keys(table[0] ?? {}).slice(0, 4)).toEqual(['id', 'inizio', 'giorno', 'sede']);
+    const italian = await teamLead.trpc.stats.exportCsv.mutate({ kind: 'breakdown', query });
+    const rates = parse<Record<string, string>>(italian.csv, { delimiter: ';', columns: true });
+    const total = rates.at(-1) ?? {};
+    expect(Number(total['Contatti gestiti'])).toBe(screen.total.stages.handled);
+    // a rate with a decimal comma, as an Italian spreadsheet reads numbers
+    expect(Object.values(total).some((v) => /^0,\d+$/.test(v))).toBe(true);
     const audits = await db()
       .selectFrom('audit_log')
       .select('entity_id')
       .where('action', '=', 'stats.export')
       .execute();
-    expect(audits.map((a) => a.entity_id)).toEqual(['breakdown', 'interactions']);
+    expect(audits.map((a) => a.entity_id)).toEqual(['breakdown', 'interactions', 'breakdown']);
   });
 
   it('compares script versions and shows where customers are lost', async () => {

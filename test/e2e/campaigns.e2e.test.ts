@@ -192,10 +192,21 @@ describe('a team lead runs a campaign from the browser', () => {
       upload.getByRole('link', { name: /Scarica le .* righe scartate/ }).click(),
     ]);
     const reportPath = await download.path();
-    const [header, ...lines] = fs.readFileSync(reportPath, 'utf8').trim().split('\n');
-    expect(header).toBe('line,reason,value');
-    expect(lines.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(
-      expected.flatMap((o, i) => (o === 'imported' || o === 'duplicate' ? [] : [`${i + 2},${o}`])),
+    // in the page's language (Italian): `;`, Italian headers and reasons
+    const [header, ...lines] = fs
+      .readFileSync(reportPath, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(header).toBe('riga;motivo;valore');
+    const reasonIt: Record<string, string> = {
+      malformed: 'riga non valida',
+      unknown_customer: 'cliente sconosciuto',
+      no_marketing_consent: 'senza consenso marketing',
+      on_optout_registry: 'iscritto al Registro delle opposizioni',
+    };
+    expect(lines.map((l) => l.split(';').slice(0, 2).join(';'))).toEqual(
+      expected.flatMap((o, i) => (o === 'imported' || o === 'duplicate' ? [] : [`${i + 2};${reasonIt[o]}`])),
     );
 
     // ---- activate ----

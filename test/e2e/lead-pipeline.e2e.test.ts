@@ -302,8 +302,9 @@ describe('a team lead steers the lead pipeline of their site', () => {
       .trim()
       .split('\r\n');
     expect(lines).toHaveLength(1 + 5);
-    const header = (lines[0] ?? '').split(',');
-    const wonLine = lines.find((l) => l.startsWith(`${leadIds.won},`))?.split(',') ?? [];
+    // Italian: `;` between cells
+    const header = (lines[0] ?? '').split(';');
+    const wonLine = lines.find((l) => l.startsWith(`${leadIds.won};`))?.split(';') ?? [];
     expect(wonLine[header.indexOf('vinto_con')]).toBe('assisted_sale');
     expect(wonLine[header.indexOf('riferimento_vendita')]).toBe('ORD-FIBRA-7781');
     const exports = await server.database.db

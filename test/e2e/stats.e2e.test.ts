@@ -95,8 +95,9 @@ describe('a team lead reads the conversion stats of their site', () => {
       .replace(/^\ufeff/, '')
       .trim()
       .split('\r\n');
-    const header = (lines[0] ?? '').split(',');
-    const totalLine = (lines[lines.length - 1] ?? '').split(',');
+    // Italian: `;` between cells
+    const header = (lines[0] ?? '').split(';');
+    const totalLine = (lines[lines.length - 1] ?? '').split(';');
     expect(lines).toHaveLength(4 + 2);
     expect(Number(totalLine[header.indexOf('Contatti gestiti')])).toBe(screenHandled);
     expect(Number(totalLine[header.indexOf('Esiti di valore')])).toBe(screenValue);

@@ -1,6 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { SessionUser } from '@valore/shared/schemas/auth';
-import type { ImportProgressLine } from '@valore/shared/schemas/campaigns';
+import {
+  IMPORT_REJECT_REASONS,
+  type ImportProgressLine,
+  type ImportRejectReason,
+} from '@valore/shared/schemas/campaigns';
+import { CSV_BOM, csvLine } from '../csv-export';
 import type { Readable } from 'node:stream';
 import { limitsConfig, type AppDeps } from '../deps';
 import {
@@ -65,9 +70,11 @@ export function campaignImportRoutes(deps: AppDeps): Router {
         res.setHeader('Cache-Control', 'no-store');
         // rejects past VALORE_IMPORT_MAX_STORED_REJECTS were counted, not kept: the report is the first ones only
         res.setHeader('X-Rejects-Not-Stored', String(notStored));
-        res.write('line,reason,value\n');
+        // in the reader's language (?lang=it, the default, or en): headers, reasons, separator (csv-export.ts)
+        const lang = req.query.lang === 'en' ? 'en' : 'it';
+        res.write(CSV_BOM + csvLine(REJECTS_HEADER[lang], lang));
         while (page.length > 0) {
-          res.write(page.map((p) => `${p.line},${p.reason},${csvField(p.value ?? '')}\n`).join(''));
+          res.write(page.map((p) => csvLine([p.line, rejectLabel(lang, p.reason), p.value ?? ''], lang)).join(''));
           const last = page.at(-1)?.line ?? 0;
           page = await importRejectsPage(deps, user, campaignId, importId, last, 5000);
         }
@@ -203,8 +210,23 @@ function delimiterOf(value: unknown): string {
   return d;
 }
 
-function csvField(value: string): string {
-  // quote when needed; a leading formula character is defused for spreadsheet users
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+const rejectLabel = (lang: 'it' | 'en', reason: string) => {
+  const known = IMPORT_REJECT_REASONS.find((r) => r === reason);
+  return known ? REJECT_LABELS[lang][known] : reason;
+};
+const REJECTS_HEADER = { it: ['riga', 'motivo', 'valore'], en: ['line', 'reason', 'value'] } as const;
+/** Why a row was not imported, as the business unit reads it. */
+const REJECT_LABELS: Record<'it' | 'en', Record<ImportRejectReason, string>> = {
+  it: {
+    malformed: 'riga non valida',
+    unknown_customer: 'cliente sconosciuto',
+    no_marketing_consent: 'senza consenso marketing',
+    on_optout_registry: 'iscritto al Registro delle opposizioni',
+  },
+  en: {
+    malformed: 'malformed row',
+    unknown_customer: 'unknown customer',
+    no_marketing_consent: 'no marketing consent',
+    on_optout_registry: 'on the opt-out registry',
+  },
+};

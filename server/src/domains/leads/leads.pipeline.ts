@@ -258,7 +258,7 @@ export async function exportLeadPipeline(
     details: { filters: { ...input, language: undefined }, rows, truncated },
     ip,
   });
-  return { filename: `valore-lead-${romeStamp(now)}.csv`, csv: csvDocument(lines), rows, truncated };
+  return { filename: `valore-lead-${romeStamp(now)}.csv`, csv: csvDocument(lines, lang), rows, truncated };
 }
 
 // ---------------------------------------------------------------- reassign

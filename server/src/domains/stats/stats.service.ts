@@ -460,8 +460,8 @@ export async function exportCsv(
     const rateIds = RATES.map((r) => r.id);
     lines = [
       [
-        ...result.groupBy,
-        ...result.groupBy.map((g) => `${g}_name`),
+        ...result.groupBy.map((g) => dimHeader(g, lang)),
+        ...result.groupBy.map((g) => `${dimHeader(g, lang)}_${lang === 'it' ? 'nome' : 'name'}`),
         ...FUNNEL_STAGES.map((s) => s.label[lang]),
         ...RATES.map((r) => r.label[lang]),
       ],
@@ -490,30 +490,7 @@ export async function exportCsv(
     const { from, to, ...filters } = rest;
     const scope = await scopeOf(deps.db, user, filters.siteId);
     const f = rawFilterOf(scope, periodOf(from, to), filters, stage, cell);
-    lines = [
-      [
-        'id',
-        'started_at',
-        'day',
-        'site',
-        'operator_id',
-        'operator',
-        'team_id',
-        'flow',
-        'script_version',
-        'campaign_id',
-        'campaign',
-        'product',
-        'customer_id',
-        'province',
-        'outcome',
-        'reached',
-        'proposal_made',
-        'realised',
-        'handle_s',
-        'acw_s',
-      ],
-    ];
+    lines = [[...INTERACTION_HEADERS[lang]]];
     let cursor: { startedAt: string; id: number } | null = null;
     for (;;) {
       const page: StatsInteraction[] = (await drillPage(deps.db, f, cursor, 5_000)).map(toInteraction);
@@ -562,8 +539,71 @@ export async function exportCsv(
     details: { query: input.query, rows, truncated },
     ip,
   });
-  return { filename, csv: csvDocument(lines), rows, truncated };
+  return { filename, csv: csvDocument(lines, lang), rows, truncated };
 }
+
+/** The drill-down export's columns, in the reader's language (the values stay codes and ids). */
+const INTERACTION_HEADERS = {
+  en: [
+    'id',
+    'started_at',
+    'day',
+    'site',
+    'operator_id',
+    'operator',
+    'team_id',
+    'flow',
+    'script_version',
+    'campaign_id',
+    'campaign',
+    'product',
+    'customer_id',
+    'province',
+    'outcome',
+    'reached',
+    'proposal_made',
+    'realised',
+    'handle_s',
+    'acw_s',
+  ],
+  it: [
+    'id',
+    'inizio',
+    'giorno',
+    'sede',
+    'operatore_id',
+    'operatore',
+    'team_id',
+    'flusso',
+    'versione_script',
+    'campagna_id',
+    'campagna',
+    'prodotto',
+    'cliente_id',
+    'provincia',
+    'esito',
+    'raggiunto',
+    'proposta_fatta',
+    'realizzato',
+    'durata_s',
+    'post_chiamata_s',
+  ],
+} as const;
+
+const DIM_HEADERS_IT: Record<StatsGroupBy, string> = {
+  flow: 'flusso',
+  campaign: 'campagna',
+  product: 'prodotto',
+  operator: 'operatore',
+  site: 'sede',
+  day: 'giorno',
+  week: 'settimana',
+  team: 'team',
+  macroArea: 'macro_area',
+  province: 'provincia',
+  scriptVersion: 'versione_script',
+};
+const dimHeader = (dim: StatsGroupBy, lang: 'it' | 'en') => (lang === 'it' ? DIM_HEADERS_IT[dim] : dim);
 
 // ---------------------------------------------------------------- filter options
 

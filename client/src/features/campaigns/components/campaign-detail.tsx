@@ -248,14 +248,15 @@ function StatusActions({ campaign: c }: { campaign: CampaignSummary }) {
   );
 }
 
-const rejectsUrl = (campaignId: number, importId: number) =>
-  `/api/v1/campaigns/${campaignId}/imports/${importId}/rejects.csv`;
+/** The rejects report in the page's language (Italian: `;`, Italian headers and reasons; server csv-export.ts). */
+const rejectsUrl = (campaignId: number, importId: number, lang: string) =>
+  `/api/v1/campaigns/${campaignId}/imports/${importId}/rejects.csv?lang=${lang === 'en' ? 'en' : 'it'}`;
 
 function ListImport({ campaign: c }: { campaign: CampaignSummary }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { t } = useTranslation('campaigns');
-  const { locale } = useLang();
+  const { lang, locale } = useLang();
   return (
     <CsvUpload
       testId="list-upload"
@@ -290,7 +291,7 @@ function ListImport({ campaign: c }: { campaign: CampaignSummary }) {
           </dl>
           {r.rejected > 0 && (
             <p>
-              <a href={rejectsUrl(c.id, r.importId)} download>
+              <a href={rejectsUrl(c.id, r.importId, lang)} download>
                 {t('import.downloadRejects', {
                   count: r.rejected - (r.rejectsNotStored ?? 0),
                   n: formatCount(locale, r.rejected - (r.rejectsNotStored ?? 0)),
@@ -316,7 +317,7 @@ function ListImport({ campaign: c }: { campaign: CampaignSummary }) {
 function PastImports({ id }: { id: number }) {
   const trpc = useTRPC();
   const { t } = useTranslation('campaigns');
-  const { locale } = useLang();
+  const { lang, locale } = useLang();
   const errorText = useErrorText();
   const imports = useQuery(trpc.campaigns.imports.queryOptions({ id }));
   if (imports.isPending) return <Skeleton lines={2} />;
@@ -362,7 +363,7 @@ function PastImports({ id }: { id: number }) {
               <td className="campaign-table__num">{formatCount(locale, i.rejected)}</td>
               <td>
                 {i.rejected > 0 ? (
-                  <a href={rejectsUrl(id, i.id)} download>
+                  <a href={rejectsUrl(id, i.id, lang)} download>
                     {i.rejectsNotStored > 0
                       ? t('imports.downloadFirst', { n: formatCount(locale, i.rejected - i.rejectsNotStored) })
                       : t('imports.download')}
