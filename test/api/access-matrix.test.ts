@@ -180,6 +180,10 @@ const MATRIX: Record<string, Row> = {
       release: false,
     }),
   },
+  'quality.unrelease': {
+    roles: ['tutor', 'admin'],
+    input: (f) => ({ requestId: randomUUID(), scorecardId: f.scorecardId }),
+  },
   'quality.myScorecards': { roles: ['operator'] },
   'quality.acknowledge': {
     roles: ['operator'],

@@ -393,6 +393,30 @@ describe('quality scorecards', () => {
     );
     expect(again.data?.code).toBe('CONFLICT');
 
+    // taken back within 5 minutes by the tutor who released it: a draft again, out of the operator's list
+    expect(
+      (await trpcError(otherTutor.trpc.quality.unrelease.mutate({ requestId: randomUUID(), scorecardId: draft.id })))
+        .data?.code,
+    ).toBe('NOT_FOUND');
+    const undone = await tutor.trpc.quality.unrelease.mutate({ requestId: randomUUID(), scorecardId: draft.id });
+    expect(undone).toMatchObject({ id: draft.id, status: 'draft', releasedAt: null });
+    expect(await operator.trpc.quality.myScorecards.query()).toEqual([]);
+    await tutor.trpc.quality.saveScorecard.mutate({
+      ...base,
+      criticalError: true,
+      requestId: randomUUID(),
+      release: true,
+    });
+    // past 5 minutes it stays released
+    server.database.sqlite
+      .prepare('UPDATE scorecards SET released_at = ? WHERE id = ?')
+      .run(new Date(Date.now() - 6 * 60_000).toISOString(), draft.id);
+    const late = await trpcError(
+      tutor.trpc.quality.unrelease.mutate({ requestId: randomUUID(), scorecardId: draft.id }),
+    );
+    expect(late.data?.code).toBe('CONFLICT');
+    expect(late.message).toMatch(/within 5 minutes/);
+
     const mine = await operator.trpc.quality.myScorecards.query();
     expect(mine.map((s) => s.id)).toEqual([draft.id]);
     const colleague = createApiClient(server.url);
@@ -412,7 +436,18 @@ describe('quality scorecards', () => {
       .where('entity_id', '=', String(draft.id))
       .orderBy('id')
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(['scorecard.save_draft', 'scorecard.release', 'scorecard.acknowledge']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'scorecard.save_draft',
+      'scorecard.release',
+      'scorecard.unrelease',
+      'scorecard.release',
+      'scorecard.acknowledge',
+    ]);
+    // acknowledged: no longer taken back
+    expect(
+      (await trpcError(tutor.trpc.quality.unrelease.mutate({ requestId: randomUUID(), scorecardId: draft.id })))
+        .message,
+    ).toMatch(/already acknowledged/);
   });
 
   it('lets only admins edit scorecard templates', async () => {

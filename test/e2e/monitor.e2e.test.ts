@@ -197,8 +197,18 @@ describe('a tutor follows an operator live, coaches and scores the call', () => 
     await screenshot(tutor(), 'monitor-06-tutor-scorecard-form');
     await tabTo(tutor(), card.getByRole('button', { name: "Rilascia all'operatore" }));
     await tutor().keyboard.press('Enter');
+    // asked twice: the operator sees it at once
+    await card.getByText("L'operatore la vedrà subito. Rilasciare?").waitFor(LIVE);
+    await tutor().keyboard.press('Enter'); // "Sì, rilascia" has the focus
     await card.getByText(/Valutazione rilasciata il/).waitFor(LIVE);
     await screenshot(tutor(), 'monitor-07-tutor-scorecard-released');
+    // taken back within 5 minutes (a draft again, the scores kept), then released again
+    await card.getByRole('button', { name: /Annulla il rilascio \(ancora 4:\d\d\)/ }).click();
+    await card.getByRole('button', { name: "Rilascia all'operatore" }).waitFor(LIVE);
+    await expect.poll(() => card.getByRole('radio', { name: '4', checked: true }).count()).toBe(count);
+    await card.getByRole('button', { name: "Rilascia all'operatore" }).click();
+    await card.getByRole('button', { name: 'Sì, rilascia' }).click();
+    await card.getByText(/Valutazione rilasciata il/).waitFor(LIVE);
 
     // The operator's "Le mie valutazioni" shows it after a reload; one button acknowledges it.
     await operator().reload();

@@ -45,7 +45,7 @@ describe('script studio', () => {
     await page.getByTestId('home-scripts').waitFor();
     await screenshot(page, 'scripts-versions');
 
-    await page.getByRole('button', { name: 'Nuova bozza da Call me back / now 1.1.0' }).focus();
+    await page.getByRole('button', { name: 'Nuova bozza da Call Me Back / Now 1.1.0' }).focus();
     await page.keyboard.press('Enter');
     const version = page.getByLabel('Numero di versione');
     await expect.poll(() => version.inputValue()).toBe('1.2.0');
@@ -81,7 +81,7 @@ describe('script studio', () => {
 
     // the preview: the draft walked in the console's script panel, with the new line and the rebuttal
     await page.getByRole('button', { name: 'Anteprima' }).click();
-    const preview = page.getByRole('group', { name: 'Anteprima: Call me back / now 1.2.0' });
+    const preview = page.getByRole('group', { name: 'Anteprima: Call Me Back / Now 1.2.0' });
     await preview.waitFor();
     await page.keyboard.press('1'); // Risponde
     await page.getByRole('button', { name: /Cliente identificato/ }).click();
@@ -102,20 +102,20 @@ describe('script studio', () => {
     await page.getByText('Bozza 1.2.0 salvata.').waitFor();
     await page.getByLabel('Nota di pubblicazione (cosa cambia)').fill('Domanda sul bisogno più aperta');
     await page.getByRole('button', { name: 'Pubblica' }).click();
-    await page.getByText('Call me back / now 1.2.0 pubblicata').waitFor();
+    await page.getByText('Call Me Back / Now 1.2.0 pubblicata').waitFor();
 
     const weights = page.getByRole('form', { name: /Quale versione giocano i nuovi contatti — Call me back/ });
     await weights.getByLabel('Peso di 1.2.0 (%)').fill('50');
     await weights.getByLabel('Peso di 1.1.0 (%)').fill('50');
     await weights.getByRole('button', { name: 'Assegna' }).click();
-    await page.getByText('Assegnazione di Call me back / now salvata.').waitFor();
+    await page.getByText('Assegnazione di Call Me Back / Now salvata.').waitFor();
     await page.getByRole('row', { name: /1\.2\.0.*Pubblicata.*Domanda sul bisogno più aperta.*50%/ }).waitFor();
     await screenshot(page, 'scripts-assigned');
 
     // 1.0.0 retired: asked twice, then marked; its recorded contacts stay (API tests)
-    await page.getByRole('button', { name: 'Ritira Call me back / now 1.0.0' }).click();
+    await page.getByRole('button', { name: 'Ritira Call Me Back / Now 1.0.0' }).click();
     await page.getByRole('button', { name: 'Sì, ritira la 1.0.0' }).click();
-    await page.getByText('Call me back / now 1.0.0 ritirata').waitFor();
+    await page.getByText('Call Me Back / Now 1.0.0 ritirata').waitFor();
     await page
       .getByRole('row', { name: /1\.0\.0.*Ritirata/ })
       .last()

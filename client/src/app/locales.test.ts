@@ -38,3 +38,29 @@ describe.each(namespaces)('translations of namespace %s', (_ns, load) => {
     expect(placeholders(texts.en)).toEqual(placeholders(texts.it));
   });
 });
+
+/**
+ * One glossary: a flow, an operator state, a pause reason has one name on every screen (the console's), in each
+ * language — a tutor and an operator talking about "Pronto" or "Cross-sell dopo OCS" mean the same thing.
+ */
+describe('one name per term across the screens', () => {
+  const termGroups: { group: string; from: (texts: Record<string, unknown>) => unknown }[] = [
+    { group: 'flows', from: (t) => t.flows },
+    { group: 'operator states', from: (t) => t.states ?? (t.status) },
+  ];
+  it.each(['it', 'en'] as const)('in %s', async (lang) => {
+    const loaded = await Promise.all(namespaces.map(async ([ns, load]) => [ns, (await load())[lang]] as const));
+    const console = loaded.find(([ns]) => ns === 'console')?.[1] as Record<string, unknown>;
+    for (const { group, from } of termGroups) {
+      const reference = from(console) as Record<string, unknown>;
+      for (const [ns, texts] of loaded) {
+        const own = from(texts as Record<string, unknown>);
+        if (typeof own !== 'object' || own === null) continue;
+        for (const [term, name] of Object.entries(own)) {
+          if (typeof name !== 'string' || typeof reference[term] !== 'string') continue;
+          expect(name, `${ns}: ${group}.${term}`).toBe(reference[term]);
+        }
+      }
+    }
+  });
+});

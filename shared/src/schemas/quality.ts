@@ -137,4 +137,7 @@ export const saveScorecardInput = z
 export type SaveScorecardInput = z.infer<typeof saveScorecardInput>;
 
 export const acknowledgeScorecardInput = z.object({ requestId: clientId, scorecardId: id }).strict();
+/** A release can be taken back by its tutor this long after it, while the operator has not acknowledged it. */
+export const UNRELEASE_WINDOW_MS = 5 * 60_000;
+export const unreleaseScorecardInput = z.object({ requestId: clientId, scorecardId: id }).strict();
 export type AcknowledgeScorecardInput = z.infer<typeof acknowledgeScorecardInput>;

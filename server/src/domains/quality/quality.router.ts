@@ -10,6 +10,7 @@ import {
   scorecardView,
   templateCreateInput,
   templateUpdateInput,
+  unreleaseScorecardInput,
 } from '@valore/shared/schemas/quality';
 import { roleProcedure, router } from '../../trpc/init';
 import {
@@ -21,6 +22,7 @@ import {
   reviewables,
   saveScorecard,
   templates,
+  unreleaseScorecard,
 } from './quality.service';
 
 const admins = roleProcedure('admin');
@@ -53,6 +55,11 @@ export const qualityRouter = router({
     .input(saveScorecardInput)
     .output(scorecardView)
     .mutation(({ ctx, input }) => saveScorecard(ctx.deps, ctx.user, input, ctx.ip)),
+  /** Takes a release back within 5 minutes, before the operator acknowledged it: a draft again. */
+  unrelease: reviewers
+    .input(unreleaseScorecardInput)
+    .output(scorecardView)
+    .mutation(({ ctx, input }) => unreleaseScorecard(ctx.deps, ctx.user, input, ctx.ip)),
   myScorecards: operators.output(z.array(scorecardView)).query(({ ctx }) => myScorecards(ctx.deps, ctx.user)),
   acknowledge: operators
     .input(acknowledgeScorecardInput)

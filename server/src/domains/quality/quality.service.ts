@@ -14,6 +14,7 @@ import type {
 } from '@valore/shared/schemas/quality';
 import type { CoachingMessage } from '@valore/shared/schemas/monitor';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
+import { UNRELEASE_WINDOW_MS } from '@valore/shared/schemas/quality';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../errors';
@@ -349,6 +350,53 @@ export async function saveScorecard(
       const row = await findScorecard(trx, id);
       if (!row) throw new DomainError('INTERNAL_SERVER_ERROR', 'NOT_FOUND', 'The scorecard was not stored.');
       return toScorecardView(row);
+    },
+  );
+  return response;
+}
+
+/**
+ * Takes a release back (the tutor who released it, within UNRELEASE_WINDOW_MS, before the operator acknowledged it):
+ * the scorecard is a draft again, out of the operator's list. Audited; idempotent by its request id.
+ */
+export async function unreleaseScorecard(
+  deps: AppDeps,
+  user: SessionUser,
+  input: { requestId: string; scorecardId: number },
+  ip: string | null,
+): Promise<ScorecardView> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const { response } = await idempotentTransaction(
+    deps,
+    { caller: userCaller(user), scope: `quality.unrelease:${user.id}`, key: input.requestId, input, at },
+    async (trx) => {
+      const row = await findScorecard(trx, input.scorecardId);
+      if (!row || row.tutor_id !== user.id)
+        throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
+      if (row.status !== 'released' || row.released_at === null)
+        throw new DomainError(
+          'CONFLICT',
+          'VALIDATION',
+          row.status === 'acknowledged'
+            ? 'The operator has already acknowledged this scorecard: it can no longer be taken back.'
+            : 'This scorecard is not released.',
+        );
+      if (now.getTime() - Date.parse(row.released_at) > UNRELEASE_WINDOW_MS)
+        throw new DomainError('CONFLICT', 'VALIDATION', 'A release can be taken back only within 5 minutes.');
+      await updateScorecard(trx, row.id, { status: 'draft', released_at: null });
+      await insertAudit(trx, {
+        at,
+        actorId: user.id,
+        action: 'scorecard.unrelease',
+        entityType: 'scorecard',
+        entityId: row.id,
+        details: { operatorId: row.operator_id, releasedAt: row.released_at },
+        ip,
+      });
+      const updated = await findScorecard(trx, row.id);
+      if (!updated) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Scorecard ${input.scorecardId} does not exist.`);
+      return toScorecardView(updated);
     },
   );
   return response;

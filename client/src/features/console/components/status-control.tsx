@@ -24,7 +24,11 @@ export function StatusControl() {
   const locked = draft !== null;
   const options = [
     { value: 'ready', label: t('status.ready') },
-    ...PAUSE_REASONS.map((r) => ({ value: `paused:${r}`, label: t('status.pausedFor', { reason: t(`pause.${r}`) }) })),
+    // a plain break is "In pausa", not "In pausa: pausa"
+    ...PAUSE_REASONS.map((r) => ({
+      value: `paused:${r}`,
+      label: r === 'break' ? t('status.paused') : t('status.pausedFor', { reason: t(`pause.${r}`) }),
+    })),
     // a pause the server set (an offer let go): shown, not offered
     ...SYSTEM_PAUSE_REASONS.filter((r) => value === `paused:${r}`).map((r) => ({
       value: `paused:${r}`,

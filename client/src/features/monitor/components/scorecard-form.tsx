@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { EVENT_LABELS } from '@valore/shared/flows/steps';
 import type { FlowEventType } from '@valore/shared/flows/types';
 import { SCORE_MAX, SCORE_MIN } from '@valore/shared/reference/quality';
-import type { InteractionReview } from '@valore/shared/schemas/quality';
+import { UNRELEASE_WINDOW_MS, type InteractionReview } from '@valore/shared/schemas/quality';
 import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { LoadingState } from '../../../components/ui/spinner';
@@ -173,7 +173,10 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
         </p>
         {locked && existing?.releasedAt && (
           <Alert tone="info">
-            {t('scorecard.locked', { date: formatDateTime(existing.releasedAt, labels.language) })}
+            {t('scorecard.locked', { date: formatDateTime(existing.releasedAt, labels.language) })}{' '}
+            {existing.status === 'released' && (
+              <UndoRelease scorecardId={existing.id} releasedAt={existing.releasedAt} />
+            )}
           </Alert>
         )}
         {review.template.dimensions.map((d) => (
@@ -228,16 +231,74 @@ function ScorecardBody({ review }: { review: InteractionReview }) {
             <Button type="submit" busy={save.isPending && save.variables.release === false}>
               {t('scorecard.saveDraft')}
             </Button>
-            <Button
-              variant="primary"
-              busy={save.isPending && save.variables.release === true}
-              onClick={() => submit(true)}
-            >
-              {t('scorecard.release')}
-            </Button>
+            <ConfirmRelease busy={save.isPending && save.variables.release === true} onRelease={() => submit(true)} />
           </div>
         )}
       </form>
     </div>
+  );
+}
+
+/** Releasing shows the scorecard to the operator at once: asked twice. */
+function ConfirmRelease({ busy, onRelease }: { busy: boolean; onRelease: () => void }) {
+  const { t } = useTranslation('monitor');
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <Button variant="primary" busy={busy} onClick={() => setAsking(true)}>
+        {t('scorecard.release')}
+      </Button>
+    );
+  return (
+    <span className="scorecard__confirm" role="group" aria-label={t('scorecard.confirmRelease')}>
+      <span>{t('scorecard.confirmRelease')}</span>{' '}
+      <Button
+        variant="primary"
+        autoFocus
+        busy={busy}
+        onClick={() => {
+          setAsking(false);
+          onRelease();
+        }}
+      >
+        {t('scorecard.releaseYes')}
+      </Button>{' '}
+      <Button variant="ghost" onClick={() => setAsking(false)}>
+        {t('scorecard.releaseNo')}
+      </Button>
+    </span>
+  );
+}
+
+/** Within 5 minutes of a release, before the operator has seen it, the tutor may take it back (a draft again). */
+function UndoRelease({ scorecardId, releasedAt }: { scorecardId: number; releasedAt: string }) {
+  const { t } = useTranslation('monitor');
+  const { t: tRoot } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+  const [requestId] = useState(() => crypto.randomUUID());
+  const undo = useMutation(
+    trpc.quality.unrelease.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.quality.pathFilter());
+      },
+    }),
+  );
+  const left = Date.parse(releasedAt) + UNRELEASE_WINDOW_MS - now;
+  if (left <= 0) return null;
+  const total = Math.ceil(left / 1000);
+  const time = `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+  return (
+    <>
+      <Button size="sm" busy={undo.isPending} onClick={() => undo.mutate({ requestId, scorecardId })}>
+        {t('scorecard.undoRelease', { time })}
+      </Button>
+      {undo.error && <span role="alert">{tRoot(errorMessageKey(undo.error))}</span>}
+    </>
   );
 }
