@@ -46,7 +46,7 @@ describe.each(namespaces)('translations of namespace %s', (_ns, load) => {
 describe('one name per term across the screens', () => {
   const termGroups: { group: string; from: (texts: Record<string, unknown>) => unknown }[] = [
     { group: 'flows', from: (t) => t.flows },
-    { group: 'operator states', from: (t) => t.states ?? (t.status) },
+    { group: 'operator states', from: (t) => t.states ?? t.status },
   ];
   it.each(['it', 'en'] as const)('in %s', async (lang) => {
     const loaded = await Promise.all(namespaces.map(async ([ns, load]) => [ns, (await load())[lang]] as const));
