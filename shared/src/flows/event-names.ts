@@ -66,7 +66,7 @@ export function isBareEvent(type: FlowEventType): type is (typeof BARE_EVENT_TYP
 }
 
 /**
- * The key of each choice, the same in every flow, step and script version (docs/api.md, "Keyboard"): 1 moves the
+ * The key of each choice, the same in every flow, step and script version (docs/console.md, "Keys that never move"): 1 moves the
  * call on, 2 is the customer's objection, 3 ends it without value, 4–7 the value outcomes (appointment, link, lead,
  * sale on the phone), 8 a callback, 9 the opt-out. No step offers two choices with one key (flows/keys.test.ts).
  */
