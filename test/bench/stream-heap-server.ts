@@ -16,6 +16,7 @@ const running = await startServer(
     VALORE_INTAKE_KEYS: TEST_INTAKE_KEY,
     VALORE_SESSION_SECRET: TEST_SESSION_SECRET,
     LOG_LEVEL: 'error',
+    VALORE_OFFER_DISPATCH: 'off',
   }),
 );
 process.on('message', (message) => {

@@ -60,6 +60,8 @@ describe('inbound call screen pop (CTI, live push)', () => {
     await page.getByRole('heading', { level: 3, name: 'Identificazione' }).waitFor();
     // The card of the caller is open.
     await page.getByText('Prodotti posseduti').waitFor();
+    // the "new contact" radios show the contact's flow, not the last manual choice
+    expect(await page.getByRole('radio', { name: /Cross-sell dopo OCS/ }).isChecked()).toBe(true);
     expect(poppedAfter).toBeLessThan(3_000); // generous for a loaded CI machine; typically well under a second
     await screenshot(page, 'queue-02-cti-pop');
 

@@ -36,6 +36,8 @@ export async function spawnServer(opts: {
       VALORE_INTAKE_KEYS: TEST_INTAKE_KEY,
       VALORE_SESSION_SECRET: TEST_SESSION_SECRET,
       LOG_LEVEL: 'error',
+      // as startTestServer: the suites written for pull stay deterministic (pushed work has its own tests)
+      VALORE_OFFER_DISPATCH: 'off',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -97,7 +97,16 @@ export function NewContact() {
       </h3>
       {busy && <p className="side__hint">{t('newContact.busy')}</p>}
       {/* before the flows: Shift+Tab from the search still lands on the flow radios */}
-      {!assigning && <StartChoices reason={reason} onReason={setReason} flow={flow} onFlow={setFlow} busy={busy} />}
+      {!assigning && (
+        <StartChoices
+          reason={reason}
+          onReason={setReason}
+          // during a contact the radios show its flow (a screen pop's cross-sell, not the last manual choice)
+          flow={draft ? (MANUAL_FLOWS.find((f) => f === draft.flow) ?? null) : flow}
+          onFlow={setFlow}
+          busy={busy}
+        />
+      )}
       <form
         role="search"
         className="new-contact__search"
@@ -227,7 +236,7 @@ function StartChoices({
 }: {
   reason: SearchReason;
   onReason: (reason: SearchReason) => void;
-  flow: FlowId;
+  flow: FlowId | null;
   onFlow: (flow: FlowId) => void;
   busy: boolean;
 }) {
