@@ -7,6 +7,7 @@ import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { FeedMark, FeedSend } from '../../realtime/feed';
 import { topics, type EventBus } from '../../realtime/event-bus';
+import { findOperatorStatus } from '../monitor/monitor.repository';
 import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
 import { findHeld, setLease, type HeldRef } from './work.repository';
 import { buildItem, claimNextWorkItem, leaseMinutes, requireOperator } from './work.service';
@@ -69,14 +70,17 @@ async function letGo(
     .executeTakeFirst();
   if (Number(ended.numUpdatedRows) !== 1) return false;
   await setLease(trx, refOf(row), row.operator_id, null, at);
-  const status = await changeOperatorStatus(
-    trx,
-    row.operator_id,
-    { state: 'paused', reason: how === 'expired' ? 'missed_offer' : 'declined_offer' },
-    at,
-    { force: true },
-  );
-  publishStatus(deps.bus, row.site_id, status);
+  // paused only from Ready: an operator who meanwhile opened another contact (a manual call) stays on it
+  const current = await findOperatorStatus(trx, row.operator_id);
+  if (current?.state === 'ready') {
+    const status = await changeOperatorStatus(
+      trx,
+      row.operator_id,
+      { state: 'paused', reason: how === 'expired' ? 'missed_offer' : 'declined_offer' },
+      at,
+    );
+    publishStatus(deps.bus, row.site_id, status);
+  }
   publish(deps.bus, row.operator_id, { offer: null, ended: how });
   return true;
 }
