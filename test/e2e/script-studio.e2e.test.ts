@@ -104,7 +104,7 @@ describe('script studio', () => {
     await page.getByRole('button', { name: 'Pubblica' }).click();
     await page.getByText('Call Me Back / Now 1.2.0 pubblicata').waitFor();
 
-    const weights = page.getByRole('form', { name: /Quale versione giocano i nuovi contatti — Call me back/ });
+    const weights = page.getByRole('form', { name: /Quale versione giocano i nuovi contatti — Call Me Back/ });
     await weights.getByLabel('Peso di 1.2.0 (%)').fill('50');
     await weights.getByLabel('Peso di 1.1.0 (%)').fill('50');
     await weights.getByRole('button', { name: 'Assegna' }).click();
