@@ -132,8 +132,9 @@ describe('a team lead runs a campaign from the browser', () => {
     expect(campaignId).toBeGreaterThan(0);
     await page.getByRole('heading', { name }).waitFor();
 
-    // ---- activating without a registry check is refused, with the reason ----
+    // ---- activating without a registry check is refused, with the reason (activating is asked twice) ----
     await page.getByRole('button', { name: 'Attiva', exact: true }).click();
+    await page.getByRole('button', { name: 'Sì, attiva' }).click();
     await page
       .getByRole('alert')
       .filter({ hasText: 'Verifica registro opposizioni mancante o più vecchia di 30 giorni' })
@@ -209,8 +210,11 @@ describe('a team lead runs a campaign from the browser', () => {
       expected.flatMap((o, i) => (o === 'imported' || o === 'duplicate' ? [] : [`${i + 2};${reasonIt[o]}`])),
     );
 
-    // ---- activate ----
+    // ---- activate: asked twice, with how many customers the operators will call ----
     await page.getByRole('button', { name: 'Attiva', exact: true }).click();
+    await page.getByText(/Attivare\? Gli operatori inizieranno a chiamare i \d+ clienti della lista\./).waitFor();
+    await screenshot(page, 'campaigns-confirm-activate');
+    await page.keyboard.press('Enter'); // "Sì, attiva" has the focus
     await page.getByTestId('campaign-detail').locator('.campaign-detail__head').getByText('Attiva').waitFor();
     await page.getByRole('button', { name: 'Metti in pausa' }).waitFor();
     const row = await db

@@ -176,11 +176,13 @@ function StatusActions({ campaign: c }: { campaign: CampaignSummary }) {
   const errorText = useErrorText();
   const requestId = useRequestId();
   const [confirmClose, setConfirmClose] = useState(false);
+  const [confirmActivate, setConfirmActivate] = useState(false);
   const setStatus = useMutation(
     trpc.campaigns.setStatus.mutationOptions({
       onSuccess: (updated) => {
         requestId.done();
         setConfirmClose(false);
+        setConfirmActivate(false);
         // The list is not on screen now, so invalidating only marks it stale: on the way back it would show the old
         // status until its refetch lands (users saw "Bozza" after activating). Put the new row in the cached lists
         // at once, then refetch everything.
@@ -190,6 +192,8 @@ function StatusActions({ campaign: c }: { campaign: CampaignSummary }) {
         queryClient.setQueryData(trpc.campaigns.get.queryKey({ id: updated.id }), updated);
         void queryClient.invalidateQueries(trpc.campaigns.pathFilter());
       },
+      // the refusal is shown; asking again starts from the button
+      onError: () => setConfirmActivate(false),
     }),
   );
   const targets = CAMPAIGN_TRANSITIONS[c.status];
@@ -216,17 +220,35 @@ function StatusActions({ campaign: c }: { campaign: CampaignSummary }) {
       <div className="status-actions__buttons">
         {targets
           .filter((s) => s !== 'closed')
-          .map((s) => (
-            <Button
-              key={s}
-              variant={s === 'active' ? 'primary' : 'secondary'}
-              busy={setStatus.isPending && setStatus.variables.status === s}
-              disabled={setStatus.isPending}
-              onClick={() => go(s)}
-            >
-              {t(ACTION_KEY[c.status][s] ?? 'actions.activate')}
-            </Button>
-          ))}
+          .map((s) =>
+            // activating starts the calls: asked twice, with how many customers it reaches
+            s === 'active' && confirmActivate ? (
+              <span
+                key={s}
+                className="status-actions__confirm"
+                role="group"
+                aria-label={t('actions.confirmActivateTitle')}
+              >
+                <span>{t('actions.confirmActivate', { count: c.contacts.pending })}</span>
+                <Button variant="primary" autoFocus busy={setStatus.isPending} onClick={() => go('active')}>
+                  {t('actions.confirmActivateYes')}
+                </Button>
+                <Button variant="ghost" onClick={() => setConfirmActivate(false)}>
+                  {t('form.cancel')}
+                </Button>
+              </span>
+            ) : (
+              <Button
+                key={s}
+                variant={s === 'active' ? 'primary' : 'secondary'}
+                busy={setStatus.isPending && setStatus.variables.status === s}
+                disabled={setStatus.isPending}
+                onClick={() => (s === 'active' ? setConfirmActivate(true) : go(s))}
+              >
+                {t(ACTION_KEY[c.status][s] ?? 'actions.activate')}
+              </Button>
+            ),
+          )}
         {targets.includes('closed') &&
           (confirmClose ? (
             <span className="status-actions__confirm" role="group" aria-label={t('actions.confirmClose')}>
