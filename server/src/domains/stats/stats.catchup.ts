@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB, Executor } from '../../db/database';
 import type { Logger } from '../../logger';
+import { repeatEvery } from '../../repeat';
 import { CONTACT_COLUMNS, CONTACT_JOINS, countsOf, dimsOf, stepsOf, type ContactRow } from './stats.facts';
 import { RollupAccumulator, writeAccumulated } from './stats.writer';
 
@@ -74,28 +75,8 @@ export interface StatsWorker {
 
 /** Catches the rollups up every `intervalMs` (default 1 s), so the stats pages rarely wait for it. */
 export function startStatsWorker(deps: { db: DB; logger: Logger }, opts: { intervalMs?: number } = {}): StatsWorker {
-  const intervalMs = opts.intervalMs ?? 1_000;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | null = null;
-  const schedule = () => {
-    timer = setTimeout(tick, intervalMs);
-    timer.unref();
-  };
-  const tick = () => {
-    running = catchUpStats(deps.db)
-      .catch((err: unknown) => deps.logger.error({ err }, 'stats: could not catch up the rollups'))
-      .finally(() => {
-        if (!stopped) schedule();
-      });
-  };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return repeatEvery(opts.intervalMs ?? 1_000, () => catchUpStats(deps.db), {
+    logger: deps.logger,
+    message: 'stats: could not catch up the rollups',
+  });
 }

@@ -5,6 +5,7 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
+import { repeatEvery } from '../../repeat';
 import type { FeedMark, FeedSend } from '../../realtime/feed';
 import { topics, type EventBus } from '../../realtime/event-bus';
 import { findOperatorStatus } from '../monitor/monitor.repository';
@@ -218,28 +219,8 @@ export function startOfferDispatcher(
   deps: Pick<AppDeps, 'db' | 'bus' | 'clock' | 'config'> & { logger: Logger },
   opts: { intervalMs?: number } = {},
 ): { stop: () => Promise<void> } {
-  const intervalMs = opts.intervalMs ?? 500;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | null = null;
-  const schedule = () => {
-    timer = setTimeout(tick, intervalMs);
-    timer.unref();
-  };
-  const tick = () => {
-    running = dispatchOffers(deps)
-      .catch((err: unknown) => deps.logger.error({ err }, 'work offers: dispatch failed'))
-      .finally(() => {
-        if (!stopped) schedule();
-      });
-  };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return repeatEvery(opts.intervalMs ?? 500, () => dispatchOffers(deps), {
+    logger: deps.logger,
+    message: 'work offers: dispatch failed',
+  });
 }
