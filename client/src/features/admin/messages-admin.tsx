@@ -296,21 +296,24 @@ function VariablesList({ purpose, onInsert }: { purpose: MessagePurpose; onInser
     <fieldset className="admin-fieldset">
       <legend className="ui-field__label">{t('messages.variables')}</legend>
       <ul className="admin-messages__variables">
-        {TEMPLATE_VARIABLES[purpose].map((v) => (
-          <li key={v.name}>
-            <Button
-              size="sm"
-              onClick={() => onInsert(v.kind === 'flag' ? `${tag(`#${v.name}`)}${tag(`/${v.name}`)}` : tag(v.name))}
-              aria-label={t('messages.insert', { name: t(`messages.variable.${v.name}`) })}
-            >
-              <code>{v.kind === 'flag' ? tag(`#${v.name}`) : tag(v.name)}</code>
-            </Button>
-            <span className="admin-muted">
-              {t(`messages.variable.${v.name}`)}
-              {v.optional && ` (${t('messages.optional')})`}
-            </span>
-          </li>
-        ))}
+        {TEMPLATE_VARIABLES[purpose].map((v) => {
+          const shown = v.kind === 'flag' ? tag(`#${v.name}`) : tag(v.name);
+          return (
+            <li key={v.name}>
+              <Button
+                size="sm"
+                onClick={() => onInsert(v.kind === 'flag' ? `${tag(`#${v.name}`)}${tag(`/${v.name}`)}` : tag(v.name))}
+                aria-label={t('messages.insert', { tag: shown, name: t(`messages.variable.${v.name}`) })}
+              >
+                <code>{shown}</code>
+              </Button>
+              <span className="admin-muted">
+                {t(`messages.variable.${v.name}`)}
+                {v.optional && ` (${t('messages.optional')})`}
+              </span>
+            </li>
+          );
+        })}
       </ul>
     </fieldset>
   );
