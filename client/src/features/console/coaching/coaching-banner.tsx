@@ -52,18 +52,21 @@ export function CoachingBanner({
     <section className="coaching-banner" aria-label={t('banner.label')} data-testid="coaching-banner">
       <ul className="coaching-banner__list">
         {unread.map((m) => (
-          <li key={m.id} className="coaching-banner__item" role="status">
-            <p className="coaching-banner__meta">
-              {t('banner.from', { name: m.fromName, time: time(m.sentAt) })}
-              {isStep(m.step) && (
-                <>
-                  {' · '}
-                  {t('banner.atStep', { step: t(`steps.${m.step}`) })}
-                  {m.step === step && <span className="coaching-banner__current"> ({t('banner.currentStep')})</span>}
-                </>
-              )}
-            </p>
-            <p className="coaching-banner__body">{m.body}</p>
+          <li key={m.id} className="coaching-banner__item">
+            {/* the message is the news; its button stays out of the live region (a list item cannot be one) */}
+            <div className="coaching-banner__message" role="status">
+              <p className="coaching-banner__meta">
+                {t('banner.from', { name: m.fromName, time: time(m.sentAt) })}
+                {isStep(m.step) && (
+                  <>
+                    {' · '}
+                    {t('banner.atStep', { step: t(`steps.${m.step}`) })}
+                    {m.step === step && <span className="coaching-banner__current"> ({t('banner.currentStep')})</span>}
+                  </>
+                )}
+              </p>
+              <p className="coaching-banner__body">{m.body}</p>
+            </div>
             <Button
               size="sm"
               variant="primary"
