@@ -55,7 +55,7 @@ export function ScriptDiff({
           case 'steps':
             return (
               <li key={i}>
-                <h4>{t('diff.steps')}</h4>
+                <h3>{t('diff.steps')}</h3>
                 {c.added.length > 0 && (
                   <p>
                     <ins>{t('diff.stepsAdded', { steps: c.added.map((s) => t(`steps.${s}`)).join(', ') })}</ins>
@@ -71,14 +71,14 @@ export function ScriptDiff({
           case 'line':
             return (
               <li key={i}>
-                <h4>{t(c.lang === 'it' ? 'editor.lineIt' : 'editor.lineEn', { step: t(`steps.${c.step}`) })}</h4>
+                <h3>{t(c.lang === 'it' ? 'editor.lineIt' : 'editor.lineEn', { step: t(`steps.${c.step}`) })}</h3>
                 <WordDiff before={c.before} after={c.after} />
               </li>
             );
           case 'objection':
             return (
               <li key={i}>
-                <h4>
+                <h3>
                   {t(
                     c.before === null
                       ? 'diff.objectionAdded'
@@ -89,21 +89,21 @@ export function ScriptDiff({
                       code: c.code,
                     },
                   )}
-                </h4>
+                </h3>
                 <WordDiff before={objectionText(c.before, lang)} after={objectionText(c.after, lang)} />
               </li>
             );
           case 'products':
             return (
               <li key={i}>
-                <h4>{t('diff.products')}</h4>
+                <h3>{t('diff.products')}</h3>
                 <WordDiff before={list(c.before, productName)} after={list(c.after, productName)} />
               </li>
             );
           case 'valueOutcomes':
             return (
               <li key={i}>
-                <h4>{t('diff.valueOutcomes')}</h4>
+                <h3>{t('diff.valueOutcomes')}</h3>
                 <WordDiff
                   before={list(c.before, (o) => t(`outcomes.${o}`))}
                   after={list(c.after, (o) => t(`outcomes.${o}`))}
@@ -113,7 +113,7 @@ export function ScriptDiff({
           case 'callbackFrom':
             return (
               <li key={i}>
-                <h4>{t('structure.callbackFrom')}</h4>
+                <h3>{t('structure.callbackFrom')}</h3>
                 <WordDiff
                   before={c.before ? t(`steps.${c.before}`) : t('structure.noCallback')}
                   after={c.after ? t(`steps.${c.after}`) : t('structure.noCallback')}
@@ -123,7 +123,7 @@ export function ScriptDiff({
           case 'assistedSale':
             return (
               <li key={i}>
-                <h4>{t('structure.assistedSale')}</h4>
+                <h3>{t('structure.assistedSale')}</h3>
                 <WordDiff before={t(c.before ? 'diff.yes' : 'diff.no')} after={t(c.after ? 'diff.yes' : 'diff.no')} />
               </li>
             );

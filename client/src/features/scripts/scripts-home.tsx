@@ -119,7 +119,12 @@ function FlowVersions({
   const total = assigned.reduce((n, s) => n + s.weight, 0);
   return (
     <Panel title={t(`flows.${flow}`)}>
-      <div className="admin-table__scroll" tabIndex={0} role="region" aria-label={t(`flows.${flow}`)}>
+      <div
+        className="admin-table__scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={t('versionsOf', { flow: t(`flows.${flow}`) })}
+      >
         <table className="admin-table">
           <caption className="visually-hidden">{t('caption')}</caption>
           <thead>
