@@ -4,6 +4,7 @@ import { completion } from '@valore/server/testing/completions';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { expectNoAxeViolations } from './helpers/a11y';
 import { signInByKeyboard } from './helpers/console';
 
 /**
@@ -148,6 +149,7 @@ describe('administration from the browser', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Revocare la chiave «Sito web e app»?' });
     await dialog.waitFor();
+    await expectNoAxeViolations(page, 'admin-api-key-revoke-dialog');
     // the dialog opens on Cancel (the safe choice); Shift+Tab reaches Revoke
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');

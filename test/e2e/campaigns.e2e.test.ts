@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { expectNoAxeViolations } from './helpers/a11y';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -154,12 +155,15 @@ describe('a team lead runs a campaign from the browser', () => {
       await admin.getByTestId('home-admin').waitFor();
       await admin.goto(`${server.url}/campaigns`);
       const registryUpload = admin.getByTestId('registry-upload');
+      await registryUpload.waitFor();
+      await expectNoAxeViolations(admin, 'campaigns-admin-registry');
       await registryUpload.getByLabel('File CSV').setInputFiles(registryFile);
       await registryUpload.getByRole('button', { name: 'Importa registro' }).click();
       const registrySummary = admin.getByTestId('registry-summary');
       await registrySummary.waitFor();
       expect(await registrySummary.textContent()).toContain('Numeri registrati25');
       await admin.getByText('Tutte le campagne non chiuse sono state riverificate').waitFor();
+      await expectNoAxeViolations(admin, 'campaigns-admin-registry-imported');
     } finally {
       await adminBrowser.close();
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { expectNoAxeViolations } from './helpers/a11y';
 import { signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
@@ -57,6 +58,7 @@ describe('the customer card opens only to the operator handling the customer, ke
     const dialog = page.getByRole('dialog', { name: 'Accesso straordinario alla scheda' });
     await dialog.waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await expectNoAxeViolations(page, 'console-break-glass-dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { restartTestServer, startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { expectNoAxeViolations } from './helpers/a11y';
 import { startFlakyNetwork, type FlakyNetwork } from './helpers/flaky-network';
 import { signInByKeyboard } from './helpers/console';
 
@@ -86,6 +87,7 @@ describe('live streams survive drops', () => {
     await operatore2.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
     await expect.poll(() => row().getAttribute('data-state'), LIVE).toBe('paused');
     await expect.poll(() => row().textContent(), LIVE).toMatch(/Riunione|riunione/);
+    await expectNoAxeViolations(tutor(), 'live-board-after-restart');
     await operatore2.trpc.monitor.setStatus.mutate({ state: 'ready' });
     await expect.poll(() => row().getAttribute('data-state'), LIVE).toBe('ready');
   });

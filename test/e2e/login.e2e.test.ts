@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { expectNoAxeViolations } from './helpers/a11y';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -68,6 +69,7 @@ describe('signing in with a real browser', () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel('Lingua').selectOption('en');
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await expectNoAxeViolations(page, 'login-en');
     for (const home of HOMES) {
       await signIn(home.username);
       await page.getByTestId(`home-${home.role}`).waitFor();

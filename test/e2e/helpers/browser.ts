@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expectNoAxeViolations } from './a11y';
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../../screenshots');
 
@@ -59,7 +60,12 @@ export async function openBrowser(
   };
 }
 
+/**
+ * Saves the page as screenshots/<name>.png, then checks that same page state with axe (WCAG 2.0/2.1 A and AA plus
+ * best practices): every state worth a screenshot is also held to zero accessibility violations.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await expectNoAxeViolations(page, name);
 }
