@@ -21,5 +21,6 @@ export const DOMAIN_ERRORS = [
   'USERNAME_TAKEN',
   'LOCAL_LOGIN_DISABLED',
   'OFFER_CLOSED',
+  'PRODUCT_HELD',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

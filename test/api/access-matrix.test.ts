@@ -81,6 +81,7 @@ const MATRIX: Record<string, Row> = {
   'customers.search': { roles: ['operator', 'tutor', 'admin'], input: () => ({ query: 'Ro' }) },
   // the fixture's customer is one the operator started a contact with (so their site's tutor sees them too)
   'customers.card': { roles: ['operator', 'tutor', 'admin'], input: (f) => ({ customerId: f.customerId }) },
+  'customers.history': { roles: ['operator', 'tutor', 'admin'], input: (f) => ({ customerId: f.customerId }) },
   'customers.reveal': { roles: ['operator', 'admin'], input: (f) => ({ customerId: f.customerId, field: 'phone' }) },
   'customers.startContact': {
     roles: ['operator'],
@@ -679,6 +680,21 @@ describe('own / same-site / other-site data', () => {
       'FORBIDDEN',
     ],
     ['admin opens the card of any customer', 'admin', 'customers.card', () => ({ customerId: 13 }), 'allowed'],
+    [
+      'operator reads the history of a customer they are not handling',
+      'operator',
+      'customers.history',
+      () => ({ customerId: 13 }),
+      'FORBIDDEN',
+    ],
+    [
+      'tutor reads the history of a customer their site has not handled',
+      'tutor',
+      'customers.history',
+      () => ({ customerId: 13 }),
+      'FORBIDDEN',
+    ],
+    ['admin reads the history of any customer', 'admin', 'customers.history', () => ({ customerId: 13 }), 'allowed'],
     [
       'operator acknowledges their own scorecard',
       'operator',

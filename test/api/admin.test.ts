@@ -462,6 +462,7 @@ function freshCustomer(): number {
     .prepare(
       `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
+         AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
        ORDER BY random() LIMIT 1`,
     )
     .get() as { id: number } | undefined;
@@ -610,7 +611,10 @@ describe('admin.postOffices', () => {
     const direct = server.database.sqlite.prepare('SELECT booked FROM appointment_slots WHERE id = ?');
     const bookedBefore = (direct.get(slot.id) as { booked: number }).booked;
     const customer = server.database.sqlite
-      .prepare('SELECT id FROM customers ORDER BY id DESC LIMIT 1 OFFSET 40')
+      // one who does not hold CONTO (a held product is never proposed: that would be refused first)
+      .prepare(
+        "SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'CONTO') ORDER BY id DESC LIMIT 1 OFFSET 40",
+      )
       .get() as { id: number };
     await operator.trpc.customers.startContact.mutate({
       customerId: customer.id,

@@ -72,6 +72,14 @@ async function consentingCustomer(): Promise<number> {
     .where('k.purpose', '=', 'marketing')
     .where('k.granted', '=', 1)
     .where('c.email', 'is not', null)
+    // who holds no product: a product a customer holds is never proposed to them
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('customer_products as p').select('p.product_code').whereRef('p.customer_id', '=', 'c.id'),
+        ),
+      ),
+    )
     .orderBy('c.id', 'desc')
     .limit(400)
     .execute();

@@ -42,6 +42,8 @@ async function customer(opts: { consent: boolean; email?: boolean }): Promise<{ 
         .where('customer_id', 'is not', null)
         .$narrowType<{ customer_id: number }>(),
     )
+    // who holds no product: a product a customer holds is never proposed to them
+    .where('id', 'not in', db().selectFrom('customer_products').select('customer_id'))
     .orderBy('id')
     .limit(400)
     .execute();

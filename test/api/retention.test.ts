@@ -40,6 +40,8 @@ async function pickCustomers(): Promise<[Customer, Customer]> {
     .select(['id', 'first_name', 'last_name', 'tax_code', 'phone', 'email', 'birth_date'])
     .where('email', 'is not', null)
     .where('phone', 'not in', db().selectFrom('optout_registry').select('phone'))
+    // who holds no product: a product a customer holds is never proposed to them
+    .where('id', 'not in', db().selectFrom('customer_products').select('customer_id'))
     .where((eb) =>
       eb(
         eb

@@ -37,9 +37,13 @@ const plain = (def: ScriptDefinition): DefinitionInput => JSON.parse(JSON.string
 const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
   (error.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
 
+/** A customer who does not hold CONTO, the product these calls propose (a held product is never proposed). */
+const NOT_HOLDING_CONTO = `SELECT id FROM customers c WHERE NOT EXISTS
+  (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'CONTO') ORDER BY random() LIMIT 1`;
+
 /** An inbound sales call where the customer declines the proposal, recorded under `version`. */
 function inboundLead(version: string): CompleteInteractionInput {
-  const customer = server.database.sqlite.prepare('SELECT id FROM customers ORDER BY random() LIMIT 1').get() as {
+  const customer = server.database.sqlite.prepare(NOT_HOLDING_CONTO).get() as {
     id: number;
   };
   return {
@@ -110,7 +114,7 @@ describe('script versions', () => {
 
     // objections by rebuttal: "price" raised twice under 1.1.0, the rebuttal kept one customer (a funnel link sent)
     const withObjection = (code: string, end: EventWithoutTime[], outcome: CompleteInteractionInput['outcome']) => {
-      const customer = server.database.sqlite.prepare('SELECT id FROM customers ORDER BY random() LIMIT 1').get() as {
+      const customer = server.database.sqlite.prepare(NOT_HOLDING_CONTO).get() as {
         id: number;
       };
       return {

@@ -255,6 +255,8 @@ function freshCustomer(opts: { email?: boolean } = {}): { id: number; phone: str
       `SELECT c.id, c.phone, c.email FROM customers c
        WHERE (SELECT granted FROM consents k WHERE k.customer_id = c.id AND k.purpose = 'marketing'
               ORDER BY recorded_at DESC, id DESC LIMIT 1) = 1
+         -- who holds no product: a product a customer holds is never proposed to them
+         AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
        ORDER BY c.id LIMIT 200`,
     )
     .all() as { id: number; phone: string; email: string | null }[];

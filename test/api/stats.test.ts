@@ -54,6 +54,8 @@ async function consentingCustomer(): Promise<number> {
     .selectFrom('customers')
     .select('id')
     .where('email', 'is not', null)
+    // who holds no product: a product a customer holds is never proposed to them
+    .where('id', 'not in', db().selectFrom('customer_products').select('customer_id'))
     .orderBy('id')
     .limit(300)
     .execute();

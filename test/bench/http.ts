@@ -2,6 +2,7 @@
 // interactions.complete, each beside the transport limit: scripts.ping (a tRPC mutation that does nothing) at the
 // same concurrency on the same server, measured just before.
 import autocannon, { type Result } from 'autocannon';
+import type SQLite from 'better-sqlite3';
 import { completion } from '@valore/server/testing/completions';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
 import type { ClaimsDatabase } from './claims';
@@ -60,9 +61,24 @@ export async function cannon(
 const latency = (r: Result) => `p50 ${r.latency.p50} ms · p99 ${r.latency.p99} ms`;
 const errorsOf = (r: Result) => r.non2xx + r.errors + r.timeouts;
 
-export function completeBody(customers: number): () => string {
+/**
+ * The customers among the first `upTo` who do not hold FIBRA, the product completeBody proposes (a product a customer
+ * holds is never proposed to them: the server refuses it, customers/held-products.ts).
+ */
+export function proposableCustomers(raw: SQLite.Database, upTo: number): number[] {
+  return (
+    raw
+      .prepare(
+        `SELECT id FROM customers c WHERE id <= ? AND NOT EXISTS
+           (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'FIBRA') ORDER BY id`,
+      )
+      .all(upTo) as { id: number }[]
+  ).map((r) => r.id);
+}
+
+export function completeBody(customerIds: readonly number[]): () => string {
   return () => {
-    const customerId = 1 + Math.floor(Math.random() * customers);
+    const customerId = customerIds[Math.floor(Math.random() * customerIds.length)] ?? 1;
     const followUpAt = agreedTime(3);
     return JSON.stringify(
       completion(
@@ -88,6 +104,7 @@ export async function benchHttp(opts: BenchOptions, db: ClaimsDatabase): Promise
   const warmClaimers = mintSessions(raw, addOperators(raw, 'httpwarm', 10_000));
   const claimers = mintSessions(raw, addOperators(raw, 'httpclaimer', 40_000));
   const workers = mintSessions(raw, addOperators(raw, 'httpworker', CONNECTIONS));
+  const proposable = proposableCustomers(raw, 2_000);
   raw.close();
   let server: ChildServer | null = null;
   try {
@@ -142,14 +159,14 @@ export async function benchHttp(opts: BenchOptions, db: ClaimsDatabase): Promise
     await cannon(url, {
       path: '/trpc/interactions.complete',
       cookies: workers,
-      body: completeBody(2_000),
+      body: completeBody(proposable),
       seconds: WARM_UP_SECONDS,
     });
     const ping2 = await cannon(url, { path: '/trpc/scripts.ping', cookies: workers });
     const complete = await cannon(url, {
       path: '/trpc/interactions.complete',
       cookies: workers,
-      body: completeBody(2_000),
+      body: completeBody(proposable),
       keepBodies: true,
     });
     const firstError = complete.bodies.find((b) => b.includes('"error"'));

@@ -18,6 +18,8 @@ interface Config {
   stepSeconds: number;
   cycleSeconds: number;
   customers: number;
+  /** the customers completions propose FIBRA to (not holding it) */
+  proposable: number[];
   postOffices: number[];
 }
 const config = JSON.parse(fs.readFileSync(process.argv[2] ?? '', 'utf8')) as Config;
@@ -85,7 +87,7 @@ async function openStreams(upTo: number) {
 const held = new Map<number, string>();
 const contact = new Map<number, string>();
 const granted = new Set<number>();
-const complete = completeBody(config.customers);
+const complete = completeBody(config.proposable);
 const q = (input: unknown) => encodeURIComponent(JSON.stringify(input));
 
 function action(op: number, step: number) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnServer } from '../helpers/child-server';
 import type { ClaimsDatabase } from './claims';
+import { proposableCustomers } from './http';
 import { addOperators, markReady, mintSessions, ms, num, openRaw, ROOT, type BenchOptions, type Figure } from './lib';
 
 interface Step {
@@ -36,6 +37,7 @@ export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promis
   const postOffices = (raw.prepare('SELECT id FROM post_offices ORDER BY id LIMIT 200').all() as { id: number }[]).map(
     (r) => r.id,
   );
+  const proposable = proposableCustomers(raw, 2_000);
   raw.close();
   const cookiesFile = path.join(opts.workDir, 'mixed-cookies.txt');
   fs.writeFileSync(cookiesFile, cookies.join('\n'));
@@ -52,6 +54,7 @@ export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promis
         stepSeconds: 10,
         cycleSeconds: 180,
         customers: 2_000,
+        proposable,
         postOffices,
       }),
     );

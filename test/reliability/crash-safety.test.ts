@@ -66,6 +66,23 @@ function futureSlots(): Slot[] {
   }
 }
 
+/** Customers who hold neither CONTO nor FIBRA, the products `contact` proposes (a held product is never proposed). */
+function proposableCustomers(): number[] {
+  const db = new SQLite(dbFile, { readonly: true });
+  try {
+    return (
+      db
+        .prepare(
+          `SELECT id FROM customers c WHERE id <= 1900 AND NOT EXISTS (SELECT 1 FROM customer_products p
+             WHERE p.customer_id = c.id AND p.product_code IN ('CONTO', 'FIBRA')) ORDER BY id`,
+        )
+        .all() as { id: number }[]
+    ).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
+
 function contact(customerId: number, slot: Slot | null): CompleteInteractionInput {
   return inboundSale(customerId, slot ? { slotId: slot.id, postOfficeId: slot.postOfficeId } : 'lead', {
     startMs: Date.now() - 120_000,
@@ -83,6 +100,7 @@ describe('crash safety under SIGKILL', () => {
     'keeps every acknowledged write exactly once (writer %s) over %i kill/restart rounds',
     async (writerMode, rounds) => {
       const slots = futureSlots();
+      const customers = proposableCustomers();
       const acknowledged = new Map<
         string,
         { interactionId: number; appointmentId: number | null; leadId: number | null }
@@ -120,7 +138,7 @@ describe('crash safety under SIGKILL', () => {
           let n = 0;
           while (!stop) {
             const slot = n++ % 2 === 0 ? (slots[(round * 31 + w * 7 + n) % slots.length] ?? null) : null;
-            const input = contact(1 + ((round * 97 + w * 13 + n) % 1_900), slot);
+            const input = contact(customers[(round * 97 + w * 13 + n) % customers.length] ?? 1, slot);
             try {
               const result = await api.trpc.interactions.complete.mutate(input);
               acknowledged.set(input.clientId, {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { APPOINTMENT_STATUSES, LEAD_CHANGES } from '../reference/history-terms';
+import { FLOWS, OUTCOMES } from '../reference/outcomes';
 import { clientId, id, text } from './common';
 
 export { customerSearchInput } from './forms';
@@ -10,6 +12,10 @@ export const customerSearchResult = z.object({
   city: z.string(),
   phoneMasked: z.string(),
   taxCodeMasked: z.string(),
+  /** the year only: day and month are personal data the card reveals (birthDate), the year tells look-alikes apart */
+  birthYear: z.number().int(),
+  /** the start of the customer's latest contact, null when never contacted */
+  lastContactAt: z.string().nullable(),
 });
 export type CustomerSearchResult = z.infer<typeof customerSearchResult>;
 
@@ -53,7 +59,8 @@ export const customerCard = z.object({
 });
 export type CustomerCard = z.infer<typeof customerCard>;
 
-export const REVEALABLE_FIELDS = ['phone', 'email', 'taxCode'] as const;
+/** Shown masked until revealed (audited); `birthDate` reveals as an ISO day, YYYY-MM-DD. */
+export const REVEALABLE_FIELDS = ['phone', 'email', 'taxCode', 'birthDate'] as const;
 export const revealInput = z.object({ customerId: id, field: z.enum(REVEALABLE_FIELDS) }).strict();
 export const revealOutput = z.object({ field: z.enum(REVEALABLE_FIELDS), value: z.string().nullable() });
 
@@ -113,3 +120,80 @@ export const breakGlassLogEntry = z.object({
 });
 export const breakGlassLog = z.object({ items: z.array(breakGlassLogEntry), nextBefore: z.number().int().nullable() });
 export type BreakGlassLog = z.infer<typeof breakGlassLog>;
+
+/** At most this many history entries in one page, and this long a search. */
+export const HISTORY_LIMIT_MAX = 100;
+export const HISTORY_QUERY_MAX = 100;
+/** A history cursor: the time and key of the last entry of the previous page (nextCursor). */
+const HISTORY_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z~[a-z_]+(:[a-z_0-9]+)+$/;
+
+/**
+ * A customer's history (customers/customer-history.ts): their contacts, notes, leads, appointments and consent
+ * changes, newest first, `limit` at a time; `q` keeps the entries whose words (in either language) or data match every
+ * word of it. Notes are personal data: masked unless `revealNotes` (operators and admins, audited, as a reveal).
+ */
+export const customerHistoryInput = z
+  .object({
+    customerId: id,
+    q: text(HISTORY_QUERY_MAX).optional(),
+    cursor: z.string().max(100).regex(HISTORY_CURSOR, "Use the previous page's nextCursor").optional(),
+    limit: z.number().int().min(1).max(HISTORY_LIMIT_MAX).default(20),
+    revealNotes: z.boolean().default(false),
+    /** sent by tRPC's infinite queries; pages only go forward (older) here */
+    direction: z.enum(['forward', 'backward']).optional(),
+  })
+  .strict();
+export type CustomerHistoryInput = z.infer<typeof customerHistoryInput>;
+
+const entry = { key: z.string(), at: z.string() };
+export const historyEntry = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('contact'),
+    ...entry,
+    flow: z.enum(FLOWS),
+    outcome: z.enum(OUTCOMES),
+    productCode: z.string().nullable(),
+    operatorName: z.string(),
+  }),
+  z.object({
+    kind: z.literal('note'),
+    ...entry,
+    source: z.enum(['contact', 'lead']),
+    authorName: z.string().nullable(),
+    /** null while masked (revealNotes not asked) */
+    text: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal('lead'),
+    ...entry,
+    change: z.enum(LEAD_CHANGES),
+    productCode: z.string(),
+    followUpAt: z.string().nullable(),
+    byName: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal('appointment'),
+    ...entry,
+    productCode: z.string(),
+    postOfficeName: z.string(),
+    postOfficeCity: z.string(),
+    slotStartsAt: z.string(),
+    status: z.enum(APPOINTMENT_STATUSES),
+  }),
+  z.object({
+    kind: z.literal('consent'),
+    ...entry,
+    purpose: z.enum(CONSENT_PURPOSES),
+    channel: z.string(),
+    granted: z.boolean(),
+    source: z.string(),
+  }),
+]);
+export type HistoryEntry = z.infer<typeof historyEntry>;
+export const customerHistory = z.object({
+  items: z.array(historyEntry),
+  nextCursor: z.string().nullable(),
+  /** whether the notes of this page are in clear */
+  notesRevealed: z.boolean(),
+});
+export type CustomerHistory = z.infer<typeof customerHistory>;

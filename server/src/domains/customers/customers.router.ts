@@ -5,6 +5,8 @@ import {
   breakGlassLogInput,
   customerCard,
   customerCardInput,
+  customerHistory,
+  customerHistoryInput,
   customerSearchInput,
   customerSearchResult,
   revealInput,
@@ -21,11 +23,13 @@ import {
   searchCustomers,
   startContact,
 } from './customers.service';
+import { customerHistory as loadHistory } from './customer-history';
 
 /**
  * Customer data is for the people handling contacts (operators) and those supervising them; which customer each of
  * them may see is the access policy's (access-policy.ts), asked by every procedure that shows a card or a field.
- * The search shows masked data only (name, city, masked phone and tax code): it is how an operator finds the caller.
+ * The search shows masked data only (name, city, masked phone and tax code, birth year, last contact): it is how an
+ * operator finds the caller and tells look-alikes apart.
  */
 const contactHandlers = roleProcedure('operator', 'tutor', 'admin');
 
@@ -38,6 +42,11 @@ export const customersRouter = router({
     .input(customerCardInput)
     .output(customerCard)
     .query(({ ctx, input }) => loadCard(ctx.deps, ctx.user, input.customerId)),
+  /** The card's history: contacts, notes (masked unless revealed), leads, appointments, consent changes; searchable. */
+  history: contactHandlers
+    .input(customerHistoryInput)
+    .output(customerHistory)
+    .query(({ ctx, input }) => loadHistory(ctx.deps, ctx.user, input, ctx.ip)),
   reveal: roleProcedure('operator', 'admin')
     .input(revealInput)
     .output(revealOutput)

@@ -28,6 +28,7 @@ import {
   type CustomerRow,
 } from './customers.repository';
 import { CALL_CHANNEL, hasMarketingConsent } from './marketing-consent';
+import { lastContacts } from './history.repository';
 import { maskEmail, maskPhone, maskTaxCode } from './masking';
 
 const TAX_CODE = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
@@ -41,22 +42,40 @@ export function normalisePhone(input: string): string | null {
   return `+39${compact}`;
 }
 
-const toResult = (c: CustomerRow): CustomerSearchResult => ({
-  id: c.id,
-  name: `${c.first_name} ${c.last_name}`,
-  provinceCode: c.province_code,
-  city: c.city,
-  phoneMasked: maskPhone(c.phone),
-  taxCodeMasked: maskTaxCode(c.tax_code),
-});
+/**
+ * A search result: masked like the card (phone and tax code masked, the birth year only), with what tells look-alikes
+ * apart — the birth year, the tax code's first and last characters, the last contact.
+ */
+async function toResults(deps: AppDeps, rows: CustomerRow[]): Promise<CustomerSearchResult[]> {
+  const last = await lastContacts(
+    deps.db,
+    rows.map((c) => c.id),
+  );
+  return rows.map((c) => ({
+    id: c.id,
+    name: `${c.first_name} ${c.last_name}`,
+    provinceCode: c.province_code,
+    city: c.city,
+    phoneMasked: maskPhone(c.phone),
+    taxCodeMasked: maskTaxCode(c.tax_code),
+    birthYear: birthYearOf(c.birth_date),
+    lastContactAt: last.get(c.id) ?? null,
+  }));
+}
+
+const birthYearOf = (birthDate: string) => Number(birthDate.slice(0, 4));
 
 /** Finds customers by phone number, tax code or name ("Rossi", "Rossi Mario", "Mario Rossi"). */
 export async function searchCustomers(deps: AppDeps, query: string): Promise<CustomerSearchResult[]> {
+  return toResults(deps, await findByQuery(deps, query));
+}
+
+async function findByQuery(deps: AppDeps, query: string): Promise<CustomerRow[]> {
   const q = query.trim();
   const upper = q.toUpperCase().replace(/\s/g, '');
-  if (TAX_CODE.test(upper)) return (await findCustomersByTaxCode(deps.db, upper)).map(toResult);
+  if (TAX_CODE.test(upper)) return findCustomersByTaxCode(deps.db, upper);
   const phone = /^[+\d\s\-./()]+$/.test(q) ? normalisePhone(q) : null;
-  if (phone) return (await findCustomersByPhone(deps.db, phone, 20)).map(toResult);
+  if (phone) return findCustomersByPhone(deps.db, phone, 20);
   const words = q.split(/\s+/).filter(Boolean);
   const [a = '', b = null] = words;
   const asLastFirst = await findCustomersByName(
@@ -65,9 +84,9 @@ export async function searchCustomers(deps: AppDeps, query: string): Promise<Cus
     words.length > 2 ? (words.at(-1) ?? null) : b,
     20,
   );
-  if (asLastFirst.length > 0 || !b) return asLastFirst.map(toResult);
+  if (asLastFirst.length > 0 || !b) return asLastFirst;
   // "Mario Rossi": first name first
-  return (await findCustomersByName(deps.db, b, a, 20)).map(toResult);
+  return findCustomersByName(deps.db, b, a, 20);
 }
 
 export async function customerCard(deps: AppDeps, user: SessionUser, customerId: number): Promise<CustomerCard> {
@@ -89,7 +108,7 @@ export async function customerCard(deps: AppDeps, user: SessionUser, customerId:
     city: c.city,
     provinceCode: c.province_code,
     provinceName: province,
-    birthYear: Number(c.birth_date.slice(0, 4)),
+    birthYear: birthYearOf(c.birth_date),
     phoneMasked: maskPhone(c.phone),
     emailMasked: c.email ? maskEmail(c.email) : null,
     taxCodeMasked: maskTaxCode(c.tax_code),
@@ -125,7 +144,7 @@ export async function revealField(
   await requireCustomerAccess(deps.db, user, customerId, deps.clock.now());
   const c = await findCustomer(deps.db, customerId);
   if (!c) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Customer ${customerId} does not exist.`);
-  const value = field === 'phone' ? c.phone : field === 'email' ? c.email : c.tax_code;
+  const value = { phone: c.phone, email: c.email, taxCode: c.tax_code, birthDate: c.birth_date }[field];
   await insertAudit(deps.db, {
     at: deps.clock.now().toISOString(),
     actorId: user.id,

@@ -8,8 +8,9 @@ export function maskPhone(phone: string): string {
   return `${prefix}${DOT.repeat(3)} ${DOT.repeat(3)} ${DOT}${last}`;
 }
 
+/** The first three characters (from the surname) and the last two: enough to tell look-alikes apart, RSS•••••••••••7K. */
 export function maskTaxCode(taxCode: string): string {
-  return taxCode.slice(0, 3) + DOT.repeat(Math.max(0, taxCode.length - 4)) + taxCode.slice(-1);
+  return taxCode.slice(0, 3) + DOT.repeat(Math.max(0, taxCode.length - 5)) + taxCode.slice(-2);
 }
 
 export function maskEmail(email: string): string {

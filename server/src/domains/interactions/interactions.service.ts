@@ -15,6 +15,7 @@ import { bookAppointment } from '../appointments/appointments.service';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { findCustomer } from '../customers/customers.repository';
+import { proposedProducts, refuseHeldProposal } from '../customers/held-products';
 import { CALL_CHANNEL, hasMarketingConsent } from '../customers/marketing-consent';
 import { createFunnelLink } from '../funnel/funnel.service';
 import { createLead } from '../leads/leads.service';
@@ -121,6 +122,8 @@ async function replayContact(trx: Executor, { deps, user, input, now }: Completi
   if (item.customerId !== null && customer && customer.id !== item.customerId) {
     throw fieldError({ customerId: ['The customer differs from the one of the work item you hold.'] });
   }
+  // a product the customer already holds is never proposed to them (the one rule: customers/held-products.ts)
+  await refuseHeldProposal(trx, customer?.id ?? null, proposedProducts(input.events));
   const script = await machineFor(trx, input.flow, input.scriptVersion);
   if (!script.ok || script.retired) {
     throw new DomainError(
