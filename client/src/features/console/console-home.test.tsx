@@ -97,6 +97,8 @@ function operatorApi(opts: { consent: boolean; completed?: CompleteInteractionIn
         city: 'Torino',
         phoneMasked: '+39 *** *** 4567',
         taxCodeMasked: 'BNCMRA***',
+        birthYear: 1970,
+        lastContactAt: null,
       },
     ],
     'customers.card': () => card(opts.consent),

@@ -40,6 +40,8 @@ export interface ChoiceContext {
   hasEmail: boolean;
   acceptedProducts: readonly CatalogueProduct[];
   presetProductCode: string | null;
+  /** the products the customer holds (the card's holdings): never proposed, shown disabled "già posseduto" */
+  heldProducts: readonly string[];
   /** the objections the script version prepared (the objection form lists them) */
   objections: readonly PreparedObjection[];
   /** a studio preview: nothing is booked or sent, so no office or slot is asked for */
@@ -184,7 +186,7 @@ function initialChoice(type: FlowEventType, context: ChoiceContext): string | nu
   if (type === 'outcome.funnel') return FUNNEL_CHANNELS[0];
   if (type === 'needs.identified') {
     const preset = context.acceptedProducts.find((p) => p.code === context.presetProductCode);
-    return preset?.code ?? '';
+    return preset && !context.heldProducts.includes(preset.code) ? preset.code : '';
   }
   return null;
 }
@@ -273,21 +275,36 @@ function useChoiceView(
         </>
       );
       break;
-    case 'needs.identified':
-      canSubmit = Boolean(choice);
+    case 'needs.identified': {
+      // a product the customer holds is never proposed (the server refuses it: customers/held-products.ts)
+      const held = (code: string) => context.heldProducts.includes(code);
+      const preset = context.acceptedProducts.find((p) => p.code === context.presetProductCode && held(p.code));
+      const heldNames = context.acceptedProducts.filter((p) => held(p.code)).map((p) => p.name[fmt.lang]);
+      canSubmit = Boolean(choice) && !held(choice ?? '');
       fields = (
-        <Select
-          label={t('script.fields.product')}
-          hint={t('script.fields.productHint')}
-          value={choice ?? ''}
-          onChange={(e) => setChoice(e.target.value)}
-          options={[
-            { value: '', label: t('script.fields.productPlaceholder'), disabled: true },
-            ...context.acceptedProducts.map((p) => ({ value: p.code, label: p.name[fmt.lang] })),
-          ]}
-        />
+        <>
+          {preset && <Alert tone="warning">{t('card.presetHeld', { product: preset.name[fmt.lang] })}</Alert>}
+          <Select
+            label={t('script.fields.product')}
+            hint={[
+              t('script.fields.productHint'),
+              heldNames.length ? t('script.fields.heldHint', { products: heldNames.join(', ') }) : '',
+            ].join(' ')}
+            value={choice ?? ''}
+            onChange={(e) => setChoice(e.target.value)}
+            options={[
+              { value: '', label: t('script.fields.productPlaceholder'), disabled: true },
+              ...context.acceptedProducts.map((p) =>
+                held(p.code)
+                  ? { value: p.code, label: t('card.heldProduct', { product: p.name[fmt.lang] }), disabled: true }
+                  : { value: p.code, label: p.name[fmt.lang] },
+              ),
+            ]}
+          />
+        </>
       );
       break;
+    }
     case 'proposal.objection':
       canSubmit = context.objections.length === 0 || choice !== null;
       fields = (

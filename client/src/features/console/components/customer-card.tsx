@@ -9,13 +9,15 @@ import { EmptyState, Panel } from '../../../components/ui/panel';
 import { Skeleton } from '../../../components/ui/spinner';
 import { errorHttpStatus, errorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
+import { birthDateText, maskedBirthDate } from '../birth-date';
 import { useFormat } from '../format';
 import { useConsole } from '../hooks/console-store';
 import { BreakGlassDialog } from './break-glass-dialog';
+import { CustomerHistory } from './customer-history';
 
 type Field = (typeof REVEALABLE_FIELDS)[number];
 
-/** The screen pop: who is on the line, what they hold, their consents and last contacts. Personal data masked. */
+/** The screen pop: who is on the line, what they hold, their consents and their history. Personal data masked. */
 export function CustomerCardPanel() {
   const { t } = useTranslation('console');
   const trpc = useTRPC();
@@ -63,8 +65,7 @@ function CardBody({ card }: { card: Card }) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
   const { products, draft } = useConsole();
-  const productName = (code: string | null) =>
-    code ? (products.find((p) => p.code === code)?.name[fmt.lang] ?? code) : '—';
+  const productName = (code: string) => products.find((p) => p.code === code)?.name[fmt.lang] ?? code;
   const marketing = card.consents.find((c) => c.purpose === 'marketing');
   // a proposal on a call is a phone proposal: only a consent for the phone, given now, changes the badge
   const grantedNow =
@@ -78,7 +79,7 @@ function CardBody({ card }: { card: Card }) {
           {card.firstName} {card.lastName}
         </p>
         <p className="card__where">
-          {card.city} · {card.provinceName} ({card.provinceCode}) · {t('card.born', { year: card.birthYear })}
+          {card.city} · {card.provinceName} ({card.provinceCode})
         </p>
       </div>
 
@@ -86,6 +87,13 @@ function CardBody({ card }: { card: Card }) {
         <Masked customerId={card.id} field="phone" label={t('card.phone')} masked={card.phoneMasked} />
         <Masked customerId={card.id} field="taxCode" label={t('card.taxCode')} masked={card.taxCodeMasked} />
         <Masked customerId={card.id} field="email" label={t('card.email')} masked={card.emailMasked} />
+        <Masked
+          customerId={card.id}
+          field="birthDate"
+          label={t('card.birthDate')}
+          masked={maskedBirthDate(card.birthYear, fmt.lang)}
+          format={(day) => birthDateText(day, fmt.lang)}
+        />
       </dl>
 
       <section className="card__section" aria-label={t('card.consents')}>
@@ -152,26 +160,7 @@ function CardBody({ card }: { card: Card }) {
         )}
       </section>
 
-      <section className="card__section" aria-label={t('card.recent')}>
-        <h3 className="card__heading">{t('card.recent')}</h3>
-        {card.recentInteractions.length === 0 ? (
-          <p className="card__meta">{t('card.noRecent')}</p>
-        ) : (
-          <ul className="card__list">
-            {card.recentInteractions.map((i) => (
-              <li key={i.id}>
-                <span>
-                  {t(`outcomes.${i.outcome}`, { defaultValue: i.outcome })}
-                  {i.productCode ? ` · ${productName(i.productCode)}` : ''}
-                </span>
-                <span className="card__meta">
-                  {fmt.date(i.startedAt)} · {t(`flows.${i.flow}`, { defaultValue: i.flow })} · {i.operatorName}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <CustomerHistory customerId={card.id} productName={productName} />
     </div>
   );
 }
@@ -182,16 +171,21 @@ function Masked({
   field,
   label,
   masked,
+  format = (value) => value,
 }: {
   customerId: number;
   field: Field;
   label: string;
   masked: string | null;
+  /** how a revealed value reads (a date of birth in the operator's language) */
+  format?: (value: string) => string;
 }) {
   const { t } = useTranslation('console');
   const trpc = useTRPC();
   const [shown, setShown] = useState<string | null>(null);
-  const reveal = useMutation(trpc.customers.reveal.mutationOptions({ onSuccess: (r) => setShown(r.value ?? '—') }));
+  const reveal = useMutation(
+    trpc.customers.reveal.mutationOptions({ onSuccess: (r) => setShown(r.value === null ? '—' : format(r.value)) }),
+  );
   return (
     <div className="details__row">
       <dt>{label}</dt>

@@ -18,7 +18,8 @@ import { Select } from '../../../components/ui/select';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorMessageKey } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
-import { isTypingTarget } from '../format';
+import { maskedBirthDate } from '../birth-date';
+import { isTypingTarget, useFormat } from '../format';
 import { useConsole } from '../hooks/console-store';
 
 /** Flows an operator starts by hand; campaign and callback contacts come from the queue. */
@@ -204,6 +205,7 @@ function CustomerResults({
   onPick: (customer: CustomerSearchResult) => void;
 }) {
   const { t } = useTranslation('console');
+  const fmt = useFormat();
   return (
     <ul className="search-results" ref={listRef} onKeyDown={onKeyDown} aria-label={t('newContact.results')}>
       {customers.map((c) => (
@@ -217,6 +219,13 @@ function CustomerResults({
             <span className="search-results__name">{c.name}</span>
             <span className="search-results__meta">
               {c.city} ({c.provinceCode}) · {c.phoneMasked} · {c.taxCodeMasked}
+            </span>
+            {/* what tells look-alikes apart: the birth year (day and month masked, as on the card), the last contact */}
+            <span className="search-results__meta">
+              {t('newContact.born', { date: maskedBirthDate(c.birthYear, fmt.lang) })} ·{' '}
+              {c.lastContactAt
+                ? t('newContact.lastContact', { date: fmt.date(c.lastContactAt) })
+                : t('newContact.neverContacted')}
             </span>
             <span className="visually-hidden">{action}</span>
           </button>

@@ -32,7 +32,7 @@ import { useConsole, type ContactDraft } from '../hooks/console-store';
 import { useScript } from '../hooks/use-script';
 import { useAssignedVersion, useScriptMachine } from '../hooks/use-script-machine';
 import { AfterCallWork, ResultSummary } from './after-call-work';
-import { ChoiceForm, FORM_CHOICES } from './choice-forms';
+import { ChoiceForm, FORM_CHOICES, type ChoiceContext } from './choice-forms';
 import { NotesField } from './notes-field';
 
 /** The guided script: the step being said, the choices possible now, the progress and the notes. */
@@ -244,8 +244,8 @@ export function ScriptRunner({
             type={openForm}
             title={fmt.prompt(EVENT_LABELS[openForm])}
             context={{
+              ...fromCard(card),
               customerId: draft.customerId,
-              hasEmail: card?.emailMasked != null,
               acceptedProducts: acceptedList,
               presetProductCode: input.presetProductCode,
               objections: prepared,
@@ -263,6 +263,11 @@ export function ScriptRunner({
       </div>
     </Panel>
   );
+}
+
+/** What the choices' forms take from the card: whether there is an e-mail, the products held (never proposed). */
+function fromCard(card: CustomerCard | null): Pick<ChoiceContext, 'hasEmail' | 'heldProducts'> {
+  return { hasEmail: card?.emailMasked != null, heldProducts: card?.holdings.map((h) => h.productCode) ?? [] };
 }
 
 /** Why a choice of the step cannot be taken now (shown beside it, disabled). */
