@@ -149,6 +149,7 @@ describe('customers.history: the card’s timeline', () => {
     const items = history.items;
     expect(history.nextCursor).toBeNull();
     expect(history.notesRevealed).toBe(false);
+    expect(history.hasNotes).toBe(true);
     // newest first, every key once
     expect(items.map((e) => e.at)).toEqual([...items.map((e) => e.at)].sort().reverse());
     expect(new Set(items.map((e) => e.key)).size).toBe(items.length);
@@ -221,6 +222,10 @@ describe('customers.history: the card’s timeline', () => {
     expect(kinds(await search(slot.name))).toEqual(['appointment']);
     // a masked note's words are not searched; revealed, they are
     expect(await search('sera')).toEqual([]);
+    // the customer has notes all the same: the console offers to show them while searching
+    expect((await as('operatore1').trpc.customers.history.query({ customerId: customer.id, q: 'sera' })).hasNotes).toBe(
+      true,
+    );
     const found = await search('sera', true);
     expect(found.map((e) => e.kind === 'note' && e.text)).toEqual(['Preferisce essere chiamato di sera']);
     expect(await search('nulla di simile')).toEqual([]);

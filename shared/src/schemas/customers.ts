@@ -195,5 +195,7 @@ export const customerHistory = z.object({
   nextCursor: z.string().nullable(),
   /** whether the notes of this page are in clear */
   notesRevealed: z.boolean(),
+  /** whether the customer has notes at all, whatever `q` keeps (so they can be asked for while searching) */
+  hasNotes: z.boolean(),
 });
 export type CustomerHistory = z.infer<typeof customerHistory>;

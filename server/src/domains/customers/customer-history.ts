@@ -252,5 +252,6 @@ export async function customerHistory(
     items,
     nextCursor: matching.length > input.limit && last ? `${last.at}~${last.key}` : null,
     notesRevealed: reveal,
+    hasNotes: all.some((b) => b.entry.kind === 'note'),
   };
 }

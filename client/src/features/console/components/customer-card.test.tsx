@@ -195,7 +195,12 @@ function consoleApi(calls: { history: CustomerHistoryInput[]; reveals: unknown[]
       );
       const more = matching.length > start + 2;
       const last = page.at(-1)?.entry;
-      return { items, nextCursor: more && last ? `${last.at}~${last.key}` : null, notesRevealed: asked.revealNotes };
+      return {
+        items,
+        nextCursor: more && last ? `${last.at}~${last.key}` : null,
+        notesRevealed: asked.revealNotes,
+        hasNotes: true,
+      };
     },
   } satisfies Record<string, Procedure>;
 }
@@ -275,18 +280,18 @@ describe('the customer card', { timeout: 20_000 }, () => {
     await user.clear(within(region).getByRole('searchbox', { name: 'Cerca nello storico' }));
     await user.type(within(region).getByRole('searchbox', { name: 'Cerca nello storico' }), 'sera');
     await waitFor(() => expect(calls.history.at(-1)).toMatchObject({ q: 'sera', revealNotes: false }));
-    await within(region).findByText('Nessuna voce corrisponde a «sera».');
-    expect(within(region).queryByRole('button', { name: /Mostra il testo delle note/ })).toBeNull();
-    await user.clear(within(region).getByRole('searchbox', { name: 'Cerca nello storico' }));
-    // back to the whole history, as far as it was shown
-    await within(region).findByRole('list', { name: '4 voci' });
+    await within(region).findByText(/Nessuna voce corrisponde a «sera». Le note nascoste non sono cercate/);
+    // the notes can be asked for right there, and the same search then finds the note
     await user.click(within(region).getByRole('button', { name: /Mostra il testo delle note/ }));
-    await within(region).findByText('Preferisce essere chiamata di sera');
-    expect(calls.history.at(-1)).toMatchObject({ revealNotes: true });
-    await user.type(within(region).getByRole('searchbox', { name: 'Cerca nello storico' }), 'sera');
     await waitFor(() => expect(calls.history.at(-1)).toMatchObject({ q: 'sera', revealNotes: true }));
     await within(region).findByRole('list', { name: '1 voce' });
     expect(within(history()).getByRole('listitem').textContent).toContain('Preferisce essere chiamata di sera');
+    // back to the whole history, notes in clear
+    await user.clear(within(region).getByRole('searchbox', { name: 'Cerca nello storico' }));
+    await waitFor(() => expect(calls.history.at(-1)?.q).toBeUndefined());
+    expect(calls.history.at(-1)).toMatchObject({ revealNotes: true });
+    await within(region).findByText('Preferisce essere chiamata di sera');
+    expect(within(region).queryByText('Testo nascosto')).toBeNull();
   });
 
   it('shows a product the customer holds disabled, "già posseduto", where the script asks for the need', async () => {

@@ -56,7 +56,7 @@ export function CustomerHistory({
     placeholderData: keepPreviousData,
   });
   const items = history.data?.pages.flatMap((p) => p.items) ?? [];
-  const hasNotes = items.some((e) => e.kind === 'note');
+  const hasNotes = history.data?.pages[0]?.hasNotes ?? false;
 
   return (
     <section className="card__section history" aria-labelledby={`${ids}-title`}>
@@ -105,7 +105,10 @@ export function CustomerHistory({
         ) : history.isError ? (
           <Alert tone="error">{t(errorMessageKey(history.error), { ns: 'translation' })}</Alert>
         ) : items.length === 0 ? (
-          <p className="card__meta">{q ? t('history.noMatch', { q }) : t('history.empty')}</p>
+          <p className="card__meta">
+            {q ? t('history.noMatch', { q }) : t('history.empty')}
+            {q && hasNotes && !revealNotes ? ` ${t('history.hiddenNotesNotSearched')}` : ''}
+          </p>
         ) : (
           <ol className="history__list" aria-label={t('history.entries', { count: items.length })}>
             {items.map((entry) => (
