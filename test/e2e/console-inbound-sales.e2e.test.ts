@@ -19,7 +19,10 @@ afterAll(async () => {
 
 const db = () => server.database.db;
 
-/** A customer with no contact yet, in a province whose post offices have free slots from tomorrow on. */
+/**
+ * A customer with no contact yet, holding neither CONTO nor FIBRA, in a province whose post offices have free slots
+ * from tomorrow on.
+ */
 async function customerNearFreeSlots(skip: number[] = []) {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
   const row = await db()
@@ -39,6 +42,12 @@ async function customerNearFreeSlots(skip: number[] = []) {
         .$narrowType<{ customer_id: number }>(),
     )
     .where('customers.id', 'not in', skip.length ? skip : [0])
+    // who holds neither product proposed here: a product a customer holds is offered disabled, never proposed
+    .where(
+      'customers.id',
+      'not in',
+      db().selectFrom('customer_products').select('customer_id').where('product_code', 'in', ['CONTO', 'FIBRA']),
+    )
     .orderBy('customers.id')
     .limit(1)
     .executeTakeFirstOrThrow();
