@@ -140,9 +140,11 @@ describe('POST /api/v1/appointments/:id/attendance', () => {
   // booked now for a slot that starts in 10 minutes; the report comes an hour later
   let attended: { appointmentId: number; customerId: number };
   let missed: { appointmentId: number; customerId: number };
+  let slotStartsAt = new Date();
 
   beforeAll(async () => {
-    const slot = await newSlot(new Date(clock.now().getTime() + 10 * MINUTE));
+    slotStartsAt = new Date(clock.now().getTime() + 10 * MINUTE);
+    const slot = await newSlot(slotStartsAt);
     attended = await book(slot);
     missed = await book(slot);
     clock.advance(60 * MINUTE);
@@ -255,8 +257,8 @@ describe('POST /api/v1/appointments/:id/attendance', () => {
     expect(reschedules).toHaveLength(1);
     expect(reschedules[0]).toMatchObject({ id: rows[0]?.id, owner: { userId: me.id } });
 
-    // the team lead's day view shows it beside the appointment
-    const day = romeParts(clock.now()).date;
+    // the team lead's view of the appointment's day (not the clock's: an hour later may be the next day in Rome)
+    const day = romeParts(slotStartsAt).date;
     const view = await teamLead.trpc.appointments.siteAppointments.query({ day });
     expect(view.appointments.find((a) => a.id === missed.appointmentId)).toMatchObject({
       status: 'no_show',
