@@ -79,6 +79,15 @@ const envSchema = z.object({
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),
+  /** Call commands (domains/cti/cti-commands.ts): the telephony platform's webhook; unset, commands go to the log. */
+  VALORE_CTI_COMMAND_URL: z
+    .url({ error: 'VALORE_CTI_COMMAND_URL is the http(s) URL commands are posted to' })
+    .optional(),
+  /** The shared secret the webhook's requests are signed with (HMAC-SHA256); at least 32 characters. */
+  VALORE_CTI_COMMAND_SECRET: z
+    .string()
+    .min(32, 'VALORE_CTI_COMMAND_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)')
+    .optional(),
   VALORE_SMPP_URL: z
     .string()
     .optional()
@@ -260,4 +269,19 @@ export function oidcConfig(env: Env): OidcConfig | null {
     roleClaim: env.VALORE_OIDC_ROLE_CLAIM,
     siteClaim: env.VALORE_OIDC_SITE_CLAIM,
   };
+}
+
+/** Where call commands go (VALORE_CTI_COMMAND_URL + _SECRET), or null: to the log. Half a configuration is refused. */
+export function ctiCommandConfig(
+  env: Pick<Env, 'VALORE_CTI_COMMAND_URL' | 'VALORE_CTI_COMMAND_SECRET'>,
+): { url: string; secret: string } | null {
+  const { VALORE_CTI_COMMAND_URL: url, VALORE_CTI_COMMAND_SECRET: secret } = env;
+  if (!url && !secret) return null;
+  if (!url || !secret) {
+    throw new Error(
+      'Invalid configuration:\n  VALORE_CTI_COMMAND_URL and VALORE_CTI_COMMAND_SECRET go together: set both or none',
+    );
+  }
+  if (!/^https?:\/\//.test(url)) throw new Error('Invalid configuration:\n  VALORE_CTI_COMMAND_URL is an http(s) URL');
+  return { url, secret };
 }

@@ -10,6 +10,11 @@ import { openDatabase, type OpenedDatabase } from './db/client';
 import { configureGroupCommit } from './db/group-commit';
 import { startStatsWorker } from './domains/stats/stats.catchup';
 import { startOfferDispatcher } from './domains/work/offers';
+import {
+  createLogCommandAdapter,
+  createWebhookCommandAdapter,
+  startCtiCommandDispatcher,
+} from './domains/cti/cti-commands';
 import { migrateToLatest } from './db/migrator';
 import { seedLivingCentre } from './db/seed/living';
 import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
@@ -22,6 +27,7 @@ import { startRetentionWorker, type RetentionWorker } from './domains/retention/
 import { startSlotGenerator } from './domains/admin/post-offices.service';
 import {
   attendanceKeys,
+  ctiCommandConfig,
   ctiNumbers,
   intakeKeys,
   oidcConfig,
@@ -131,6 +137,11 @@ export async function startServer(
   const retention = startRetentionWorker(deps, { hour: deps.config.retention?.hour ?? null });
   const slots = startSlotGenerator(deps);
   const offers = env.VALORE_OFFER_DISPATCH === 'on' ? startOfferDispatcher(deps) : null;
+  const ctiTarget = ctiCommandConfig(env);
+  const ctiCommands = startCtiCommandDispatcher(
+    deps,
+    ctiTarget ? createWebhookCommandAdapter(ctiTarget) : createLogCommandAdapter(logger),
+  );
   const outbox = startOutboxWorker(
     deps,
     createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL, smpp: deps.config.smpp }),
@@ -153,6 +164,7 @@ export async function startServer(
       retention.stop(),
       slots.stop(),
       offers?.stop(),
+      ctiCommands.stop(),
     ]).then(() => undefined));
   return {
     url,

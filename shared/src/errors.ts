@@ -22,5 +22,6 @@ export const DOMAIN_ERRORS = [
   'LOCAL_LOGIN_DISABLED',
   'OFFER_CLOSED',
   'PRODUCT_HELD',
+  'CALL_STATE',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERRORS)[number];

@@ -93,6 +93,11 @@ const MATRIX: Record<string, Row> = {
   },
   'customers.breakGlassLog': { roles: ['admin'], input: () => ({}) },
   'work.next': { roles: ['operator'], input: () => ({}) },
+  'cti.current': { roles: ['operator'] },
+  'cti.command': {
+    roles: ['operator'],
+    input: () => ({ requestId: randomUUID(), action: 'hangup', callId: 'access-matrix-call' }),
+  },
   'work.acceptOffer': { roles: ['operator'], input: () => ({ offerId: 999_999 }) },
   'work.declineOffer': { roles: ['operator'], input: () => ({ offerId: 999_999 }) },
   'work.current': { roles: ['operator'] },

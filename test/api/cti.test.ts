@@ -1,3 +1,4 @@
+import { anyString } from '@valore/server/testing/matchers';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenPop } from '@valore/shared/schemas/cti';
@@ -69,7 +70,7 @@ describe('inbound calls: the screen pop', () => {
         operator: 'operatore1',
       });
       expect(status).toBe(202);
-      expect(body).toEqual({ callId, state: 'offered', popped: true, duplicate: false });
+      expect(body).toEqual({ callId, state: 'offered', onHold: false, popped: true, duplicate: false });
 
       // pushed, not polled: it is there within a second
       expect(await offered).toMatchObject({
@@ -84,7 +85,7 @@ describe('inbound calls: the screen pop', () => {
       // another operator's console receives nothing
       expect(await elsewhere).toBeNull();
 
-      // answered pops again (the card moves on); ended does not
+      // answered pops again (the card moves on); ended moves only the call strip
       const answered = operatore1.nextPop();
       expect(
         (await ctiEvent({ type: 'answered', callId, ani: customer.phone, dnis: '800100100', operator: 'operatore1' }))
@@ -99,6 +100,11 @@ describe('inbound calls: the screen pop', () => {
         operator: 'operatore1',
       });
       expect(ended.body).toMatchObject({ state: 'ended', popped: false });
+      expect(await operatore1.nextPop(1_000)).toMatchObject({
+        callId,
+        type: 'ended',
+        call: { state: 'ended', answeredAt: anyString(), endedAt: anyString(), heldMs: 0, heldSince: null },
+      });
       expect(await operatore1.nextPop(300)).toBeNull();
       expect(operatore2.pops).toEqual([]);
 

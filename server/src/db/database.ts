@@ -10,7 +10,7 @@ import type {
   CampaignSitesTable,
   CampaignsTable,
 } from '../domains/campaigns/campaigns.table';
-import type { CtiCallsTable } from '../domains/cti/cti.table';
+import type { CtiCallsTable, CtiCommandsTable } from '../domains/cti/cti.table';
 import type {
   ConsentsTable,
   CustomerAccessGrantsTable,
@@ -131,6 +131,7 @@ export interface Database {
   stats_all_month: StatsAllMonthTable;
   stats_cursor: StatsCursorTable;
   cti_calls: CtiCallsTable;
+  cti_commands: CtiCommandsTable;
   data_subject_erasures: DataSubjectErasuresTable;
 }
 

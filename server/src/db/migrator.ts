@@ -26,6 +26,7 @@ import * as siteCalendars from './migrations/2026-12-07T1100-site-calendars';
 import * as scriptVersions from './migrations/2026-12-07T1200-script-versions';
 import * as scriptAssignments from './migrations/2026-12-07T1300-script-assignments';
 import * as workOffers from './migrations/2026-12-08T1000-work-offers';
+import * as ctiCommands from './migrations/2026-12-09T1000-cti-commands';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T1200-script-versions': scriptVersions,
   '2026-12-07T1300-script-assignments': scriptAssignments,
   '2026-12-08T1000-work-offers': workOffers,
+  '2026-12-09T1000-cti-commands': ctiCommands,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

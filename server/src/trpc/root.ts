@@ -3,6 +3,7 @@ import { appointmentsRouter } from '../domains/appointments/appointments.router'
 import { authRouter } from '../domains/auth/auth.router';
 import { campaignsRouter } from '../domains/campaigns/campaigns.router';
 import { callbacksRouter } from '../domains/callbacks/callbacks.router';
+import { ctiRouter } from '../domains/cti/cti.router';
 import { customersRouter } from '../domains/customers/customers.router';
 import { interactionsRouter } from '../domains/interactions/interactions.router';
 import { leadsRouter } from '../domains/leads/leads.router';
@@ -26,6 +27,7 @@ export const appRouter = router({
   scripts: scriptsRouter,
   stats: statsRouter,
   callbacks: callbacksRouter,
+  cti: ctiRouter,
   admin: adminRouter,
 });
 

@@ -35,8 +35,8 @@ export async function customerName(db: Executor, id: number): Promise<string | n
   return row ? `${row.first_name} ${row.last_name}` : null;
 }
 
-/** Calls of an operator still ringing or in progress, touched since `since`, newest first: what a resumed screen-pop stream replays. */
-export async function activeCallsOf(
+/** Calls of an operator touched since `since`, newest first: what a resumed stream replays, and the strip's call now. */
+export async function recentCallsOf(
   db: Executor,
   operatorId: number,
   since: string,
@@ -48,7 +48,6 @@ export async function activeCallsOf(
     .select(['c.first_name', 'c.last_name'])
     .where('k.operator_id', '=', operatorId)
     .where('k.updated_at', '>=', since)
-    .where('k.state', 'in', ['offered', 'answered'])
     .orderBy('k.updated_at', 'desc')
     .orderBy('k.id', 'desc')
     .limit(20)

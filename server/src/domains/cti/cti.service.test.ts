@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenedDatabase } from '../../db/client';
 import type { AppDeps } from '../../deps';
 import { createWorld, type World } from '../../testing/fixtures';
+import { anyString } from '../../testing/matchers';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
 import type { ScreenPop } from '@valore/shared/schemas/cti';
@@ -72,6 +73,49 @@ describe('the screen-pop feed', () => {
     ]);
     expect(first.got).toHaveLength(1); // a stopped feed hears nothing more
     resumed.stop();
+  });
+
+  it('replays the end of a call the client saw, and every hold change, with the call as it stands', async () => {
+    const operator = world.users.operator.username;
+    const call = { callId: 'h', ani: '3470000009', dnis: '800100100', operator };
+    const first = await openFeed(deps, null);
+    await recordCtiEvent(deps, { type: 'offered', ...call });
+    clock.advance(2_000);
+    await recordCtiEvent(deps, { type: 'answered', ...call });
+    clock.advance(5_000);
+    await recordCtiEvent(deps, { type: 'held', ...call });
+    // a retry of the hold changes nothing and pushes nothing
+    expect(await recordCtiEvent(deps, { type: 'held', ...call })).toMatchObject({ duplicate: true, onHold: true });
+    clock.advance(3_000);
+    await recordCtiEvent(deps, { type: 'resumed', ...call });
+    expect(first.got.map((p) => p.type)).toEqual(['offered', 'answered', 'held', 'resumed']);
+    expect(first.got[2]?.call).toMatchObject({ state: 'answered', heldMs: 0, heldSince: anyString() });
+    expect(first.got[3]?.call).toMatchObject({ state: 'answered', heldMs: 3_000, heldSince: null });
+    const seen = first.got[3]?.id ?? '';
+    first.stop();
+
+    clock.advance(1_000);
+    await recordCtiEvent(deps, { type: 'held', ...call });
+    clock.advance(4_000);
+    await recordCtiEvent(deps, { type: 'ended', ...call }); // the end of the call ends its hold
+    const resumed = await openFeed(deps, seen);
+    expect(resumed.got).toHaveLength(1);
+    expect(resumed.got[0]).toMatchObject({
+      callId: 'h',
+      type: 'ended',
+      call: { state: 'ended', heldMs: 7_000, heldSince: null },
+    });
+    resumed.stop();
+  });
+
+  it('refuses a hold before the answer, and a hold of a call it never heard of', async () => {
+    const operator = world.users.operator.username;
+    const call = { callId: 'r', ani: '3470000008', dnis: '800100100', operator };
+    await recordCtiEvent(deps, { type: 'offered', ...call });
+    await expect(recordCtiEvent(deps, { type: 'held', ...call })).rejects.toMatchObject({ domainCode: 'CALL_STATE' });
+    await expect(recordCtiEvent(deps, { type: 'resumed', ...call, callId: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('marks a fresh feed with the present, so a client that saw no pop before a drop still gets the calls since', async () => {

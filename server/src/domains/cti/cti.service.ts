@@ -1,4 +1,15 @@
-import type { CtiEventAccepted, CtiEventBody, CtiEventType, InboundFlow, ScreenPop } from '@valore/shared/schemas/cti';
+import type { Insertable } from 'kysely';
+import type {
+  CallState,
+  CtiCallState,
+  CtiCurrent,
+  CtiEventAccepted,
+  CtiEventBody,
+  CtiEventType,
+  InboundFlow,
+  ScreenPop,
+} from '@valore/shared/schemas/cti';
+import type { Executor } from '../../db/database';
 import { intakeConfig, type AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import type { FeedMark, FeedSend } from '../../realtime/feed';
@@ -6,23 +17,25 @@ import { uniqueCustomerByPhone } from '../callbacks/callbacks.repository';
 import { normalisePhone } from '../customers/customers.service';
 import { maskPhone } from '../customers/masking';
 import {
-  activeCallsOf,
   customerName,
   findCtiCall,
   findOperatorByUsername,
   insertCtiCall,
+  recentCallsOf,
   updateCtiCall,
   type CtiCallRow,
 } from './cti.repository';
+import type { CtiCallsTable } from './cti.table';
 
-/** The bus topic an operator's console listens on for screen pops. */
+/** The bus topic an operator's console listens on for screen pops and call changes. */
 export const screenPopTopic = (userId: number) => `operator:${userId}:screen-pop`;
 
 /** What goes over the bus: the pop plus the id a resuming subscriber gives back as lastEventId. */
 export type ScreenPopEvent = ScreenPop & { eventId: string };
 
-const RANK: Record<CtiEventType, number> = { offered: 1, answered: 2, ended: 3 };
-/** A resumed stream replays calls still ringing or in progress, touched this recently. */
+/** Calls only move forward: a late `offered` after `answered` keeps the call answered. */
+const RANK: Record<CtiCallState, number> = { offered: 1, answered: 2, ended: 3 };
+/** A resumed stream replays calls touched this recently; the strip's "call now" looks this far back. */
 const REPLAY_WINDOW_MS = 10 * 60_000;
 /** A console that stops reading gets the newest pops, not an ever-growing backlog. */
 const MAX_QUEUED = 50;
@@ -50,26 +63,99 @@ function normaliseAni(ani: string): string | null {
   return /^[+\d\s\-./()]+$/.test(ani) ? normalisePhone(ani) : null;
 }
 
-const eventIdOf = (row: CtiCallRow) => `${Date.parse(row.updated_at)}.${row.id}.${RANK[row.state]}`;
+/** `<ms of the last change>.<row id>.<version>`: orders a call's changes, and the calls among themselves. */
+const eventIdOf = (row: CtiCallRow) => `${Date.parse(row.updated_at)}.${row.id}.${row.version}`;
 
-function popOf(row: CtiCallRow, name: string | null): ScreenPopEvent | null {
-  if (row.state !== 'offered' && row.state !== 'answered') return null;
+/** The call as the strip shows it. */
+export function callStateOf(row: CtiCallRow): CallState {
+  return {
+    state: row.state,
+    offeredAt: row.offered_at,
+    answeredAt: row.answered_at,
+    endedAt: row.ended_at,
+    heldSince: row.held_at,
+    heldMs: row.held_ms,
+  };
+}
+
+/** What a replay says happened last to a call, from where it stands. */
+const lastEventOf = (row: CtiCallRow): CtiEventType =>
+  row.state === 'answered' && row.held_at !== null ? 'held' : row.state;
+
+const stateTime = (row: CtiCallRow) =>
+  (row.state === 'answered' ? row.answered_at : row.state === 'ended' ? row.ended_at : row.offered_at) ??
+  row.updated_at;
+
+function popOf(row: CtiCallRow, name: string | null, type: CtiEventType = lastEventOf(row)): ScreenPopEvent {
   return {
     eventId: eventIdOf(row),
     callId: row.call_id,
-    type: row.state,
+    type,
+    call: callStateOf(row),
     ani: row.ani_normalised === null ? null : maskPhone(row.ani_normalised),
     customerId: row.customer_id,
     customerName: name,
     flow: row.flow,
     dnis: row.dnis,
-    at: (row.state === 'answered' ? row.answered_at : row.offered_at) ?? row.updated_at,
+    at: stateTime(row),
   };
 }
 
+/** Milliseconds on hold up to `now`, the current hold included. */
+const heldFor = (row: CtiCallRow, now: string) =>
+  row.held_at === null ? row.held_ms : row.held_ms + Math.max(0, Date.parse(now) - Date.parse(row.held_at));
+
 /**
- * Records one telephony event against its call and, when a call is offered to or answered by an operator, pushes
- * the screen pop to that operator's console. Retries of an event already received change nothing and pop nothing.
+ * A hold or its end on a known call: `held` on an answered call not on hold, `resumed` on one on hold. The same event
+ * again (a retry), or one for a call already over, changes nothing; a hold before the answer is refused (409).
+ */
+async function holdChange(
+  trx: Executor,
+  existing: CtiCallRow,
+  type: 'held' | 'resumed',
+  now: string,
+): Promise<{ row: CtiCallRow; duplicate: boolean }> {
+  const onHold = existing.held_at !== null;
+  if (existing.state === 'ended' || (type === 'held') === onHold) return { row: existing, duplicate: true };
+  if (existing.state !== 'answered') {
+    throw new DomainError('CONFLICT', 'CALL_STATE', `Call ${existing.call_id} has not been answered yet.`);
+  }
+  const changes = type === 'held' ? { held_at: now } : { held_at: null, held_ms: heldFor(existing, now) };
+  const row = await updateCtiCall(trx, existing.id, { ...changes, updated_at: now, version: existing.version + 1 });
+  return { row, duplicate: false };
+}
+
+/** offered / answered / ended of a call: inserted on its first event; each time stamp kept once. */
+async function progress(
+  trx: Executor,
+  existing: CtiCallRow | undefined,
+  type: CtiCallState,
+  values: Omit<Insertable<CtiCallsTable>, 'state'>,
+  now: string,
+): Promise<{ row: CtiCallRow; duplicate: boolean }> {
+  const stampColumn = `${type}_at` as const;
+  if (!existing) {
+    return { row: await insertCtiCall(trx, { ...values, state: type, [stampColumn]: now }), duplicate: false };
+  }
+  if (existing[stampColumn] !== null) return { row: existing, duplicate: true };
+  // events may arrive out of order: the state only moves forward, each time stamp is kept
+  const state = RANK[type] > RANK[existing.state] ? type : existing.state;
+  const updated = await updateCtiCall(trx, existing.id, {
+    state,
+    operator_id: type === 'ended' ? existing.operator_id : values.operator_id,
+    [stampColumn]: now,
+    // the end of the call ends its hold
+    ...(type === 'ended' && existing.held_at !== null ? { held_at: null, held_ms: heldFor(existing, now) } : {}),
+    updated_at: now,
+    version: existing.version + 1,
+  });
+  return { row: updated, duplicate: false };
+}
+
+/**
+ * Records one telephony event against its call and pushes it to the operator's console: `offered` and `answered` pop
+ * the caller's card (the screen pop), `held`, `resumed` and `ended` move the call strip. Retries of an event already
+ * received change nothing and push nothing.
  */
 export async function recordCtiEvent(deps: AppDeps, event: CtiEventBody): Promise<CtiEventAccepted> {
   const operator = await findOperatorByUsername(deps.db, event.operator);
@@ -80,74 +166,84 @@ export async function recordCtiEvent(deps: AppDeps, event: CtiEventBody): Promis
   const ani = normaliseAni(event.ani);
   const customer = ani === null ? null : await uniqueCustomerByPhone(deps.db, ani);
   const now = deps.clock.now().toISOString();
-  const stampColumn = `${event.type}_at` as const;
 
   const { row, duplicate } = await deps.db.transaction().execute(async (trx) => {
     const existing = await findCtiCall(trx, event.callId);
-    if (!existing) {
-      const inserted = await insertCtiCall(trx, {
-        call_id: event.callId,
-        ani: event.ani,
-        ani_normalised: ani,
-        dnis,
-        flow,
-        operator_id: operator.id,
-        customer_id: customer?.id ?? null,
-        state: event.type,
-        offered_at: null,
-        answered_at: null,
-        ended_at: null,
-        [stampColumn]: now,
-        created_at: now,
-        updated_at: now,
-      });
-      return { row: inserted, duplicate: false };
+    if (event.type === 'held' || event.type === 'resumed') {
+      if (!existing) {
+        throw new DomainError(
+          'NOT_FOUND',
+          'NOT_FOUND',
+          `No call ${event.callId}: report it offered or answered first.`,
+        );
+      }
+      return holdChange(trx, existing, event.type, now);
     }
-    if (existing[stampColumn] !== null) return { row: existing, duplicate: true };
-    // events may arrive out of order: the state only moves forward, each time stamp is kept
-    const state = RANK[event.type] > RANK[existing.state] ? event.type : existing.state;
-    const updated = await updateCtiCall(trx, existing.id, {
-      state,
-      operator_id: event.type === 'ended' ? existing.operator_id : operator.id,
-      [stampColumn]: now,
+    const values = {
+      call_id: event.callId,
+      ani: event.ani,
+      ani_normalised: ani,
+      dnis,
+      flow,
+      operator_id: operator.id,
+      customer_id: customer?.id ?? null,
+      offered_at: null,
+      answered_at: null,
+      ended_at: null,
+      created_at: now,
       updated_at: now,
-    });
-    return { row: updated, duplicate: false };
+    };
+    return progress(trx, existing, event.type, values, now);
   });
 
-  let popped = false;
-  if (!duplicate && event.type !== 'ended' && row.state === event.type) {
-    const pop = popOf(
-      row,
-      row.customer_id === null ? null : (customer?.name ?? (await customerName(deps.db, row.customer_id))),
-    );
-    if (pop) {
-      deps.bus.publish<ScreenPopEvent>(screenPopTopic(row.operator_id), pop);
-      popped = true;
-    }
+  // a pop opens the card, only for the call's own state (a late `offered` after `answered` pops nothing); a hold,
+  // its end and the call's end only move the call strip
+  const isPop = event.type === 'offered' || event.type === 'answered';
+  const publish = !duplicate && (!isPop || row.state === event.type);
+  if (publish) {
+    const name = row.customer_id === null ? null : (customer?.name ?? (await customerName(deps.db, row.customer_id)));
+    deps.bus.publish<ScreenPopEvent>(screenPopTopic(row.operator_id), popOf(row, name, event.type));
   }
-  return { callId: row.call_id, state: row.state, popped, duplicate };
+  return { callId: row.call_id, state: row.state, onHold: row.held_at !== null, popped: publish && isPop, duplicate };
 }
 
-/** Event ids order pops by when the call last changed, then by call: `<ms>.<row id>.<rank>`. */
+/** The operator's call now: the newest one not over, touched in the replay window (the strip's starting point). */
+export async function currentCallOf(deps: AppDeps, userId: number): Promise<CtiCurrent['call']> {
+  const since = new Date(deps.clock.now().getTime() - REPLAY_WINDOW_MS).toISOString();
+  const live = (await recentCallsOf(deps.db, userId, since)).find((r) => r.state !== 'ended');
+  if (!live) return null;
+  const pop = popOf(live, live.customer_name);
+  return {
+    callId: pop.callId,
+    ani: pop.ani,
+    customerId: pop.customerId,
+    customerName: pop.customerName,
+    flow: pop.flow,
+    dnis: pop.dnis,
+    call: pop.call,
+  };
+}
+
+/** Event ids order pops by when the call last changed, then by call: `<ms>.<row id>.<version>`. */
 interface Position {
   ms: number;
   rowId: number;
-  rank: number;
+  version: number;
 }
 
 function parseEventId(id: string): Position | null {
-  const match = /^(\d{1,15})\.(\d{1,15})\.([1-3])$/.exec(id);
-  return match ? { ms: Number(match[1]), rowId: Number(match[2]), rank: Number(match[3]) } : null;
+  const match = /^(\d{1,15})\.(\d{1,15})\.(\d{1,9})$/.exec(id);
+  return match ? { ms: Number(match[1]), rowId: Number(match[2]), version: Number(match[3]) } : null;
 }
 
 const after = (a: Position, b: Position) =>
-  a.ms !== b.ms ? a.ms > b.ms : a.rowId !== b.rowId ? a.rowId > b.rowId : a.rank > b.rank;
+  a.ms !== b.ms ? a.ms > b.ms : a.rowId !== b.rowId ? a.rowId > b.rowId : a.version > b.version;
 
 /**
  * The live screen pops of one operator (their own calls only). Listens on the bus at once (so a client told
  * "connected" misses nothing), then, when resuming after a reconnect (`lastEventId`), first replays the calls still
- * ringing or in progress that the client has not seen. Each pop goes out with its event id; a fresh stream is first
+ * touched in the last ten minutes that changed after it (and the end of a call it may have seen: the strip must
+ * learn that the call is over). Each pop goes out with its event id; a fresh stream is first
  * marked with the present moment, so a client that drops before any pop still resumes from when it connected.
  */
 export async function openScreenPopFeed(
@@ -171,10 +267,12 @@ export async function openScreenPopFeed(
     const missed: ScreenPopEvent[] = [];
     if (last) {
       const since = new Date(deps.clock.now().getTime() - REPLAY_WINDOW_MS).toISOString();
-      for (const row of await activeCallsOf(deps.db, userId, since)) {
+      for (const row of await recentCallsOf(deps.db, userId, since)) {
+        // a call that began and ended unseen is nothing to show; one the client may have seen, it must see end
+        if (row.state === 'ended' && Date.parse(row.created_at) > last.ms) continue;
         const pop = popOf(row, row.customer_name);
-        const position = pop && parseEventId(pop.eventId);
-        if (pop && position && after(position, last)) missed.push(pop);
+        const position = parseEventId(pop.eventId);
+        if (position && after(position, last)) missed.push(pop);
       }
       missed.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     }

@@ -35,7 +35,8 @@ const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - m
 
 /**
  * Why this operator is handling this customer now, or null: one statement, one bounded probe per basis, each through
- * an index that starts with the user or the customer.
+ * an index that starts with the user or the customer. A break-glass grant is the answer only when nothing else is
+ * (reading data under break-glass is not handling the customer: a call command refuses it).
  */
 export async function handlingBasis(
   db: Executor,
@@ -65,7 +66,8 @@ export async function handlingBasis(
       WHERE customer_id = ${customerId} AND operator_id = ${userId} AND created_at >= ${recent} LIMIT 1)
     UNION ALL
     SELECT kind FROM (SELECT kind FROM customer_access_grants
-      WHERE user_id = ${userId} AND customer_id = ${customerId} AND expires_at > ${at} LIMIT 1)
+      WHERE user_id = ${userId} AND customer_id = ${customerId} AND expires_at > ${at}
+      ORDER BY kind = 'break_glass' LIMIT 1)
     LIMIT 1`.execute(db);
   return r.rows[0]?.basis ?? null;
 }
