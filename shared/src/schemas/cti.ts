@@ -13,6 +13,9 @@ export type CtiEventType = (typeof CTI_EVENT_TYPES)[number];
 /** Where a call is: the state kept per call (hold is a flag on an answered call). */
 export const CTI_CALL_STATES = ['offered', 'answered', 'ended'] as const;
 export type CtiCallState = (typeof CTI_CALL_STATES)[number];
+/** `outbound`: a call the operator placed (click-to-dial); its events move the call strip and pop no card. */
+export const CTI_DIRECTIONS = ['inbound', 'outbound'] as const;
+export type CtiDirection = (typeof CTI_DIRECTIONS)[number];
 
 /** `POST /api/v1/cti/events` (docs/api.md): one event of a call, sent by the telephony integration. */
 export const ctiEventBody = z
@@ -41,6 +44,8 @@ export const ctiEventBody = z
       .trim()
       .min(1, 'operator is the username of the operator the call is routed to')
       .max(64, 'operator has at most 64 characters'),
+    /** Optional, `inbound` when absent: a call the operator placed is `outbound`. Kept from the call's first event. */
+    direction: z.enum(CTI_DIRECTIONS, { error: 'direction is "inbound" or "outbound"' }).optional(),
   })
   .strict();
 export type CtiEventBody = z.infer<typeof ctiEventBody>;
@@ -63,6 +68,7 @@ export type CtiEventAccepted = z.infer<typeof ctiEventAccepted>;
  */
 export const callState = z.object({
   state: z.enum(CTI_CALL_STATES),
+  direction: z.enum(CTI_DIRECTIONS),
   offeredAt: z.string().nullable(),
   answeredAt: z.string().nullable(),
   endedAt: z.string().nullable(),
@@ -163,5 +169,7 @@ export const ctiCurrent = z.object({
     })
     .nullable(),
   lastCommand: ctiCommand.nullable(),
+  /** The server's clock when it answered: the strip's timers run on it, whatever this PC's clock says. */
+  serverTime: z.string(),
 });
 export type CtiCurrent = z.infer<typeof ctiCurrent>;

@@ -5,6 +5,7 @@ import { Badge } from '../../components/ui/badge';
 import { Panel } from '../../components/ui/panel';
 import { MyScorecards } from './coaching/my-scorecards';
 import { useTRPC } from '../../lib/trpc';
+import { CallStrip } from './components/call-strip';
 import { CustomerCardPanel } from './components/customer-card';
 import { NewContact } from './components/new-contact';
 import { ScreenPopNotice } from './components/screen-pop';
@@ -57,6 +58,7 @@ function ConsolePage() {
           <StatusControl />
         </div>
       </div>
+      <CallStrip live={pops.call} />
       <WorkOfferNotice />
       <ScreenPopNotice pops={pops} />
       <div className="grid grid--console">

@@ -14,6 +14,7 @@ export const ctiRouter = router({
   current: operators.output(ctiCurrent).query(async ({ ctx }) => ({
     call: await currentCallOf(ctx.deps, ctx.user.id),
     lastCommand: await lastCommandOf(ctx.deps.db, ctx.user.id),
+    serverTime: ctx.deps.clock.now().toISOString(),
   })),
   /** dial / answer / hold / resume / transfer / hang up: checked, recorded and handed to the platform. */
   command: operators

@@ -70,6 +70,7 @@ const eventIdOf = (row: CtiCallRow) => `${Date.parse(row.updated_at)}.${row.id}.
 export function callStateOf(row: CtiCallRow): CallState {
   return {
     state: row.state,
+    direction: row.direction,
     offeredAt: row.offered_at,
     answeredAt: row.answered_at,
     endedAt: row.ended_at,
@@ -192,13 +193,15 @@ export async function recordCtiEvent(deps: AppDeps, event: CtiEventBody): Promis
       ended_at: null,
       created_at: now,
       updated_at: now,
+      direction: event.direction ?? 'inbound',
     };
     return progress(trx, existing, event.type, values, now);
   });
 
-  // a pop opens the card, only for the call's own state (a late `offered` after `answered` pops nothing); a hold,
-  // its end and the call's end only move the call strip
-  const isPop = event.type === 'offered' || event.type === 'answered';
+  // a pop opens the card, only for the call's own state (a late `offered` after `answered` pops nothing) and only for
+  // a call to the operator (one they placed has its card open already); a hold, its end, the call's end and the events
+  // of a placed call only move the call strip
+  const isPop = row.direction === 'inbound' && (event.type === 'offered' || event.type === 'answered');
   const publish = !duplicate && (!isPop || row.state === event.type);
   if (publish) {
     const name = row.customer_id === null ? null : (customer?.name ?? (await customerName(deps.db, row.customer_id)));

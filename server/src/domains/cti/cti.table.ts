@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { CtiAction, CtiCallState, CtiCommandStatus, InboundFlow } from '@valore/shared/schemas/cti';
+import type { CtiAction, CtiCallState, CtiCommandStatus, CtiDirection, InboundFlow } from '@valore/shared/schemas/cti';
 
 /** One inbound call reported by the telephony integration (migration 2026-11-26T1010-intake). */
 export interface CtiCallsTable {
@@ -23,6 +23,8 @@ export interface CtiCallsTable {
   held_ms: Generated<number>;
   /** Numbers the call's changes: a live stream's event id ends with it. */
   version: Generated<number>;
+  /** `outbound`: placed by the operator (a dial): it moves the call strip, it pops no card. */
+  direction: Generated<CtiDirection>;
 }
 
 /** A call command on its way to the telephony platform (domains/cti/cti-commands.ts). */
