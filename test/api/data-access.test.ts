@@ -4,6 +4,7 @@ import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { completion, inboundSale, type EventWithoutTime } from '@valore/server/testing/completions';
 import { agreedTime } from '@valore/server/testing/agreed-time';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { postCallMeNow, postCallbackRequest } from '../helpers/intake';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
 /**
@@ -79,17 +80,7 @@ const auditCount = (action: string, entityId: number | string) =>
 async function queueCallback(customer: { id: number; phone: string }): Promise<void> {
   // items released by earlier tests went back to the queue: this one must be the next
   sqlite().prepare("DELETE FROM callback_requests WHERE status = 'pending'").run();
-  const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      phone: customer.phone,
-      customerId: String(customer.id),
-      product: 'CONTO',
-      mode: 'now',
-      channel: 'web',
-    }),
-  });
+  const response = await postCallMeNow(server, customer);
   expect(response.status).toBe(201);
 }
 
@@ -421,10 +412,12 @@ describe('text input', () => {
       as('operatore1').trpc.interactions.complete.mutate({ ...inboundSale(c.id), notes: 'ok \udc00' }),
     );
     expect(notes.data?.httpStatus).toBe(400);
-    const intake = await fetch(`${server.url}/api/v1/callback-requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: c.phone, product: 'CONTO', mode: 'now', channel: 'web', note: 'x\ud83d' }),
+    const intake = await postCallbackRequest(server, {
+      phone: c.phone,
+      product: 'CONTO',
+      mode: 'now',
+      channel: 'web',
+      note: 'x\ud83d',
     });
     expect(intake.status).toBe(400);
     expect(sqlite().prepare('SELECT count(*) AS n FROM callback_requests WHERE customer_id = ?').get(c.id)).toEqual({

@@ -5,6 +5,7 @@ import { agreedTime } from '@valore/server/testing/agreed-time';
 import { completion, inboundSale } from '@valore/server/testing/completions';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { postCallbackRequest } from '../helpers/intake';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { anyString } from '@valore/server/testing/matchers';
 
@@ -81,18 +82,14 @@ async function ctiCall(ani: string, type: 'offered' | 'answered' | 'ended', call
 }
 
 async function callbackRequest(customer: Customer, note: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      phone: customer.phone,
-      customerId: String(customer.id),
-      product: 'CONTO',
-      mode: 'scheduled',
-      preferredAt: agreedTime(2),
-      channel: 'web',
-      note,
-    }),
+  const response = await postCallbackRequest(server, {
+    phone: customer.phone,
+    customerId: String(customer.id),
+    product: 'CONTO',
+    mode: 'scheduled',
+    preferredAt: agreedTime(2),
+    channel: 'web',
+    note,
   });
   const body = (await response.json()) as { id: string };
   expect(response.status, JSON.stringify(body)).toBe(201);

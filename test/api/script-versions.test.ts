@@ -5,7 +5,8 @@ import type { CompleteInteractionInput } from '@valore/shared/schemas/interactio
 import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import { anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
-import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { postCallMeNow } from '../helpers/intake';
+import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
  * Script versions over HTTP (docs/scripts.md): a team lead saves a draft of the inbound script with a new line,
@@ -254,17 +255,7 @@ describe('script versions', () => {
       .all() as { id: number; phone: string }[];
     server.database.sqlite.prepare("UPDATE callback_requests SET status = 'cancelled' WHERE status = 'pending'").run();
     for (const c of customers) {
-      const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          phone: c.phone,
-          customerId: String(c.id),
-          product: 'CONTO',
-          mode: 'now',
-          channel: 'web',
-        }),
-      });
+      const response = await postCallMeNow(server, c);
       expect(response.status).toBe(201);
     }
     const seen = new Map<number, string>();

@@ -3,7 +3,8 @@ import { mintSelfServiceToken, SELF_SERVICE_SECRET_NAME } from '@valore/server/d
 import { inboundSale } from '@valore/server/testing/completions';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
-import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { postCallbackRequest } from '../helpers/intake';
+import { startTestServer, type TestServer } from '../helpers/server';
 import { containing } from '@valore/server/testing/matchers';
 
 // Tuesday 1 December 2026, 10:00 in Rome: inside the service calendar.
@@ -84,18 +85,14 @@ async function scheduleCallback(preferredAt: string, language?: 'it' | 'en'): Pr
       'SELECT min(id) AS id, phone FROM customers GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) LIMIT 1 OFFSET ?',
     )
     .get(count('callback_requests')) as { id: number; phone: string };
-  const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      phone: customer.phone,
-      customerId: String(customer.id),
-      product: 'CONTO',
-      mode: 'scheduled',
-      preferredAt,
-      channel: 'web',
-      language,
-    }),
+  const response = await postCallbackRequest(server, {
+    phone: customer.phone,
+    customerId: String(customer.id),
+    product: 'CONTO',
+    mode: 'scheduled',
+    preferredAt,
+    channel: 'web',
+    language,
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anyNumber, anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
-import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { postCallMeNow } from '../helpers/intake';
+import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
  * Pushed work over HTTP (domains/work/offers.ts): a Call Me Now arriving while two operators of the site are Ready is
@@ -37,17 +38,7 @@ async function callMeNow(offset: number): Promise<string> {
   const customer = server.database.sqlite
     .prepare('SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET ?')
     .get(offset) as { id: number; phone: string };
-  const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      phone: customer.phone,
-      customerId: String(customer.id),
-      product: 'CONTO',
-      mode: 'now',
-      channel: 'web',
-    }),
-  });
+  const response = await postCallMeNow(server, customer);
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCtiSignature } from '@valore/server/domains/cti/cti-commands';
+import { postCallMeNow } from '../helpers/intake';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
@@ -175,17 +176,7 @@ describe('the call strip', () => {
       .offset(32)
       .limit(1)
       .executeTakeFirstOrThrow();
-    const posted = await fetch(`${server.url}/api/v1/callback-requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        phone: customer.phone,
-        customerId: String(customer.id),
-        product: 'CONTO',
-        mode: 'now',
-        channel: 'app',
-      }),
-    });
+    const posted = await postCallMeNow(server, customer, { channel: 'app' });
     expect(posted.status).toBe(201);
 
     const page = second.page;

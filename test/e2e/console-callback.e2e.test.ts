@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLBACK_1_1_0 } from '@valore/shared/flows/builtin-scripts';
 import { createApiClient } from '../helpers/api-client';
-import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { postCallMeNow } from '../helpers/intake';
+import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { atStep, signInByKeyboard } from './helpers/console';
 
@@ -39,18 +40,7 @@ describe('Call Me Now through the queue, keyboard only', () => {
       .offset(25)
       .limit(1)
       .executeTakeFirstOrThrow();
-    const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        phone: customer.phone,
-        customerId: String(customer.id),
-        product: 'CONTO',
-        mode: 'now',
-        channel: 'web',
-        note: 'Vorrei aprire un conto',
-      }),
-    });
+    const response = await postCallMeNow(server, customer, { note: 'Vorrei aprire un conto' });
     expect(response.status).toBe(201);
     const { id: requestId } = (await response.json()) as { id: string };
 
@@ -145,17 +135,7 @@ describe('Call Me Now through the queue, keyboard only', () => {
       .offset(26)
       .limit(1)
       .executeTakeFirstOrThrow();
-    const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        phone: customer.phone,
-        customerId: String(customer.id),
-        product: 'CONTO',
-        mode: 'now',
-        channel: 'web',
-      }),
-    });
+    const response = await postCallMeNow(server, customer);
     expect(response.status).toBe(201);
     const { id: requestId } = (await response.json()) as { id: string };
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { postCallMeNow } from '../helpers/intake';
+import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { atStep, signInByKeyboard } from './helpers/console';
 
@@ -41,17 +42,7 @@ describe('pushed work', () => {
       .prepare("SELECT id, phone, first_name || ' ' || last_name AS name FROM customers ORDER BY id LIMIT 1 OFFSET 40")
       .get() as { id: number; phone: string; name: string };
     const sent = Date.now();
-    const response = await fetch(`${server.url}/api/v1/callback-requests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_INTAKE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        phone: customer.phone,
-        customerId: String(customer.id),
-        product: 'CONTO',
-        mode: 'now',
-        channel: 'web',
-      }),
-    });
+    const response = await postCallMeNow(server, customer);
     expect(response.status).toBe(201);
 
     const ringing = first.page.getByRole('alertdialog', { name: `Nuovo contatto per te: ${customer.name}` });
