@@ -97,11 +97,11 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-const strip = (page: Page) => page.getByRole('region', { name: 'Telefono' });
+const strip = (page: Page, name = 'Telefono') => page.getByRole('region', { name });
 
 /** Presses a strip button from the keyboard: focus, Enter. */
-async function press(page: Page, name: string) {
-  const button = strip(page).getByRole('button', { name, exact: true });
+async function press(page: Page, name: string, region?: string) {
+  const button = strip(page, region).getByRole('button', { name, exact: true });
   await button.focus();
   await page.keyboard.press('Enter');
 }
@@ -208,7 +208,12 @@ describe('the call strip', () => {
     expect(html).not.toContain(customer.phone);
     expect(html).not.toContain(customer.phone.replace(/\D/g, '').slice(-7));
 
-    await press(page, 'Riaggancia');
-    await strip(page).getByText('Chiamata terminata').waitFor({ timeout: 5_000 });
+    // the same strip in English
+    await page.getByLabel('Lingua').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await strip(page, 'Telephone').getByText('Talking').waitFor();
+    await screenshot(page, 'call-strip-06-talking-en');
+    await press(page, 'Hang up', 'Telephone');
+    await strip(page, 'Telephone').getByText('Call ended').waitFor({ timeout: 5_000 });
   });
 });
