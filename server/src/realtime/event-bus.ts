@@ -17,6 +17,8 @@ export const topics = {
   userSessionsEnded: (userId: number) => `user:${userId}:sessions-ended`,
   /** The operator's pushed work changed: an offer made, accepted, declined or expired (payload: WorkOfferEvent). */
   userOffers: (userId: number) => `user:${userId}:offers`,
+  /** A call command was recorded: the dispatcher hands it to the telephony platform now (payload: command id). */
+  ctiCommands: 'cti:commands',
 } as const;
 
 export function createInProcessBus(): EventBus {

@@ -6,10 +6,11 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
+import { topics } from '../../realtime/event-bus';
 import { repeatEvery } from '../../repeat';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotentTransaction, userCaller } from '../audit/idempotency';
-import { handlingBasis } from '../customers/access-policy';
+import { CALL_MAX_HOURS, handlingBasis } from '../customers/access-policy';
 import { maskPhone } from '../customers/masking';
 import { findCtiCall } from './cti.repository';
 import type { CtiCommandsTable } from './cti.table';
@@ -184,7 +185,7 @@ async function checkCommand(trx: Executor, user: SessionUser, input: CtiCommandI
       .select('call_id')
       .where('operator_id', '=', user.id)
       .where('state', '<>', 'ended')
-      .where('updated_at', '>=', new Date(now.getTime() - 4 * 3_600_000).toISOString())
+      .where('updated_at', '>=', new Date(now.getTime() - CALL_MAX_HOURS * 3_600_000).toISOString())
       .executeTakeFirst();
     if (onCall) {
       throw new DomainError('CONFLICT', 'CALL_STATE', `You are on call ${onCall.call_id}: hang up before dialling.`);
@@ -247,11 +248,9 @@ export async function issueCtiCommand(
       return toCommand(row);
     },
   );
-  if (!replayed) deps.bus.publish(COMMANDS_TOPIC, response.id);
+  if (!replayed) deps.bus.publish(topics.ctiCommands, response.id);
   return response;
 }
-
-const COMMANDS_TOPIC = 'cti:commands';
 
 /** Takes the due commands for an attempt (pending and due, or an attempt whose process died). */
 async function claimDue(db: Executor, now: Date, limit: number) {
@@ -357,7 +356,7 @@ export function startCtiCommandDispatcher(
     logger: deps.logger,
     message: 'cti: command dispatch failed',
   });
-  const unsubscribe = deps.bus.subscribe(COMMANDS_TOPIC, () => loop.wake());
+  const unsubscribe = deps.bus.subscribe(topics.ctiCommands, () => loop.wake());
   return {
     stop: async () => {
       unsubscribe();
