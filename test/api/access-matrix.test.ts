@@ -155,6 +155,12 @@ const MATRIX: Record<string, Row> = {
     input: (f) => ({ requestId: randomUUID(), operatorId: f.operatorId, body: 'Ottimo lavoro' }),
   },
   'monitor.operatorMessages': { roles: ['tutor', 'admin'], input: (f) => ({ operatorId: f.operatorId }) },
+  'monitor.queues': { roles: ['tutor', 'admin'], input: () => ({ siteId: 1 }) },
+  // an unknown callback: 404 once past the access rules
+  'monitor.reassignCallback': {
+    roles: ['tutor', 'admin'],
+    input: () => ({ requestId: randomUUID(), callbackId: 'no-such-callback', toOperatorId: null }),
+  },
   'monitor.myMessages': { roles: ['operator'], input: () => ({}) },
   'monitor.ackMessage': { roles: ['operator'], input: (f) => ({ requestId: randomUUID(), messageId: f.messageId }) },
   'quality.templates.list': { roles: ['tutor', 'admin'] },

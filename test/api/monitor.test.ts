@@ -291,9 +291,18 @@ describe('coaching messages', () => {
     }
   });
 
-  it('is refused when the operator is not on a contact, or belongs to another site', async () => {
+  it('is refused when the operator is signed out, or belongs to another site', async () => {
+    // operatore4 has not signed in (a message sent while an operator is free waits for their next contact:
+    // test/api/supervisor.test.ts)
+    const signedOut = (
+      await server.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'operatore4')
+        .executeTakeFirstOrThrow()
+    ).id;
     const idle = await trpcError(
-      tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: operator1Id, body: 'Ciao' }),
+      tutor.trpc.monitor.sendCoaching.mutate({ requestId: randomUUID(), operatorId: signedOut, body: 'Ciao' }),
     );
     expect(idle.data?.code).toBe('CONFLICT');
     const foreign = await trpcError(

@@ -27,6 +27,7 @@ import * as scriptVersions from './migrations/2026-12-07T1200-script-versions';
 import * as scriptAssignments from './migrations/2026-12-07T1300-script-assignments';
 import * as workOffers from './migrations/2026-12-08T1000-work-offers';
 import * as ctiCommands from './migrations/2026-12-09T1000-cti-commands';
+import * as queuedCoaching from './migrations/2026-12-10T1000-queued-coaching';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07T1300-script-assignments': scriptAssignments,
   '2026-12-08T1000-work-offers': workOffers,
   '2026-12-09T1000-cti-commands': ctiCommands,
+  '2026-12-10T1000-queued-coaching': queuedCoaching,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

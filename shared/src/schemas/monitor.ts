@@ -73,14 +73,64 @@ export interface BoardOperator extends OperatorStatus {
   today: TodayCounts;
 }
 
+/** A product's names as the catalogue (products table) has them; null when the item has no product yet. */
+export type ProductNames = { it: string; en: string } | null;
+
 export interface CallMeNowAlert {
   id: string;
   productCode: string;
+  productName: ProductNames;
   dueBy: string;
   status: 'pending' | 'claimed';
 }
 
-export interface BoardStats {
+/** The queues work.next takes from, in its order: Call Me Now, callbacks, lead follow-ups, each active campaign. */
+export const QUEUE_TILE_KINDS = ['call_me_now', 'callbacks', 'lead_followups', 'campaign'] as const;
+export type QueueTileKind = (typeof QUEUE_TILE_KINDS)[number];
+
+/**
+ * One queue's figures now (docs/console.md, "Queues and service level"). `waiting`: due and not held by anyone;
+ * `held`: under a live lease; `late`: open past its due-by (null for a campaign: its contacts have none).
+ * Service level today: of the requests whose due-by fell between the start of the Rome day and now, or answered
+ * today, how many were answered by their due-by (`slWithin` / `slTotal`; null where the queue has no due-by).
+ */
+export interface QueueTile {
+  key: string;
+  kind: QueueTileKind;
+  campaignId: number | null;
+  campaignName: string | null;
+  waiting: number;
+  held: number;
+  late: number | null;
+  /** when the longest-waiting item became due (null: none waiting) */
+  oldestWaitingSince: string | null;
+  /** the nearest due-by among the items not held (late ones included; null: none, or no due-by) */
+  nearestDueBy: string | null;
+  slTotal: number | null;
+  slWithin: number | null;
+}
+
+/** An open callback past its due-by, which a tutor may reassign (monitor.reassignCallback). */
+export interface LateCallback {
+  id: string;
+  mode: 'now' | 'scheduled';
+  productCode: string | null;
+  productName: ProductNames;
+  customerName: string | null;
+  dueBy: string;
+  owner: { userId: number; displayName: string } | null;
+  /** who works on it now (a live lease): it cannot be reassigned until they finish or it returns to the queue */
+  heldBy: { userId: number; displayName: string } | null;
+}
+
+export interface QueueFigures {
+  queues: QueueTile[];
+  /** the site's late callbacks, most late first (at most LATE_CALLBACKS_SHOWN) */
+  lateCallbacks: LateCallback[];
+}
+export const LATE_CALLBACKS_SHOWN = 20;
+
+export interface BoardStats extends QueueFigures {
   /** Median handle time of the site's contacts today, null before the first one. */
   medianHandleMs: number | null;
   callMeNow: CallMeNowAlert[];
@@ -101,6 +151,32 @@ export type BoardEvent =
     } & BoardStats)
   | { kind: 'operator'; seq: number; serverTime: string; operator: BoardOperator }
   | ({ kind: 'stats'; seq: number; serverTime: string; today: Record<string, TodayCounts> } & BoardStats);
+
+export const queuesInput = z.object({ siteId: id.optional() }).strict().default({});
+
+/**
+ * Reassigns a late callback (monitor.reassignCallback): offered to another Ready operator of the site, or
+ * (`toOperatorId` null) given back to the pool, its owner cleared.
+ */
+export const reassignCallbackInput = z
+  .object({
+    requestId: clientId,
+    callbackId: z.string().trim().min(1, 'Choose a callback').max(64),
+    toOperatorId: id.nullable(),
+  })
+  .strict();
+export type ReassignCallbackInput = z.infer<typeof reassignCallbackInput>;
+
+export const reassignCallbackResult = z.object({
+  callbackId: z.string(),
+  /** the operator the callback is offered to now, or null: back in the pool */
+  toOperatorId: z.number().int().nullable(),
+  fromOwnerId: z.number().int().nullable(),
+  /** the offer made to the operator (pushed work: they accept it with one key), null when released */
+  offerId: z.number().int().nullable(),
+  offerExpiresAt: z.string().nullable(),
+});
+export type ReassignCallbackResult = z.infer<typeof reassignCallbackResult>;
 
 // ---------- coaching ----------
 
@@ -124,6 +200,8 @@ export const coachingMessage = z.object({
   step: z.string().nullable(),
   body: z.string(),
   sentAt: z.string(),
+  /** null: queued — sent while the operator was not on a contact, shown when they open their next one */
+  deliveredAt: z.string().nullable(),
   acknowledgedAt: z.string().nullable(),
 });
 export type CoachingMessage = z.infer<typeof coachingMessage>;

@@ -16,10 +16,17 @@ const initial: BoardState = {
   loaded: false,
   seq: -1,
   operators: [],
-  stats: { medianHandleMs: null, callMeNow: [] },
+  stats: { medianHandleMs: null, callMeNow: [], queues: [], lateCallbacks: [] },
   thresholds: null,
   clockOffsetMs: 0,
 };
+
+const statsOf = (event: BoardStats): BoardStats => ({
+  medianHandleMs: event.medianHandleMs,
+  callMeNow: event.callMeNow,
+  queues: event.queues,
+  lateCallbacks: event.lateCallbacks,
+});
 
 export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
   const clockOffsetMs = Date.parse(event.serverTime) - Date.now();
@@ -30,7 +37,7 @@ export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
         loaded: true,
         seq: event.seq,
         operators: event.operators,
-        stats: { medianHandleMs: event.medianHandleMs, callMeNow: event.callMeNow },
+        stats: statsOf(event),
         thresholds: event.thresholds,
         clockOffsetMs,
       };
@@ -52,7 +59,7 @@ export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
         ...state,
         seq: event.seq,
         clockOffsetMs,
-        stats: { medianHandleMs: event.medianHandleMs, callMeNow: event.callMeNow },
+        stats: statsOf(event),
         operators: state.operators.map((o) => ({ ...o, today: event.today[String(o.userId)] ?? o.today })),
       };
   }

@@ -23,6 +23,8 @@ import {
   type SiteOperatorRow,
 } from './monitor.repository';
 import { toOperatorStatus } from './status.service';
+import { productNames } from './queues.repository';
+import { readQueueFigures } from './queues.service';
 
 /** How often the board re-reads what no status event announces: today's counts, median handle time, Call Me Now. */
 export const BOARD_STATS_INTERVAL_MS = 5_000;
@@ -51,6 +53,8 @@ interface SiteBoard {
   /** Streams attached or about to attach; counted synchronously so a closing board cannot take a new one with it. */
   watchers: number;
   chain: Promise<void>;
+  /** Re-reads the figures no status event announces, and sends them when they changed. */
+  refresh: () => void;
   stop: () => void;
 }
 
@@ -105,11 +109,16 @@ async function readStats(
 ): Promise<{ today: Map<number, TodayCounts>; stats: BoardStats }> {
   const now = deps.clock.now();
   const from = startOfRomeDay(now);
-  const [counts, medianHandleMs, due] = await Promise.all([
+  const [counts, medianHandleMs, due, figures] = await Promise.all([
     countOutcomesSince(deps.db, siteId, from),
     medianHandleMsSince(deps.db, siteId, from),
     callMeNowDueBefore(deps.db, new Date(now.getTime() + BOARD_THRESHOLDS.callMeNowWarnMs).toISOString()),
+    readQueueFigures(deps.db, deps.config, siteId, now),
   ]);
+  const names = await productNames(
+    deps.db,
+    due.flatMap((r) => (r.product_code ? [r.product_code] : [])),
+  );
   const today = new Map<number, TodayCounts>();
   for (const row of counts) {
     const c = today.get(row.operator_id) ?? zeroCounts();
@@ -122,10 +131,11 @@ async function readStats(
   const callMeNow: CallMeNowAlert[] = due.map((r) => ({
     id: r.id,
     productCode: r.product_code ?? '',
+    productName: (r.product_code && names.get(r.product_code)) || null,
     dueBy: r.due_by,
     status: r.status,
   }));
-  return { today, stats: { medianHandleMs, callMeNow } };
+  return { today, stats: { medianHandleMs, callMeNow, ...figures } };
 }
 
 function emit(board: SiteBoard, event: BoardEvent) {
@@ -147,11 +157,12 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
     seq: 0,
     recent: [],
     operators: new Map(),
-    stats: { medianHandleMs: null, callMeNow: [] },
+    stats: { medianHandleMs: null, callMeNow: [], queues: [], lateCallbacks: [] },
     statsKey: '',
     listeners: new Set(),
     watchers: 0,
     chain: Promise.resolve(),
+    refresh: () => undefined,
     stop: () => undefined,
   };
   const run = (step: () => Promise<void> | void) => {
@@ -181,7 +192,7 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
   );
   run(reload);
   let refreshing = false;
-  const timer = setInterval(() => {
+  board.refresh = () => {
     if (refreshing) return;
     refreshing = true;
     run(async () => {
@@ -208,13 +219,22 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
         refreshing = false;
       }
     });
-  }, BOARD_STATS_INTERVAL_MS);
+  };
+  const timer = setInterval(() => board.refresh(), BOARD_STATS_INTERVAL_MS);
   timer.unref();
   board.stop = () => {
     clearInterval(timer);
     unsubscribe();
   };
   return board;
+}
+
+/**
+ * Re-reads the figures of the boards open on this node now rather than at the next tick (a callback reassigned):
+ * of one site, or (null) of every site — a web or app request is in every site's queues.
+ */
+export function refreshBoards(deps: AppDeps, siteId: number | null): void {
+  for (const [id, board] of boards.get(deps) ?? []) if (siteId === null || id === siteId) board.refresh();
 }
 
 /** Where a board that reconnects had got to: the event id it last received (`<instance>.<seq>`). */

@@ -14,6 +14,7 @@ import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import {
+  deliverQueuedMessages,
   findMessage,
   findOperatorStatus,
   findUserRef,
@@ -34,6 +35,7 @@ export function toCoachingMessage(row: TutorMessageRow): CoachingMessage {
     step: row.step,
     body: row.body,
     sentAt: row.sent_at,
+    deliveredAt: row.delivered_at,
     acknowledgedAt: row.acknowledged_at,
   };
 }
@@ -50,8 +52,10 @@ export async function operatorInScope(db: Executor, actor: SessionUser, operator
 }
 
 /**
- * Sends a coaching message to an operator during a contact. The contact and the step it is pinned to come from
- * the operator's state on the server, not from the tutor's screen, which may be a second behind.
+ * Sends a coaching message to a signed-in operator. On a contact it is pinned to that contact and the step it is at,
+ * and delivered at once; otherwise it is queued and delivered when the operator opens their next contact
+ * (deliverQueuedCoaching). The contact and the step come from the operator's state on the server, not from the
+ * tutor's screen, which may be a second behind.
  */
 export async function sendCoaching(
   deps: AppDeps,
@@ -66,20 +70,22 @@ export async function sendCoaching(
     async (trx) => {
       await operatorInScope(trx, actor, input.operatorId);
       const status = await findOperatorStatus(trx, input.operatorId);
-      if (!status || status.state !== 'on_contact' || status.interaction_client_id === null) {
+      if (!status || status.state === 'signed_out') {
         throw new DomainError(
           'CONFLICT',
           'VALIDATION',
-          'The operator is not on a contact now: a coaching message goes with a contact.',
+          'The operator is signed out: a coaching message waits only for a signed-in operator.',
         );
       }
+      const onContact = status.state === 'on_contact' && status.interaction_client_id !== null;
       const id = await insertMessage(trx, {
         from_user_id: actor.id,
         to_user_id: input.operatorId,
-        interaction_client_id: status.interaction_client_id,
-        step: status.step,
+        interaction_client_id: onContact ? status.interaction_client_id : null,
+        step: onContact ? status.step : null,
         body: input.body,
         sent_at: at,
+        delivered_at: onContact ? at : null,
         acknowledged_at: null,
       });
       await insertAudit(trx, {
@@ -88,7 +94,9 @@ export async function sendCoaching(
         action: 'coaching.sent',
         entityType: 'tutor_message',
         entityId: id,
-        details: { operatorId: input.operatorId, interactionClientId: status.interaction_client_id, step: status.step },
+        details: onContact
+          ? { operatorId: input.operatorId, interactionClientId: status.interaction_client_id, step: status.step }
+          : { operatorId: input.operatorId, queued: true },
         ip,
       });
       const row = await findMessage(trx, id);
@@ -96,8 +104,29 @@ export async function sendCoaching(
       return toCoachingMessage(row);
     },
   );
-  if (!replayed) deps.bus.publish(topics.userMessages(input.operatorId), response);
+  // a queued message reaches the operator's console when it is delivered, not before
+  if (!replayed && response.deliveredAt !== null) deps.bus.publish(topics.userMessages(input.operatorId), response);
   return response;
+}
+
+/**
+ * Delivers the operator's queued messages to the contact they just opened, at its step, in the transaction that
+ * records the new state: each queued message is delivered once (the update takes only those still queued). Returns
+ * them, for the caller to publish once the transaction is committed (publishDelivered).
+ */
+export async function deliverQueuedCoaching(
+  trx: Executor,
+  operatorId: number,
+  contact: { interactionClientId: string; step: string | null },
+  at: string,
+): Promise<CoachingMessage[]> {
+  const ids = await deliverQueuedMessages(trx, operatorId, contact, at);
+  const rows = await Promise.all(ids.map((id) => findMessage(trx, id)));
+  return rows.filter((r): r is TutorMessageRow => r !== undefined).map(toCoachingMessage);
+}
+
+export function publishDelivered(bus: AppDeps['bus'], messages: readonly CoachingMessage[]): void {
+  for (const m of messages) bus.publish(topics.userMessages(m.toUserId), m);
 }
 
 function startOfToday(deps: AppDeps): string {
@@ -110,7 +139,11 @@ export async function myMessages(
   user: SessionUser,
   interactionClientId: string | undefined,
 ): Promise<CoachingMessage[]> {
-  const rows = await listMessagesTo(deps.db, user.id, { interactionClientId, since: startOfToday(deps) });
+  const rows = await listMessagesTo(deps.db, user.id, {
+    interactionClientId,
+    since: startOfToday(deps),
+    delivered: true,
+  });
   return rows.map(toCoachingMessage);
 }
 
@@ -142,7 +175,8 @@ export async function acknowledgeMessage(
     async (trx) => {
       const row = await findMessage(trx, input.messageId);
       // someone else's message is reported as missing: its existence is not the operator's business
-      if (!row || row.to_user_id !== user.id)
+      // so is a queued one: the operator sees it only once it is delivered with their next contact
+      if (!row || row.to_user_id !== user.id || row.delivered_at === null)
         throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Message ${input.messageId} does not exist.`);
       if (row.acknowledged_at === null) {
         await markMessageRead(trx, row.id, at);

@@ -169,14 +169,18 @@ export async function findMessage(db: Executor, id: number): Promise<TutorMessag
   return messagesQuery(db).where('tutor_messages.id', '=', id).executeTakeFirst();
 }
 
-/** An operator's messages: those not yet acknowledged, plus (when given) every one of a contact, oldest first. */
+/**
+ * An operator's messages: those not yet acknowledged, plus (when given) every one of a contact, oldest first.
+ * `delivered`: only those delivered (what the operator sees; the queued ones wait for their next contact).
+ */
 export async function listMessagesTo(
   db: Executor,
   userId: number,
-  opts: { interactionClientId?: string; since?: string; limit?: number },
+  opts: { interactionClientId?: string; since?: string; limit?: number; delivered?: boolean },
 ): Promise<TutorMessageRow[]> {
   return messagesQuery(db)
     .where('tutor_messages.to_user_id', '=', userId)
+    .$if(opts.delivered === true, (q) => q.where('tutor_messages.delivered_at', 'is not', null))
     .where((eb) =>
       eb.or([
         eb('tutor_messages.acknowledged_at', 'is', null),
@@ -207,4 +211,21 @@ export async function markMessageRead(db: Executor, id: number, at: string): Pro
     .where('id', '=', id)
     .where('acknowledged_at', 'is', null)
     .execute();
+}
+
+/** Pins an operator's queued messages to the contact they opened (only those still queued); returns their ids. */
+export async function deliverQueuedMessages(
+  db: Executor,
+  userId: number,
+  contact: { interactionClientId: string; step: string | null },
+  at: string,
+): Promise<number[]> {
+  const rows = await db
+    .updateTable('tutor_messages')
+    .set({ interaction_client_id: contact.interactionClientId, step: contact.step, delivered_at: at })
+    .where('to_user_id', '=', userId)
+    .where('delivered_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }

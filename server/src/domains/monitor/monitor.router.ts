@@ -5,15 +5,28 @@ import {
   myMessagesInput,
   operatorMessagesInput,
   operatorStatus,
+  queuesInput,
+  reassignCallbackInput,
+  reassignCallbackResult,
   sendCoachingInput,
   setStatusInput,
 } from '@valore/shared/schemas/monitor';
 import { roleProcedure, router } from '../../trpc/init';
 import { DomainError } from '../../errors';
-import { acknowledgeMessage, messagesToOperator, myMessages, sendCoaching } from './coaching.service';
+import {
+  acknowledgeMessage,
+  deliverQueuedCoaching,
+  messagesToOperator,
+  myMessages,
+  publishDelivered,
+  sendCoaching,
+} from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';
 import { changeOperatorStatus, publishStatus, toOperatorStatus } from './status.service';
 import { groupCommit } from '../../db/group-commit';
+import { reassignLateCallback } from '../work/reassign';
+import { boardSite, refreshBoards } from './board.service';
+import { readQueueFigures } from './queues.service';
 
 const operators = roleProcedure('operator');
 const supervisors = roleProcedure('tutor', 'admin');
@@ -31,9 +44,40 @@ export const monitorRouter = router({
     .mutation(async ({ ctx, input }) => {
       const at = ctx.deps.clock.now().toISOString();
       // status changes arriving together share one commit: under synchronous=FULL the fsync, not the work, bounds them
-      const row = await groupCommit(ctx.deps.db, (trx) => changeOperatorStatus(trx, ctx.user.id, input, at));
+      const { row, delivered } = await groupCommit(ctx.deps.db, async (trx) => {
+        const changed = await changeOperatorStatus(trx, ctx.user.id, input, at);
+        // coaching queued while the operator was free goes with the contact they open (coaching.service.ts)
+        const messages =
+          input.state === 'on_contact'
+            ? await deliverQueuedCoaching(
+                trx,
+                ctx.user.id,
+                { interactionClientId: input.interactionClientId, step: input.step },
+                at,
+              )
+            : [];
+        return { row: changed, delivered: messages };
+      });
       publishStatus(ctx.deps.bus, ctx.user.siteId, row);
+      publishDelivered(ctx.deps.bus, delivered);
       return toOperatorStatus(row);
+    }),
+
+  /** The queue and service-level tiles and the late callbacks of the caller's site (the board carries them live). */
+  queues: supervisors.input(queuesInput).query(async ({ ctx, input }) => {
+    const siteId = boardSite(ctx.user, input);
+    const now = ctx.deps.clock.now();
+    const figures = await readQueueFigures(ctx.deps.db, ctx.deps.config, siteId, now);
+    return { siteId, serverTime: now.toISOString(), ...figures };
+  }),
+  reassignCallback: supervisors
+    .input(reassignCallbackInput)
+    .output(reassignCallbackResult)
+    .mutation(async ({ ctx, input }) => {
+      const { siteId, ...result } = await reassignLateCallback(ctx.deps, ctx.user, input, ctx.ip);
+      // the tiles and the late list change now, not at the boards' next tick
+      refreshBoards(ctx.deps, siteId);
+      return result;
     }),
 
   sendCoaching: supervisors

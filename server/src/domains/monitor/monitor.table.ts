@@ -29,4 +29,6 @@ export interface TutorMessagesTable {
   body: string;
   sent_at: string;
   acknowledged_at: string | null;
+  /** null: queued, waiting for the operator's next contact (migration 2026-12-10T1000-queued-coaching) */
+  delivered_at: string | null;
 }
