@@ -149,7 +149,7 @@ export const userCreateInput = z
     siteId: id.nullable(),
     teamId: id.nullable().optional(),
     /** none: the server makes a temporary one and shows it once; either way it must be changed at first sign-in */
-    password: newPassword.optional(),
+    password: z.optional(newPassword),
   })
   .strict()
   .superRefine(checkSite);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ROLES } from '../reference/enums';
 
 export { ROLES, ROLE_HOME, type Role } from '../reference/enums';
-export { loginInput, type LoginInput } from './forms';
+export { loginInput, newPassword, PASSWORD_MAX, PASSWORD_MIN, type LoginInput } from './forms';
+import { newPassword, PASSWORD_MAX } from './forms';
 export const roleSchema = z.enum(ROLES);
 
 export const sessionUser = z.object({
@@ -21,14 +22,6 @@ export type SessionUser = z.infer<typeof sessionUser>;
 
 export const loginOutput = z.object({ user: sessionUser });
 export type LoginOutput = z.infer<typeof loginOutput>;
-
-/** A password a person chooses: the server also refuses common and breached ones and the username (docs/admin.md). */
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 128;
-export const newPassword = z
-  .string()
-  .min(PASSWORD_MIN, `At least ${PASSWORD_MIN} characters`)
-  .max(PASSWORD_MAX, `At most ${PASSWORD_MAX} characters`);
 
 export const changePasswordInput = z
   .object({ currentPassword: z.string().min(1, 'Required').max(PASSWORD_MAX), newPassword })

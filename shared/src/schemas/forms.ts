@@ -1,17 +1,27 @@
 import { z } from 'zod/mini';
+import { TEXT_RULES, type TextRule } from '../validation/text-rules';
+
+export { PASSWORD_MAX, PASSWORD_MIN } from '../validation/text-rules';
 
 /**
- * The inputs of the forms on the operator's path to the console (sign-in, customer search), written with zod/mini:
- * the server validates them (tRPC takes any zod schema) and the console validates its forms with these same schemas,
- * but mini is tree-shaken, so the console's first bundle carries a few KB of zod instead of all of it. auth.ts and
- * customers.ts re-export them.
+ * The inputs of the forms on the operator's path to the console (sign-in, a new password, customer search), built
+ * from the rules in validation/text-rules.ts, which the pages check without zod. auth.ts and customers.ts re-export
+ * them.
  */
+function text(rule: TextRule) {
+  const checks = [
+    z.minLength(rule.min, rule.minMessage ?? `At least ${rule.min} characters`),
+    z.maxLength(rule.max, rule.maxMessage ?? `At most ${rule.max} characters`),
+  ];
+  return rule.trim ? z.string().check(z.trim(), ...checks) : z.string().check(...checks);
+}
+
 export const loginInput = z.strictObject({
-  username: z.string().check(z.trim(), z.minLength(1, 'Inserisci il nome utente'), z.maxLength(64)),
-  password: z.string().check(z.minLength(1, 'Inserisci la password'), z.maxLength(256)),
+  username: text(TEXT_RULES.username),
+  password: text(TEXT_RULES.password),
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
-export const customerSearchInput = z.strictObject({
-  query: z.string().check(z.trim(), z.minLength(2, 'Type at least 2 characters'), z.maxLength(64)),
-});
+export const customerSearchInput = z.strictObject({ query: text(TEXT_RULES.customerQuery) });
+
+export const newPassword = text(TEXT_RULES.newPassword);

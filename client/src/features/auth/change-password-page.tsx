@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { newPassword } from '@valore/shared/schemas/auth';
+import { checkText, TEXT_RULES } from '@valore/shared/validation/text-rules';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/text-field';
@@ -38,8 +38,8 @@ export function ChangePasswordPage() {
     event.preventDefault();
     const next: Partial<Record<Field, string>> = {};
     if (!values.currentPassword) next.currentPassword = t('passwordChange.required');
-    const parsed = newPassword.safeParse(values.newPassword);
-    if (!parsed.success) next.newPassword = t(passwordProblemKey(parsed.error.issues[0]?.message ?? ''));
+    const problem = checkText(TEXT_RULES.newPassword, values.newPassword);
+    if (problem) next.newPassword = t(passwordProblemKey(problem.message));
     else if (values.confirm !== values.newPassword) next.confirm = t('passwordChange.mismatch');
     setErrors(next);
     if (Object.keys(next).length > 0) {

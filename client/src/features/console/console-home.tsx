@@ -9,7 +9,7 @@ import { CallStrip } from './components/call-strip';
 import { CustomerCardPanel } from './components/customer-card';
 import { NewContact } from './components/new-contact';
 import { ScreenPopNotice } from './components/screen-pop';
-import { ScriptPanel } from './components/script-panel';
+import { ScriptPanel } from './components/script-slot';
 import { PendingList, RecentInteractions } from './components/side-lists';
 import { StatusControl } from './components/status-control';
 import { KeyboardHelp } from './components/keyboard-help';

@@ -85,3 +85,12 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   const tag = target.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }
+
+/** The badge tone of a contact's outcome: value in green, opt-out in red, a callback to keep in amber. */
+export function outcomeTone(outcome: string | null): 'success' | 'warning' | 'danger' | 'neutral' {
+  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead' || outcome === 'assisted_sale')
+    return 'success';
+  if (outcome === 'opt_out') return 'danger';
+  if (outcome === 'callback_scheduled') return 'warning';
+  return 'neutral';
+}

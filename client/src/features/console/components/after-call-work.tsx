@@ -11,7 +11,7 @@ import { Panel } from '../../../components/ui/panel';
 import { errorDomainCode, errorMessageKey, type ErrorMessageKey } from '../../../lib/errors';
 import { NOT_REACHED_REASONS } from '@valore/shared/flows/types';
 import { useTRPC, useTRPCClient } from '../../../lib/trpc';
-import { clock, useFormat } from '../format';
+import { clock, outcomeTone, useFormat } from '../format';
 import { useConsole, type ContactDraft, type ContactResult } from '../hooks/console-store';
 import { enqueuePending } from '../hooks/pending-queue';
 import { isRetryable } from '../hooks/use-pending-delivery';
@@ -207,14 +207,6 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
       )}
     </div>
   );
-}
-
-export function outcomeTone(outcome: string | null): 'success' | 'warning' | 'danger' | 'neutral' {
-  if (outcome === 'up_appointment' || outcome === 'digital_funnel' || outcome === 'lead' || outcome === 'assisted_sale')
-    return 'success';
-  if (outcome === 'opt_out') return 'danger';
-  if (outcome === 'callback_scheduled') return 'warning';
-  return 'neutral';
 }
 
 /** After "Registra esito": what really happened (appointment, link, lead), or that it waits in the local queue. */

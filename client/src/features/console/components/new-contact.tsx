@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { FlowId } from '@valore/shared/reference/outcomes';
 import type { CustomerSearchResult } from '@valore/shared/schemas/customers';
-import { customerSearchInput } from '@valore/shared/schemas/forms';
+import { checkText, TEXT_RULES } from '@valore/shared/validation/text-rules';
 import {
   useEffect,
   useEffectEvent,
@@ -42,7 +42,7 @@ export function NewContact() {
   const [query, setQuery] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
-  const valid = customerSearchInput.safeParse({ query }).success;
+  const valid = checkText(TEXT_RULES.customerQuery, query) === null;
   const results = useQuery({ ...trpc.customers.search.queryOptions({ query }), enabled: valid });
   // A contact already open without a customer (a request with only a phone number): the search identifies them.
   const assigning = draft !== null && draft.customerId === null && draft.events.length === 0;

@@ -22,7 +22,7 @@ import { Alert } from '../../../components/ui/alert';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Kbd } from '../../../components/ui/kbd';
-import { EmptyState, Panel } from '../../../components/ui/panel';
+import { Panel } from '../../../components/ui/panel';
 import { LoadingState } from '../../../components/ui/spinner';
 import { errorMessageKey } from '../../../lib/errors';
 import { CoachingBanner } from '../coaching/coaching-banner';
@@ -35,22 +35,17 @@ import { AfterCallWork, ResultSummary } from './after-call-work';
 import { ChoiceForm, FORM_CHOICES, type ChoiceContext } from './choice-forms';
 import { NotesField } from './notes-field';
 
-/** The guided script: the step being said, the choices possible now, the progress and the notes. */
-export function ScriptPanel() {
-  const { t } = useTranslation('console');
+/**
+ * The contact being worked: the guided script, then its after-call work, then the summary of its result. Loaded on
+ * its own (script-slot.tsx) so the console's first screen does not wait for the script engine.
+ */
+export function ContactWorkspace() {
   const { draft, lastResult } = useConsole();
   if (draft?.outcome) return <AfterCallWork draft={draft} />;
   if (draft)
     return <ContactSession key={`${draft.clientId}:${draft.revision}:${draft.customerId ?? ''}`} draft={draft} />;
   if (lastResult) return <ResultSummary result={lastResult} />;
-  return (
-    <Panel title={t('script.title')} className="grid__script">
-      <EmptyState>{t('script.empty')}</EmptyState>
-      <p className="script__shortcut-hint">
-        <Kbd>/</Kbd> {t('script.searchHint')}
-      </p>
-    </Panel>
-  );
+  return null;
 }
 
 /** Waits for what the script needs (catalogue, customer card), then runs it. */

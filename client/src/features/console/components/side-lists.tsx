@@ -4,9 +4,8 @@ import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Skeleton } from '../../../components/ui/spinner';
 import { useTRPC } from '../../../lib/trpc';
-import { clock, useFormat } from '../format';
+import { clock, outcomeTone, useFormat } from '../format';
 import { removePending, usePendingInteractions } from '../hooks/pending-queue';
-import { outcomeTone } from './after-call-work';
 
 /** Interactions completed while the server was unreachable: waiting, or refused (to read and discard). */
 export function PendingList({ onRetry }: { onRetry: () => void }) {
