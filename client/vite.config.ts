@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import optimizeLocales from '@react-aria/optimize-locales-plugin';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -10,7 +11,9 @@ const backend = 'http://localhost:3000';
 
 export default defineConfig({
   root,
-  plugins: [react()],
+  // react-aria ships its strings (date segment names, validation) for 30+ locales; keep only the app's two (English
+  // as en-GB falls back to react-aria's en-US strings).
+  plugins: [optimizeLocales.vite({ locales: ['it-IT', 'en-US'] }), react()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
