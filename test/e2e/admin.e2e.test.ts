@@ -5,6 +5,7 @@ import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { expectNoAxeViolations } from './helpers/a11y';
+import { dateField, fieldText, typeDate } from './helpers/date-field';
 import { signInByKeyboard } from './helpers/console';
 
 /**
@@ -234,12 +235,10 @@ describe('administration from the browser', () => {
     await page.getByRole('button', { name: `Gestisci ${slot.name}` }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: `${slot.name} · ${slot.code}` }).waitFor();
-    // a date field takes the digits of the day in the browser's order: fill both from the keyboard
+    // the date fields read day/month/year in Italian: both typed from the keyboard, digits only
+    for (const label of ['Dal giorno', 'Al giorno']) await typeDate(page, dateField(page, label), day);
     const [y, m, d] = day.split('-');
-    for (const label of ['Dal giorno', 'Al giorno']) {
-      await page.getByLabel(label, { exact: true }).focus();
-      await page.keyboard.type(`${m}${d}${y}`);
-    }
+    expect(await fieldText(dateField(page, 'Al giorno'))).toBe(`${d}/${m}/${y}`);
     await page.getByLabel('Motivo').focus();
     await page.keyboard.type('Inventario annuale');
     await page.keyboard.press('Enter');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { dateField, typeDate } from './helpers/date-field';
 
 /**
  * A team lead records attendance on the appointments screen in real Chromium, keyboard only: a customer who did not
@@ -174,7 +175,7 @@ describe('a team lead records attendance', () => {
       .click();
     await page.getByTestId('home-appointments').waitFor();
     // three hours on may already be tomorrow in Rome: choose its day
-    await page.getByLabel('Giorno', { exact: true }).fill(romeParts(later.startsAt).date);
+    await typeDate(page, dateField(page, 'Giorno'), romeParts(later.startsAt).date);
     await row(page, later.id).waitFor();
 
     const cancel = page.getByRole('button', {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { expectNoAxeViolations } from './helpers/a11y';
+import { dateField, fieldText } from './helpers/date-field';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -116,9 +117,9 @@ describe('a team lead runs a campaign from the browser', () => {
     await page.getByLabel('Prodotto').selectOption('CONTO');
     expect(await page.getByLabel('Business unit').inputValue()).not.toBe('');
     // the Italian telemarketing code by default: weekdays 09–20, Saturday 10–19, no Sunday, no holidays
-    expect(await page.getByLabel('lunedì, fascia 1: dalle').inputValue()).toBe('09:00');
-    expect(await page.getByLabel('venerdì, fascia 1: alle').inputValue()).toBe('20:00');
-    expect(await page.getByLabel('sabato, fascia 1: dalle').inputValue()).toBe('10:00');
+    expect(await fieldText(dateField(page, 'lunedì, fascia 1: dalle'), ':')).toBe('09:00');
+    expect(await fieldText(dateField(page, 'venerdì, fascia 1: alle'), ':')).toBe('20:00');
+    expect(await fieldText(dateField(page, 'sabato, fascia 1: dalle'), ':')).toBe('10:00');
     expect(await page.getByRole('group', { name: 'domenica' }).getByRole('checkbox').isChecked()).toBe(false);
     expect(await page.getByLabel('Mai nei giorni festivi nazionali').isChecked()).toBe(true);
     // a team lead works their own site only

@@ -9,6 +9,7 @@ import { Button } from '../../components/ui/button';
 import { useModalDialog } from '../../components/ui/modal-dialog';
 import { Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
+import { DateField } from '../../components/ui/date-field';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
@@ -205,12 +206,11 @@ function KeyForm({ onDone }: { onDone: (made: { name: string; key: string } | nu
             </p>
           )}
         </fieldset>
-        <TextField
+        <DateField
           label={t('keys.form.expires')}
           hint={t('keys.form.expiresHint')}
-          type="date"
           value={expires}
-          onChange={(e) => setExpires(e.target.value)}
+          onChange={setExpires}
           error={fields.expiresAt ? t('keys.form.errors.expiresAt') : null}
         />
         <div className="admin-form__actions">

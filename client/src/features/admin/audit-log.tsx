@@ -7,6 +7,7 @@ import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
+import { DateField } from '../../components/ui/date-field';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
@@ -93,13 +94,13 @@ export function AuditLog() {
             ...(actions.data ?? []).map((a) => ({ value: a, label: a })),
           ]}
         />
-        <TextField
+        <DateField
           label={t('audit.from')}
-          type="date"
           value={form.from}
-          onChange={(e) => set('from', e.target.value)}
+          max={form.to || undefined}
+          onChange={(v) => set('from', v)}
         />
-        <TextField label={t('audit.to')} type="date" value={form.to} onChange={(e) => set('to', e.target.value)} />
+        <DateField label={t('audit.to')} value={form.to} min={form.from || undefined} onChange={(v) => set('to', v)} />
         <div className="admin-toolbar__actions">
           <Button type="submit" variant="primary">
             {t('audit.search')}

@@ -7,6 +7,7 @@ import { Button } from '../../components/ui/button';
 import { Panel } from '../../components/ui/panel';
 import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
+import { DateField, TimeField } from '../../components/ui/date-field';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { useRequestId } from '../../lib/forms';
@@ -139,18 +140,16 @@ function Closures({ office }: { office: AdminPostOffice }) {
         </ul>
       )}
       <form ref={formRef} className="admin-inline-form" onSubmit={submit} noValidate>
-        <TextField
+        <DateField
           label={t('offices.closures.from')}
-          type="date"
           value={values.fromDate}
-          onChange={(e) => setValues((v) => ({ ...v, fromDate: e.target.value }))}
+          onChange={(fromDate) => setValues((v) => ({ ...v, fromDate }))}
           error={errors.fromDate}
         />
-        <TextField
+        <DateField
           label={t('offices.closures.to')}
-          type="date"
           value={values.toDate}
-          onChange={(e) => setValues((v) => ({ ...v, toDate: e.target.value }))}
+          onChange={(toDate) => setValues((v) => ({ ...v, toDate }))}
           error={errors.toDate ?? serverToDate}
         />
         <TextField
@@ -237,12 +236,7 @@ function Templates({ office }: { office: AdminPostOffice }) {
               onChange={(e) => set(r.key, 'weekday', e.target.value)}
               options={weekdays}
             />
-            <TextField
-              label={t('offices.templates.start')}
-              type="time"
-              value={r.start}
-              onChange={(e) => set(r.key, 'start', e.target.value)}
-            />
+            <TimeField label={t('offices.templates.start')} value={r.start} onChange={(v) => set(r.key, 'start', v)} />
             <TextField
               label={t('offices.templates.duration')}
               type="number"

@@ -7,7 +7,7 @@ import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { EmptyState, Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
-import { TextField } from '../../components/ui/text-field';
+import { DateField } from '../../components/ui/date-field';
 import { SitePicker } from '../../components/site-picker';
 import { useTRPC } from '../../lib/trpc';
 import { CancelDialog } from './components/cancel-dialog';
@@ -67,14 +67,7 @@ export function AppointmentsHome() {
         </div>
       </div>
       <form className="appointments__filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
-        <TextField
-          type="date"
-          label={t('filters.day')}
-          value={day}
-          required
-          onChange={(e) => changeDay(e.target.value)}
-          data-testid="appointments-day"
-        />
+        <DateField label={t('filters.day')} value={day} required onChange={changeDay} />
         <div className="appointments__day-buttons">
           <Button size="sm" onClick={() => changeDay(shiftDay(day, -1))}>
             <span aria-hidden="true">‹ </span>

@@ -13,7 +13,7 @@ import { Button } from '../../components/ui/button';
 import { Panel } from '../../components/ui/panel';
 import { Select } from '../../components/ui/select';
 import { LoadingState, Skeleton } from '../../components/ui/spinner';
-import { TextField } from '../../components/ui/text-field';
+import { DateField } from '../../components/ui/date-field';
 import { useTRPC } from '../../lib/trpc';
 import { PipelineTable } from './components/pipeline-table';
 import { ReassignDialog } from './components/reassign-dialog';
@@ -346,20 +346,8 @@ function DayRange({
   return (
     <fieldset className="lead-filters__range">
       <legend className="visually-hidden">{legend}</legend>
-      <TextField
-        label={t('filters.from')}
-        type="date"
-        value={from}
-        max={to || undefined}
-        onChange={(e) => onChange(e.target.value, to)}
-      />
-      <TextField
-        label={t('filters.to')}
-        type="date"
-        value={to}
-        min={from || undefined}
-        onChange={(e) => onChange(from, e.target.value)}
-      />
+      <DateField label={t('filters.from')} value={from} max={to || undefined} onChange={(v) => onChange(v, to)} />
+      <DateField label={t('filters.to')} value={to} min={from || undefined} onChange={(v) => onChange(from, v)} />
     </fieldset>
   );
 }

@@ -7,6 +7,7 @@ import {
   type WeekdayKey,
 } from '@valore/shared/time/calling-window';
 import { Button } from '../../../components/ui/button';
+import { TimeField } from '../../../components/ui/date-field';
 import { useLang } from '../format';
 
 /** Monday first, as an Italian week reads. */
@@ -89,41 +90,39 @@ export function CallingWindowEditor({ value, onChange, disabled = false, errors 
                 {!open && <span className="cw__closed">{t('window.closed')}</span>}
                 {intervals.map(([from, to], i) => (
                   <span className="cw__interval" key={i}>
-                    <label>
-                      <span className="visually-hidden">{t('window.fromOf', { day: name, n: i + 1 })}</span>
-                      <input
-                        type="time"
-                        className="ui-input cw__time"
-                        value={from}
-                        required
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? errorId : undefined}
-                        onChange={(e) =>
-                          setDay(
-                            day,
-                            intervals.map((iv, j) => (j === i ? [e.target.value, iv[1]] : iv)),
-                          )
-                        }
-                      />
-                    </label>
+                    <TimeField
+                      label={t('window.fromOf', { day: name, n: i + 1 })}
+                      hideLabel
+                      className="cw__time"
+                      value={from}
+                      required
+                      disabled={disabled}
+                      invalid={Boolean(error)}
+                      describedBy={error ? errorId : undefined}
+                      onChange={(v) =>
+                        setDay(
+                          day,
+                          intervals.map((iv, j) => (j === i ? [v, iv[1]] : iv)),
+                        )
+                      }
+                    />
                     <span aria-hidden="true">–</span>
-                    <label>
-                      <span className="visually-hidden">{t('window.toOf', { day: name, n: i + 1 })}</span>
-                      <input
-                        type="time"
-                        className="ui-input cw__time"
-                        value={to}
-                        required
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? errorId : undefined}
-                        onChange={(e) =>
-                          setDay(
-                            day,
-                            intervals.map((iv, j) => (j === i ? [iv[0], e.target.value] : iv)),
-                          )
-                        }
-                      />
-                    </label>
+                    <TimeField
+                      label={t('window.toOf', { day: name, n: i + 1 })}
+                      hideLabel
+                      className="cw__time"
+                      value={to}
+                      required
+                      disabled={disabled}
+                      invalid={Boolean(error)}
+                      describedBy={error ? errorId : undefined}
+                      onChange={(v) =>
+                        setDay(
+                          day,
+                          intervals.map((iv, j) => (j === i ? [iv[0], v] : iv)),
+                        )
+                      }
+                    />
                     <Button
                       size="sm"
                       variant="ghost"

@@ -8,6 +8,7 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Select } from '../../../components/ui/select';
 import { LoadingState } from '../../../components/ui/spinner';
+import { DateField } from '../../../components/ui/date-field';
 import { TextField } from '../../../components/ui/text-field';
 import { useTRPC } from '../../../lib/trpc';
 import { serverFieldErrors, useErrorText, useLang, useRequestId } from '../format';
@@ -298,22 +299,20 @@ function PeriodFields({ values, set, errorOf }: FieldsProps) {
     <fieldset className="campaign-form__group">
       <legend>{t('form.period')}</legend>
       <div className="campaign-form__grid">
-        <TextField
-          type="date"
+        <DateField
           label={t('fields.startsOn')}
           value={values.startsOn}
           required
           error={errorOf('startsOn')}
-          onChange={(e) => set('startsOn', e.target.value)}
+          onChange={(v) => set('startsOn', v)}
         />
-        <TextField
-          type="date"
+        <DateField
           label={t('fields.endsOn')}
           value={values.endsOn}
-          min={values.startsOn}
+          min={values.startsOn || undefined}
           required
           error={errorOf('endsOn')}
-          onChange={(e) => set('endsOn', e.target.value)}
+          onChange={(v) => set('endsOn', v)}
         />
       </div>
     </fieldset>
