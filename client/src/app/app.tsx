@@ -1,10 +1,10 @@
 import { AppProviders } from './providers';
-import { AppRoutes } from './routes';
+import { AppRouter } from './router';
 
 export function App() {
   return (
     <AppProviders>
-      <AppRoutes />
+      <AppRouter />
     </AppProviders>
   );
 }

@@ -1,13 +1,16 @@
+import { Link, useLocation, useNavigate } from '@tanstack/react-router';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../components/ui/button';
 import { useSignOut } from '../features/auth/use-session';
-import { Link, navigate, pathSegments, usePath } from '../lib/router';
 import { LanguageSwitch } from './language-switch';
 import { homesFor, labelsFor } from './homes';
 
 const MAIN_ID = 'main';
+
+/** "/admin/users" → "admin": the home an address belongs to. */
+const firstSegment = (path: string): string | undefined => path.split('/').filter(Boolean)[0];
 
 function SkipLink() {
   const { t } = useTranslation();
@@ -47,10 +50,10 @@ function useFocusOnNavigate(section: string | undefined) {
 
 export function AppLayout({ user, children }: { user: SessionUser; children: ReactNode }) {
   const { t } = useTranslation();
-  const path = usePath();
-  const current = pathSegments(path)[0];
+  const current = useLocation({ select: (location) => firstSegment(location.pathname) });
   const mainRef = useFocusOnNavigate(current);
-  const signOut = useSignOut(() => navigate('/login', { replace: true }));
+  const navigate = useNavigate();
+  const signOut = useSignOut(() => void navigate({ to: '/login', replace: true }));
   const homes = homesFor(user.role);
 
   return (
@@ -67,7 +70,7 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
                     <Link
                       to={home.path}
                       className="topnav__link"
-                      aria-current={pathSegments(home.path)[0] === current ? 'page' : undefined}
+                      aria-current={firstSegment(home.path) === current ? 'page' : undefined}
                     >
                       {t(labelsFor(home, user.role).navKey)}
                     </Link>

@@ -1,5 +1,5 @@
 import { ROLE_HOME, type Role } from '@valore/shared/reference/enums';
-import type { SessionUser } from '@valore/shared/schemas/auth';
+import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { Component, Suspense, useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../components/ui/alert';
@@ -10,8 +10,7 @@ import { ChangePasswordPage } from '../features/auth/change-password-page';
 import { LoginPage } from '../features/auth/login-page';
 import { useSession } from '../features/auth/use-session';
 import { errorMessageKey, isSessionExpired } from '../lib/errors';
-import { Link, navigate, usePath } from '../lib/router';
-import { canOpen, homeAt, labelsFor, type Home } from './homes';
+import { canOpen, homeAt, labelsFor } from './homes';
 import { AppLayout, PublicLayout } from './layout';
 
 export const LOGIN_PATH = '/login';
@@ -80,9 +79,15 @@ class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean
   }
 }
 
-function SignedInPage({ user, path, home }: { user: SessionUser; path: string; home: Home | undefined }) {
-  if (!home) return <NotFound path={path} role={user.role} />;
-  if (!canOpen(user.role, home)) return <NotForYourRole role={user.role} />;
+const usePathname = () => useLocation({ select: (location) => location.pathname });
+
+/** The page of a home (app/homes.ts), if this role may open it: its chunk loads behind a spinner and a way out. */
+export function HomePage({ path }: { path: string }) {
+  const session = useSession();
+  const home = homeAt(path);
+  const role = session.data?.role;
+  if (!home || !role) return null;
+  if (!canOpen(role, home)) return <NotForYourRole role={role} />;
   const Page = home.Component;
   return (
     <ChunkBoundary key={home.path}>
@@ -91,6 +96,13 @@ function SignedInPage({ user, path, home }: { user: SessionUser; path: string; h
       </Suspense>
     </ChunkBoundary>
   );
+}
+
+/** Any address no route knows. */
+export function NotFoundPage() {
+  const path = usePathname();
+  const role = useSession().data?.role;
+  return role ? <NotFound path={path} role={role} /> : null;
 }
 
 /** The server is unreachable or failing: say so, and offer to try again. */
@@ -108,9 +120,11 @@ function SessionUnavailable({ error, retry }: { error: unknown; retry: () => voi
   );
 }
 
-export function AppRoutes() {
+/** The root of every address: signs in, sends to the role's home, then frames the page the route picked. */
+export function AppShell() {
   const { t } = useTranslation();
-  const path = usePath();
+  const path = usePathname();
+  const navigate = useNavigate();
   const session = useSession();
   const onLogin = path === LOGIN_PATH;
   const signedOut = session.isError && isSessionExpired(session.error);
@@ -120,8 +134,8 @@ export function AppRoutes() {
   else if (signedOut && !onLogin) redirect = LOGIN_PATH;
 
   useEffect(() => {
-    if (redirect) navigate(redirect, { replace: true });
-  }, [redirect]);
+    if (redirect) void navigate({ to: redirect, replace: true });
+  }, [redirect, navigate]);
 
   const home = homeAt(path);
   useDocumentTitle(onLogin ? t('login.title') : home ? t(labelsFor(home, session.data?.role).titleKey) : null);
@@ -138,12 +152,6 @@ export function AppRoutes() {
     );
   }
   return (
-    <AppLayout user={session.data}>
-      {session.data.mustChangePassword ? (
-        <ChangePasswordPage />
-      ) : (
-        <SignedInPage user={session.data} path={path} home={home} />
-      )}
-    </AppLayout>
+    <AppLayout user={session.data}>{session.data.mustChangePassword ? <ChangePasswordPage /> : <Outlet />}</AppLayout>
   );
 }

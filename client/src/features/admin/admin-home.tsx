@@ -1,7 +1,7 @@
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { EmptyState, Panel } from '../../components/ui/panel';
 import { Tabs } from '../../components/ui/tabs';
-import { Link, navigate, pathSegments, usePath } from '../../lib/router';
 import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditLog } from './audit-log';
 import { MessagesAdmin } from './messages-admin';
@@ -34,7 +34,8 @@ function isSection(value: string | undefined): value is SectionId {
 
 export function AdminHome() {
   const { t } = useTranslation();
-  const segment = pathSegments(usePath())[1];
+  const segment = useParams({ from: '/admin/{-$section}' }).section;
+  const navigate = useNavigate();
   const selected: SectionId = isSection(segment) ? segment : 'users';
   const key = SECTIONS[selected];
   const tabs = SECTION_IDS.map((id) => ({ id, label: t(`admin.tabs.${SECTIONS[id]}`) }));
@@ -46,7 +47,12 @@ export function AdminHome() {
           <p className="page-header__subtitle">{t('admin.subtitle')}</p>
         </div>
       </div>
-      <Tabs label={t('admin.sections')} tabs={tabs} selected={selected} onSelect={(id) => navigate(`/admin/${id}`)}>
+      <Tabs
+        label={t('admin.sections')}
+        tabs={tabs}
+        selected={selected}
+        onSelect={(id) => void navigate({ to: '/admin/{-$section}', params: { section: id } })}
+      >
         {selected === 'users' ? (
           <UsersAdmin />
         ) : selected === 'sites' ? (

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link, useLocation, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { Panel } from '../../components/ui/panel';
-import { Link, navigate, pathSegments, usePath } from '../../lib/router';
 import { useTRPC } from '../../lib/trpc';
 import { CampaignDetail } from './components/campaign-detail';
 import { CampaignForm } from './components/campaign-form';
@@ -14,7 +14,8 @@ export function CampaignsHome() {
   const { t } = useTranslation('campaigns');
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 5 * 60_000 }));
-  const segment = pathSegments(usePath())[1];
+  const segment = useLocation({ select: (location) => location.pathname.split('/').filter(Boolean)[1] });
+  const navigate = useNavigate();
   const id = segment && /^\d{1,15}$/.test(segment) ? Number(segment) : null;
 
   return (
@@ -34,7 +35,10 @@ export function CampaignsHome() {
       </div>
       {segment === 'new' ? (
         <div className="ui-panel campaign-detail__form">
-          <CampaignForm onSaved={(c) => navigate(`/campaigns/${c.id}`)} onCancel={() => navigate('/campaigns')} />
+          <CampaignForm
+            onSaved={(c) => void navigate({ to: '/campaigns/$campaignId', params: { campaignId: String(c.id) } })}
+            onCancel={() => void navigate({ to: '/campaigns' })}
+          />
         </div>
       ) : id !== null ? (
         <CampaignDetail key={id} id={id} />

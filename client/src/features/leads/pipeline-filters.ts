@@ -53,8 +53,11 @@ function oneOf<T extends string>(list: readonly T[], value: string | null, fallb
 const matching = (re: RegExp, value: string | null) => (value !== null && re.test(value) ? value : '');
 
 /** Reads the filters from a query string; anything unreadable falls back to "no filter" rather than failing. */
-export function parseFilters(search: string): PipelineFilterState {
-  const q = new URLSearchParams(search);
+export function parseFilters(search: string | Readonly<Record<string, string | undefined>>): PipelineFilterState {
+  const q =
+    typeof search === 'string'
+      ? new URLSearchParams(search)
+      : new URLSearchParams(Object.entries(search).filter((e): e is [string, string] => e[1] !== undefined));
   const offset = Number(q.get('offset'));
   return {
     status: oneOf(PIPELINE_STATUSES, q.get('status'), DEFAULT_STATUS),
@@ -71,9 +74,9 @@ export function parseFilters(search: string): PipelineFilterState {
   };
 }
 
-/** The query string of a filter state: only what differs from the defaults, so a plain `/leads` stays plain. */
-export function filtersToSearch(f: PipelineFilterState): string {
-  const q = new URLSearchParams();
+/** The search params of a filter state: only what differs from the defaults, so a plain `/leads` stays plain. */
+export function filtersToParams(f: PipelineFilterState): Record<string, string> {
+  const q = new Map<string, string>();
   if (f.status !== DEFAULT_STATUS) q.set('status', f.status);
   if (f.product) q.set('product', f.product);
   if (f.owner) q.set('owner', f.owner);
@@ -89,7 +92,12 @@ export function filtersToSearch(f: PipelineFilterState): string {
     if (f.followUpTo) q.set('followUpTo', f.followUpTo);
   }
   if (f.offset > 0) q.set('offset', String(f.offset));
-  const s = q.toString();
+  return Object.fromEntries(q);
+}
+
+/** The query string of a filter state (`?status=won&product=FIBRA`, or '' with no filter). */
+export function filtersToSearch(f: PipelineFilterState): string {
+  const s = new URLSearchParams(filtersToParams(f)).toString();
   return s ? `?${s}` : '';
 }
 

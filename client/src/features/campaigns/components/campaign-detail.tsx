@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import {
   CAMPAIGN_TRANSITIONS,
@@ -11,7 +12,6 @@ import { Alert } from '../../../components/ui/alert';
 import { Button } from '../../../components/ui/button';
 import { Panel } from '../../../components/ui/panel';
 import { LoadingState, Skeleton } from '../../../components/ui/spinner';
-import { Link } from '../../../lib/router';
 import { useTRPC } from '../../../lib/trpc';
 import { formatCount, formatDateTime, useErrorText, useLang, useRequestId } from '../format';
 import { Period, RegistryCheck, StatusBadge, windowSummary } from './campaign-bits';
@@ -32,7 +32,9 @@ export function CampaignDetail({ id }: { id: number }) {
       <Alert tone="error">
         <p>{errorText(campaign.error)}</p>
         <p>
-          <Link to="/campaigns">{t('detail.back')}</Link>
+          <Link to="/campaigns" activeOptions={{ exact: true }}>
+            {t('detail.back')}
+          </Link>
         </p>
       </Alert>
     );
@@ -42,7 +44,9 @@ export function CampaignDetail({ id }: { id: number }) {
   return (
     <div className="campaign-detail" data-testid="campaign-detail">
       <p>
-        <Link to="/campaigns">← {t('detail.back')}</Link>
+        <Link to="/campaigns" activeOptions={{ exact: true }}>
+          ← {t('detail.back')}
+        </Link>
       </p>
       <div className="campaign-detail__head">
         <h2 className="campaign-detail__name" ref={headingRef} tabIndex={-1}>

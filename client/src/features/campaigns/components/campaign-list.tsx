@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { CAMPAIGN_STATUSES, CONTACT_STATUSES, type CampaignStatusValue } from '@valore/shared/schemas/campaigns';
 import { Alert } from '../../../components/ui/alert';
 import { Select } from '../../../components/ui/select';
 import { Skeleton } from '../../../components/ui/spinner';
-import { Link } from '../../../lib/router';
 import { useTRPC } from '../../../lib/trpc';
 import { formatCount, useErrorText, useLang } from '../format';
 import { Period, RegistryCheck, StatusBadge } from './campaign-bits';
@@ -64,7 +64,9 @@ export function CampaignList() {
               {list.data.map((c) => (
                 <tr key={c.id} data-testid={`campaign-row-${c.id}`}>
                   <th scope="row" className="campaign-table__name">
-                    <Link to={`/campaigns/${c.id}`}>{c.name}</Link>
+                    <Link to="/campaigns/$campaignId" params={{ campaignId: String(c.id) }}>
+                      {c.name}
+                    </Link>
                   </th>
                   <td>{c.businessUnit}</td>
                   <td>{productName(c.productCode)}</td>
