@@ -1,9 +1,9 @@
-import type { BoardOperator, BoardStats, BoardThresholds } from '@valore/shared/schemas/monitor';
+import type { BoardOperator, BoardStats, BoardThresholds, ProductNames } from '@valore/shared/schemas/monitor';
 
 export type BoardAlert =
   | { kind: 'stuck'; key: string; operator: BoardOperator; step: string; elapsedMs: number }
   | { kind: 'long'; key: string; operator: BoardOperator; elapsedMs: number; thresholdMs: number }
-  | { kind: 'callMeNow'; key: string; productCode: string; leftMs: number };
+  | { kind: 'callMeNow'; key: string; productCode: string; productName: ProductNames; leftMs: number };
 
 /** The long-contact threshold: the fixed one, or twice today's median handle time when that is longer. */
 export function longContactThreshold(thresholds: BoardThresholds, medianHandleMs: number | null): number {
@@ -24,7 +24,13 @@ export function computeAlerts(
   for (const c of stats.callMeNow) {
     const leftMs = Date.parse(c.dueBy) - now;
     if (leftMs < thresholds.callMeNowWarnMs)
-      alerts.push({ kind: 'callMeNow', key: `cmn-${c.id}`, productCode: c.productCode, leftMs });
+      alerts.push({
+        kind: 'callMeNow',
+        key: `cmn-${c.id}`,
+        productCode: c.productCode,
+        productName: c.productName,
+        leftMs,
+      });
   }
   const longMs = longContactThreshold(thresholds, stats.medianHandleMs);
   for (const operator of operators) {

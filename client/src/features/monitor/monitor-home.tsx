@@ -8,7 +8,9 @@ import { LoadingState } from '../../components/ui/spinner';
 import { computeAlerts, longContactThreshold } from './alerts';
 import { AlertsPanelBody } from './components/alerts-panel';
 import { BoardTable } from './components/board-table';
+import { LateCallbacks } from './components/late-callbacks';
 import { OperatorDrawer } from './components/operator-drawer';
+import { QueueTiles } from './components/queue-tiles';
 import { ReviewsList } from './components/reviews-panel';
 import { ScorecardView } from './components/scorecard-form';
 import { useTRPC } from '../../lib/trpc';
@@ -17,7 +19,7 @@ import { useNow } from './use-now';
 import './monitor.css';
 
 /**
- * The site's live board, alerts and reviews. A tutor watches their own site; an admin chooses one first (the
+ * The site's queue and service-level tiles, live board, alerts, late callbacks and reviews. A tutor watches their own site; an admin chooses one first (the
  * server would refuse a board or reviews without it).
  */
 export function MonitorHome() {
@@ -59,6 +61,13 @@ export function MonitorHome() {
         me.data && <EmptyState>{t('site.prompt')}</EmptyState>
       ) : (
         <div className="grid grid--monitor">
+          <Panel title={t('queues.title')} className="grid__wide grid__tiles">
+            {board.loaded ? (
+              <QueueTiles queues={board.stats.queues} now={now} />
+            ) : (
+              <LoadingState label={t('connection.connecting')} />
+            )}
+          </Panel>
           <Panel title={t('board.title')} className="grid__wide">
             {board.loaded ? (
               <BoardTable operators={board.operators} now={now} selectedId={selected} onSelect={setSelected} />
@@ -77,6 +86,9 @@ export function MonitorHome() {
           )}
           <Panel title={t('alerts.title')}>
             <AlertsPanelBody alerts={alerts} thresholds={board.thresholds} longMs={longMs} />
+          </Panel>
+          <Panel title={t('late.title')}>
+            <LateCallbacks items={board.stats.lateCallbacks} operators={board.operators} now={now} />
           </Panel>
           <Panel title={t('reviews.title')} className="grid__wide">
             {reviewing === null ? (

@@ -16,6 +16,10 @@ export function AlertsPanelBody({
 }) {
   const { t } = useTranslation('monitor');
   const labels = useLabels();
+  const lang = labels.language.startsWith('en') ? 'en' : 'it';
+  // the product's name in the reader's language (the code only when the catalogue no longer has it)
+  const product = (a: Extract<BoardAlert, { kind: 'callMeNow' }>) =>
+    a.productName?.[lang] ?? (a.productCode || t('alerts.noProduct'));
   return (
     <div className="alerts">
       {alerts.length === 0 ? (
@@ -41,8 +45,8 @@ export function AlertsPanelBody({
                         threshold: formatDuration(a.thresholdMs),
                       })
                     : a.leftMs >= 0
-                      ? t('alerts.callMeNow', { product: a.productCode, duration: formatDuration(a.leftMs) })
-                      : t('alerts.callMeNowBreached', { product: a.productCode, duration: formatDuration(-a.leftMs) })}
+                      ? t('alerts.callMeNow', { product: product(a), duration: formatDuration(a.leftMs) })
+                      : t('alerts.callMeNowBreached', { product: product(a), duration: formatDuration(-a.leftMs) })}
               </span>
             </li>
           ))}

@@ -10,7 +10,10 @@ import { formatTime } from '../format';
 import { useLabels } from '../labels';
 import { StateBadge } from './state-badge';
 
-/** One operator's details: state, a coaching message while they are on a contact, today's messages with read receipts. */
+/**
+ * One operator's details: state, a coaching message whenever they are signed in (on a contact it shows at once, pinned
+ * to the step; otherwise it is queued and shows with their next contact), today's messages with delivery and read.
+ */
 export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator; onClose: () => void }) {
   const { t } = useTranslation('monitor');
   const { t: tRoot } = useTranslation();
@@ -32,6 +35,7 @@ export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator;
     }),
   );
   const onContact = operator.state === 'on_contact';
+  const signedIn = operator.state !== 'signed_out';
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -55,13 +59,15 @@ export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator;
           {t('drawer.close')}
         </Button>
       </div>
-      {onContact ? (
+      {signedIn ? (
         <form className="drawer__form" onSubmit={submit}>
           <label className="ui-field__label" htmlFor="coaching-body">
             {t('drawer.message')}
           </label>
           <p className="ui-field__hint" id="coaching-hint">
-            {t('drawer.messageHint', { step: labels.step(operator.step), max: COACHING_MAX })}
+            {onContact
+              ? t('drawer.messageHint', { step: labels.step(operator.step), max: COACHING_MAX })
+              : t('drawer.queuedHint', { max: COACHING_MAX })}
           </p>
           <textarea
             id="coaching-body"
@@ -78,7 +84,9 @@ export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator;
           <Button type="submit" variant="primary" busy={send.isPending} disabled={!body.trim()}>
             {t('drawer.send')}
           </Button>
-          {send.isSuccess && !body && <Alert tone="success">{t('drawer.sent')}</Alert>}
+          {send.isSuccess && !body && (
+            <Alert tone="success">{send.data.deliveredAt ? t('drawer.sent') : t('drawer.sentQueued')}</Alert>
+          )}
           {send.error && <Alert tone="error">{tRoot(errorMessageKey(send.error))}</Alert>}
         </form>
       ) : (
@@ -92,9 +100,11 @@ export function OperatorDrawer({ operator, onClose }: { operator: BoardOperator;
               <span className="drawer__meta">
                 {formatTime(m.sentAt, labels.language)}{' '}
                 {m.step ? t('drawer.atStep', { step: labels.step(m.step) }) : ''} —{' '}
-                {m.acknowledgedAt
-                  ? t('drawer.read', { time: formatTime(m.acknowledgedAt, labels.language) })
-                  : t('drawer.unread')}
+                {m.deliveredAt === null
+                  ? t('drawer.queued')
+                  : m.acknowledgedAt
+                    ? t('drawer.read', { time: formatTime(m.acknowledgedAt, labels.language) })
+                    : `${t('drawer.delivered', { time: formatTime(m.deliveredAt, labels.language) })} · ${t('drawer.unread')}`}
               </span>
               <span>{m.body}</span>
             </li>
