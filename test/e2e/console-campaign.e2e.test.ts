@@ -134,6 +134,8 @@ describe('outbound campaign through the queue, keyboard only', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
+    // the site now limits after-call work to 8 s: the console learns it with the status it sends on going Ready
+    server.database.sqlite.prepare('UPDATE sites SET wrap_up_seconds = 8 WHERE id = 1').run();
     await page.keyboard.press('Control+Enter');
     await page
       .getByTestId('contact-result')
@@ -168,8 +170,19 @@ describe('outbound campaign through the queue, keyboard only', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter'); // "no answer" is preselected
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
-    await page.keyboard.press('Control+Enter');
-    await page.getByTestId('contact-result').getByRole('heading', { name: 'Esito registrato' }).waitFor();
+    // nobody presses "Registra esito": when the site's 8 s run out the outcome is recorded with the note written so
+    // far, and the operator is Ready again
+    const countdown = page.getByRole('timer', { name: 'Tempo rimasto per il dopo chiamata' });
+    await expect.poll(() => countdown.textContent()).toMatch(/Esito registrato e Pronto tra 00:0[1-8]/);
+    await page.getByLabel(/Note/).first().fill('Segreteria piena');
+    await screenshot(page, 'acw-01-countdown');
+    await page
+      .getByTestId('contact-result')
+      .getByRole('heading', { name: 'Esito registrato' })
+      .waitFor({ timeout: 12_000 });
+    await expect
+      .poll(() => page.locator('[data-testid="operator-status"] select').inputValue(), { timeout: 5_000 })
+      .toBe('ready');
 
     const retry = await db()
       .selectFrom('campaign_contacts')
@@ -177,6 +190,12 @@ describe('outbound campaign through the queue, keyboard only', () => {
       .where('id', '=', second.contactId)
       .executeTakeFirstOrThrow();
     expect(retry).toMatchObject({ status: 'pending', attempts: 1, lease_owner: null, last_outcome: 'not_reached' });
+    const recorded = await db()
+      .selectFrom('interactions')
+      .select(['outcome', 'notes'])
+      .where('source_id', '=', String(second.contactId))
+      .executeTakeFirstOrThrow();
+    expect(recorded).toEqual({ outcome: 'not_reached', notes: 'Segreteria piena' });
     expect(Date.parse(retry.due_at)).toBeGreaterThan(Date.now() + 50 * 60_000); // retry after the campaign's delay
   });
 });

@@ -28,6 +28,7 @@ import * as scriptAssignments from './migrations/2026-12-07T1300-script-assignme
 import * as workOffers from './migrations/2026-12-08T1000-work-offers';
 import * as ctiCommands from './migrations/2026-12-09T1000-cti-commands';
 import * as queuedCoaching from './migrations/2026-12-10T1000-queued-coaching';
+import * as wrapUp from './migrations/2026-12-10T1100-wrap-up';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-08T1000-work-offers': workOffers,
   '2026-12-09T1000-cti-commands': ctiCommands,
   '2026-12-10T1000-queued-coaching': queuedCoaching,
+  '2026-12-10T1100-wrap-up': wrapUp,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -551,12 +551,17 @@ export const adminSite = z.object({
   calendar: serviceCalendarSpec.nullable(),
   /** push: Ready operators are offered work; pull: they ask for it (docs/api.md, "Pushed work") */
   dispatchMode: z.enum(DISPATCH_MODES),
+  /** how long an operator may stay in after-call work before the console records it and goes Ready; 0: no limit */
+  wrapUpSeconds: z.number().int(),
 });
 export type AdminSite = z.infer<typeof adminSite>;
 export const siteCalendarInput = z
   .object({ requestId: clientId.optional(), id, calendar: serviceCalendarSpec.nullable() })
   .strict();
 export type SiteCalendarInput = z.infer<typeof siteCalendarInput>;
+
+/** After-call work may be limited to at most 15 minutes (sites.wrap_up_seconds). */
+export const WRAP_UP_MAX_SECONDS = 900;
 
 const siteFields = {
   name: text(120).pipe(z.string().min(1, 'Required')),
@@ -579,6 +584,12 @@ export const siteUpdateInput = z
     city: siteFields.city.optional(),
     provinceCode: siteFields.provinceCode.optional(),
     dispatchMode: z.enum(DISPATCH_MODES, { error: 'push or pull' }).optional(),
+    wrapUpSeconds: z
+      .number({ error: 'Seconds, 0 to 900' })
+      .int('Whole seconds')
+      .min(0, 'Seconds, 0 to 900')
+      .max(WRAP_UP_MAX_SECONDS, 'Seconds, 0 to 900')
+      .optional(),
   })
   .strict();
 export const teamCreateInput = z

@@ -35,6 +35,11 @@ export const operatorStatus = z.object({
   stepSince: z.string().nullable(),
   interactionClientId: z.string().nullable(),
   customerId: z.number().int().nullable(),
+  /**
+   * In the operator's own status only: how long their site lets after-call work last before the console records the
+   * outcome and goes Ready (seconds; 0: no limit). Docs: docs/api.md, "After-call work".
+   */
+  wrapUpSeconds: z.number().int().optional(),
 });
 export type OperatorStatus = z.infer<typeof operatorStatus>;
 

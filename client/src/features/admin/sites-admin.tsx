@@ -97,6 +97,7 @@ export function SitesAdmin() {
                 <td>{summary(s.calendar)}</td>
                 <td>
                   <DispatchModeSwitch site={s} onNotice={setNotice} />
+                  <WrapUpLimit site={s} onNotice={setNotice} />
                 </td>
                 <td className="admin-table__actions">
                   <Button
@@ -329,5 +330,75 @@ function DispatchModeSwitch({ site, onNotice }: { site: AdminSite; onNotice: (me
         {t('sites.dispatch.switch')}
       </Button>
     </>
+  );
+}
+
+/** How long after-call work may last at the site before the console records the outcome and goes Ready (0: no limit). */
+function WrapUpLimit({ site, onNotice }: { site: AdminSite; onNotice: (message: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { t } = useTranslation('admin');
+  const { t: tShell } = useTranslation();
+  const [editing, setEditing] = useState<string | null>(null);
+  const request = useRequestId();
+  const update = useMutation(
+    trpc.admin.sites.update.mutationOptions({
+      onSuccess: (updated) => {
+        request.done();
+        setEditing(null);
+        void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
+        onNotice(t('sites.wrapUp.saved', { name: updated.name, limit: limitText(updated.wrapUpSeconds) }));
+      },
+    }),
+  );
+  const limitText = (seconds: number) =>
+    seconds === 0 ? t('sites.wrapUp.none') : t('sites.wrapUp.seconds', { count: seconds });
+  const fieldError = serverFieldErrors(update.error).wrapUpSeconds?.[0];
+
+  if (editing === null) {
+    return (
+      <p className="admin-table__sub">
+        {t('sites.wrapUp.label')}: {limitText(site.wrapUpSeconds)}{' '}
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label={t('sites.wrapUp.editFor', { name: site.name })}
+          onClick={() => {
+            update.reset();
+            setEditing(String(site.wrapUpSeconds));
+          }}
+        >
+          {t('sites.wrapUp.edit')}
+        </Button>
+      </p>
+    );
+  }
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const payload = { id: site.id, wrapUpSeconds: editing === '' ? Number.NaN : Number(editing) };
+    update.mutate({ ...payload, requestId: request.idFor(payload) });
+  }
+  return (
+    <form className="admin-inline-form" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && setEditing(null)}>
+      <TextField
+        label={t('sites.wrapUp.fieldFor', { name: site.name })}
+        hint={t('sites.wrapUp.hint')}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={900}
+        step={1}
+        autoFocus
+        value={editing}
+        onChange={(e) => setEditing(e.target.value)}
+        error={fieldError ? t('sites.wrapUp.invalid') : update.isError ? tShell(errorMessageKey(update.error)) : null}
+      />
+      <Button type="submit" size="sm" variant="primary" busy={update.isPending}>
+        {t('sites.wrapUp.save')}
+      </Button>
+      <Button size="sm" onClick={() => setEditing(null)}>
+        {t('sites.wrapUp.cancel')}
+      </Button>
+    </form>
   );
 }

@@ -26,6 +26,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       's.province_code',
       's.service_calendar',
       's.dispatch_mode',
+      's.wrap_up_seconds',
       'p.name as province_name',
       (eb) =>
         eb
@@ -65,6 +66,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       users: Number(s.users),
       calendar: s.service_calendar ? (JSON.parse(s.service_calendar) as ServiceCalendarSpec) : null,
       dispatchMode: s.dispatch_mode,
+      wrapUpSeconds: s.wrap_up_seconds,
       teams: teams
         .filter((t) => t.site_id === s.id)
         .map((t) => {
@@ -158,6 +160,7 @@ export async function updateSite(
     city?: string;
     provinceCode?: string;
     dispatchMode?: 'push' | 'pull';
+    wrapUpSeconds?: number;
   },
   ip: string | null,
 ) {
@@ -173,6 +176,7 @@ export async function updateSite(
         city: input.city ?? before.city,
         province_code: input.provinceCode ?? before.province_code,
         dispatch_mode: input.dispatchMode ?? before.dispatch_mode,
+        wrap_up_seconds: input.wrapUpSeconds ?? before.wrap_up_seconds,
       })
       .where('id', '=', input.id)
       .execute();

@@ -22,7 +22,7 @@ import {
   sendCoaching,
 } from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';
-import { changeOperatorStatus, publishStatus, toOperatorStatus } from './status.service';
+import { changeOperatorStatus, ownStatus, publishStatus } from './status.service';
 import { groupCommit } from '../../db/group-commit';
 import { reassignLateCallback } from '../work/reassign';
 import { boardSite, refreshBoards } from './board.service';
@@ -36,7 +36,7 @@ export const monitorRouter = router({
   myStatus: operators.output(operatorStatus).query(async ({ ctx }) => {
     const row = await findOperatorStatus(ctx.deps.db, ctx.user.id);
     if (!row) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'No status recorded yet.');
-    return toOperatorStatus(row);
+    return ownStatus(ctx.deps.db, ctx.user.siteId, row);
   }),
   setStatus: operators
     .input(setStatusInput)
@@ -60,7 +60,7 @@ export const monitorRouter = router({
       });
       publishStatus(ctx.deps.bus, ctx.user.siteId, row);
       publishDelivered(ctx.deps.bus, delivered);
-      return toOperatorStatus(row);
+      return ownStatus(ctx.deps.db, ctx.user.siteId, row);
     }),
 
   /** The queue and service-level tiles and the late callbacks of the caller's site (the board carries them live). */

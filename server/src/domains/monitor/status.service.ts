@@ -41,6 +41,15 @@ export function toOperatorStatus(row: OperatorStatusRow): OperatorStatus {
 
 export const siteTopic = topics.siteOperators;
 
+/** The operator's own status, with their site's limit on after-call work (sites.wrap_up_seconds). */
+export async function ownStatus(db: Executor, siteId: number | null, row: OperatorStatusRow): Promise<OperatorStatus> {
+  const site =
+    siteId === null
+      ? undefined
+      : await db.selectFrom('sites').select('wrap_up_seconds').where('id', '=', siteId).executeTakeFirst();
+  return { ...toOperatorStatus(row), wrapUpSeconds: site?.wrap_up_seconds ?? 0 };
+}
+
 /**
  * Records an operator's state with timestamps. `since` changes only when the state changes;
  * `step_since` only when the script step changes, so the board can show time in state and in step.

@@ -10,6 +10,8 @@ export interface SitesTable {
   service_calendar: Generated<string | null>;
   /** push: Ready operators are offered work (work/offers.ts); pull: they ask for it (work.next) */
   dispatch_mode: Generated<'push' | 'pull'>;
+  /** how long an operator may stay in after-call work before the console records and goes Ready; 0: no limit */
+  wrap_up_seconds: Generated<number>;
 }
 export interface TeamsTable {
   id: Generated<number>;

@@ -53,8 +53,10 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { setNotes, finishContact, takeBackLastEvent } = useConsole();
+  const { setNotes, finishContact, takeBackLastEvent, status } = useConsole();
   const now = useNow();
+  const [extraMs, setExtraMs] = useState(0);
+  const autoSaved = useRef(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ErrorMessageKey | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -107,6 +109,17 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
   }, []);
 
   const acw = draft.endedAt ? now - Date.parse(draft.endedAt) : 0;
+  // The site's limit on after-call work: when it runs out the outcome is recorded as it stands (the notes written so
+  // far go with it) and the operator is Ready again. Counted on this PC's clock from the moment the call ended here,
+  // so a PC whose clock is off gets the whole time all the same.
+  const limitMs = (status?.wrapUpSeconds ?? 0) * 1000;
+  const leftMs = limitMs > 0 ? Math.max(0, limitMs + extraMs - acw) : null;
+  useEffect(() => {
+    if (leftMs === 0 && !autoSaved.current && !saving && !error) {
+      autoSaved.current = true;
+      void save();
+    }
+  });
   return (
     <Panel
       title={t('acw.title')}
@@ -124,6 +137,16 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
         <OutcomeSummary draft={draft} />
         {error && <Alert tone="error">{t(error, { ns: 'translation' })}</Alert>}
         <NotesField value={draft.notes} onChange={setNotes} />
+        {leftMs !== null && (
+          <p className="acw__auto">
+            <span role="timer" aria-label={t('acw.autoReadyLabel')}>
+              {t('acw.autoReady', { time: clock(leftMs) })}
+            </span>{' '}
+            <Button size="sm" variant="ghost" onClick={() => setExtraMs((x) => x + 30_000)} disabled={saving}>
+              {t('acw.moreTime')}
+            </Button>
+          </p>
+        )}
         <div className="acw__actions">
           <Button
             variant="primary"
