@@ -12,7 +12,7 @@ export type DrillQuery = Omit<InteractionsInput, 'cursor' | 'limit'>;
 export function drillOf(
   base: { from: string; to: string } & StatsFilters,
   groupBy: readonly StatsGroupBy[],
-  row: ConversionRow | null,
+  row: Pick<ConversionRow, 'key'> | null,
   stage: DrillStage,
 ): DrillQuery {
   const q: DrillQuery = { ...base, stage };

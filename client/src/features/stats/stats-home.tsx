@@ -1,9 +1,9 @@
-import { useMemo, useState, type Dispatch, type SetStateAction } from 'react';
+import { useMemo } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { change, FUNNEL_STAGES, RATES, type FunnelStageId, type RateId } from '@valore/shared/metrics/funnel';
 import { FLOWS } from '@valore/shared/reference/outcomes';
-import type { ConversionRow, DrillStage, StatsFilters, StatsGroupBy, StatsOptions } from '@valore/shared/schemas/stats';
+import type { ConversionRow, DrillStage, StatsGroupBy, StatsOptions } from '@valore/shared/schemas/stats';
 import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { Panel } from '../../components/ui/panel';
@@ -11,18 +11,33 @@ import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
 import { useTRPC } from '../../lib/trpc';
+import { useSearchState } from '../../lib/url-state';
 import { BreakdownTable } from './components/breakdown-table';
 import { DrillPanel } from './components/drill-panel';
 import { FunnelChart } from './components/funnel-chart';
 import { MetricInfo } from './components/metric-info';
 import { ScriptsPanel } from './components/scripts-panel';
+import { TerritoryPicker } from './components/territory-picker';
 import { TimeSeries } from './components/time-series';
 import { formatChange, formatCount, formatDay, formatRate, useLang } from './format';
-import { download, drillOf, type DrillQuery } from './query';
+import { download, drillOf } from './query';
+import {
+  DEFAULT_VIEW,
+  FILTER_KEYS,
+  filtersOf,
+  fitToOptions,
+  NONE_ROW,
+  parseStatsView,
+  PRESETS,
+  statsViewToParams,
+  territoryOf,
+  territoryParamOf,
+  type FilterKey,
+  type Preset,
+  type StatsView,
+} from './stats-search';
 import './stats.css';
 
-const PRESETS = ['7d', '30d', '90d', '365d', 'month', 'prevMonth', 'custom'] as const;
-type Preset = (typeof PRESETS)[number];
 const BREAKDOWNS: StatsGroupBy[] = [
   'flow',
   'product',
@@ -88,41 +103,6 @@ function periodOf(preset: Preset, custom: { from: string; to: string }) {
   return { first, last, period, previous };
 }
 
-type FilterState = {
-  flow: string;
-  campaignId: string;
-  productCode: string;
-  siteId: string;
-  teamId: string;
-  operatorId: string;
-  territory: string;
-};
-const NO_FILTERS: FilterState = {
-  flow: '',
-  campaignId: '',
-  productCode: '',
-  siteId: '',
-  teamId: '',
-  operatorId: '',
-  territory: '',
-};
-
-function toFilters(f: FilterState): StatsFilters {
-  const out: StatsFilters = {};
-  if (f.flow) out.flow = f.flow as StatsFilters['flow'];
-  if (f.campaignId) out.campaignId = Number(f.campaignId);
-  if (f.productCode) out.productCode = f.productCode;
-  if (f.siteId) out.siteId = Number(f.siteId);
-  if (f.teamId) out.teamId = Number(f.teamId);
-  if (f.operatorId) out.operatorId = Number(f.operatorId);
-  if (f.territory) {
-    const [level, code] = f.territory.split(':');
-    if ((level === 'macroArea' || level === 'district' || level === 'province') && code)
-      out.territory = { level, code };
-  }
-  return out;
-}
-
 export function StatsHome() {
   const { t } = useTranslation('stats');
   const { t: tShell } = useTranslation();
@@ -146,20 +126,45 @@ export function StatsHome() {
   );
 }
 
+type RowRef = Pick<ConversionRow, 'key' | 'labels'>;
+const NUMERIC_DIMS: readonly StatsGroupBy[] = ['campaign', 'team', 'operator', 'site'];
+
+/** A breakdown row as the address names it: its key's value, NONE_ROW for the row without one. */
+function rowParamOf(row: RowRef, dim: StatsGroupBy): string {
+  const v = row.key[dim];
+  if (v === null || v === undefined) return '';
+  return v === '' || v === 0 ? NONE_ROW : String(v);
+}
+
+/** The breakdown row the address names: the table's own once loaded, else one made from the key alone. */
+function rowOf(view: StatsView, rows: readonly ConversionRow[] | undefined): RowRef | null {
+  if (!view.row) return null;
+  const dim = view.breakdown;
+  const found = rows?.find((r) => rowParamOf(r, dim) === view.row);
+  if (found) return found;
+  const numeric = NUMERIC_DIMS.includes(dim);
+  const none = view.row === NONE_ROW;
+  return { key: { [dim]: none ? (numeric ? 0 : '') : numeric ? Number(view.row) : view.row }, labels: {} };
+}
+
+/** The custom period's days, the last 30 days until chosen. */
+function customDays(view: StatsView): { from: string; to: string } {
+  const today = localDate(new Date());
+  return { from: view.from || plusDays(today, -29), to: view.to || today };
+}
+
 function StatsDashboard({ options }: { options: StatsOptions }) {
   const { t } = useTranslation('stats');
   const { lang, locale } = useLang();
   const trpc = useTRPC();
-  const [preset, setPreset] = useState<Preset>('30d');
-  const today = localDate(new Date());
-  const [custom, setCustom] = useState({ from: plusDays(today, -29), to: today });
-  const [filterState, setFilterState] = useState<FilterState>(NO_FILTERS);
-  const [grain, setGrain] = useState<'day' | 'week'>('day');
-  const [breakdown, setBreakdown] = useState<StatsGroupBy>('flow');
-  const [drill, setDrill] = useState<{ query: DrillQuery; title: string } | null>(null);
+  const [urlView, setView] = useSearchState(parseStatsView, statsViewToParams);
+  // an address naming a campaign, team, territory… these options do not know shows the view without it
+  const view = useMemo(() => fitToOptions(urlView, options), [urlView, options]);
+  const update = (patch: Partial<StatsView>, opts?: { push?: boolean }) => setView({ ...view, ...patch }, opts);
+  const { grain, breakdown } = view;
 
-  const { first, last, period, previous } = periodOf(preset, custom);
-  const filters = useMemo(() => toFilters(filterState), [filterState]);
+  const { first, last, period, previous } = periodOf(view.period, customDays(view));
+  const filters = useMemo(() => filtersOf(view), [view]);
   const base = { ...period, ...filters };
 
   const current = useQuery(trpc.stats.conversion.queryOptions({ ...base, groupBy: [] }));
@@ -174,38 +179,26 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
 
   const { productName, label } = useRowLabel(options);
 
-  const openDrill = (row: ConversionRow | null, stage: DrillStage, groupBy: StatsGroupBy[]) => {
-    const stageLabel = FUNNEL_STAGES.find((s) => s.id === stage)?.label[lang] ?? stage;
-    const where = row ? groupBy.map((g) => label(g, row)).join(' · ') : t('breakdown.total');
-    setDrill({ query: drillOf(base, groupBy, row, stage), title: t('drill.title', { stage: stageLabel, where }) });
+  // the drill-down the address names; the panel is remade (first page, focus on its title) when its query changes
+  const drillRow = rowOf(view, table.data?.rows);
+  const drillGroupBy = drillRow ? [breakdown] : [];
+  const drillQuery = view.drill ? drillOf(base, drillGroupBy, drillRow, view.drill) : null;
+  const drillTitle = () => {
+    const stageLabel = FUNNEL_STAGES.find((s) => s.id === view.drill)?.label[lang] ?? view.drill;
+    const where = drillRow ? label(breakdown, drillRow) : t('breakdown.total');
+    return t('drill.title', { stage: stageLabel, where });
   };
+  // opening a drill-down is a step Back undoes
+  const openDrill = (row: ConversionRow | null, stage: DrillStage) =>
+    update({ drill: stage, row: row ? rowParamOf(row, breakdown) : '' }, { push: true });
+  const changeFilters = (patch: Partial<StatsView>) => update({ ...patch, drill: null, row: '' });
 
   const loading = current.isPending || table.isPending;
   const failed = current.isError || table.isError || series.isError || scripts.isError;
 
   return (
     <>
-      <StatsFilterForm
-        options={options}
-        preset={preset}
-        onPreset={(p) => {
-          setPreset(p);
-          setDrill(null);
-        }}
-        custom={custom}
-        setCustom={setCustom}
-        filterState={filterState}
-        onFilter={(key, value) => {
-          setFilterState((s) => ({
-            ...s,
-            [key]: value,
-            ...(key === 'siteId' ? { teamId: '', operatorId: '' } : {}),
-            ...(key === 'teamId' ? { operatorId: '' } : {}),
-          }));
-          setDrill(null);
-        }}
-        onReset={() => setFilterState(NO_FILTERS)}
-      />
+      <StatsFilterForm options={options} view={view} first={first} last={last} onChange={changeFilters} />
       <p className="stats-period" aria-live="polite">
         {t('periodShown', {
           from: formatDay(locale, first, { day: 'numeric', month: 'long', year: 'numeric' }),
@@ -219,7 +212,7 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
         <div className="stats-grid">
           <MetricTiles current={current.data.total} before={before.data?.total} />
           <Panel title={t('funnel.title')} className="stats-grid__funnel">
-            <FunnelChart row={current.data.total} onDrill={(stage) => openDrill(null, stage, [])} />
+            <FunnelChart row={current.data.total} onDrill={(stage) => openDrill(null, stage)} />
           </Panel>
           <Panel
             title={t('trend.title')}
@@ -230,7 +223,7 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
                 hideLabel
                 label={t('trend.grain')}
                 value={grain}
-                onChange={(e) => setGrain(e.target.value === 'week' ? 'week' : 'day')}
+                onChange={(e) => update({ grain: e.target.value === 'week' ? 'week' : 'day' })}
                 options={[
                   { value: 'day', label: t('grain.day') },
                   { value: 'week', label: t('grain.week') },
@@ -247,10 +240,7 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
               <BreakdownActions
                 options={options}
                 breakdown={breakdown}
-                onBreakdown={(b) => {
-                  setBreakdown(b);
-                  setDrill(null);
-                }}
+                onBreakdown={(b) => update({ breakdown: b, drill: null, row: '' })}
                 exporting={exporter.isPending}
                 onExport={() => exporter.mutate({ kind: 'breakdown', query: breakdownQuery, language: lang })}
               />
@@ -262,17 +252,18 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
                 total={table.data.total}
                 groupBy={[breakdown]}
                 label={label}
-                onDrill={(row, stage) => openDrill(row, stage, row ? [breakdown] : [])}
+                onDrill={openDrill}
               />
             )}
           </Panel>
-          {drill && (
+          {drillQuery && (
             <div className="stats-grid__full">
               <DrillPanel
-                query={drill.query}
-                title={drill.title}
+                key={JSON.stringify(drillQuery)}
+                query={drillQuery}
+                title={drillTitle()}
                 productName={productName}
-                onClose={() => setDrill(null)}
+                onClose={() => update({ drill: null, row: '' })}
               />
             </div>
           )}
@@ -288,120 +279,111 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
 /** The filter bar: period preset (with its custom days), then the dimensions; a site's team lead sees no site filter. */
 function StatsFilterForm({
   options,
-  preset,
-  onPreset,
-  custom,
-  setCustom,
-  filterState,
-  onFilter,
-  onReset,
+  view,
+  first,
+  last,
+  onChange,
 }: {
   options: StatsOptions;
-  preset: Preset;
-  onPreset: (preset: Preset) => void;
-  custom: { from: string; to: string };
-  setCustom: Dispatch<SetStateAction<{ from: string; to: string }>>;
-  filterState: FilterState;
-  onFilter: (key: keyof FilterState, value: string) => void;
-  onReset: () => void;
+  view: StatsView;
+  first: string;
+  last: string;
+  onChange: (patch: Partial<StatsView>) => void;
 }) {
   const { t } = useTranslation('stats');
   const { lang } = useLang();
-  const set = (key: keyof FilterState) => (e: { target: { value: string } }) => onFilter(key, e.target.value);
-  const siteFilter = filterState.siteId ? Number(filterState.siteId) : options.lockedSiteId;
+  // a site's teams and operators, a team's operators: choosing a site or team clears what no longer fits
+  const onFilter = (key: FilterKey, value: string) =>
+    onChange({
+      [key]: value,
+      ...(key === 'siteId' ? { teamId: '', operatorId: '' } : {}),
+      ...(key === 'teamId' ? { operatorId: '' } : {}),
+    });
+  const set = (key: FilterKey) => (e: { target: { value: string } }) => onFilter(key, e.target.value);
+  const siteFilter = view.siteId ? Number(view.siteId) : options.lockedSiteId;
   const teams = options.teams.filter((x) => siteFilter === null || x.siteId === siteFilter);
   const operators = options.operators.filter(
-    (o) =>
-      (siteFilter === null || o.siteId === siteFilter) &&
-      (!filterState.teamId || o.teamId === Number(filterState.teamId)),
+    (o) => (siteFilter === null || o.siteId === siteFilter) && (!view.teamId || o.teamId === Number(view.teamId)),
   );
+  const custom = customDays(view);
   const all = { value: '', label: t('filters.all') };
   return (
     <form className="stats-filters" aria-label={t('filters.title')} onSubmit={(e) => e.preventDefault()}>
       <Select
         label={t('filters.period')}
-        value={preset}
-        onChange={(e) => onPreset(e.target.value as Preset)}
+        value={view.period}
+        // a custom period starts from the days shown
+        onChange={(e) => onChange({ period: e.target.value as Preset, from: first, to: last })}
         options={PRESETS.map((p) => ({ value: p, label: t(`presets.${p}`) }))}
       />
-      {preset === 'custom' && (
+      {view.period === 'custom' && (
         <>
           <TextField
             label={t('filters.from')}
             type="date"
             value={custom.from}
             max={custom.to}
-            onChange={(e) => e.target.value && setCustom((c) => ({ ...c, from: e.target.value }))}
+            onChange={(e) => e.target.value && onChange({ from: e.target.value, to: custom.to })}
           />
           <TextField
             label={t('filters.to')}
             type="date"
             value={custom.to}
             min={custom.from}
-            onChange={(e) => e.target.value && setCustom((c) => ({ ...c, to: e.target.value }))}
+            onChange={(e) => e.target.value && onChange({ from: custom.from, to: e.target.value })}
           />
         </>
       )}
       <Select
         label={t('dims.flow')}
-        value={filterState.flow}
+        value={view.flow}
         onChange={set('flow')}
         options={[all, ...FLOWS.map((f) => ({ value: f, label: t(`flows.${f}`) }))]}
       />
       <Select
         label={t('dims.campaign')}
-        value={filterState.campaignId}
+        value={view.campaignId}
         onChange={set('campaignId')}
         options={[all, ...options.campaigns.map((c) => ({ value: String(c.id), label: c.name }))]}
       />
       <Select
         label={t('dims.product')}
-        value={filterState.productCode}
+        value={view.productCode}
         onChange={set('productCode')}
         options={[all, ...options.products.map((p) => ({ value: p.code, label: lang === 'en' ? p.nameEn : p.nameIt }))]}
       />
       {options.lockedSiteId === null && (
         <Select
           label={t('dims.site')}
-          value={filterState.siteId}
+          value={view.siteId}
           onChange={set('siteId')}
           options={[all, ...options.sites.map((s) => ({ value: String(s.id), label: `${s.code} · ${s.name}` }))]}
         />
       )}
       <Select
         label={t('dims.team')}
-        value={filterState.teamId}
+        value={view.teamId}
         onChange={set('teamId')}
         options={[all, ...teams.map((x) => ({ value: String(x.id), label: x.name }))]}
       />
       <Select
         label={t('dims.operator')}
-        value={filterState.operatorId}
+        value={view.operatorId}
         onChange={set('operatorId')}
         options={[all, ...operators.map((o) => ({ value: String(o.id), label: o.name }))]}
       />
-      <Select
-        label={t('filters.territory')}
-        value={filterState.territory}
-        onChange={set('territory')}
-        options={[
-          all,
-          ...options.macroAreas.map((m) => ({
-            value: `macroArea:${m.code}`,
-            label: `${t('dims.macroArea')}: ${m.name}`,
-          })),
-          ...options.districts.map((d) => ({
-            value: `district:${d.code}`,
-            label: `${t('filters.district')}: ${d.name}`,
-          })),
-          ...options.provinces.map((p) => ({
-            value: `province:${p.code}`,
-            label: `${t('dims.province')}: ${p.code} · ${p.name}`,
-          })),
-        ]}
+      <TerritoryPicker
+        options={options}
+        value={territoryOf(view.territory)}
+        onChange={(territory) => onFilter('territory', territoryParamOf(territory))}
       />
-      {filterState !== NO_FILTERS && (
-        <Button variant="ghost" size="sm" className="stats-filters__reset" onClick={onReset}>
+      {FILTER_KEYS.some((k) => view[k] !== DEFAULT_VIEW[k]) && (
+        <Button
+          variant="ghost"
+          size="sm"
+          className="stats-filters__reset"
+          onClick={() => onChange(Object.fromEntries(FILTER_KEYS.map((k) => [k, DEFAULT_VIEW[k]])))}
+        >
           {t('filters.reset')}
         </Button>
       )}
@@ -452,7 +434,7 @@ function useRowLabel(options: StatsOptions) {
     return p ? (lang === 'en' ? p.nameEn : p.nameIt) : code || t('none');
   };
 
-  const label = (dim: StatsGroupBy, row: ConversionRow): string => {
+  const label = (dim: StatsGroupBy, row: Pick<ConversionRow, 'key' | 'labels'>): string => {
     const v = row.key[dim];
     if (v === null || v === undefined || v === '' || v === 0) return t('none');
     switch (dim) {

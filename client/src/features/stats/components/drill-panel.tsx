@@ -32,7 +32,8 @@ export function DrillPanel({
     trpc.stats.exportCsv.mutationOptions({ onSuccess: (file) => download(file.filename, file.csv) }),
   );
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [query]);
+  // a new drill-down is a new panel (its key is the query): it takes the focus once, when it opens
+  useEffect(() => heading.current?.focus(), []);
   const rows = page.data?.rows ?? [];
 
   return (
