@@ -124,7 +124,7 @@ describe('the customer card: date of birth revealed, history searched, a held pr
     await card.getByRole('list', { name: '3 voci' }).waitFor();
     expect(await timeline.getByText('Libretto di risparmio').count()).toBe(0);
     // the notes in clear on request (audited), and searched once shown
-    await card.getByRole('button', { name: /Mostra il testo delle note/ }).click();
+    await card.getByRole('button', { name: /Mostra note \(testo in chiaro/ }).click();
     await card.getByText('Vuole la fibra entro Natale').waitFor();
     await search.fill('richiamato dopo');
     await card.getByRole('list', { name: '1 voce' }).waitFor();

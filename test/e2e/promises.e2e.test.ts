@@ -1,10 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunningClock } from '@valore/server/testing/movable-clock';
+import { romeParts } from '@valore/shared/time/rome-time';
+import { calendarFromSpec, serviceHalfHours } from '@valore/shared/time/service-calendar';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { atStep, signInByKeyboard } from './helpers/console';
+import { dateField, fieldText } from './helpers/date-field';
 
 /**
  * The promise an operator makes on an inbound call is kept: the agreed callback shows in "I miei impegni" and, when
@@ -75,9 +78,9 @@ describe('a callback agreed on an inbound call, keyboard only', () => {
     const picker = page.getByRole('group', { name: 'Richiamare il' });
     await picker.waitFor();
     // only open half-hours are offered, prefilled with the first one at least an hour away; Enter agrees it
-    const day = picker.getByRole('combobox', { name: 'Giorno' });
+    const day = dateField(picker, 'Giorno');
     const time = picker.getByRole('combobox', { name: 'Ora' });
-    expect(await day.inputValue()).not.toBe('');
+    expect(await fieldText(day)).toMatch(/^\d\d\/\d\d\/\d{4}$/); // day first, in Italian
     const agreedAt = await time.inputValue();
     expect(Date.parse(agreedAt)).toBeGreaterThan(Date.now() + 45 * 60_000);
     expect(await time.locator('option').allTextContents()).not.toContain('21:00');
@@ -179,7 +182,51 @@ describe('a callback agreed on an inbound call, keyboard only', () => {
     await pressChoice(page, /Crea lead/);
     const followUp = page.getByRole('group', { name: 'Ricontatto il' });
     await followUp.waitFor();
+    // the follow-up by keyboard only (the issue's report: Tab walked six segments, the note was lost, Enter did
+    // nothing): focus starts on the day's first segment; a closed day is refused; a week on is typed, Tab goes to the
+    // time, Tab to the note, Shift+Tab twice back to the date, and Enter there submits the form with the note
+    const offered = serviceHalfHours(
+      new Date(Date.now() + 15 * 60_000),
+      60,
+      calendarFromSpec((await api.trpc.work.serviceCalendar.query()).calendar),
+    );
+    const romeDay = (at: Date) => romeParts(at).date;
+    const weekOn = offered.find((at) => at.getTime() > Date.now() + 7 * 86_400_000);
+    const closed = [...Array(14).keys()]
+      .map((n) => romeDay(new Date(Date.now() + (n + 2) * 86_400_000)))
+      .find((key) => !offered.some((at) => romeDay(at) === key));
+    if (!weekOn || !closed) throw new Error('the calendar offers no day a week on, or no closed day in two weeks');
+    const followUpDay = dateField(followUp, 'Giorno');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    await expect.poll(focused).toMatch(/^giorno/);
+    const digits = (key: string) => key.split('-').reverse().join('');
+    await page.keyboard.type(digits(closed));
+    await followUp.getByText('Giorno non disponibile').waitFor();
+    expect(await page.getByRole('button', { name: /Crea il lead/ }).isDisabled()).toBe(true);
+    await page.keyboard.press('Shift+Tab'); // out of the field in one step, and back in at its first segment
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatch(/^giorno/);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toMatch(/^anno/); // the arrows move between the segments
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toMatch(/^giorno/);
+    await page.keyboard.type(digits(romeDay(weekOn)));
+    expect(await fieldText(followUpDay)).toBe(romeDay(weekOn).split('-').reverse().join('/'));
+    const weekday = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', weekday: 'long' }).format(weekOn);
+    await followUp.getByText(new RegExp(`^${weekday} `)).waitFor(); // the day read back in words
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT');
+    await page.keyboard.press('Tab');
+    const note = 'Preferisce la sera, dopo le 18';
+    await page.keyboard.type(note);
+    await screenshot(page, 'promises-03-follow-up-typed');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toMatch(/^anno/);
     const followUpAt = await followUp.getByRole('combobox', { name: 'Ora' }).inputValue();
+    expect(followUpAt).toBe(weekOn.toISOString()); // the day's first open half-hour
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
     await page.keyboard.press('Control+Enter');
@@ -192,7 +239,7 @@ describe('a callback agreed on an inbound call, keyboard only', () => {
       .selectAll()
       .where('customer_id', '=', customer.id)
       .executeTakeFirstOrThrow();
-    expect(lead).toMatchObject({ status: 'open', owner_id: 1, follow_up_at: followUpAt });
+    expect(lead).toMatchObject({ status: 'open', owner_id: 1, follow_up_at: followUpAt, notes: note });
 
     // the follow-up time comes: operatore1 takes it from "I miei impegni" and sells on the phone
     // (the server and the browser jump together: the console reports its own clock's times, the server checks them)

@@ -1,14 +1,17 @@
 import { ROME_TZ } from '@valore/shared/time/rome-time';
 import { serviceHalfHours, type ServiceCalendar } from '@valore/shared/time/service-calendar';
-import { useEffect, useMemo, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField } from '../../../components/ui/date-field';
 import { Select } from '../../../components/ui/select';
 import { useServiceCalendar } from '../use-service-calendar';
 
 /**
  * A day and a half-hour, offered only where the service calendar is open (Europe/Rome): the operator can agree with a
- * customer only a time an operator will be there to call. Two selects, so the keyboard walks one choice each (a
- * datetime input walks six segments). The server checks the same rule (and a campaign's calling window) again.
+ * customer only a time an operator will be there to call. The day is a date field (dd/mm/yyyy, typed by keyboard,
+ * Tab leaves it in one step, a closed day or one out of range refused with the reason) and the weekday is read back
+ * under it; the time is a select of that day's open half-hours. Enter in either submits the form. The server checks
+ * the same rule (and a campaign's calling window) again.
  */
 export function AgreedTimePicker({
   label,
@@ -30,16 +33,10 @@ export function AgreedTimePicker({
   const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
   const calendar = useServiceCalendar();
   const byDay = useMemo(() => {
-    const dayKey = new Intl.DateTimeFormat('en-CA', {
-      timeZone: ROME_TZ,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
     const groups = new Map<string, Date[]>();
     // at least a quarter of an hour from now: the customer needs to be told a time that has not passed by the end
     for (const at of serviceHalfHours(new Date(from + 15 * 60_000), days, calendar)) {
-      const key = dayKey.format(at);
+      const key = dayKeyOf(at);
       const list = groups.get(key) ?? [];
       list.push(at);
       groups.set(key, list);
@@ -62,41 +59,39 @@ export function AgreedTimePicker({
     () => new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' }),
     [locale],
   );
-  const dayKeyOf = (iso: string) =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: ROME_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-      new Date(iso),
-    );
+  // what the operator typed while it is not an offered day (the agreed time is then '')
+  const [typed, setTyped] = useState('');
+  const isOffered = useCallback((key: string) => byDay.has(key), [byDay]);
+  const readbackId = useId();
 
-  // Enter on either select submits the form (with the prefilled time, one key), as in a text field
+  // Enter on the time select submits the form (with the prefilled time, one key), as in a text field
   const submitOnEnter = (e: KeyboardEvent<HTMLSelectElement>) => {
     if (e.key !== 'Enter' || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
     e.currentTarget.form?.requestSubmit();
   };
-  const days_ = [...byDay.keys()];
-  const selectedDay = value && byDay.has(dayKeyOf(value)) ? dayKeyOf(value) : '';
+  const offeredDays = [...byDay.keys()];
+  const selectedDay = value && byDay.has(dayKeyOf(new Date(value))) ? dayKeyOf(new Date(value)) : '';
   const times = selectedDay ? (byDay.get(selectedDay) ?? []) : [];
-  if (days_.length === 0) return <p className="choice-form__hint">{t('script.fields.noOpenTimes')}</p>;
+  const firstOfSelected = times[0];
+  if (offeredDays.length === 0) return <p className="choice-form__hint">{t('script.fields.noOpenTimes')}</p>;
   return (
     <fieldset className="agreed-time">
       <legend className="ui-field__label">{label}</legend>
       <p className="choice-form__hint">{t('script.fields.serviceHoursHint')}</p>
       <div className="agreed-time__row">
-        <Select
+        <DateField
           label={t('script.fields.day')}
-          value={selectedDay}
-          onKeyDown={submitOnEnter}
-          onChange={(e) => {
-            const first = byDay.get(e.target.value)?.[0];
+          value={selectedDay || typed}
+          min={offeredDays[0]}
+          max={offeredDays[offeredDays.length - 1]}
+          isDateUnavailable={(key) => !isOffered(key)}
+          describedBy={firstOfSelected ? readbackId : undefined}
+          onChange={(key) => {
+            const first = byDay.get(key)?.[0];
+            setTyped(first ? '' : key);
             onChange(first ? first.toISOString() : '');
           }}
-          options={[
-            { value: '', label: t('script.fields.dayPlaceholder'), disabled: true },
-            ...days_.map((key) => {
-              const first = byDay.get(key)?.[0] ?? new Date();
-              return { value: key, label: dayLabel.format(first) };
-            }),
-          ]}
         />
         <Select
           label={t('script.fields.time')}
@@ -110,8 +105,25 @@ export function AgreedTimePicker({
           ]}
         />
       </div>
+      {firstOfSelected && (
+        <p className="choice-form__hint" id={readbackId}>
+          {dayLabel.format(firstOfSelected)}
+        </p>
+      )}
     </fieldset>
   );
+}
+
+const dayKey = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ROME_TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The Rome calendar day of an instant, `YYYY-MM-DD`. */
+function dayKeyOf(at: Date): string {
+  return dayKey.format(at);
 }
 
 /** A sensible first choice: the first open half-hour after `afterMs` (a callback in an hour, a follow-up tomorrow). */

@@ -66,11 +66,11 @@ export function ChoiceForm({ type, title, context, onSubmit, onCancel }: FormPro
   const headingId = useId();
   useEffect(() => {
     // The chosen radio first, then a choice still to make (nothing is chosen for the operator), then the first
-    // field, then the submit button (a confirmation only).
+    // field (a date field's first segment), then the submit button (a confirmation only).
     const selectors = [
       'input:checked:not(:disabled)',
       'input[type=radio]:not(:disabled)',
-      'input:not([type=radio]):not(:disabled), select, textarea',
+      'input:not([type=radio]):not([type=hidden]):not([tabindex="-1"]):not(:disabled), select, textarea, [role=spinbutton]',
       'button[type=submit]:not(:disabled)',
     ];
     for (const selector of selectors) {

@@ -282,7 +282,7 @@ describe('the customer card', { timeout: 20_000 }, () => {
     await waitFor(() => expect(calls.history.at(-1)).toMatchObject({ q: 'sera', revealNotes: false }));
     await within(region).findByText(/Nessuna voce corrisponde a «sera». Le note nascoste non sono cercate/);
     // the notes can be asked for right there, and the same search then finds the note
-    await user.click(within(region).getByRole('button', { name: /Mostra il testo delle note/ }));
+    await user.click(within(region).getByRole('button', { name: /Mostra note \(testo in chiaro/ }));
     await waitFor(() => expect(calls.history.at(-1)).toMatchObject({ q: 'sera', revealNotes: true }));
     await within(region).findByRole('list', { name: '1 voce' });
     expect(within(history()).getByRole('listitem').textContent).toContain('Preferisce essere chiamata di sera');

@@ -33,6 +33,7 @@ import { useScript } from '../hooks/use-script';
 import { useAssignedVersion, useScriptMachine } from '../hooks/use-script-machine';
 import { AfterCallWork, ResultSummary } from './after-call-work';
 import { ChoiceForm, FORM_CHOICES, type ChoiceContext } from './choice-forms';
+import { preloadDateFields } from '../../../components/ui/date-field';
 import { NotesField } from './notes-field';
 
 /**
@@ -41,6 +42,10 @@ import { NotesField } from './notes-field';
  */
 export function ContactWorkspace() {
   const { draft, lastResult } = useConsole();
+  // the follow-up and callback forms' date field, fetched while the call is young (and the network still there)
+  useEffect(() => {
+    preloadDateFields().catch(() => undefined);
+  }, []);
   if (draft?.outcome) return <AfterCallWork draft={draft} />;
   if (draft)
     return <ContactSession key={`${draft.clientId}:${draft.revision}:${draft.customerId ?? ''}`} draft={draft} />;
