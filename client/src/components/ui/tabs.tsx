@@ -1,4 +1,5 @@
-import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { Tab, TabList, TabPanel, Tabs as AriaTabs, type Key } from 'react-aria-components';
 import { cx } from './class-names';
 
 export type TabItem<Id extends string> = { id: Id; label: string };
@@ -14,69 +15,32 @@ type TabsProps<Id extends string> = {
 };
 
 /**
- * WAI-ARIA tabs with automatic activation: arrow keys, Home and End move between tabs,
- * only the selected tab is in the tab order, and the panel follows it.
+ * WAI-ARIA tabs (react-aria) with automatic activation: arrow keys, Home and End move between tabs, only the selected
+ * tab is in the tab order, and the panel follows it. Controlled: the caller keeps the selected id (in the URL).
  */
 export function Tabs<Id extends string>({ label, tabs, selected, onSelect, children }: TabsProps<Id>) {
-  const baseId = useId();
-  const refs = useRef(new Map<Id, HTMLButtonElement>());
-  const tabId = (id: Id) => `${baseId}-tab-${id}`;
-  const panelId = `${baseId}-panel`;
-
-  function move(event: KeyboardEvent<HTMLDivElement>) {
-    const index = tabs.findIndex((tab) => tab.id === selected);
-    const last = tabs.length - 1;
-    const target =
-      event.key === 'ArrowRight'
-        ? index === last
-          ? 0
-          : index + 1
-        : event.key === 'ArrowLeft'
-          ? index === 0
-            ? last
-            : index - 1
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? last
-              : null;
-    if (target === null) return;
-    const next = tabs[target];
-    if (!next) return;
-    event.preventDefault();
-    onSelect(next.id);
-    refs.current.get(next.id)?.focus();
-  }
-
+  const select = (key: Key | null) => {
+    const tab = tabs.find((t) => t.id === key);
+    if (tab && tab.id !== selected) onSelect(tab.id);
+  };
   return (
-    <div className="ui-tabs">
-      <div className="ui-tabs__list" role="tablist" aria-label={label} onKeyDown={move}>
-        {tabs.map((tab) => {
-          const isSelected = tab.id === selected;
-          return (
-            <button
-              key={tab.id}
-              ref={(node) => {
-                if (node) refs.current.set(tab.id, node);
-                else refs.current.delete(tab.id);
-              }}
-              type="button"
-              role="tab"
-              id={tabId(tab.id)}
-              aria-selected={isSelected}
-              aria-controls={isSelected ? panelId : undefined}
-              tabIndex={isSelected ? 0 : -1}
-              className={cx('ui-tabs__tab', isSelected && 'ui-tabs__tab--selected')}
-              onClick={() => onSelect(tab.id)}
-            >
-              {tab.label}
-            </button>
-          );
-        })}
-      </div>
-      <div className="ui-tabs__panel" role="tabpanel" id={panelId} aria-labelledby={tabId(selected)} tabIndex={0}>
+    <AriaTabs className="ui-tabs" selectedKey={selected} onSelectionChange={select} keyboardActivation="automatic">
+      <TabList className="ui-tabs__list" aria-label={label}>
+        {tabs.map((tab) => (
+          <Tab
+            key={tab.id}
+            id={tab.id}
+            className={({ isSelected }) => cx('ui-tabs__tab', isSelected && 'ui-tabs__tab--selected')}
+          >
+            {tab.label}
+          </Tab>
+        ))}
+      </TabList>
+      {/* one panel, the selected tab's: the caller renders only its content (keyed: react-aria names a panel by
+          the id it mounted with) */}
+      <TabPanel key={selected} id={selected} className="ui-tabs__panel">
         {children}
-      </div>
-    </div>
+      </TabPanel>
+    </AriaTabs>
   );
 }
