@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { logoutOk, meSignedInAs, meSignedOut, server, users } from '../test/msw';
+import { loginAccepting, logoutOk, meSignedInAs, meSignedOut, server, users } from '../test/msw';
 import { renderApp } from '../test/render-app';
 
 describe('routes', () => {
@@ -114,6 +114,37 @@ describe('routes', () => {
     expect(window.location.pathname).toBe('/login');
     // Signing out on purpose is not an expired session.
     expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('brings a visitor back to the address they opened (a shared link) once signed in', async () => {
+    server.use(meSignedOut(), loginAccepting([users.teamLead]).handler);
+    const { user } = renderApp('/stats?flow=callback&territory=province:MI');
+    await screen.findByRole('heading', { level: 1, name: 'Accedi a Valore' });
+    expect(window.location.pathname).toBe('/login');
+    expect(new URLSearchParams(window.location.search).get('next')).toBe(
+      '/stats?flow=callback&territory=province%3AMI',
+    );
+
+    await user.type(screen.getByLabelText('Nome utente'), users.teamLead.username);
+    await user.type(screen.getByLabelText('Password'), 'demo{Enter}');
+    await screen.findByTestId('home-team_lead');
+    expect(window.location.pathname + window.location.search).toBe('/stats?flow=callback&territory=province%3AMI');
+  });
+
+  it('sends a visitor home instead when the address they opened is not for their role, or not ours', async () => {
+    server.use(meSignedOut(), loginAccepting([users.operator]).handler);
+    const { user } = renderApp('/login?next=%2Fstats');
+    await user.type(await screen.findByLabelText('Nome utente'), users.operator.username);
+    await user.type(screen.getByLabelText('Password'), 'demo{Enter}');
+    await screen.findByTestId('home-operator');
+    expect(window.location.pathname).toBe('/console');
+  });
+
+  it('never follows a next address off the site', async () => {
+    server.use(meSignedInAs(users.operator));
+    renderApp('/login?next=%2F%5Cevil.example%2Fconsole');
+    await screen.findByTestId('home-operator');
+    expect(window.location.href).toBe(`${window.location.origin}/console`);
   });
 
   it('offers a skip link to the main content', async () => {

@@ -120,21 +120,38 @@ function SessionUnavailable({ error, retry }: { error: unknown; retry: () => voi
   );
 }
 
+/**
+ * Where to go once signed in: the address asked for before signing in (a shared link to filtered stats, say), if it is
+ * one of ours and a page of this role, else the role's home.
+ */
+function afterSignIn(role: Role, next: string | null): string {
+  if (next?.startsWith('/')) {
+    const url = new URL(next, window.location.origin);
+    const home = homeAt(url.pathname);
+    if (url.origin === window.location.origin && home && canOpen(role, home)) return url.pathname + url.search;
+  }
+  return ROLE_HOME[role];
+}
+
 /** The root of every address: signs in, sends to the role's home, then frames the page the route picked. */
 export function AppShell() {
   const { t } = useTranslation();
   const path = usePathname();
+  const searchStr = useLocation({ select: (location) => location.searchStr });
   const navigate = useNavigate();
   const session = useSession();
   const onLogin = path === LOGIN_PATH;
   const signedOut = session.isError && isSessionExpired(session.error);
 
   let redirect: string | null = null;
-  if (session.isSuccess && (onLogin || path === '/')) redirect = ROLE_HOME[session.data.role];
-  else if (signedOut && !onLogin) redirect = LOGIN_PATH;
+  if (session.isSuccess && (onLogin || path === '/'))
+    redirect = afterSignIn(session.data.role, onLogin ? new URLSearchParams(searchStr).get('next') : null);
+  else if (signedOut && !onLogin)
+    redirect =
+      path === '/' ? LOGIN_PATH : `${LOGIN_PATH}?${new URLSearchParams({ next: path + searchStr }).toString()}`;
 
   useEffect(() => {
-    if (redirect) void navigate({ to: redirect, replace: true });
+    if (redirect) void navigate({ href: redirect, replace: true });
   }, [redirect, navigate]);
 
   const home = homeAt(path);
