@@ -435,14 +435,18 @@ describe('reassigning a late callback', () => {
     for (let round = 0; round < 12; round++) {
       clearQueues();
       const id = callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
-      const [take, reassign] = await Promise.allSettled([
-        op1.trpc.work.take.mutate({ id: `callback:${id}` }),
+      const taking = () => op1.trpc.work.take.mutate({ id: `callback:${id}` });
+      const reassigning = () =>
         tutor.trpc.monitor.reassignCallback.mutate({
           requestId: randomUUID(),
           callbackId: id,
           toOperatorId: ids.operatore2 as number,
-        }),
-      ]);
+        });
+      // sent in both orders, so each side gets to arrive first
+      const [take, reassign] =
+        round % 2 === 0
+          ? await Promise.allSettled([taking(), reassigning()])
+          : await Promise.allSettled([reassigning(), taking()]).then(([r, t]) => [t, r] as const);
       expect([take.status, reassign.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
       const after = row(id);
       const offered = openOffers(id);
