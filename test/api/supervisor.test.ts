@@ -342,7 +342,9 @@ describe('queue and service-level figures', () => {
     expect((await trpcError(tutor.trpc.monitor.queues.query({ siteId: 2 }))).data?.httpStatus).toBe(403);
     const admin = createApiClient(server.url);
     await admin.login('admin');
-    expect((await trpcError(admin.trpc.monitor.queues.query({}))).data?.httpStatus).toBe(400);
+    const unnamed = await trpcError(admin.trpc.monitor.queues.query({}));
+    expect(unnamed.data?.httpStatus).toBe(400);
+    expect(fieldsOf(unnamed)).toEqual({ siteId: ['Choose the site to watch.'] });
     expect((await admin.trpc.monitor.queues.query({ siteId: 2 })).siteId).toBe(2);
   });
 });

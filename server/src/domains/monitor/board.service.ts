@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../deps';
 import type { FeedSend } from '../../realtime/feed';
 import { topics } from '../../realtime/event-bus';
-import { DomainError } from '../../errors';
+import { DomainError, fieldError } from '../../errors';
 import {
   callMeNowDueBefore,
   countOutcomesSince,
@@ -83,8 +83,7 @@ function startOfRomeDay(now: Date): string {
 /** The site a board may watch: a tutor only their own, an admin any (and must name it). */
 export function boardSite(user: SessionUser, input: Pick<BoardInput, 'siteId'>): number {
   if (user.role === 'admin') {
-    if (input.siteId === undefined)
-      throw new DomainError('BAD_REQUEST', 'VALIDATION', 'siteId: choose the site to watch.');
+    if (input.siteId === undefined) throw fieldError({ siteId: ['Choose the site to watch.'] });
     return input.siteId;
   }
   if (user.siteId === null) throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You are not assigned to a site.');
