@@ -29,6 +29,7 @@ import * as workOffers from './migrations/2026-12-08T1000-work-offers';
 import * as ctiCommands from './migrations/2026-12-09T1000-cti-commands';
 import * as queuedCoaching from './migrations/2026-12-10T1000-queued-coaching';
 import * as wrapUp from './migrations/2026-12-10T1100-wrap-up';
+import * as productGrammar from './migrations/2026-12-10T1200-product-grammar';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-09T1000-cti-commands': ctiCommands,
   '2026-12-10T1000-queued-coaching': queuedCoaching,
   '2026-12-10T1100-wrap-up': wrapUp,
+  '2026-12-10T1200-product-grammar': productGrammar,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -48,8 +48,8 @@ describe('script definitions', () => {
       'lines.proposal: The Italian and English lines must use the same placeholders',
     ]);
     expect(problemsOf(lines({ it: 'Gentile {cliente}', en: 'Dear {cliente}' }))).toEqual([
-      'lines.proposal.it: Unknown placeholder {cliente}: use {operator}, {customer} or {product}',
-      'lines.proposal.en: Unknown placeholder {cliente}: use {operator}, {customer} or {product}',
+      'lines.proposal.it: Unknown placeholder {cliente}: use {operator}, {customer}, {product}, {theProduct}, {productPronoun}',
+      'lines.proposal.en: Unknown placeholder {cliente}: use {operator}, {customer}, {product}, {theProduct}, {productPronoun}',
     ]);
     expect(problemsOf(lines({ it: ' ', en: 'x' }))).toEqual([
       'lines.proposal: The line of "proposal" needs both Italian and English',

@@ -43,7 +43,7 @@ export interface ScriptDefinition {
   version: string;
   /** the steps in call order */
   steps: readonly ScriptStep[];
-  /** the operator's line at each listed step and at `objection`; placeholders {operator} {customer} {product} */
+  /** the operator's line at each listed step and at `objection`; placeholders: PLACEHOLDERS below */
   lines: Partial<Record<StepId, Prompt>>;
   /** from this step on the customer may ask to be called back; null: never */
   callbackFrom: ScriptStep | null;
@@ -95,8 +95,13 @@ export const FLOW_RULES: Record<FlowId, FlowRule> = {
   },
 };
 
-/** The placeholders a line may use; the same in both languages. */
-export const PLACEHOLDERS = ['operator', 'customer', 'product'] as const;
+/**
+ * The placeholders a line may use; the same in both languages. {theProduct} is the product's name with its article
+ * ("il Prestito personale", "the Personal loan"), {productPronoun} the pronoun that stands for it ("usar{productPronoun}"
+ * → usarlo / usarla / usarli; it / them), both from the product's grammar (reference/italian.ts).
+ */
+export const PLACEHOLDERS = ['operator', 'customer', 'product', 'theProduct', 'productPronoun'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export interface DefinitionProblem {
   /** where, e.g. "steps", "lines.proposal.en", "objections.2.code" */
@@ -137,7 +142,10 @@ export function definitionProblems(def: ScriptDefinition): DefinitionProblem[] {
     for (const lang of ['it', 'en'] as const) {
       for (const name of placeholdersOf(line[lang])) {
         if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-          add(`lines.${step}.${lang}`, `Unknown placeholder {${name}}: use {operator}, {customer} or {product}`);
+          add(
+            `lines.${step}.${lang}`,
+            `Unknown placeholder {${name}}: use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+          );
         }
       }
     }

@@ -17,7 +17,8 @@ import {
 
 /**
  * Operator script lines. Placeholders are the same in both languages so one interpolation map serves both:
- * {operator} (operator's first name), {customer} (customer's name), {product} (chosen or preset product name).
+ * {operator} (operator's first name), {customer} (customer's name), {product} (chosen or preset product name),
+ * {theProduct} (the name with its article), {productPronoun} (lo/la/li/le; it/them) — see flows/definition.ts.
  */
 export const PROMPTS = {
   dialling: {
@@ -45,7 +46,7 @@ export const PROMPTS = {
     en: 'Please tell me what the problem is: let’s try to solve it together on this call.',
   },
   propensity: {
-    it: 'Sono contento che abbiamo risolto. Ha ancora un paio di minuti? Vorrei parlarle di un’opportunità che potrebbe interessarle.',
+    it: 'Bene, il problema è risolto. Ha ancora un paio di minuti? Vorrei parlarle di un’opportunità che potrebbe interessarle.',
     en: 'I’m glad we sorted it out. Do you have a couple more minutes? I’d like to tell you about something that might interest you.',
   },
   consent: {
@@ -53,20 +54,20 @@ export const PROMPTS = {
     en: 'Before we go on: may we contact you about the group’s products and services? You can tell us whether you prefer phone, SMS or e-mail, and withdraw your consent at any time.',
   },
   needsCampaign: {
-    it: 'La chiamo perché {product} potrebbe fare al caso suo. Come gestisce oggi risparmi, pagamenti o servizi per la casa?',
-    en: 'I’m calling because {product} could be right for you. How do you handle your savings, payments or home services today?',
+    it: 'La chiamo per presentarle {theProduct}, un’opportunità che potrebbe fare al caso suo. Come gestisce oggi risparmi, pagamenti o servizi per la casa?',
+    en: 'I’m calling to tell you about {theProduct}, an opportunity that could be right for you. How do you handle your savings, payments or home services today?',
   },
   needsCallback: {
-    it: 'Ci ha chiesto informazioni su {product}. Mi dice cosa le interessa in particolare e come pensa di usarlo?',
-    en: 'You asked us about {product}. What are you most interested in, and how do you plan to use it?',
+    it: 'Ci ha chiesto informazioni e le presento volentieri {theProduct}. Mi dice cosa le interessa in particolare e come pensa di usar{productPronoun}?',
+    en: 'You asked us about {theProduct}. What are you most interested in, and how do you plan to use {productPronoun}?',
   },
   needsOpen: {
     it: 'Mi dica pure: di che cosa avrebbe bisogno? È per lei o per la famiglia, e preferisce gestirlo online o in ufficio postale?',
     en: 'Tell me, what would you need? Is it for you or your family, and would you rather manage it online or at the post office?',
   },
   proposal: {
-    it: 'In base a quello che mi ha detto, le consiglio {product}: le spiego in breve come funziona e quali vantaggi ha per lei. Cosa ne pensa?',
-    en: 'Based on what you’ve told me, I’d recommend {product}: let me briefly explain how it works and how it helps you. What do you think?',
+    it: 'In base a quello che mi ha detto, le consiglio {theProduct}: le spiego in breve come funziona l’offerta e quali vantaggi ha per lei. Cosa ne pensa?',
+    en: 'Based on what you’ve told me, I’d recommend {theProduct}: let me briefly explain how the offer works and how it helps you. What do you think?',
   },
   objection: {
     it: 'Capisco la sua perplessità, è una domanda giusta. Mi permetta di chiarire questo punto.',

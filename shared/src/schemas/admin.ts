@@ -4,6 +4,7 @@ import { VALUE_OUTCOMES } from '../reference/outcomes';
 import { clientId, id, isoDateTime, productCode, text } from './common';
 import { MESSAGE_CHANNELS, MESSAGE_LANGUAGES, MESSAGE_PURPOSES } from '../messages/templates';
 import { serviceCalendarSpec } from './service-calendar';
+import { productGrammar } from './catalogue';
 
 /** A data subject's request (GDPR art. 15 access, art. 17 erasure), carried out by an admin. */
 export const dataSubjectExportInput = z.object({ customerId: id }).strict();
@@ -352,6 +353,7 @@ export const adminProduct = z.object({
   family: z.string(),
   businessUnit: z.string(),
   name: z.object({ it: z.string(), en: z.string() }),
+  grammar: productGrammar,
   funnelUrl: z.string(),
   utmTemplate: z.string(),
   outcomes: z.array(z.enum(VALUE_OUTCOMES)),
@@ -364,6 +366,13 @@ const productFields = {
   businessUnit: text(60).pipe(z.string().min(1, 'Required')),
   nameIt: text(120).pipe(z.string().min(1, 'Required')),
   nameEn: text(120).pipe(z.string().min(1, 'Required')),
+  /** the Italian name's gender and number (il/la/i/le) and, when the rules do not fit, what goes before it */
+  genderIt: z.enum(['m', 'f'], { error: 'm or f' }).optional(),
+  pluralIt: z.boolean().optional(),
+  articleIt: text(30)
+    .pipe(z.string().regex(/^[\p{L}' ]*$/u, "Letters, spaces and apostrophes only, e.g. l'offerta"))
+    .nullable()
+    .optional(),
   funnelUrl,
   utmTemplate: utmTemplate.optional(),
   outcomes: z

@@ -8,7 +8,9 @@ import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
+import { Select } from '../../components/ui/select';
 import { TextField } from '../../components/ui/text-field';
+import { nameWithArticle, productPronoun } from '@valore/shared/reference/italian';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
 import { isAppClientError, useTRPC } from '../../lib/trpc';
@@ -124,8 +126,11 @@ type Values = {
   utmTemplate: string;
   outcomes: ValueOutcome[];
   active: boolean;
+  genderIt: 'm' | 'f';
+  pluralIt: boolean;
+  articleIt: string;
 };
-type Field = Exclude<keyof Values, 'active'>;
+type Field = Exclude<keyof Values, 'active' | 'pluralIt'>;
 const TEXT_FIELDS = ['nameIt', 'nameEn', 'family', 'businessUnit', 'funnelUrl', 'utmTemplate'] as const;
 
 function valuesOf(p: AdminProduct | undefined): Values {
@@ -139,7 +144,55 @@ function valuesOf(p: AdminProduct | undefined): Values {
     utmTemplate: p?.utmTemplate ?? DEFAULT_UTM_TEMPLATE,
     outcomes: p?.outcomes ?? ['up_appointment'],
     active: p?.active ?? true,
+    genderIt: p?.grammar.gender ?? 'm',
+    pluralIt: p?.grammar.plural ?? false,
+    articleIt: p?.grammar.article ?? '',
   };
+}
+
+const GRAMMAR_FORMS = ['m', 'f', 'mp', 'fp'] as const;
+
+/** How the Italian name is said in the script's lines: its gender and number, or what goes before it instead. */
+function GrammarFields({
+  values,
+  set,
+  error,
+}: {
+  values: Values;
+  set: <K extends keyof Values>(key: K, value: Values[K]) => void;
+  error: string | null;
+}) {
+  const { t } = useTranslation('admin');
+  const form = `${values.genderIt}${values.pluralIt ? 'p' : ''}`;
+  const grammar = { gender: values.genderIt, plural: values.pluralIt, article: values.articleIt.trim() || null };
+  const name = values.nameIt.trim() || t('products.form.grammarSample');
+  return (
+    <>
+      <Select
+        label={t('products.form.grammar')}
+        hint={t('products.form.grammarHint')}
+        value={form}
+        options={GRAMMAR_FORMS.map((f) => ({ value: f, label: t(`products.form.grammarForms.${f}`) }))}
+        onChange={(e) => {
+          set('genderIt', e.target.value.startsWith('f') ? 'f' : 'm');
+          set('pluralIt', e.target.value.endsWith('p'));
+        }}
+      />
+      <TextField
+        label={t('products.form.articleIt')}
+        hint={t('products.form.articleItHint')}
+        value={values.articleIt}
+        autoComplete="off"
+        onChange={(e) => set('articleIt', e.target.value)}
+        error={error}
+      />
+      <p className="ui-field__hint" aria-live="polite">
+        {t('products.form.grammarPreview', {
+          line: `le consiglio ${nameWithArticle('it', name, grammar)}… come pensa di usar${productPronoun('it', grammar)}?`,
+        })}
+      </p>
+    </>
+  );
 }
 
 /** Where a link followed now would lead (the server's own rule: funnel.service followFunnelLink). */
@@ -187,7 +240,7 @@ function ProductForm({ product, onDone }: { product?: AdminProduct; onDone: (sav
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = productCreateInput.safeParse(values);
+    const parsed = productCreateInput.safeParse({ ...values, articleIt: values.articleIt.trim() || null });
     if (!parsed.success) {
       const next: Partial<Record<Field, string>> = {};
       for (const issue of parsed.error.issues) {
@@ -257,6 +310,7 @@ function ProductForm({ product, onDone }: { product?: AdminProduct; onDone: (sav
             {t('products.form.preview', { url: preview })}
           </p>
         )}
+        <GrammarFields values={values} set={set} error={errorOf('articleIt')} />
         <fieldset className="admin-fieldset" aria-describedby={errorOf('outcomes') ? `${ids}-outcomes` : undefined}>
           <legend className="ui-field__label">{t('products.form.outcomes')}</legend>
           {VALUE_OUTCOMES.map((o) => (

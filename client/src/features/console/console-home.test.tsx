@@ -3,16 +3,18 @@ import type { CompleteInteractionInput } from '@valore/shared/schemas/interactio
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { server, users } from '../../test/msw';
 import { renderApp } from '../../test/render-app';
+import type { CatalogueProduct } from '@valore/shared/schemas/catalogue';
 import { PENDING_STORAGE_KEY } from './hooks/pending-queue';
 
-const catalogue = PRODUCT_CATALOGUE.map((p) => ({
+const catalogue: CatalogueProduct[] = PRODUCT_CATALOGUE.map((p) => ({
   code: p.code,
   family: p.family,
   businessUnit: p.businessUnit,
   name: p.name,
+  grammar: { ...p.grammar, article: p.grammar.article ?? null },
   outcomes: [...p.outcomes],
 }));
 
@@ -153,7 +155,12 @@ const choiceNames = () =>
     .getAllByRole('button')
     .map((b) => b.textContent?.replace(/^\d/, '').trim());
 
-describe('the operator console', () => {
+describe('the operator console', { timeout: 15_000 }, () => {
+  // the guided script is its own chunk (script-slot.tsx): transform it once here, not inside the first test's time
+  beforeAll(async () => {
+    await import('./components/script-panel');
+  }, 30_000);
+
   it('offers only the choices the OCS script allows: no proposal before the problem is solved and the customer listens', async () => {
     server.use(api(operatorApi({ consent: false })));
     const { user } = renderApp('/console');

@@ -52,8 +52,12 @@ export function clock(ms: number): string {
 }
 
 /** Fills the script placeholders {operator} {customer} {product}. */
-export function fillPrompt(text: string, values: Record<'operator' | 'customer' | 'product', string>): string {
-  return text.replace(/\{(operator|customer|product)\}/g, (_, key: 'operator' | 'customer' | 'product') => values[key]);
+/**
+ * A script line with its placeholders filled ({operator}, {customer}, {product}, {theProduct}, {productPronoun}: the
+ * list is shared/flows/definition.ts PLACEHOLDERS, which the studio checks); an unknown one is left as written.
+ */
+export function fillPrompt(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** A value for <input type="datetime-local"> in the browser's time zone. */

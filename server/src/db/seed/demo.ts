@@ -95,10 +95,15 @@ function seedTerritory(sqlite: SQLite.Database): void {
 /** The product catalogue, with each product's value outcomes. */
 function seedCatalogue(sqlite: SQLite.Database): void {
   const product = sqlite.prepare(
-    'INSERT INTO products (code, family, business_unit, name_it, name_en, funnel_url, outcomes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO products (code, family, business_unit, name_it, name_en, funnel_url, outcomes, gender_it, plural_it,
+       article_it) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const p of PRODUCT_CATALOGUE) {
-    product.run(p.code, p.family, p.businessUnit, p.name.it, p.name.en, p.funnelUrl, JSON.stringify(p.outcomes));
+    const g = p.grammar;
+    product.run(
+      ...[p.code, p.family, p.businessUnit, p.name.it, p.name.en, p.funnelUrl, JSON.stringify(p.outcomes)],
+      ...[g.gender, g.plural ? 1 : 0, g.article ?? null],
+    );
   }
 }
 

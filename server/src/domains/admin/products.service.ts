@@ -25,6 +25,9 @@ type Row = {
   business_unit: string;
   name_it: string;
   name_en: string;
+  gender_it: 'm' | 'f';
+  plural_it: 0 | 1;
+  article_it: string | null;
   funnel_url: string;
   utm_template: string;
   outcomes: string;
@@ -37,6 +40,7 @@ function toProduct(r: Row): AdminProduct {
     family: r.family,
     businessUnit: r.business_unit,
     name: { it: r.name_it, en: r.name_en },
+    grammar: { gender: r.gender_it, plural: r.plural_it === 1, article: r.article_it },
     funnelUrl: r.funnel_url,
     utmTemplate: r.utm_template,
     outcomes: JSON.parse(r.outcomes) as ValueOutcome[],
@@ -75,6 +79,9 @@ export async function createProduct(
         business_unit: input.businessUnit,
         name_it: input.nameIt,
         name_en: input.nameEn,
+        gender_it: input.genderIt ?? 'm',
+        plural_it: input.pluralIt ? 1 : 0,
+        article_it: input.articleIt || null,
         funnel_url: input.funnelUrl,
         utm_template: input.utmTemplate ?? DEFAULT_UTM_TEMPLATE,
         outcomes: JSON.stringify(input.outcomes),
@@ -111,6 +118,11 @@ export async function updateProduct(
       family: input.family ?? before.family,
       businessUnit: input.businessUnit ?? before.businessUnit,
       name: { it: input.nameIt ?? before.name.it, en: input.nameEn ?? before.name.en },
+      grammar: {
+        gender: input.genderIt ?? before.grammar.gender,
+        plural: input.pluralIt ?? before.grammar.plural,
+        article: input.articleIt === undefined ? before.grammar.article : input.articleIt || null,
+      },
       funnelUrl: input.funnelUrl ?? before.funnelUrl,
       utmTemplate: input.utmTemplate ?? before.utmTemplate,
       outcomes: input.outcomes ?? before.outcomes,
@@ -123,6 +135,9 @@ export async function updateProduct(
         business_unit: after.businessUnit,
         name_it: after.name.it,
         name_en: after.name.en,
+        gender_it: after.grammar.gender,
+        plural_it: after.grammar.plural ? 1 : 0,
+        article_it: after.grammar.article,
         funnel_url: after.funnelUrl,
         utm_template: after.utmTemplate,
         outcomes: JSON.stringify(after.outcomes),

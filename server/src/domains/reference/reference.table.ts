@@ -23,6 +23,10 @@ export interface ProductsTable {
   business_unit: string;
   name_it: string;
   name_en: string;
+  /** how the Italian name takes its article and pronoun (shared/src/reference/italian.ts) */
+  gender_it: Generated<'m' | 'f'>;
+  plural_it: Generated<0 | 1>;
+  article_it: Generated<string | null>;
   funnel_url: string;
   /** the query string a funnel link adds when followed ({channel}, {product}, {link} filled in) */
   utm_template: Generated<string>;

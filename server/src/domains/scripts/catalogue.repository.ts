@@ -15,6 +15,7 @@ export async function activeCatalogue(db: Executor): Promise<CatalogueProduct[]>
     family: r.family,
     businessUnit: r.business_unit,
     name: { it: r.name_it, en: r.name_en },
+    grammar: { gender: r.gender_it, plural: r.plural_it === 1, article: r.article_it },
     outcomes: JSON.parse(r.outcomes) as ValueOutcome[],
   }));
 }

@@ -10,8 +10,10 @@ import {
   stepOf,
 } from '@valore/shared/flows/index';
 import { CHOICE_KEYS } from '@valore/shared/flows/event-names';
+import { DEFAULT_PRODUCT_GRAMMAR, nameWithArticle, productPronoun } from '@valore/shared/reference/italian';
 import { EVENT_LABELS } from '@valore/shared/flows/steps';
-import { STEP_ORDER } from '@valore/shared/flows/definition';
+import { STEP_ORDER, type Placeholder } from '@valore/shared/flows/definition';
+import type { CatalogueProduct } from '@valore/shared/schemas/catalogue';
 import type { FlowEvent, FlowEventType, FlowInput, StepId, StepMeta } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { isBareEvent } from '@valore/shared/flows/event-names';
@@ -146,7 +148,7 @@ export function ScriptRunner({
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const acceptedList = products.filter((p) => accepted.includes(p.code));
-  const productName = products.find((p) => p.code === productCode)?.name[fmt.lang] ?? t('script.productFallback');
+  const product = products.find((p) => p.code === productCode);
 
   const onStep = useEffectEvent((current: NonNullable<typeof step>) => reportStep(current));
   useEffect(() => {
@@ -184,13 +186,13 @@ export function ScriptRunner({
 
   useNumberKeys(choices, choose);
 
-  const operatorName = me?.displayName.split(' ')[0] ?? '';
-  const customerName = card
-    ? `${card.firstName} ${card.lastName}`
-    : (draft.customerName ?? t('script.customerFallback'));
-  const prompt = meta
-    ? fillPrompt(fmt.prompt(meta.prompt), { operator: operatorName, customer: customerName, product: productName })
-    : '';
+  const values = promptValues(t, fmt.lang, {
+    operator: me?.displayName.split(' ')[0] ?? '',
+    customer: card ? `${card.firstName} ${card.lastName}` : draft.customerName,
+    product,
+  });
+  const productName = values.product;
+  const prompt = meta ? fillPrompt(fmt.prompt(meta.prompt), values) : '';
   // the steps of the version played (a studio version may ask consent where the shipped one does not)
   const steps = useMemo(() => stepsOf(machine, draft.flow), [machine, draft.flow]);
   const shownStep = step === 'objection' ? 'proposal' : step;
@@ -266,6 +268,22 @@ export function ScriptRunner({
 }
 
 /** What the choices' forms take from the card: whether there is an e-mail, the products held (never proposed). */
+/** What the line's placeholders stand for (flows/definition.ts PLACEHOLDERS), in the reader's language. */
+function promptValues(
+  t: TFunction<'console'>,
+  lang: 'it' | 'en',
+  who: { operator: string; customer: string | null; product: CatalogueProduct | undefined },
+): Record<Placeholder, string> {
+  const { product } = who;
+  return {
+    operator: who.operator,
+    customer: who.customer ?? t('script.customerFallback'),
+    product: product?.name[lang] ?? t('script.productFallback'),
+    theProduct: product ? nameWithArticle(lang, product.name[lang], product.grammar) : t('script.theProductFallback'),
+    productPronoun: productPronoun(lang, product?.grammar ?? DEFAULT_PRODUCT_GRAMMAR),
+  };
+}
+
 function fromCard(card: CustomerCard | null): Pick<ChoiceContext, 'hasEmail' | 'heldProducts'> {
   return { hasEmail: card?.emailMasked != null, heldProducts: card?.holdings.map((h) => h.productCode) ?? [] };
 }
