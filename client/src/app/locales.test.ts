@@ -40,19 +40,25 @@ describe.each(namespaces)('translations of namespace %s', (_ns, load) => {
 });
 
 /**
- * One glossary: a flow, an operator state, a pause reason has one name on every screen (the console's), in each
- * language — a tutor and an operator talking about "Pronto" or "Cross-sell dopo OCS" mean the same thing.
+ * One glossary: a flow, an operator state, a script step, an outcome, a role has one name on every screen (the
+ * console's; the shell's for roles), in each language — a tutor and an operator talking about "Pronto" or "Cross-sell
+ * dopo OCS", a team lead reading the drop-off at "Bisogno", mean the same thing.
  */
 describe('one name per term across the screens', () => {
-  const termGroups: { group: string; from: (texts: Record<string, unknown>) => unknown }[] = [
-    { group: 'flows', from: (t) => t.flows },
-    { group: 'operator states', from: (t) => t.states ?? t.status },
+  const termGroups: { group: string; reference: string; from: (texts: Record<string, unknown>) => unknown }[] = [
+    { group: 'flows', reference: 'console', from: (t) => t.flows },
+    { group: 'operator states', reference: 'console', from: (t) => t.states ?? t.status },
+    { group: 'script steps', reference: 'console', from: (t) => t.steps },
+    { group: 'outcomes', reference: 'console', from: (t) => t.outcomes },
+    { group: 'roles', reference: 'translation', from: (t) => t.roles },
   ];
   it.each(['it', 'en'] as const)('in %s', async (lang) => {
     const loaded = await Promise.all(namespaces.map(async ([ns, load]) => [ns, (await load())[lang]] as const));
-    const console = loaded.find(([ns]) => ns === 'console')?.[1] as Record<string, unknown>;
-    for (const { group, from } of termGroups) {
-      const reference = from(console) as Record<string, unknown>;
+    for (const { group, reference: owner, from } of termGroups) {
+      const reference = from(loaded.find(([ns]) => ns === owner)?.[1] as Record<string, unknown>) as Record<
+        string,
+        unknown
+      >;
       for (const [ns, texts] of loaded) {
         const own = from(texts as Record<string, unknown>);
         if (typeof own !== 'object' || own === null) continue;

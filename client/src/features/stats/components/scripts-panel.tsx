@@ -4,6 +4,7 @@ import { RATES } from '@valore/shared/metrics/funnel';
 import type { ScriptsOutput } from '@valore/shared/schemas/stats';
 import { useTRPC } from '../../../lib/trpc';
 import { formatCount, formatPercent, useLang } from '../format';
+import { callOrder } from '../call-order';
 import { MetricInfo } from './metric-info';
 
 /** Conversion per script version, and per step: how many contacts entered it and how many were lost there. */
@@ -52,7 +53,7 @@ export function ScriptsPanel({ data }: { data: ScriptsOutput }) {
           return versions.map((version) => {
             const steps = data.steps
               .filter((s) => s.flow === flow && s.scriptVersion === version)
-              .sort((a, b) => b.entered - a.entered);
+              .sort((a, b) => callOrder(a.step) - callOrder(b.step));
             const max = Math.max(1, ...steps.map((s) => s.entered));
             return (
               <div key={`${flow}-${version}`} className="stats-steps">
