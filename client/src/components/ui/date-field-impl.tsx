@@ -71,7 +71,8 @@ function safe<T>(parse: (s: string) => T, value: string | undefined): T | null {
 /**
  * react-aria makes each segment a tab stop; here Tab (and Shift+Tab) leaves the field in one step: the segments are
  * taken out of the tab order for the moment of the key, so the browser's own Tab moves to the next (or previous)
- * field, then put back. The arrow keys move between segments. Enter submits the surrounding form, as in a text field
+ * field, and put back as the segment loses focus (the browser has chosen the next field by then; a timer could run
+ * after the next key, as Chromium serves input before timers). The arrow keys move between segments. Enter submits the surrounding form, as in a text field
  * (segments are not inputs, so the browser would not).
  */
 function onFieldKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -81,9 +82,11 @@ function onFieldKeyDown(event: KeyboardEvent<HTMLDivElement>) {
   if (event.key === 'Tab') {
     const segments = [...event.currentTarget.querySelectorAll<HTMLElement>('[role="spinbutton"][tabindex="0"]')];
     for (const segment of segments) segment.tabIndex = -1;
-    setTimeout(() => {
+    const restore = () => {
       for (const segment of segments) segment.tabIndex = 0;
-    });
+    };
+    target.addEventListener('blur', restore, { once: true });
+    setTimeout(restore); // Tab went nowhere (nothing blurred)
     return;
   }
   if (event.key === 'Enter' && !event.shiftKey) {
