@@ -215,6 +215,33 @@ describe('a team lead runs a campaign from the browser', () => {
       expected.flatMap((o, i) => (o === 'imported' || o === 'duplicate' ? [] : [`${i + 2};${reasonIt[o]}`])),
     );
 
+    // ---- the list's customer ids, copied to build the next list ----
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const listed = page.getByTestId('campaign-contacts');
+    await listed.locator('tbody tr').first().waitFor();
+    const importedIds = (
+      await db
+        .selectFrom('campaign_contacts')
+        .select('customer_id')
+        .where('campaign_id', '=', campaignId)
+        .orderBy('id')
+        .limit(100)
+        .execute()
+    ).map((r) => r.customer_id);
+    expect(await listed.locator('tbody tr code').allTextContents()).toEqual(importedIds.map(String));
+    const firstId = importedIds[0] ?? 0;
+    await page.getByRole('button', { name: `Copia l'ID cliente ${firstId}` }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `ID cliente ${firstId} copiato.` })
+      .waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(String(firstId));
+    await page.getByRole('button', { name: 'Copia i 100 ID mostrati' }).click();
+    expect((await page.evaluate(() => navigator.clipboard.readText())).split('\n')).toEqual(importedIds.map(String));
+    await listed.scrollIntoViewIfNeeded();
+    await screenshot(page, 'campaigns-list-contacts-it');
+
     // ---- activate: asked twice, with how many customers the operators will call ----
     await page.getByRole('button', { name: 'Attiva', exact: true }).click();
     await page.getByText(/Attivare\? Gli operatori inizieranno a chiamare i \d+ clienti della lista\./).waitFor();

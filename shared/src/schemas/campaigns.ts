@@ -152,3 +152,32 @@ export type ImportProgressLine =
       removedContacts?: number;
     }
   | { type: 'error'; message: string };
+
+/** The contacts of a campaign's list (campaigns.contacts): customer ids to build the next list from, no personal data. */
+export const campaignContactsInput = z
+  .object({
+    id,
+    status: z.enum(CONTACT_STATUSES, { error: `One of ${CONTACT_STATUSES.join(', ')}` }).optional(),
+    /** the last contact id of the page before (keyset paging; tRPC's infinite-query cursor) */
+    cursor: z.number().int().min(0).nullish(),
+    /** sent by tRPC's infinite queries; pages only go forward */
+    direction: z.enum(['forward', 'backward']).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export const campaignContact = z.object({
+  contactId: z.number().int(),
+  customerId: z.number().int(),
+  /** masked: +39 ••• ••• •068 */
+  phone: z.string(),
+  status: z.enum(CONTACT_STATUSES),
+  attempts: z.number().int(),
+  dueAt: z.string(),
+  lastOutcome: z.string().nullable(),
+});
+export const campaignContactsPage = z.object({
+  contacts: z.array(campaignContact),
+  /** pass as `cursor` for the next page; null on the last */
+  next: z.number().int().nullable(),
+});
+export type CampaignContactsPage = z.infer<typeof campaignContactsPage>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  campaignContactsInput,
+  campaignContactsPage,
   campaignIdInput,
   campaignImportSummary,
   campaignListInput,
@@ -12,6 +14,7 @@ import { roleProcedure, router } from '../../trpc/init';
 import {
   createCampaign,
   getCampaign,
+  listCampaignContacts,
   listCampaignImports,
   listCampaigns,
   setCampaignStatus,
@@ -33,6 +36,11 @@ export const campaignsRouter = router({
     .input(campaignIdInput)
     .output(z.array(campaignImportSummary))
     .query(({ ctx, input }) => listCampaignImports(ctx.deps, ctx.user, input.id)),
+  /** a page of the list's contacts: customer ids to build the next list from (numbers masked, no names) */
+  contacts: managers
+    .input(campaignContactsInput)
+    .output(campaignContactsPage)
+    .query(({ ctx, input }) => listCampaignContacts(ctx.deps, ctx.user, input)),
   create: managers
     .input(createCampaignInput)
     .output(campaignSummary)

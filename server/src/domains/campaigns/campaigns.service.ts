@@ -3,6 +3,7 @@ import type { SessionUser } from '@valore/shared/schemas/auth';
 import {
   CAMPAIGN_TRANSITIONS,
   REGISTRY_MAX_AGE_DAYS,
+  type CampaignContactsPage,
   type CampaignImportSummary,
   type CampaignStatusValue,
   type CampaignSummary,
@@ -14,6 +15,8 @@ import type { Executor } from '../../db/database';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
+import { maskPhone } from '../customers/masking';
+import type { CampaignContactStatus } from './campaigns.table';
 import { idempotentTransaction, userCaller } from '../audit/idempotency';
 import { parseCallingWindow, registryIsStale } from './campaign-rules';
 import {
@@ -131,6 +134,40 @@ export async function listCampaigns(
   const [sites, counts] = [await campaignSiteIds(deps.db, ids), await contactCounts(deps.db, ids)];
   const now = deps.clock.now();
   return rows.map((r) => toSummary(r, sites.get(r.id) ?? [], counts.get(r.id) ?? EMPTY_COUNTS, now));
+}
+
+/**
+ * A page of a campaign's contacts, oldest first: the customer ids a team lead copies to build the next list, with the
+ * number masked, the state, attempts, when due and the last outcome. No names: the list is about who, not about them.
+ */
+export async function listCampaignContacts(
+  deps: AppDeps,
+  user: SessionUser,
+  input: { id: number; status?: CampaignContactStatus; cursor?: number | null; limit: number },
+): Promise<CampaignContactsPage> {
+  await requireManagedCampaign(deps.db, user, input.id);
+  let query = deps.db
+    .selectFrom('campaign_contacts')
+    .select(['id', 'customer_id', 'phone', 'status', 'attempts', 'due_at', 'last_outcome'])
+    .where('campaign_id', '=', input.id)
+    .where('id', '>', input.cursor ?? 0)
+    .orderBy('id')
+    .limit(input.limit + 1);
+  if (input.status) query = query.where('status', '=', input.status);
+  const rows = await query.execute();
+  const page = rows.slice(0, input.limit);
+  return {
+    contacts: page.map((r) => ({
+      contactId: r.id,
+      customerId: r.customer_id,
+      phone: maskPhone(r.phone),
+      status: r.status,
+      attempts: r.attempts,
+      dueAt: r.due_at,
+      lastOutcome: r.last_outcome,
+    })),
+    next: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
 export async function getCampaign(deps: AppDeps, user: SessionUser, id: number): Promise<CampaignSummary> {

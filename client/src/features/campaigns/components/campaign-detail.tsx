@@ -15,6 +15,7 @@ import { LoadingState, Skeleton } from '../../../components/ui/spinner';
 import { useTRPC } from '../../../lib/trpc';
 import { formatCount, formatDateTime, useErrorText, useLang, useRequestId } from '../format';
 import { Period, RegistryCheck, StatusBadge, windowSummary } from './campaign-bits';
+import { CampaignContacts } from './campaign-contacts';
 import { CampaignForm } from './campaign-form';
 import { CsvUpload } from './csv-upload';
 
@@ -86,6 +87,9 @@ export function CampaignDetail({ id }: { id: number }) {
           </Panel>
           <Panel title={t('imports.title')} className="grid__full">
             <PastImports id={c.id} />
+          </Panel>
+          <Panel title={t('list.title')} className="grid__full">
+            <CampaignContacts id={c.id} />
           </Panel>
         </div>
       )}
