@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { genderFromTaxCode } from '@valore/shared/reference/italian';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
@@ -21,25 +22,30 @@ interface Fixture {
   id: number;
   slotId: number;
   customerName: string;
+  /** the words that agree with the customer: "Non presentata" for a woman (gender from the tax code) */
+  female: boolean;
   startsAt: Date;
 }
+const agree = (f: Fixture, masculine: string, feminine: string) => (f.female ? feminine : masculine);
 let missed: Fixture;
 let later: Fixture;
 
-async function insertAppointment(startsAt: Date, customerOffset: number): Promise<Fixture> {
+async function insertAppointment(startsAt: Date, customerOffset: number, gender: 'm' | 'f'): Promise<Fixture> {
   const office = await db().selectFrom('post_offices').select('id').orderBy('id').executeTakeFirstOrThrow();
   const operator = await db()
     .selectFrom('users')
     .select('id')
     .where('username', '=', 'operatore1')
     .executeTakeFirstOrThrow();
-  const customer = await db()
+  const candidates = await db()
     .selectFrom('customers')
-    .select(['id', 'first_name', 'last_name'])
+    .select(['id', 'first_name', 'last_name', 'tax_code'])
     .orderBy('id')
     .offset(customerOffset)
-    .limit(1)
-    .executeTakeFirstOrThrow();
+    .limit(40)
+    .execute();
+  const customer = candidates.find((c) => genderFromTaxCode(c.tax_code) === gender);
+  if (!customer) throw new Error(`no ${gender} customer in the demo data after ${customerOffset}`);
   const slot = await db()
     .insertInto('appointment_slots')
     .values({
@@ -70,6 +76,7 @@ async function insertAppointment(startsAt: Date, customerOffset: number): Promis
     id: appointment.id,
     slotId: slot.id,
     customerName: `${customer.first_name} ${customer.last_name}`,
+    female: gender === 'f',
     startsAt,
   };
 }
@@ -82,8 +89,9 @@ beforeAll(async () => {
   const now = Date.now();
   // an appointment that started a little while ago today (Rome), and one three hours from now
   const midnight = romeToUtc(romeParts(new Date(now)).date, 0).getTime();
-  missed = await insertAppointment(new Date(Math.max(now - 60 * MIN, midnight + MIN)), 10);
-  later = await insertAppointment(new Date(now + 3 * 60 * MIN), 11);
+  // a woman and a man, so the words that agree with the customer are checked both ways
+  missed = await insertAppointment(new Date(Math.max(now - 60 * MIN, midnight + MIN)), 10, 'f');
+  later = await insertAppointment(new Date(now + 3 * 60 * MIN), 10, 'm');
   browser = await openBrowser();
 });
 afterAll(async () => {
@@ -133,13 +141,15 @@ describe('a team lead records attendance', () => {
     await screenshot(page, 'appointments-day-it');
 
     const noShow = page.getByRole('button', {
-      name: `Non presentato: ${missed.customerName}, ore ${romeTime(missed.startsAt)}`,
+      name: `${agree(missed, 'Non presentato', 'Non presentata')}: ${missed.customerName}, ore ${romeTime(missed.startsAt)}`,
     });
     await noShow.focus();
     await page.keyboard.press('Enter');
     await page
       .getByRole('status')
-      .filter({ hasText: `${missed.customerName}: segnato come non presentato` })
+      .filter({
+        hasText: `${missed.customerName}: ${agree(missed, 'segnato come non presentato', 'segnata come non presentata')}`,
+      })
       .waitFor();
     await expect.poll(() => row(page, missed.id).getAttribute('data-status')).toBe('no_show');
     const note = row(page, missed.id).getByTestId('reschedule-note');
@@ -215,7 +225,7 @@ describe('a team lead records attendance', () => {
       .executeTakeFirstOrThrow();
     expect(slot.booked).toBe(0);
     // a cancelled appointment offers nothing more
-    for (const name of ['Presentato', 'Non presentato']) {
+    for (const name of [agree(later, 'Presentato', 'Presentata'), agree(later, 'Non presentato', 'Non presentata')]) {
       const b = page.getByRole('button', {
         name: `${name}: ${later.customerName}, ore ${romeTime(later.startsAt)}`,
         exact: true,

@@ -30,8 +30,11 @@ const batchHandler = http.get('*/trpc/:paths', ({ params }) => {
   return HttpResponse.json(entries, { status });
 });
 
+/** The page itself answers a HEAD (the console asks it before loading the script chunk: script-slot.tsx). */
+const pageHandler = http.head('*/', () => new HttpResponse(null, { status: 200 }));
+
 /** The API as the client sees it, mocked at the network boundary. */
-export const server = setupServer(batchHandler);
+export const server = setupServer(batchHandler, pageHandler);
 
 type TrpcErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'BAD_REQUEST' | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { italianArticle, nameWithArticle, productPronoun, type ProductGrammar } from './italian';
+import { genderFromTaxCode, italianArticle, nameWithArticle, productPronoun, type ProductGrammar } from './italian';
 import { PRODUCT_CATALOGUE } from './products';
 
 const m: ProductGrammar = { gender: 'm', plural: false };
@@ -47,5 +47,17 @@ describe('Italian articles and pronouns for product names', () => {
       CARTA_IBAN: 'la Carta prepagata con IBAN',
       LUCE_GAS: "l'offerta Luce e gas",
     });
+  });
+});
+
+describe('the gender a tax code records', () => {
+  it('reads the day of birth: plus 40 for women, letters for digits under omocodia', () => {
+    expect(genderFromTaxCode('RSSMRA85T10A562S')).toBe('m');
+    expect(genderFromTaxCode('RSSMRA85T50A562S')).toBe('f');
+    expect(genderFromTaxCode('rssmra85t71a562s')).toBe('f');
+    expect(genderFromTaxCode('RSSMRA85T5LA562S')).toBe('f'); // L = 0
+    expect(genderFromTaxCode('RSSMRA85T1MA562S')).toBe('m'); // M = 1
+    expect(genderFromTaxCode('RSSMRA85T35A562S')).toBeNull();
+    expect(genderFromTaxCode('12345678901')).toBeNull(); // a company's
   });
 });

@@ -46,3 +46,20 @@ export function productPronoun(lang: 'it' | 'en', grammar: ProductGrammar): stri
   if (grammar.gender === 'f') return grammar.plural ? 'le' : 'la';
   return grammar.plural ? 'li' : 'lo';
 }
+
+/** Digits of an Italian tax code replaced by letters when two people would share one (omocodia). */
+const OMOCODIA = 'LMNPQRSTUV';
+
+/**
+ * The customer's gender as their tax code records it (the day of birth plus 40 for women), for the words that agree
+ * with them ("segnata come presentata"); null when the code is not a personal one.
+ */
+export function genderFromTaxCode(taxCode: string): GrammaticalGender | null {
+  const code = taxCode.trim().toUpperCase();
+  if (!/^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/.test(code)) return null;
+  const digit = (c: string) => (/\d/.test(c) ? Number(c) : OMOCODIA.indexOf(c));
+  const day = digit(code[9] ?? '') * 10 + digit(code[10] ?? '');
+  if (day >= 1 && day <= 31) return 'm';
+  if (day >= 41 && day <= 71) return 'f';
+  return null;
+}

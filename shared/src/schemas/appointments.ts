@@ -69,6 +69,8 @@ export const siteAppointment = z.object({
   endsAt: z.string(),
   customerId: z.number().int(),
   customerName: z.string(),
+  /** from the tax code, for the words that agree with the customer ("segnata come presentata"); null if unknown */
+  customerGender: z.enum(['m', 'f']).nullable(),
   postOfficeId: z.number().int(),
   officeName: z.string(),
   officeCity: z.string(),

@@ -16,6 +16,8 @@ export const customerSearchResult = z.object({
   birthYear: z.number().int(),
   /** the start of the customer's latest contact, null when never contacted */
   lastContactAt: z.string().nullable(),
+  /** from the tax code, for the words that agree with the customer ("mai contattata"); null if unknown */
+  gender: z.enum(['m', 'f']).nullable(),
 });
 export type CustomerSearchResult = z.infer<typeof customerSearchResult>;
 

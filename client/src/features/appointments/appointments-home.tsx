@@ -28,6 +28,9 @@ import {
 import './appointments.css';
 
 const REFRESH_MS = 30_000;
+/** The words that agree with the customer ("presentata") take their gender, from the tax code (server-side). */
+const agreeWith = (row: SiteAppointment): 'female' | undefined => (row.customerGender === 'f' ? 'female' : undefined);
+
 const STATUS_TONE = { booked: 'info', attended: 'success', no_show: 'warning', cancelled: 'neutral' } as const;
 
 /**
@@ -129,7 +132,7 @@ function DayTable({ data, onDone }: { data: SiteAppointmentsResult; onDone: (mes
         onSuccess: () => {
           requestId.done();
           if (action === 'cancel') closeDialog();
-          onDone(t(`done.${status}`, { customer: row.customerName }));
+          onDone(t(`done.${status}`, { customer: row.customerName, context: agreeWith(row) }));
         },
         // a cancellation's failure is shown in its dialog
         onError: (error) => (action === 'cancel' ? undefined : setFailure({ id: row.id, message: errorText(error) })),
@@ -238,7 +241,7 @@ function AppointmentRow({
   const can = availableActions(row, now);
   const time = formatTime(locale, row.startsAt);
   const label = (key: 'attendedFor' | 'no_showFor' | 'cancelFor') =>
-    t(`actions.${key}`, { customer: row.customerName, time });
+    t(`actions.${key}`, { customer: row.customerName, time, context: agreeWith(row) });
   return (
     <tr data-testid={`appointment-row-${row.id}`} data-status={row.status}>
       <td className="appointments__time">
@@ -253,7 +256,7 @@ function AppointmentRow({
       <td>{row.productName[lang]}</td>
       <td>{row.bookedBy ?? t('table.nobody')}</td>
       <td>
-        <Badge tone={STATUS_TONE[row.status]}>{t(`status.${row.status}`)}</Badge>
+        <Badge tone={STATUS_TONE[row.status]}>{t(`status.${row.status}`, { context: agreeWith(row) })}</Badge>
         {row.reschedule && (
           <p className="appointments__reschedule" data-testid="reschedule-note">
             {row.reschedule.status === 'pending' || row.reschedule.status === 'claimed'
@@ -279,7 +282,7 @@ function AppointmentRow({
             aria-label={label('attendedFor')}
             onClick={() => onRun('attended')}
           >
-            {t('actions.attended')}
+            {t('actions.attended', { context: agreeWith(row) })}
           </Button>
           <Button
             size="sm"
@@ -289,7 +292,7 @@ function AppointmentRow({
             title={row.status === 'booked' && !can.no_show ? t('actions.notStarted') : undefined}
             onClick={() => onRun('no_show')}
           >
-            {t('actions.no_show')}
+            {t('actions.no_show', { context: agreeWith(row) })}
           </Button>
           <Button
             size="sm"

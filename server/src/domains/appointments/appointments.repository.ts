@@ -82,6 +82,7 @@ export interface SiteAppointmentRow {
   customer_id: number;
   first_name: string;
   last_name: string;
+  tax_code: string;
   post_office_id: number;
   office_name: string;
   office_city: string;
@@ -129,6 +130,7 @@ export async function listSiteAppointments(
       'a.customer_id',
       'c.first_name',
       'c.last_name',
+      'c.tax_code',
       'a.post_office_id',
       'po.name as office_name',
       'po.city as office_city',

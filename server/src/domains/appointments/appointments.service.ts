@@ -1,3 +1,4 @@
+import { genderFromTaxCode } from '@valore/shared/reference/italian';
 import type {
   AttendanceReportBody,
   AttendanceReportResult,
@@ -352,6 +353,7 @@ export async function siteAppointments(
       endsAt: r.ends_at,
       customerId: r.customer_id,
       customerName: `${r.first_name} ${r.last_name}`,
+      customerGender: genderFromTaxCode(r.tax_code),
       postOfficeId: r.post_office_id,
       officeName: r.office_name,
       officeCity: r.office_city,

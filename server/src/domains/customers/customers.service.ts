@@ -1,3 +1,4 @@
+import { genderFromTaxCode } from '@valore/shared/reference/italian';
 import type {
   AccessGrant,
   BreakGlassInput,
@@ -60,6 +61,7 @@ async function toResults(deps: AppDeps, rows: CustomerRow[]): Promise<CustomerSe
     taxCodeMasked: maskTaxCode(c.tax_code),
     birthYear: birthYearOf(c.birth_date),
     lastContactAt: last.get(c.id) ?? null,
+    gender: genderFromTaxCode(c.tax_code),
   }));
 }
 

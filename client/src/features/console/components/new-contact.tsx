@@ -225,7 +225,7 @@ function CustomerResults({
               {t('newContact.born', { date: maskedBirthDate(c.birthYear, fmt.lang) })} ·{' '}
               {c.lastContactAt
                 ? t('newContact.lastContact', { date: fmt.date(c.lastContactAt) })
-                : t('newContact.neverContacted')}
+                : t('newContact.neverContacted', { context: c.gender === 'f' ? 'female' : undefined })}
             </span>
             <span className="visually-hidden">{action}</span>
           </button>
