@@ -110,6 +110,7 @@ const MATRIX: Record<string, Row> = {
   'campaigns.list': { roles: ['team_lead', 'admin'], input: () => ({}) },
   'campaigns.get': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },
   'campaigns.imports': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },
+  'campaigns.contacts': { roles: ['team_lead', 'admin'], input: (f) => ({ id: f.campaignId }) },
   'campaigns.create': { roles: ['team_lead', 'admin'], input: () => campaignInput() },
   'campaigns.update': {
     roles: ['team_lead', 'admin'],
