@@ -55,40 +55,48 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
   const navigate = useNavigate();
   const signOut = useSignOut(() => void navigate({ to: '/login', replace: true }));
   const homes = homesFor(user.role);
+  // an admin's nine pages get a line of their own under the brand and tools (issue 18: the bar wrapped at 1440 px);
+  // the tools come first in the page too, so Tab follows what is seen
+  const dense = homes.length > 7;
+  const nav = homes.length > 0 && (
+    <nav className="topnav" aria-label={t('app.mainNav')}>
+      <ul className="topnav__list">
+        {homes.map((home) => (
+          <li key={home.path}>
+            <Link
+              to={home.path}
+              className="topnav__link"
+              aria-current={firstSegment(home.path) === current ? 'page' : undefined}
+            >
+              {t(labelsFor(home, user.role).navKey)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+  const tools = (
+    <div className="topbar__tools">
+      <p className="user-chip" aria-label={t('app.signedInAs')}>
+        <span className="user-chip__name">{user.displayName}</span>
+        <span className="user-chip__role">{t(`roles.${user.role}`)}</span>
+      </p>
+      <LanguageSwitch />
+      <Button variant="ghost" onClick={() => signOut.mutate()} busy={signOut.isPending}>
+        {signOut.isPending ? t('app.signingOut') : t('app.signOut')}
+      </Button>
+    </div>
+  );
 
   return (
     <div className="shell">
       <SkipLink />
-      <header className="topbar">
+      <header className={dense ? 'topbar topbar--dense' : 'topbar'}>
         <div className="topbar__inner">
           <Brand />
-          {homes.length > 0 && (
-            <nav className="topnav" aria-label={t('app.mainNav')}>
-              <ul className="topnav__list">
-                {homes.map((home) => (
-                  <li key={home.path}>
-                    <Link
-                      to={home.path}
-                      className="topnav__link"
-                      aria-current={firstSegment(home.path) === current ? 'page' : undefined}
-                    >
-                      {t(labelsFor(home, user.role).navKey)}
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-            </nav>
-          )}
-          <div className="topbar__tools">
-            <p className="user-chip" aria-label={t('app.signedInAs')}>
-              <span className="user-chip__name">{user.displayName}</span>
-              <span className="user-chip__role">{t(`roles.${user.role}`)}</span>
-            </p>
-            <LanguageSwitch />
-            <Button variant="ghost" onClick={() => signOut.mutate()} busy={signOut.isPending}>
-              {signOut.isPending ? t('app.signingOut') : t('app.signOut')}
-            </Button>
-          </div>
+          {!dense && nav}
+          {tools}
+          {dense && nav}
         </div>
       </header>
       <main id={MAIN_ID} ref={mainRef} tabIndex={-1} className="main">
