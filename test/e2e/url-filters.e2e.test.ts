@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateHistory } from '@valore/server/db/seed/stats-history';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { dateField, fieldText, typeDate } from './helpers/date-field';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 
 let server: TestServer;
@@ -157,6 +158,20 @@ describe("the team lead's stats filters live in the address", () => {
     expect(await selected(page, 'Macro-area')).toBe('');
     expect(await selected(page, 'Provincia')).toBe('');
     expect(await page.getByTestId('stats-drill').count()).toBe(0);
+
+    // a period of one's own: day, month and year typed in the date fields (dd/mm/yyyy), kept in the address
+    await page.getByLabel('Periodo', { exact: true }).selectOption('custom');
+    const from = dateField(page, 'Dal');
+    await from.waitFor();
+    const to = await fieldText(dateField(page, 'Al'));
+    const [toDay, toMonth, toYear] = to.split('/');
+    const start = `${toYear}-${toMonth}-01`;
+    await typeDate(page, from, start);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe(start);
+    expect(await fieldText(from)).toBe(`01/${toMonth}/${toYear}`);
+    expect(new URL(page.url()).searchParams.get('to')).toBe(`${toYear}-${toMonth}-${toDay}`);
+    await screenshot(page, 'url-filters-04-custom-period-it');
 
     await page.goto(`${server.url}/stats?territory=district:RLS&by=province`);
     await page

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { change, FUNNEL_STAGES, RATES, type FunnelStageId, type RateId } from '@valore/shared/metrics/funnel';
@@ -9,7 +9,7 @@ import { Button } from '../../components/ui/button';
 import { Panel } from '../../components/ui/panel';
 import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
-import { TextField } from '../../components/ui/text-field';
+import { DateField } from '../../components/ui/date-field';
 import { useTRPC } from '../../lib/trpc';
 import { useSearchState } from '../../lib/url-state';
 import { BreakdownTable } from './components/breakdown-table';
@@ -276,6 +276,44 @@ function StatsDashboard({ options }: { options: StatsOptions }) {
   );
 }
 
+/**
+ * A custom period's day: typed in the field as the user goes (day, month, year — the year passes through 2, 20, 202),
+ * and put in the address only once it is a whole day of this era, so the address and the figures never chase a
+ * half-typed year; a new address (Back, a shared link) shows its own day.
+ */
+function CustomDay({
+  label,
+  value,
+  min,
+  max,
+  onCommit,
+}: {
+  label: string;
+  value: string;
+  min?: string;
+  max?: string;
+  onCommit: (day: string) => void;
+}) {
+  const [draft, setDraft] = useState(value);
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setDraft(value);
+  }
+  return (
+    <DateField
+      label={label}
+      value={draft}
+      min={min}
+      max={max}
+      onChange={(v) => {
+        setDraft(v);
+        if (/^(19|20)\d\d-\d\d-\d\d$/.test(v) && v !== value) onCommit(v);
+      }}
+    />
+  );
+}
+
 /** The filter bar: period preset (with its custom days), then the dimensions; a site's team lead sees no site filter. */
 function StatsFilterForm({
   options,
@@ -318,19 +356,17 @@ function StatsFilterForm({
       />
       {view.period === 'custom' && (
         <>
-          <TextField
+          <CustomDay
             label={t('filters.from')}
-            type="date"
             value={custom.from}
             max={custom.to}
-            onChange={(e) => e.target.value && onChange({ from: e.target.value, to: custom.to })}
+            onCommit={(v) => onChange({ from: v, to: custom.to })}
           />
-          <TextField
+          <CustomDay
             label={t('filters.to')}
-            type="date"
             value={custom.to}
             min={custom.from}
-            onChange={(e) => e.target.value && onChange({ from: custom.from, to: e.target.value })}
+            onCommit={(v) => onChange({ from: custom.from, to: v })}
           />
         </>
       )}
