@@ -38,16 +38,16 @@ export function CampaignContacts({ id }: { id: number }) {
     ),
   );
   const rows = contacts.data?.pages.flatMap((p) => p.contacts) ?? [];
-  const say = async (text: string, done: string) => setNotice((await copy(text)) ? done : t('list.copyFailed'));
+  const say = async (text: string, done: string) => setNotice((await copy(text)) ? done : t('listContacts.copyFailed'));
 
   return (
     <div className="campaign-contacts">
       <div className="campaign-contacts__tools">
         <Select
-          label={t('list.status')}
+          label={t('listContacts.status')}
           value={status}
           options={[
-            { value: '', label: t('list.allStatuses') },
+            { value: '', label: t('listContacts.allStatuses') },
             ...CONTACT_STATUSES.map((s) => ({ value: s, label: t(`contacts.${s}`) })),
           ]}
           onChange={(e) => setStatus(e.target.value as ContactStatus | '')}
@@ -56,10 +56,10 @@ export function CampaignContacts({ id }: { id: number }) {
           size="sm"
           disabled={rows.length === 0}
           onClick={() =>
-            void say(rows.map((r) => r.customerId).join('\n'), t('list.copiedAll', { count: rows.length }))
+            void say(rows.map((r) => r.customerId).join('\n'), t('listContacts.copiedAll', { count: rows.length }))
           }
         >
-          {t('list.copyAll', { count: rows.length })}
+          {t('listContacts.copyAll', { count: rows.length })}
         </Button>
         <span role="status" className="campaign-contacts__notice">
           {notice}
@@ -70,21 +70,21 @@ export function CampaignContacts({ id }: { id: number }) {
       ) : contacts.isError ? (
         <Alert tone="error">{errorText(contacts.error)}</Alert>
       ) : rows.length === 0 ? (
-        <p className="ui-empty">{t('list.empty')}</p>
+        <p className="ui-empty">{t('listContacts.empty')}</p>
       ) : (
         <div className="campaign-table__scroll">
           <table className="campaign-table" data-testid="campaign-contacts">
-            <caption className="visually-hidden">{t('list.title')}</caption>
+            <caption className="visually-hidden">{t('listContacts.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('list.customerId')}</th>
-                <th scope="col">{t('list.phone')}</th>
+                <th scope="col">{t('listContacts.customerId')}</th>
+                <th scope="col">{t('listContacts.phone')}</th>
                 <th scope="col">{t('fields.status')}</th>
                 <th scope="col" className="campaign-table__num">
-                  {t('list.attempts')}
+                  {t('listContacts.attempts')}
                 </th>
-                <th scope="col">{t('list.dueAt')}</th>
-                <th scope="col">{t('list.lastOutcome')}</th>
+                <th scope="col">{t('listContacts.dueAt')}</th>
+                <th scope="col">{t('listContacts.lastOutcome')}</th>
               </tr>
             </thead>
             <tbody>
@@ -95,10 +95,10 @@ export function CampaignContacts({ id }: { id: number }) {
                     <Button
                       size="sm"
                       variant="ghost"
-                      aria-label={t('list.copyOneLabel', { id: r.customerId })}
-                      onClick={() => void say(String(r.customerId), t('list.copiedOne', { id: r.customerId }))}
+                      aria-label={t('listContacts.copyOneLabel', { id: r.customerId })}
+                      onClick={() => void say(String(r.customerId), t('listContacts.copiedOne', { id: r.customerId }))}
                     >
-                      {t('list.copyOne')}
+                      {t('listContacts.copyOne')}
                     </Button>
                   </td>
                   <td className="campaign-contacts__phone">{r.phone}</td>
@@ -107,7 +107,7 @@ export function CampaignContacts({ id }: { id: number }) {
                   <td>
                     <time dateTime={r.dueAt}>{formatDateTime(locale, r.dueAt)}</time>
                   </td>
-                  <td>{r.lastOutcome ? t(`list.outcomes.${r.lastOutcome}`, { defaultValue: r.lastOutcome }) : '—'}</td>
+                  <td>{r.lastOutcome ? t(`listContacts.outcomes.${r.lastOutcome}`, { defaultValue: r.lastOutcome }) : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -116,7 +116,7 @@ export function CampaignContacts({ id }: { id: number }) {
       )}
       {contacts.hasNextPage && (
         <Button size="sm" busy={contacts.isFetchingNextPage} onClick={() => void contacts.fetchNextPage()}>
-          {t('list.more')}
+          {t('listContacts.more')}
         </Button>
       )}
     </div>

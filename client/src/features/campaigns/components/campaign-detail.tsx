@@ -88,7 +88,7 @@ export function CampaignDetail({ id }: { id: number }) {
           <Panel title={t('imports.title')} className="grid__full">
             <PastImports id={c.id} />
           </Panel>
-          <Panel title={t('list.title')} className="grid__full">
+          <Panel title={t('listContacts.title')} className="grid__full">
             <CampaignContacts id={c.id} />
           </Panel>
         </div>
