@@ -107,7 +107,9 @@ export function CampaignContacts({ id }: { id: number }) {
                   <td>
                     <time dateTime={r.dueAt}>{formatDateTime(locale, r.dueAt)}</time>
                   </td>
-                  <td>{r.lastOutcome ? t(`listContacts.outcomes.${r.lastOutcome}`, { defaultValue: r.lastOutcome }) : '—'}</td>
+                  <td>
+                    {r.lastOutcome ? t(`listContacts.outcomes.${r.lastOutcome}`, { defaultValue: r.lastOutcome }) : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
