@@ -36,6 +36,7 @@ import { useAssignedVersion, useScriptMachine } from '../hooks/use-script-machin
 import { AfterCallWork, ResultSummary } from './after-call-work';
 import { ChoiceForm, FORM_CHOICES, type ChoiceContext } from './choice-forms';
 import { preloadDateFields } from '../../../components/ui/date-field';
+import { focusUnlessTyping } from '../../../lib/focus';
 import { NotesField } from './notes-field';
 
 /**
@@ -113,6 +114,22 @@ const ENDS_WITHOUT_VALUE: ReadonlySet<FlowEventType> = new Set([
 ]);
 
 /**
+ * Each step's prompt takes focus (the operator reads it and answers by key), but not from a field they are typing in
+ * beside the script: the workspace loads after the card, and a history search already started keeps its keystrokes.
+ * Reports the step reached (the board follows it).
+ */
+function useStepFocus<Step extends string>(step: Step | null | undefined, reportStep: (step: Step) => void) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const scriptRef = useRef<HTMLDivElement>(null);
+  const onStep = useEffectEvent((current: Step) => reportStep(current));
+  useEffect(() => {
+    if (step) onStep(step);
+    focusUnlessTyping(headingRef.current, scriptRef.current);
+  }, [step]);
+  return { headingRef, scriptRef };
+}
+
+/**
  * The script being played: its step, line, choices and forms. Plays a real contact in the console, or a studio draft
  * in a preview (`preview`: no coaching, no slot to hold; the store around it sends nothing).
  */
@@ -145,16 +162,10 @@ export function ScriptRunner({
   // the prepared objection the customer raised last (its rebuttal leads at the objection step)
   const raised = draft.events.findLast((e) => e.type === 'proposal.objection')?.code;
   const [openForm, setOpenForm] = useState<FlowEventType | null>(null);
-  const headingRef = useRef<HTMLHeadingElement>(null);
+  const { headingRef, scriptRef } = useStepFocus(step, reportStep);
 
   const acceptedList = products.filter((p) => accepted.includes(p.code));
   const product = products.find((p) => p.code === productCode);
-
-  const onStep = useEffectEvent((current: NonNullable<typeof step>) => reportStep(current));
-  useEffect(() => {
-    if (step) onStep(step);
-    headingRef.current?.focus();
-  }, [step]);
 
   function send(event: FlowEvent) {
     const moved = take(event);
@@ -205,7 +216,7 @@ export function ScriptRunner({
       className="grid__script"
       actions={<Badge tone="info">{t('script.stepOf', { n: stepIndex + 1, total: steps.length })}</Badge>}
     >
-      <div className="script">
+      <div className="script" ref={scriptRef}>
         <ScriptProgress steps={steps} stepIndex={stepIndex} />
 
         {draft.notice && <Alert tone="error">{t(draft.notice, { ns: 'translation' })}</Alert>}
