@@ -492,6 +492,45 @@ describe("the agreed time follows the site's own service calendar", () => {
     ]);
   });
 
+  it('applies a later version of the hours from its effective date and closes on a one-off closure', async () => {
+    const ctx = await start();
+    const admin = await ctx.sign('admin');
+    const [a, b, c] = await consentingCustomers(ctx.db, 3);
+    if (!a || !b || !c) throw new Error('demo data too small');
+    // as-is until Thursday (no Saturday, from 08:00), to-be from Friday 4 December (from 07:30, Saturday open);
+    // Thursday 3 December closed once
+    const calendar = {
+      name: 'As-is',
+      weekdays: { opens: '08:00', closes: '19:00' },
+      saturday: null,
+      localHolidays: [],
+      versions: [
+        {
+          name: 'To-be',
+          effectiveFrom: '2026-12-04',
+          weekdays: { opens: '07:30', closes: '19:30' },
+          saturday: { opens: '07:30', closes: '15:12' },
+        },
+      ],
+      closures: [{ from: '2026-12-03', to: '2026-12-03', reason: 'Assemblea del personale' }],
+    };
+    await admin.trpc.admin.sites.setCalendar.mutate({ id: 1, calendar });
+    // the console gets the whole calendar, so its picker offers the same times
+    expect((await ctx.op1.trpc.work.serviceCalendar.query()).calendar).toEqual(calendar);
+
+    const refused = await trpcError(agree(ctx.op1, a.id, '2026-12-03T09:00:00.000Z', ctx.clock));
+    expect(refused.data?.httpStatus).toBe(400);
+    const message = (refused.data?.zodError?.fieldErrors as Record<string, string[]> | undefined)?.callbackAt?.[0];
+    expect(message).toContain('closed 2026-12-03 (Assemblea del personale)');
+    expect(message).toContain('from 2026-12-04 (To-be): Monday–Friday 07:30–19:30, Saturday 07:30–15:12');
+    // 07:45 on Friday: before the as-is opening, inside the to-be hours; Saturday 10:00 is open under to-be only
+    const FRIDAY_0745 = '2026-12-04T06:45:00.000Z';
+    const SATURDAY_10 = '2026-12-05T09:00:00.000Z';
+    expect((await agree(ctx.op1, b.id, FRIDAY_0745, ctx.clock)).effects.callbackAt).toBe(FRIDAY_0745);
+    expect((await agree(ctx.op1, c.id, SATURDAY_10, ctx.clock)).effects.callbackAt).toBe(SATURDAY_10);
+    expect(await agreedItems(ctx.db)).toHaveLength(2);
+  });
+
   it('refuses a calendar that cannot be one, with the field named', async () => {
     const ctx = await start();
     const admin = await ctx.sign('admin');
@@ -515,6 +554,39 @@ describe("the agreed time follows the site's own service calendar", () => {
           ],
         },
         /listed twice/,
+      ],
+      [
+        {
+          weekdays,
+          saturday: null,
+          localHolidays: [],
+          versions: [
+            { name: 'A', effectiveFrom: '2027-01-04', weekdays, saturday: null },
+            { name: 'B', effectiveFrom: '2027-01-04', weekdays, saturday: null },
+          ],
+        },
+        /Two versions start on the same day/,
+      ],
+      [
+        {
+          weekdays,
+          saturday: null,
+          localHolidays: [],
+          closures: [
+            { from: '2027-01-04', to: '2027-01-08', reason: 'Lavori' },
+            { from: '2027-01-08', to: '2027-01-09', reason: 'Trasloco' },
+          ],
+        },
+        /Two closures overlap/,
+      ],
+      [
+        {
+          weekdays,
+          saturday: null,
+          localHolidays: [],
+          closures: [{ from: '2027-01-08', to: '2027-01-04', reason: 'X' }],
+        },
+        /The last day comes on or after the first/,
       ],
     ];
     for (const [calendar, message] of cases) {

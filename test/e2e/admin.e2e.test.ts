@@ -327,8 +327,10 @@ describe('administration from the browser', () => {
     await page.goto(`${server.url}/admin/sites`);
     await page.getByRole('button', { name: 'Orari di Roma Eur' }).focus();
     await page.keyboard.press('Enter');
-    // "the site's own hours" has the focus
+    // "the site's own hours" has the focus; then the name of these hours, then their times
     await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('As-is');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('08:00');
@@ -342,10 +344,29 @@ describe('administration from the browser', () => {
     await page.keyboard.type('29/6');
     await page.keyboard.press('Tab');
     await page.keyboard.type('Santi Pietro e Paolo');
+    // the to-be hours from the Monday they start (a new version comes with the source's to-be times filled in)
+    await page.getByRole('button', { name: 'Aggiungi una versione' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('To-be');
+    const version = page.getByRole('group', { name: 'Versione 1' });
+    await typeDate(page, dateField(version, 'In vigore dal'), '2027-03-29');
+    expect(await version.getByLabel('Apertura lun–ven, versione 1 (HH:MM)').inputValue()).toBe('07:30');
+    // closed two days for works
+    await page.getByRole('button', { name: 'Aggiungi una chiusura' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Lavori all’impianto elettrico');
+    const closure = page.getByRole('group', { name: 'Chiusura 1' });
+    await typeDate(page, dateField(closure, 'Dal'), '2027-04-06');
+    await typeDate(page, dateField(closure, 'Al'), '2027-04-07');
     await screenshot(page, 'admin-site-calendar');
+    await closure.getByLabel('Motivo').focus();
     await page.keyboard.press('Enter');
     await page.getByText('Orari di Roma Eur salvati.').waitFor();
-    await page.getByRole('row', { name: /Roma Eur.*Lun–Ven 08:00–19:00 · Sab chiuso · 1 festa locale/ }).waitFor();
+    await page
+      .getByRole('row', {
+        name: /Roma Eur.*Lun–Ven 08:00–19:00 · Sab chiuso · 1 festa locale · To-be dal 29\/03\/2027 · 1 chiusura/,
+      })
+      .waitFor();
     await screenshot(page, 'admin-sites-hours');
 
     const site = server.database.sqlite.prepare("SELECT id FROM sites WHERE name = 'Roma Eur'").get() as { id: number };
@@ -358,9 +379,19 @@ describe('administration from the browser', () => {
       siteId: site.id,
       custom: true,
       calendar: {
+        name: 'As-is',
         weekdays: { opens: '08:00', closes: '19:00' },
         saturday: null,
         localHolidays: [{ date: '06-29', name: 'Santi Pietro e Paolo' }],
+        versions: [
+          {
+            name: 'To-be',
+            effectiveFrom: '2027-03-29',
+            weekdays: { opens: '07:30', closes: '19:30' },
+            saturday: { opens: '07:30', closes: '15:12' },
+          },
+        ],
+        closures: [{ from: '2027-04-06', to: '2027-04-07', reason: 'Lavori all’impianto elettrico' }],
       },
     });
   });

@@ -21,15 +21,53 @@ const localHoliday = z
   })
   .strict();
 
+const day = z.iso.date({ message: 'Use a date as YYYY-MM-DD' });
+const versionName = text(40).pipe(z.string().min(1, 'Give the hours a name, e.g. To-be'));
+
+/** Later hours, from their effective date (the source's "to-be" schedule from the day it starts). */
+const version = z
+  .object({ name: versionName, effectiveFrom: day, weekdays: hours, saturday: hours.nullable() })
+  .strict();
+
+/** Days closed once, from and to included. */
+const closure = z
+  .object({ from: day, to: day, reason: text(120).pipe(z.string().min(1, 'Say why the service is closed')) })
+  .strict()
+  .refine((c) => c.to >= c.from, { message: 'The last day comes on or after the first', path: ['to'] })
+  .refine((c) => Date.parse(c.to) - Date.parse(c.from) <= 366 * 86_400_000, {
+    message: 'A closure lasts at most a year',
+    path: ['to'],
+  });
+
 /** A site's service calendar (shared/src/time/service-calendar.ts, ServiceCalendarSpec). */
 export const serviceCalendarSpec = z
   .object({
+    name: text(40).optional(),
     weekdays: hours,
     saturday: hours.nullable(),
     localHolidays: z
       .array(localHoliday)
       .max(20, 'At most 20 local holidays')
       .refine((list) => new Set(list.map((h) => h.date)).size === list.length, 'The same day is listed twice'),
+    versions: z
+      .array(version)
+      .max(10, 'At most 10 versions of the hours')
+      .refine(
+        (list) => new Set(list.map((v) => v.effectiveFrom)).size === list.length,
+        'Two versions start on the same day',
+      )
+      .optional(),
+    closures: z
+      .array(closure)
+      .max(50, 'At most 50 closures')
+      .refine(
+        (list) =>
+          [...list]
+            .sort((a, b) => a.from.localeCompare(b.from))
+            .every((c, i, sorted) => i === 0 || (sorted[i - 1]?.to ?? '') < c.from),
+        'Two closures overlap',
+      )
+      .optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { AdminSite } from '@valore/shared/schemas/admin';
 import { serviceCalendarSpec } from '@valore/shared/schemas/service-calendar';
@@ -15,6 +16,7 @@ import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
+import { HoursPair, RemoveRow, RowsFieldset, patchRow, useLaterHours, type RowsEditor } from './calendar-versions';
 
 const CENTRE_DEFAULT = specOfCalendar(DEFAULT_SERVICE_CALENDAR);
 
@@ -30,9 +32,15 @@ export function useCalendarSummary(): (calendar: ServiceCalendarSpec | null) => 
         : t('sites.calendar.saturdayClosed'),
     ];
     if (c.localHolidays.length) parts.push(t('sites.calendar.holidays', { count: c.localHolidays.length }));
+    for (const v of c.versions ?? [])
+      parts.push(t('sites.calendar.versionShort', { name: v.name, from: dayOf(v.effectiveFrom) }));
+    if (c.closures?.length) parts.push(t('sites.calendar.closures', { count: c.closures.length }));
     return parts.join(' · ') + (calendar ? '' : ` (${t('sites.calendar.default')})`);
   };
 }
+
+/** "2027-03-29" → "29/03/2027". */
+const dayOf = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 type HolidayRow = { id: number; day: string; name: string };
 /** "06-29" ↔ "29/06", the way the date is written in Italy and the UK. */
@@ -63,8 +71,10 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
   const [holidays, setHolidays] = useState<HolidayRow[]>(
     start.localHolidays.map((h, i) => ({ id: i, day: toDayMonth(h.date), name: h.name })),
   );
+  const [name, setName] = useState(start.name ?? '');
+  const later = useLaterHours(start, !own);
   const [problems, setProblems] = useState<string[]>([]);
-  // a holiday just added gets the focus, so the keyboard goes on typing its day
+  // a row just added gets the focus, so the keyboard goes on typing it
   const [added, setAdded] = useState<number | null>(null);
   const save = useMutation(
     trpc.admin.sites.setCalendar.mutationOptions({
@@ -81,16 +91,20 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
     event.preventDefault();
     const candidate = own
       ? {
+          ...(name.trim() ? { name: name.trim() } : {}),
           weekdays,
           saturday: saturdayOpen ? saturday : null,
           localHolidays: holidays.map((h) => ({ date: toMonthDay(h.day), name: h.name })),
+          ...later.spec(),
         }
       : null;
     if (candidate) {
       const parsed = serviceCalendarSpec.safeParse(candidate);
       if (!parsed.success) {
         setProblems(
-          parsed.error.issues.map((i) => t('sites.calendar.problem', { field: fieldName(i.path), message: i.message })),
+          parsed.error.issues.map((i) =>
+            t('sites.calendar.problem', { field: fieldName(t, i.path), message: i.message }),
+          ),
         );
         return;
       }
@@ -98,20 +112,6 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
     setProblems([]);
     const payload = { id: site.id, calendar: candidate };
     save.mutate({ ...payload, requestId: requestId.idFor(payload) });
-  }
-
-  /** Where in the form a schema issue points, in the admin's words. */
-  function fieldName(path: PropertyKey[]): string {
-    const [first, index, leaf] = path;
-    if (first === 'weekdays') return t('sites.calendar.weekdays');
-    if (first === 'saturday') return t('sites.calendar.saturday');
-    if (first === 'localHolidays' && typeof index === 'number') {
-      return (
-        t('sites.calendar.holidayRow', { n: index + 1 }) +
-        (leaf === 'name' ? ` (${t('sites.calendar.holidayName')})` : '')
-      );
-    }
-    return t('sites.calendar.holidaysTitle');
   }
 
   const allProblems = [...problems, ...serverProblems];
@@ -138,6 +138,14 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
           <input id={`${ids}-own`} type="checkbox" checked={own} autoFocus onChange={(e) => setOwn(e.target.checked)} />
           <label htmlFor={`${ids}-own`}>{t('sites.calendar.own')}</label>
         </div>
+        <TextField
+          className="admin-field--narrow"
+          label={t('sites.calendar.name')}
+          hint={t('sites.calendar.nameHint')}
+          value={name}
+          disabled={!own}
+          onChange={(e) => setName(e.target.value)}
+        />
         <fieldset className="admin-fieldset" disabled={!own}>
           <legend className="ui-field__label">{t('sites.calendar.weekdays')}</legend>
           <HoursPair
@@ -176,6 +184,7 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
             setHolidays((hs) => [...hs, { id, day: '', name: '' }]);
           }}
         />
+        {later.fieldsets}
         <div className="admin-form__actions">
           <Button type="submit" variant="primary" busy={save.isPending}>
             {t('sites.calendar.save')}
@@ -188,27 +197,20 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
 }
 
 /** The local holidays: a day (DD/MM) and a name per row, added and removed from the keyboard. */
-function HolidaysFieldset({
-  disabled,
-  rows,
-  focusId,
-  onChange,
-  onAdd,
-}: {
-  disabled: boolean;
-  rows: HolidayRow[];
-  focusId: number | null;
-  onChange: (rows: HolidayRow[]) => void;
-  onAdd: () => void;
-}) {
+function HolidaysFieldset({ disabled, rows, focusId, onChange, onAdd }: RowsEditor<HolidayRow>) {
   const { t } = useTranslation('admin');
-  const set = (id: number, field: 'day' | 'name', value: string) =>
-    onChange(rows.map((r) => (r.id === id ? { ...r, [field]: value } : r)));
+  const set = patchRow(rows, onChange);
   return (
-    <fieldset className="admin-fieldset" disabled={disabled}>
-      <legend className="ui-field__label">{t('sites.calendar.holidaysTitle')}</legend>
-      <p className="ui-field__hint">{t('sites.calendar.holidaysHint')}</p>
-      {rows.map((r, i) => (
+    <RowsFieldset
+      disabled={disabled}
+      legend={t('sites.calendar.holidaysTitle')}
+      hint={t('sites.calendar.holidaysHint')}
+      rows={rows}
+      max={20}
+      addLabel={t('sites.calendar.addHoliday')}
+      onAdd={onAdd}
+    >
+      {(r, i) => (
         <fieldset key={r.id} className="admin-inline-form" aria-label={t('sites.calendar.holidayRow', { n: i + 1 })}>
           <TextField
             label={t('sites.calendar.holidayDay')}
@@ -216,60 +218,39 @@ function HolidaysFieldset({
             placeholder="29/06"
             inputMode="numeric"
             autoFocus={r.id === focusId}
-            onChange={(e) => set(r.id, 'day', e.target.value)}
+            onChange={(e) => set(r.id, { day: e.target.value })}
           />
           <TextField
             label={t('sites.calendar.holidayName')}
             value={r.name}
             className="admin-inline-form__wide"
-            onChange={(e) => set(r.id, 'name', e.target.value)}
+            onChange={(e) => set(r.id, { name: e.target.value })}
           />
-          <Button
-            size="sm"
-            onClick={() => onChange(rows.filter((x) => x.id !== r.id))}
-            aria-label={t('sites.calendar.removeHoliday', { n: i + 1 })}
-          >
-            {t('sites.calendar.remove')}
-          </Button>
+          <RemoveRow
+            label={t('sites.calendar.removeHoliday', { n: i + 1 })}
+            onRemove={() => onChange(rows.filter((x) => x.id !== r.id))}
+          />
         </fieldset>
-      ))}
-      <div>
-        <Button disabled={rows.length >= 20} onClick={onAdd}>
-          {t('sites.calendar.addHoliday')}
-        </Button>
-      </div>
-    </fieldset>
+      )}
+    </RowsFieldset>
   );
 }
 
-type Hours = { opens: string; closes: string };
-
-/** Opening and closing time, "HH:MM" each. */
-function HoursPair({
-  value,
-  onChange,
-  labels,
-}: {
-  value: Hours;
-  onChange: (hours: Hours) => void;
-  labels: [string, string];
-}) {
-  return (
-    <div className="admin-inline-form">
-      <TextField
-        label={labels[0]}
-        value={value.opens}
-        inputMode="numeric"
-        placeholder="07:30"
-        onChange={(e) => onChange({ ...value, opens: e.target.value })}
-      />
-      <TextField
-        label={labels[1]}
-        value={value.closes}
-        inputMode="numeric"
-        placeholder="19:30"
-        onChange={(e) => onChange({ ...value, closes: e.target.value })}
-      />
-    </div>
-  );
+/** Where in the form a schema issue points, in the admin's words. */
+function fieldName(t: TFunction<'admin'>, path: PropertyKey[]): string {
+  const [first, index, leaf] = path;
+  if (first === 'name') return t('sites.calendar.name');
+  if (first === 'versions' && typeof index === 'number') return t('sites.calendar.versionRow', { n: index + 1 });
+  if (first === 'versions') return t('sites.calendar.versionsTitle');
+  if (first === 'closures' && typeof index === 'number') return t('sites.calendar.closureRow', { n: index + 1 });
+  if (first === 'closures') return t('sites.calendar.closuresTitle');
+  if (first === 'weekdays') return t('sites.calendar.weekdays');
+  if (first === 'saturday') return t('sites.calendar.saturday');
+  if (first === 'localHolidays' && typeof index === 'number') {
+    return (
+      t('sites.calendar.holidayRow', { n: index + 1 }) +
+      (leaf === 'name' ? ` (${t('sites.calendar.holidayName')})` : '')
+    );
+  }
+  return t('sites.calendar.holidaysTitle');
 }
