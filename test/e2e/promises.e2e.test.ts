@@ -191,7 +191,10 @@ describe('a callback agreed on an inbound call, keyboard only', () => {
       calendarFromSpec((await api.trpc.work.serviceCalendar.query()).calendar),
     );
     const romeDay = (at: Date) => romeParts(at).date;
-    const weekOn = offered.find((at) => at.getTime() > Date.now() + 7 * 86_400_000);
+    // the first open half-hour of the first open day a week on (not "a week from this minute": run at 09:27 that
+    // was 09:30, while the picker rightly starts the day at its opening)
+    const weekOnDay = offered.map(romeDay).find((day) => day >= romeDay(new Date(Date.now() + 7 * 86_400_000)));
+    const weekOn = offered.find((at) => romeDay(at) === weekOnDay);
     const closed = [...Array(14).keys()]
       .map((n) => romeDay(new Date(Date.now() + (n + 2) * 86_400_000)))
       .find((key) => !offered.some((at) => romeDay(at) === key));
