@@ -9,6 +9,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { limitsConfig, type AppDeps } from './deps';
 import { closeAfterChunkedBody, declaredBodyLimit, trpcBody } from './http/body-limit';
 import { campaignImportRoutes } from './http/campaign-import';
+import { rotaIcsRoutes } from './http/rota-ics';
 import { attendanceRoutes } from './http/attendance';
 import { ctiRoutes } from './http/cti';
 import { funnelRedirectHandler } from './http/funnel';
@@ -121,6 +122,8 @@ export function createApp(deps: AppDeps): RequestListener {
 
   // streamed CSV imports (session cookie, same origin): campaign lists, opt-out registry, reject reports
   app.use('/api/v1', campaignImportRoutes(deps));
+  // the signed-in person's published shifts as a calendar file (session cookie)
+  app.use('/api/v1', rotaIcsRoutes(deps));
 
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'NOT_FOUND', message: 'No such endpoint.' });

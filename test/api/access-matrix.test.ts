@@ -317,12 +317,38 @@ const MATRIX: Record<string, Row> = {
   'admin.apiKeys.list': { roles: ['admin'] },
   'admin.apiKeys.create': { roles: ['admin'], input: () => ({ name: 'Matrix', scopes: ['intake'] }) },
   'admin.apiKeys.revoke': { roles: ['admin'], input: (f) => ({ id: f.apiKeyId }) },
+  // site 1 for both planners (a team lead's own); a week whose Saturday is a holiday (26 December) keeps generate
+  // and publish free of conflicts, whoever calls first
+  'rota.calendar': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1 }) },
+  'rota.setCalendar': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, calendar: null }) },
+  'rota.view': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, from: '2098-02-02', weeks: 2 }) },
+  'rota.generateSaturdays': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ requestId: randomUUID(), siteId: 1, from: '2098-12-22', weeks: 1, need: { count: 2 } }),
+  },
+  // a Saturday of its own for each call, so the second caller does not find the operator already booked
+  'rota.assign': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({ siteId: 1, date: nextRotaSaturday(), userId: f.operatorId }),
+  },
+  // a shift that does not exist: 404 once past the access rules
+  'rota.unassign': { roles: ['team_lead', 'admin'], input: () => ({ shiftId: 999_999 }) },
+  'rota.publish': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, from: '2098-12-22', weeks: 1 }) },
+  'rota.mine': { roles: 'signed-in', input: () => ({}) },
   // a customer no other row uses: the admin's call really erases it
   'admin.dataSubject.erase': {
     roles: ['admin'],
     input: () => ({ customerId: 1990, reason: 'Access matrix', requestId: randomUUID() }),
   },
 };
+
+/** Saturdays of February 2098 and on (no holiday among the first ones), one per call. */
+let rotaSaturdays = 0;
+function nextRotaSaturday(): string {
+  const day = new Date(Date.UTC(2098, 1, 1 + 7 * rotaSaturdays++));
+  day.setUTCDate(day.getUTCDate() + ((6 - day.getUTCDay() + 7) % 7));
+  return day.toISOString().slice(0, 10);
+}
 
 function campaignInput() {
   return {
@@ -548,6 +574,7 @@ describe('REST endpoints', () => {
       },
       managers(),
     ],
+    ['GET /api/v1/rota/mine.ics', { path: '/api/v1/rota/mine.ics' }, signedIn()],
     [
       'GET /api/v1/campaigns/:id/imports/:importId/rejects.csv',
       { path: '/api/v1/campaigns/999999/imports/1/rejects.csv' },
@@ -618,6 +645,10 @@ function only(...roles: Exclude<Role, 'anonymous'>[]): Record<Role, Outcome> {
     team_lead: of('team_lead'),
     admin: of('admin'),
   };
+}
+/** Anyone signed in gets through; strangers are asked to sign in. */
+function signedIn(): Record<Role, Outcome> {
+  return only('operator', 'tutor', 'team_lead', 'admin');
 }
 function managers(): Record<Role, Outcome> {
   return only('team_lead', 'admin');
@@ -707,6 +738,34 @@ describe('own / same-site / other-site data', () => {
       'FORBIDDEN',
     ],
     ['admin reads the history of any customer', 'admin', 'customers.history', () => ({ customerId: 13 }), 'allowed'],
+    [
+      'team lead plans the rota of the same site',
+      'team_lead',
+      'rota.view',
+      () => ({ siteId: 1, from: '2098-02-02', weeks: 1 }),
+      'allowed',
+    ],
+    [
+      'team lead plans the rota of another site',
+      'team_lead',
+      'rota.view',
+      () => ({ siteId: 2, from: '2098-02-02', weeks: 1 }),
+      'FORBIDDEN',
+    ],
+    [
+      'team lead changes the calendar of another site',
+      'team_lead',
+      'rota.setCalendar',
+      () => ({ siteId: 2, calendar: null }),
+      'FORBIDDEN',
+    ],
+    [
+      'admin plans the rota of any site',
+      'admin',
+      'rota.view',
+      () => ({ siteId: 2, from: '2098-02-02', weeks: 1 }),
+      'allowed',
+    ],
     [
       'operator acknowledges their own scorecard',
       'operator',

@@ -313,7 +313,22 @@ const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
   'stats.interactions': () => ({ ...period, stage: 'handled' }),
   'stats.scripts': () => ({ ...period }),
   'stats.exportCsv': () => ({ kind: 'breakdown', query: { ...period, groupBy: ['product'] } }),
+  // the rota: real periods of site 1 (the edges of the century too), so the cases get past validation
+  'rota.view': (fresh) => ({ siteId: 1, from: rotaFrom(fresh), weeks: 1 + (fresh.charCodeAt(1) % 13) }),
+  'rota.generateSaturdays': (fresh) => ({
+    requestId: fresh,
+    siteId: 1,
+    from: rotaFrom(fresh),
+    weeks: 1 + (fresh.charCodeAt(1) % 13),
+    need: fresh.charCodeAt(2) % 2 ? { count: 1 + (fresh.charCodeAt(3) % 3) } : { share: 0.3 },
+  }),
+  'rota.assign': (fresh) => ({ requestId: fresh, siteId: 1, date: rotaFrom(fresh), userId: 1 }),
+  'rota.publish': (fresh) => ({ requestId: fresh, siteId: 1, from: rotaFrom(fresh), weeks: 2 }),
 };
+
+function rotaFrom(fresh: string): string {
+  return ['2000-01-01', '2027-01-09', '2027-03-27', '2099-12-26', '2099-12-31'][fresh.charCodeAt(0) % 5] ?? '';
+}
 
 /**
  * Periods at and past the edges of the statistics' calendar (2000-01-01..2100-01-01, test/api/limits.test.ts): a

@@ -27,6 +27,7 @@ import type { LeadsTable } from '../domains/leads/leads.table';
 import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
 import type { SitesTable, TeamsTable } from '../domains/org/org.table';
 import type { WorkOffersTable } from '../domains/work/work.table';
+import type { RotaRulesTable, RotaShiftsTable } from '../domains/rota/rota.table';
 import type { OutboxTable } from '../domains/outbox/outbox.table';
 import type {
   AppointmentSlotsTable,
@@ -133,6 +134,8 @@ export interface Database {
   cti_calls: CtiCallsTable;
   cti_commands: CtiCommandsTable;
   data_subject_erasures: DataSubjectErasuresTable;
+  rota_shifts: RotaShiftsTable;
+  rota_rules: RotaRulesTable;
 }
 
 export type DB = Kysely<Database>;

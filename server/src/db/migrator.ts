@@ -30,6 +30,7 @@ import * as ctiCommands from './migrations/2026-12-09T1000-cti-commands';
 import * as queuedCoaching from './migrations/2026-12-10T1000-queued-coaching';
 import * as wrapUp from './migrations/2026-12-10T1100-wrap-up';
 import * as productGrammar from './migrations/2026-12-10T1200-product-grammar';
+import * as rota from './migrations/2026-12-11T1000-rota';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-10T1000-queued-coaching': queuedCoaching,
   '2026-12-10T1100-wrap-up': wrapUp,
   '2026-12-10T1200-product-grammar': productGrammar,
+  '2026-12-11T1000-rota': rota,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

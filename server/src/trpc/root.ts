@@ -9,6 +9,7 @@ import { interactionsRouter } from '../domains/interactions/interactions.router'
 import { leadsRouter } from '../domains/leads/leads.router';
 import { monitorRouter } from '../domains/monitor/monitor.router';
 import { qualityRouter } from '../domains/quality/quality.router';
+import { rotaRouter } from '../domains/rota/rota.router';
 import { scriptsRouter } from '../domains/scripts/scripts.router';
 import { statsRouter } from '../domains/stats/stats.router';
 import { workRouter } from '../domains/work/work.router';
@@ -29,6 +30,7 @@ export const appRouter = router({
   callbacks: callbacksRouter,
   cti: ctiRouter,
   admin: adminRouter,
+  rota: rotaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -92,22 +92,42 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
 export async function setSiteCalendar(deps: AppDeps, admin: SessionUser, input: SiteCalendarInput, ip: string | null) {
   const at = deps.clock.now().toISOString();
   return adminChange(deps, admin, 'admin.sites.setCalendar', input, at, async (trx) => {
-    const before = await siteById(trx, input.id);
-    await trx
-      .updateTable('sites')
-      .set({ service_calendar: input.calendar ? JSON.stringify(input.calendar) : null })
-      .where('id', '=', input.id)
-      .execute();
-    await insertAudit(trx, {
-      at,
-      actorId: admin.id,
-      action: 'admin.site_calendar_changed',
-      entityType: 'site',
-      entityId: input.id,
-      details: { from: before.calendar, to: input.calendar },
-      ip,
-    });
+    await writeSiteCalendar(trx, { actorId: admin.id, siteId: input.id, calendar: input.calendar, at, ip });
     return siteById(trx, input.id);
+  });
+}
+
+/**
+ * The one writer of a site's calendar, for the admin screen (setSiteCalendar) and the team lead's rota screen
+ * (rota.setCalendar): the change and its audit row, in the caller's transaction (which holds the idempotency record
+ * too). An unknown site is NOT_FOUND.
+ */
+export async function writeSiteCalendar(
+  trx: Executor,
+  change: { actorId: number; siteId: number; calendar: ServiceCalendarSpec | null; at: string; ip: string | null },
+): Promise<void> {
+  const before = await trx
+    .selectFrom('sites')
+    .select('service_calendar')
+    .where('id', '=', change.siteId)
+    .executeTakeFirst();
+  if (!before) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Site ${change.siteId} does not exist.`);
+  await trx
+    .updateTable('sites')
+    .set({ service_calendar: change.calendar ? JSON.stringify(change.calendar) : null })
+    .where('id', '=', change.siteId)
+    .execute();
+  await insertAudit(trx, {
+    at: change.at,
+    actorId: change.actorId,
+    action: 'admin.site_calendar_changed',
+    entityType: 'site',
+    entityId: change.siteId,
+    details: {
+      from: before.service_calendar ? (JSON.parse(before.service_calendar) as ServiceCalendarSpec) : null,
+      to: change.calendar,
+    },
+    ip: change.ip,
   });
 }
 

@@ -1,0 +1,75 @@
+import {
+  rotaAssignInput,
+  rotaAssignOutput,
+  rotaCalendar,
+  rotaCalendarInput,
+  rotaGenerateInput,
+  rotaMineInput,
+  rotaMineOutput,
+  rotaPeriodInput,
+  rotaPublishInput,
+  rotaPublishOutput,
+  rotaSetCalendarInput,
+  rotaUnassignInput,
+  rotaUnassignOutput,
+  rotaView,
+} from '@valore/shared/schemas/rota';
+import { authedProcedure, roleProcedure, router } from '../../trpc/init';
+import {
+  assignSaturday,
+  generateSaturdays,
+  myShifts,
+  publishRota,
+  rotaCalendar as readRotaCalendar,
+  rotaView as readRotaView,
+  setRotaCalendar,
+  unassignSaturday,
+} from './rota.service';
+
+/** Team leads plan their own site, admins the site they name (rota.service.ts rotaSite). */
+const planners = roleProcedure('team_lead', 'admin');
+
+/** The Saturday rota (docs/api.md, `rota.*`: names and shapes fixed for the console). */
+export const rotaRouter = router({
+  calendar: planners
+    .input(rotaCalendarInput)
+    .output(rotaCalendar)
+    .query(({ ctx, input }) => readRotaCalendar(ctx.deps.db, ctx.user, input.siteId)),
+  setCalendar: planners
+    .input(rotaSetCalendarInput)
+    .output(rotaCalendar)
+    .mutation(({ ctx, input }) => setRotaCalendar(ctx.deps, ctx.user, input, ctx.ip)),
+  generateSaturdays: planners
+    .input(rotaGenerateInput)
+    .output(rotaView)
+    .mutation(({ ctx, input }) => generateSaturdays(ctx.deps, ctx.user, input, ctx.ip)),
+  view: planners
+    .input(rotaPeriodInput)
+    .output(rotaView)
+    .query(({ ctx, input }) => readRotaView(ctx.deps.db, ctx.user, input)),
+  assign: planners
+    .input(rotaAssignInput)
+    .output(rotaAssignOutput)
+    .mutation(({ ctx, input }) => assignSaturday(ctx.deps, ctx.user, input, ctx.ip)),
+  unassign: planners
+    .input(rotaUnassignInput)
+    .output(rotaUnassignOutput)
+    .mutation(({ ctx, input }) => unassignSaturday(ctx.deps, ctx.user, input, ctx.ip)),
+  publish: planners
+    .input(rotaPublishInput)
+    .output(rotaPublishOutput)
+    .mutation(({ ctx, input }) => publishRota(ctx.deps, ctx.user, input, ctx.ip)),
+  /** Anyone's own published shifts (operators above all); drafts are never shown before the team lead publishes. */
+  mine: authedProcedure
+    .input(rotaMineInput)
+    .output(rotaMineOutput)
+    .query(async ({ ctx, input }) => ({
+      shifts: (await myShifts(ctx.deps, ctx.user, input)).map((s) => ({
+        date: s.date,
+        kind: s.kind,
+        starts: s.starts,
+        ends: s.ends,
+        team: s.team,
+      })),
+    })),
+});

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { clientId, id } from './common';
+import { serviceCalendarSpec } from './service-calendar';
+
+/**
+ * The Saturday rota (docs/api.md, `rota.*`; docs/admin.md, "Saturday rota"): a team lead plans who covers each open
+ * Saturday of a period and the weekday each of them recovers the weekly rest, sees the conflicts, and publishes;
+ * operators see their own published shifts (`rota.mine`, `GET /api/v1/rota/mine.ics`).
+ */
+
+/**
+ * A day of a rota: a real date (2027-02-30 is refused) within the century, so every date the server derives from it
+ * (the period's end, the next week's rest days) is still a plain YYYY-MM-DD.
+ */
+export const rotaDay = z.iso
+  .date({ message: 'Use a date as YYYY-MM-DD' })
+  .refine((d) => d >= '2000-01-01' && d <= '2099-12-31', 'Choose a date between 2000 and 2099');
+
+/** How many weeks a rota period covers: one to a quarter. */
+export const rotaWeeks = z
+  .number({ message: 'Give the number of weeks' })
+  .int('Whole weeks only')
+  .min(1, 'At least 1 week')
+  .max(13, 'At most 13 weeks');
+
+const COUNT_MESSAGE = 'count: a whole number of people from 1 to 20';
+const SHARE_MESSAGE = 'share: a share of the team from 0.05 (5%) to 1 (100%)';
+const countNeed = z
+  .object({
+    count: z.number({ message: COUNT_MESSAGE }).int(COUNT_MESSAGE).min(1, COUNT_MESSAGE).max(20, COUNT_MESSAGE),
+  })
+  .strict();
+const shareNeed = z
+  .object({ share: z.number({ message: SHARE_MESSAGE }).min(0.05, SHARE_MESSAGE).max(1, SHARE_MESSAGE) })
+  .strict();
+
+/** The message of a need that fits neither shape (both fields, neither, not an object). */
+const NEED_MESSAGE = 'Give either { count: 1–20 } people or { share: 0.05–1 } of the team';
+
+/** People each team needs on an open Saturday: a number, or a share of the team rounded up (at least one). */
+export const rotaNeed = z.union([countNeed, shareNeed], { error: NEED_MESSAGE });
+export type RotaNeed = z.infer<typeof rotaNeed>;
+
+const siteId = id.optional();
+const requestId = clientId.optional();
+
+export const rotaCalendarInput = z.object({ siteId }).strict().default({});
+export type RotaCalendarInput = z.infer<typeof rotaCalendarInput>;
+
+/** A site's service calendar as the rota screen shows it (`custom: false`: the centre's default). */
+export const rotaCalendar = z.object({
+  siteId: z.number().int(),
+  siteName: z.string(),
+  custom: z.boolean(),
+  calendar: serviceCalendarSpec,
+});
+export type RotaCalendar = z.infer<typeof rotaCalendar>;
+
+export const rotaSetCalendarInput = z.object({ requestId, siteId, calendar: serviceCalendarSpec.nullable() }).strict();
+export type RotaSetCalendarInput = z.infer<typeof rotaSetCalendarInput>;
+
+export const rotaPeriodInput = z.object({ siteId, from: rotaDay, weeks: rotaWeeks }).strict();
+export type RotaPeriodInput = z.infer<typeof rotaPeriodInput>;
+
+export const rotaGenerateInput = z
+  .object({ requestId, siteId, from: rotaDay, weeks: rotaWeeks, need: rotaNeed })
+  .strict();
+export type RotaGenerateInput = z.infer<typeof rotaGenerateInput>;
+
+export const rotaAssignInput = z.object({ requestId, siteId, date: rotaDay, userId: id }).strict();
+export type RotaAssignInput = z.infer<typeof rotaAssignInput>;
+export const rotaAssignOutput = z.object({ shiftId: z.number().int() });
+
+export const rotaUnassignInput = z.object({ requestId, shiftId: id }).strict();
+export type RotaUnassignInput = z.infer<typeof rotaUnassignInput>;
+export const rotaUnassignOutput = z.object({ removed: z.literal(true) });
+
+export const rotaPublishInput = z.object({ requestId, siteId, from: rotaDay, weeks: rotaWeeks }).strict();
+export type RotaPublishInput = z.infer<typeof rotaPublishInput>;
+export const rotaPublishOutput = z.object({ published: z.number().int() });
+
+export const ROTA_SHIFT_KINDS = ['saturday', 'rest'] as const;
+export type RotaShiftKind = (typeof ROTA_SHIFT_KINDS)[number];
+export const ROTA_SHIFT_STATUSES = ['draft', 'published'] as const;
+export const ROTA_CONFLICT_KINDS = ['shortfall', 'over_coverage', 'rest_missing', 'unfair'] as const;
+export type RotaConflictKind = (typeof ROTA_CONFLICT_KINDS)[number];
+
+const hhmm = z.string();
+
+export const rotaShift = z.object({
+  id: z.number().int(),
+  userId: z.number().int(),
+  /** the user's display name */
+  name: z.string(),
+  /** the user's team when the shift was made */
+  teamId: z.number().int().nullable(),
+  date: z.string(),
+  kind: z.enum(ROTA_SHIFT_KINDS),
+  /** HH:MM (Europe/Rome); null for a rest day */
+  starts: hhmm.nullable(),
+  ends: hhmm.nullable(),
+  status: z.enum(ROTA_SHIFT_STATUSES),
+});
+export type RotaShift = z.infer<typeof rotaShift>;
+
+export const rotaConflict = z.object({
+  kind: z.enum(ROTA_CONFLICT_KINDS),
+  date: z.string().nullable(),
+  teamId: z.number().int().nullable(),
+  userId: z.number().int().nullable(),
+  message: z.string(),
+});
+export type RotaConflict = z.infer<typeof rotaConflict>;
+
+export const rotaView = z.object({
+  siteId: z.number().int(),
+  siteName: z.string(),
+  from: z.string(),
+  weeks: z.number().int(),
+  /** the need of the site's last generation; null: never generated */
+  need: rotaNeed.nullable(),
+  /** the open Saturdays of the period with the Saturday hours in effect that day */
+  saturdays: z.array(z.object({ date: z.string(), opens: hhmm, closes: hhmm })),
+  teams: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      /** people needed each open Saturday (0: no need stored, or nobody in the team) */
+      needed: z.number().int(),
+      people: z.array(z.object({ userId: z.number().int(), name: z.string(), saturdays: z.number().int() })),
+    }),
+  ),
+  shifts: z.array(rotaShift),
+  conflicts: z.array(rotaConflict),
+  /** the period has shifts and none is a draft */
+  published: z.boolean(),
+});
+export type RotaView = z.infer<typeof rotaView>;
+
+/** The caller's own published shifts; default: from this week's Monday, 8 weeks. */
+export const rotaMineInput = z.object({ from: rotaDay.optional(), weeks: rotaWeeks.optional() }).strict().default({});
+export type RotaMineInput = z.infer<typeof rotaMineInput>;
+
+export const rotaMineOutput = z.object({
+  shifts: z.array(
+    z.object({
+      date: z.string(),
+      kind: z.enum(ROTA_SHIFT_KINDS),
+      starts: hhmm.nullable(),
+      ends: hhmm.nullable(),
+      /** the team's name, null without a team */
+      team: z.string().nullable(),
+    }),
+  ),
+});
+export type RotaMineOutput = z.infer<typeof rotaMineOutput>;
