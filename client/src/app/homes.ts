@@ -12,7 +12,9 @@ type NavKey =
   | 'nav.leads'
   | 'nav.myLeads'
   | 'nav.appointments'
-  | 'nav.scripts';
+  | 'nav.scripts'
+  | 'nav.rota'
+  | 'nav.myShifts';
 type TitleKey =
   | 'console.title'
   | 'monitor.title'
@@ -23,7 +25,9 @@ type TitleKey =
   | 'leads.title'
   | 'leads.titleOwn'
   | 'appointments.title'
-  | 'scripts.title';
+  | 'scripts.title'
+  | 'rota.title'
+  | 'rota.titleOwn';
 
 export type Home = {
   role: Role;
@@ -153,6 +157,26 @@ export const HOMES: readonly Home[] = [
           return createElement(studio.ScriptsHome, { Preview: console.ScriptPreview });
         },
       ['scripts', 'console'],
+    ),
+  },
+  {
+    role: 'team_lead',
+    alsoFor: ['operator', 'tutor'],
+    path: '/rota',
+    navKey: 'nav.rota',
+    titleKey: 'rota.title',
+    byRole: {
+      operator: { navKey: 'nav.myShifts', titleKey: 'rota.titleOwn' },
+      tutor: { navKey: 'nav.myShifts', titleKey: 'rota.titleOwn' },
+    },
+    // the site's hours are edited with the admin's calendar form: the app hands it over (features stay apart)
+    Component: page(
+      () => Promise.all([import('../features/rota/rota-home'), import('../features/admin/site-calendar')]),
+      ([rota, calendar]) =>
+        function RotaPage() {
+          return createElement(rota.RotaHome, { CalendarForm: calendar.SiteCalendarForm });
+        },
+      ['rota', 'admin'],
     ),
   },
 ];

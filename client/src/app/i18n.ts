@@ -9,6 +9,7 @@ import type consoleIt from '../features/console/locales/it.json';
 import type leadsIt from '../features/leads/locales/it.json';
 import type monitorIt from '../features/monitor/locales/it.json';
 import type queueIt from '../features/queue/locales/it.json';
+import type rotaIt from '../features/rota/locales/it.json';
 import type statsIt from '../features/stats/locales/it.json';
 import en from './locales/en.json';
 import it from './locales/it.json';
@@ -67,6 +68,10 @@ export const FEATURE_LOCALES = {
     it: () => import('../features/appointments/locales/it.json'),
     en: () => import('../features/appointments/locales/en.json'),
   },
+  rota: {
+    it: () => import('../features/rota/locales/it.json'),
+    en: () => import('../features/rota/locales/en.json'),
+  },
 } satisfies Record<string, Record<Language, LocaleFile>>;
 export type FeatureNamespace = keyof typeof FEATURE_LOCALES;
 export const FEATURE_NAMESPACES = Object.keys(FEATURE_LOCALES) as FeatureNamespace[];
@@ -84,6 +89,7 @@ type Resources = {
   campaigns: typeof campaignsIt;
   leads: typeof leadsIt;
   appointments: typeof appointmentsIt;
+  rota: typeof rotaIt;
   scripts: typeof scriptsIt;
 };
 

@@ -55,9 +55,9 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
   const navigate = useNavigate();
   const signOut = useSignOut(() => void navigate({ to: '/login', replace: true }));
   const homes = homesFor(user.role);
-  // an admin's nine pages get a line of their own under the brand and tools (issue 18: the bar wrapped at 1440 px);
-  // the tools come first in the page too, so Tab follows what is seen
-  const dense = homes.length > 7;
+  // past six pages (a team lead's seven, an admin's eleven) the navigation gets a line of its own under the brand and
+  // tools (issue 18: the bar wrapped at 1440 px); the tools come first in the page too, so Tab follows what is seen
+  const dense = homes.length > 6;
   const nav = homes.length > 0 && (
     <nav className="topnav" aria-label={t('app.mainNav')}>
       <ul className="topnav__list">

@@ -64,6 +64,7 @@ const routeTree = rootRoute.addChildren([
   home('/leads'),
   home('/appointments'),
   home('/scripts'),
+  home('/rota'),
   notFoundRoute,
 ]);
 

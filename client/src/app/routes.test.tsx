@@ -18,13 +18,13 @@ describe('routes', () => {
     await screen.findByRole('heading', { name: 'Sezione non disponibile' });
     expect(screen.getByText('Questa sezione non è disponibile per il tuo ruolo (Operatore).')).toBeTruthy();
     expect(screen.queryByTestId('home-team_lead')).toBeNull();
-    // Only the operator's own home is offered in the navigation.
+    // Only the operator's own pages are offered in the navigation.
     const nav = screen.getByRole('navigation', { name: 'Navigazione principale' });
     expect(
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console', 'Coda richiamate', 'I miei lead']);
+    ).toEqual(['Console', 'Coda richiamate', 'I miei lead', 'I miei turni']);
   });
 
   it('lets an admin open every home and marks the current one', async () => {
@@ -48,6 +48,7 @@ describe('routes', () => {
       'Lead',
       'Appuntamenti UP',
       'Script',
+      'Turni',
     ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 

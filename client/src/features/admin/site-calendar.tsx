@@ -2,7 +2,6 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { AdminSite } from '@valore/shared/schemas/admin';
 import { serviceCalendarSpec } from '@valore/shared/schemas/service-calendar';
 import {
   DEFAULT_SERVICE_CALENDAR,
@@ -50,14 +49,54 @@ const toMonthDay = (dm: string) => {
   return m ? `${(m[2] ?? '').padStart(2, '0')}-${(m[1] ?? '').padStart(2, '0')}` : dm.trim();
 };
 
-/**
- * A site's service calendar (admin.sites.setCalendar): the centre's default, or its own Monday–Friday and Saturday
- * hours and local holidays. The agreed times of its operators, its customers' callback moves and its reschedules
- * follow it from the next request.
- */
-export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (message: string | null) => void }) {
+/** A calendar saved: the site's name and its calendar (null: the centre's default). */
+export interface SavedCalendar {
+  name: string;
+  calendar: ServiceCalendarSpec | null;
+}
+
+/** How the form saves a site's calendar: an admin through admin.sites.setCalendar, a team lead through rota.setCalendar. */
+export type UseCalendarSave = (onSaved: (saved: SavedCalendar) => void) => {
+  save: (siteId: number, calendar: ServiceCalendarSpec | null, requestId: (payload: unknown) => string) => void;
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+};
+
+/** The admin's way: admin.sites.setCalendar, then the sites table reads again. */
+export const useAdminCalendarSave: UseCalendarSave = (onSaved) => {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const mutation = useMutation(
+    trpc.admin.sites.setCalendar.mutationOptions({
+      onSuccess: (saved) => {
+        void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
+        onSaved(saved);
+      },
+    }),
+  );
+  return {
+    save: (id, calendar, requestId) => mutation.mutate({ id, calendar, requestId: requestId({ id, calendar }) }),
+    isPending: mutation.isPending,
+    isError: mutation.isError,
+    error: mutation.error,
+  };
+};
+
+/**
+ * A site's service calendar: the centre's default, or its own Monday–Friday and Saturday hours, local holidays, later
+ * versions and closures. The agreed times of its operators, its customers' callback moves and its reschedules follow
+ * it from the next request. An admin edits it from the sites table, a team lead from the rota page (`useSave`).
+ */
+export function SiteCalendarForm({
+  site,
+  onDone,
+  useSave = useAdminCalendarSave,
+}: {
+  site: { id: number; name: string; calendar: ServiceCalendarSpec | null };
+  onDone: (message: string | null) => void;
+  useSave?: UseCalendarSave;
+}) {
   const { t } = useTranslation('admin');
   const { t: tShell } = useTranslation();
   const ids = useId();
@@ -76,15 +115,10 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
   const [problems, setProblems] = useState<string[]>([]);
   // a row just added gets the focus, so the keyboard goes on typing it
   const [added, setAdded] = useState<number | null>(null);
-  const save = useMutation(
-    trpc.admin.sites.setCalendar.mutationOptions({
-      onSuccess: (saved) => {
-        requestId.done();
-        void queryClient.invalidateQueries(trpc.admin.sites.pathFilter());
-        onDone(t(saved.calendar ? 'sites.calendar.saved' : 'sites.calendar.savedDefault', { name: saved.name }));
-      },
-    }),
-  );
+  const save = useSave((saved) => {
+    requestId.done();
+    onDone(t(saved.calendar ? 'sites.calendar.saved' : 'sites.calendar.savedDefault', { name: saved.name }));
+  });
   const serverProblems = serverFieldErrors(save.error).calendar ?? [];
 
   function submit(event: FormEvent) {
@@ -110,8 +144,7 @@ export function SiteCalendarForm({ site, onDone }: { site: AdminSite; onDone: (m
       }
     }
     setProblems([]);
-    const payload = { id: site.id, calendar: candidate };
-    save.mutate({ ...payload, requestId: requestId.idFor(payload) });
+    save.save(site.id, candidate, requestId.idFor);
   }
 
   const allProblems = [...problems, ...serverProblems];
