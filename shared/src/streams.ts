@@ -8,7 +8,7 @@ import type { WorkOfferEvent } from './schemas/work';
  * `?lastEventId=`) and the stream resumes after it. Session cookie like the console. Zod-free: the console imports it.
  */
 export const STREAMS = {
-  /** The live board of a site: tutor (their own site), admin (`?siteId=`). A snapshot, then numbered changes. */
+  /** The live board of a site: tutor and team lead (their own site), admin (`?siteId=`). A snapshot, then numbered changes. */
   board: '/api/v1/streams/board',
   /** The signed-in operator's screen pops (their own calls only). */
   screenPops: '/api/v1/streams/screen-pops',

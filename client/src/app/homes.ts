@@ -14,7 +14,8 @@ type NavKey =
   | 'nav.appointments'
   | 'nav.scripts'
   | 'nav.rota'
-  | 'nav.myShifts';
+  | 'nav.myShifts'
+  | 'nav.wallboard';
 type TitleKey =
   | 'console.title'
   | 'monitor.title'
@@ -27,7 +28,8 @@ type TitleKey =
   | 'appointments.title'
   | 'scripts.title'
   | 'rota.title'
-  | 'rota.titleOwn';
+  | 'rota.titleOwn'
+  | 'wallboard.title';
 
 export type Home = {
   role: Role;
@@ -157,6 +159,18 @@ export const HOMES: readonly Home[] = [
           return createElement(studio.ScriptsHome, { Preview: console.ScriptPreview });
         },
       ['scripts', 'console'],
+    ),
+  },
+  {
+    role: 'team_lead',
+    alsoFor: ['tutor'],
+    path: '/wallboard',
+    navKey: 'nav.wallboard',
+    titleKey: 'wallboard.title',
+    Component: page(
+      () => import('../features/monitor/wallboard'),
+      (m) => m.Wallboard,
+      ['monitor'],
     ),
   },
   {

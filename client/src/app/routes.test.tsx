@@ -48,6 +48,7 @@ describe('routes', () => {
       'Lead',
       'Appuntamenti UP',
       'Script',
+      'Wallboard',
       'Turni',
     ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');

@@ -70,7 +70,8 @@ const positiveId = z
 
 const KINDS: { [K in StreamName]: StreamKind<K> } = {
   board: streamKind(
-    ['tutor', 'admin'],
+    // the tutors' board, and the team lead's wallboard (their own site; boardSite)
+    ['tutor', 'team_lead', 'admin'],
     z.object({ siteId: positiveId.optional(), lastEventId }).strict(),
     (deps, user, input, last, send) => openBoardFeed(deps, user, { siteId: input.siteId }, last, send),
   ),

@@ -218,3 +218,26 @@ export type AckMessageInput = z.infer<typeof ackMessageInput>;
 
 export type MessagesEvent =
   { kind: 'snapshot'; messages: CoachingMessage[] } | { kind: 'message'; message: CoachingMessage };
+
+/** The wallboard's figures that the board stream does not carry (monitor.wallboard; docs/api.md). */
+export const wallboardInput = z.object({ siteId: id.optional() }).strict().default({});
+export const wallboardFigures = z.object({
+  siteId: z.number().int(),
+  siteName: z.string(),
+  serverTime: z.string(),
+  /** contacts logged and value outcomes (UP appointment, funnel link, lead) today, and yesterday up to the same time */
+  today: z.object({ contacts: z.number().int(), value: z.number().int() }),
+  yesterday: z.object({ contacts: z.number().int(), value: z.number().int() }),
+  /**
+   * Adherence now, against the rota: the operators expected on shift at this moment (on a weekday the site's active
+   * operators without a published rest day today; on a Saturday those with a published Saturday shift covering now;
+   * nobody while the site is closed) and what they are doing.
+   */
+  adherence: z.object({
+    onShift: z.number().int(),
+    working: z.number().int(),
+    paused: z.number().int(),
+    absent: z.number().int(),
+  }),
+});
+export type WallboardFigures = z.infer<typeof wallboardFigures>;

@@ -10,6 +10,8 @@ import {
   reassignCallbackResult,
   sendCoachingInput,
   setStatusInput,
+  wallboardFigures,
+  wallboardInput,
 } from '@valore/shared/schemas/monitor';
 import { roleProcedure, router } from '../../trpc/init';
 import { DomainError } from '../../errors';
@@ -27,9 +29,12 @@ import { groupCommit } from '../../db/group-commit';
 import { reassignLateCallback } from '../work/reassign';
 import { boardSite, refreshBoards } from './board.service';
 import { readQueueFigures } from './queues.service';
+import { readWallboard } from './wallboard.service';
 
 const operators = roleProcedure('operator');
 const supervisors = roleProcedure('tutor', 'admin');
+/** The wallboard is the team lead's (and on the tutors' screens too). */
+const wallboardViewers = roleProcedure('team_lead', 'tutor', 'admin');
 
 export const monitorRouter = router({
   /** The calling operator's own state (the header of the console). */
@@ -70,6 +75,11 @@ export const monitorRouter = router({
     const figures = await readQueueFigures(ctx.deps.db, ctx.deps.config, siteId, now);
     return { siteId, serverTime: now.toISOString(), ...figures };
   }),
+  /** The wallboard's figures the board stream does not carry: today vs yesterday, adherence now (wallboard.service). */
+  wallboard: wallboardViewers
+    .input(wallboardInput)
+    .output(wallboardFigures)
+    .query(({ ctx, input }) => readWallboard(ctx.deps.db, boardSite(ctx.user, input), ctx.deps.clock.now())),
   reassignCallback: supervisors
     .input(reassignCallbackInput)
     .output(reassignCallbackResult)
