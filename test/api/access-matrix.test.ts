@@ -157,6 +157,7 @@ const MATRIX: Record<string, Row> = {
   },
   'monitor.operatorMessages': { roles: ['tutor', 'admin'], input: (f) => ({ operatorId: f.operatorId }) },
   'monitor.queues': { roles: ['tutor', 'admin'], input: () => ({ siteId: 1 }) },
+  'monitor.wallboard': { roles: ['tutor', 'team_lead', 'admin'], input: () => ({ siteId: 1 }) },
   // an unknown callback: 404 once past the access rules
   'monitor.reassignCallback': {
     roles: ['tutor', 'admin'],
@@ -595,14 +596,14 @@ describe('REST endpoints', () => {
 
 /**
  * The live streams (plain SSE, not tRPC): every stream × every role, from the list the console uses, so a stream
- * added without a row fails. The board: tutors of their own site, admins naming one; a tutor asking for another
- * site's board is refused before anything is sent.
+ * added without a row fails. The board: tutors and team leads (the wallboard) of their own site, admins naming one;
+ * a tutor asking for another site's board is refused before anything is sent.
  */
 describe('live streams', () => {
   const streams: Record<StreamName, { query: Record<string, string>; outcomes: Record<Role, Outcome> }> = {
     board: {
       query: { siteId: '1' },
-      outcomes: only('tutor', 'admin'),
+      outcomes: only('tutor', 'team_lead', 'admin'),
     },
     screenPops: { query: {}, outcomes: only('operator') },
     coaching: { query: {}, outcomes: only('operator') },
