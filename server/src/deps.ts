@@ -78,6 +78,8 @@ export interface IntakeConfig {
   callbackMaxAttempts: number;
   /** Delay before the next attempt after no answer. */
   callbackRetryDelayMinutes: number;
+  /** Scheduled Call Me Back contacts one person on shift takes per half-hour: capacity = people on shift × this. */
+  callbackContactsPerHalfHour: number;
   /** Token bucket per API key: sustained rate and burst of the intake endpoints. */
   intakeRatePerMinute: number;
   /** The same for CTI events (three per call). */
@@ -91,6 +93,7 @@ export const DEFAULT_INTAKE_CONFIG: IntakeConfig = {
   scheduledToleranceMinutes: 15,
   callbackMaxAttempts: 3,
   callbackRetryDelayMinutes: 15,
+  callbackContactsPerHalfHour: 2,
   intakeRatePerMinute: 600,
   ctiRatePerMinute: 6000,
   ctiNumbers: { '800100100': 'inbound_sales', '800200200': 'ocs_cross_sell' },

@@ -21,6 +21,8 @@ const envSchema = z.object({
   VALORE_CALL_ME_NOW_TARGET_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   VALORE_CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   VALORE_CALLBACK_RETRY_MINUTES: z.coerce.number().int().min(0).max(10080).default(15),
+  /** Call Me Back capacity (domains/callbacks/callback-capacity.ts): scheduled contacts one person on shift takes a half-hour. */
+  VALORE_CALLBACK_CONTACTS_PER_HALF_HOUR: z.coerce.number().int().min(1).max(100).default(2),
   VALORE_CTI_NUMBERS: z
     .string()
     .regex(

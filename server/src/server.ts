@@ -123,6 +123,7 @@ export async function startServer(
         scheduledToleranceMinutes: 15,
         callbackMaxAttempts: env.VALORE_CALLBACK_MAX_ATTEMPTS,
         callbackRetryDelayMinutes: env.VALORE_CALLBACK_RETRY_MINUTES,
+        callbackContactsPerHalfHour: env.VALORE_CALLBACK_CONTACTS_PER_HALF_HOUR,
         intakeRatePerMinute: env.VALORE_INTAKE_RATE_PER_MINUTE,
         ctiRatePerMinute: env.VALORE_CTI_RATE_PER_MINUTE,
         ctiNumbers: ctiNumbers(env),

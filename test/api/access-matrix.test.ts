@@ -541,6 +541,11 @@ describe('REST endpoints', () => {
     ['GET /f/:token', { path: '/f/no-such-token' }, everyone('allowed')],
     ['GET /api/v1/products without a key', { path: '/api/v1/products' }, everyone('UNAUTHORIZED')],
     [
+      'GET /api/v1/callback-slots without a key',
+      { path: '/api/v1/callback-slots?productCode=CONTO' },
+      everyone('UNAUTHORIZED'),
+    ],
+    [
       'POST /api/v1/callback-requests without a key',
       {
         path: '/api/v1/callback-requests',

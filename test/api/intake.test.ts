@@ -177,7 +177,15 @@ describe('the public intake API: queuing requests', () => {
   });
 
   it('queues a Call Me Back at the chosen slot inside the service calendar', async () => {
-    // Saturday 5 December 2026, 15:00 in Rome (Saturday closes at 15:12)
+    // Saturday 5 December 2026, 15:00 in Rome (Saturday closes at 15:12); on a Saturday only the published rota's
+    // people are on shift, so one is (capacity: test/api/callback-slots.test.ts)
+    server.database.sqlite
+      .prepare(
+        `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
+         SELECT site_id, id, '2026-12-05', 'saturday', '07:30', '15:12', 'published', ?, ? FROM users
+         WHERE username = 'operatore1'`,
+      )
+      .run(NOW, NOW);
     const { status, body } = await post(
       callMeNow({ mode: 'scheduled', preferredAt: '2026-12-05T15:00:00+01:00', product: 'FIBRA' }),
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSubjectExport } from '@valore/shared/schemas/admin';
-import { agreedTime } from '@valore/server/testing/agreed-time';
+import { agreedTime, bookableTime } from '@valore/server/testing/agreed-time';
 import { completion, inboundSale } from '@valore/server/testing/completions';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
@@ -87,7 +87,7 @@ async function callbackRequest(customer: Customer, note: string): Promise<string
     customerId: String(customer.id),
     product: 'CONTO',
     mode: 'scheduled',
-    preferredAt: agreedTime(2),
+    preferredAt: bookableTime(2),
     channel: 'web',
     note,
   });

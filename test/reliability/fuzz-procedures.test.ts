@@ -669,6 +669,24 @@ const restEndpoints: { name: string; writesWhenRejected?: boolean; cases: fc.Arb
     }),
   },
   {
+    name: 'GET /api/v1/callback-slots',
+    cases: fc.record({
+      method: fc.constant('GET' as const),
+      path: fc
+        .record(
+          {
+            from: isoInstant,
+            to: isoInstant,
+            productCode: fc.oneof(fc.constantFrom('CONTO', 'FIBRA', 'conto'), hostileString),
+            extra: headerValue,
+          },
+          { requiredKeys: [] },
+        )
+        .map((q) => `/api/v1/callback-slots?${new URLSearchParams(q as Record<string, string>).toString()}`),
+      headers: fc.record({ authorization }),
+    }),
+  },
+  {
     name: 'POST /api/v1/campaigns/:id/import',
     cases: fc.record({
       method: fc.constant('POST' as const),

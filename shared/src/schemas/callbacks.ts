@@ -70,6 +70,57 @@ export type CallbackRequestBody = z.infer<typeof callbackRequestBody>;
 export const callbackRequestCreated = z.object({ id: z.string(), dueBy: z.string() });
 export type CallbackRequestCreated = z.infer<typeof callbackRequestCreated>;
 
+// ---- Call Me Back capacity: `GET /api/v1/callback-slots` (docs/api.md) ----
+
+/** The widest window one request may ask for: a web page shows a week or two, and each half-hour costs work. */
+export const CALLBACK_SLOTS_MAX_DAYS = 14;
+/** The window when `to` is not given. */
+export const CALLBACK_SLOTS_DEFAULT_DAYS = 7;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The query of `GET /api/v1/callback-slots`. `from` defaults to now and `to` (exclusive) to `from` + 7 days; the
+ * defaults need the server's clock, so they are filled in by the handler, and the window rules are checked there too.
+ */
+export const callbackSlotsQuery = z
+  .object({
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+    productCode: z
+      .string({ error: 'Give productCode (once): the catalogue product code; GET /api/v1/products lists them' })
+      .trim()
+      .min(1, 'Give productCode: the catalogue product code; GET /api/v1/products lists them')
+      .max(32, 'A product code has at most 32 characters')
+      .regex(
+        /^[A-Z0-9_]+$/,
+        'Use a catalogue product code (capital letters, digits, _); GET /api/v1/products lists them',
+      ),
+  })
+  .strict();
+export type CallbackSlotsQuery = z.infer<typeof callbackSlotsQuery>;
+
+/** The window's own rules, once `from` and `to` are known: per-field messages, none when it is good. */
+export function callbackSlotsWindowErrors(from: Date, to: Date): Record<string, string[]> {
+  if (to.getTime() <= from.getTime()) return { to: ['to must be after from'] };
+  if (to.getTime() - from.getTime() > CALLBACK_SLOTS_MAX_DAYS * DAY_MS)
+    return { to: [`to must be at most ${CALLBACK_SLOTS_MAX_DAYS} days after from`] };
+  return {};
+}
+
+/** One bookable half-hour: `end` is `start` + 30 min; `remaining` = `capacity` − `booked`, always > 0 in a list. */
+export const callbackSlot = z.object({
+  start: z.string(),
+  end: z.string(),
+  capacity: z.number().int(),
+  booked: z.number().int(),
+  remaining: z.number().int(),
+});
+export type CallbackSlot = z.infer<typeof callbackSlot>;
+
+export const callbackSlots = z.object({ slots: z.array(callbackSlot) });
+export type CallbackSlots = z.infer<typeof callbackSlots>;
+
 /** `GET /api/v1/products`: what integrations may send as `product`. */
 export const intakeProduct = z.object({ code: z.string(), name: z.string(), outcomes: z.array(z.string()) });
 export type IntakeProduct = z.infer<typeof intakeProduct>;

@@ -1,6 +1,7 @@
 import { VALUE_OUTCOMES } from '@valore/shared/reference/outcomes';
 import type { WallboardFigures } from '@valore/shared/schemas/monitor';
-import { addDays, romeParts, romeToUtc, weekdayOf } from '@valore/shared/time/rome-time';
+import { isOnShift } from '@valore/shared/rota/on-shift';
+import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { isWithinServiceCalendar } from '@valore/shared/time/service-calendar';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database';
@@ -51,56 +52,42 @@ async function countContacts(db: Executor, siteId: number, from: Date, to: Date)
   return { contacts: Number(row.contacts), value: Number(row.value) };
 }
 
-/** Who the rota expects at work now, and what they are doing (their live status). */
+/** Who the rota expects at work now (shared/src/rota/on-shift.ts, the rule capacity counts by too), and what they do. */
 async function adherenceNow(db: Executor, siteId: number, now: Date, today: string) {
   const calendar = await serviceCalendarFor(db, siteId);
   const none = { onShift: 0, working: 0, paused: 0, absent: 0 };
   if (!isWithinServiceCalendar(now, calendar)) return none;
   const { hour, minute } = romeParts(now);
-  const hhmm = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-  let query = db
-    .selectFrom('users as u')
-    .leftJoin('operator_status as s', 's.user_id', 'u.id')
-    .select(['u.id', 's.state'])
-    .where('u.site_id', '=', siteId)
-    .where('u.role', '=', 'operator')
-    .where('u.active', '=', 1);
-  if (weekdayOf(today) === 6) {
-    // a Saturday: only those rostered, for the hours of their shift
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('rota_shifts as r')
-          .select('r.id')
-          .whereRef('r.user_id', '=', 'u.id')
-          .where('r.date', '=', today)
-          .where('r.kind', '=', 'saturday')
-          .where('r.status', '=', 'published')
-          .where('r.starts', '<=', hhmm)
-          .where('r.ends', '>', hhmm),
-      ),
-    );
-  } else {
-    // a weekday: everyone but those recovering a Saturday today
-    query = query.where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('rota_shifts as r')
-            .select('r.id')
-            .whereRef('r.user_id', '=', 'u.id')
-            .where('r.date', '=', today)
-            .where('r.kind', '=', 'rest')
-            .where('r.status', '=', 'published'),
-        ),
-      ),
-    );
-  }
-  const rows = await query.execute();
-  const out = { ...none, onShift: rows.length };
-  for (const row of rows) {
-    if (row.state && WORKING.has(row.state)) out.working++;
-    else if (row.state === 'paused') out.paused++;
+  const [people, rows] = await Promise.all([
+    db
+      .selectFrom('users as u')
+      .leftJoin('operator_status as s', 's.user_id', 'u.id')
+      .select(['u.id', 's.state'])
+      .where('u.site_id', '=', siteId)
+      .where('u.role', '=', 'operator')
+      .where('u.active', '=', 1)
+      .execute(),
+    db
+      .selectFrom('rota_shifts')
+      .select(['user_id', 'kind', 'starts', 'ends'])
+      .where('site_id', '=', siteId)
+      .where('date', '=', today)
+      .where('status', '=', 'published')
+      .execute(),
+  ]);
+  const out = { ...none };
+  for (const person of people) {
+    if (
+      !isOnShift(
+        today,
+        hour * 60 + minute,
+        rows.filter((r) => r.user_id === person.id),
+      )
+    )
+      continue;
+    out.onShift++;
+    if (person.state && WORKING.has(person.state)) out.working++;
+    else if (person.state === 'paused') out.paused++;
     else out.absent++;
   }
   return out;
