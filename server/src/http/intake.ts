@@ -1,19 +1,28 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { callbackRequestBody } from '@valore/shared/schemas/callbacks';
+import {
+  CALLBACK_SLOTS_DEFAULT_DAYS,
+  callbackRequestBody,
+  callbackSlotsQuery,
+  callbackSlotsWindowErrors,
+} from '@valore/shared/schemas/callbacks';
 import type { Clock } from '../clock';
 import type { ApiKeyScope } from '@valore/shared/schemas/admin';
 import { intakeConfig, type AppDeps } from '../deps';
 import { authenticateApiKey } from '../domains/admin/api-keys.service';
+import { freeCallbackSlots } from '../domains/callbacks/callback-capacity';
+import { isActiveProduct } from '../domains/callbacks/callbacks.repository';
 import {
   createCallbackRequest,
   IntakeFieldError,
   listIntakeProducts,
+  SlotFullError,
   type FieldErrors,
 } from '../domains/callbacks/callbacks.service';
 import { DomainError } from '../errors';
 import { cappedJson } from './body-limit';
 import { sendDomainError, sendError } from './errors';
+import { refreshBoards } from '../domains/monitor/board.service';
 
 /**
  * The key-protected integration surface (docs/api.md): web/app intake of Call Me Back / Call Me Now requests.
@@ -165,14 +174,57 @@ export function validationError(res: Response, fields: FieldErrors, form: string
 export function domainErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent || !(error instanceof DomainError)) return next(error);
   if (error instanceof IntakeFieldError) return validationError(res, error.fields);
+  if (error instanceof SlotFullError) {
+    // the REST error body, plus the next free half-hours beside it for the client to offer
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(409).json({
+      error: { code: error.code, domainCode: error.domainCode, message: error.message },
+      alternatives: error.alternatives,
+    });
+    return;
+  }
   sendDomainError(res, error);
 }
 
 // ---- routes ----
 
 const CALLBACK_FIELDS = Object.keys(callbackRequestBody.shape);
+const SLOTS_QUERY_FIELDS = Object.keys(callbackSlotsQuery.shape);
+const DAY_MS = 86_400_000;
 
-/** `GET /api/v1/products`, `POST /api/v1/callback-requests`. Mount before the `/api` 404. */
+/**
+ * `GET /api/v1/callback-slots`: the query checked field by field (the defaults need the clock), then the free
+ * half-hours from the capacity rule the intake enforces (domains/callbacks/callback-capacity.ts).
+ */
+async function callbackSlotsHandler(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const parsed = callbackSlotsQuery.safeParse(req.query);
+  if (!parsed.success) {
+    const { fields, form } = fieldErrorsOf(parsed.error, SLOTS_QUERY_FIELDS);
+    return validationError(res, fields, form);
+  }
+  const now = deps.clock.now();
+  const from = parsed.data.from === undefined ? now : new Date(parsed.data.from);
+  const to =
+    parsed.data.to === undefined
+      ? new Date(from.getTime() + CALLBACK_SLOTS_DEFAULT_DAYS * DAY_MS)
+      : new Date(parsed.data.to);
+  const fields: FieldErrors = callbackSlotsWindowErrors(from, to);
+  if (!(await isActiveProduct(deps.db, parsed.data.productCode))) {
+    fields.productCode = [
+      `"${parsed.data.productCode}" is not an active catalogue product; GET /api/v1/products lists the codes`,
+    ];
+  }
+  if (Object.keys(fields).length > 0) return validationError(res, fields);
+  const slots = await freeCallbackSlots(
+    deps.db,
+    { from, to, now },
+    intakeConfig(deps.config).callbackContactsPerHalfHour,
+  );
+  res.setHeader('Cache-Control', 'no-store');
+  res.json({ slots });
+}
+
+/** `GET /api/v1/products`, `GET /api/v1/callback-slots`, `POST /api/v1/callback-requests`. Mount before the `/api` 404. */
 export function intakeRoutes(deps: AppDeps): express.Router {
   const routes = express.Router();
   const bucket = createTokenBucket(intakeConfig(deps.config).intakeRatePerMinute, deps.clock);
@@ -182,6 +234,8 @@ export function intakeRoutes(deps: AppDeps): express.Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json(await listIntakeProducts(deps));
   });
+
+  routes.get('/callback-slots', ...guard, (req, res) => callbackSlotsHandler(deps, req, res));
 
   routes.post('/callback-requests', ...guard, jsonBody(), async (req: KeyedRequest, res) => {
     const idempotencyKey = req.get('idempotency-key') ?? null;
@@ -200,6 +254,8 @@ export function intakeRoutes(deps: AppDeps): express.Router {
       ip: req.ip ?? null,
     });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    // a web or app request is in every site's queues: the boards and wallboards show it now, not at their next tick
+    else refreshBoards(deps, null);
     res.status(201).json(response);
   });
 
