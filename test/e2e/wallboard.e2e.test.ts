@@ -43,8 +43,11 @@ describe('the wallboard', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await page.locator('.wallboard--tv').waitFor();
     expect(new URL(page.url()).searchParams.get('tv')).toBe('1');
-    // no controls in TV mode
+    // no controls in TV mode, and the app's bar behind it is out of reach of the keyboard
     expect(await page.getByTestId('home-wallboard').getByRole('button').count()).toBe(0);
+    const barInert = () =>
+      page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('.topbar, .skip-link'), (el) => el.inert));
+    expect(await barInert()).toEqual([true, true]);
     const waiting = page.getByTestId('queue-tile-call_me_now').getByTestId('queue-waiting');
     const before = Number(await waiting.textContent());
 
@@ -63,5 +66,6 @@ describe('the wallboard', { timeout: 60_000 }, () => {
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Modalità TV' }).waitFor();
     expect(new URL(page.url()).searchParams.get('tv')).toBeNull();
+    expect(await barInert()).toEqual([false, false]);
   });
 });

@@ -62,7 +62,13 @@ export function Wallboard() {
     if (!tv) return;
     const leave = (e: KeyboardEvent) => e.key === 'Escape' && setSearch({ ...search, tv: false });
     window.addEventListener('keydown', leave);
-    return () => window.removeEventListener('keydown', leave);
+    // the app's bar is under the full-screen board: out of reach of Tab and of screen readers while it is
+    const behind = [...document.querySelectorAll<HTMLElement>('.skip-link, .topbar')];
+    behind.forEach((el) => (el.inert = true));
+    return () => {
+      window.removeEventListener('keydown', leave);
+      behind.forEach((el) => (el.inert = false));
+    };
   }, [tv, search, setSearch]);
 
   const live = board.status === 'pending';
