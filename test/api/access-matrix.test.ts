@@ -323,6 +323,7 @@ const MATRIX: Record<string, Row> = {
   'rota.calendar': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1 }) },
   'rota.setCalendar': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, calendar: null }) },
   'rota.view': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, from: '2098-02-02', weeks: 2 }) },
+  'rota.adherence': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, day: '2026-12-02' }) },
   'rota.generateSaturdays': {
     roles: ['team_lead', 'admin'],
     input: () => ({ requestId: randomUUID(), siteId: 1, from: '2098-12-22', weeks: 1, need: { count: 2 } }),
@@ -763,6 +764,13 @@ describe('own / same-site / other-site data', () => {
       'team_lead',
       'rota.setCalendar',
       () => ({ siteId: 2, calendar: null }),
+      'FORBIDDEN',
+    ],
+    [
+      'team lead reads the adherence of another site',
+      'team_lead',
+      'rota.adherence',
+      () => ({ siteId: 2, day: '2026-12-02' }),
       'FORBIDDEN',
     ],
     [

@@ -119,6 +119,13 @@ describe('the Saturday rota', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByText(/^Pubblicati: \d+ turni\./).waitFor();
     await page.getByText('Pubblicato', { exact: true }).waitFor();
+    // today's adherence: each operator's expected window and how it was spent (a closed day says so instead)
+    await page
+      .getByRole('table', { name: /^Aderenza di / })
+      .or(page.getByText(/sede chiusa, nessun turno previsto/))
+      .waitFor();
+    await page.getByRole('heading', { name: 'Aderenza ai turni' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'rota-05-adherence');
 
     // someone rostered on a Saturday finds it under "I miei turni", with the day of rest that recovers it
     const lead = createApiClient(server.url);

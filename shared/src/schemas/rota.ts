@@ -154,3 +154,31 @@ export const rotaMineOutput = z.object({
   ),
 });
 export type RotaMineOutput = z.infer<typeof rotaMineOutput>;
+
+/** One day's adherence of a site's operators (rota.adherence). */
+export const rotaAdherenceInput = z.object({ siteId, day: rotaDay }).strict();
+export type RotaAdherenceInput = z.infer<typeof rotaAdherenceInput>;
+export const rotaAdherence = z.object({
+  siteId: z.number().int(),
+  siteName: z.string(),
+  day: z.string(),
+  /** the site's service hours that day (null: closed) */
+  hours: z.object({ opens: hhmm, closes: hhmm }).nullable(),
+  /** until when the day is counted: its end, or now for today */
+  countedUntil: z.string(),
+  operators: z.array(
+    z.object({
+      userId: z.number().int(),
+      name: z.string(),
+      /** the window the rota expected them (HH:MM–HH:MM, Europe/Rome), null: not on shift that day */
+      expected: z.object({ from: hhmm, to: hhmm }).nullable(),
+      expectedMinutes: z.number().int(),
+      workingMinutes: z.number().int(),
+      pausedMinutes: z.number().int(),
+      absentMinutes: z.number().int(),
+      /** working ÷ expected, 0–1; null when nothing was expected (yet) */
+      adherence: z.number().nullable(),
+    }),
+  ),
+});
+export type RotaAdherence = z.infer<typeof rotaAdherence>;

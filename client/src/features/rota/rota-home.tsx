@@ -8,6 +8,7 @@ import { Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
 import { SitePicker } from '../../components/site-picker';
 import { useTRPC } from '../../lib/trpc';
+import { AdherencePanel } from './adherence-panel';
 import { useDayFormat } from './format';
 import { MyShifts } from './my-shifts';
 import { SaturdayPlan } from './saturday-plan';
@@ -82,6 +83,7 @@ export function RotaHome({ CalendarForm }: { CalendarForm: ComponentType<Calenda
         <>
           <SiteHours siteInput={siteInput} CalendarForm={CalendarForm} />
           <SaturdayPlan siteInput={siteInput} />
+          <AdherencePanel siteInput={siteInput} />
         </>
       )}
     </div>

@@ -1,4 +1,6 @@
 import {
+  rotaAdherence,
+  rotaAdherenceInput,
   rotaAssignInput,
   rotaAssignOutput,
   rotaCalendar,
@@ -25,6 +27,7 @@ import {
   setRotaCalendar,
   unassignSaturday,
 } from './rota.service';
+import { readAdherence } from './rota.adherence';
 
 /** Team leads plan their own site, admins the site they name (rota.service.ts rotaSite). */
 const planners = roleProcedure('team_lead', 'admin');
@@ -59,6 +62,11 @@ export const rotaRouter = router({
     .input(rotaPublishInput)
     .output(rotaPublishOutput)
     .mutation(({ ctx, input }) => publishRota(ctx.deps, ctx.user, input, ctx.ip)),
+  /** A day's adherence of the site's operators against the rota (rota.adherence.ts). */
+  adherence: planners
+    .input(rotaAdherenceInput)
+    .output(rotaAdherence)
+    .query(({ ctx, input }) => readAdherence(ctx.deps, ctx.user, input)),
   /** Anyone's own published shifts (operators above all); drafts are never shown before the team lead publishes. */
   mine: authedProcedure
     .input(rotaMineInput)
