@@ -240,6 +240,8 @@ const MATRIX: Record<string, Row> = {
     input: () => ({ kind: 'breakdown', query: { ...period(), groupBy: ['flow'] } }),
   },
   'callbacks.board': { roles: ['operator', 'tutor', 'team_lead', 'admin'], input: () => ({}) },
+  // an unknown callback: 404 once past the access rules
+  'callbacks.timeline': { roles: ['tutor', 'team_lead', 'admin'], input: () => ({ id: 'no-such-callback' }) },
   'admin.dataSubject.export': { roles: ['admin'], input: (f) => ({ customerId: f.customerId }) },
   'admin.options': { roles: ['admin'] },
   'admin.users.list': { roles: ['admin'], input: () => ({ role: 'operator' }) },

@@ -29,7 +29,7 @@ async function post(body: Record<string, string>) {
 const signIn = (page: Page, username: string) => signInByKeyboard(page, server.url, username, 'home-tutor');
 
 describe('SLA board of the callback queue', () => {
-  it('shows due-by countdowns and highlights a breached Call Me Now with text, not colour alone', async () => {
+  it('shows due-by countdowns, highlights a breached Call Me Now with text, not colour alone, and opens its timeline', async () => {
     const late = await post({ phone: '+39 347 111 2233', product: 'SIM', mode: 'now', channel: 'app' });
     await post({ phone: '+39 347 444 5566', product: 'CONTO', mode: 'now', channel: 'web' });
     // The first request came in 20 minutes ago: past its 5-minute target.
@@ -57,5 +57,16 @@ describe('SLA board of the callback queue', () => {
     const breached = page.getByTestId('queue-counts').locator('[data-count="breached"] dd');
     expect(await breached.textContent()).toBe('1');
     await screenshot(page, 'queue-03-sla-board');
+
+    // the late request's timeline, by keyboard: received from the app, then its due-by passed with no contact
+    await row.getByRole('button', { name: 'Cronologia' }).focus();
+    await page.keyboard.press('Enter');
+    const timeline = page.getByRole('list', { name: 'Cronologia della richiesta' });
+    await timeline.waitFor();
+    const entries = await timeline.getByRole('listitem').allTextContents();
+    expect(entries[0]).toMatch(/ricevuta · dall'app$/);
+    expect(entries.at(-1)).toMatch(/scaduta senza contatto \(SLA superato\)$/);
+    expect(await row.getByRole('button', { name: 'Cronologia' }).getAttribute('aria-expanded')).toBe('true');
+    await screenshot(page, 'queue-04-timeline');
   });
 });

@@ -191,3 +191,34 @@ export const callbackBoard = z.object({
   truncated: z.boolean(),
 });
 export type CallbackBoard = z.infer<typeof callbackBoard>;
+
+/** What happened to one callback, in time order (callbacks.timeline; the per-item monitoring of docs/console.md). */
+export const CALLBACK_TIMELINE_EVENTS = [
+  'created',
+  'offered',
+  'offer_accepted',
+  'offer_declined',
+  'offer_expired',
+  'contact_started',
+  'contact_ended',
+  'changed',
+  'breached',
+] as const;
+export type CallbackTimelineEvent = (typeof CALLBACK_TIMELINE_EVENTS)[number];
+export const callbackTimelineInput = z.object({ id: z.string().trim().min(1, 'Choose a callback').max(64) }).strict();
+export const callbackTimeline = z.object({
+  id: z.string(),
+  status: z.string(),
+  dueBy: z.string(),
+  events: z.array(
+    z.object({
+      at: z.string(),
+      event: z.enum(CALLBACK_TIMELINE_EVENTS),
+      /** the operator (offer, contact) or the person who changed it; null: the system or the customer's channel */
+      by: z.string().nullable(),
+      /** the outcome of a contact, the change made (an audit action), the channel of a request */
+      detail: z.string().nullable(),
+    }),
+  ),
+});
+export type CallbackTimeline = z.infer<typeof callbackTimeline>;

@@ -7,7 +7,9 @@ import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
 import { EmptyState, Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
+import { Button } from '../../components/ui/button';
 import { useTRPC } from '../../lib/trpc';
+import { CallbackTimeline } from './callback-timeline';
 import './queue.css';
 
 const POLL_MS = 4_000;
@@ -84,6 +86,9 @@ export function QueueHome() {
   const { t: tq } = useTranslation('queue');
   const trpc = useTRPC();
   const board = useQuery(trpc.callbacks.board.queryOptions({ limit: 200 }, { refetchInterval: POLL_MS }));
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 5 * 60_000 }));
+  // supervisors follow an item's history (operators work the queue)
+  const timelines = me.data !== undefined && me.data !== null && me.data.role !== 'operator';
   const fmt = useFormat();
   const localNow = useNow();
   // Countdowns run on the server's clock: the offset is measured when the board arrives.
@@ -113,7 +118,7 @@ export function QueueHome() {
         <>
           <Counts board={board.data} />
           <Panel title={tq('board.title')}>
-            <BoardTable board={board.data} now={now} />
+            <BoardTable board={board.data} now={now} timelines={timelines} />
           </Panel>
         </>
       )}
@@ -167,9 +172,10 @@ function Counts({ board }: { board: CallbackBoard }) {
   );
 }
 
-function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
+function BoardTable({ board, now, timelines }: { board: CallbackBoard; now: number; timelines: boolean }) {
   const { t } = useTranslation('queue');
   const fmt = useFormat();
+  const [open, setOpen] = useState<string | null>(null);
   if (board.items.length === 0) return <EmptyState>{t('board.empty')}</EmptyState>;
   return (
     <div className="queue__scroll">
@@ -187,13 +193,14 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
             <th scope="col">{t('columns.attempts')}</th>
             <th scope="col">{t('columns.owner')}</th>
             <th scope="col">{t('columns.heldBy')}</th>
+            {timelines && <th scope="col">{t('columns.timeline')}</th>}
           </tr>
         </thead>
         <tbody>
           {board.items.map((item) => {
             const state = rowState(item, now);
             const left = Date.parse(item.dueBy) - now;
-            return (
+            return [
               <tr
                 key={item.id}
                 className={`queue__row queue__row--${state}`}
@@ -224,8 +231,30 @@ function BoardTable({ board, now }: { board: CallbackBoard; now: number }) {
                 <td className="queue__num">{t('attempts', { attempts: item.attempts, max: item.maxAttempts })}</td>
                 <td>{item.owner?.displayName ?? t('pool')}</td>
                 <td>{item.heldBy?.displayName ?? t('nobody')}</td>
-              </tr>
-            );
+                {timelines && (
+                  <td>
+                    {item.kind === 'callback' && (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-expanded={open === item.id}
+                        aria-controls={`timeline-${item.id}`}
+                        onClick={() => setOpen(open === item.id ? null : item.id)}
+                      >
+                        {t('timeline.show')}
+                      </Button>
+                    )}
+                  </td>
+                )}
+              </tr>,
+              open === item.id && (
+                <tr key={`${item.id}-timeline`} id={`timeline-${item.id}`} className="queue__timeline-row">
+                  <td colSpan={11}>
+                    <CallbackTimeline id={item.id} when={fmt.when} />
+                  </td>
+                </tr>
+              ),
+            ];
           })}
         </tbody>
       </table>

@@ -1,6 +1,12 @@
-import { callbackBoard as callbackBoardOutput, callbackBoardInput } from '@valore/shared/schemas/callbacks';
+import {
+  callbackBoard as callbackBoardOutput,
+  callbackBoardInput,
+  callbackTimeline,
+  callbackTimelineInput,
+} from '@valore/shared/schemas/callbacks';
 import { roleProcedure, router } from '../../trpc/init';
 import { callbackBoard } from './callbacks.service';
+import { callbackTimelineOf } from './timeline.service';
 
 export const callbacksRouter = router({
   /** The Call Me Back / Call Me Now queue with due-by times and breaches (SLA board). */
@@ -8,4 +14,9 @@ export const callbacksRouter = router({
     .input(callbackBoardInput)
     .output(callbackBoardOutput)
     .query(({ ctx, input }) => callbackBoard(ctx.deps, ctx.user, input)),
+  /** One callback's timeline: created, offered, contacts, changes, breach (timeline.service.ts). */
+  timeline: roleProcedure('tutor', 'team_lead', 'admin')
+    .input(callbackTimelineInput)
+    .output(callbackTimeline)
+    .query(({ ctx, input }) => callbackTimelineOf(ctx.deps, ctx.user, input.id)),
 });
