@@ -26,6 +26,9 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
           setupFiles: ['src/test/setup.ts'],
+          // a page test loads lazy chunks and waits up to 5 s for each text (asyncUtilTimeout): a whole test needs
+          // more than Vitest's default 5 s when the 2-core machine is busy (routes.test took 5.04 s beside a CI run)
+          testTimeout: 15_000,
         },
       },
       {
