@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { signInByKeyboard } from './helpers/console';
 import { dateField, typeDate } from './helpers/date-field';
 
 /**
@@ -32,21 +33,14 @@ function mondayIn(weeks: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function signIn(session: BrowserSession, username: string) {
-  const { page } = session;
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Nome utente').focus();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('demo');
-  await page.keyboard.press('Enter');
-  await page.getByRole('navigation', { name: 'Navigazione principale' }).waitFor();
-}
+/** Signs in by keyboard (the shared helper) and waits for the role's home. */
+const signIn = (session: BrowserSession, username: string, home: 'home-operator' | 'home-team_lead') =>
+  signInByKeyboard(session.page, server.url, username, home);
 
 describe('the Saturday rota', { timeout: 120_000 }, () => {
   it('a team lead sets the to-be hours, generates the Saturdays, fixes a conflict and publishes; an operator sees theirs', async () => {
     const { page } = leadBrowser;
-    await signIn(leadBrowser, 'teamlead1');
+    await signIn(leadBrowser, 'teamlead1', 'home-team_lead');
     await page.getByRole('link', { name: 'Turni' }).click();
     await page.getByTestId('home-rota').waitFor();
 
@@ -139,7 +133,7 @@ describe('the Saturday rota', { timeout: 120_000 }, () => {
       username: string;
     };
     const op = operatorBrowser.page;
-    await signIn(operatorBrowser, username);
+    await signIn(operatorBrowser, username, 'home-operator');
     await op.getByRole('link', { name: 'I miei turni' }).click();
     const mine = op.getByRole('table', { name: 'I miei turni pubblicati' });
     await mine.waitFor();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postCallMeNow } from '../helpers/intake';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
+import { signInByKeyboard } from './helpers/console';
 
 /**
  * The team lead's wallboard in Chromium (issue 19): opened from the navigation, switched to TV mode (full screen,
@@ -27,12 +28,7 @@ afterAll(async () => {
 describe('the wallboard', { timeout: 60_000 }, () => {
   it('in TV mode shows a Call Me Now within 2 s of its arrival, and Esc leaves TV mode', async () => {
     const { page } = session;
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Nome utente').focus();
-    await page.keyboard.type('teamlead1');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('demo');
-    await page.keyboard.press('Enter');
+    await signInByKeyboard(page, server.url, 'teamlead1', 'home-team_lead');
     await page.getByRole('link', { name: 'Wallboard' }).click();
     await page.getByTestId('home-wallboard').waitFor();
     await page.getByTestId('wallboard-connection').and(page.locator('[data-live="true"]')).waitFor();

@@ -6,7 +6,7 @@ export async function signInByKeyboard(
   page: Page,
   baseUrl: string,
   username: string,
-  home: 'home-operator' | 'home-tutor' | 'home-admin' = 'home-operator',
+  home: 'home-operator' | 'home-tutor' | 'home-admin' | 'home-team_lead' = 'home-operator',
 ): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Nome utente').focus();

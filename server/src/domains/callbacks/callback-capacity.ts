@@ -46,7 +46,7 @@ export function halfHourOf(at: Date): Date {
 interface RotaOfDays {
   /** active operators of every site */
   operators: number;
-  /** date → the published rows of each operator who has any that date */
+  /** date → the published rows of each operator with rows that date */
   rows: Map<string, Map<number, RotaDayRow[]>>;
 }
 
