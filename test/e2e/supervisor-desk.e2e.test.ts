@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
+import { explainOnFailure } from './helpers/explain';
 
 /**
  * The supervisor's desk in Chromium, two browsers (issue 18): tutor1 watches the queue and service-level tiles of
@@ -17,7 +18,8 @@ const LIVE = { timeout: 15_000 };
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // the offer's clock is not under test here (work-offers.e2e is): long enough for the screenshots taken meanwhile
+  server = await startTestServer({ env: { VALORE_OFFER_SECONDS: '300' } });
   // only the test's items in the queues
   server.database.sqlite.exec(`
     DELETE FROM work_offers;
@@ -32,6 +34,7 @@ afterAll(async () => {
   await server?.close();
 });
 
+const rows = (query: string, ...params: string[]) => server.database.sqlite.prepare(query).all(...params);
 const userId = (username: string) =>
   (server.database.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id;
 
@@ -125,7 +128,18 @@ describe("the supervisor's desk", () => {
     await ringing.waitFor(LIVE);
     await operator().keyboard.press('a');
     const banner = operator().getByTestId('coaching-banner');
-    await banner.getByText(coaching).waitFor(LIVE);
+    await explainOnFailure(
+      () => banner.getByText(coaching).waitFor(LIVE),
+      operator(),
+      () => ({
+        offers: rows('SELECT operator_id, status, offered_at, expires_at, decided_at FROM work_offers'),
+        status: rows('SELECT user_id, state, reason, interaction_client_id FROM operator_status'),
+        messages: rows(
+          'SELECT id, to_user_id, interaction_client_id, delivered_at, acknowledged_at FROM tutor_messages',
+        ),
+        late: rows('SELECT status, lease_owner, owner_id FROM callback_requests WHERE id = ?', late.id),
+      }),
+    );
     await screenshot(operator(), 'supervisor-04-operator-coaching-delivered');
 
     // the tutor sees it delivered, and the callback being handled by operatore1
