@@ -302,6 +302,8 @@ const MATRIX: Record<string, Row> = {
   'admin.sites.setCalendar': { roles: ['admin'], input: () => ({ id: 2, calendar: null }) },
   'admin.teams.create': { roles: ['admin'], input: () => ({ siteId: 1, name: `Matrice ${randomUUID().slice(0, 8)}` }) },
   'admin.teams.rename': { roles: ['admin'], input: (f) => ({ id: f.teamId, name: 'Matrice rinominata' }) },
+  'admin.districts.list': { roles: ['admin'] },
+  'admin.districts.setCalendar': { roles: ['admin'], input: () => ({ code: 'LOC', calendar: null }) },
   'admin.teams.delete': { roles: ['admin'], input: (f) => ({ id: f.emptyTeamIds.shift() ?? 0 }) },
   'admin.settings.get': { roles: ['admin'] },
   'admin.settings.update': { roles: ['admin'], input: () => ({ localPasswords: true }) },

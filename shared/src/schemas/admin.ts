@@ -556,8 +556,10 @@ export const adminSite = z.object({
   macroArea: z.string().nullable(),
   users: z.number().int(),
   teams: z.array(adminTeam),
-  /** the site's own service calendar; null: the centre's default */
+  /** the site's own service calendar; null: its district's (below) or the centre's default */
   calendar: serviceCalendarSpec.nullable(),
+  /** the district whose calendar the site follows while it has none of its own; null: none applies */
+  districtCalendar: z.object({ code: z.string(), name: z.string(), calendar: serviceCalendarSpec }).nullable(),
   /** push: Ready operators are offered work; pull: they ask for it (docs/api.md, "Pushed work") */
   dispatchMode: z.enum(DISPATCH_MODES),
   /** how long an operator may stay in after-call work before the console records it and goes Ready; 0: no limit */
@@ -568,6 +570,27 @@ export const siteCalendarInput = z
   .object({ requestId: clientId.optional(), id, calendar: serviceCalendarSpec.nullable() })
   .strict();
 export type SiteCalendarInput = z.infer<typeof siteCalendarInput>;
+
+/** A district with its service calendar (admin.districts.*): its sites without a calendar of their own follow it. */
+export const adminDistrict = z.object({
+  code: z.string(),
+  name: z.string(),
+  macroArea: z.string(),
+  provinces: z.array(z.string()),
+  /** null: its sites keep the centre's default (or their own) */
+  calendar: serviceCalendarSpec.nullable(),
+  /** the district's sites, and whether each keeps a calendar of its own (then the district's does not apply to it) */
+  sites: z.array(z.object({ id: z.number().int(), name: z.string(), ownCalendar: z.boolean() })),
+});
+export type AdminDistrict = z.infer<typeof adminDistrict>;
+export const districtCalendarInput = z
+  .object({
+    requestId: clientId.optional(),
+    code: z.string().regex(/^[A-Z0-9]{2,6}$/, 'A district code, such as LOC'),
+    calendar: serviceCalendarSpec.nullable(),
+  })
+  .strict();
+export type DistrictCalendarInput = z.infer<typeof districtCalendarInput>;
 
 /** After-call work may be limited to at most 15 minutes (sites.wrap_up_seconds). */
 export const WRAP_UP_MAX_SECONDS = 900;

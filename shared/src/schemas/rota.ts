@@ -52,7 +52,10 @@ export const rotaCalendar = z.object({
   siteId: z.number().int(),
   siteName: z.string(),
   custom: z.boolean(),
+  /** the site has a calendar of its own */
   calendar: serviceCalendarSpec,
+  /** without one: the district whose calendar applies (admin.districts.setCalendar); null: the centre's default */
+  district: z.object({ code: z.string(), name: z.string() }).nullable(),
 });
 export type RotaCalendar = z.infer<typeof rotaCalendar>;
 

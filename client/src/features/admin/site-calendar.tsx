@@ -20,10 +20,13 @@ import { HoursPair, RemoveRow, RowsFieldset, patchRow, useLaterHours, type RowsE
 const CENTRE_DEFAULT = specOfCalendar(DEFAULT_SERVICE_CALENDAR);
 
 /** "Lun–Ven 07:30–19:30 · Sab chiuso · 1 festa locale": a site's calendar in the sites table. */
-export function useCalendarSummary(): (calendar: ServiceCalendarSpec | null) => string {
+export function useCalendarSummary(): (
+  calendar: ServiceCalendarSpec | null,
+  district?: { name: string; calendar: ServiceCalendarSpec } | null,
+) => string {
   const { t } = useTranslation('admin');
-  return (calendar) => {
-    const c = calendar ?? CENTRE_DEFAULT;
+  return (calendar, district) => {
+    const c = calendar ?? district?.calendar ?? CENTRE_DEFAULT;
     const parts = [
       t('sites.calendar.weekdaysShort', { opens: c.weekdays.opens, closes: c.weekdays.closes }),
       c.saturday
@@ -34,8 +37,24 @@ export function useCalendarSummary(): (calendar: ServiceCalendarSpec | null) => 
     for (const v of c.versions ?? [])
       parts.push(t('sites.calendar.versionShort', { name: v.name, from: dayOf(v.effectiveFrom) }));
     if (c.closures?.length) parts.push(t('sites.calendar.closures', { count: c.closures.length }));
-    return parts.join(' · ') + (calendar ? '' : ` (${t('sites.calendar.default')})`);
+    const source = calendar
+      ? ''
+      : district
+        ? ` (${t('sites.calendar.fromDistrict', { name: district.name })})`
+        : ` (${t('sites.calendar.default')})`;
+    return parts.join(' · ') + source;
   };
+}
+
+/** What the calendar governs, and whose hours apply while the subject has none of its own. */
+function CalendarLead({ kind, inheritedFrom }: { kind: 'site' | 'district'; inheritedFrom: string | null }) {
+  const { t } = useTranslation('admin');
+  return (
+    <>
+      <p className="admin-muted">{t(kind === 'district' ? 'sites.calendar.districtLead' : 'sites.calendar.lead')}</p>
+      {inheritedFrom && <p className="admin-muted">{t('sites.calendar.inherited', { from: inheritedFrom })}</p>}
+    </>
+  );
 }
 
 /** "2027-03-29" → "29/03/2027". */
@@ -55,9 +74,12 @@ export interface SavedCalendar {
   calendar: ServiceCalendarSpec | null;
 }
 
-/** How the form saves a site's calendar: an admin through admin.sites.setCalendar, a team lead through rota.setCalendar. */
-export type UseCalendarSave = (onSaved: (saved: SavedCalendar) => void) => {
-  save: (siteId: number, calendar: ServiceCalendarSpec | null, requestId: (payload: unknown) => string) => void;
+/**
+ * How the form saves a calendar: a site's by an admin through admin.sites.setCalendar or a team lead through
+ * rota.setCalendar (`Id`: the site's id), a district's through admin.districts.setCalendar (`Id`: its code).
+ */
+export type UseCalendarSave<Id extends number | string = number> = (onSaved: (saved: SavedCalendar) => void) => {
+  save: (id: Id, calendar: ServiceCalendarSpec | null, requestId: (payload: unknown) => string) => void;
   isPending: boolean;
   isError: boolean;
   error: unknown;
@@ -88,20 +110,26 @@ export const useAdminCalendarSave: UseCalendarSave = (onSaved) => {
  * versions and closures. The agreed times of its operators, its customers' callback moves and its reschedules follow
  * it from the next request. An admin edits it from the sites table, a team lead from the rota page (`useSave`).
  */
-export function SiteCalendarForm({
+export function SiteCalendarForm<Id extends number | string>({
   site,
   onDone,
-  useSave = useAdminCalendarSave,
+  useSave,
+  inherited,
+  kind = 'site',
 }: {
-  site: { id: number; name: string; calendar: ServiceCalendarSpec | null };
+  site: { id: Id; name: string; calendar: ServiceCalendarSpec | null };
   onDone: (message: string | null) => void;
-  useSave?: UseCalendarSave;
+  useSave: UseCalendarSave<Id>;
+  /** the calendar the subject follows while it has none of its own (a site: its district's), shown and offered */
+  inherited?: { from: string; calendar: ServiceCalendarSpec } | null;
+  /** whose calendar: a site's (the default) or a district's, which its sites without their own follow */
+  kind?: 'site' | 'district';
 }) {
   const { t } = useTranslation('admin');
   const { t: tShell } = useTranslation();
   const ids = useId();
   const requestId = useRequestId();
-  const start = site.calendar ?? CENTRE_DEFAULT;
+  const start = site.calendar ?? inherited?.calendar ?? CENTRE_DEFAULT;
   const [own, setOwn] = useState(site.calendar !== null);
   const [weekdays, setWeekdays] = useState(start.weekdays);
   const [saturdayOpen, setSaturdayOpen] = useState(start.saturday !== null);
@@ -117,7 +145,8 @@ export function SiteCalendarForm({
   const [added, setAdded] = useState<number | null>(null);
   const save = useSave((saved) => {
     requestId.done();
-    onDone(t(saved.calendar ? 'sites.calendar.saved' : 'sites.calendar.savedDefault', { name: saved.name }));
+    const cleared = kind === 'district' ? 'sites.calendar.districtCleared' : 'sites.calendar.savedDefault';
+    onDone(t(saved.calendar ? 'sites.calendar.saved' : cleared, { name: saved.name }));
   });
   const serverProblems = serverFieldErrors(save.error).calendar ?? [];
 
@@ -166,10 +195,12 @@ export function SiteCalendarForm({
             </ul>
           </Alert>
         )}
-        <p className="admin-muted">{t('sites.calendar.lead')}</p>
+        <CalendarLead kind={kind} inheritedFrom={site.calendar ? null : (inherited?.from ?? null)} />
         <div className="admin-check">
           <input id={`${ids}-own`} type="checkbox" checked={own} autoFocus onChange={(e) => setOwn(e.target.checked)} />
-          <label htmlFor={`${ids}-own`}>{t('sites.calendar.own')}</label>
+          <label htmlFor={`${ids}-own`}>
+            {t(kind === 'district' ? 'sites.calendar.districtOwn' : 'sites.calendar.own')}
+          </label>
         </div>
         <TextField
           className="admin-field--narrow"

@@ -10,10 +10,15 @@ import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
 import { isAppClientError, useTRPC } from '../../lib/trpc';
-import { SiteCalendarForm, useCalendarSummary } from './site-calendar';
+import { DistrictCalendars } from './district-calendars';
+import { SiteCalendarForm, useAdminCalendarSave, useCalendarSummary } from './site-calendar';
 
 type View =
-  { kind: 'list' } | { kind: 'teams'; siteId: number } | { kind: 'calendar'; siteId: number } | { kind: 'create' };
+  | { kind: 'list' }
+  | { kind: 'teams'; siteId: number }
+  | { kind: 'calendar'; siteId: number }
+  | { kind: 'create' }
+  | { kind: 'districts' };
 
 /** The sites tab: the sites with their territory and people; a site's teams (add, rename, delete); a new site. */
 export function SitesAdmin() {
@@ -36,11 +41,19 @@ export function SitesAdmin() {
       />
     );
   }
+  if (view.kind === 'districts') return <DistrictCalendars onBack={() => setView({ kind: 'list' })} />;
   const chosen = view.kind !== 'list' ? sites.data.find((s) => s.id === view.siteId) : undefined;
   if (chosen && view.kind === 'calendar') {
     return (
       <SiteCalendarForm
         site={chosen}
+        useSave={useAdminCalendarSave}
+        inherited={
+          chosen.districtCalendar && {
+            from: chosen.districtCalendar.name,
+            calendar: chosen.districtCalendar.calendar,
+          }
+        }
         onDone={(message) => {
           setNotice(message);
           setView({ kind: 'list' });
@@ -60,6 +73,14 @@ export function SitesAdmin() {
         <div className="admin-toolbar__actions">
           <Button variant="primary" onClick={() => setView({ kind: 'create' })}>
             {t('sites.new')}
+          </Button>{' '}
+          <Button
+            onClick={() => {
+              setNotice(null);
+              setView({ kind: 'districts' });
+            }}
+          >
+            {t('districts.open')}
           </Button>
         </div>
       </div>
@@ -94,7 +115,7 @@ export function SitesAdmin() {
                 <td>{s.macroArea ?? '—'}</td>
                 <td className="admin-table__num">{s.users}</td>
                 <td>{s.teams.map((team) => team.name).join(', ') || '—'}</td>
-                <td>{summary(s.calendar)}</td>
+                <td>{summary(s.calendar, s.districtCalendar)}</td>
                 <td>
                   <DispatchModeSwitch site={s} onNotice={setNotice} />
                   <WrapUpLimit site={s} onNotice={setNotice} />

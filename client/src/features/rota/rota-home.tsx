@@ -20,6 +20,8 @@ type Saved = { name: string; calendar: ServiceCalendarSpec | null };
 /** The calendar form the app hands over (the admin's, features/admin/site-calendar), saving through `useSave`. */
 export type CalendarFormProps = {
   site: { id: number; name: string; calendar: ServiceCalendarSpec | null };
+  /** the district's calendar the site follows while it has none of its own */
+  inherited?: { from: string; calendar: ServiceCalendarSpec } | null;
   onDone: (message: string | null) => void;
   useSave: (onSaved: (saved: Saved) => void) => {
     save: (siteId: number, calendar: ServiceCalendarSpec | null, requestId: (payload: unknown) => string) => void;
@@ -106,11 +108,12 @@ function SiteHours({
   const [notice, setNotice] = useState<string | null>(null);
   if (calendar.isPending) return <LoadingState label={t('loading')} />;
   if (calendar.isError) return <Alert tone="error">{t('loadFailed')}</Alert>;
-  const { calendar: c, custom, siteId, siteName } = calendar.data;
+  const { calendar: c, custom, siteId, siteName, district } = calendar.data;
   if (editing) {
     return (
       <CalendarForm
         site={{ id: siteId, name: siteName, calendar: custom ? c : null }}
+        inherited={!custom && district ? { from: district.name, calendar: c } : null}
         useSave={useRotaCalendarSave}
         onDone={(message) => {
           setEditing(false);
@@ -124,6 +127,7 @@ function SiteHours({
     c.saturday ? t('hours.saturday', c.saturday) : t('hours.saturdayClosed'),
     ...(c.versions ?? []).map((v) => t('hours.version', { name: v.name, from: day(v.effectiveFrom) })),
     ...(c.closures?.length ? [t('hours.closures', { count: c.closures.length })] : []),
+    ...(!custom && district ? [t('hours.fromDistrict', { name: district.name })] : []),
   ];
   return (
     <Panel

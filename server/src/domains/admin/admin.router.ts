@@ -4,6 +4,8 @@ import {
   adminProduct,
   adminPostOffice,
   adminSite,
+  adminDistrict,
+  districtCalendarInput,
   siteCalendarInput,
   siteCreateInput,
   siteUpdateInput,
@@ -54,6 +56,7 @@ import {
   messageTemplateUpdateInput,
 } from '@valore/shared/schemas/admin';
 import { roleProcedure, router } from '../../trpc/init';
+import { listDistricts, setDistrictCalendar } from './districts.service';
 import { eraseDataSubject, exportDataSubject } from '../retention/data-subject.service';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 import { auditActions, exportAudit, searchAudit } from './audit.service';
@@ -176,6 +179,14 @@ export const adminRouter = router({
       .input(siteCalendarInput)
       .output(adminSite)
       .mutation(({ ctx, input }) => setSiteCalendar(ctx.deps, ctx.user, input, ctx.ip)),
+  }),
+  /** Districts and their service calendars: sites without their own follow their district's (docs/admin.md). */
+  districts: router({
+    list: admins.output(z.array(adminDistrict)).query(({ ctx }) => listDistricts(ctx.deps.db)),
+    setCalendar: admins
+      .input(districtCalendarInput)
+      .output(adminDistrict)
+      .mutation(({ ctx, input }) => setDistrictCalendar(ctx.deps, ctx.user, input, ctx.ip)),
   }),
   teams: router({
     create: admins

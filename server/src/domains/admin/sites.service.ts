@@ -40,8 +40,15 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
     ])
     .orderBy('s.name')
     .execute();
-  const districts = await sql<{ province_code: string; district: string; macro: string }>`
-    SELECT dp.province_code, d.name AS district, m.name AS macro FROM district_provinces dp
+  const districts = await sql<{
+    province_code: string;
+    code: string;
+    district: string;
+    macro: string;
+    calendar: string | null;
+  }>`
+    SELECT dp.province_code, d.code, d.name AS district, m.name AS macro, d.service_calendar AS calendar
+    FROM district_provinces dp
     JOIN districts d ON d.code = dp.district_code JOIN macro_areas m ON m.code = d.macro_area_code
     ORDER BY d.name`.execute(db);
   const teams = await db.selectFrom('teams').selectAll().orderBy('name').execute();
@@ -54,6 +61,11 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
     .execute();
   return sites.map((s) => {
     const own = districts.rows.filter((d) => d.province_code === s.province_code);
+    // the same choice as org/service-calendars.ts: the first district by code with a calendar
+    const followed = own
+      .filter((d) => d.calendar !== null)
+      .sort((a, b) => (a.code < b.code ? -1 : 1))
+      .at(0);
     return {
       id: s.id,
       code: s.code,
@@ -65,6 +77,14 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       macroArea: own[0]?.macro ?? null,
       users: Number(s.users),
       calendar: s.service_calendar ? (JSON.parse(s.service_calendar) as ServiceCalendarSpec) : null,
+      districtCalendar:
+        followed?.calendar && !s.service_calendar
+          ? {
+              code: followed.code,
+              name: followed.district,
+              calendar: JSON.parse(followed.calendar) as ServiceCalendarSpec,
+            }
+          : null,
       dispatchMode: s.dispatch_mode,
       wrapUpSeconds: s.wrap_up_seconds,
       teams: teams

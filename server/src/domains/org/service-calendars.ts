@@ -6,17 +6,60 @@ import {
 } from '@valore/shared/time/service-calendar';
 import type { Executor } from '../../db/database';
 
+/** Where a site's calendar comes from: its own, else its district's, else the centre's default (both null). */
+export interface SiteCalendarSources {
+  own: ServiceCalendarSpec | null;
+  /** the first district of the site's province (by code) that has a calendar; Roma belongs to two */
+  district: { code: string; name: string; calendar: ServiceCalendarSpec } | null;
+}
+
+const parse = (json: string | null) => (json ? (JSON.parse(json) as ServiceCalendarSpec) : null);
+
 /**
- * The one place a site's service calendar is read (docs/admin.md, "Sites and teams"): the site's own when an admin
- * set one, else the centre's default. Every rule about when a customer may be called reads it here — the time an
- * operator agrees (callbacks, lead follow-ups), the times a customer may move a callback to, the reschedule after a
- * missed appointment — for the site the promise belongs to; web and app requests, which belong to no site, keep the
- * default. It is read in the caller's transaction (one primary-key read), so a change applies to the next request on
- * every node, with nothing cached to go stale.
+ * The one place a site's service calendar is read (docs/admin.md, "Sites and teams"): the site's own when one is set,
+ * else the calendar of its district (from the site's province) when an admin set one, else the centre's default. Every
+ * rule about when a customer may be called reads it here — the time an operator agrees (callbacks, lead follow-ups),
+ * the times a customer may move a callback to, the reschedule after a missed appointment — for the site the promise
+ * belongs to; web and app requests, which belong to no site, keep the default. One read in the caller's transaction,
+ * so a change applies to the next request on every node, with nothing cached to go stale.
  */
+export async function siteCalendarSources(db: Executor, siteId: number): Promise<SiteCalendarSources> {
+  const row = await db
+    .selectFrom('sites as s')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('district_provinces as dp')
+          .innerJoin('districts as d', 'd.code', 'dp.district_code')
+          .where('d.service_calendar', 'is not', null)
+          .select(['dp.province_code', 'd.code', 'd.name', 'd.service_calendar'])
+          .as('dc'),
+      (join) => join.onRef('dc.province_code', '=', 's.province_code'),
+    )
+    .select([
+      's.service_calendar as own',
+      'dc.code as district_code',
+      'dc.name as district_name',
+      'dc.service_calendar as district_calendar',
+    ])
+    .where('s.id', '=', siteId)
+    .orderBy('dc.code')
+    .executeTakeFirst();
+  if (!row) return { own: null, district: null };
+  const calendar = parse(row.district_calendar);
+  return {
+    own: parse(row.own),
+    district:
+      calendar && row.district_code && row.district_name
+        ? { code: row.district_code, name: row.district_name, calendar }
+        : null,
+  };
+}
+
+/** The calendar in effect at a site (its own, else its district's), or null for the centre's default. */
 export async function siteCalendarSpec(db: Executor, siteId: number): Promise<ServiceCalendarSpec | null> {
-  const row = await db.selectFrom('sites').select('service_calendar').where('id', '=', siteId).executeTakeFirst();
-  return row?.service_calendar ? (JSON.parse(row.service_calendar) as ServiceCalendarSpec) : null;
+  const { own, district } = await siteCalendarSources(db, siteId);
+  return own ?? district?.calendar ?? null;
 }
 
 /** The service calendar of a site; null (no site: a web or app request) gives the centre's default. */

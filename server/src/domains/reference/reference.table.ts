@@ -8,6 +8,8 @@ export interface DistrictsTable {
   code: string;
   name: string;
   macro_area_code: string;
+  /** the district's service calendar (JSON, like sites.service_calendar); its sites without their own follow it */
+  service_calendar: Generated<string | null>;
 }
 export interface ProvincesTable {
   code: string;

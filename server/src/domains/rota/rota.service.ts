@@ -27,7 +27,7 @@ import { DomainError, fieldError } from '../../errors';
 import { adminChange } from '../admin/admin-change';
 import { writeSiteCalendar } from '../admin/sites.service';
 import { insertAudit } from '../audit/audit.repository';
-import { serviceCalendarFor, siteCalendarSpec } from '../org/service-calendars';
+import { serviceCalendarFor, siteCalendarSources } from '../org/service-calendars';
 import { buildView, periodEnd, periodRows, siteTeams, storedNeed, type RotaSite } from './rota.view';
 import type { RotaShiftsTable } from './rota.table';
 
@@ -62,12 +62,13 @@ export async function rotaSite(db: Executor, user: SessionUser, siteId: number |
 
 export async function rotaCalendar(db: Executor, user: SessionUser, siteId: number | undefined): Promise<RotaCalendar> {
   const site = await rotaSite(db, user, siteId);
-  const spec = await siteCalendarSpec(db, site.id);
+  const { own, district } = await siteCalendarSources(db, site.id);
   return {
     siteId: site.id,
     siteName: site.name,
-    custom: spec !== null,
-    calendar: spec ?? specOfCalendar(DEFAULT_SERVICE_CALENDAR),
+    custom: own !== null,
+    district: district && { code: district.code, name: district.name },
+    calendar: own ?? district?.calendar ?? specOfCalendar(DEFAULT_SERVICE_CALENDAR),
   };
 }
 
