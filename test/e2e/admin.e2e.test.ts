@@ -395,4 +395,53 @@ describe('administration from the browser', () => {
       },
     });
   });
+
+  it('a district gets its hours, and its site without its own follows them', async () => {
+    const { page } = admin;
+    await page.goto(`${server.url}/admin/sites`);
+    await page.getByRole('button', { name: 'Orari dei distretti' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('row', { name: /Lombardia Centro.*MI.*Milano Bicocca.*Nessun orario di distretto/ }).waitFor();
+    await page.getByRole('button', { name: 'Orari di Lombardia Centro' }).focus();
+    await page.keyboard.press('Enter');
+    // the district's own hours: on; a name; Monday–Friday 07:45–19:45 (the second-level support's), Saturday open
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Supporto di secondo livello');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('07:45');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('19:45');
+    await page.getByLabel('Apertura del sabato (HH:MM)').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('07:45');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('15:27');
+    await screenshot(page, 'admin-district-calendar');
+    await page.keyboard.press('Enter');
+    await page.getByText('Orari di Lombardia Centro salvati.').waitFor();
+    await page.getByRole('row', { name: /Lombardia Centro.*Lun–Ven 07:45–19:45 · Sab 07:45–15:27/ }).waitFor();
+    await screenshot(page, 'admin-district-hours');
+    await page.getByRole('button', { name: 'Torna alle sedi' }).click();
+    await page
+      .getByRole('row', {
+        name: /Milano Bicocca.*Lun–Ven 07:45–19:45 · Sab 07:45–15:27 \(del distretto Lombardia Centro\)/,
+      })
+      .waitFor();
+
+    const user = server.database.sqlite
+      .prepare(
+        "SELECT username FROM users u JOIN sites s ON s.id = u.site_id WHERE s.name = 'Milano Bicocca' AND u.role = 'operator' AND u.active = 1 LIMIT 1",
+      )
+      .get() as { username: string };
+    const op = createApiClient(server.url);
+    await op.login(user.username);
+    expect(await op.trpc.work.serviceCalendar.query()).toMatchObject({
+      custom: true,
+      calendar: { name: 'Supporto di secondo livello', weekdays: { opens: '07:45', closes: '19:45' } },
+    });
+  });
 });
