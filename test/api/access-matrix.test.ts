@@ -341,6 +341,100 @@ const MATRIX: Record<string, Row> = {
   'rota.unassign': { roles: ['team_lead', 'admin'], input: () => ({ shiftId: 999_999 }) },
   'rota.publish': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, from: '2098-12-22', weeks: 1 }) },
   'rota.mine': { roles: 'signed-in', input: () => ({}) },
+  // practice mode: a contact or practice id that does not exist is a 404 once past the access rules
+  'practice.personas': { roles: 'signed-in' },
+  'practice.start': {
+    roles: ['operator', 'tutor'],
+    input: () => ({ requestId: randomUUID(), flow: 'inbound_sales', personaId: 'young_digital', seed: 7 }),
+  },
+  'practice.reply': {
+    roles: ['operator', 'tutor'],
+    input: () => ({ practiceId: 999_999, step: 'identify', turn: 0, options: { choices: ['customer.identified'] } }),
+  },
+  'practice.complete': {
+    roles: ['operator', 'tutor'],
+    input: () => ({
+      requestId: randomUUID(),
+      practiceId: 999_999,
+      path: [{ step: 'identify', choice: 'customer.not_eligible', at: 5000 }],
+      outcome: 'not_eligible',
+      consentAsked: false,
+      objections: [],
+      durationMs: 6000,
+    }),
+  },
+  'practice.mine': { roles: ['operator', 'tutor'], input: () => ({}) },
+  'practice.assign': {
+    roles: ['tutor', 'admin'],
+    input: (f) => ({
+      requestId: randomUUID(),
+      name: 'Matrice',
+      userIds: [f.operatorId],
+      scripts: [{ flow: 'inbound_sales' }],
+      personaIds: ['young_digital'],
+      count: 1,
+    }),
+  },
+  'practice.progress': { roles: ['tutor', 'team_lead', 'admin'], input: () => ({}) },
+  'practice.scorecard': {
+    roles: ['tutor', 'admin'],
+    input: () => ({ requestId: randomUUID(), practiceId: 999_999, scores: { steps: 4 }, overall: 4 }),
+  },
+  // training: course 1 is the demo's (sessions 1–11 one a site, site 1 first); a session that does not exist is a 404
+  // once past the access rules
+  'training.courses': { roles: ['team_lead', 'admin'] },
+  'training.createCourse': {
+    roles: ['admin'],
+    input: () => ({ requestId: randomUUID(), title: 'Matrice', hours: 1, modules: ['M'], targetRoles: ['operator'] }),
+  },
+  'training.sessions': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1 }) },
+  'training.session': { roles: ['team_lead', 'admin'], input: () => ({ sessionId: 999_999 }) },
+  'training.createSession': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({
+      requestId: randomUUID(),
+      courseId: 1,
+      siteId: 1,
+      date: '2098-01-05',
+      starts: '09:00',
+      hours: 2,
+      room: 'Aula',
+      trainer: 'Matrice',
+      capacity: 5,
+    }),
+  },
+  'training.enrol': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ requestId: randomUUID(), sessionId: 999_999, userIds: [1] }),
+  },
+  'training.unenrol': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ requestId: randomUUID(), sessionId: 999_999, userId: 1 }),
+  },
+  'training.recordAttendance': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ requestId: randomUUID(), sessionId: 999_999, entries: [{ userId: 1, attendance: 'present' }] }),
+  },
+  'training.progress': { roles: ['team_lead', 'admin'], input: () => ({ courseId: 1, siteId: 1 }) },
+  'training.feedbackResults': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ courseId: 1, groupBy: 'site', siteId: 1 }),
+  },
+  'training.exportFeedbackCsv': {
+    roles: ['team_lead', 'admin'],
+    input: () => ({ courseId: 1, groupBy: 'trainer', siteId: 1 }),
+  },
+  'training.report': { roles: ['team_lead', 'admin'], input: () => ({}) },
+  'training.cohort': { roles: ['team_lead', 'admin'], input: () => ({ courseId: 1, siteId: 1 }) },
+  'training.mySessions': { roles: 'signed-in' },
+  'training.submitFeedback': {
+    roles: 'signed-in',
+    input: () => ({
+      requestId: randomUUID(),
+      sessionId: 999_999,
+      scores: { usefulness: 5, logistics: 4, method: 4, tutoring: 5, teaching: 5, planning: 4 },
+    }),
+  },
   // a customer no other row uses: the admin's call really erases it
   'admin.dataSubject.erase': {
     roles: ['admin'],
@@ -783,6 +877,66 @@ describe('own / same-site / other-site data', () => {
       'rota.view',
       () => ({ siteId: 2, from: '2098-02-02', weeks: 1 }),
       'allowed',
+    ],
+    [
+      'team lead reads the training progress of the same site',
+      'team_lead',
+      'training.progress',
+      () => ({ courseId: 1, siteId: 1 }),
+      'allowed',
+    ],
+    [
+      'team lead reads the training progress of another site',
+      'team_lead',
+      'training.progress',
+      () => ({ courseId: 1, siteId: 2 }),
+      'FORBIDDEN',
+    ],
+    [
+      'admin reads the training progress of any site',
+      'admin',
+      'training.progress',
+      () => ({ courseId: 1, siteId: 2 }),
+      'allowed',
+    ],
+    [
+      'team lead enrols people in a session of another site',
+      'team_lead',
+      'training.enrol',
+      () => ({ requestId: randomUUID(), sessionId: 2, userIds: [1] }),
+      'FORBIDDEN',
+    ],
+    [
+      'operator gives feedback on a session they were not enrolled in',
+      'operator',
+      'training.submitFeedback',
+      () => ({
+        requestId: randomUUID(),
+        sessionId: 2,
+        scores: { usefulness: 5, logistics: 4, method: 4, tutoring: 5, teaching: 5, planning: 4 },
+      }),
+      'FORBIDDEN',
+    ],
+    [
+      'tutor assigns practice to an operator of another site',
+      'tutor',
+      'practice.assign',
+      () => ({
+        requestId: randomUUID(),
+        name: 'Altrove',
+        userIds: [otherSiteOperatorId],
+        scripts: [{ flow: 'inbound_sales' }],
+        personaIds: ['young_digital'],
+        count: 1,
+      }),
+      'FORBIDDEN',
+    ],
+    [
+      'team lead reads the practice progress of another site',
+      'team_lead',
+      'practice.progress',
+      () => ({ siteId: 2 }),
+      'FORBIDDEN',
     ],
     [
       'operator acknowledges their own scorecard',

@@ -28,6 +28,18 @@ import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } 
 import type { SitesTable, TeamsTable } from '../domains/org/org.table';
 import type { WorkOffersTable } from '../domains/work/work.table';
 import type { RotaRulesTable, RotaShiftsTable } from '../domains/rota/rota.table';
+import type {
+  TrainingCoursesTable,
+  TrainingEnrolmentsTable,
+  TrainingFeedbackTable,
+  TrainingSessionsTable,
+} from '../domains/training/training.table';
+import type {
+  PracticeAssignmentsTable,
+  PracticeContactsTable,
+  PracticeScorecardsTable,
+  PracticeSetsTable,
+} from '../domains/practice/practice.table';
 import type { OutboxTable } from '../domains/outbox/outbox.table';
 import type {
   AppointmentSlotsTable,
@@ -136,6 +148,14 @@ export interface Database {
   data_subject_erasures: DataSubjectErasuresTable;
   rota_shifts: RotaShiftsTable;
   rota_rules: RotaRulesTable;
+  training_courses: TrainingCoursesTable;
+  training_sessions: TrainingSessionsTable;
+  training_enrolments: TrainingEnrolmentsTable;
+  training_feedback: TrainingFeedbackTable;
+  practice_sets: PracticeSetsTable;
+  practice_assignments: PracticeAssignmentsTable;
+  practice_contacts: PracticeContactsTable;
+  practice_scorecards: PracticeScorecardsTable;
 }
 
 export type DB = Kysely<Database>;

@@ -31,6 +31,8 @@ import * as queuedCoaching from './migrations/2026-12-10T1000-queued-coaching';
 import * as wrapUp from './migrations/2026-12-10T1100-wrap-up';
 import * as productGrammar from './migrations/2026-12-10T1200-product-grammar';
 import * as rota from './migrations/2026-12-11T1000-rota';
+import * as training from './migrations/2026-12-12T1000-training';
+import * as practice from './migrations/2026-12-12T1100-practice';
 import * as districtCalendars from './migrations/2026-12-12T1300-district-calendars';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
@@ -67,6 +69,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-10T1100-wrap-up': wrapUp,
   '2026-12-10T1200-product-grammar': productGrammar,
   '2026-12-11T1000-rota': rota,
+  '2026-12-12T1000-training': training,
+  '2026-12-12T1100-practice': practice,
   '2026-12-12T1300-district-calendars': districtCalendars,
 };
 

@@ -8,10 +8,12 @@ import { customersRouter } from '../domains/customers/customers.router';
 import { interactionsRouter } from '../domains/interactions/interactions.router';
 import { leadsRouter } from '../domains/leads/leads.router';
 import { monitorRouter } from '../domains/monitor/monitor.router';
+import { practiceRouter } from '../domains/practice/practice.router';
 import { qualityRouter } from '../domains/quality/quality.router';
 import { rotaRouter } from '../domains/rota/rota.router';
 import { scriptsRouter } from '../domains/scripts/scripts.router';
 import { statsRouter } from '../domains/stats/stats.router';
+import { trainingRouter } from '../domains/training/training.router';
 import { workRouter } from '../domains/work/work.router';
 import { router } from './init';
 
@@ -31,6 +33,8 @@ export const appRouter = router({
   cti: ctiRouter,
   admin: adminRouter,
   rota: rotaRouter,
+  training: trainingRouter,
+  practice: practiceRouter,
 });
 
 export type AppRouter = typeof appRouter;

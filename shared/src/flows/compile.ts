@@ -1,7 +1,7 @@
 import {
   definitionProblems,
-  FLOW_RULES,
   outcomesOf,
+  proposalGateOf,
   STEP_ORDER,
   type ScriptDefinition,
   type ScriptStep,
@@ -20,7 +20,6 @@ import {
   propensityState,
   proposalStates,
   type FlowRules,
-  type GateGuard,
 } from './steps';
 import type { Prompt, StepId } from './types';
 
@@ -37,8 +36,7 @@ export function compileScript(def: ScriptDefinition) {
       `script ${def.flow} ${def.version} does not compile: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     );
   }
-  const gate: GateGuard[] = [...FLOW_RULES[def.flow].proposalGate];
-  if (def.steps.includes('consent') && !gate.includes('hasMarketingConsent')) gate.push('hasMarketingConsent');
+  const gate = proposalGateOf(def);
   const from = def.callbackFrom === null ? Infinity : STEP_ORDER.indexOf(def.callbackFrom);
   const rulesAt = (step: ScriptStep): FlowRules => ({
     proposalGate: gate,

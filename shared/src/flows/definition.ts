@@ -96,6 +96,22 @@ export const FLOW_RULES: Record<FlowId, FlowRule> = {
 };
 
 /**
+ * The guards a proposal of this script needs: its flow's gate, plus the marketing consent wherever the script asks for
+ * it (a consent step). The one statement of the consent rule: the compiled machine gates the proposal with it (so every
+ * completion's replay applies it) and practice scoring asks it whether a contact needed the consent.
+ */
+export function proposalGateOf(def: Pick<ScriptDefinition, 'flow' | 'steps'>): GateGuard[] {
+  const gate: GateGuard[] = [...FLOW_RULES[def.flow].proposalGate];
+  if (def.steps.includes('consent') && !gate.includes('hasMarketingConsent')) gate.push('hasMarketingConsent');
+  return gate;
+}
+
+/** Whether a proposal made under this script needs the customer's marketing consent (proposalGateOf). */
+export function proposalNeedsConsent(def: Pick<ScriptDefinition, 'flow' | 'steps'>): boolean {
+  return proposalGateOf(def).includes('hasMarketingConsent');
+}
+
+/**
  * The placeholders a line may use; the same in both languages. {theProduct} is the product's name with its article
  * ("il Prestito personale", "the Personal loan"), {productPronoun} the pronoun that stands for it ("usar{productPronoun}"
  * → usarlo / usarla / usarli; it / them), both from the product's grammar (reference/italian.ts).

@@ -8,6 +8,7 @@ import { hashPassword } from '../../domains/auth/password';
 import { FEMALE_NAMES, MALE_NAMES, STREETS, SURNAMES } from './names';
 import { Rng } from './rng';
 import { taxCode } from './tax-code';
+import { seedTraining } from './training';
 
 export const DEMO_PASSWORD = 'demo';
 export const DEMO_SEED = 20_230_201;
@@ -65,6 +66,8 @@ export async function seedDemo(sqlite: SQLite.Database, opts: DemoSeedOptions = 
     const offices = seedPostOffices(sqlite, rng, now);
     seedCustomers(sqlite, rng, { count: customerCount, now, at });
     seedScorecardTemplate(sqlite, at);
+    // its own generator: the parts above draw what they drew before the training was added
+    seedTraining(sqlite, DEMO_SEED + 1);
     return { logins, ...offices };
   });
   const { logins, officeCount, slotCount } = run();
