@@ -340,6 +340,27 @@ const MATRIX: Record<string, Row> = {
   // a shift that does not exist: 404 once past the access rules
   'rota.unassign': { roles: ['team_lead', 'admin'], input: () => ({ shiftId: 999_999 }) },
   'rota.publish': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1, from: '2098-12-22', weeks: 1 }) },
+  // weekday shifts of a week of 2098 (3 February is a Monday): planning again replaces the drafts, whoever calls first
+  'rota.planWeek': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({
+      requestId: randomUUID(),
+      siteId: 1,
+      weekOf: '2098-02-03',
+      userId: f.operatorId,
+      days: [{ date: '2098-02-03', starts: '08:00', ends: '14:00' }],
+    }),
+  },
+  'rota.copyWeek': {
+    roles: ['team_lead', 'admin'],
+    input: (f) => ({
+      requestId: randomUUID(),
+      siteId: 1,
+      from: '2098-02-03',
+      to: '2098-02-10',
+      userIds: [f.operatorId],
+    }),
+  },
   'rota.mine': { roles: 'signed-in', input: () => ({}) },
   // practice mode: a contact or practice id that does not exist is a 404 once past the access rules
   'practice.personas': { roles: 'signed-in' },
@@ -869,6 +890,20 @@ describe('own / same-site / other-site data', () => {
       'team_lead',
       'rota.adherence',
       () => ({ siteId: 2, day: '2026-12-02' }),
+      'FORBIDDEN',
+    ],
+    [
+      'team lead plans the weekday shifts of another site',
+      'team_lead',
+      'rota.planWeek',
+      () => ({ siteId: 2, weekOf: '2098-02-03', userId: otherSiteOperatorId, days: [] }),
+      'FORBIDDEN',
+    ],
+    [
+      'team lead copies a week of another site',
+      'team_lead',
+      'rota.copyWeek',
+      () => ({ siteId: 2, from: '2098-02-03', to: '2098-02-10' }),
       'FORBIDDEN',
     ],
     [

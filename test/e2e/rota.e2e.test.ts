@@ -76,13 +76,15 @@ describe('the Saturday rota', { timeout: 120_000 }, () => {
 
     // four weeks of Saturdays from next Monday, one person per team (the demo teams have two operators each)
     const plan = page.getByRole('form', { name: 'Sabati a rotazione' });
+    // the Saturday panel (the week's shifts above list their own conflicts)
+    const saturdays = page.getByRole('region', { name: 'Sabati a rotazione' });
     await typeDate(page, dateField(plan, 'Dal'), mondayIn(1));
     await plan.getByLabel('Settimane').selectOption('4');
     await plan.getByLabel('Copertura per team').selectOption({ label: '1 persona' });
     await plan.getByRole('button', { name: 'Genera i sabati' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Sabati generati: controlla i conflitti, poi pubblica.').waitFor();
-    await page.getByText('Nessun conflitto.').waitFor();
+    await saturdays.getByText('Nessun conflitto.').waitFor();
     const table = page.getByRole('table', { name: /Sabati dal/ });
     // the Saturdays before the to-be date keep 08:00–15:42, the later ones 07:30–15:12 (a Saturday that is a
     // holiday, such as Santo Stefano, is not listed)
@@ -97,7 +99,7 @@ describe('the Saturday rota', { timeout: 120_000 }, () => {
     const removedName = ((await remove.getAttribute('aria-label')) ?? '').replace(/^Togli (.*) da sabato.*$/, '$1');
     await remove.focus();
     await page.keyboard.press('Enter');
-    await page.getByText('1 conflitto da risolvere').waitFor();
+    await saturdays.getByText('1 conflitto da risolvere').waitFor();
     await firstRow.getByText('manca 1 persona').waitFor();
     expect(await page.getByRole('button', { name: 'Pubblica i turni' }).isDisabled()).toBe(true);
     await screenshot(page, 'rota-03-conflict');
@@ -108,7 +110,7 @@ describe('the Saturday rota', { timeout: 120_000 }, () => {
     await add.selectOption({ label: someoneElse });
     await firstRow.getByRole('button', { name: 'Aggiungi' }).first().focus();
     await page.keyboard.press('Enter');
-    await page.getByText('Nessun conflitto.').waitFor();
+    await saturdays.getByText('Nessun conflitto.').waitFor();
     await page.getByRole('button', { name: 'Pubblica i turni' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText(/^Pubblicati: \d+ turni\./).waitFor();

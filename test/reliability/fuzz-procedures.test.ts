@@ -324,7 +324,27 @@ const KNOWN_GOOD: Record<string, (fresh: string) => Record<string, unknown>> = {
   }),
   'rota.assign': (fresh) => ({ requestId: fresh, siteId: 1, date: rotaFrom(fresh), userId: 1 }),
   'rota.publish': (fresh) => ({ requestId: fresh, siteId: 1, from: rotaFrom(fresh), weeks: 2 }),
+  // weekday shifts: Mondays at the edges of the century too (the week of 2099-12-28 ends in 2100)
+  'rota.planWeek': (fresh) => {
+    const weekOf = rotaMonday(fresh);
+    return {
+      requestId: fresh,
+      siteId: 1,
+      weekOf,
+      userId: 1 + (fresh.charCodeAt(1) % 20),
+      days: [
+        { date: weekOf, starts: '08:00', ends: '14:00' },
+        { date: weekOf, starts: '13:00', ends: '19:30' },
+        { date: weekOf, off: true }, // beside hours: refused
+      ].slice(0, 1 + (fresh.charCodeAt(2) % 3)),
+    };
+  },
+  'rota.copyWeek': (fresh) => ({ requestId: fresh, siteId: 1, from: '2027-01-11', to: rotaMonday(fresh) }),
 };
+
+function rotaMonday(fresh: string): string {
+  return ['2000-01-03', '2027-01-04', '2027-01-18', '2099-12-21', '2099-12-28'][fresh.charCodeAt(0) % 5] ?? '';
+}
 
 function rotaFrom(fresh: string): string {
   return ['2000-01-01', '2027-01-09', '2027-03-27', '2099-12-26', '2099-12-31'][fresh.charCodeAt(0) % 5] ?? '';

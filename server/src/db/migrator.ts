@@ -33,6 +33,7 @@ import * as productGrammar from './migrations/2026-12-10T1200-product-grammar';
 import * as rota from './migrations/2026-12-11T1000-rota';
 import * as training from './migrations/2026-12-12T1000-training';
 import * as practice from './migrations/2026-12-12T1100-practice';
+import * as weekdayShifts from './migrations/2026-12-12T1200-weekday-shifts';
 import * as districtCalendars from './migrations/2026-12-12T1300-district-calendars';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
@@ -71,6 +72,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-11T1000-rota': rota,
   '2026-12-12T1000-training': training,
   '2026-12-12T1100-practice': practice,
+  '2026-12-12T1200-weekday-shifts': weekdayShifts,
   '2026-12-12T1300-district-calendars': districtCalendars,
 };
 

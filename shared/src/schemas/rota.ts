@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { clientId, id } from './common';
+import { addDays, weekdayOf } from '../time/rome-time';
 import { serviceCalendarSpec } from './service-calendar';
 
 /**
- * The Saturday rota (docs/api.md, `rota.*`; docs/admin.md, "Saturday rota"): a team lead plans who covers each open
- * Saturday of a period and the weekday each of them recovers the weekly rest, sees the conflicts, and publishes;
- * operators see their own published shifts (`rota.mine`, `GET /api/v1/rota/mine.ics`).
+ * The rota (docs/api.md, `rota.*`; docs/admin.md, "Saturday rota" and "Weekday shifts"): a team lead plans who covers
+ * each open Saturday of a period and the weekday each of them recovers the weekly rest, and each operator's hours from
+ * Monday to Friday week by week, sees the conflicts, and publishes; operators see their own published shifts
+ * (`rota.mine`, `GET /api/v1/rota/mine.ics`).
  */
 
 /**
@@ -51,11 +53,11 @@ export type RotaCalendarInput = z.infer<typeof rotaCalendarInput>;
 export const rotaCalendar = z.object({
   siteId: z.number().int(),
   siteName: z.string(),
-  custom: z.boolean(),
   /** the site has a calendar of its own */
-  calendar: serviceCalendarSpec,
+  custom: z.boolean(),
   /** without one: the district whose calendar applies (admin.districts.setCalendar); null: the centre's default */
   district: z.object({ code: z.string(), name: z.string() }).nullable(),
+  calendar: serviceCalendarSpec,
 });
 export type RotaCalendar = z.infer<typeof rotaCalendar>;
 
@@ -82,13 +84,106 @@ export const rotaPublishInput = z.object({ requestId, siteId, from: rotaDay, wee
 export type RotaPublishInput = z.infer<typeof rotaPublishInput>;
 export const rotaPublishOutput = z.object({ published: z.number().int() });
 
-export const ROTA_SHIFT_KINDS = ['saturday', 'rest'] as const;
+/**
+ * A rota row: a Saturday shift, the rest day it earns, or one operator's hours on a Monday–Friday date (`weekday`;
+ * without hours: a day off planned by the team lead).
+ */
+export const ROTA_SHIFT_KINDS = ['saturday', 'rest', 'weekday'] as const;
 export type RotaShiftKind = (typeof ROTA_SHIFT_KINDS)[number];
 export const ROTA_SHIFT_STATUSES = ['draft', 'published'] as const;
-export const ROTA_CONFLICT_KINDS = ['shortfall', 'over_coverage', 'rest_missing', 'unfair'] as const;
+export const ROTA_CONFLICT_KINDS = [
+  'shortfall',
+  'over_coverage',
+  'rest_missing',
+  'unfair',
+  'overlap',
+  'outside_hours',
+  'rest_rule',
+] as const;
 export type RotaConflictKind = (typeof ROTA_CONFLICT_KINDS)[number];
 
 const hhmm = z.string();
+
+/** "HH:MM", a wall-clock time in Europe/Rome. */
+const CLOCK_MESSAGE = 'Use a time such as 07:30';
+const clock = z.string({ message: CLOCK_MESSAGE }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, CLOCK_MESSAGE);
+const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+/** The Monday of a week (a rota week runs Monday to Sunday; weekday shifts Monday to Friday). */
+const isDay = (d: unknown): d is string =>
+  typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && !isNaN(Date.parse(d));
+const monday = (what: string) =>
+  rotaDay.refine((d) => !isDay(d) || weekdayOf(d) === 1, `${what}: choose the Monday of the week`);
+
+/** One day of an operator's week: the hours they work (HH:MM Rome, end after start), or a day off. */
+const weekDay = z.union(
+  [
+    z.object({ date: rotaDay, starts: clock, ends: clock }).strict(),
+    z.object({ date: rotaDay, off: z.literal(true) }).strict(),
+  ],
+  { error: 'Each day is { date, starts, ends } or { date, off: true }' },
+);
+export type RotaWeekDay = z.infer<typeof weekDay>;
+
+/** At most three entries a day (a split shift), fifteen a week. */
+const MAX_WEEK_ENTRIES = 15;
+
+export const rotaPlanWeekInput = z
+  .object({
+    requestId,
+    siteId,
+    weekOf: monday('weekOf'),
+    userId: id,
+    days: z.array(weekDay).max(MAX_WEEK_ENTRIES, `At most ${MAX_WEEK_ENTRIES} entries a week`),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    // the fields' own checks have spoken for a malformed week or list
+    if (!isDay(input.weekOf) || !Array.isArray(input.days)) return;
+    const weekdays = new Set([0, 1, 2, 3, 4].map((n) => addDays(input.weekOf, n)));
+    input.days.forEach((day, i) => {
+      const path = ['days', i];
+      if (!weekdays.has(day.date)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'date'],
+          message: `${day.date}: a day from Monday to Friday of the week of ${input.weekOf}`,
+        });
+      }
+      if ('starts' in day && minutesOf(String(day.ends)) <= minutesOf(String(day.starts))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'ends'],
+          message: `${day.date}: the shift ends after it starts (${day.starts}–${day.ends})`,
+        });
+      }
+      const same = input.days.filter((d) => d.date === day.date);
+      if ('off' in day && same.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'off'],
+          message: `${day.date}: a day off has no hours too`,
+        });
+      }
+      if (same.length > 3 && same[0] === day) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'date'], message: `${day.date}: at most 3 shifts a day` });
+      }
+    });
+  });
+export type RotaPlanWeekInput = z.infer<typeof rotaPlanWeekInput>;
+
+export const rotaCopyWeekInput = z
+  .object({
+    requestId,
+    siteId,
+    from: monday('from'),
+    to: monday('to'),
+    /** the operators whose week is copied; default: every active operator of the site */
+    userIds: z.array(id).min(1, 'Choose at least one operator').max(500, 'At most 500 operators').optional(),
+  })
+  .strict()
+  .refine((input) => input.from !== input.to, { message: 'Copy to another week than the one copied', path: ['to'] });
+export type RotaCopyWeekInput = z.infer<typeof rotaCopyWeekInput>;
 
 export const rotaShift = z.object({
   id: z.number().int(),
@@ -111,6 +206,8 @@ export const rotaConflict = z.object({
   date: z.string().nullable(),
   teamId: z.number().int().nullable(),
   userId: z.number().int().nullable(),
+  /** the rows the conflict is about, ascending (the two of an overlap; none for a team's coverage) */
+  shiftIds: z.array(z.number().int()),
   message: z.string(),
 });
 export type RotaConflict = z.infer<typeof rotaConflict>;
@@ -124,6 +221,8 @@ export const rotaView = z.object({
   need: rotaNeed.nullable(),
   /** the open Saturdays of the period with the Saturday hours in effect that day */
   saturdays: z.array(z.object({ date: z.string(), opens: hhmm, closes: hhmm })),
+  /** every Monday–Friday of the period with its open hours (both null: closed, a holiday or a closure) */
+  weekdays: z.array(z.object({ date: z.string(), opens: hhmm.nullable(), closes: hhmm.nullable() })),
   teams: z.array(
     z.object({
       id: z.number().int(),
@@ -133,9 +232,13 @@ export const rotaView = z.object({
       people: z.array(z.object({ userId: z.number().int(), name: z.string(), saturdays: z.number().int() })),
     }),
   ),
+  /**
+   * the period's rows: its weekday rows and Saturday shifts by date, the rest days those Saturdays earn (also after
+   * the period), and the rest days of earlier Saturdays that fall in it (shown and judged, published with their own)
+   */
   shifts: z.array(rotaShift),
   conflicts: z.array(rotaConflict),
-  /** the period has shifts and none is a draft */
+  /** the period has rows of its own and none is a draft */
   published: z.boolean(),
 });
 export type RotaView = z.infer<typeof rotaView>;

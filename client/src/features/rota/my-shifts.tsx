@@ -7,8 +7,9 @@ import { useTRPC } from '../../lib/trpc';
 import { useDayFormat } from './format';
 
 /**
- * An operator's own shifts: the Saturdays their team lead published and the weekdays of rest that recover them, for
- * the coming eight weeks (rota.mine), with the same as a calendar file for their phone (GET /api/v1/rota/mine.ics).
+ * An operator's own shifts: the weekday hours and Saturdays their team lead published, the days off and the weekdays
+ * of rest that recover the Saturdays, for the coming eight weeks (rota.mine), with the same as a calendar file for
+ * their phone (GET /api/v1/rota/mine.ics).
  */
 export function MyShifts() {
   const { t } = useTranslation('rota');
@@ -42,10 +43,16 @@ export function MyShifts() {
           </thead>
           <tbody>
             {mine.data.shifts.map((s) => (
-              <tr key={`${s.date}-${s.kind}`}>
+              <tr key={`${s.date}-${s.kind}-${s.starts ?? ''}`}>
                 <th scope="row">{day(s.date)}</th>
                 <td>
-                  {s.kind === 'saturday' ? t('mine.saturdayShift', { starts: s.starts, ends: s.ends }) : t('mine.rest')}
+                  {s.kind === 'saturday'
+                    ? t('mine.saturdayShift', { starts: s.starts, ends: s.ends })
+                    : s.kind === 'rest'
+                      ? t('mine.rest')
+                      : s.starts
+                        ? t('mine.weekdayShift', { starts: s.starts, ends: s.ends })
+                        : t('mine.dayOff')}
                 </td>
                 <td>{s.team ?? '—'}</td>
               </tr>

@@ -12,6 +12,7 @@ import { AdherencePanel } from './adherence-panel';
 import { useDayFormat } from './format';
 import { MyShifts } from './my-shifts';
 import { SaturdayPlan } from './saturday-plan';
+import { WeekPlan } from './week-plan';
 import './rota.css';
 
 /** A saved calendar, as the calendar form reports it. */
@@ -54,7 +55,7 @@ const useRotaCalendarSave: CalendarFormProps['useSave'] = (onSaved) => {
 
 /**
  * /rota — for a team lead (an admin chooses the site): the site's service hours, editable with their versions and
- * closures, and the Saturday rota; for an operator or a tutor: their own published shifts.
+ * closures, the shifts of the week and the Saturday rota; for an operator or a tutor: their own published shifts.
  */
 export function RotaHome({ CalendarForm }: { CalendarForm: ComponentType<CalendarFormProps> }) {
   const { t } = useTranslation('rota');
@@ -84,6 +85,8 @@ export function RotaHome({ CalendarForm }: { CalendarForm: ComponentType<Calenda
       ) : (
         <>
           <SiteHours siteInput={siteInput} CalendarForm={CalendarForm} />
+          {/* another site's people: the week's unsaved edits do not carry over */}
+          <WeekPlan key={siteInput.siteId ?? 'own'} siteInput={siteInput} />
           <SaturdayPlan siteInput={siteInput} />
           <AdherencePanel siteInput={siteInput} />
         </>

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RotaConflict, RotaNeed, RotaView } from '@valore/shared/schemas/rota';
+import type { RotaConflict, RotaNeed, RotaShift, RotaView } from '@valore/shared/schemas/rota';
 import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
@@ -123,7 +123,8 @@ export function SaturdayPlan({ siteInput }: { siteInput: { siteId?: number } }) 
           <PlanTable view={data} onChanged={refresh} />
           <div className="admin-form__actions">
             {data.published ? (
-              <Badge tone="success">{t('plan.published')}</Badge>
+              // the period's own rows may be weekday shifts only: "published" speaks of the Saturdays when there are some
+              data.shifts.some((s) => s.kind === 'saturday') && <Badge tone="success">{t('plan.published')}</Badge>
             ) : (
               <Button
                 variant="primary"
@@ -147,8 +148,8 @@ export function SaturdayPlan({ siteInput }: { siteInput: { siteId?: number } }) 
   );
 }
 
-/** The conflicts of the period, in words, each naming its Saturday, team or person. */
-function Conflicts({ view }: { view: RotaView }) {
+/** The conflicts of a period, in words, each naming its day, team or person and the shifts in question. */
+export function Conflicts({ view }: { view: RotaView }) {
   const { t } = useTranslation('rota');
   const day = useDayFormat();
   if (view.conflicts.length === 0) return <p className="admin-muted">{t('conflicts.none')}</p>;
@@ -157,13 +158,33 @@ function Conflicts({ view }: { view: RotaView }) {
     view.teams.flatMap((x) => x.people).find((p) => p.userId === id)?.name ??
     view.shifts.find((s) => s.userId === id)?.name ??
     '—';
+  const shift = (s: RotaShift) =>
+    s.kind === 'rest'
+      ? t('conflicts.restDay')
+      : s.starts && s.ends
+        ? t('plan.hours', { opens: s.starts, closes: s.ends })
+        : t('conflicts.dayOff');
+  const shifts = (c: RotaConflict) => {
+    const rows = view.shifts.filter((s) => c.shiftIds.includes(s.id));
+    return rows.map(shift).join(t('conflicts.and'));
+  };
+  const key = (c: RotaConflict) => {
+    // a rest rule is either two days' shifts too close (two rows) or a run of too many days (a row a day at least)
+    if (c.kind !== 'rest_rule') return c.kind;
+    return c.shiftIds.length > 2 ? 'rest_rule_days' : 'rest_rule';
+  };
   const text = (c: RotaConflict) =>
-    t(`conflicts.${c.kind}`, { date: c.date ? day(c.date) : '', team: team(c.teamId), person: person(c.userId) });
+    t(`conflicts.${key(c)}`, {
+      date: c.date ? day(c.date) : '',
+      team: team(c.teamId),
+      person: person(c.userId),
+      shifts: shifts(c),
+    });
   return (
     <Alert tone="warning" title={t('conflicts.title', { count: view.conflicts.length })}>
       <ul className="admin-list" role="list">
         {view.conflicts.map((c) => (
-          <li key={`${c.kind}-${c.date}-${c.teamId}-${c.userId}`}>{text(c)}</li>
+          <li key={`${c.kind}-${c.date}-${c.teamId}-${c.userId}-${c.shiftIds.join('.')}`}>{text(c)}</li>
         ))}
       </ul>
     </Alert>
@@ -175,7 +196,7 @@ function PlanTable({ view, onChanged }: { view: RotaView; onChanged: () => void 
   const { t } = useTranslation('rota');
   const day = useDayFormat();
   if (view.saturdays.length === 0) return <EmptyState>{t('plan.noSaturdays')}</EmptyState>;
-  if (view.shifts.length === 0) return <EmptyState>{t('plan.empty')}</EmptyState>;
+  if (!view.shifts.some((s) => s.kind === 'saturday')) return <EmptyState>{t('plan.empty')}</EmptyState>;
   return (
     <div className="rota__scroll">
       <table className="rota-table">

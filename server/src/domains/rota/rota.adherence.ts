@@ -1,5 +1,5 @@
-import { adherenceOver } from '@valore/shared/rota/adherence';
-import { isOnShift } from '@valore/shared/rota/on-shift';
+import { adherenceOver, type AdherenceFigures } from '@valore/shared/rota/adherence';
+import { onShiftWindows } from '@valore/shared/rota/on-shift';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { RotaAdherence, RotaAdherenceInput } from '@valore/shared/schemas/rota';
 import { romeToUtc, weekdayOf } from '@valore/shared/time/rome-time';
@@ -9,13 +9,13 @@ import { serviceCalendarFor } from '../org/service-calendars';
 import { rotaSite } from './rota.service';
 
 const MINUTE = 60_000;
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
- * A day's adherence of a site's operators (docs/admin.md, "Saturday rota"): for each active operator the window the
- * rota expected them (a weekday: the site's service hours unless recovering a Saturday; a Saturday: their shift's
- * hours; shared/src/rota/on-shift.ts), and how that window was spent by their status history (operator_status_log:
- * at work, paused, absent; shared/src/rota/adherence.ts), counted up to now for today.
+ * A day's adherence of a site's operators (docs/admin.md, "Saturday rota", "Weekday shifts"): for each active operator
+ * the windows the rota expected them (`onShiftWindows`, read off `isOnShift`: a weekday, their planned hours, else the
+ * site's service hours, none while recovering a Saturday; a Saturday, their shift's hours; shared/src/rota/on-shift.ts),
+ * and how those were spent by their status history (operator_status_log: at work, paused, absent;
+ * shared/src/rota/adherence.ts), counted up to now for today. `expected` spans the first window to the last.
  */
 export async function readAdherence(
   deps: AppDeps,
@@ -62,19 +62,28 @@ export async function readAdherence(
     : [];
   const operators = people.map((person) => {
     const own = rows.filter((r) => r.user_id === person.id);
-    const window = expectedWindow(input.day, dayHours ?? null, own);
-    const from = window ? romeToUtc(input.day, window.from).getTime() : 0;
-    const to = window ? Math.min(romeToUtc(input.day, window.to).getTime(), countedUntil) : 0;
+    const windows = open && dayHours ? onShiftWindows(input.day, dayHours, own) : [];
     const history = changes
       .filter((c) => c.user_id === person.id)
       .map((c) => ({ at: Date.parse(c.at), state: c.state }));
-    const before = history.filter((c) => c.at <= from).at(-1)?.state ?? null;
-    const f = adherenceOver({ from, to: Math.max(from, to) }, before, history);
+    const f: AdherenceFigures = { expectedMs: 0, workingMs: 0, pausedMs: 0, absentMs: 0 };
+    for (const window of windows) {
+      const from = romeToUtc(input.day, window.from).getTime();
+      const to = Math.min(romeToUtc(input.day, window.to).getTime(), countedUntil);
+      const before = history.filter((c) => c.at <= from).at(-1)?.state ?? null;
+      const part = adherenceOver({ from, to: Math.max(from, to) }, before, history);
+      f.expectedMs += part.expectedMs;
+      f.workingMs += part.workingMs;
+      f.pausedMs += part.pausedMs;
+      f.absentMs += part.absentMs;
+    }
+    const first = windows[0];
+    const last = windows.at(-1);
     const m = (ms: number) => Math.round(ms / MINUTE);
     return {
       userId: person.id,
       name: person.display_name,
-      expected: window ? { from: formatMinutes(window.from), to: formatMinutes(window.to) } : null,
+      expected: first && last ? { from: formatMinutes(first.from), to: formatMinutes(last.to) } : null,
       expectedMinutes: m(f.expectedMs),
       workingMinutes: m(f.workingMs),
       pausedMinutes: m(f.pausedMs),
@@ -90,19 +99,4 @@ export async function readAdherence(
     countedUntil: new Date(countedUntil).toISOString(),
     operators,
   };
-}
-
-/** The minutes of the day the rota expected someone: the open hours on a weekday, their shift on a Saturday. */
-function expectedWindow(
-  day: string,
-  open: { opens: number; closes: number } | null,
-  rows: readonly { kind: 'saturday' | 'rest'; starts: string | null; ends: string | null }[],
-): { from: number; to: number } | null {
-  if (!open) return null;
-  if (weekdayOf(day) === 6) {
-    const shift = rows.find((r) => r.kind === 'saturday' && r.starts !== null && r.ends !== null);
-    if (!shift?.starts || !shift.ends || !isOnShift(day, minutesOf(shift.starts), rows)) return null;
-    return { from: Math.max(open.opens, minutesOf(shift.starts)), to: Math.min(open.closes, minutesOf(shift.ends)) };
-  }
-  return isOnShift(day, open.opens, rows) ? { from: open.opens, to: open.closes } : null;
 }

@@ -3,8 +3,9 @@ import type { MyShift } from './rota.service';
 
 /**
  * A person's published shifts as an iCalendar file (RFC 5545) for their phone or mail calendar: a timed event per
- * Saturday shift (in UTC, converted from the Rome wall-clock hours, so no time-zone table is needed) and an all-day
- * event per rest day. The UID is the shift's, so importing the file again updates the events instead of doubling them.
+ * Saturday or weekday shift (in UTC, converted from the Rome wall-clock hours, so no time-zone table is needed) and an
+ * all-day event per rest day or day off. The UID is the shift's, so importing the file again updates the events
+ * instead of doubling them.
  */
 
 const CRLF = '\r\n';
@@ -52,17 +53,19 @@ export function rotaIcs(shifts: readonly MyShift[], now: Date, host: string): st
   for (const shift of shifts) {
     const team = shift.team ? ` (${shift.team})` : '';
     lines.push('BEGIN:VEVENT', `UID:rota-${shift.id}@${host}`, `DTSTAMP:${utcStamp(now)}`);
-    if (shift.kind === 'saturday' && shift.starts && shift.ends) {
+    if (shift.kind !== 'rest' && shift.starts && shift.ends) {
+      const what = shift.kind === 'saturday' ? 'Turno del sabato' : 'Turno';
       lines.push(
         `DTSTART:${utcStamp(romeToUtc(shift.date, minutesOf(shift.starts)))}`,
         `DTEND:${utcStamp(romeToUtc(shift.date, minutesOf(shift.ends)))}`,
-        `SUMMARY:${escapeText(`Turno del sabato${team}`)}`,
+        `SUMMARY:${escapeText(`${what}${team}`)}`,
       );
     } else {
+      const what = shift.kind === 'rest' ? 'Riposo compensativo' : 'Riposo';
       lines.push(
         `DTSTART;VALUE=DATE:${dateStamp(shift.date)}`,
         `DTEND;VALUE=DATE:${dateStamp(addDays(shift.date, 1))}`,
-        `SUMMARY:${escapeText(`Riposo compensativo${team}`)}`,
+        `SUMMARY:${escapeText(`${what}${team}`)}`,
         'TRANSP:TRANSPARENT',
       );
     }

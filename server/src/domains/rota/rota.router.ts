@@ -5,10 +5,12 @@ import {
   rotaAssignOutput,
   rotaCalendar,
   rotaCalendarInput,
+  rotaCopyWeekInput,
   rotaGenerateInput,
   rotaMineInput,
   rotaMineOutput,
   rotaPeriodInput,
+  rotaPlanWeekInput,
   rotaPublishInput,
   rotaPublishOutput,
   rotaSetCalendarInput,
@@ -28,11 +30,12 @@ import {
   unassignSaturday,
 } from './rota.service';
 import { readAdherence } from './rota.adherence';
+import { copyWeek, planWeek } from './rota.weeks';
 
 /** Team leads plan their own site, admins the site they name (rota.service.ts rotaSite). */
 const planners = roleProcedure('team_lead', 'admin');
 
-/** The Saturday rota (docs/api.md, `rota.*`: names and shapes fixed for the console). */
+/** The rota: Saturdays and weekday shifts (docs/api.md, `rota.*`: names and shapes fixed for the console). */
 export const rotaRouter = router({
   calendar: planners
     .input(rotaCalendarInput)
@@ -58,6 +61,16 @@ export const rotaRouter = router({
     .input(rotaUnassignInput)
     .output(rotaUnassignOutput)
     .mutation(({ ctx, input }) => unassignSaturday(ctx.deps, ctx.user, input, ctx.ip)),
+  /** One operator's Monday–Friday hours of a week, as drafts (rota.weeks.ts). */
+  planWeek: planners
+    .input(rotaPlanWeekInput)
+    .output(rotaView)
+    .mutation(({ ctx, input }) => planWeek(ctx.deps, ctx.user, input, ctx.ip)),
+  /** A week's weekday pattern copied to another week, as drafts (rota.weeks.ts). */
+  copyWeek: planners
+    .input(rotaCopyWeekInput)
+    .output(rotaView)
+    .mutation(({ ctx, input }) => copyWeek(ctx.deps, ctx.user, input, ctx.ip)),
   publish: planners
     .input(rotaPublishInput)
     .output(rotaPublishOutput)

@@ -9,6 +9,7 @@ import type {
   RotaPeriodInput,
   RotaPublishInput,
   RotaSetCalendarInput,
+  RotaShiftKind,
   RotaUnassignInput,
   RotaView,
 } from '@valore/shared/schemas/rota';
@@ -32,9 +33,10 @@ import { buildView, periodEnd, periodRows, siteTeams, storedNeed, type RotaSite 
 import type { RotaShiftsTable } from './rota.table';
 
 /**
- * The Saturday rota (docs/admin.md, "Saturday rota"; docs/api.md, `rota.*`). A team lead plans their own site, an
- * admin the site they name. Every change is idempotent with its optional requestId like the admin changes: the
- * effect, the idempotency record and the audit row commit in one transaction (admin/admin-change.ts).
+ * The rota (docs/admin.md, "Saturday rota" and "Weekday shifts"; docs/api.md, `rota.*`): the Saturday rotation here,
+ * the weekday shifts in rota.weeks.ts. A team lead plans their own site, an admin the site they name. Every change is
+ * idempotent with its optional requestId like the admin changes: the effect, the idempotency record and the audit row
+ * commit in one transaction (admin/admin-change.ts).
  */
 
 /** Weeks of published Saturdays a new generation weighs, so fairness carries over from the last rota. */
@@ -82,7 +84,7 @@ export function setRotaCalendar(deps: AppDeps, user: SessionUser, input: RotaSet
   });
 }
 
-async function viewOf(db: Executor, site: RotaSite, from: string, weeks: number): Promise<RotaView> {
+export async function viewOf(db: Executor, site: RotaSite, from: string, weeks: number): Promise<RotaView> {
   const [calendar, need, teams, rows] = await Promise.all([
     serviceCalendarFor(db, site.id),
     storedNeed(db, site.id),
@@ -141,14 +143,15 @@ export function generateSaturdays(deps: AppDeps, user: SessionUser, input: RotaG
   return adminChange(deps, user, 'rota.generateSaturdays', input, at, async (trx) => {
     const site = await rotaSite(trx, user, input.siteId);
     const { from, weeks, need } = input;
-    const rows = await periodRows(trx, site.id, from, weeks);
+    // the period's own Saturdays and rest days (its weekday rows are planned week by week, and stay)
+    const rows = (await periodRows(trx, site.id, from, weeks)).filter((r) => r.belongs && r.kind !== 'weekday');
     const published = rows.find((r) => r.status === 'published');
     if (published) {
       throw new DomainError(
         'CONFLICT',
         'VALIDATION',
         `The period ${from} to ${periodEnd(from, weeks)} already has published shifts (the first on ${published.date}): ` +
-          'published shifts are not regenerated. Choose a period after them.',
+          'published Saturdays are not regenerated. Choose a period after them.',
       );
     }
     await deleteShifts(
@@ -248,6 +251,24 @@ async function restDayFor(
   return best;
 }
 
+/** An active operator of the site (the people a rota is made of); anyone else is a 400 on `userId`. */
+export async function siteOperator(
+  db: Executor,
+  site: RotaSite,
+  userId: number,
+): Promise<{ id: number; team_id: number | null; display_name: string }> {
+  const person = await db
+    .selectFrom('users')
+    .select(['id', 'team_id', 'display_name'])
+    .where('id', '=', userId)
+    .where('site_id', '=', site.id)
+    .where('role', '=', 'operator')
+    .where('active', '=', 1)
+    .executeTakeFirst();
+  if (!person) throw fieldError({ userId: [`Not an active operator of ${site.name}`] });
+  return person;
+}
+
 /** Books a person on an open Saturday by hand (a draft, with the rest day of the following week). */
 export function assignSaturday(deps: AppDeps, user: SessionUser, input: RotaAssignInput, ip: string | null) {
   const at = deps.clock.now().toISOString();
@@ -257,15 +278,7 @@ export function assignSaturday(deps: AppDeps, user: SessionUser, input: RotaAssi
     const hours =
       weekdayOf(input.date) === 6 && serviceHoursOn(input.date, calendar) ? saturdayHours(input.date, calendar) : null;
     if (!hours) throw fieldError({ date: [`${input.date} is not an open Saturday of ${site.name}`] });
-    const person = await trx
-      .selectFrom('users')
-      .select(['id', 'team_id', 'display_name'])
-      .where('id', '=', input.userId)
-      .where('site_id', '=', site.id)
-      .where('role', '=', 'operator')
-      .where('active', '=', 1)
-      .executeTakeFirst();
-    if (!person) throw fieldError({ userId: [`Not an active operator of ${site.name}`] });
+    const person = await siteOperator(trx, site, input.userId);
     const taken = await trx
       .selectFrom('rota_shifts')
       .select('id')
@@ -328,7 +341,10 @@ export function unassignSaturday(deps: AppDeps, user: SessionUser, input: RotaUn
   });
 }
 
-/** Publishes the period's drafts once no conflict stands; operators see them from then on (rota.mine, .ics). */
+/**
+ * Publishes the period's own drafts (Saturday shifts with their rest days, weekday rows) once no conflict stands;
+ * operators see them from then on (rota.mine, .ics). `published` counts the shifts: Saturdays and weekdays with hours.
+ */
 export function publishRota(deps: AppDeps, user: SessionUser, input: RotaPublishInput, ip: string | null) {
   const at = deps.clock.now().toISOString();
   return adminChange(deps, user, 'rota.publish', input, at, async (trx) => {
@@ -342,7 +358,8 @@ export function publishRota(deps: AppDeps, user: SessionUser, input: RotaPublish
           view.conflicts.map((c) => c.message).join('; '),
       );
     }
-    const drafts = view.shifts.filter((s) => s.status === 'draft');
+    const rows = await periodRows(trx, site.id, input.from, input.weeks);
+    const drafts = rows.filter((r) => r.belongs && r.status === 'draft');
     if (drafts.length > 0) {
       await trx
         .updateTable('rota_shifts')
@@ -354,31 +371,41 @@ export function publishRota(deps: AppDeps, user: SessionUser, input: RotaPublish
         )
         .execute();
     }
-    const published = drafts.filter((s) => s.kind === 'saturday').length;
+    const count = (test: (r: (typeof drafts)[number]) => boolean) => drafts.filter(test).length;
+    const saturdays = count((r) => r.kind === 'saturday');
+    const weekdays = count((r) => r.kind === 'weekday' && r.starts !== null);
     await insertAudit(trx, {
       at,
       actorId: user.id,
       action: 'rota.published',
       entityType: 'site',
       entityId: site.id,
-      details: { from: input.from, weeks: input.weeks, published, restDays: drafts.length - published },
+      details: {
+        from: input.from,
+        weeks: input.weeks,
+        published: saturdays + weekdays,
+        saturdays,
+        weekdays,
+        restDays: count((r) => r.kind === 'rest'),
+        daysOff: count((r) => r.kind === 'weekday' && r.starts === null),
+      },
       ip,
     });
-    return { published };
+    return { published: saturdays + weekdays };
   });
 }
 
 export interface MyShift {
   id: number;
   date: string;
-  kind: 'saturday' | 'rest';
+  kind: RotaShiftKind;
   starts: string | null;
   ends: string | null;
   team: string | null;
   publishedAt: string | null;
 }
 
-/** The caller's published shifts and rest days from `from` (default: this week's Monday in Rome) for `weeks` (8). */
+/** The caller's published shifts, weekday hours, days off and rest days from `from` (default: this week's Monday in Rome) for `weeks` (8). */
 export async function myShifts(deps: AppDeps, user: SessionUser, input: RotaMineInput): Promise<MyShift[]> {
   const today = romeParts(deps.clock.now()).date;
   const from = input.from ?? addDays(today, -((weekdayOf(today) + 6) % 7));
@@ -393,6 +420,7 @@ export async function myShifts(deps: AppDeps, user: SessionUser, input: RotaMine
     .where('r.date', '<=', to)
     .orderBy('r.date')
     .orderBy('r.kind', 'desc')
+    .orderBy('r.starts')
     .execute();
   return rows.map((r) => ({
     id: r.id,

@@ -1,6 +1,10 @@
 import type { Generated } from 'kysely';
+import type { RotaShiftKind } from '@valore/shared/schemas/rota';
 
-/** One day of the Saturday rota (migration 2026-12-11T1000-rota): a Saturday shift, or the rest day it earns. */
+/**
+ * One row of the rota (migrations 2026-12-11T1000-rota, 2026-12-12T1200-weekday-shifts): a Saturday shift, the rest
+ * day it earns, or an operator's hours on a Monday–Friday date (a weekday row; without hours, a day off).
+ */
 export interface RotaShiftsTable {
   id: Generated<number>;
   site_id: number;
@@ -9,8 +13,8 @@ export interface RotaShiftsTable {
   team_id: number | null;
   /** YYYY-MM-DD, Europe/Rome */
   date: string;
-  kind: 'saturday' | 'rest';
-  /** HH:MM (Europe/Rome), the Saturday hours in effect that day; null for a rest day */
+  kind: RotaShiftKind;
+  /** HH:MM (Europe/Rome): a Saturday's hours in effect that day, a weekday's planned ones; null for a rest or day off */
   starts: string | null;
   ends: string | null;
   /** a rest row: the Saturday shift it recovers (deleted with it) */

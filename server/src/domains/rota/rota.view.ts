@@ -1,14 +1,23 @@
+import { rotaConflicts } from '@valore/shared/rota/conflicts';
 import { neededOn, openSaturdays } from '@valore/shared/rota/saturday-rotation';
-import type { RotaConflict, RotaNeed, RotaShift, RotaView } from '@valore/shared/schemas/rota';
-import { addDays } from '@valore/shared/time/rome-time';
-import { formatMinutes, hoursInEffect, type ServiceCalendar } from '@valore/shared/time/service-calendar';
+import type { RotaNeed, RotaShift, RotaView } from '@valore/shared/schemas/rota';
+import { addDays, weekdayOf } from '@valore/shared/time/rome-time';
+import {
+  formatMinutes,
+  hoursInEffect,
+  serviceHoursOn,
+  type ServiceCalendar,
+  type Weekday,
+} from '@valore/shared/time/service-calendar';
 import type { Executor } from '../../db/database';
 
 /**
- * What the rota screen shows for a period (rota.view, and the answer of rota.generateSaturdays): the open Saturdays
- * with their hours, the teams with their operators and Saturdays, the shifts, and the conflicts that stop publishing.
- * A period's rows are its Saturday shifts (by their date) and the rest days they earn, even when a rest day falls in
- * the week after the period: a rest belongs to its Saturday, so it is judged, published and regenerated with it.
+ * What the rota screen shows for a period (rota.view, and the answer of the rota's changes): the open Saturdays and
+ * weekdays with their hours, the teams with their operators and Saturdays, the rows, and the conflicts that stop
+ * publishing (shared/src/rota/conflicts.ts). A period's own rows are its weekday rows and Saturday shifts (by their
+ * date) and the rest days those Saturdays earn, even when a rest day falls in the week after the period: a rest
+ * belongs to its Saturday, so it is published and regenerated with it. A rest day of an earlier Saturday that falls in
+ * the period is shown and judged with it too (a weekday shift on it overlaps), but published with its own Saturday.
  */
 
 export interface RotaSite {
@@ -21,9 +30,22 @@ export const periodEnd = (from: string, weeks: number): string => addDays(from, 
 
 export interface PeriodRow extends RotaShift {
   restOf: number | null;
+  /**
+   * the row is the period's own: a Saturday shift or weekday row dated in it, or the rest day of a Saturday in it
+   * (also after the period); published, regenerated and counted with the period
+   */
+  belongs: boolean;
+  /** shown and judged with the period: its own rows, and any row dated in it (the rest of an earlier Saturday) */
+  inView: boolean;
 }
 
-/** The site's rows of a period (see above), by date, kind and name. */
+/** Days around a period whose rows the conflicts read (the rest before its first day, a run of working days). */
+const CONTEXT_DAYS = 7;
+
+/**
+ * The site's rows of a period (see above) and of the week either side of it (`inView: false`, read to judge the
+ * period's own), by date, kind and name.
+ */
 export async function periodRows(db: Executor, siteId: number, from: string, weeks: number): Promise<PeriodRow[]> {
   const to = periodEnd(from, weeks);
   const rows = await db
@@ -41,26 +63,39 @@ export async function periodRows(db: Executor, siteId: number, from: string, wee
       'r.ends',
       'r.status',
       'r.rest_of',
+      's.date as saturday',
     ])
     .where('r.site_id', '=', siteId)
-    .where((eb) => eb.between(eb.fn.coalesce('s.date', 'r.date'), from, to))
+    .where((eb) =>
+      eb.or([
+        eb.between(eb.fn.coalesce('s.date', 'r.date'), from, to),
+        eb.between('r.date', addDays(from, -CONTEXT_DAYS), addDays(to, CONTEXT_DAYS)),
+      ]),
+    )
     .orderBy('r.date')
     .orderBy('r.kind', 'desc')
     .orderBy('u.display_name')
+    .orderBy('r.starts')
     .orderBy('r.id')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    userId: r.user_id,
-    name: r.display_name,
-    teamId: r.team_id,
-    date: r.date,
-    kind: r.kind,
-    starts: r.starts,
-    ends: r.ends,
-    status: r.status,
-    restOf: r.rest_of,
-  }));
+  return rows.map((r) => {
+    const anchor = r.saturday ?? r.date;
+    const belongs = anchor >= from && anchor <= to;
+    return {
+      id: r.id,
+      userId: r.user_id,
+      name: r.display_name,
+      teamId: r.team_id,
+      date: r.date,
+      kind: r.kind,
+      starts: r.starts,
+      ends: r.ends,
+      status: r.status,
+      restOf: r.rest_of,
+      belongs,
+      inView: belongs || (r.date >= from && r.date <= to),
+    };
+  });
 }
 
 export interface SiteTeam {
@@ -125,11 +160,30 @@ export interface ViewInput {
   rows: PeriodRow[];
 }
 
+/** Every Monday–Friday of the period with its open hours, null when the site is closed that day. */
+export function weekdaysOf(from: string, weeks: number, calendar: ServiceCalendar): RotaView['weekdays'] {
+  const out: RotaView['weekdays'] = [];
+  for (let i = 0; i < 7 * weeks; i++) {
+    const date = addDays(from, i);
+    const weekday = weekdayOf(date);
+    if (weekday < 1 || weekday > 5) continue;
+    const hours = serviceHoursOn(date, calendar) ? hoursInEffect(date, calendar)[weekday as Weekday] : undefined;
+    out.push({
+      date,
+      opens: hours ? formatMinutes(hours.opens) : null,
+      closes: hours ? formatMinutes(hours.closes) : null,
+    });
+  }
+  return out;
+}
+
 /** The view of a period from what was read (pure: the same rows give the same view). */
 export function buildView(input: ViewInput): RotaView {
   const saturdays = saturdaysOf(input.from, input.weeks, input.calendar);
+  const shown = input.rows.filter((r) => r.inView);
+  const own = input.rows.filter((r) => r.belongs);
   const worked = new Map<number, number>();
-  for (const row of input.rows) if (row.kind === 'saturday') worked.set(row.userId, (worked.get(row.userId) ?? 0) + 1);
+  for (const row of shown) if (row.kind === 'saturday') worked.set(row.userId, (worked.get(row.userId) ?? 0) + 1);
   const teams = input.teams.map((t) => ({
     id: t.id,
     name: t.name,
@@ -143,119 +197,17 @@ export function buildView(input: ViewInput): RotaView {
     weeks: input.weeks,
     need: input.need,
     saturdays,
+    weekdays: weekdaysOf(input.from, input.weeks, input.calendar),
     teams,
-    shifts: input.rows.map(({ restOf: _restOf, ...shift }) => shift),
-    conflicts: conflictsOf(
+    shifts: shown.map(({ restOf: _restOf, belongs: _belongs, inView: _inView, ...shift }) => shift),
+    conflicts: rotaConflicts({
       teams,
-      saturdays.map((s) => s.date),
-      input.rows,
-      input.need !== null,
-    ),
-    published: input.rows.length > 0 && input.rows.every((r) => r.status === 'published'),
+      openSaturdays: saturdays.map((s) => s.date),
+      shifts: shown,
+      context: input.rows.filter((r) => !r.inView),
+      judgeCoverage: input.need !== null,
+      calendar: input.calendar,
+    }),
+    published: own.length > 0 && own.every((r) => r.status === 'published'),
   };
-}
-
-type ViewTeam = RotaView['teams'][number];
-
-/**
- * What stops a period from being published: a team short of people or with more than it needs on a Saturday (only
- * once a need is stored: before a generation nothing says how many a team needs), anyone booked on a day that is no
- * open Saturday (the calendar changed after the rota was made), a Saturday without its rest day in the following
- * Monday–Friday, and, within a team, anyone with more Saturdays than the team's mean rounded up.
- */
-export function conflictsOf(
-  teams: ViewTeam[],
-  openDates: string[],
-  rows: PeriodRow[],
-  judgeCoverage: boolean,
-): RotaConflict[] {
-  const conflicts: RotaConflict[] = [];
-  const open = new Set(openDates);
-  const saturdayRows = rows.filter((r) => r.kind === 'saturday');
-  const teamName = (id: number | null) => teams.find((t) => t.id === id)?.name ?? 'No team';
-  const onDate = (teamId: number | null, date: string) =>
-    saturdayRows.filter((r) => r.teamId === teamId && r.date === date).length;
-
-  // days booked that are not open Saturdays (any team, whatever the need)
-  const closedKeys = new Set(saturdayRows.filter((r) => !open.has(r.date)).map((r) => `${r.teamId ?? ''}|${r.date}`));
-  for (const key of closedKeys) {
-    const [team, date = ''] = key.split('|');
-    const teamId = team ? Number(team) : null;
-    conflicts.push({
-      kind: 'over_coverage',
-      date,
-      teamId,
-      userId: null,
-      message: `${teamName(teamId)}: ${onDate(teamId, date)} booked on ${date}, which is not an open Saturday of the site's calendar`,
-    });
-  }
-  if (judgeCoverage) {
-    for (const team of teams) {
-      for (const date of openDates) {
-        const n = onDate(team.id, date);
-        if (n < team.needed) {
-          conflicts.push({
-            kind: 'shortfall',
-            date,
-            teamId: team.id,
-            userId: null,
-            message: `${team.name}: ${n} of ${team.needed} people on Saturday ${date}`,
-          });
-        } else if (n > team.needed) {
-          conflicts.push({
-            kind: 'over_coverage',
-            date,
-            teamId: team.id,
-            userId: null,
-            message: `${team.name}: ${n} people on Saturday ${date}, ${team.needed} needed`,
-          });
-        }
-      }
-    }
-  }
-  for (const shift of saturdayRows) {
-    const first = addDays(shift.date, 2);
-    const last = addDays(shift.date, 6);
-    const rested = rows.some((r) => r.kind === 'rest' && r.restOf === shift.id && r.date >= first && r.date <= last);
-    if (!rested) {
-      conflicts.push({
-        kind: 'rest_missing',
-        date: shift.date,
-        teamId: shift.teamId,
-        userId: shift.userId,
-        message: `${shift.name} works on Saturday ${shift.date} without a rest day from ${first} to ${last}`,
-      });
-    }
-  }
-  conflicts.push(...unfairness(teams));
-  return conflicts.sort(
-    (a, b) =>
-      (a.date ?? '9999').localeCompare(b.date ?? '9999') ||
-      a.kind.localeCompare(b.kind) ||
-      (a.teamId ?? 0) - (b.teamId ?? 0) ||
-      (a.userId ?? 0) - (b.userId ?? 0),
-  );
-}
-
-/** Within a team, anyone with more Saturdays in the period than the team's mean rounded up. */
-function unfairness(teams: ViewTeam[]): RotaConflict[] {
-  const out: RotaConflict[] = [];
-  for (const team of teams) {
-    if (team.people.length === 0) continue;
-    const total = team.people.reduce((sum, p) => sum + p.saturdays, 0);
-    // the small epsilon keeps an exact mean (6 / 3) from rounding up through floating point
-    const fair = Math.ceil(total / team.people.length - 1e-9);
-    for (const person of team.people) {
-      if (person.saturdays > fair) {
-        out.push({
-          kind: 'unfair',
-          date: null,
-          teamId: team.id,
-          userId: person.userId,
-          message: `${person.name} has ${person.saturdays} Saturdays in the period, more than ${fair} (the mean of ${team.name} rounded up)`,
-        });
-      }
-    }
-  }
-  return out;
 }
