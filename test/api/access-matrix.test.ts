@@ -149,6 +149,8 @@ const MATRIX: Record<string, Row> = {
     roles: ['team_lead', 'admin'],
     input: (f) => ({ leadId: f.leadId, ownerId: f.operatorId, requestId: randomUUID() }),
   },
+  // the fixture's lead is site 1's: tutor1 and teamlead1 are of site 1 (another site's: test/api/lead-timeline.test.ts)
+  'leads.timeline': { roles: ['tutor', 'team_lead', 'admin'], input: (f) => ({ leadId: f.leadId }) },
   'monitor.myStatus': { roles: ['operator'] },
   'monitor.setStatus': { roles: ['operator'], input: () => ({ state: 'ready' }) },
   'monitor.sendCoaching': {
@@ -300,10 +302,10 @@ const MATRIX: Record<string, Row> = {
   },
   'admin.sites.update': { roles: ['admin'], input: () => ({ id: 1, city: 'Roma' }) },
   'admin.sites.setCalendar': { roles: ['admin'], input: () => ({ id: 2, calendar: null }) },
-  'admin.teams.create': { roles: ['admin'], input: () => ({ siteId: 1, name: `Matrice ${randomUUID().slice(0, 8)}` }) },
-  'admin.teams.rename': { roles: ['admin'], input: (f) => ({ id: f.teamId, name: 'Matrice rinominata' }) },
   'admin.districts.list': { roles: ['admin'] },
   'admin.districts.setCalendar': { roles: ['admin'], input: () => ({ code: 'LOC', calendar: null }) },
+  'admin.teams.create': { roles: ['admin'], input: () => ({ siteId: 1, name: `Matrice ${randomUUID().slice(0, 8)}` }) },
+  'admin.teams.rename': { roles: ['admin'], input: (f) => ({ id: f.teamId, name: 'Matrice rinominata' }) },
   'admin.teams.delete': { roles: ['admin'], input: (f) => ({ id: f.emptyTeamIds.shift() ?? 0 }) },
   'admin.settings.get': { roles: ['admin'] },
   'admin.settings.update': { roles: ['admin'], input: () => ({ localPasswords: true }) },

@@ -8,6 +8,7 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { anyNumber, anyString } from '@valore/server/testing/matchers';
+import { staffSaturdays } from '@valore/server/testing/agreed-time';
 
 /**
  * The promise ledger over HTTP: whatever the flow and wherever the contact came from, an agreed callback becomes
@@ -38,6 +39,8 @@ async function start() {
   const db = server.database.db;
   await db.deleteFrom('callback_requests').execute();
   await db.updateTable('leads').set({ status: 'lost' }).execute();
+  // Saturday 5 December is staffed: an agreed time takes a place of the Call Me Back capacity, which needs people on shift
+  staffSaturdays(server.database.sqlite, ['2026-12-05'], WEDNESDAY_10);
   const sign = async (username: string) => {
     const client = createApiClient((server as TestServer).url);
     await client.login(username);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
-import { atStep, signInByKeyboard } from './helpers/console';
+import { atStep, customerNearFreeSlots, findAndStart, signInByKeyboard } from './helpers/console';
 
 let server: TestServer;
 let browser: BrowserSession;
@@ -19,62 +19,15 @@ afterAll(async () => {
 
 const db = () => server.database.db;
 
-/**
- * A customer with no contact yet, holding neither CONTO nor FIBRA, in a province whose post offices have free slots
- * from tomorrow on.
- */
-async function customerNearFreeSlots(skip: number[] = []) {
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
-  const row = await db()
-    .selectFrom('customers')
-    .innerJoin('post_offices', 'post_offices.province_code', 'customers.province_code')
-    .innerJoin('appointment_slots', 'appointment_slots.post_office_id', 'post_offices.id')
-    .select(['customers.id', 'customers.phone', 'customers.tax_code', 'customers.first_name', 'customers.last_name'])
-    .where('appointment_slots.starts_at', '>', tomorrow)
-    .whereRef('appointment_slots.booked', '<', 'appointment_slots.capacity')
-    .where(
-      'customers.id',
-      'not in',
-      db()
-        .selectFrom('interactions')
-        .select('customer_id')
-        .where('customer_id', 'is not', null)
-        .$narrowType<{ customer_id: number }>(),
-    )
-    .where('customers.id', 'not in', skip.length ? skip : [0])
-    // who holds neither product proposed here: a product a customer holds is offered disabled, never proposed
-    .where(
-      'customers.id',
-      'not in',
-      db().selectFrom('customer_products').select('customer_id').where('product_code', 'in', ['CONTO', 'FIBRA']),
-    )
-    .orderBy('customers.id')
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  return row;
-}
-
 async function signIn(page: Page, username: string) {
   await signInByKeyboard(page, server.url, username);
   await page.getByRole('heading', { level: 1, name: 'Console operatore' }).waitFor();
 }
 
-/** `/` → type → Enter → ↓ → Enter: the contact starts on the customer found. */
-async function findAndStart(page: Page, query: string, name: string) {
-  await page.keyboard.press('/');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-search');
-  await page.keyboard.type(query);
-  await page.keyboard.press('Enter');
-  await page.getByRole('button', { name: new RegExp(name) }).waitFor();
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('Enter');
-  await page.getByRole('heading', { level: 3, name: 'Identificazione' }).waitFor();
-}
-
 describe('inbound sales call, keyboard only', () => {
   it('books a post-office appointment in a real slot, then creates a lead on a second call', async () => {
     const { page } = browser;
-    const first = await customerNearFreeSlots();
+    const first = await customerNearFreeSlots(db());
     await signIn(page, 'operatore1');
     await expect.poll(() => page.getByTestId('operator-status').getByRole('combobox').inputValue()).toBe('ready');
     await screenshot(page, 'console-01-ready');
@@ -181,7 +134,7 @@ describe('inbound sales call, keyboard only', () => {
     expect(slot.booked).toBeGreaterThanOrEqual(1);
 
     // Second call: a customer found by tax code who wants fibre, followed up by phone.
-    const second = await customerNearFreeSlots([first.id]);
+    const second = await customerNearFreeSlots(db(), [first.id]);
     await findAndStart(page, second.tax_code, `${second.first_name} ${second.last_name}`);
     await atStep(page, 'Identificazione');
     await page.keyboard.press('1');

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunningClock } from '@valore/server/testing/movable-clock';
+import { nextSaturdays, staffSaturdays } from '@valore/server/testing/agreed-time';
 import { romeParts } from '@valore/shared/time/rome-time';
 import { calendarFromSpec, serviceHalfHours } from '@valore/shared/time/service-calendar';
 import { createApiClient } from '../helpers/api-client';
@@ -20,6 +21,8 @@ const clock = new RunningClock();
 
 beforeAll(async () => {
   server = await startTestServer({ clock, env: { VALORE_SESSION_IDLE_MINUTES: '10080' } });
+  // run on a Friday evening, the first time the picker offers is a Saturday's: staffed, so it has Call Me Back capacity
+  staffSaturdays(server.database.sqlite, nextSaturdays(new Date(), 2), new Date().toISOString());
   browser = await openBrowser();
 });
 afterAll(async () => {

@@ -15,6 +15,7 @@ import { isWithinServiceCalendar, nextServiceHalfHour, nextServiceOpening } from
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import { createCustomer } from '@valore/server/testing/fixtures';
+import { nextSaturdays, staffSaturdays } from '@valore/server/testing/agreed-time';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { asTrpcError, createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -127,6 +128,9 @@ async function prepareTemplate(): Promise<Template> {
   try {
     await server.stopBackgroundJobs();
     const db = server.database.db;
+    // every Saturday a sequence may agree or reschedule a callback on is staffed: the Call Me Back capacity
+    // (callbacks/callback-capacity.ts) has room then, as on weekdays, so the model's times stand
+    staffSaturdays(server.database.sqlite, nextSaturdays(new Date(BASE_MS), 8), clock.now().toISOString());
     const customers: number[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
       customers.push(

@@ -4,8 +4,9 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../components/ui/button';
 import { useSignOut } from '../features/auth/use-session';
+import { takePageFocusRequest } from '../lib/focus';
 import { LanguageSwitch } from './language-switch';
-import { homesFor, labelsFor } from './homes';
+import { homeAt, homesFor, labelsFor } from './homes';
 
 const MAIN_ID = 'main';
 
@@ -34,12 +35,16 @@ function Brand() {
 }
 
 /**
- * Moves focus to the page when the user goes to another home, as a full page load would; not on first render,
- * and not when a home changes its own sub-address (admin tabs keep focus on the tab).
+ * Moves focus to the page when the user goes to another home, as a full page load would; not on first render (unless
+ * the screen before asked for it: signing in, whose form had the focus), and not when a home changes its own
+ * sub-address (admin tabs keep focus on the tab).
  */
 function useFocusOnNavigate(section: string | undefined) {
   const mainRef = useRef<HTMLElement>(null);
   const previous = useRef(section);
+  useEffect(() => {
+    if (takePageFocusRequest()) mainRef.current?.focus();
+  }, []);
   useEffect(() => {
     if (section === previous.current) return;
     previous.current = section;
@@ -50,7 +55,11 @@ function useFocusOnNavigate(section: string | undefined) {
 
 export function AppLayout({ user, children }: { user: SessionUser; children: ReactNode }) {
   const { t } = useTranslation();
-  const current = useLocation({ select: (location) => firstSegment(location.pathname) });
+  const pathname = useLocation({ select: (location) => location.pathname });
+  const current = firstSegment(pathname);
+  // the page's region is named after the page (as its h1 and the window title): what a screen reader says on arriving
+  const home = homeAt(pathname);
+  const pageTitle = home ? t(labelsFor(home, user.role).titleKey) : undefined;
   const mainRef = useFocusOnNavigate(current);
   const navigate = useNavigate();
   const signOut = useSignOut(() => void navigate({ to: '/login', replace: true }));
@@ -99,7 +108,7 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
           {dense && nav}
         </div>
       </header>
-      <main id={MAIN_ID} ref={mainRef} tabIndex={-1} className="main">
+      <main id={MAIN_ID} ref={mainRef} tabIndex={-1} className="main" aria-label={pageTitle}>
         {children}
       </main>
     </div>

@@ -38,6 +38,16 @@ export function errorRetryAfterSeconds(error: unknown): number | null {
   return typeof seconds === 'number' && seconds > 0 ? seconds : null;
 }
 
+/**
+ * The free times a refusal offers instead of a full one (a Call Me Back `SLOT_FULL`: the next free half-hours, ISO
+ * instants), or an empty list.
+ */
+export function errorAlternatives(error: unknown): string[] {
+  if (!isAppClientError(error)) return [];
+  const offered: unknown = error.data?.alternatives;
+  return Array.isArray(offered) ? offered.filter((a): a is string => typeof a === 'string') : [];
+}
+
 /** Maps any failure to the translation key of a message a person can act on. */
 export function errorMessageKey(error: unknown): ErrorMessageKey {
   const domainCode = errorDomainCode(error);

@@ -24,3 +24,21 @@ export function focusUnlessTyping(target: HTMLElement | null, within: Element | 
   target.focus();
   return true;
 }
+
+let pageFocusRequested = false;
+
+/**
+ * The next page shown takes the focus (its main region, named after the page): the control that had it is gone with
+ * the screen that is leaving (after signing in, the login form), and focus left on <body> gives a screen reader
+ * nothing to say and Tab nowhere to start from.
+ */
+export function focusNextPage(): void {
+  pageFocusRequested = true;
+}
+
+/** Whether a page should take the focus as it appears (asked by focusNextPage); asks only once. */
+export function takePageFocusRequest(): boolean {
+  const requested = pageFocusRequested;
+  pageFocusRequested = false;
+  return requested;
+}

@@ -24,12 +24,17 @@ export class DomainTRPCError extends TRPCError {
   readonly fields: FieldMessages | null;
   /** how long a refused caller must wait (a refusal that says when: the sign-in throttle, a full write queue), else null */
   readonly retryAfterSeconds: number | null;
+  /** the free times a refusal of a full time offers instead (a Call Me Back `SLOT_FULL`), else null */
+  readonly alternatives: string[] | null;
   constructor(cause: DomainError) {
     super({ code: TRPC_CODE[cause.code], message: cause.message, cause });
     this.domainCode = cause.domainCode;
     this.fields = cause.fields;
     const wait: unknown = 'retryAfterMs' in cause ? cause.retryAfterMs : null;
     this.retryAfterSeconds = typeof wait === 'number' ? Math.max(1, Math.ceil(wait / 1000)) : null;
+    const offered: unknown = 'alternatives' in cause ? cause.alternatives : null;
+    this.alternatives =
+      Array.isArray(offered) && offered.every((a): a is string => typeof a === 'string') ? offered : null;
   }
 }
 

@@ -35,6 +35,8 @@ const t = initTRPC.context<Context>().create({
         domainCode: error instanceof DomainTRPCError ? error.domainCode : zodError ? 'VALIDATION' : null,
         // the wait a throttled sign-in must observe (the Retry-After header says the same), for the message
         retryAfterSeconds: error instanceof DomainTRPCError ? error.retryAfterSeconds : null,
+        // the next free half-hours of a full Call Me Back time (409 SLOT_FULL), for the console to offer
+        alternatives: error instanceof DomainTRPCError ? error.alternatives : null,
         zodError:
           zodError ??
           (error instanceof DomainTRPCError && error.fields ? { formErrors: [], fieldErrors: error.fields } : null),

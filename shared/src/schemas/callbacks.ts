@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, LONE_SURROGATE_MESSAGE, wellFormed } from './common';
+import { timelineEvent } from './timeline';
 
 export const CALLBACK_MODES = ['now', 'scheduled'] as const;
 export type CallbackMode = (typeof CALLBACK_MODES)[number];
@@ -210,15 +211,6 @@ export const callbackTimeline = z.object({
   id: z.string(),
   status: z.string(),
   dueBy: z.string(),
-  events: z.array(
-    z.object({
-      at: z.string(),
-      event: z.enum(CALLBACK_TIMELINE_EVENTS),
-      /** the operator (offer, contact) or the person who changed it; null: the system or the customer's channel */
-      by: z.string().nullable(),
-      /** the outcome of a contact, the change made (an audit action), the channel of a request */
-      detail: z.string().nullable(),
-    }),
-  ),
+  events: z.array(timelineEvent(CALLBACK_TIMELINE_EVENTS)),
 });
 export type CallbackTimeline = z.infer<typeof callbackTimeline>;

@@ -82,6 +82,8 @@ describe('login page', () => {
     await screen.findByTestId('home-operator');
     expect(window.location.pathname).toBe('/console');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Console operatore');
+    // the form had the focus: the page takes it, named after itself (not <body>, where a screen reader says nothing)
+    expect(document.activeElement).toBe(screen.getByRole('main', { name: 'Console operatore' }));
     expect(screen.getByText('Alessandro Villa')).toBeTruthy();
     // The shared schema trims the username before it leaves the browser.
     expect(login.received[0]?.input).toEqual({ username: 'operatore1', password: 'demo' });

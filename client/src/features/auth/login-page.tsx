@@ -5,6 +5,7 @@ import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/text-field';
 import { errorDomainCode, errorMessageKey, errorRetryAfterSeconds } from '../../lib/errors';
+import { focusNextPage } from '../../lib/focus';
 import { useTRPC } from '../../lib/trpc';
 import { validateLogin, type LoginFieldErrors } from './login-field-errors';
 
@@ -34,6 +35,8 @@ export function LoginPage({ sessionExpired = false }: LoginPageProps) {
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: ({ user }) => {
+        // the form goes away with the focus in it: the page the user lands on takes it (app/layout.tsx)
+        focusNextPage();
         // The router reads the session from auth.me: seeding it sends the user to their home without another round trip.
         queryClient.setQueryData(trpc.auth.me.queryKey(), user);
       },

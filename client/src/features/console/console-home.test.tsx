@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { server, users } from '../../test/msw';
 import { renderApp } from '../../test/render-app';
 import type { CatalogueProduct } from '@valore/shared/schemas/catalogue';
+import { serviceHalfHours } from '@valore/shared/time/service-calendar';
 import { PENDING_STORAGE_KEY } from './hooks/pending-queue';
 
 const catalogue: CatalogueProduct[] = PRODUCT_CATALOGUE.map((p) => ({
@@ -40,6 +41,13 @@ function card(marketingConsent: boolean): CustomerCard {
 
 type Procedure = (input: unknown) => unknown;
 
+/** Thrown by a mocked procedure: the server's refusal, shaped as its errorFormatter sends it. */
+class Refusal extends Error {
+  constructor(readonly error: { message: string; code: number; data: Record<string, unknown> }) {
+    super(error.message);
+  }
+}
+
 /**
  * The API as the console sees it: answers every procedure of a (batched) tRPC request from `procedures`.
  * `offline` makes the whole server unreachable for calls to the listed procedures.
@@ -67,7 +75,12 @@ function api(procedures: Record<string, Procedure>, offline: { paths: Set<string
             },
           };
         }
-        return { result: { data: procedure(inputs[String(i)]) } };
+        try {
+          return { result: { data: procedure(inputs[String(i)]) } };
+        } catch (refusal) {
+          if (refusal instanceof Refusal) return { error: refusal.error };
+          throw refusal;
+        }
       }),
     );
   });
@@ -234,5 +247,66 @@ describe('the operator console', { timeout: 15_000 }, () => {
     expect(completed[0]?.clientId).toBe(stored[0]?.input.clientId);
     expect(completed[0]?.outcome).toBe('lead');
     expect(window.localStorage.getItem(PENDING_STORAGE_KEY)).toBeNull();
+  });
+  it('offers the free half-hours when the agreed callback time is full, and proposes the first one', async () => {
+    const completed: CompleteInteractionInput[] = [];
+    // three half-hours the picker offers, a few days on
+    const free = serviceHalfHours(new Date(Date.now() + 3 * 86_400_000), 5)
+      .slice(1, 4)
+      .map((d) => d.toISOString());
+    const base = operatorApi({ consent: true, completed });
+    let refused = false;
+    server.use(
+      api({
+        ...base,
+        'interactions.complete': (input: unknown) => {
+          if (!refused) {
+            refused = true;
+            throw new Refusal({
+              message: 'The half-hour is full',
+              code: -32009,
+              data: {
+                code: 'CONFLICT',
+                httpStatus: 409,
+                path: 'interactions.complete',
+                domainCode: 'SLOT_FULL',
+                zodError: null,
+                retryAfterSeconds: null,
+                alternatives: free,
+              },
+            });
+          }
+          return base['interactions.complete'](input);
+        },
+      }),
+    );
+    const { user } = renderApp('/console');
+    await startContact(user, 'Inbound commerciale');
+    await user.keyboard('1'); // customer identified
+    await screen.findByRole('heading', { level: 3, name: 'Bisogno' });
+
+    const agreeCallback = async () => {
+      await user.click(screen.getByRole('button', { name: /Richiamare più tardi/ }));
+      const time = await screen.findByRole('combobox', { name: /Ora/ });
+      const chosen = (time as HTMLSelectElement).value;
+      await user.click(screen.getByRole('button', { name: 'Conferma' }));
+      await screen.findByRole('heading', { name: 'Riepilogo del contatto' });
+      await user.keyboard('{Control>}{Enter}{/Control}');
+      return chosen;
+    };
+    const first = await agreeCallback();
+    expect(first).not.toBe('');
+    // refused as full: back at the step, told why and which half-hours are still free
+    const alert = await screen.findByText(/La fascia oraria scelta è piena/);
+    const times = within(alert).getByTestId('free-times').textContent ?? '';
+    expect(times).toMatch(/^Mezz'ore ancora libere: .+\. La prima è già proposta qui sotto\.$/);
+    expect(times.split('; ')).toHaveLength(3);
+    await screen.findByRole('heading', { level: 3, name: 'Bisogno' });
+
+    // the form proposes the first free one; agreed, it goes out
+    expect(await agreeCallback()).toBe(free[0]);
+    await screen.findByRole('heading', { name: 'Esito registrato' });
+    expect(completed).toHaveLength(1);
+    expect(completed[0]?.events.at(-1)).toMatchObject({ type: 'callback.requested', callbackAt: free[0] });
   });
 });

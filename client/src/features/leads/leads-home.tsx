@@ -16,6 +16,7 @@ import { LoadingState, Skeleton } from '../../components/ui/spinner';
 import { DateField } from '../../components/ui/date-field';
 import { useTRPC } from '../../lib/trpc';
 import { PipelineTable } from './components/pipeline-table';
+import { LeadTimelineDialog } from './components/lead-timeline-dialog';
 import { ReassignDialog } from './components/reassign-dialog';
 import { download, formatCount, useErrorText, useLang } from './format';
 import { useUrlFilters } from './hooks/use-url-filters';
@@ -76,6 +77,7 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
     trpc.leads.exportPipelineCsv.mutationOptions({ onSuccess: (file) => download(file.filename, file.csv) }),
   );
   const [reassigning, setReassigning] = useState<LeadPipelineRow | null>(null);
+  const [timelineOf, setTimelineOf] = useState<LeadPipelineRow | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const trigger = useRef<HTMLButtonElement | null>(null);
   const restoreFocus = useRef(false);
@@ -91,17 +93,19 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
 
   const closeDialog = () => {
     setReassigning(null);
+    setTimelineOf(null);
     restoreFocus.current = true;
   };
+  const dialogOpen = reassigning !== null || timelineOf !== null;
   // once the dialog has left the page (while it is open, everything outside it is inert): back to the button that
   // opened it, or to the table when that row has left the view
   useEffect(() => {
-    if (reassigning || !restoreFocus.current) return;
+    if (dialogOpen || !restoreFocus.current) return;
     restoreFocus.current = false;
     const button = trigger.current;
     if (button?.isConnected) button.focus();
     else tableHeading.current?.focus();
-  }, [reassigning]);
+  }, [dialogOpen]);
 
   return (
     <>
@@ -143,6 +147,14 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
                       }
                     : null
                 }
+                onTimeline={
+                  manages
+                    ? (row, button) => {
+                        trigger.current = button;
+                        setTimelineOf(row);
+                      }
+                    : null
+                }
               />
               <Paging
                 offset={data.offset}
@@ -155,6 +167,8 @@ function Pipeline({ options }: { options: LeadPipelineOptions }) {
           )}
         </div>
       </Panel>
+
+      {timelineOf && <LeadTimelineDialog lead={timelineOf} onClose={closeDialog} />}
 
       {reassigning && (
         <ReassignDialog

@@ -360,7 +360,23 @@ describe('attendance (changeAppointmentStatus)', () => {
   });
 
   it('after closing time the reschedule is due when the service opens again; a no-show before the start is refused', async () => {
-    const { book, caller, clock, reschedules } = await setup();
+    const { deps, world, book, caller, clock, reschedules } = await setup();
+    // Saturday 28 November is staffed: a reschedule takes a place of the Call Me Back capacity, and a Saturday has
+    // people on shift only by a published rota (callbacks/callback-capacity.ts)
+    await deps.db
+      .insertInto('rota_shifts')
+      .values({
+        site_id: world.sites.roma,
+        user_id: world.users.operator.id,
+        date: '2026-11-28',
+        kind: 'saturday',
+        starts: '07:30',
+        ends: '15:12',
+        status: 'published',
+        created_at: '2026-11-20T08:00:00.000Z',
+        published_at: '2026-11-20T08:00:00.000Z',
+      })
+      .execute();
     const { id } = await book();
     await expect(
       caller().setStatus({ appointmentId: id, status: 'no_show', requestId: randomUUID() }),

@@ -17,7 +17,10 @@ import { requestHash } from '../audit/idempotency';
 import { normalisePhone } from '../customers/customers.service';
 import { maskPhone } from '../customers/masking';
 import { confirmScheduledCallbackRequest } from '../self-service/callback-confirmation';
-import { ALTERNATIVES_WITHIN_DAYS, checkCallbackCapacity, HALF_HOUR_MS } from './callback-capacity';
+import { requireCallbackCapacity } from './callback-capacity';
+
+/** The intake's refusal of a full half-hour lives with the rule (callback-capacity.ts). */
+export { SlotFullError } from './callback-capacity';
 import {
   activeProducts,
   answeredNowRequests,
@@ -49,30 +52,6 @@ export class IntakeFieldError extends DomainError {
           .join('; '),
       fields,
     );
-  }
-}
-
-/**
- * A scheduled request into a half-hour with no capacity left (domains/callbacks/callback-capacity.ts): `409` with the
- * next free half-hours, so the web site or the app can offer them at once instead of a bare refusal.
- */
-export class SlotFullError extends DomainError {
-  declare readonly alternatives: string[];
-  constructor(start: Date, alternatives: string[]) {
-    const rome = romeParts(start);
-    const end = romeParts(new Date(start.getTime() + HALF_HOUR_MS));
-    const hhmm = (p: { hour: number; minute: number }) =>
-      `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-    super(
-      'CONFLICT',
-      'SLOT_FULL',
-      `The half-hour ${rome.date} ${hhmm(rome)}–${hhmm(end)} (Europe/Rome) is full: nobody on shift can take another ` +
-        `scheduled callback then. ` +
-        (alternatives.length > 0
-          ? 'Offer the customer one of the alternatives (the next free half-hours); GET /api/v1/callback-slots lists them all.'
-          : `No half-hour is free in the ${ALTERNATIVES_WITHIN_DAYS} days after it.`),
-    );
-    this.alternatives = alternatives;
   }
 }
 
@@ -171,14 +150,12 @@ export async function createCallbackRequest(
       const resolved = await resolveRequest(trx, deps, args.body, now);
       if (resolved.preferredAt !== null) {
         // checked in the transaction that inserts: the next request is judged after this one's row exists
-        const capacity = await checkCallbackCapacity(
-          trx,
-          new Date(resolved.preferredAt),
+        await requireCallbackCapacity(trx, {
+          at: new Date(resolved.preferredAt),
           now,
-          new Date(now.getTime() + MAX_SCHEDULE_DAYS * 24 * 60 * MINUTE),
-          intakeConfig(deps.config).callbackContactsPerHalfHour,
-        );
-        if (!capacity.ok) throw new SlotFullError(capacity.start, capacity.alternatives);
+          latest: new Date(now.getTime() + MAX_SCHEDULE_DAYS * 24 * 60 * MINUTE),
+          contactsPerHalfHour: intakeConfig(deps.config).callbackContactsPerHalfHour,
+        });
       }
       const id = randomUUID();
       const at = now.toISOString();

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { closeLeadInput, leadListInput, leadSummary } from '@valore/shared/schemas/leads';
+import {
+  closeLeadInput,
+  leadListInput,
+  leadSummary,
+  leadTimeline,
+  leadTimelineInput,
+} from '@valore/shared/schemas/leads';
 import {
   leadPipelineExportInput,
   leadPipelineExportOutput,
@@ -17,10 +23,13 @@ import {
   reassignLead,
 } from './leads.pipeline';
 import { closeLead, listLeads } from './leads.service';
+import { leadTimelineOf } from './lead-timeline.service';
 
 const leadRoles = roleProcedure('operator', 'team_lead', 'admin');
 /** Who steers the pipeline: team leads (their own site, enforced in the service) and admins. */
 const leadManagers = roleProcedure('team_lead', 'admin');
+/** Who monitors a lead's follow-up item by item: tutors and team leads (their own site) and admins. */
+const leadMonitors = roleProcedure('tutor', 'team_lead', 'admin');
 
 export const leadsRouter = router({
   list: leadRoles
@@ -43,6 +52,11 @@ export const leadsRouter = router({
     .input(leadPipelineExportInput)
     .output(leadPipelineExportOutput)
     .mutation(({ ctx, input }) => exportLeadPipeline(ctx.deps, ctx.user, input, ctx.ip)),
+  /** One lead's timeline: created, planned, offered, contacts, changes, won/lost, breaches (lead-timeline.service.ts). */
+  timeline: leadMonitors
+    .input(leadTimelineInput)
+    .output(leadTimeline)
+    .query(({ ctx, input }) => leadTimelineOf(ctx.deps, ctx.user, input.leadId)),
   reassign: leadManagers
     .input(reassignLeadInput)
     .output(leadPipelineRow)

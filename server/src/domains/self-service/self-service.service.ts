@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { romeParts } from '@valore/shared/time/rome-time';
 import type { Database, Executor } from '../../db/database';
-import type { AppDeps } from '../../deps';
+import { intakeConfig, type AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
+import { halfHoursWithRoom, SlotFullError } from '../callbacks/callback-capacity';
 import { cancelAppointment, freeSlotsForMove, moveAppointment } from '../appointments/appointment-changes';
 import { appointmentValues } from '../appointments/appointment-messages';
 import { queueCustomerMessages } from '../messages/customer-messages';
@@ -142,7 +143,10 @@ export interface MoveDay {
   options: MoveOption[];
 }
 
-/** What `GET /s/:token/move` offers: free slots of the appointment's office, or service-calendar half hours. */
+/**
+ * What `GET /s/:token/move` offers: free slots of the appointment's office, or the service-calendar half hours with
+ * Call Me Back capacity left (callbacks/callback-capacity.ts; the callback's own half-hour stays offered).
+ */
 export async function moveChoices(deps: AppDeps, page: SelfServicePage): Promise<MoveDay[]> {
   if (!page.changeable) return [];
   const now = deps.clock.now();
@@ -151,13 +155,25 @@ export async function moveChoices(deps: AppDeps, page: SelfServicePage): Promise
     page.callback.flow === 'campaign' && page.callback.campaignId !== null
       ? await campaignWindow(deps.db, page.callback.campaignId)
       : null;
-  return callbackMoveTimes(now, {
+  const days = callbackMoveTimes(now, {
     days: MOVE_DAYS,
     leadMinutes: CALLBACK_MOVE_LEAD_MINUTES,
     maxDays: MAX_CALLBACK_DAYS,
     callingWindow: window,
     calendar: await serviceCalendarFor(deps.db, page.callback.siteId),
-  }).map((d) => ({ date: d.date, options: d.times.map((t) => ({ value: t, startsAt: t })) }));
+  });
+  const room = await halfHoursWithRoom(
+    deps.db,
+    days.flatMap((d) => d.times.map((t) => new Date(t))),
+    intakeConfig(deps.config).callbackContactsPerHalfHour,
+    { excludeId: page.callback.id },
+  );
+  return days
+    .map((d) => ({
+      date: d.date,
+      options: d.times.filter((t) => room.has(Date.parse(t))).map((t) => ({ value: t, startsAt: t })),
+    }))
+    .filter((d) => d.options.length > 0);
 }
 
 async function appointmentMoveChoices(db: Kysely<Database>, appointmentId: number, now: Date): Promise<MoveDay[]> {
@@ -247,12 +263,7 @@ async function change(
     if (page.kind === 'refused') return page;
     if (error.domainCode === 'IDEMPOTENCY_MISMATCH') return { kind: 'stale_form', page };
     if (error.domainCode === 'SLOT_FULL') {
-      return {
-        kind: 'invalid_choice',
-        page,
-        status: 409,
-        message: 'Questo orario è stato appena occupato: ne scelga un altro.',
-      };
+      return { kind: 'invalid_choice', page, status: 409, message: slotFullMessage(error) };
     }
     if (!page.changeable) return { kind: 'not_changeable', page };
     // still changeable: it was the choice that was refused (unknown slot, outside the calendar, …)
@@ -362,6 +373,23 @@ async function confirmMovedAppointment(
 }
 
 const CHOOSE_OFFERED = 'Scelga uno degli orari proposti.';
+
+const romeWhen = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A time just taken: for a callback, with the next free half-hours the capacity rule offers instead. */
+function slotFullMessage(error: DomainError): string {
+  const taken = 'Questo orario è stato appena occupato: ne scelga un altro.';
+  if (!(error instanceof SlotFullError) || error.alternatives.length === 0) return taken;
+  const times = error.alternatives.map((at) => romeWhen.format(new Date(at)));
+  return `${taken} I primi orari ancora liberi: ${times.join('; ')}.`;
+}
 
 /** The domain rules' field messages (English, for operators and integrators) as the customer reads them. */
 export function italianFieldMessage(message: string): string {

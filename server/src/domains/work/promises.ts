@@ -12,6 +12,7 @@ import { intakeConfig, type AppConfig } from '../../deps';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { parseCallingWindow } from '../campaigns/campaign-rules';
+import { checkCallbackCapacity, requireCallbackCapacity, type CapacityCheck } from '../callbacks/callback-capacity';
 import { confirmScheduledCallbackRequest } from '../self-service/callback-confirmation';
 
 /**
@@ -23,6 +24,11 @@ import { confirmScheduledCallbackRequest } from '../self-service/callback-confir
  * A promise belongs to the operator who agreed it: work.next offers it to them alone until `personal_until` (its due
  * time plus a grace period), then to their site's pool. work.mine lists an operator's open promises, and every open
  * promise is on the SLA board (callbacks.board).
+ *
+ * Every callback it books or moves takes a place of the Call Me Back capacity (callbacks/callback-capacity.ts), checked
+ * in the transaction of the write: an agreed time or a customer's move into a full half-hour is refused (`409
+ * SLOT_FULL`) with the next free half-hours the same time rule accepts; the reschedule of a missed appointment takes
+ * the first half-hour with room from its opening on.
  */
 
 export const DEFAULT_PERSONAL_GRACE_MINUTES = 15;
@@ -106,7 +112,17 @@ export async function promiseCallback(
   const id = randomUUID();
   const at = p.now.toISOString();
   const intake = intakeConfig(p.config);
-  const until = p.ownerId === null ? null : personalUntil(p.dueAt, p.config);
+  const dueAt = await bookCallbackTime(trx, {
+    at: p.dueAt,
+    now: p.now,
+    config: p.config,
+    siteId: p.siteId,
+    campaignId: p.flow === 'campaign' ? p.campaignId : null,
+    movingId: null,
+    // nobody agreed the reschedule's time with the customer: it takes the first half-hour with room instead
+    onFull: p.origin === 'reschedule' ? 'first_free' : 'refuse',
+  });
+  const until = p.ownerId === null ? null : personalUntil(dueAt, p.config);
   await trx
     .insertInto('callback_requests')
     .values({
@@ -116,10 +132,10 @@ export async function promiseCallback(
       product_code: p.productCode,
       mode: 'scheduled',
       channel: 'phone',
-      preferred_at: p.dueAt,
+      preferred_at: dueAt,
       note: p.note,
-      due_at: p.dueAt,
-      due_by: new Date(Date.parse(p.dueAt) + intake.scheduledToleranceMinutes * MINUTE).toISOString(),
+      due_at: dueAt,
+      due_by: new Date(Date.parse(dueAt) + intake.scheduledToleranceMinutes * MINUTE).toISOString(),
       max_attempts: intake.callbackMaxAttempts,
       lease_owner: null,
       lease_expires_at: null,
@@ -146,7 +162,7 @@ export async function promiseCallback(
       callbackId: id,
       customerId: p.customerId,
       phone: p.phone,
-      dueAt: p.dueAt,
+      dueAt,
       now: p.now,
       publicUrl: p.config.publicUrl ?? '',
     });
@@ -159,14 +175,52 @@ export async function promiseCallback(
     entityId: id,
     details: {
       customerId: p.customerId,
-      dueAt: p.dueAt,
+      dueAt,
       ownerId: p.ownerId,
       interactionId: p.interactionId,
       appointmentId: p.appointmentId,
     },
     ip: p.ip,
   });
-  return { id, dueAt: p.dueAt, personalUntil: until };
+  return { id, dueAt, personalUntil: until };
+}
+
+/**
+ * The Call Me Back capacity of a callback's time, in the transaction of its write (callbacks/callback-capacity.ts):
+ * the half-hour must have room, the callback moved (`movingId`) not counting against it. A full one is refused with
+ * the next free half-hours that this callback's own time rule accepts (its site's calendar, its campaign's calling
+ * window, 30 days) — or, for `first_free`, the first of them is taken instead (the opening itself when none is free
+ * in the 14 days after it: a missed appointment is always followed up). Returns the time booked.
+ */
+async function bookCallbackTime(
+  trx: Executor,
+  a: {
+    at: string;
+    now: Date;
+    config: AppConfig;
+    siteId: number | null;
+    campaignId: number | null;
+    movingId: string | null;
+    onFull: 'refuse' | 'first_free';
+  },
+): Promise<string> {
+  const calendar = await serviceCalendarFor(trx, a.siteId);
+  const window = a.campaignId !== null ? await campaignWindow(trx, a.campaignId) : null;
+  const check: CapacityCheck = {
+    at: new Date(a.at),
+    now: a.now,
+    latest: new Date(a.now.getTime() + MAX_CALLBACK_DAYS * 86_400_000),
+    contactsPerHalfHour: intakeConfig(a.config).callbackContactsPerHalfHour,
+    excludeId: a.movingId,
+    accepts: (start) =>
+      isWithinServiceCalendar(start, calendar) && (window === null || isInsideCallingWindow(window, start)),
+  };
+  if (a.onFull === 'refuse') {
+    await requireCallbackCapacity(trx, check);
+    return a.at;
+  }
+  const verdict = await checkCallbackCapacity(trx, check);
+  return verdict.ok ? a.at : (verdict.alternatives[0] ?? a.at);
 }
 
 export interface OpenCallback {
@@ -326,6 +380,16 @@ export async function moveCallback(
     maxDays: MAX_CALLBACK_DAYS,
     callingWindow: window,
     calendar: await serviceCalendarFor(trx, open.siteId),
+  });
+  // its new half-hour must have room: the callback itself leaves its old one, so it never counts against the new
+  await bookCallbackTime(trx, {
+    at: dueAt,
+    now: args.now,
+    config: args.config,
+    siteId: open.siteId,
+    campaignId: open.flow === 'campaign' ? open.campaignId : null,
+    movingId: open.id,
+    onFull: 'refuse',
   });
   const at = args.now.toISOString();
   const intake = intakeConfig(args.config);

@@ -1,14 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Kbd } from '../../../components/ui/kbd';
 import { Panel } from '../../../components/ui/panel';
-import { errorDomainCode, errorMessageKey, type ErrorMessageKey } from '../../../lib/errors';
+import { errorAlternatives, errorDomainCode, errorMessageKey, type ErrorMessageKey } from '../../../lib/errors';
 import { NOT_REACHED_REASONS } from '@valore/shared/flows/types';
 import { useTRPC, useTRPCClient } from '../../../lib/trpc';
 import { clock, outcomeTone, useFormat } from '../format';
@@ -16,6 +16,7 @@ import { useConsole, type ContactDraft, type ContactResult } from '../hooks/cons
 import { enqueuePending } from '../hooks/pending-queue';
 import { isRetryable } from '../hooks/use-pending-delivery';
 import { NotesField } from './notes-field';
+import { resultEffects } from './result-text';
 
 const MAX_ACW_MS = 3_600_000;
 
@@ -60,6 +61,7 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ErrorMessageKey | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const summaryId = useId();
 
   useEffect(() => headingRef.current?.focus(), []);
 
@@ -89,7 +91,9 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
         enqueuePending(input, draft.customerName, errorMessageKey(failure));
         finishContact({ ...base, effects: null });
       } else if (errorDomainCode(failure) === 'SLOT_FULL') {
-        takeBackLastEvent('errors.SLOT_FULL');
+        // the slot or the callback's half-hour filled up: back to the choice, with the free times the server offers
+        const callback = draft.events.at(-1)?.type === 'callback.requested';
+        takeBackLastEvent('errors.SLOT_FULL', callback ? errorAlternatives(failure) : null);
       } else {
         setError(errorMessageKey(failure));
       }
@@ -131,10 +135,11 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
       }
     >
       <div className="acw">
-        <h3 className="acw__heading" ref={headingRef} tabIndex={-1}>
+        {/* the focus lands here: a screen reader reads the outcome about to be recorded with it */}
+        <h3 className="acw__heading" ref={headingRef} tabIndex={-1} aria-describedby={summaryId}>
           {t('acw.summary')}
         </h3>
-        <OutcomeSummary draft={draft} />
+        <OutcomeSummary id={summaryId} draft={draft} />
         {error && <Alert tone="error">{t(error, { ns: 'translation' })}</Alert>}
         <NotesField value={draft.notes} onChange={setNotes} />
         {leftMs !== null && (
@@ -166,7 +171,7 @@ export function AfterCallWork({ draft }: { draft: ContactDraft }) {
   );
 }
 
-function OutcomeSummary({ draft }: { draft: ContactDraft }) {
+function OutcomeSummary({ id, draft }: { id: string; draft: ContactDraft }) {
   const { t } = useTranslation('console');
   const fmt = useFormat();
   const trpc = useTRPC();
@@ -213,7 +218,7 @@ function OutcomeSummary({ draft }: { draft: ContactDraft }) {
   if (last?.type === 'customer.opted_out') details.push({ label: t('acw.consent'), value: t('acw.optedOut') });
 
   return (
-    <div className="acw__summary">
+    <div className="acw__summary" id={id}>
       <p className="acw__outcome">
         <span>{t('acw.outcome')}</span>{' '}
         <Badge tone={outcomeTone(draft.outcome)}>{draft.outcome ? t(`outcomes.${draft.outcome}`) : ''}</Badge>
@@ -252,24 +257,17 @@ export function ResultSummary({ result }: { result: ContactResult }) {
         {!effects && <Alert tone="warning">{t('result.queuedBody')}</Alert>}
         {effects && (
           <ul className="result__effects">
-            {effects.appointment && (
-              <li>
-                {t('result.appointment', {
-                  office: effects.appointment.postOfficeName,
-                  when: fmt.dateTime(effects.appointment.startsAt),
-                })}
+            {resultEffects(t, fmt, effects).map((effect) => (
+              <li key={effect.key}>
+                {effect.text}
+                {effect.url && (
+                  <>
+                    {' '}
+                    <code className="result__url">{effect.url}</code>
+                  </>
+                )}
               </li>
-            )}
-            {effects.funnelLink && (
-              <li>
-                {t('result.funnel', { channel: t(`channels.${effects.funnelLink.channel}`) })}{' '}
-                <code className="result__url">{effects.funnelLink.url}</code>
-              </li>
-            )}
-            {effects.lead && <li>{t('result.lead', { when: fmt.dateTime(effects.lead.followUpAt) })}</li>}
-            {effects.callbackAt && <li>{t('result.callback', { when: fmt.dateTime(effects.callbackAt) })}</li>}
-            {effects.consentRecorded && !effects.optedOut && <li>{t('result.consent')}</li>}
-            {effects.optedOut && <li>{t('result.optedOut')}</li>}
+            ))}
           </ul>
         )}
         <p className="script__shortcut-hint">

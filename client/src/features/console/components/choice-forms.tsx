@@ -46,6 +46,8 @@ export interface ChoiceContext {
   objections: readonly PreparedObjection[];
   /** a studio preview: nothing is booked or sent, so no office or slot is asked for */
   preview?: boolean;
+  /** the callback time to propose first: the first free half-hour the server offered when the agreed one was full */
+  suggestedTime?: string | null;
 }
 
 type PreparedObjection = NonNullable<StepMeta['objections']>[number];
@@ -126,7 +128,11 @@ function ChoiceFields({
   const [openedAt] = useState(() => Date.now());
   const calendar = useServiceCalendar();
   // an ISO instant chosen among the service calendar's open half-hours
-  const [when, setWhen] = useState(() => initialWhen(type, openedAt, calendar));
+  const [when, setWhen] = useState(() =>
+    type === 'callback.requested' && context.suggestedTime
+      ? context.suggestedTime
+      : initialWhen(type, openedAt, calendar),
+  );
   const [text, setText] = useState('');
   const [slot, setSlot] = useState<Slot | null>(null);
 

@@ -57,6 +57,8 @@ export function CustomerHistory({
   });
   const items = history.data?.pages.flatMap((p) => p.items) ?? [];
   const hasNotes = history.data?.pages[0]?.hasNotes ?? false;
+  // the answer to the search typed (not the previous one still shown while it loads)
+  const searched = q !== '' && history.isSuccess && !history.isPlaceholderData;
 
   return (
     <section className="card__section history" aria-labelledby={`${ids}-title`}>
@@ -99,16 +101,23 @@ export function CustomerHistory({
           </Button>
         )}
       </div>
-      <div aria-live="polite" aria-busy={history.isFetching}>
+      {/* A search's answer is said in one sentence (a live region that stays with the card): how many entries match,
+          or that none does. The entries are not read out as they load (the card opens as a contact starts, while the
+          operator listens to the script's line). */}
+      <p role="status" className={searched && items.length === 0 ? 'card__meta' : 'visually-hidden'}>
+        {!searched
+          ? ''
+          : items.length > 0
+            ? t('history.matches', { count: items.length, q })
+            : `${t('history.noMatch', { q })}${hasNotes && !revealNotes ? ` ${t('history.hiddenNotesNotSearched')}` : ''}`}
+      </p>
+      <div aria-busy={history.isFetching}>
         {history.isPending ? (
           <Skeleton lines={3} />
         ) : history.isError ? (
           <Alert tone="error">{t(errorMessageKey(history.error), { ns: 'translation' })}</Alert>
         ) : items.length === 0 ? (
-          <p className="card__meta">
-            {q ? t('history.noMatch', { q }) : t('history.empty')}
-            {q && hasNotes && !revealNotes ? ` ${t('history.hiddenNotesNotSearched')}` : ''}
-          </p>
+          !q && <p className="card__meta">{t('history.empty')}</p>
         ) : (
           <ol className="history__list" aria-label={t('history.entries', { count: items.length })}>
             {items.map((entry) => (

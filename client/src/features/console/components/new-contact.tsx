@@ -44,6 +44,7 @@ export function NewContact() {
   const listRef = useRef<HTMLUListElement>(null);
   const valid = checkText(TEXT_RULES.customerQuery, query) === null;
   const results = useQuery({ ...trpc.customers.search.queryOptions({ query }), enabled: valid });
+  const found = results.isSuccess ? results.data.length : null;
   // A contact already open without a customer (a request with only a phone number): the search identifies them.
   const assigning = draft !== null && draft.customerId === null && draft.events.length === 0;
   const busy = draft !== null && !assigning;
@@ -144,16 +145,22 @@ export function NewContact() {
         </p>
       </form>
       {valid && !busy && (
-        <div aria-live="polite">
+        <div>
+          {/* what the search found is said in one sentence (a live region that stays while the search does); the
+              results are there to be read, not read out, one after the other */}
+          <p role="status" className={found === 0 ? 'side__hint' : 'visually-hidden'}>
+            {found === null
+              ? ''
+              : found === 0
+                ? t('newContact.noResults')
+                : t('newContact.resultsCount', { count: found })}
+          </p>
           {results.isPending ? (
             <Spinner size="sm" label={t('newContact.searching')} />
           ) : results.isError ? (
             <Alert tone="error">{t(errorMessageKey(results.error), { ns: 'translation' })}</Alert>
-          ) : results.data.length === 0 ? (
-            <p className="side__hint">{t('newContact.noResults')}</p>
-          ) : (
+          ) : results.data.length > 0 ? (
             <>
-              <p className="visually-hidden">{t('newContact.resultsCount', { count: results.data.length })}</p>
               <CustomerResults
                 customers={results.data}
                 listRef={listRef}
@@ -166,7 +173,7 @@ export function NewContact() {
               />
               {grant.isError && <Alert tone="error">{t(errorMessageKey(grant.error), { ns: 'translation' })}</Alert>}
             </>
-          )}
+          ) : null}
         </div>
       )}
     </section>

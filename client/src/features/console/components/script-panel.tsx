@@ -17,7 +17,7 @@ import type { CatalogueProduct } from '@valore/shared/schemas/catalogue';
 import type { FlowEvent, FlowEventType, FlowInput, StepId, StepMeta } from '@valore/shared/flows/types';
 import type { CustomerCard } from '@valore/shared/schemas/customers';
 import { isBareEvent } from '@valore/shared/flows/event-names';
-import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../../components/ui/alert';
@@ -219,18 +219,20 @@ export function ScriptRunner({
       <div className="script" ref={scriptRef}>
         <ScriptProgress steps={steps} stepIndex={stepIndex} />
 
-        {draft.notice && <Alert tone="error">{t(draft.notice, { ns: 'translation' })}</Alert>}
+        {draft.notice && (
+          <Alert tone="error">
+            {t(draft.notice, { ns: 'translation' })}
+            {draft.freeTimes && (
+              <p data-testid="free-times">
+                {draft.freeTimes.length > 0
+                  ? t('script.freeTimes', { times: draft.freeTimes.map((at) => fmt.dateTime(at)).join('; ') })
+                  : t('script.noFreeTimes')}
+              </p>
+            )}
+          </Alert>
+        )}
 
-        <div className="script__prompt">
-          <h3 className="script__step" ref={headingRef} tabIndex={-1}>
-            {step ? t(`steps.${step}`) : ''}
-            {step === 'objection' && <span className="visually-hidden"> — {t('script.objectionPrompt')}</span>}
-          </h3>
-          <blockquote className="script__say">{prompt}</blockquote>
-          {step === 'objection' && meta?.objections?.length ? (
-            <PreparedObjections objections={meta.objections} raised={raised} />
-          ) : null}
-        </div>
+        <StepPrompt headingRef={headingRef} step={step} prompt={prompt} objections={meta?.objections} raised={raised} />
 
         {!preview && (
           <CoachingBanner
@@ -263,6 +265,7 @@ export function ScriptRunner({
               presetProductCode: input.presetProductCode,
               objections: prepared,
               preview,
+              suggestedTime: draft.freeTimes?.[0] ?? null,
             }}
             onSubmit={send}
             onCancel={() => {
@@ -342,6 +345,41 @@ function ScriptProgress({ steps, stepIndex }: { steps: readonly StepId[]; stepIn
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * The step and the line to say. The focus lands on the step's name at each step; a screen reader reads the line with
+ * it (the heading's description), so the operator hears what to say without moving.
+ */
+function StepPrompt({
+  headingRef,
+  step,
+  prompt,
+  objections,
+  raised,
+}: {
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  step: StepId | null;
+  prompt: string;
+  objections: StepMeta['objections'];
+  raised: unknown;
+}) {
+  const { t } = useTranslation('console');
+  const sayId = useId();
+  return (
+    <div className="script__prompt">
+      <h3 className="script__step" ref={headingRef} tabIndex={-1} aria-describedby={prompt ? sayId : undefined}>
+        {step ? t(`steps.${step}`) : ''}
+        {step === 'objection' && <span className="visually-hidden"> — {t('script.objectionPrompt')}</span>}
+      </h3>
+      <blockquote className="script__say" id={sayId}>
+        {prompt}
+      </blockquote>
+      {step === 'objection' && objections?.length ? (
+        <PreparedObjections objections={objections} raised={raised} />
+      ) : null}
+    </div>
   );
 }
 

@@ -5,7 +5,9 @@ import { Button } from '../../../components/ui/button';
 import { Kbd } from '../../../components/ui/kbd';
 import { EmptyState, Panel } from '../../../components/ui/panel';
 import { LoadingState } from '../../../components/ui/spinner';
-import { useConsole } from '../hooks/console-store';
+import { useFormat } from '../format';
+import { useConsole, type ContactResult } from '../hooks/console-store';
+import { resultAnnouncement } from './result-text';
 import type * as ScriptPanelModule from './script-panel';
 
 // The script engine (XState, the flows, the choice forms) is the heaviest part of the console and is needed only
@@ -80,13 +82,28 @@ function WorkspaceFailed() {
   );
 }
 
+/**
+ * Says a contact's result once it is recorded: a live region that is always on the page (one inserted along with its
+ * text is not reliably read), empty until there is a result and again when the next contact starts. The focus goes to
+ * the result's heading; this reads what the contact brought about without the operator moving from there.
+ */
+function ResultAnnouncer({ result }: { result: ContactResult | null }) {
+  const { t } = useTranslation('console');
+  const fmt = useFormat();
+  return (
+    <p className="visually-hidden" role="status" aria-atomic="true" data-testid="result-announcer">
+      {result ? resultAnnouncement(t, fmt, result) : ''}
+    </p>
+  );
+}
+
 /** The guided script's place on the console: empty until a contact starts. */
 export function ScriptPanel() {
   const { t } = useTranslation('console');
   const { draft, lastResult } = useConsole();
   usePrefetchWorkspace();
-  if (draft || lastResult) {
-    return (
+  const panel =
+    draft || lastResult ? (
       <WorkspaceBoundary fallback={<WorkspaceFailed />}>
         <Suspense
           fallback={
@@ -98,14 +115,18 @@ export function ScriptPanel() {
           <ContactWorkspace />
         </Suspense>
       </WorkspaceBoundary>
+    ) : (
+      <Panel title={t('script.title')} className="grid__script">
+        <EmptyState>{t('script.empty')}</EmptyState>
+        <p className="script__shortcut-hint">
+          <Kbd>/</Kbd> {t('script.searchHint')}
+        </p>
+      </Panel>
     );
-  }
   return (
-    <Panel title={t('script.title')} className="grid__script">
-      <EmptyState>{t('script.empty')}</EmptyState>
-      <p className="script__shortcut-hint">
-        <Kbd>/</Kbd> {t('script.searchHint')}
-      </p>
-    </Panel>
+    <>
+      {panel}
+      <ResultAnnouncer result={draft ? null : lastResult} />
+    </>
   );
 }

@@ -45,6 +45,11 @@ export interface ContactDraft {
   outcome: Outcome | null;
   /** Translation key (default namespace) of why the operator is back at a step, e.g. the slot filled up. */
   notice?: ErrorMessageKey | null;
+  /**
+   * With a callback time refused as full (`SLOT_FULL`): the next free half-hours the server offered instead (ISO),
+   * shown with the notice and the first one proposed in the time picker; null otherwise.
+   */
+  freeTimes?: string[] | null;
   /** The script version played (and sent with the completion); absent until it is known */
   scriptVersion?: string | null;
 }
@@ -124,7 +129,8 @@ export interface ConsoleStore {
   setNotes: (notes: string) => void;
   /** Records the version the contact plays, once known (a contact without a work item asks the server). */
   setScriptVersion: (version: string) => void;
-  takeBackLastEvent: (notice?: ErrorMessageKey) => void;
+  /** Takes the last event back, with why (`notice`) and, for a full callback time, the free ones offered instead. */
+  takeBackLastEvent: (notice?: ErrorMessageKey, freeTimes?: string[] | null) => void;
   cancelContact: () => void;
   finishContact: (result: ContactResult) => void;
   setStatus: (input: SetStatusInput) => void;
@@ -192,6 +198,7 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
         endedAt: change.outcome ? at : null,
         outcome: change.outcome,
         notice: null,
+        freeTimes: null,
       });
       // Step changes are reported by the script panel as it shows them (reportStep).
       if (change.outcome) setStatus({ state: 'after_call_work', interactionClientId: draft.clientId });
@@ -211,7 +218,7 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
       record,
       setNotes: (notes) => setDraft((d) => (d ? { ...d, notes } : d)),
       setScriptVersion: (scriptVersion) => setDraft((d) => (d && !d.scriptVersion ? { ...d, scriptVersion } : d)),
-      takeBackLastEvent: (notice) =>
+      takeBackLastEvent: (notice, freeTimes) =>
         setDraft((d) =>
           d
             ? {
@@ -221,6 +228,7 @@ export function ConsoleProvider({ children }: { children: ReactNode }) {
                 outcome: null,
                 revision: d.revision + 1,
                 notice: notice ?? null,
+                freeTimes: freeTimes ?? null,
               }
             : d,
         ),

@@ -10,14 +10,17 @@ type Props = {
   rows: readonly LeadPipelineRow[];
   /** Wall-clock now, for "overdue" marks. */
   now: number;
-  /** Offered on open leads to team leads and admins; null hides the column. */
+  /** Offered on open leads to team leads and admins; null hides the button. */
   onReassign: ((row: LeadPipelineRow, trigger: HTMLButtonElement) => void) | null;
+  /** Each lead's timeline, for team leads and admins; null hides the button. */
+  onTimeline?: ((row: LeadPipelineRow, trigger: HTMLButtonElement) => void) | null;
 };
 
 /** The leads of one page: a real table (caption, scoped headers), one row per lead, the customer as the row header. */
-export function PipelineTable({ rows, now, onReassign }: Props) {
+export function PipelineTable({ rows, now, onReassign, onTimeline = null }: Props) {
   const { t } = useTranslation('leads');
   const { lang, locale } = useLang();
+  const actions = onReassign !== null || onTimeline !== null;
   return (
     <div className="lead-table__scroll" tabIndex={0} role="region" aria-label={t('table.caption')}>
       <table className="lead-table" data-testid="lead-table">
@@ -34,7 +37,7 @@ export function PipelineTable({ rows, now, onReassign }: Props) {
             <th scope="col">{t('table.followUp')}</th>
             <th scope="col">{t('table.wonBy')}</th>
             <th scope="col">{t('table.saleReference')}</th>
-            {onReassign && <th scope="col">{t('table.actions')}</th>}
+            {actions && <th scope="col">{t('table.actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -74,17 +77,30 @@ export function PipelineTable({ rows, now, onReassign }: Props) {
                 <td>
                   {r.saleReference ? <span className="lead-table__ref">{r.saleReference}</span> : t('table.none')}
                 </td>
-                {onReassign && (
+                {actions && (
                   <td>
-                    {r.status === 'open' && (
-                      <Button
-                        size="sm"
-                        aria-label={t('reassign.buttonFor', { customer: r.customerName })}
-                        onClick={(e) => onReassign(r, e.currentTarget)}
-                      >
-                        {t('reassign.button')}
-                      </Button>
-                    )}
+                    <span className="lead-table__actions">
+                      {onReassign && r.status === 'open' && (
+                        <Button
+                          size="sm"
+                          aria-label={t('reassign.buttonFor', { customer: r.customerName })}
+                          onClick={(e) => onReassign(r, e.currentTarget)}
+                        >
+                          {t('reassign.button')}
+                        </Button>
+                      )}
+                      {onTimeline && (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          aria-haspopup="dialog"
+                          aria-label={t('timeline.buttonFor', { customer: r.customerName })}
+                          onClick={(e) => onTimeline(r, e.currentTarget)}
+                        >
+                          {t('timeline.button')}
+                        </Button>
+                      )}
+                    </span>
                   </td>
                 )}
               </tr>
