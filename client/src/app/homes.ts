@@ -15,6 +15,8 @@ type NavKey =
   | 'nav.scripts'
   | 'nav.rota'
   | 'nav.myShifts'
+  | 'nav.training'
+  | 'nav.myCourses'
   | 'nav.wallboard';
 type TitleKey =
   | 'console.title'
@@ -29,6 +31,8 @@ type TitleKey =
   | 'scripts.title'
   | 'rota.title'
   | 'rota.titleOwn'
+  | 'training.title'
+  | 'training.titleOwn'
   | 'wallboard.title';
 
 export type Home = {
@@ -191,6 +195,22 @@ export const HOMES: readonly Home[] = [
           return createElement(rota.RotaHome, { CalendarForm: calendar.SiteCalendarForm });
         },
       ['rota', 'admin'],
+    ),
+  },
+  {
+    role: 'team_lead',
+    alsoFor: ['operator', 'tutor'],
+    path: '/training',
+    navKey: 'nav.training',
+    titleKey: 'training.title',
+    byRole: {
+      operator: { navKey: 'nav.myCourses', titleKey: 'training.titleOwn' },
+      tutor: { navKey: 'nav.myCourses', titleKey: 'training.titleOwn' },
+    },
+    Component: page(
+      () => import('../features/training/training-home'),
+      (m) => m.TrainingHome,
+      ['training'],
     ),
   },
 ];

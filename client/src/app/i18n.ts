@@ -11,6 +11,7 @@ import type monitorIt from '../features/monitor/locales/it.json';
 import type queueIt from '../features/queue/locales/it.json';
 import type rotaIt from '../features/rota/locales/it.json';
 import type statsIt from '../features/stats/locales/it.json';
+import type trainingIt from '../features/training/locales/it.json';
 import en from './locales/en.json';
 import it from './locales/it.json';
 
@@ -72,6 +73,10 @@ export const FEATURE_LOCALES = {
     it: () => import('../features/rota/locales/it.json'),
     en: () => import('../features/rota/locales/en.json'),
   },
+  training: {
+    it: () => import('../features/training/locales/it.json'),
+    en: () => import('../features/training/locales/en.json'),
+  },
 } satisfies Record<string, Record<Language, LocaleFile>>;
 export type FeatureNamespace = keyof typeof FEATURE_LOCALES;
 export const FEATURE_NAMESPACES = Object.keys(FEATURE_LOCALES) as FeatureNamespace[];
@@ -90,6 +95,7 @@ type Resources = {
   leads: typeof leadsIt;
   appointments: typeof appointmentsIt;
   rota: typeof rotaIt;
+  training: typeof trainingIt;
   scripts: typeof scriptsIt;
 };
 

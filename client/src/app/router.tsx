@@ -65,6 +65,7 @@ const routeTree = rootRoute.addChildren([
   home('/appointments'),
   home('/scripts'),
   home('/rota'),
+  home('/training'),
   home('/wallboard'),
   notFoundRoute,
 ]);

@@ -24,7 +24,7 @@ describe('routes', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console', 'Coda richiamate', 'I miei lead', 'I miei turni']);
+    ).toEqual(['Console', 'Coda richiamate', 'I miei lead', 'I miei turni', 'I miei corsi']);
   });
 
   it('lets an admin open every home and marks the current one', async () => {
@@ -50,6 +50,7 @@ describe('routes', () => {
       'Script',
       'Wallboard',
       'Turni',
+      'Formazione',
     ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 

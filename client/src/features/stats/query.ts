@@ -61,16 +61,5 @@ export function drillOf(
   return q;
 }
 
-/** Saves text as a file in the browser. */
-export function download(filename: string, text: string): void {
-  // a BOM so spreadsheet programs read the accents right
-  const blob = new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+/** Saves text as a file in the browser (shared with the training page). */
+export { download } from '../../lib/download';
