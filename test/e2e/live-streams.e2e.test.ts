@@ -144,7 +144,7 @@ describe('live streams survive drops', () => {
     await page.goto(`${network.url}/monitor`);
     await page.getByText('Scegli la sede da osservare').waitFor(LIVE);
     expect(requests).toHaveLength(0); // no stream (no refusal in a loop) before a site is chosen
-    await page.getByLabel('Sede').focus();
+    await page.getByLabel('Sede', { exact: true }).focus();
     await page.keyboard.press('ArrowDown'); // the first site
     const rows = page.locator('[data-testid^="board-row-"]');
     await expect.poll(() => rows.count(), LIVE).toBeGreaterThan(0);
