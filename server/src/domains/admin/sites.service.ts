@@ -7,6 +7,7 @@ import type { Executor } from '../../db/database';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { adminChange } from './admin-change';
+import { followedDistrict } from '../org/service-calendars';
 
 /**
  * Sites and their teams on the admin screen (admin.sites.*, admin.teams.*, docs/admin.md). A site's district and
@@ -61,11 +62,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
     .execute();
   return sites.map((s) => {
     const own = districts.rows.filter((d) => d.province_code === s.province_code);
-    // the same choice as org/service-calendars.ts: the first district by code with a calendar
-    const followed = own
-      .filter((d) => d.calendar !== null)
-      .sort((a, b) => (a.code < b.code ? -1 : 1))
-      .at(0);
+    const followed = followedDistrict(own.map((d) => ({ code: d.code, name: d.district, calendar: d.calendar })));
     return {
       id: s.id,
       code: s.code,
@@ -77,14 +74,7 @@ export async function listSites(db: Executor): Promise<AdminSite[]> {
       macroArea: own[0]?.macro ?? null,
       users: Number(s.users),
       calendar: s.service_calendar ? (JSON.parse(s.service_calendar) as ServiceCalendarSpec) : null,
-      districtCalendar:
-        followed?.calendar && !s.service_calendar
-          ? {
-              code: followed.code,
-              name: followed.district,
-              calendar: JSON.parse(followed.calendar) as ServiceCalendarSpec,
-            }
-          : null,
+      districtCalendar: s.service_calendar ? null : followed,
       dispatchMode: s.dispatch_mode,
       wrapUpSeconds: s.wrap_up_seconds,
       teams: teams

@@ -15,45 +15,47 @@ export interface SiteCalendarSources {
 
 const parse = (json: string | null) => (json ? (JSON.parse(json) as ServiceCalendarSpec) : null);
 
+/** A district a site's province belongs to, with its calendar as stored (JSON, or null: none set). */
+export interface DistrictCalendarRow {
+  code: string;
+  name: string;
+  calendar: string | null;
+}
+
+/**
+ * The district whose calendar a site without its own follows: among its province's districts (Roma belongs to two),
+ * the first by code that has a calendar; null when none has. The one choice, for the rules and for the admin's table.
+ */
+export function followedDistrict(districts: readonly DistrictCalendarRow[]): SiteCalendarSources['district'] {
+  const chosen = districts
+    .filter((d) => d.calendar !== null)
+    .reduce<DistrictCalendarRow | null>((first, d) => (first === null || d.code < first.code ? d : first), null);
+  const calendar = parse(chosen?.calendar ?? null);
+  return chosen && calendar ? { code: chosen.code, name: chosen.name, calendar } : null;
+}
+
 /**
  * The one place a site's service calendar is read (docs/admin.md, "Sites and teams"): the site's own when one is set,
- * else the calendar of its district (from the site's province) when an admin set one, else the centre's default. Every
- * rule about when a customer may be called reads it here — the time an operator agrees (callbacks, lead follow-ups),
- * the times a customer may move a callback to, the reschedule after a missed appointment — for the site the promise
- * belongs to; web and app requests, which belong to no site, keep the default. One read in the caller's transaction,
- * so a change applies to the next request on every node, with nothing cached to go stale.
+ * else the calendar of its district (from the site's province, `followedDistrict`) when an admin set one, else the
+ * centre's default. Every rule about when a customer may be called reads it here — the time an operator agrees
+ * (callbacks, lead follow-ups), the times a customer may move a callback to, the reschedule after a missed appointment
+ * — for the site the promise belongs to; web and app requests, which belong to no site, keep the default. One read in
+ * the caller's transaction, so a change applies to the next request on every node, with nothing cached to go stale.
  */
 export async function siteCalendarSources(db: Executor, siteId: number): Promise<SiteCalendarSources> {
-  const row = await db
-    .selectFrom('sites as s')
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom('district_provinces as dp')
-          .innerJoin('districts as d', 'd.code', 'dp.district_code')
-          .where('d.service_calendar', 'is not', null)
-          .select(['dp.province_code', 'd.code', 'd.name', 'd.service_calendar'])
-          .as('dc'),
-      (join) => join.onRef('dc.province_code', '=', 's.province_code'),
-    )
-    .select([
-      's.service_calendar as own',
-      'dc.code as district_code',
-      'dc.name as district_name',
-      'dc.service_calendar as district_calendar',
-    ])
-    .where('s.id', '=', siteId)
-    .orderBy('dc.code')
+  const site = await db
+    .selectFrom('sites')
+    .select(['service_calendar', 'province_code'])
+    .where('id', '=', siteId)
     .executeTakeFirst();
-  if (!row) return { own: null, district: null };
-  const calendar = parse(row.district_calendar);
-  return {
-    own: parse(row.own),
-    district:
-      calendar && row.district_code && row.district_name
-        ? { code: row.district_code, name: row.district_name, calendar }
-        : null,
-  };
+  if (!site) return { own: null, district: null };
+  const districts = await db
+    .selectFrom('district_provinces as dp')
+    .innerJoin('districts as d', 'd.code', 'dp.district_code')
+    .where('dp.province_code', '=', site.province_code)
+    .select(['d.code', 'd.name', 'd.service_calendar as calendar'])
+    .execute();
+  return { own: parse(site.service_calendar), district: followedDistrict(districts) };
 }
 
 /** The calendar in effect at a site (its own, else its district's), or null for the centre's default. */
