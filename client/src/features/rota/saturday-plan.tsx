@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RotaConflict, RotaNeed, RotaShift, RotaView } from '@valore/shared/schemas/rota';
 import { Alert } from '../../components/ui/alert';
@@ -30,7 +30,6 @@ const NEEDS: { value: string; need: RotaNeed }[] = [
  */
 export function SaturdayPlan({ siteInput }: { siteInput: { siteId?: number } }) {
   const { t } = useTranslation('rota');
-  const { t: tShell } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const requestId = useRequestId();
@@ -79,7 +78,6 @@ export function SaturdayPlan({ siteInput }: { siteInput: { siteId?: number } }) 
     );
   }
 
-  const data = view.data;
   return (
     <Panel title={t('plan.title')}>
       <p className="admin-muted">{t('plan.lead')}</p>
@@ -105,9 +103,61 @@ export function SaturdayPlan({ siteInput }: { siteInput: { siteId?: number } }) 
           {t('plan.generate')}
         </Button>
       </form>
+      <PlanStatus notice={notice} failure={failure} view={view}>
+        {(data) => (
+          <>
+            <PlanTable view={data} onChanged={refresh} />
+            <div className="admin-form__actions">
+              {data.published ? (
+                // the period's own rows may be weekday shifts only: "published" speaks of the Saturdays when there are some
+                data.shifts.some((s) => s.kind === 'saturday') && <Badge tone="success">{t('plan.published')}</Badge>
+              ) : (
+                <Button
+                  variant="primary"
+                  busy={publish.isPending}
+                  disabled={data.shifts.length === 0 || data.conflicts.length > 0}
+                  aria-describedby={data.conflicts.length > 0 ? 'rota-publish-blocked' : undefined}
+                  onClick={publishAll}
+                >
+                  {t('plan.publish')}
+                </Button>
+              )}
+              {data.conflicts.length > 0 && (
+                <span id="rota-publish-blocked" className="admin-muted">
+                  {t('plan.publishBlocked')}
+                </span>
+              )}
+            </div>
+          </>
+        )}
+      </PlanStatus>
+    </Panel>
+  );
+}
+
+/**
+ * What both plans (the Saturdays, a week's shifts) show under their controls: the last change's notice or failure in
+ * one live region, then the plan once loaded — its conflicts first, then what the caller draws of it.
+ */
+export function PlanStatus({
+  notice,
+  failure,
+  view,
+  children,
+}: {
+  notice: string | null;
+  failure: unknown;
+  view: { isPending: boolean; isError: boolean; data?: RotaView | undefined };
+  children: (data: RotaView) => ReactNode;
+}) {
+  const { t } = useTranslation('rota');
+  const { t: tShell } = useTranslation();
+  const data = view.data;
+  return (
+    <>
       <div aria-live="polite">
         {notice && <Alert tone="success">{notice}</Alert>}
-        {failure && (
+        {failure != null && (
           <Alert tone="error" title={t('plan.failed')}>
             <p>{tShell(errorMessageKey(failure))}</p>
           </Alert>
@@ -120,31 +170,10 @@ export function SaturdayPlan({ siteInput }: { siteInput: { siteId?: number } }) 
       ) : (
         <>
           <Conflicts view={data} />
-          <PlanTable view={data} onChanged={refresh} />
-          <div className="admin-form__actions">
-            {data.published ? (
-              // the period's own rows may be weekday shifts only: "published" speaks of the Saturdays when there are some
-              data.shifts.some((s) => s.kind === 'saturday') && <Badge tone="success">{t('plan.published')}</Badge>
-            ) : (
-              <Button
-                variant="primary"
-                busy={publish.isPending}
-                disabled={data.shifts.length === 0 || data.conflicts.length > 0}
-                aria-describedby={data.conflicts.length > 0 ? 'rota-publish-blocked' : undefined}
-                onClick={publishAll}
-              >
-                {t('plan.publish')}
-              </Button>
-            )}
-            {data.conflicts.length > 0 && (
-              <span id="rota-publish-blocked" className="admin-muted">
-                {t('plan.publishBlocked')}
-              </span>
-            )}
-          </div>
+          {children(data)}
         </>
       )}
-    </Panel>
+    </>
   );
 }
 

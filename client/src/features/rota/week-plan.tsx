@@ -2,17 +2,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RotaView } from '@valore/shared/schemas/rota';
-import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { DateField, TimeField } from '../../components/ui/date-field';
 import { EmptyState, Panel } from '../../components/ui/panel';
-import { LoadingState } from '../../components/ui/spinner';
 import { errorMessageKey } from '../../lib/errors';
 import { useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 import { nextMonday, romeToday, useDayFormat } from './format';
-import { Conflicts } from './saturday-plan';
+import { PlanStatus } from './saturday-plan';
 import {
   addDays,
   applyToWeek,
@@ -36,7 +34,6 @@ type SiteInput = { siteId?: number };
  */
 export function WeekPlan({ siteInput }: { siteInput: SiteInput }) {
   const { t } = useTranslation('rota');
-  const { t: tShell } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const requestId = useRequestId();
@@ -91,7 +88,6 @@ export function WeekPlan({ siteInput }: { siteInput: SiteInput }) {
     );
   }
 
-  const data = view.data;
   const unsaved = Object.keys(edits).length > 0;
   return (
     <Panel title={t('week.title')}>
@@ -115,56 +111,45 @@ export function WeekPlan({ siteInput }: { siteInput: SiteInput }) {
           {t('week.copyPrevious')}
         </Button>
       </div>
-      <div aria-live="polite">
-        {notice && <Alert tone="success">{notice}</Alert>}
-        {failure && (
-          <Alert tone="error" title={t('plan.failed')}>
-            <p>{tShell(errorMessageKey(failure))}</p>
-          </Alert>
+      <PlanStatus notice={notice} failure={failure} view={view}>
+        {(data) => (
+          <>
+            <WeekTable
+              view={data}
+              edits={edits}
+              onEdit={(userId, draft) =>
+                setEdits((all) => {
+                  const next = { ...all };
+                  if (draft) next[userId] = draft;
+                  else delete next[userId];
+                  return next;
+                })
+              }
+              onSaved={refresh}
+            />
+            <div className="admin-form__actions">
+              {data.published ? (
+                <Badge tone="success">{t('week.published')}</Badge>
+              ) : (
+                <Button
+                  variant="primary"
+                  busy={publish.isPending}
+                  disabled={data.shifts.length === 0 || data.conflicts.length > 0 || unsaved}
+                  aria-describedby={data.conflicts.length > 0 || unsaved ? 'rota-week-blocked' : undefined}
+                  onClick={publishWeek}
+                >
+                  {t('week.publish')}
+                </Button>
+              )}
+              {(data.conflicts.length > 0 || unsaved) && !data.published && (
+                <span id="rota-week-blocked" className="admin-muted">
+                  {unsaved ? t('week.saveFirst') : t('plan.publishBlocked')}
+                </span>
+              )}
+            </div>
+          </>
         )}
-      </div>
-      {view.isPending ? (
-        <LoadingState label={t('loading')} />
-      ) : view.isError || !data ? (
-        <Alert tone="error">{t('loadFailed')}</Alert>
-      ) : (
-        <>
-          <Conflicts view={data} />
-          <WeekTable
-            view={data}
-            edits={edits}
-            onEdit={(userId, draft) =>
-              setEdits((all) => {
-                const next = { ...all };
-                if (draft) next[userId] = draft;
-                else delete next[userId];
-                return next;
-              })
-            }
-            onSaved={refresh}
-          />
-          <div className="admin-form__actions">
-            {data.published ? (
-              <Badge tone="success">{t('week.published')}</Badge>
-            ) : (
-              <Button
-                variant="primary"
-                busy={publish.isPending}
-                disabled={data.shifts.length === 0 || data.conflicts.length > 0 || unsaved}
-                aria-describedby={data.conflicts.length > 0 || unsaved ? 'rota-week-blocked' : undefined}
-                onClick={publishWeek}
-              >
-                {t('week.publish')}
-              </Button>
-            )}
-            {(data.conflicts.length > 0 || unsaved) && !data.published && (
-              <span id="rota-week-blocked" className="admin-muted">
-                {unsaved ? t('week.saveFirst') : t('plan.publishBlocked')}
-              </span>
-            )}
-          </div>
-        </>
-      )}
+      </PlanStatus>
     </Panel>
   );
 }
