@@ -431,7 +431,7 @@ describe('admin.audit', () => {
       expect.arrayContaining(['auth.login', 'customer.reveal', 'admin.user_created']),
     );
 
-    const exported = await admin.trpc.admin.audit.exportCsv.mutate({ customerId });
+    const exported = await admin.trpc.admin.audit.exportCsv.mutate({ customerId, language: 'en' });
     expect(exported.rows).toBe(2);
     expect(exported.truncated).toBe(false);
     const lines = exported.csv
@@ -442,6 +442,11 @@ describe('admin.audit', () => {
       'id,at,actor_id,actor_username,actor_name,action,entity_type,entity_id,customer_id,details,ip',
     );
     expect(lines[1]).toContain(',customer.reveal,customer,');
+    // the default is Italian, as the console's: `;` between cells, as a spreadsheet set to Italian opens it
+    const italian = await admin.trpc.admin.audit.exportCsv.mutate({ customerId });
+    expect(italian.csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'id;at;actor_id;actor_username;actor_name;action;entity_type;entity_id;customer_id;details;ip',
+    );
     const exports = await admin.trpc.admin.audit.search.query({ action: 'audit.exported' });
     expect(exports.items[0]?.details).toMatchObject({ filters: { customerId }, rows: 2 });
 

@@ -311,7 +311,11 @@ export type AuditRow = z.infer<typeof auditRow>;
 export const auditSearchOutput = z.object({ items: z.array(auditRow), nextCursor: z.number().int().nullable() });
 
 export const auditExportInput = z
-  .object({ ...auditFilters })
+  .object({
+    ...auditFilters,
+    /** the reader's language: Italian files take `;` between cells, English `,` (docs/api.md, "CSV exports") */
+    language: z.enum(['it', 'en'], { message: 'it or en' }).default('it'),
+  })
   .strict()
   .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'Must not be before from' });
 export const auditExportOutput = z.object({

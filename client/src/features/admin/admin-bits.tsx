@@ -51,15 +51,3 @@ export function OneTimeSecret({ title, body, value }: { title: string; body: str
     </div>
   );
 }
-
-/** Saves a CSV export as a file (with the BOM spreadsheets need to read UTF-8). */
-export function downloadCsv(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

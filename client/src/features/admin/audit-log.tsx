@@ -11,7 +11,8 @@ import { DateField } from '../../components/ui/date-field';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
-import { downloadCsv, useDateTime } from './admin-bits';
+import { download } from '../../lib/download';
+import { useDateTime } from './admin-bits';
 
 type Form = { actorId: string; customerId: string; action: string; from: string; to: string };
 const EMPTY: Form = { actorId: '', customerId: '', action: '', from: '', to: '' };
@@ -30,7 +31,7 @@ function filtersOf(form: Form) {
 /** The audit tab: who did what, when, on which customer; pages of 100, newest first; CSV export (audited). */
 export function AuditLog() {
   const trpc = useTRPC();
-  const { t } = useTranslation('admin');
+  const { t, i18n } = useTranslation('admin');
   const { t: tShell } = useTranslation();
   const ids = useId();
   const [form, setForm] = useState<Form>(EMPTY);
@@ -46,7 +47,7 @@ export function AuditLog() {
     ),
   );
   const exporter = useMutation(
-    trpc.admin.audit.exportCsv.mutationOptions({ onSuccess: (file) => downloadCsv(file.filename, file.csv) }),
+    trpc.admin.audit.exportCsv.mutationOptions({ onSuccess: (file) => download(file.filename, file.csv) }),
   );
   const set = (key: keyof Form, value: string) => setForm((f) => ({ ...f, [key]: value }));
 
@@ -105,7 +106,10 @@ export function AuditLog() {
           <Button type="submit" variant="primary">
             {t('audit.search')}
           </Button>
-          <Button busy={exporter.isPending} onClick={() => exporter.mutate(filters)}>
+          <Button
+            busy={exporter.isPending}
+            onClick={() => exporter.mutate({ ...filters, language: i18n.language === 'en' ? 'en' : 'it' })}
+          >
             {t('audit.export')}
           </Button>
         </div>

@@ -129,43 +129,46 @@ export async function auditActions(deps: AppDeps): Promise<string[]> {
 export async function exportAudit(
   deps: AppDeps,
   admin: SessionUser,
-  input: Filters,
+  { language, ...filters }: Filters & { language: 'it' | 'en' },
   ip: string | null,
 ): Promise<{ filename: string; csv: string; rows: number; truncated: boolean }> {
-  const rows: RawRow[] = await withColumns(filtered(deps, input))
+  const rows: RawRow[] = await withColumns(filtered(deps, filters))
     .orderBy('a.id', 'desc')
     .limit(AUDIT_EXPORT_MAX + 1)
     .execute();
   const truncated = rows.length > AUDIT_EXPORT_MAX;
   const items = rows.slice(0, AUDIT_EXPORT_MAX).map(toRow);
-  const csv = csvDocument([
+  const csv = csvDocument(
     [
-      'id',
-      'at',
-      'actor_id',
-      'actor_username',
-      'actor_name',
-      'action',
-      'entity_type',
-      'entity_id',
-      'customer_id',
-      'details',
-      'ip',
+      [
+        'id',
+        'at',
+        'actor_id',
+        'actor_username',
+        'actor_name',
+        'action',
+        'entity_type',
+        'entity_id',
+        'customer_id',
+        'details',
+        'ip',
+      ],
+      ...items.map((r) => [
+        r.id,
+        r.at,
+        r.actorId,
+        r.actorUsername,
+        r.actorName,
+        r.action,
+        r.entityType,
+        r.entityId,
+        r.customerId,
+        r.details === null ? null : JSON.stringify(r.details),
+        r.ip,
+      ]),
     ],
-    ...items.map((r) => [
-      r.id,
-      r.at,
-      r.actorId,
-      r.actorUsername,
-      r.actorName,
-      r.action,
-      r.entityType,
-      r.entityId,
-      r.customerId,
-      r.details === null ? null : JSON.stringify(r.details),
-      r.ip,
-    ]),
-  ]);
+    language,
+  );
   const at = deps.clock.now().toISOString();
   // an export of the log is itself on the log: who took it, with which filters, how many rows
   await insertAudit(deps.db, {
@@ -174,7 +177,7 @@ export async function exportAudit(
     action: 'audit.exported',
     entityType: 'audit_log',
     entityId: null,
-    details: { filters: input, rows: items.length, truncated },
+    details: { filters, language, rows: items.length, truncated },
     ip,
   });
   return { filename: `valore-audit-${at.slice(0, 10)}.csv`, csv, rows: items.length, truncated };
