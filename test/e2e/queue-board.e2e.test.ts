@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completion } from '@valore/server/testing/completions';
+import { createApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
@@ -68,5 +70,56 @@ describe('SLA board of the callback queue', () => {
     expect(entries.at(-1)).toMatch(/scaduta senza contatto \(SLA superato\)$/);
     expect(await row.getByRole('button', { name: 'Cronologia' }).getAttribute('aria-expanded')).toBe('true');
     await screenshot(page, 'queue-04-timeline');
+  });
+
+  it('opens the timeline of a lead follow-up on the same board', async () => {
+    // operatore1 (tutor1's site) records a lead on an inbound call
+    const operator = createApiClient(server.url);
+    await operator.login('operatore1');
+    const customer = server.database.sqlite
+      .prepare(
+        `SELECT c.id FROM customers c
+         WHERE (SELECT granted FROM consents k WHERE k.customer_id = c.id AND k.purpose = 'marketing'
+                ORDER BY recorded_at DESC, id DESC LIMIT 1) = 1
+           AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
+         ORDER BY c.id LIMIT 1`,
+      )
+      .get() as { id: number };
+    // agreed for the next weekday at 11:00 in Rome (inside the service hours), then made due half an hour ago so it
+    // sorts among the board's first rows
+    const next = new Date();
+    do next.setUTCDate(next.getUTCDate() + 1);
+    while (next.getUTCDay() === 0 || next.getUTCDay() === 6);
+    const followUpAt = `${next.toISOString().slice(0, 10)}T10:00:00.000Z`;
+    const sale = await operator.trpc.interactions.complete.mutate(
+      completion('inbound_sales', customer.id, 'lead', [
+        { type: 'customer.identified', customerId: customer.id },
+        { type: 'needs.identified', productCode: 'FIBRA' },
+        { type: 'proposal.accepted' },
+        { type: 'outcome.lead', followUpAt },
+      ]),
+    );
+    const leadId = sale.effects.lead?.id;
+    expect(leadId).toBeGreaterThan(0);
+    await server.database.db
+      .updateTable('leads')
+      .set({ follow_up_at: new Date(Date.now() - 30 * 60_000).toISOString() })
+      .where('id', '=', leadId ?? 0)
+      .execute();
+
+    const { page } = browser;
+    await page.reload();
+    const leadRow = page.locator(`tr[data-kind="lead_followup"][data-request-id="${leadId}"]`);
+    await leadRow.waitFor();
+    await leadRow.getByRole('button', { name: 'Cronologia' }).focus();
+    await page.keyboard.press('Enter');
+    const leadTimeline = page.getByRole('list', { name: 'Cronologia del ricontatto del lead' });
+    await leadTimeline.waitFor();
+    const leadEntries = await leadTimeline.getByRole('listitem').allTextContents();
+    // in time order; the follow-up was moved back before the lead was made, so its breach reads first
+    expect(leadEntries[0]).toMatch(/ricontatto scaduto senza contatto \(SLA superato\)$/);
+    expect(leadEntries.some((e) => /lead creato · .+ · Inbound commerciale$/.test(e))).toBe(true);
+    expect(leadEntries.some((e) => /ricontatto fissato · .+ · per \d\d:\d\d/.test(e))).toBe(true);
+    await screenshot(page, 'queue-05-lead-timeline');
   });
 });

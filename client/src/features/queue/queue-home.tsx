@@ -9,7 +9,7 @@ import { EmptyState, Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
 import { Button } from '../../components/ui/button';
 import { useTRPC } from '../../lib/trpc';
-import { CallbackTimeline } from './callback-timeline';
+import { WorkTimeline } from './callback-timeline';
 import './queue.css';
 
 const POLL_MS = 4_000;
@@ -206,6 +206,7 @@ function BoardTable({ board, now, timelines }: { board: CallbackBoard; now: numb
                 className={`queue__row queue__row--${state}`}
                 data-state={state}
                 data-request-id={item.id}
+                data-kind={item.kind}
               >
                 <td>
                   <Badge tone={STATE_TONE[state]}>
@@ -233,24 +234,22 @@ function BoardTable({ board, now, timelines }: { board: CallbackBoard; now: numb
                 <td>{item.heldBy?.displayName ?? t('nobody')}</td>
                 {timelines && (
                   <td>
-                    {item.kind === 'callback' && (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        aria-expanded={open === item.id}
-                        aria-controls={`timeline-${item.id}`}
-                        onClick={() => setOpen(open === item.id ? null : item.id)}
-                      >
-                        {t('timeline.show')}
-                      </Button>
-                    )}
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      aria-expanded={open === item.id}
+                      aria-controls={`timeline-${item.id}`}
+                      onClick={() => setOpen(open === item.id ? null : item.id)}
+                    >
+                      {t('timeline.show')}
+                    </Button>
                   </td>
                 )}
               </tr>,
               open === item.id && (
                 <tr key={`${item.id}-timeline`} id={`timeline-${item.id}`} className="queue__timeline-row">
                   <td colSpan={11}>
-                    <CallbackTimeline id={item.id} when={fmt.when} />
+                    <WorkTimeline kind={item.kind} id={item.id} when={fmt.when} />
                   </td>
                 </tr>
               ),
