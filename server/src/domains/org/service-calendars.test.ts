@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { followedDistrict } from './service-calendars';
 
-const week = JSON.stringify({ weekly: { mon: [['09:00', '18:00']] } });
+const weekSpec = { weekly: { mon: [['09:00', '18:00']] } };
+const week = JSON.stringify(weekSpec);
 const saturday = JSON.stringify({ weekly: { sat: [['09:00', '13:00']] } });
 
 describe('followedDistrict: the one choice of the district a site follows', () => {
@@ -12,7 +13,7 @@ describe('followedDistrict: the one choice of the district a site follows', () =
       { code: 'RM1', name: 'Roma Nord', calendar: week },
     ];
     for (const order of [rows, [...rows].reverse(), [rows[1]!, rows[2]!, rows[0]!]]) {
-      expect(followedDistrict(order)).toEqual({ code: 'RM1', name: 'Roma Nord', calendar: JSON.parse(week) });
+      expect(followedDistrict(order)).toEqual({ code: 'RM1', name: 'Roma Nord', calendar: weekSpec });
     }
   });
 
