@@ -1,5 +1,5 @@
 // npm test: typecheck, lint, format check, unit + API tests, then the browser tests in real Chromium.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,14 +11,53 @@ const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-function step(title, cmd, args, env = {}) {
+/** A step in the foreground. Not spawnSync: the checks run beside it need the event loop to go on. */
+async function step(title, cmd, args, env = {}) {
   console.log(`\n▶ ${title}`);
   const started = Date.now();
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  console.log(
-    `  ${title}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  return result.status === 0;
+  const status = await new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('close', (code) => resolve(code));
+  });
+  console.log(`  ${title}: ${status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return status === 0;
+}
+
+/**
+ * A step run beside another (its output held back and printed once it ends, so the two do not interleave): the
+ * static checks run while the unit and API tests do, which wait on SQLite's fsync and on HTTP more than on the CPU.
+ */
+function stepBeside(title, cmd, args) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('close', (status) =>
+      resolve({ title, ok: status === 0, seconds: (Date.now() - started) / 1000, output: Buffer.concat(output) }),
+    );
+  });
+}
+
+async function staticChecks() {
+  const results = [];
+  results.push(await stepBeside('typecheck', bin('tsc'), ['-b']));
+  results.push(await stepBeside('lint', bin('eslint'), ['.', '--max-warnings=0']));
+  // the house format: `npm run format` fixes what this finds
+  results.push(await stepBeside('format', bin('prettier'), ['--check', '--log-level=warn', '.']));
+  return results;
+}
+
+function reportChecks(results) {
+  let ok = true;
+  for (const r of results) {
+    console.log(`\n▶ ${r.title} (run beside the tests)`);
+    if (r.output.length) process.stdout.write(r.output);
+    console.log(`  ${r.title}: ${r.ok ? 'ok' : 'FAILED'} in ${r.seconds.toFixed(1)} s`);
+    ok = r.ok && ok;
+  }
+  return ok;
 }
 
 function count(report) {
@@ -31,36 +70,34 @@ function count(report) {
 
 const only = process.argv[2];
 let ok = true;
-if (!only) {
-  ok = step('typecheck', bin('tsc'), ['-b']) && ok;
-  ok = step('lint', bin('eslint'), ['.', '--max-warnings=0']) && ok;
-  // the house format: `npm run format` fixes what this finds
-  ok = step('format', bin('prettier'), ['--check', '--log-level=warn', '.']) && ok;
-}
+// typecheck, lint and format: beside the unit and API tests in a full run (one core's worth of work next to tests that
+// mostly wait), reported after them
+const checks = only ? null : staticChecks();
 if (!only || only === 'unit') {
   const report = path.join(reports, 'unit.json');
   ok =
-    step('unit and API tests', bin('vitest'), [
+    (await step('unit and API tests', bin('vitest'), [
       'run',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${report}`,
-    ]) && ok;
+    ])) && ok;
   count(report);
 }
+if (checks) ok = reportChecks(await checks) && ok;
 if (!only || only === 'e2e') {
   ensureChromium();
-  ok = step('build the client', 'npm', ['-w', '@valore/client', 'run', 'build', '--silent']) && ok;
+  ok = (await step('build the client', 'npm', ['-w', '@valore/client', 'run', 'build', '--silent'])) && ok;
   const report = path.join(reports, 'e2e.json');
   ok =
-    step('browser tests (Chromium)', bin('vitest'), [
+    (await step('browser tests (Chromium)', bin('vitest'), [
       'run',
       '--config',
       'test/e2e/vitest.config.ts',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${report}`,
-    ]) && ok;
+    ])) && ok;
   count(report);
 }
 console.log(`\n${ok ? 'All checks passed.' : 'Some checks FAILED.'}`);

@@ -23,7 +23,7 @@ import { agreedTime } from '@valore/server/testing/agreed-time';
  * call per candidate — tens of thousands of them, silently. Here a failure ends the run at once (`endOnFailure`)
  * and is reported with a shortened counterexample and its seed, so it can be replayed.
  */
-const RUNS = Number(process.env.VALORE_FUZZ_RUNS ?? 1000);
+const RUNS = Number(process.env.VALORE_FUZZ_RUNS ?? 300);
 /** ~3 ms a case on 2 cores; generous, so the soak's 100,000 cases per procedure fit too. */
 const TIMEOUT = Math.max(600_000, RUNS * 20);
 /** Failed sign-ins are audited on purpose (and feed the rate limiter): a rejected login leaves exactly that trace. */
