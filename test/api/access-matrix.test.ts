@@ -412,6 +412,7 @@ const MATRIX: Record<string, Row> = {
   },
   'training.sessions': { roles: ['team_lead', 'admin'], input: () => ({ siteId: 1 }) },
   'training.session': { roles: ['team_lead', 'admin'], input: () => ({ sessionId: 999_999 }) },
+  'training.candidates': { roles: ['team_lead', 'admin'], input: () => ({ sessionId: 999_999 }) },
   'training.createSession': {
     roles: ['team_lead', 'admin'],
     input: () => ({
@@ -449,6 +450,7 @@ const MATRIX: Record<string, Row> = {
   },
   'training.report': { roles: ['team_lead', 'admin'], input: () => ({}) },
   'training.cohort': { roles: ['team_lead', 'admin'], input: () => ({ courseId: 1, siteId: 1 }) },
+  'training.cohortSubjects': { roles: ['team_lead', 'admin'] },
   'training.mySessions': { roles: 'signed-in' },
   'training.submitFeedback': {
     roles: 'signed-in',

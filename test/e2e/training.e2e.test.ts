@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
+import { dateField, fieldText } from './helpers/date-field';
 
 /**
- * The training pages in Chromium (issue 20): teamlead1 plans a session today (through the API) with operatore1
- * enrolled and records them present on the page, by keyboard; operatore1 finds it under "I miei corsi" and answers
+ * The training pages in Chromium (issue 20): teamlead1 plans a session today on the page ("Nuova sessione"), enrols
+ * operatore1 in it and records them present, all by keyboard; operatore1 finds it under "I miei corsi" and answers
  * the survey by keyboard (arrows choose the scores); teamlead1 then sees the new response counted in the results per
  * site.
  */
@@ -36,6 +36,14 @@ const dayIt = new Intl.DateTimeFormat('it-IT', {
   timeZone: 'UTC',
 }).format(new Date(`${today}T12:00:00Z`));
 
+const dayEn = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  timeZone: 'UTC',
+}).format(new Date(`${today}T12:00:00Z`));
+
 /** The responses counted in the team lead's (single) row of the results per site. */
 async function responses(page: Page): Promise<number> {
   const row = page.getByTestId('training-report').locator('tbody tr').first();
@@ -43,11 +51,24 @@ async function responses(page: Page): Promise<number> {
   return Number(await row.locator('td').last().textContent());
 }
 
+/** Presses Tab until the focused element is labelled `label` (a checkbox's <label>, a field's), at most 60 times. */
+async function tabTo(page: Page, label: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      return el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? el?.textContent ?? '';
+    });
+    if (name.trim() === label) return;
+  }
+  throw new Error(`Tab never reached "${label}"`);
+}
+
 const isFocused = (page: Page, name: string) =>
   page.evaluate((n) => document.activeElement?.closest('fieldset')?.querySelector('legend')?.textContent === n, name);
 
 describe('training', { timeout: 180_000 }, () => {
-  it('a team lead records attendance, the operator answers the survey by keyboard, the results count it', async () => {
+  it('a team lead plans a session, enrols and records attendance, the operator answers the survey by keyboard, the results count it', async () => {
     const lead = createApiClient(server.url);
     await lead.login('teamlead1');
     const operator = createApiClient(server.url);
@@ -55,25 +76,60 @@ describe('training', { timeout: 180_000 }, () => {
     const me = await operator.trpc.auth.me.query();
     const [course] = await lead.trpc.training.courses.query();
     if (!course) throw new Error('the demo has its course');
-    const session = await lead.trpc.training.createSession.mutate({
-      requestId: randomUUID(),
-      courseId: course.id,
-      date: today,
-      starts: '09:00',
-      hours: 2,
-      room: 'Aula 2',
-      trainer: 'Anna Neri',
-      capacity: 5,
-    });
-    await lead.trpc.training.enrol.mutate({ requestId: randomUUID(), sessionId: session.id, userIds: [me.id] });
 
-    // the team lead: results per site before, then the attendance of the new session, by keyboard
+    // the team lead: results per site before, then plans a session of today and enrols operatore1, by keyboard
     const { page } = leadBrowser;
     await signInByKeyboard(page, server.url, 'teamlead1', 'home-team_lead');
-    await page.getByRole('link', { name: 'Formazione' }).click();
+    await page.getByRole('link', { name: 'Formazione', exact: true }).click();
     await page.getByTestId('home-training').waitFor();
     await page.getByRole('table', { name: /Risultati per sede/ }).waitFor();
     const before = await responses(page);
+    await page.getByRole('button', { name: 'Nuova sessione' }).focus();
+    await page.keyboard.press('Enter');
+    const planForm = page.getByRole('form', { name: `Nuova sessione del corso ${course.title}` });
+    await planForm.waitFor();
+    await dateField(planForm, 'Data').getByRole('spinbutton').first().waitFor();
+    const [y, m, d] = today.split('-');
+    await page.keyboard.press('Tab'); // from the form's title to the date's day
+    await page.keyboard.type(`${d}${m}${y}`);
+    expect(await fieldText(dateField(planForm, 'Data'))).toBe(`${d}/${m}/${y}`);
+    await page.keyboard.press('Tab'); // the start (09:00 already)
+    expect(await fieldText(dateField(planForm, 'Inizio'), ':')).toBe('09:00');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('1100');
+    await page.keyboard.press('Tab'); // "In aula", already chosen
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Aula 2');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Anna Neri');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('5');
+    await screenshot(page, 'training-00-plan-session');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Sessione del .* a .* pianificata/ })
+      .waitFor();
+    const enrolment = page.getByTestId('training-enrolment');
+    const heading = enrolment.getByRole('heading', { name: `Iscrizioni: ${dayIt}`, exact: false });
+    await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+    const planned = (await lead.trpc.training.sessions.query({ courseId: course.id })).filter(
+      (s) => s.date === today && s.trainer === 'Anna Neri',
+    );
+    expect(planned).toMatchObject([{ starts: '09:00', hours: 2, room: 'Aula 2', remote: false, capacity: 5 }]);
+    const session = planned[0];
+    if (!session) throw new Error('the session is planned');
+    await enrolment.getByText('5 posti liberi su 5').waitFor();
+    await tabTo(page, me.displayName);
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Iscrivi 1 persona');
+    await screenshot(page, 'training-00b-enrol');
+    await page.keyboard.press('Enter');
+    await enrolment.getByRole('status').filter({ hasText: '1 persona iscritta. 4 posti liberi su 5.' }).waitFor();
+    await enrolment.getByRole('button', { name: `Togli ${me.displayName} dalla sessione` }).waitFor();
+    await screenshot(page, 'training-00c-enrolled');
+
+    // then the attendance of the new session, by keyboard
     await page.getByRole('button', { name: `Presenze della sessione del ${dayIt} a ${session.siteName}` }).focus();
     await page.keyboard.press('Enter');
     const attendance = page.getByLabel(`Presenza di ${me.displayName}`);
@@ -137,5 +193,21 @@ describe('training', { timeout: 180_000 }, () => {
     await page.getByRole('table', { name: /Results per site/ }).waitFor();
     expect(await responses(page)).toBe(before + 1);
     await screenshot(page, 'training-05-results-en');
+    // the new form and the enrolment in English
+    await page.getByRole('button', { name: 'New session' }).focus();
+    await page.keyboard.press('Enter');
+    const formEn = page.getByRole('form', { name: `New session of the course ${course.title}` });
+    await dateField(formEn, 'Date').getByRole('spinbutton').first().waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('0800'); // before the start: said by the field
+    await page.keyboard.press('Enter');
+    await formEn.getByText('The end must come after the start.').waitFor();
+    await screenshot(page, 'training-06-plan-session-en');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: `Enrolment in the session of ${dayEn} at ${session.siteName}` }).click();
+    await page.getByTestId('training-enrolment').getByText('4 seats left of 5').waitFor();
+    await screenshot(page, 'training-07-enrol-en');
   });
 });

@@ -145,6 +145,17 @@ export const sessionLearner = z.object({
 export const sessionDetail = trainingSession.extend({ learners: z.array(sessionLearner) });
 export type SessionDetail = z.infer<typeof sessionDetail>;
 
+/** Who may be enrolled in a session (training.candidates): the course's roles at the session's site, and who is. */
+export const sessionCandidate = z.object({
+  userId: z.number().int(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  siteId: z.number().int().nullable(),
+  enrolled: z.boolean(),
+});
+export type SessionCandidate = z.infer<typeof sessionCandidate>;
+export const sessionCandidatesOutput = z.array(sessionCandidate);
+
 // ---------------------------------------------------------------- enrolment and attendance
 
 export const enrolInput = z
@@ -333,9 +344,16 @@ export const reportRow = z.object({
 export type ReportRow = z.infer<typeof reportRow>;
 export const reportOutput = z.array(reportRow);
 
+/** What a cohort is of: the operators who completed a course, or those who completed a practice set. */
+export const COHORT_SUBJECT_KINDS = ['course', 'practice_set'] as const;
+export type CohortSubjectKind = (typeof COHORT_SUBJECT_KINDS)[number];
+export const COHORT_DAYS = [7, 30, 60, 90] as const;
+
+const exactlyOneSubject = 'Name either a course (courseId) or a practice set (practiceSetId), not both';
 export const cohortInput = z
   .object({
-    courseId: id,
+    courseId: id.optional(),
+    practiceSetId: id.optional(),
     days: z
       .number({ message: 'Days from 1 to 365' })
       .int('Whole days')
@@ -344,7 +362,14 @@ export const cohortInput = z
       .default(30),
     siteId,
   })
-  .strict();
+  .strict()
+  // exactly one subject: the field errors name both fields, so either form field can show the message
+  .superRefine((v, ctx) => {
+    if ((v.courseId === undefined) === (v.practiceSetId === undefined)) {
+      for (const path of ['courseId', 'practiceSetId'])
+        ctx.addIssue({ code: 'custom', path: [path], message: exactlyOneSubject });
+    }
+  });
 export type CohortInput = z.infer<typeof cohortInput>;
 
 const rateEstimate = z.object({
@@ -362,13 +387,28 @@ export const cohortEffectSchema = z.object({
     .object({ estimate: z.number(), low: z.number(), high: z.number(), significant: z.boolean() })
     .nullable(),
 });
+export const cohortSubject = z.object({
+  kind: z.enum(COHORT_SUBJECT_KINDS),
+  id: z.number().int(),
+  name: z.string(),
+  /** when the course or the set was created: the list is newest first */
+  createdAt: z.string(),
+});
+export type CohortSubject = z.infer<typeof cohortSubject>;
+export const cohortSubjectsOutput = z.array(cohortSubject);
+export type CohortSubjectsOutput = z.infer<typeof cohortSubjectsOutput>;
+
 export const cohortOutput = z.object({
-  courseId: z.number().int(),
+  /** the course's id, null for a practice set (kept for the callers that predate `subject`) */
+  courseId: z.number().int().nullable(),
+  subject: cohortSubject.omit({ createdAt: true }),
+  /** what `byTrainer` groups by: the trainer of the session a learner completed the course in, or the set's author */
+  trainerIs: z.enum(['session_trainer', 'set_author']),
   days: z.number().int(),
   total: cohortEffectSchema,
   bySite: z.array(cohortEffectSchema.extend({ siteId: z.number().int(), siteName: z.string() })),
   byTrainer: z.array(cohortEffectSchema.extend({ trainer: z.string() })),
-  /** operators who completed the course but whose `days` after it have not all passed yet: left out */
+  /** operators who completed the course (set) but whose `days` after it have not all passed yet: left out */
   pending: z.number().int(),
 });
 export type CohortOutput = z.infer<typeof cohortOutput>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wilson } from '../metrics/two-proportion';
-import { cohortEffect } from './cohort';
+import { cohortEffect, cohortVerdict } from './cohort';
 
 describe('does training pay: the cohort before and after', () => {
   it('pools the contacts of the cohort on each side, with Wilson’s interval and the difference', () => {
@@ -39,5 +39,17 @@ describe('does training pay: the cohort before and after', () => {
     expect(noise.difference?.significant).toBe(false);
     expect(noise.difference?.low).toBeLessThan(0);
     expect(noise.difference?.high).toBeGreaterThan(0);
+  });
+});
+
+describe('the verdict in plain words', () => {
+  it('calls a change better or worse only when the whole interval is on one side of 0', () => {
+    expect(cohortVerdict({ estimate: 0.1, low: 0.03, high: 0.17, significant: true })).toBe('better');
+    expect(cohortVerdict({ estimate: -0.1, low: -0.17, high: -0.03, significant: true })).toBe('worse');
+    expect(cohortVerdict({ estimate: 0.04, low: -0.01, high: 0.09, significant: false })).toBe('unclear');
+    // a flag that disagrees with the interval never makes a change of it
+    expect(cohortVerdict({ estimate: 0.04, low: -0.01, high: 0.09, significant: true })).toBe('unclear');
+    expect(cohortVerdict({ estimate: 0, low: 0, high: 0.05, significant: false })).toBe('unclear');
+    expect(cohortVerdict(null)).toBe('no_data');
   });
 });

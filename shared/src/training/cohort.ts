@@ -66,3 +66,16 @@ export function cohortEffect(members: readonly CohortMember[]): CohortEffect {
       : null,
   };
 }
+
+export type CohortVerdict = 'better' | 'unclear' | 'worse' | 'no_data';
+
+/**
+ * The plain-language reading of a difference: better or worse only when the whole 95% interval is on one side of 0
+ * (an interval that crosses 0 is never called a change, whatever `significant` says), no data without a difference.
+ */
+export function cohortVerdict(difference: CohortEffect['difference']): CohortVerdict {
+  if (difference === null) return 'no_data';
+  if (difference.low > 0) return 'better';
+  if (difference.high < 0) return 'worse';
+  return 'unclear';
+}

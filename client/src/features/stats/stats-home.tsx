@@ -13,6 +13,7 @@ import { DateField } from '../../components/ui/date-field';
 import { useTRPC } from '../../lib/trpc';
 import { useSearchState } from '../../lib/url-state';
 import { BreakdownTable } from './components/breakdown-table';
+import { COHORT_PANEL_ID, CohortPanel } from './components/cohort-panel';
 import { DrillPanel } from './components/drill-panel';
 import { FunnelChart } from './components/funnel-chart';
 import { MetricInfo } from './components/metric-info';
@@ -108,12 +109,32 @@ export function StatsHome() {
   const { t: tShell } = useTranslation();
   const trpc = useTRPC();
   const options = useQuery(trpc.stats.options.queryOptions());
+  // the signed-in user, as the shell asked for it (same query options: answered from its cache)
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 5 * 60_000 }));
+  const role = me.data?.role;
+  // "does training pay?" is for those who plan the training (training.cohort: team leads and admins)
+  const planner = role === 'team_lead' || role === 'admin';
   return (
     <div className="home" data-testid="home-team_lead">
       <div className="page-header">
         <div>
           <h1 className="page-header__title">{tShell('stats.title')}</h1>
           <p className="page-header__subtitle">{t('subtitle')}</p>
+          {planner && (
+            <a
+              className="stats-jump"
+              href={`#${COHORT_PANEL_ID}`}
+              // the panel is at the end of a long page: one key press takes a keyboard user there, focus included
+              onClick={(e) => {
+                e.preventDefault();
+                const panel = document.getElementById(COHORT_PANEL_ID);
+                panel?.focus();
+                panel?.scrollIntoView({ block: 'start' });
+              }}
+            >
+              {t('cohort.jump')}
+            </a>
+          )}
         </div>
       </div>
       {options.isError && <Alert tone="error">{t('error')}</Alert>}
@@ -121,6 +142,11 @@ export function StatsHome() {
         <StatsDashboard options={options.data} />
       ) : (
         !options.isError && <LoadingState label={t('loading')} />
+      )}
+      {planner && (
+        <div id={COHORT_PANEL_ID} className="stats-cohort-anchor" tabIndex={-1}>
+          <CohortPanel />
+        </div>
       )}
     </div>
   );

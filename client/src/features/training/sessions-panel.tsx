@@ -10,17 +10,85 @@ import { LoadingState } from '../../components/ui/spinner';
 import { useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 import { useTrainingFormat } from './format';
+import { PlanSessionForm } from './plan-session-form';
+import { SessionEnrolment } from './session-enrolment';
 
-/** The course's sessions (training.sessions); choosing one opens its attendance form. */
-export function SessionsPanel({ courseId }: { courseId: number }) {
+/** What is open under the sessions' table: a session's enrolment or its attendance. */
+type Opened = { id: number; part: 'enrol' | 'attendance' };
+
+/**
+ * The course's sessions (training.sessions): "Nuova sessione" plans one (then opens its enrolment), and each
+ * session opens its enrolment or its attendance form below the table.
+ */
+export function SessionsPanel({
+  courseId,
+  courseTitle,
+  chooseSite,
+}: {
+  courseId: number;
+  courseTitle: string;
+  /** an admin plans at any site, so names it */
+  chooseSite: boolean;
+}) {
   const { t } = useTranslation('training');
   const trpc = useTRPC();
   const fmt = useTrainingFormat();
   const sessions = useQuery(trpc.training.sessions.queryOptions({ courseId }));
-  const [openId, setOpenId] = useState<number | null>(null);
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [planning, setPlanning] = useState(false);
+  /** "Sessione … pianificata": said (role=status) as the new session's enrolment opens below */
+  const [planned, setPlanned] = useState<string | null>(null);
   const openerRef = useRef<HTMLButtonElement | null>(null);
+  const planRef = useRef<HTMLButtonElement>(null);
+  const open = (button: HTMLButtonElement, next: Opened) => {
+    openerRef.current = button;
+    setPlanning(false);
+    setPlanned(null);
+    setOpened(next);
+  };
+  const close = () => {
+    setOpened(null);
+    setPlanned(null);
+    openerRef.current?.focus();
+  };
   return (
-    <Panel title={t('sessions.title')}>
+    <Panel
+      title={t('sessions.title')}
+      actions={
+        <Button
+          ref={planRef}
+          size="sm"
+          variant="primary"
+          aria-expanded={planning}
+          onClick={() => {
+            setOpened(null);
+            setPlanned(null);
+            setPlanning(true);
+          }}
+        >
+          {t('plan.open')}
+        </Button>
+      }
+    >
+      {planning && (
+        <PlanSessionForm
+          key={courseId}
+          courseId={courseId}
+          courseTitle={courseTitle}
+          chooseSite={chooseSite}
+          onCancel={() => {
+            setPlanning(false);
+            planRef.current?.focus();
+          }}
+          onPlanned={(s) => {
+            setPlanning(false);
+            // the new session's enrolment is the next step: it opens, says the session is planned, takes the focus
+            openerRef.current = planRef.current;
+            setPlanned(t('plan.done', { date: fmt.day(s.date), starts: s.starts, site: s.siteName }));
+            setOpened({ id: s.id, part: 'enrol' });
+          }}
+        />
+      )}
       {sessions.isPending ? (
         <LoadingState label={t('loading')} />
       ) : sessions.isError ? (
@@ -59,15 +127,20 @@ export function SessionsPanel({ courseId }: { courseId: number }) {
                   <td>{s.trainer}</td>
                   <td className="admin-table__num">{`${s.enrolled}/${s.capacity}`}</td>
                   <td className="admin-table__num">{s.recorded}</td>
-                  <td>
+                  <td className="training-sessions__actions">
+                    <Button
+                      size="sm"
+                      aria-label={t('sessions.enrolLabel', { date: fmt.day(s.date), site: s.siteName })}
+                      aria-expanded={opened?.id === s.id && opened.part === 'enrol'}
+                      onClick={(e) => open(e.currentTarget, { id: s.id, part: 'enrol' })}
+                    >
+                      {t('sessions.enrol')}
+                    </Button>
                     <Button
                       size="sm"
                       aria-label={t('sessions.openLabel', { date: fmt.day(s.date), site: s.siteName })}
-                      aria-expanded={openId === s.id}
-                      onClick={(e) => {
-                        openerRef.current = e.currentTarget;
-                        setOpenId(s.id);
-                      }}
+                      aria-expanded={opened?.id === s.id && opened.part === 'attendance'}
+                      onClick={(e) => open(e.currentTarget, { id: s.id, part: 'attendance' })}
                     >
                       {t('sessions.open')}
                     </Button>
@@ -78,16 +151,13 @@ export function SessionsPanel({ courseId }: { courseId: number }) {
           </table>
         </div>
       )}
-      {openId !== null && (
-        <SessionAttendance
-          key={openId}
-          sessionId={openId}
-          onClose={() => {
-            setOpenId(null);
-            openerRef.current?.focus();
-          }}
-        />
+      {planned && (
+        <Alert tone="success" className="training-planned">
+          {planned}
+        </Alert>
       )}
+      {opened?.part === 'enrol' && <SessionEnrolment key={opened.id} sessionId={opened.id} onClose={close} />}
+      {opened?.part === 'attendance' && <SessionAttendance key={opened.id} sessionId={opened.id} onClose={close} />}
     </Panel>
   );
 }

@@ -36,7 +36,7 @@ export function TrainingHome() {
         <LoadingState label={t('loading')} />
       ) : (
         <div className="training-grid">
-          {planner && <PlannerSections />}
+          {planner && <PlannerSections chooseSite={role === 'admin'} />}
           {role !== 'admin' && <MyCourses />}
         </div>
       )}
@@ -44,7 +44,7 @@ export function TrainingHome() {
   );
 }
 
-function PlannerSections() {
+function PlannerSections({ chooseSite }: { chooseSite: boolean }) {
   const { t } = useTranslation('training');
   const trpc = useTRPC();
   const courses = useQuery(trpc.training.courses.queryOptions());
@@ -53,7 +53,8 @@ function PlannerSections() {
   if (courses.isError) return <Alert tone="error">{t('loadFailed')}</Alert>;
   const first = courses.data[0];
   if (!first) return <EmptyState>{t('noCourses')}</EmptyState>;
-  const courseId = Number(chosen || first.id);
+  const course = courses.data.find((c) => String(c.id) === chosen) ?? first;
+  const courseId = course.id;
   return (
     <>
       <div className="training-toolbar">
@@ -66,7 +67,7 @@ function PlannerSections() {
       </div>
       <SiteReport courseId={courseId} />
       <FeedbackResults courseId={courseId} />
-      <SessionsPanel courseId={courseId} />
+      <SessionsPanel courseId={courseId} courseTitle={course.title} chooseSite={chooseSite} />
     </>
   );
 }

@@ -1,14 +1,24 @@
 import type SQLite from 'better-sqlite3';
+import { CAMPAIGN_1_0_0 } from '@valore/shared/flows/builtin-scripts';
+import { compileScript } from '@valore/shared/flows/compile';
+import type { FlowInput } from '@valore/shared/flows/types';
+import { PRODUCT_CATALOGUE } from '@valore/shared/reference/products';
 import { FEEDBACK_DIMENSIONS, type FeedbackDimension } from '@valore/shared/training/feedback';
-import { romeToUtc } from '@valore/shared/time/rome-time';
+import { personaOf, stepWeights, syntheticCustomer, type Persona } from '@valore/shared/training/personas';
+import { playPractice } from '@valore/shared/training/practice-play';
+import { MAX_SEED } from '@valore/shared/training/practice-random';
+import { scorePractice } from '@valore/shared/training/practice-score';
+import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { Rng } from './rng';
 
 /**
  * The demo's training (docs/training.md): the source's classroom plan "Assistenza al valore" (6 hours) for every
  * site's operators and tutors, one session a site in December 2022 and a remote make-up session for those who left
  * early, with a few absences and partial attendances, and the feedback survey whose averages over all answers are
- * the source's (usefulness 4.4, logistics 3.8, method 4.3, tutoring 4.6, teaching 4.8, planning 4.1). Deterministic
- * (its own Rng, so the rest of the demo draws what it drew before), and a few hundred rows: no noticeable time.
+ * the source's (usefulness 4.4, logistics 3.8, method 4.3, tutoring 4.6, teaching 4.8, planning 4.1). Then a recent
+ * practice set (DEMO_PRACTICE_SET) most operators completed some 5–7 weeks before the demo's "now", so the "does
+ * training pay?" view has completions inside the living demo's 60 days of contacts (December 2022 is far outside
+ * them). Deterministic (its own Rngs, so the rest of the demo draws what it drew before), and a few hundred rows.
  */
 
 export const DEMO_COURSE = {
@@ -177,6 +187,7 @@ export function seedTraining(sqlite: SQLite.Database, seed: number): void {
     }
   }
   seedFeedback(sqlite, rng, attended);
+  seedPracticeSet(sqlite, seed + 1);
 }
 
 /** Most of those who attended answer the survey of their session (the make-up session is not surveyed). */
@@ -199,4 +210,107 @@ function seedFeedback(sqlite: SQLite.Database, rng: Rng, attended: readonly Atte
       romeToUtc(a.date, 17 * 60 + rng.int(0, 120)).toISOString(),
     );
   });
+}
+
+export const DEMO_PRACTICE_SET = {
+  name: 'Obiezioni sul prezzo — autunno',
+  count: 3,
+  personaIds: ['price_sensitive_pensioner', 'young_digital'],
+} as const;
+
+/** The campaign's first product the persona may be offered (as practice.start picks it): one they do not hold. */
+function presetFor(persona: Persona): string | null {
+  const fits = (code: string) => !persona.holds.includes(code) && PRODUCT_CATALOGUE.some((p) => p.code === code);
+  return persona.products.find(fits) ?? PRODUCT_CATALOGUE.map((p) => p.code).find(fits) ?? null;
+}
+
+/**
+ * The admin's practice set for every site's operators, made 50 days before the demo's "now" (its users' creation
+ * time: seedDemo's `now`). Most operators play their three campaign contacts and complete it 33–47 days ago (their
+ * 30 days after have passed); some complete it 8–20 days ago (pending at 30 days), a few stop after one contact.
+ * Each contact is played and scored as practice.complete would: the script's machine, the persona answering.
+ */
+function seedPracticeSet(sqlite: SQLite.Database, seed: number): void {
+  const rng = new Rng(seed);
+  const admin = sqlite.prepare("SELECT id, created_at FROM users WHERE username = 'admin'").get() as
+    { id: number; created_at: string } | undefined;
+  if (!admin) return;
+  const today = romeParts(new Date(admin.created_at)).date;
+  const dayAt = (daysAgo: number, minutes: number) => romeToUtc(addDays(today, -daysAgo), minutes);
+  const created = dayAt(50, 9 * 60).toISOString();
+  const setId = Number(
+    sqlite
+      .prepare(
+        `INSERT INTO practice_sets (name, site_id, scripts, persona_ids, count_required, due_date, created_by,
+           created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        DEMO_PRACTICE_SET.name,
+        JSON.stringify([{ flow: 'campaign' }]),
+        JSON.stringify(DEMO_PRACTICE_SET.personaIds),
+        DEMO_PRACTICE_SET.count,
+        addDays(today, -33),
+        admin.id,
+        created,
+      ).lastInsertRowid,
+  );
+  const assign = sqlite.prepare('INSERT INTO practice_assignments (set_id, user_id, assigned_at) VALUES (?, ?, ?)');
+  const contact = sqlite.prepare(
+    `INSERT INTO practice_contacts (user_id, site_id, assignment_id, flow, script_version, persona_id, seed, customer,
+       weights, flow_input, started_at, ended_at, duration_ms, path, outcome, score, total_score)
+     VALUES (?, ?, ?, 'campaign', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const machine = compileScript(CAMPAIGN_1_0_0);
+  const products = Object.fromEntries(PRODUCT_CATALOGUE.map((p) => [p.code, [...p.outcomes]]));
+  const noStats = { handled: 0, reached: 0, proposals: 0, appointments: 0, funnelLinks: 0, leads: 0, optOuts: 0 };
+  // no statistics yet when the demo is seeded: each persona's weights are its leanings alone, the same every time
+  const weights = new Map<string, ReturnType<typeof stepWeights>>();
+  const weightsOf = (persona: Persona) => {
+    const known = weights.get(persona.id) ?? stepWeights({ flow: 'campaign', steps: [], outcomes: noStats }, persona);
+    weights.set(persona.id, known);
+    return known;
+  };
+  const operators = sqlite
+    .prepare("SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 ORDER BY id")
+    .all() as { id: number; site_id: number | null }[];
+  for (const op of operators) {
+    const assignmentId = Number(assign.run(setId, op.id, created).lastInsertRowid);
+    const draw = rng.next();
+    const completedAgo = draw < 0.15 ? rng.int(8, 20) : rng.int(33, 47);
+    const played = draw > 0.93 ? 1 : DEMO_PRACTICE_SET.count;
+    for (let n = 0; n < played; n++) {
+      // the contacts of the days before the completion, the last one on its day
+      const startedAt = dayAt(completedAgo + (played - 1 - n) * rng.int(1, 2), rng.int(9 * 60, 17 * 60));
+      const persona = personaOf(rng.pick(DEMO_PRACTICE_SET.personaIds)) as Persona;
+      const weights = weightsOf(persona);
+      const contactSeed = rng.int(0, MAX_SEED);
+      const customer = syntheticCustomer(persona, contactSeed);
+      const input: FlowInput = {
+        customer: { id: null, hasMarketingConsent: customer.hasMarketingConsent },
+        products,
+        presetProductCode: presetFor(persona),
+        leadFollowUp: false,
+      };
+      const play = playPractice(machine, input, persona, weights, contactSeed, {
+        useRebuttal: () => rng.chance(0.75),
+        stepMs: () => rng.int(6, 40) * 1000,
+      });
+      if (play.outcome === null) continue;
+      const durationMs = play.durationMs + rng.int(3, 20) * 1000;
+      const score = scorePractice({
+        definition: CAMPAIGN_1_0_0,
+        customerHadConsent: customer.hasMarketingConsent,
+        path: play.path,
+        outcome: play.outcome,
+        objections: play.objections,
+        durationMs,
+      });
+      contact.run(
+        ...[op.id, op.site_id, assignmentId, CAMPAIGN_1_0_0.version, persona.id, contactSeed],
+        ...[JSON.stringify(customer), JSON.stringify(weights), JSON.stringify(input), startedAt.toISOString()],
+        ...[new Date(startedAt.getTime() + durationMs).toISOString(), durationMs, JSON.stringify(play.path)],
+        ...[play.outcome, JSON.stringify(score), score.total],
+      );
+    }
+  }
 }

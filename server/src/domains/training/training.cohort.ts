@@ -1,21 +1,23 @@
 import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
-import type { CohortInput, CohortOutput } from '@valore/shared/schemas/training';
+import type { CohortInput, CohortOutput, CohortSubject } from '@valore/shared/schemas/training';
 import { cohortEffect, type CohortMember } from '@valore/shared/training/cohort';
 import { addDays, romeParts } from '@valore/shared/time/rome-time';
 import type { AppDeps } from '../../deps';
 import type { Executor } from '../../db/database';
+import { DomainError } from '../../errors';
 import { catchUpStats } from '../stats/stats.catchup';
 import { courseLearners } from './training.repository';
 import { courseOrThrow } from './training.reports';
 import { readSites } from './training.scope';
 
 /**
- * "Does training pay?" (docs/training.md, `training.cohort`): for the operators who completed a course, their
- * conversion in the `days` before their completion date and the `days` after it (the completion day itself, spent
- * in the classroom, in neither), from the statistics' per-operator daily rollup (stats_operator_day: contacts
- * handled and value outcomes, Rome days), brought up to date first as the stats procedures do. An operator whose
- * `days` after have not all passed yet is left out (`pending`). The arithmetic is shared/src/training/cohort.ts.
+ * "Does training pay?" (docs/training.md, `training.cohort`): for the operators who completed a course — or a
+ * practice set, at the moment of their `count`-th completed practice contact counted towards it — their conversion
+ * in the `days` before their completion day and the `days` after it (the completion day itself, spent in the
+ * classroom or at practice, in neither), from the statistics' per-operator daily rollup (stats_operator_day:
+ * contacts handled and value outcomes, Rome days), brought up to date first as the stats procedures do. An operator
+ * whose `days` after have not all passed yet is left out (`pending`). The arithmetic is shared/src/training/cohort.ts.
  */
 
 interface Window {
@@ -68,34 +70,95 @@ export async function windowConversion(db: Executor, windows: readonly Window[])
   }));
 }
 
+/** One operator of a cohort: where, with whom (the session's trainer or the set's author), and when they completed. */
+interface Completion {
+  userId: number;
+  siteId: number;
+  trainer: string;
+  /** Rome day */
+  completedOn: string;
+}
+
+interface Cohort {
+  subject: CohortOutput['subject'];
+  trainerIs: CohortOutput['trainerIs'];
+  completed: Completion[];
+}
+
+async function courseCohort(db: Executor, courseId: number, siteIds: readonly number[] | null): Promise<Cohort> {
+  const course = await courseOrThrow(db, courseId);
+  const completed = (await courseLearners(db, course, siteIds)).flatMap((l) =>
+    l.role === 'operator' && l.completedOn !== null
+      ? [{ userId: l.userId, siteId: l.siteId, trainer: l.trainer ?? '', completedOn: l.completedOn }]
+      : [],
+  );
+  return { subject: { kind: 'course', id: course.id, name: course.title }, trainerIs: 'session_trainer', completed };
+}
+
+/**
+ * A practice set's cohort: its operators (of the sites read) who completed it — the moment of the `count`-th
+ * completed practice contact counted towards their assignment, as a Rome day; `byTrainer` is by the set's author.
+ */
+async function practiceSetCohort(db: Executor, setId: number, siteIds: readonly number[] | null): Promise<Cohort> {
+  const set = await db
+    .selectFrom('practice_sets as s')
+    .leftJoin('users as c', 'c.id', 's.created_by')
+    .select(['s.id', 's.name', 'c.display_name as author'])
+    .where('s.id', '=', setId)
+    .executeTakeFirst();
+  if (!set) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `Practice set ${setId} does not exist.`);
+  const { rows } = await sql<{ user_id: number; site_id: number; completed_at: string }>`
+    WITH done AS (
+      SELECT p.assignment_id, p.ended_at,
+        ROW_NUMBER() OVER (PARTITION BY p.assignment_id ORDER BY p.ended_at, p.id) AS n
+      FROM practice_contacts p JOIN practice_assignments pa ON pa.id = p.assignment_id
+      WHERE pa.set_id = ${setId} AND p.ended_at IS NOT NULL
+    )
+    SELECT a.user_id, u.site_id, d.ended_at AS completed_at
+    FROM practice_assignments a
+      JOIN practice_sets s ON s.id = a.set_id
+      JOIN users u ON u.id = a.user_id
+      JOIN done d ON d.assignment_id = a.id AND d.n = s.count_required
+    WHERE a.set_id = ${setId} AND u.role = 'operator' AND u.site_id IS NOT NULL
+      AND (${siteIds === null ? 1 : 0} = 1 OR u.site_id IN (SELECT value FROM json_each(${JSON.stringify(siteIds ?? [])})))
+    ORDER BY u.site_id, u.display_name, u.id`.execute(db);
+  return {
+    subject: { kind: 'practice_set', id: set.id, name: set.name },
+    trainerIs: 'set_author',
+    completed: rows.map((r) => ({
+      userId: Number(r.user_id),
+      siteId: Number(r.site_id),
+      trainer: set.author ?? '',
+      completedOn: romeParts(new Date(r.completed_at)).date,
+    })),
+  };
+}
+
 export async function trainingCohort(deps: AppDeps, user: SessionUser, input: CohortInput): Promise<CohortOutput> {
   const siteIds = await readSites(deps.db, user, input.siteId);
-  const course = await courseOrThrow(deps.db, input.courseId);
+  const { subject, trainerIs, completed } =
+    input.practiceSetId !== undefined
+      ? await practiceSetCohort(deps.db, input.practiceSetId, siteIds)
+      : await courseCohort(deps.db, input.courseId ?? 0, siteIds);
   const today = romeParts(deps.clock.now()).date;
-  const completed = (await courseLearners(deps.db, course, siteIds)).filter(
-    (l) => l.role === 'operator' && l.completedOn !== null,
-  );
-  const ready = completed.filter((l) => addDays(l.completedOn ?? today, input.days) < today);
+  const ready = completed.filter((l) => addDays(l.completedOn, input.days) < today);
   await catchUpStats(deps.db);
   const counts = await windowConversion(
     deps.db,
-    ready.map((l) => {
-      const day = l.completedOn ?? today;
-      return {
-        operatorId: l.userId,
-        beforeFrom: addDays(day, -input.days),
-        beforeTo: addDays(day, -1),
-        afterFrom: addDays(day, 1),
-        afterTo: addDays(day, input.days),
-      };
-    }),
+    ready.map((l) => ({
+      operatorId: l.userId,
+      beforeFrom: addDays(l.completedOn, -input.days),
+      beforeTo: addDays(l.completedOn, -1),
+      afterFrom: addDays(l.completedOn, 1),
+      afterTo: addDays(l.completedOn, input.days),
+    })),
   );
   const byOperator = new Map(counts.map((c) => [c.operatorId, c]));
   const members = ready.map((l) => ({
     learner: l,
     member: byOperator.get(l.userId) ?? { before: { handled: 0, value: 0 }, after: { handled: 0, value: 0 } },
   }));
-  const of = (keep: (l: (typeof ready)[number]) => boolean): CohortMember[] =>
+  const of = (keep: (l: Completion) => boolean): CohortMember[] =>
     members.filter((m) => keep(m.learner)).map((m) => m.member);
   const sites = await deps.db
     .selectFrom('sites')
@@ -103,13 +166,51 @@ export async function trainingCohort(deps: AppDeps, user: SessionUser, input: Co
     .where('id', 'in', [0, ...new Set(ready.map((l) => l.siteId))])
     .orderBy('id')
     .execute();
-  const trainers = [...new Set(ready.map((l) => l.trainer ?? ''))].sort((a, b) => a.localeCompare(b));
+  const trainers = [...new Set(ready.map((l) => l.trainer))].sort((a, b) => a.localeCompare(b));
   return {
-    courseId: course.id,
+    courseId: subject.kind === 'course' ? subject.id : null,
+    subject,
+    trainerIs,
     days: input.days,
     total: cohortEffect(of(() => true)),
     bySite: sites.map((s) => ({ siteId: s.id, siteName: s.name, ...cohortEffect(of((l) => l.siteId === s.id)) })),
-    byTrainer: trainers.map((t) => ({ trainer: t, ...cohortEffect(of((l) => (l.trainer ?? '') === t)) })),
+    byTrainer: trainers.map((t) => ({ trainer: t, ...cohortEffect(of((l) => l.trainer === t)) })),
     pending: completed.length - ready.length,
   };
+}
+
+/**
+ * What a planner may pick for the cohort view, newest first: every course (courses are the whole centre's), and the
+ * practice sets an admin sees all of, a team lead those of their site (made there, or given to one of its operators).
+ */
+export async function cohortSubjects(deps: AppDeps, user: SessionUser): Promise<CohortSubject[]> {
+  const siteIds = await readSites(deps.db, user, undefined);
+  const courses = await deps.db.selectFrom('training_courses').select(['id', 'title', 'created_at']).execute();
+  let sets = deps.db.selectFrom('practice_sets as s').select(['s.id', 's.name', 's.created_at']);
+  if (siteIds !== null) {
+    const mine = siteIds.length ? [...siteIds] : [0];
+    sets = sets.where((eb) =>
+      eb.or([
+        eb('s.site_id', 'in', mine),
+        eb.exists(
+          eb
+            .selectFrom('practice_assignments as a')
+            .innerJoin('users as u', 'u.id', 'a.user_id')
+            .select('a.id')
+            .whereRef('a.set_id', '=', 's.id')
+            .where('u.site_id', 'in', mine),
+        ),
+      ]),
+    );
+  }
+  const subjects: CohortSubject[] = [
+    ...courses.map((c) => ({ kind: 'course' as const, id: c.id, name: c.title, createdAt: c.created_at })),
+    ...(await sets.execute()).map((s) => ({
+      kind: 'practice_set' as const,
+      id: s.id,
+      name: s.name,
+      createdAt: s.created_at,
+    })),
+  ];
+  return subjects.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.kind.localeCompare(b.kind) || b.id - a.id);
 }

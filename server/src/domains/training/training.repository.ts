@@ -1,6 +1,6 @@
 import { completionOf, type Completion } from '@valore/shared/training/completion';
 import type { FeedbackScores } from '@valore/shared/training/feedback';
-import type { TrainingCourse, TrainingRole, TrainingSession } from '@valore/shared/schemas/training';
+import type { SessionCandidate, TrainingCourse, TrainingRole, TrainingSession } from '@valore/shared/schemas/training';
 import { TRAINING_ROLES } from '@valore/shared/schemas/training';
 import type { Executor } from '../../db/database';
 
@@ -135,6 +135,41 @@ export async function attendedHours(db: Executor, courseId: number, userIds?: re
     .where('e.hours', '>', 0);
   if (userIds) query = query.where('e.user_id', 'in', userIds.length ? [...userIds] : [0]);
   return query.execute();
+}
+
+/**
+ * Who may be enrolled in a session: the active people of its site whose role the course is for, and anyone already
+ * enrolled (also since gone inactive, moved or of another role, so they can be taken off), by name.
+ */
+export async function sessionCandidates(
+  db: Executor,
+  session: { id: number; siteId: number },
+  roles: readonly TrainingRole[],
+): Promise<SessionCandidate[]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('training_enrolments as e', (join) =>
+      join.onRef('e.user_id', '=', 'u.id').on('e.session_id', '=', session.id),
+    )
+    .select(['u.id', 'u.display_name', 'u.role', 'u.site_id', 'e.user_id as enrolled'])
+    .where((eb) =>
+      eb.or([
+        eb('e.user_id', 'is not', null),
+        roles.length
+          ? eb.and([eb('u.active', '=', 1), eb('u.site_id', '=', session.siteId), eb('u.role', 'in', [...roles])])
+          : eb.lit(false),
+      ]),
+    )
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.id,
+    name: r.display_name,
+    role: r.role,
+    siteId: r.site_id,
+    enrolled: r.enrolled !== null,
+  }));
 }
 
 export interface LearnerCompletion extends Completion {

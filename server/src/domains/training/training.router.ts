@@ -1,6 +1,7 @@
 import {
   cohortInput,
   cohortOutput,
+  cohortSubjectsOutput,
   createCourseInput,
   createSessionInput,
   enrolInput,
@@ -16,6 +17,7 @@ import {
   recordAttendanceOutput,
   reportInput,
   reportOutput,
+  sessionCandidatesOutput,
   sessionDetail,
   sessionInput,
   sessionsInput,
@@ -29,11 +31,12 @@ import {
   unenrolOutput,
 } from '@valore/shared/schemas/training';
 import { authedProcedure, roleProcedure, router } from '../../trpc/init';
-import { trainingCohort } from './training.cohort';
+import { cohortSubjects, trainingCohort } from './training.cohort';
 import { coursesWithSessions } from './training.repository';
 import { exportFeedbackCsv, feedbackResults, progress, report } from './training.reports';
 import { readSites } from './training.scope';
 import {
+  candidates,
   createCourse,
   createSession,
   enrol,
@@ -68,6 +71,11 @@ export const trainingRouter = router({
     .input(sessionInput)
     .output(sessionDetail)
     .query(({ ctx, input }) => readSessionDetail(ctx.deps, ctx.user, input.sessionId)),
+  /** Who may be enrolled in a session: the course's roles at its site, and who already is. */
+  candidates: planners
+    .input(sessionInput)
+    .output(sessionCandidatesOutput)
+    .query(({ ctx, input }) => candidates(ctx.deps, ctx.user, input.sessionId)),
   createSession: planners
     .input(createSessionInput)
     .output(trainingSession)
@@ -106,6 +114,8 @@ export const trainingRouter = router({
     .input(cohortInput)
     .output(cohortOutput)
     .query(({ ctx, input }) => trainingCohort(ctx.deps, ctx.user, input)),
+  /** What the cohort view offers: every course, the practice sets of the team lead's site (an admin's: all). */
+  cohortSubjects: planners.output(cohortSubjectsOutput).query(({ ctx }) => cohortSubjects(ctx.deps, ctx.user)),
   /** Anyone's own sessions (operators above all). */
   mySessions: authedProcedure.output(mySessionsOutput).query(({ ctx }) => mySessions(ctx.deps, ctx.user)),
   /** A learner's survey of a session they attended, once. */

@@ -8,6 +8,7 @@ import type {
   MySessionsOutput,
   RecordAttendanceInput,
   RecordAttendanceOutput,
+  SessionCandidate,
   SessionDetail,
   SubmitFeedbackInput,
   TrainingCourse,
@@ -22,7 +23,7 @@ import type { Executor } from '../../db/database';
 import { DomainError, fieldError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { idempotentTransaction, userCaller } from '../audit/idempotency';
-import { attendedHours, findCourse, findSession, listSessions } from './training.repository';
+import { attendedHours, findCourse, findSession, listSessions, sessionCandidates } from './training.repository';
 import { checkSessionSite, planningSite } from './training.scope';
 
 /**
@@ -416,6 +417,14 @@ export async function sessionDetail(deps: AppDeps, user: SessionUser, sessionId:
       };
     }),
   };
+}
+
+/** Who the planner may enrol in a session (a team lead: their own site's sessions only), with who already is. */
+export async function candidates(deps: AppDeps, user: SessionUser, sessionId: number): Promise<SessionCandidate[]> {
+  const session = await sessionOrThrow(deps.db, sessionId);
+  checkSessionSite(user, session.siteId);
+  const course = await findCourse(deps.db, session.courseId);
+  return sessionCandidates(deps.db, session, course?.targetRoles ?? []);
 }
 
 /** The caller's own sessions, latest first, with their attendance and whether they may still give feedback. */
