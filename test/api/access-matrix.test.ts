@@ -399,6 +399,8 @@ const MATRIX: Record<string, Row> = {
     }),
   },
   'practice.progress': { roles: ['tutor', 'team_lead', 'admin'], input: () => ({}) },
+  'practice.learners': { roles: ['tutor', 'team_lead', 'admin'], input: () => ({}) },
+  'practice.contacts': { roles: ['tutor', 'admin'], input: (f) => ({ userId: f.operatorId }) },
   'practice.scorecard': {
     roles: ['tutor', 'admin'],
     input: () => ({ requestId: randomUUID(), practiceId: 999_999, scores: { steps: 4 }, overall: 4 }),
@@ -975,6 +977,13 @@ describe('own / same-site / other-site data', () => {
       'team_lead',
       'practice.progress',
       () => ({ siteId: 2 }),
+      'FORBIDDEN',
+    ],
+    [
+      'tutor reads the practice contacts of an operator of another site',
+      'tutor',
+      'practice.contacts',
+      () => ({ userId: otherSiteOperatorId }),
       'FORBIDDEN',
     ],
     [

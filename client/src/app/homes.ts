@@ -17,6 +17,7 @@ type NavKey =
   | 'nav.myShifts'
   | 'nav.training'
   | 'nav.myCourses'
+  | 'nav.practice'
   | 'nav.wallboard';
 type TitleKey =
   | 'console.title'
@@ -33,6 +34,7 @@ type TitleKey =
   | 'rota.titleOwn'
   | 'training.title'
   | 'training.titleOwn'
+  | 'practice.title'
   | 'wallboard.title';
 
 export type Home = {
@@ -211,6 +213,22 @@ export const HOMES: readonly Home[] = [
       () => import('../features/training/training-home'),
       (m) => m.TrainingHome,
       ['training'],
+    ),
+  },
+  {
+    role: 'operator',
+    alsoFor: ['tutor', 'team_lead'],
+    path: '/practice',
+    navKey: 'nav.practice',
+    titleKey: 'practice.title',
+    // a practice contact plays in the console's own script panel: the app hands it over (features stay apart)
+    Component: page(
+      () => Promise.all([import('../features/practice/practice-home'), import('../features/console/practice-run')]),
+      ([practice, console]) =>
+        function PracticePage() {
+          return createElement(practice.PracticeHome, { Run: console.PracticeRun });
+        },
+      ['practice', 'console'],
     ),
   },
 ];

@@ -8,6 +8,7 @@ import type coachingIt from '../features/console/coaching/locales/it.json';
 import type consoleIt from '../features/console/locales/it.json';
 import type leadsIt from '../features/leads/locales/it.json';
 import type monitorIt from '../features/monitor/locales/it.json';
+import type practiceIt from '../features/practice/locales/it.json';
 import type queueIt from '../features/queue/locales/it.json';
 import type rotaIt from '../features/rota/locales/it.json';
 import type statsIt from '../features/stats/locales/it.json';
@@ -77,6 +78,10 @@ export const FEATURE_LOCALES = {
     it: () => import('../features/training/locales/it.json'),
     en: () => import('../features/training/locales/en.json'),
   },
+  practice: {
+    it: () => import('../features/practice/locales/it.json'),
+    en: () => import('../features/practice/locales/en.json'),
+  },
 } satisfies Record<string, Record<Language, LocaleFile>>;
 export type FeatureNamespace = keyof typeof FEATURE_LOCALES;
 export const FEATURE_NAMESPACES = Object.keys(FEATURE_LOCALES) as FeatureNamespace[];
@@ -96,6 +101,7 @@ type Resources = {
   appointments: typeof appointmentsIt;
   rota: typeof rotaIt;
   training: typeof trainingIt;
+  practice: typeof practiceIt;
   scripts: typeof scriptsIt;
 };
 

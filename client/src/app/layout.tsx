@@ -64,9 +64,10 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
   const navigate = useNavigate();
   const signOut = useSignOut(() => void navigate({ to: '/login', replace: true }));
   const homes = homesFor(user.role);
-  // past six pages (a team lead's seven, an admin's eleven) the navigation gets a line of its own under the brand and
-  // tools (issue 18: the bar wrapped at 1440 px); the tools come first in the page too, so Tab follows what is seen
-  const dense = homes.length > 6;
+  // past five pages (an operator's six, a team lead's eight, an admin's twelve) the navigation gets a line of its own
+  // under the brand and tools (issue 18: the bar wrapped at 1440 px; an operator's six long names wrap it too); the
+  // tools come first in the page too, so Tab follows what is seen
+  const dense = homes.length > 5;
   const nav = homes.length > 0 && (
     <nav className="topnav" aria-label={t('app.mainNav')}>
       <ul className="topnav__list">

@@ -66,6 +66,7 @@ const routeTree = rootRoute.addChildren([
   home('/scripts'),
   home('/rota'),
   home('/training'),
+  home('/practice'),
   home('/wallboard'),
   notFoundRoute,
 ]);

@@ -24,7 +24,7 @@ describe('routes', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Console', 'Coda richiamate', 'I miei lead', 'I miei turni', 'I miei corsi']);
+    ).toEqual(['Console', 'Coda richiamate', 'I miei lead', 'I miei turni', 'I miei corsi', 'Esercitazioni']);
   });
 
   it('lets an admin open every home and marks the current one', async () => {
@@ -51,6 +51,7 @@ describe('routes', () => {
       'Wallboard',
       'Turni',
       'Formazione',
+      'Esercitazioni',
     ]);
     expect(within(nav).getByRole('link', { name: 'Amministrazione' }).getAttribute('aria-current')).toBe('page');
 

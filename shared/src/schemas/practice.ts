@@ -317,3 +317,16 @@ export const practiceScorecardInput = z
   })
   .strict();
 export type PracticeScorecardInput = z.infer<typeof practiceScorecardInput>;
+
+/** The operators a tutor may assign practice to (their site's active operators; an admin's: every site's, or one). */
+export const practiceLearnersInput = z.object({ siteId: id.optional() }).strict().default({});
+export type PracticeLearnersInput = z.infer<typeof practiceLearnersInput>;
+export const practiceLearner = z.object({ userId: z.number().int(), name: z.string(), siteId: z.number().int() });
+export type PracticeLearner = z.infer<typeof practiceLearner>;
+
+/** One operator's practice contacts as their tutor sees them (to score them), optionally those of one set. */
+export const practiceContactsInput = z
+  .object({ userId: id, setId: id.optional(), limit: z.number().int().min(1).max(200).default(50) })
+  .strict();
+export type PracticeContactsInput = z.infer<typeof practiceContactsInput>;
+export type PracticeContactSummary = z.infer<typeof practiceContactSummary>;

@@ -6,6 +6,10 @@ import {
   practiceAssignOutput,
   practiceCompleteInput,
   practiceCompleteOutput,
+  practiceContactsInput,
+  practiceContactSummary,
+  practiceLearner,
+  practiceLearnersInput,
   practiceMineInput,
   practiceMineOutput,
   practiceProgressInput,
@@ -19,7 +23,14 @@ import {
 import { PERSONAS } from '@valore/shared/training/personas';
 import { authedProcedure, roleProcedure, router } from '../../trpc/init';
 import { completePractice, personaSummary, practiceReply, startPractice } from './practice.service';
-import { assignPractice, myPractice, practiceProgress, saveScorecard } from './practice.sets';
+import {
+  assignPractice,
+  myPractice,
+  operatorPracticeContacts,
+  practiceLearners,
+  practiceProgress,
+  saveScorecard,
+} from './practice.sets';
 
 /** Operators practise (tutors may too); tutors assign and score; team leads watch their site's progress. */
 const practising = roleProcedure('operator', 'tutor');
@@ -52,6 +63,16 @@ export const practiceRouter = router({
     .input(practiceProgressInput)
     .output(practiceProgressOutput)
     .query(({ ctx, input }) => practiceProgress(ctx.deps.db, ctx.user, input)),
+  /** Whom the assign form offers; team leads may read it (their site's), the server still checks each assignment. */
+  learners: roleProcedure('tutor', 'team_lead', 'admin')
+    .input(practiceLearnersInput)
+    .output(z.array(practiceLearner))
+    .query(({ ctx, input }) => practiceLearners(ctx.deps.db, ctx.user, input)),
+  /** An operator's practice contacts, for the tutor who scores them. */
+  contacts: roleProcedure('tutor', 'admin')
+    .input(practiceContactsInput)
+    .output(z.array(practiceContactSummary))
+    .query(({ ctx, input }) => operatorPracticeContacts(ctx.deps.db, ctx.user, input)),
   scorecard: roleProcedure('tutor', 'admin')
     .input(practiceScorecardInput)
     .output(practiceScorecardSchema)

@@ -2,6 +2,10 @@ import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type {
   PracticeAssignInput,
+  PracticeContactsInput,
+  PracticeContactSummary,
+  PracticeLearner,
+  PracticeLearnersInput,
   PracticeMineOutput,
   PracticeProgressInput,
   PracticeProgressOutput,
@@ -229,7 +233,30 @@ export async function myPractice(db: Executor, user: SessionUser, limit: number)
     .orderBy('a.assigned_at', 'desc')
     .orderBy('a.id', 'desc')
     .execute();
-  const contacts = await db
+  const contacts = await contactsOf(db, { userId: user.id, limit });
+  return {
+    assignments: assignments.map((a) => ({
+      assignmentId: a.id,
+      setId: a.set_id,
+      name: a.name,
+      scripts: JSON.parse(a.scripts) as PracticeScriptRef[],
+      personaIds: JSON.parse(a.persona_ids) as PersonaId[],
+      count: a.count_required,
+      dueDate: a.due_date,
+      assignedAt: a.assigned_at,
+      done: Number(a.done ?? 0),
+      averageScore: average(a.average ?? null),
+    })),
+    contacts,
+  };
+}
+
+/** An operator's practice contacts with their scores and scorecards, latest first (optionally of one set). */
+async function contactsOf(
+  db: Executor,
+  filter: { userId: number; setId?: number; limit: number },
+): Promise<PracticeContactSummary[]> {
+  let q = db
     .selectFrom('practice_contacts as p')
     .leftJoin('practice_scorecards as sc', 'sc.practice_id', 'p.id')
     .leftJoin('users as t', 't.id', 'sc.tutor_id')
@@ -254,52 +281,79 @@ export async function myPractice(db: Executor, user: SessionUser, limit: number)
       'sc.comments',
       'sc.saved_at',
     ])
-    .where('p.user_id', '=', user.id)
-    .orderBy('p.started_at', 'desc')
-    .orderBy('p.id', 'desc')
-    .limit(limit)
-    .execute();
-  return {
-    assignments: assignments.map((a) => ({
-      assignmentId: a.id,
-      setId: a.set_id,
-      name: a.name,
-      scripts: JSON.parse(a.scripts) as PracticeScriptRef[],
-      personaIds: JSON.parse(a.persona_ids) as PersonaId[],
-      count: a.count_required,
-      dueDate: a.due_date,
-      assignedAt: a.assigned_at,
-      done: Number(a.done ?? 0),
-      averageScore: average(a.average ?? null),
-    })),
-    contacts: contacts.map((c) => ({
-      practiceId: c.id,
-      userId: c.user_id,
-      flow: c.flow,
-      version: c.script_version,
-      personaId: c.persona_id as PersonaId,
-      seed: c.seed,
-      assignmentId: c.assignment_id,
-      startedAt: c.started_at,
-      endedAt: c.ended_at,
-      outcome: c.outcome,
-      totalScore: c.total_score,
-      score: c.score === null ? null : (JSON.parse(c.score) as PracticeScore),
-      scorecard:
-        c.scorecardId === null
-          ? null
-          : {
-              scorecardId: c.scorecardId,
-              practiceId: c.id,
-              tutorId: c.tutor_id ?? 0,
-              tutorName: c.tutorName ?? '',
-              scores: JSON.parse(c.scores ?? '{}') as Partial<Record<PracticeCriterion, number>>,
-              overall: c.overall ?? 0,
-              comments: c.comments ?? null,
-              savedAt: c.saved_at ?? '',
-            },
-    })),
-  };
+    .where('p.user_id', '=', filter.userId);
+  if (filter.setId !== undefined) {
+    const setId = filter.setId;
+    q = q.where('p.assignment_id', 'in', (sub) =>
+      sub.selectFrom('practice_assignments').select('id').where('set_id', '=', setId),
+    );
+  }
+  const contacts = await q.orderBy('p.started_at', 'desc').orderBy('p.id', 'desc').limit(filter.limit).execute();
+  return contacts.map((c) => ({
+    practiceId: c.id,
+    userId: c.user_id,
+    flow: c.flow,
+    version: c.script_version,
+    personaId: c.persona_id as PersonaId,
+    seed: c.seed,
+    assignmentId: c.assignment_id,
+    startedAt: c.started_at,
+    endedAt: c.ended_at,
+    outcome: c.outcome,
+    totalScore: c.total_score,
+    score: c.score === null ? null : (JSON.parse(c.score) as PracticeScore),
+    scorecard:
+      c.scorecardId === null
+        ? null
+        : {
+            scorecardId: c.scorecardId,
+            practiceId: c.id,
+            tutorId: c.tutor_id ?? 0,
+            tutorName: c.tutorName ?? '',
+            scores: JSON.parse(c.scores ?? '{}') as Partial<Record<PracticeCriterion, number>>,
+            overall: c.overall ?? 0,
+            comments: c.comments ?? null,
+            savedAt: c.saved_at ?? '',
+          },
+  }));
+}
+
+/** The active operators the caller may assign practice to: a tutor's (or team lead's) site, an admin's any. */
+export async function practiceLearners(
+  db: Executor,
+  user: SessionUser,
+  input: PracticeLearnersInput,
+): Promise<PracticeLearner[]> {
+  const site = siteScope(user, input.siteId);
+  let q = db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'site_id'])
+    .where('role', '=', 'operator')
+    .where('active', '=', 1)
+    .where('site_id', 'is not', null);
+  if (site !== null) q = q.where('site_id', '=', site);
+  const rows = await q.orderBy('display_name').orderBy('id').execute();
+  return rows.map((r) => ({ userId: r.id, name: r.display_name, siteId: r.site_id ?? 0 }));
+}
+
+/** An operator's practice contacts for their tutor (own site's operators) or an admin, to read and score them. */
+export async function operatorPracticeContacts(
+  db: Executor,
+  user: SessionUser,
+  input: PracticeContactsInput,
+): Promise<PracticeContactSummary[]> {
+  const operator = await db
+    .selectFrom('users')
+    .select(['id', 'role', 'site_id'])
+    .where('id', '=', input.userId)
+    .executeTakeFirst();
+  if (!operator || operator.role !== 'operator') {
+    throw new DomainError('NOT_FOUND', 'NOT_FOUND', `There is no operator ${input.userId}.`);
+  }
+  if (user.role !== 'admin' && (user.siteId === null || operator.site_id !== user.siteId)) {
+    throw new DomainError('FORBIDDEN', 'FORBIDDEN_SCOPE', 'You can see the practice of your own site only.');
+  }
+  return contactsOf(db, { userId: operator.id, setId: input.setId, limit: input.limit });
 }
 
 /** A tutor's scorecard of a completed practice contact of their site (an admin's of any); saving again replaces it. */
