@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowAggregates, publishedScript } from '@valore/server/domains/practice/practice.sources';
@@ -20,26 +19,29 @@ import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
+import { assignPracticeByKeyboard } from './helpers/practice';
 
 /**
  * The practice console in Chromium (docs/training.md, "Practice console"): tutor1 assigns operatore1 a practice set
- * through the API; operatore1 opens "Esercitazioni" by keyboard, starts the set's contact, and plays the whole call in
+ * on their page by keyboard; operatore1 opens "Esercitazioni" by keyboard, starts the set's contact, and plays the whole call in
  * the console's script panel by keyboard only, following the simulated customer's lines, to an outcome; the score the
  * page shows is the one the server stored, its criteria listed, and the set shows 1 of 2 done. A second contact is
  * played in English. Nothing real is written: no interaction, and the operator's status untouched.
  */
 let server: TestServer;
 let browser: BrowserSession;
+let tutorBrowser: BrowserSession;
 let operator: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await openBrowser();
+  [browser, tutorBrowser] = await Promise.all([openBrowser(), openBrowser()]);
   operator = createApiClient(server.url);
   await operator.login('operatore1');
 });
 afterAll(async () => {
   await browser?.close();
+  await tutorBrowser?.close();
   await server?.close();
 });
 
@@ -236,18 +238,26 @@ async function openPractice(page: Page, name: string) {
 
 describe('the practice console', { timeout: 240_000 }, () => {
   it('an operator plays an assigned practice call by keyboard, is scored as the server stored it, nothing real', async () => {
-    const tutor = createApiClient(server.url);
-    await tutor.login('tutor1');
+    // the tutor assigns the set on their page, by keyboard (the form's own test is practice-assign.e2e)
+    const tutorPage = tutorBrowser.page;
+    await signInByKeyboard(tutorPage, server.url, 'tutor1', 'home-tutor');
+    await tutorPage.getByRole('link', { name: 'Esercitazioni' }).focus();
+    await tutorPage.keyboard.press('Enter');
+    await tutorPage.getByTestId('home-practice').waitFor();
     const me = await operator.trpc.auth.me.query();
-    await tutor.trpc.practice.assign.mutate({
-      requestId: randomUUID(),
+    const young = personaOf('young_digital');
+    if (!young) throw new Error('the young digital persona');
+    await assignPracticeByKeyboard(tutorPage, {
       name: 'Inbound con il cliente digitale',
-      userIds: [me.id],
-      scripts: [{ flow: 'inbound_sales' }],
-      personaIds: ['young_digital'],
+      operators: [me.displayName],
+      scripts: ['Inbound commerciale'],
+      personas: [young.name.it],
       count: 2,
-      dueDate: null,
     });
+    await tutorPage
+      .getByRole('status')
+      .filter({ hasText: /Esercitazione «Inbound con il cliente digitale» assegnata a 1 operator/ })
+      .waitFor();
     const count = async (table: 'interactions' | 'leads' | 'appointments') =>
       Number((await db().selectFrom(table).select(db().fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const before = {
