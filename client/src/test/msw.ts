@@ -62,6 +62,46 @@ export function trpcError(path: string, code: TrpcErrorCode, domainCode: DomainE
   );
 }
 
+/** A mocked procedure: its input gives the answer, or a `Refusal` for the server's error. */
+export type MockProcedure = (input: unknown) => unknown;
+
+/** What a mocked procedure returns to answer with a server error (NOT_FOUND, with this domain code) instead of data. */
+export class Refusal {
+  constructor(readonly domainCode: string) {}
+}
+
+const notMocked = (path: string, domainCode = 'NOT_FOUND') => ({
+  error: {
+    message: domainCode === 'NOT_FOUND' ? `no mock for ${path}` : 'refused',
+    code: -32004,
+    data: { code: 'NOT_FOUND', httpStatus: 404, path, domainCode },
+  },
+});
+
+/**
+ * The API as a page sees it, at the network boundary: every procedure of a (batched) tRPC request, query or mutation,
+ * answered from `procedures` with its own input. One nobody mocked answers NOT_FOUND, so the parts of a page not under
+ * test show their own error and the part under test goes on.
+ */
+export function mockProcedures(procedures: Record<string, MockProcedure>) {
+  return http.all('*/trpc/:paths', async ({ request, params }) => {
+    const names = String(params.paths).split(',');
+    const raw =
+      request.method === 'GET'
+        ? (new URL(request.url).searchParams.get('input') ?? '{}')
+        : JSON.stringify(await request.json());
+    const inputs = JSON.parse(raw) as Record<string, unknown>;
+    return HttpResponse.json(
+      names.map((name, i) => {
+        const procedure = procedures[name];
+        if (!procedure) return notMocked(name);
+        const answer = procedure(inputs[String(i)]);
+        return answer instanceof Refusal ? notMocked(name, answer.domainCode) : { result: { data: answer } };
+      }),
+    );
+  });
+}
+
 export function trpcResult(data: unknown) {
   return HttpResponse.json([{ result: { data } }]);
 }

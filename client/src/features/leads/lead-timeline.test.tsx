@@ -1,39 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { LeadPipelineOptions, LeadPipelineOutput } from '@valore/shared/schemas/lead-pipeline';
 import type { LeadTimeline } from '@valore/shared/schemas/leads';
-import { server, users } from '../../test/msw';
+import { mockProcedures, server, users } from '../../test/msw';
 import { renderApp } from '../../test/render-app';
-
-type Procedure = (input: unknown) => unknown;
-
-/** The API as the pipeline sees it: answers every procedure of a (batched) tRPC request from `procedures`. */
-function api(procedures: Record<string, Procedure>) {
-  return http.all('*/trpc/:paths', async ({ request, params }) => {
-    const names = String(params.paths).split(',');
-    const raw =
-      request.method === 'GET'
-        ? (new URL(request.url).searchParams.get('input') ?? '{}')
-        : JSON.stringify(await request.json());
-    const inputs = JSON.parse(raw) as Record<string, unknown>;
-    return HttpResponse.json(
-      names.map((name, i) => {
-        const procedure = procedures[name];
-        if (!procedure) {
-          return {
-            error: {
-              message: `no mock for ${name}`,
-              code: -32004,
-              data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: 'NOT_FOUND' },
-            },
-          };
-        }
-        return { result: { data: procedure(inputs[String(i)]) } };
-      }),
-    );
-  });
-}
 
 const options: LeadPipelineOptions = {
   lockedSiteId: 1,
@@ -91,7 +61,7 @@ describe('a lead’s timeline on the pipeline', { timeout: 15_000 }, () => {
   it('opens from the row’s Cronologia button by keyboard, lists the events in words, and closing gives focus back', async () => {
     const asked: unknown[] = [];
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.teamLead,
         'leads.pipelineOptions': () => options,
         'leads.pipeline': () => pipeline,
@@ -132,7 +102,7 @@ describe('a lead’s timeline on the pipeline', { timeout: 15_000 }, () => {
 
   it('is not offered to an operator, who sees only their own leads', async () => {
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.operator,
         'leads.pipelineOptions': () => ({ ...options, ownOnly: true }),
         'leads.pipeline': () => pipeline,

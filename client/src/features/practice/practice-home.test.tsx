@@ -1,54 +1,9 @@
 import { screen, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { PracticeMineOutput } from '@valore/shared/schemas/practice';
 import { PERSONAS } from '@valore/shared/training/personas';
-import { server, users } from '../../test/msw';
+import { mockProcedures, Refusal, server, users } from '../../test/msw';
 import { renderApp } from '../../test/render-app';
-
-type Procedure = (input: unknown) => unknown;
-
-/** What a mocked procedure returns to answer with a server error (its domain code) instead of a result. */
-class Refusal {
-  constructor(readonly domainCode: string) {}
-}
-
-/** The API as the page sees it: answers every procedure of a (batched) tRPC request from `procedures`. */
-function api(procedures: Record<string, Procedure>) {
-  return http.all('*/trpc/:paths', async ({ request, params }) => {
-    const names = String(params.paths).split(',');
-    const raw =
-      request.method === 'GET'
-        ? (new URL(request.url).searchParams.get('input') ?? '{}')
-        : JSON.stringify(await request.json());
-    const inputs = JSON.parse(raw) as Record<string, unknown>;
-    return HttpResponse.json(
-      names.map((name, i) => {
-        const procedure = procedures[name];
-        if (!procedure) {
-          return {
-            error: {
-              message: `no mock for ${name}`,
-              code: -32004,
-              data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: 'NOT_FOUND' },
-            },
-          };
-        }
-        const answer = procedure(inputs[String(i)]);
-        if (answer instanceof Refusal) {
-          return {
-            error: {
-              message: 'refused',
-              code: -32004,
-              data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: answer.domainCode },
-            },
-          };
-        }
-        return { result: { data: answer } };
-      }),
-    );
-  });
-}
 
 const personas = PERSONAS.map((p) => ({
   id: p.id,
@@ -114,7 +69,7 @@ const mine: PracticeMineOutput = {
 describe('the practice page of an operator', { timeout: 20_000 }, () => {
   it('lists my practice sets with the next contact, and my past contacts with their score, why, and the scorecard', async () => {
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.operator,
         'practice.mine': () => mine,
         'practice.personas': () => personas,
@@ -169,7 +124,7 @@ describe('the practice page of an operator', { timeout: 20_000 }, () => {
   it('starts a new practice with a customer number, and says why the server refused it', async () => {
     const started: unknown[] = [];
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.operator,
         'practice.mine': () => ({ assignments: [], contacts: [] }),
         'practice.personas': () => personas,
@@ -204,7 +159,7 @@ describe('the practice page of an operator', { timeout: 20_000 }, () => {
 
   it('shows a team lead no practice of their own (they do not practise)', async () => {
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.teamLead,
         'practice.mine': () => mine,
         'practice.personas': () => personas,

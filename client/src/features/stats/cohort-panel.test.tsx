@@ -1,40 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { CohortInput, CohortOutput, CohortSubjectsOutput } from '@valore/shared/schemas/training';
 import type { CohortEffect } from '@valore/shared/training/cohort';
-import { server, users } from '../../test/msw';
+import { mockProcedures, server, users } from '../../test/msw';
 import { renderApp } from '../../test/render-app';
-
-type Procedure = (input: unknown) => unknown;
-
-/** The API as the page sees it: answers every procedure of a (batched) tRPC request from `procedures`. */
-function api(procedures: Record<string, Procedure>) {
-  return http.all('*/trpc/:paths', async ({ request, params }) => {
-    const names = String(params.paths).split(',');
-    const raw =
-      request.method === 'GET'
-        ? (new URL(request.url).searchParams.get('input') ?? '{}')
-        : JSON.stringify(await request.json());
-    const inputs = JSON.parse(raw) as Record<string, unknown>;
-    return HttpResponse.json(
-      names.map((name, i) => {
-        const procedure = procedures[name];
-        if (!procedure) {
-          // the rest of the stats page is not under test: it shows its own error and the panel stays
-          return {
-            error: {
-              message: `no mock for ${name}`,
-              code: -32004,
-              data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: 'NOT_FOUND' },
-            },
-          };
-        }
-        return { result: { data: procedure(inputs[String(i)]) } };
-      }),
-    );
-  });
-}
 
 const subjects: CohortSubjectsOutput = [
   { kind: 'practice_set', id: 4, name: 'Obiezioni sul prezzo', createdAt: '2026-10-01T08:00:00.000Z' },
@@ -85,7 +54,7 @@ describe('"La formazione rende?" on the stats page', { timeout: 20_000 }, () => 
   it('reads a significant improvement in words, with Italian numbers, counts and the interval', async () => {
     const asked: CohortInput[] = [];
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.teamLead,
         'training.cohortSubjects': () => subjects,
         'training.cohort': (input) => {
@@ -118,7 +87,7 @@ describe('"La formazione rende?" on the stats page', { timeout: 20_000 }, () => 
   it('never calls a difference whose interval crosses 0 significant; the window changes by keyboard', async () => {
     const asked: CohortInput[] = [];
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.teamLead,
         'training.cohortSubjects': () => subjects,
         'training.cohort': (input) => {
@@ -151,7 +120,7 @@ describe('"La formazione rende?" on the stats page', { timeout: 20_000 }, () => 
 
   it('says worse only when the whole interval is below 0', async () => {
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.admin,
         'training.cohortSubjects': () => subjects,
         'training.cohort': (input) => cohort(input as CohortInput, worse),

@@ -1,38 +1,8 @@
 import { screen, within } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { MySessionsOutput } from '@valore/shared/schemas/training';
-import { server, users } from '../../test/msw';
+import { mockProcedures, server, users } from '../../test/msw';
 import { renderApp } from '../../test/render-app';
-
-type Procedure = (input: unknown) => unknown;
-
-/** The API as the page sees it: answers every procedure of a (batched) tRPC request from `procedures`. */
-function api(procedures: Record<string, Procedure>) {
-  return http.all('*/trpc/:paths', async ({ request, params }) => {
-    const names = String(params.paths).split(',');
-    const raw =
-      request.method === 'GET'
-        ? (new URL(request.url).searchParams.get('input') ?? '{}')
-        : JSON.stringify(await request.json());
-    const inputs = JSON.parse(raw) as Record<string, unknown>;
-    return HttpResponse.json(
-      names.map((name, i) => {
-        const procedure = procedures[name];
-        if (!procedure) {
-          return {
-            error: {
-              message: `no mock for ${name}`,
-              code: -32004,
-              data: { code: 'NOT_FOUND', httpStatus: 404, path: name, domainCode: 'NOT_FOUND' },
-            },
-          };
-        }
-        return { result: { data: procedure(inputs[String(i)]) } };
-      }),
-    );
-  });
-}
 
 const session: MySessionsOutput['sessions'][number] = {
   sessionId: 12,
@@ -56,7 +26,7 @@ describe('the feedback survey under "I miei corsi"', { timeout: 20_000 }, () => 
     const sent: unknown[] = [];
     let given = false;
     server.use(
-      api({
+      mockProcedures({
         'auth.me': () => users.operator,
         'training.mySessions': () => ({
           sessions: [{ ...session, feedbackGiven: given, canGiveFeedback: !given }],
