@@ -21,6 +21,7 @@ import {
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { cx } from './class-names';
+import { localeOf } from '../../lib/lang';
 
 /** The props both fields share; values are exchanged as ISO strings so callers keep their data shapes. */
 export type DateTimeFieldProps = {
@@ -56,7 +57,7 @@ export type DateFieldProps = DateTimeFieldProps & {
 /** The app's two languages; English reads day/month/year like the rest of the UI (en-GB). */
 function useLocale(): string {
   const { i18n } = useTranslation();
-  return i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  return localeOf(i18n);
 }
 
 function safe<T>(parse: (s: string) => T, value: string | undefined): T | null {

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/ui/button';
+import { localeOf } from '../../lib/lang';
 
 /** An instant as the admin reads it, in Rome time (the centre's clock). */
 export function useDateTime(): (iso: string) => string {
   const { i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  const locale = localeOf(i18n);
   return (iso) =>
     new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Rome' }).format(
       new Date(iso),

@@ -13,6 +13,7 @@ import { errorMessageKey } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import { download } from '../../lib/download';
 import { useDateTime } from './admin-bits';
+import { langOf } from '../../lib/lang';
 
 type Form = { actorId: string; customerId: string; action: string; from: string; to: string };
 const EMPTY: Form = { actorId: '', customerId: '', action: '', from: '', to: '' };
@@ -106,10 +107,7 @@ export function AuditLog() {
           <Button type="submit" variant="primary">
             {t('audit.search')}
           </Button>
-          <Button
-            busy={exporter.isPending}
-            onClick={() => exporter.mutate({ ...filters, language: i18n.language === 'en' ? 'en' : 'it' })}
-          >
+          <Button busy={exporter.isPending} onClick={() => exporter.mutate({ ...filters, language: langOf(i18n) })}>
             {t('audit.export')}
           </Button>
         </div>

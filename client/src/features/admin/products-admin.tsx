@@ -14,6 +14,7 @@ import { nameWithArticle, productPronoun } from '@valore/shared/reference/italia
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
 import { isAppClientError, useTRPC } from '../../lib/trpc';
+import { langOf } from '../../lib/lang';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; product: AdminProduct } | null;
 
@@ -23,7 +24,7 @@ export function ProductsAdmin() {
   const { t } = useTranslation('admin');
   const { t: tShell } = useTranslation();
   const { i18n } = useTranslation();
-  const lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang = langOf(i18n);
   const products = useQuery(trpc.admin.products.list.queryOptions());
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<string | null>(null);

@@ -12,6 +12,7 @@ import { errorMessageKey } from '../../lib/errors';
 import { useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 import { useDateTime } from './admin-bits';
+import { langOf } from '../../lib/lang';
 
 type Editing = { mode: 'create' } | { mode: 'edit'; template: ScorecardTemplate } | null;
 
@@ -20,7 +21,7 @@ export function QualityAdmin() {
   const trpc = useTRPC();
   const { t, i18n } = useTranslation('admin');
   const { t: tShell } = useTranslation();
-  const lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang = langOf(i18n);
   const dateTime = useDateTime();
   const templates = useQuery(trpc.quality.templates.list.queryOptions());
   const [editing, setEditing] = useState<Editing>(null);

@@ -3,14 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SiteAppointment } from '@valore/shared/schemas/appointments';
 import { addDays, romeParts, ROME_TZ } from '@valore/shared/time/rome-time';
 import { errorDomainCode, errorHttpStatus, errorMessageKey } from '../../lib/errors';
-
-export type Lang = 'it' | 'en';
-
-export function useLang(): { lang: Lang; locale: string } {
-  const { i18n } = useTranslation();
-  const lang: Lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
-  return { lang, locale: lang === 'en' ? 'en-GB' : 'it-IT' };
-}
+export { useLang, type Lang } from '../../lib/lang';
 
 /** Appointment times are the post office's, Rome wall-clock, wherever the browser is. */
 export function formatTime(locale: string, iso: string): string {

@@ -2,11 +2,12 @@ import { ROME_TZ } from '@valore/shared/time/rome-time';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Prompt } from '@valore/shared/flows/types';
+import { langOf } from '../../lib/lang';
 
 /** Dates in the operator's language, on the Rome calendar (branches and customers are in Italy). */
 export function useFormat() {
   const { i18n } = useTranslation();
-  const lang: 'it' | 'en' = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang: 'it' | 'en' = langOf(i18n);
   return useMemo(() => {
     const locale = lang === 'en' ? 'en-GB' : 'it-IT';
     const dateTime = new Intl.DateTimeFormat(locale, {

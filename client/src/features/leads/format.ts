@@ -2,14 +2,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorDomainCode, errorMessageKey } from '../../lib/errors';
 import { isAppClientError } from '../../lib/trpc';
-
-export type Lang = 'it' | 'en';
-
-export function useLang(): { lang: Lang; locale: string } {
-  const { i18n } = useTranslation();
-  const lang: Lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
-  return { lang, locale: lang === 'en' ? 'en-GB' : 'it-IT' };
-}
+export { useLang, type Lang } from '../../lib/lang';
 
 export const formatCount = (locale: string, n: number) => new Intl.NumberFormat(locale).format(n);
 

@@ -12,6 +12,7 @@ import { TextField } from '../../components/ui/text-field';
 import { errorDomainCode, errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
+import { langOf } from '../../lib/lang';
 
 type Field = 'name' | 'userIds' | 'scripts' | 'personaIds' | 'count' | 'dueDate';
 type Errors = Partial<Record<Field, boolean>>;
@@ -25,7 +26,7 @@ export function localToday(now = new Date()): string {
 /** The set's persona, in the reader's language. */
 export function usePersonaText() {
   const { i18n } = useTranslation('practice');
-  const lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang = langOf(i18n);
   return (text: { it: string; en: string }) => text[lang];
 }
 

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { langOf } from '../../lib/lang';
 
 /** Days (YYYY-MM-DD), moments (ISO) and averages in the reader's language; texts given in both languages. */
 export function usePracticeFormat() {
   const { i18n } = useTranslation('practice');
-  const lang: 'it' | 'en' = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang: 'it' | 'en' = langOf(i18n);
   return useMemo(() => {
     const locale = lang === 'en' ? 'en-GB' : 'it-IT';
     const day = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });

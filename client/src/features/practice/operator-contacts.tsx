@@ -11,12 +11,13 @@ import { LoadingState } from '../../components/ui/spinner';
 import { errorMessageKey } from '../../lib/errors';
 import { useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
+import { langOf, localeOf } from '../../lib/lang';
 
 type Props = { userId: number; name: string; setId: number; setName: string; onClose: () => void };
 
 function useMoment() {
   const { i18n } = useTranslation('practice');
-  const format = new Intl.DateTimeFormat(i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT', {
+  const format = new Intl.DateTimeFormat(localeOf(i18n), {
     dateStyle: 'short',
     timeStyle: 'short',
   });
@@ -35,7 +36,7 @@ export function OperatorContacts({ userId, name, setId, setName, onClose }: Prop
   const contacts = useQuery(trpc.practice.contacts.queryOptions({ userId, setId }));
   const personas = useQuery(trpc.practice.personas.queryOptions());
   const { i18n } = useTranslation('practice');
-  const lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang = langOf(i18n);
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [scoring, setScoring] = useState<PracticeContactSummary | null>(null);

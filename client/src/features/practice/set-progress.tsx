@@ -10,6 +10,7 @@ import { LoadingState } from '../../components/ui/spinner';
 import { useTRPC } from '../../lib/trpc';
 import { localToday, usePersonaText } from './assign-set';
 import { OperatorContacts } from './operator-contacts';
+import { localeOf } from '../../lib/lang';
 
 type PracticeSet = PracticeProgressOutput['sets'][number];
 type OperatorRow = PracticeSet['operators'][number];
@@ -17,7 +18,7 @@ type OperatorRow = PracticeSet['operators'][number];
 /** Dates, times and averages in the reader's language. */
 function useFormat() {
   const { i18n } = useTranslation('practice');
-  const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  const locale = localeOf(i18n);
   const day = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' });
   const moment = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
   const number = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });

@@ -6,6 +6,7 @@ import { Alert } from '../../components/ui/alert';
 import { LoadingState } from '../../components/ui/spinner';
 import { Timeline } from '../../components/ui/timeline';
 import { useTRPC } from '../../lib/trpc';
+import { langOf } from '../../lib/lang';
 
 type When = (iso: string) => string;
 
@@ -23,7 +24,7 @@ export function WorkTimeline({ kind, id, when }: { kind: 'callback' | 'lead_foll
  */
 export function CallbackTimeline({ id, when }: { id: string; when: When }) {
   const { t, i18n } = useTranslation('queue');
-  const lang = i18n.language === 'en' ? 'en' : 'it';
+  const lang = langOf(i18n);
   const trpc = useTRPC();
   const timeline = useQuery(trpc.callbacks.timeline.queryOptions({ id }));
   if (timeline.isPending) return <LoadingState label={t('timeline.loading')} />;
@@ -50,7 +51,7 @@ export function CallbackTimeline({ id, when }: { id: string; when: When }) {
  */
 function LeadFollowUpTimeline({ id, when }: { id: string; when: When }) {
   const { t, i18n } = useTranslation('queue');
-  const lang = i18n.language === 'en' ? 'en' : 'it';
+  const lang = langOf(i18n);
   const trpc = useTRPC();
   const timeline = useQuery(trpc.leads.timeline.queryOptions({ leadId: Number(id) }));
   if (timeline.isPending) return <LoadingState label={t('timeline.loading')} />;

@@ -11,6 +11,7 @@ import { Button } from '../../components/ui/button';
 import { useTRPC } from '../../lib/trpc';
 import { WorkTimeline } from './callback-timeline';
 import './queue.css';
+import { langOf } from '../../lib/lang';
 
 const POLL_MS = 4_000;
 
@@ -35,7 +36,7 @@ function duration(ms: number): string {
 
 function useFormat() {
   const { i18n } = useTranslation();
-  const lang: 'it' | 'en' = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const lang: 'it' | 'en' = langOf(i18n);
   return useMemo(() => {
     const locale = lang === 'en' ? 'en-GB' : 'it-IT';
     const time = new Intl.DateTimeFormat(locale, { timeZone: ROME_TZ, hour: '2-digit', minute: '2-digit' });

@@ -7,6 +7,7 @@ import { EmptyState, Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
 import { useTRPC } from '../../lib/trpc';
 import { romeToday, useDayFormat } from './format';
+import { localeOf } from '../../lib/lang';
 
 /**
  * A day's adherence against the rota (rota.adherence): for each operator the window the rota expected them and how
@@ -21,7 +22,7 @@ export function AdherencePanel({ siteInput }: { siteInput: { siteId?: number } }
     ...trpc.rota.adherence.queryOptions({ ...siteInput, day }, { enabled: /^\d{4}-\d\d-\d\d$/.test(day) }),
     placeholderData: keepPreviousData,
   });
-  const percent = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'it-IT', {
+  const percent = new Intl.NumberFormat(localeOf(i18n), {
     style: 'percent',
     maximumFractionDigits: 0,
   });

@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { localeOf } from '../../lib/lang';
 
 /** "2027-01-09" → "sab 9 gen 2027" / "Sat 9 Jan 2027": a Rome calendar day, read at noon UTC so no zone moves it. */
 export function useDayFormat(): (iso: string) => string {
   const { i18n } = useTranslation();
-  const format = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'it-IT', {
+  const format = new Intl.DateTimeFormat(localeOf(i18n), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

@@ -1,13 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import { RATES, type RateId } from '@valore/shared/metrics/funnel';
-
-export type Lang = 'it' | 'en';
-
-export function useLang(): { lang: Lang; locale: string } {
-  const { i18n } = useTranslation();
-  const lang: Lang = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
-  return { lang, locale: lang === 'en' ? 'en-GB' : 'it-IT' };
-}
+export { useLang, type Lang } from '../../lib/lang';
 
 export function formatCount(locale: string, n: number): string {
   return new Intl.NumberFormat(locale).format(n);

@@ -15,6 +15,7 @@ import { LoadingState } from '../../components/ui/spinner';
 import { download } from '../../lib/download';
 import { useTRPC } from '../../lib/trpc';
 import { useTrainingFormat } from './format';
+import { langOf } from '../../lib/lang';
 
 const isGroupBy = (value: string): value is FeedbackGroupBy => (FEEDBACK_GROUP_BY as readonly string[]).includes(value);
 
@@ -33,7 +34,7 @@ export function FeedbackResults({ courseId }: { courseId: number }) {
       },
     }),
   );
-  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'it';
+  const language = langOf(i18n);
   return (
     <Panel
       title={t('results.title')}

@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { localeOf } from '../../lib/lang';
 
 /** Dates (YYYY-MM-DD) and numbers in the reader's language: "05/12/2022", "4,4". */
 export function useTrainingFormat() {
   const { i18n } = useTranslation('training');
-  const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  const locale = localeOf(i18n);
   const dayFormat = new Intl.DateTimeFormat(locale, {
     weekday: 'short',
     day: '2-digit',

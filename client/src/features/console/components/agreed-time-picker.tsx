@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { DateField } from '../../../components/ui/date-field';
 import { Select } from '../../../components/ui/select';
 import { useServiceCalendar } from '../use-service-calendar';
+import { localeOf } from '../../../lib/lang';
 
 /**
  * A day and a half-hour, offered only where the service calendar is open (Europe/Rome): the operator can agree with a
@@ -30,7 +31,7 @@ export function AgreedTimePicker({
   from: number;
 }) {
   const { t, i18n } = useTranslation('console');
-  const locale = i18n.resolvedLanguage === 'en' ? 'en-GB' : 'it-IT';
+  const locale = localeOf(i18n);
   const calendar = useServiceCalendar();
   const byDay = useMemo(() => {
     const groups = new Map<string, Date[]>();
