@@ -21,7 +21,7 @@ import {
   shiftDay,
   useErrorText,
   useLang,
-  useNow,
+  useAppointmentClock,
   useRequestId,
   type AttendanceAction,
 } from './format';
@@ -43,7 +43,7 @@ export function AppointmentsHome() {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 5 * 60_000 }));
   const isAdmin = me.data?.role === 'admin';
-  const now = useNow();
+  const now = useAppointmentClock();
   const today = romeToday(new Date(now));
   const [day, setDay] = useState(() => romeToday());
   const [site, setSite] = useState('');
@@ -113,7 +113,7 @@ function DayTable({ data, onDone }: { data: SiteAppointmentsResult; onDone: (mes
   const [failure, setFailure] = useState<{ id: number; message: string } | null>(null);
   const trigger = useRef<HTMLButtonElement | null>(null);
   const restoreFocus = useRef(false);
-  const now = useNow();
+  const now = useAppointmentClock();
 
   const setStatus = useMutation(
     trpc.appointments.setStatus.mutationOptions({

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SiteAppointment } from '@valore/shared/schemas/appointments';
 import { addDays, romeParts, ROME_TZ } from '@valore/shared/time/rome-time';
 import { errorDomainCode, errorHttpStatus, errorMessageKey } from '../../lib/errors';
+import { useNow } from '../../lib/use-now';
 export { useLang, type Lang } from '../../lib/lang';
 
 /** Appointment times are the post office's, Rome wall-clock, wherever the browser is. */
@@ -90,12 +91,5 @@ export function useRequestId(): { idFor: (payload: unknown) => string; done: () 
   };
 }
 
-/** The wall clock, refreshed every `intervalMs`: which buttons a row offers changes as appointments start. */
-export function useNow(intervalMs = 15_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+/** The wall clock, refreshed every 15 s: which buttons a row offers changes as appointments start. */
+export const useAppointmentClock = () => useNow(15_000);

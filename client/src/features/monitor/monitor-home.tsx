@@ -15,7 +15,7 @@ import { ReviewsList } from './components/reviews-panel';
 import { ScorecardView } from './components/scorecard-form';
 import { useTRPC } from '../../lib/trpc';
 import { useBoard } from './use-board';
-import { useNow } from './use-now';
+import { useNow } from '../../lib/use-now';
 import './monitor.css';
 
 /**

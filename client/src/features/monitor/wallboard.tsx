@@ -11,7 +11,7 @@ import { useSearchState } from '../../lib/url-state';
 import { useTRPC } from '../../lib/trpc';
 import { QueueTiles } from './components/queue-tiles';
 import { useBoard } from './use-board';
-import { useNow } from './use-now';
+import { useNow } from '../../lib/use-now';
 import './monitor.css';
 import './wallboard.css';
 

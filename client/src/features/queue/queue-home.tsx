@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CallbackBoard, CallbackBoardItem } from '@valore/shared/schemas/callbacks';
 import { ROME_TZ } from '@valore/shared/time/rome-time';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
@@ -12,18 +12,9 @@ import { useTRPC } from '../../lib/trpc';
 import { WorkTimeline } from './callback-timeline';
 import './queue.css';
 import { langOf } from '../../lib/lang';
+import { useNow } from '../../lib/use-now';
 
 const POLL_MS = 4_000;
-
-/** The current time, re-rendering every second, so countdowns tick between polls. */
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 function duration(ms: number): string {
   const total = Math.floor(Math.abs(ms) / 1000);

@@ -17,6 +17,7 @@ import { enqueuePending } from '../hooks/pending-queue';
 import { isRetryable } from '../hooks/use-pending-delivery';
 import { NotesField } from './notes-field';
 import { resultEffects } from './result-text';
+import { useNow } from '../../../lib/use-now';
 
 const MAX_ACW_MS = 3_600_000;
 
@@ -37,15 +38,6 @@ export function completeInput(draft: ContactDraft, now: Date): CompleteInteracti
     outcome: draft.outcome,
     ...(notes ? { notes } : {}),
   };
-}
-
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }
 
 /** The contact is over: the outcome and its details, the ACW timer, notes, and "Registra esito". */
