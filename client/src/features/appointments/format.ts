@@ -1,9 +1,10 @@
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SiteAppointment } from '@valore/shared/schemas/appointments';
 import { addDays, romeParts, ROME_TZ } from '@valore/shared/time/rome-time';
 import { errorDomainCode, errorHttpStatus, errorMessageKey } from '../../lib/errors';
 import { useNow } from '../../lib/use-now';
+
+export { useRequestId } from '../../lib/forms';
 export { useLang, type Lang } from '../../lib/lang';
 
 /** Appointment times are the post office's, Rome wall-clock, wherever the browser is. */
@@ -70,24 +71,6 @@ export function useErrorText(): (error: unknown) => string {
     if (errorHttpStatus(error) === 409 && errorDomainCode(error) !== 'IDEMPOTENCY_MISMATCH')
       return t('errors.conflict');
     return tShell(errorMessageKey(error));
-  };
-}
-
-/**
- * The idempotency key of a mutation: the same payload sent again after a failure (a retry after a lost answer)
- * reuses its key; a changed payload, or any payload after a success (`done()`), gets a new one.
- */
-export function useRequestId(): { idFor: (payload: unknown) => string; done: () => void } {
-  const last = useRef<{ json: string; id: string } | null>(null);
-  return {
-    idFor: (payload) => {
-      const json = JSON.stringify(payload);
-      if (last.current?.json !== json) last.current = { json, id: crypto.randomUUID() };
-      return last.current.id;
-    },
-    done: () => {
-      last.current = null;
-    },
   };
 }
 
