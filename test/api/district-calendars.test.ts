@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceCalendarSpec } from '@valore/shared/time/service-calendar';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -20,11 +20,7 @@ let lead: ApiClient;
 let op1: ApiClient;
 let op5: ApiClient;
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 
 const weekdaysOnly: ServiceCalendarSpec = {
   name: 'Servizio sul territorio',

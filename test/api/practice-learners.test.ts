@@ -4,7 +4,7 @@ import { compileScript } from '@valore/shared/flows/compile';
 import type { ScriptDefinition } from '@valore/shared/flows/definition';
 import { personaOf, type Persona } from '@valore/shared/training/personas';
 import { playPractice } from '@valore/shared/training/practice-play';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -21,11 +21,7 @@ let lead: ApiClient;
 let admin: ApiClient;
 const users: Record<string, { id: number; siteId: number | null; name: string }> = {};
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 
 beforeAll(async () => {
   server = await startTestServer();

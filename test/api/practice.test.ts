@@ -16,7 +16,7 @@ import {
 } from '@valore/shared/training/personas';
 import { playPractice, type PlayedPractice } from '@valore/shared/training/practice-play';
 import { scorePractice } from '@valore/shared/training/practice-score';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -35,11 +35,7 @@ let lead: ApiClient;
 let admin: ApiClient;
 const ids: Record<string, number> = {};
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -4,7 +4,7 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { anyString } from '@valore/server/testing/matchers';
 import type { RotaView, RotaWeekDay } from '@valore/shared/schemas/rota';
 import { romeToUtc } from '@valore/shared/time/rome-time';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
 
 /**
@@ -36,11 +36,7 @@ let c = 0;
 let otherSiteOperator = 0;
 let otherSite = 0;
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 const idOf = (username: string) =>
   (server.database.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id;
 const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotaView } from '@valore/shared/schemas/rota';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -21,11 +21,7 @@ let operator: ApiClient;
 let tutor: ApiClient;
 let operatorId = 0;
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingSession } from '@valore/shared/schemas/training';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -19,11 +19,7 @@ let session: TrainingSession;
 const users = new Map<string, { id: number; role: string; siteId: number | null; active: number }>();
 const idOf = (username: string) => users.get(username)?.id ?? 0;
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wilson } from '@valore/shared/metrics/two-proportion';
 import type { TrainingCourse, TrainingSession } from '@valore/shared/schemas/training';
-import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
+import { createApiClient, trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -23,11 +23,7 @@ const ids = new Map<string, number>();
 /** operators made for the capacity burst (site 1) */
 const extra: number[] = [];
 
-const sign = async (username: string) => {
-  const client = createApiClient(server.url);
-  await client.login(username);
-  return client;
-};
+const sign = (username: string) => signedInClient(server.url, username);
 const idOf = (username: string) => ids.get(username) ?? 0;
 const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
   (error.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;

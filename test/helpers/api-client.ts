@@ -37,6 +37,13 @@ export function createApiClient(baseUrl: string, extraHeaders: Record<string, st
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+/** A client signed in as `username` (the demo's password), as most API tests start. */
+export async function signedInClient(baseUrl: string, username: string): Promise<ApiClient> {
+  const client = createApiClient(baseUrl);
+  await client.login(username);
+  return client;
+}
+
 /** The tRPC error of a failed call, for assertions on code and domain code. */
 export async function trpcError(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
   try {
