@@ -26,9 +26,10 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
           setupFiles: ['src/test/setup.ts'],
-          // a page test loads lazy chunks and waits up to 5 s for each text (asyncUtilTimeout): a whole test needs
-          // more than Vitest's default 5 s when the 2-core machine is busy (routes.test took 5.04 s beside a CI run)
-          testTimeout: 15_000,
+          // a page test loads lazy chunks and waits up to 15 s for each text (asyncUtilTimeout, src/test/setup.ts): a
+          // whole test needs more than Vitest's default 5 s when the 2-core machine is busy (routes.test's admin home
+          // took over 5 s in a clean-clone CI with the lint running beside the tests)
+          testTimeout: 30_000,
         },
       },
       {

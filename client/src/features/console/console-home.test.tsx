@@ -168,7 +168,7 @@ const choiceNames = () =>
     .getAllByRole('button')
     .map((b) => b.textContent?.replace(/^\d/, '').trim());
 
-describe('the operator console', { timeout: 15_000 }, () => {
+describe('the operator console', () => {
   // the guided script is its own chunk (script-slot.tsx): transform it once here, not inside the first test's time
   beforeAll(async () => {
     await import('./components/script-panel');

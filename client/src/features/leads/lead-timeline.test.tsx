@@ -57,7 +57,7 @@ const timeline: LeadTimeline = {
   ],
 };
 
-describe('a lead’s timeline on the pipeline', { timeout: 15_000 }, () => {
+describe('a lead’s timeline on the pipeline', () => {
   it('opens from the row’s Cronologia button by keyboard, lists the events in words, and closing gives focus back', async () => {
     const asked: unknown[] = [];
     server.use(

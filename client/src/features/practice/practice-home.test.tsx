@@ -66,7 +66,7 @@ const mine: PracticeMineOutput = {
   ],
 };
 
-describe('the practice page of an operator', { timeout: 20_000 }, () => {
+describe('the practice page of an operator', () => {
   it('lists my practice sets with the next contact, and my past contacts with their score, why, and the scorecard', async () => {
     server.use(
       mockProcedures({

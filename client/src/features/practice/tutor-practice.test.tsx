@@ -57,7 +57,7 @@ const renderPanel = () => {
   return { user, ...render(<TutorPractice />, { wrapper: AppProviders }) };
 };
 
-describe('the tutor’s "Assegna esercitazioni"', { timeout: 20_000 }, () => {
+describe('the tutor’s "Assegna esercitazioni"', () => {
   it('names what is missing, then sends the choices once and refreshes the progress', async () => {
     const calls: Record<string, unknown[]> = {};
     const sets: PracticeProgressOutput['sets'] = [];
@@ -174,7 +174,7 @@ describe('the tutor’s "Assegna esercitazioni"', { timeout: 20_000 }, () => {
   });
 });
 
-describe('the practice progress', { timeout: 20_000 }, () => {
+describe('the practice progress', () => {
   it('shows each set’s operators with done of required and their state in words; a team lead cannot assign', async () => {
     const calls: Record<string, unknown[]> = {};
     const sets: PracticeProgressOutput['sets'] = [
@@ -242,7 +242,7 @@ describe('the practice progress', { timeout: 20_000 }, () => {
   });
 });
 
-describe('the tutor’s scorecard of a practice contact', { timeout: 20_000 }, () => {
+describe('the tutor’s scorecard of a practice contact', () => {
   it('opens an operator’s contacts of the set, asks for a rating and saves the scorecard', async () => {
     const calls: Record<string, unknown[]> = {};
     let scorecard: PracticeContactSummary['scorecard'] = null;

@@ -50,7 +50,7 @@ async function openPanel() {
   return { ...view, panel };
 }
 
-describe('"La formazione rende?" on the stats page', { timeout: 20_000 }, () => {
+describe('"La formazione rende?" on the stats page', () => {
   it('reads a significant improvement in words, with Italian numbers, counts and the interval', async () => {
     const asked: CohortInput[] = [];
     server.use(

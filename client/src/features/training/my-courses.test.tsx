@@ -21,7 +21,7 @@ const session: MySessionsOutput['sessions'][number] = {
   canGiveFeedback: true,
 };
 
-describe('the feedback survey under "I miei corsi"', { timeout: 20_000 }, () => {
+describe('the feedback survey under "I miei corsi"', () => {
   it('is filled by keyboard (arrows choose the scores), asks for the missing ones, sends once and thanks', async () => {
     const sent: unknown[] = [];
     let given = false;

@@ -216,7 +216,7 @@ async function openCard() {
   return { user, calls, results };
 }
 
-describe('the customer search tells look-alikes apart', { timeout: 20_000 }, () => {
+describe('the customer search tells look-alikes apart', () => {
   it('shows each one’s birth year with day and month masked, the masked tax code and the last contact', async () => {
     const { results } = await openCard();
     const [first, second] = within(results).getAllByRole('button');
@@ -228,7 +228,7 @@ describe('the customer search tells look-alikes apart', { timeout: 20_000 }, () 
   });
 });
 
-describe('the customer card', { timeout: 20_000 }, () => {
+describe('the customer card', () => {
   async function openMaria() {
     const opened = await openCard();
     await opened.user.click(within(opened.results).getAllByRole('button')[0] as HTMLElement);
