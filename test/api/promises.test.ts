@@ -268,7 +268,7 @@ describe('an agreed callback becomes one owned item, whatever the flow and the o
     expect(late.data).toMatchObject({
       httpStatus: 400,
       domainCode: 'VALIDATION',
-      zodError: { fieldErrors: { callbackAt: [expect.any(String)] } },
+      zodError: { fieldErrors: { callbackAt: [anyString()] } },
     });
     expect(
       await ctx.db
@@ -405,7 +405,7 @@ describe('the server checks the agreed time', () => {
     );
     expect(error.data).toMatchObject({
       httpStatus: 400,
-      zodError: { fieldErrors: { callbackAt: [expect.any(String)] } },
+      zodError: { fieldErrors: { callbackAt: [anyString()] } },
     });
     const after = await ctx.db
       .selectFrom('interactions')
