@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { PracticeMineOutput, PersonaSummary } from '@valore/shared/schemas/practice';
 import { PRACTICE_CRITERIA } from '@valore/shared/training/practice-score';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/ui/alert';
 import { Badge } from '../../components/ui/badge';
@@ -47,6 +48,25 @@ export function nextOf(a: Assignment): PracticeRequest | null {
   };
 }
 
+/** The three states both lists share before their table: loading, failed, or nothing to list yet. */
+function MineState({
+  mine,
+  empty,
+  emptyText,
+  children,
+}: {
+  mine: ReturnType<typeof useMine>['mine'];
+  empty: (data: PracticeMineOutput) => boolean;
+  emptyText: string;
+  children: (data: PracticeMineOutput) => ReactNode;
+}) {
+  const { t } = useTranslation('practice');
+  if (mine.isPending) return <LoadingState label={t('home.loading')} />;
+  if (mine.isError) return <Alert tone="error">{t('home.loadFailed')}</Alert>;
+  if (empty(mine.data)) return <EmptyState>{emptyText}</EmptyState>;
+  return <>{children(mine.data)}</>;
+}
+
 /** "Le mie esercitazioni": the practice sets assigned to me, how far I am, and the next contact to play. */
 export function MyAssignments({
   onStart,
@@ -61,63 +81,59 @@ export function MyAssignments({
   const personaName = usePersonaName(personas);
   return (
     <Panel title={t('mine.title')}>
-      {mine.isPending ? (
-        <LoadingState label={t('home.loading')} />
-      ) : mine.isError ? (
-        <Alert tone="error">{t('home.loadFailed')}</Alert>
-      ) : mine.data.assignments.length === 0 ? (
-        <EmptyState>{t('mine.empty')}</EmptyState>
-      ) : (
-        <div className="admin-table__scroll">
-          <table className="admin-table" data-testid="practice-assignments">
-            <caption className="visually-hidden">{t('mine.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('mine.name')}</th>
-                <th scope="col">{t('mine.progress')}</th>
-                <th scope="col">{t('mine.due')}</th>
-                <th scope="col">{t('mine.average')}</th>
-                <th scope="col">{t('mine.next')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {mine.data.assignments.map((a) => {
-                const next = nextOf(a);
-                const nextText = next
-                  ? t('mine.nextText', { flow: t(`flows.${next.flow}`), persona: personaName(next.personaId) })
-                  : '';
-                return (
-                  <tr key={a.assignmentId}>
-                    <th scope="row">{a.name}</th>
-                    <td>
-                      {t('mine.doneOf', { done: a.done, count: a.count })}{' '}
-                      {a.done >= a.count && <Badge tone="success">{t('mine.complete')}</Badge>}
-                    </td>
-                    <td>{a.dueDate ? fmt.day(a.dueDate) : t('mine.noDue')}</td>
-                    <td>{fmt.average(a.averageScore)}</td>
-                    <td>
-                      {next && (
-                        <div className="practice-next">
-                          <span>{nextText}</span>
-                          <Button
-                            size="sm"
-                            variant="primary"
-                            disabled={starting}
-                            aria-label={t('mine.startLabel', { name: a.name, next: nextText })}
-                            onClick={() => onStart(next)}
-                          >
-                            {t('mine.start')}
-                          </Button>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <MineState mine={mine} empty={(data) => data.assignments.length === 0} emptyText={t('mine.empty')}>
+        {(data) => (
+          <div className="admin-table__scroll">
+            <table className="admin-table" data-testid="practice-assignments">
+              <caption className="visually-hidden">{t('mine.caption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('mine.name')}</th>
+                  <th scope="col">{t('mine.progress')}</th>
+                  <th scope="col">{t('mine.due')}</th>
+                  <th scope="col">{t('mine.average')}</th>
+                  <th scope="col">{t('mine.next')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.assignments.map((a) => {
+                  const next = nextOf(a);
+                  const nextText = next
+                    ? t('mine.nextText', { flow: t(`flows.${next.flow}`), persona: personaName(next.personaId) })
+                    : '';
+                  return (
+                    <tr key={a.assignmentId}>
+                      <th scope="row">{a.name}</th>
+                      <td>
+                        {t('mine.doneOf', { done: a.done, count: a.count })}{' '}
+                        {a.done >= a.count && <Badge tone="success">{t('mine.complete')}</Badge>}
+                      </td>
+                      <td>{a.dueDate ? fmt.day(a.dueDate) : t('mine.noDue')}</td>
+                      <td>{fmt.average(a.averageScore)}</td>
+                      <td>
+                        {next && (
+                          <div className="practice-next">
+                            <span>{nextText}</span>
+                            <Button
+                              size="sm"
+                              variant="primary"
+                              disabled={starting}
+                              aria-label={t('mine.startLabel', { name: a.name, next: nextText })}
+                              onClick={() => onStart(next)}
+                            >
+                              {t('mine.start')}
+                            </Button>
+                          </div>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </MineState>
     </Panel>
   );
 }
@@ -130,45 +146,41 @@ export function PracticeHistory() {
   const personaName = usePersonaName(personas);
   return (
     <Panel title={t('history.title')}>
-      {mine.isPending ? (
-        <LoadingState label={t('home.loading')} />
-      ) : mine.isError ? (
-        <Alert tone="error">{t('home.loadFailed')}</Alert>
-      ) : mine.data.contacts.length === 0 ? (
-        <EmptyState>{t('history.empty')}</EmptyState>
-      ) : (
-        <div className="admin-table__scroll">
-          <table className="admin-table" data-testid="practice-history">
-            <caption className="visually-hidden">{t('history.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('history.when')}</th>
-                <th scope="col">{t('history.script')}</th>
-                <th scope="col">{t('history.persona')}</th>
-                <th scope="col">{t('history.outcome')}</th>
-                <th scope="col">{t('history.score')}</th>
-                <th scope="col">{t('history.scorecard')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {mine.data.contacts.map((c) => (
-                <tr key={c.practiceId}>
-                  <th scope="row">{fmt.dateTime(c.startedAt)}</th>
-                  <td>{t('history.scriptValue', { flow: t(`flows.${c.flow}`), version: c.version })}</td>
-                  <td>{personaName(c.personaId)}</td>
-                  <td>{c.outcome ? t(`outcomes.${c.outcome}`) : t('history.unfinished')}</td>
-                  <td>
-                    <ContactScore contact={c} />
-                  </td>
-                  <td>
-                    <Scorecard contact={c} />
-                  </td>
+      <MineState mine={mine} empty={(data) => data.contacts.length === 0} emptyText={t('history.empty')}>
+        {(data) => (
+          <div className="admin-table__scroll">
+            <table className="admin-table" data-testid="practice-history">
+              <caption className="visually-hidden">{t('history.caption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('history.when')}</th>
+                  <th scope="col">{t('history.script')}</th>
+                  <th scope="col">{t('history.persona')}</th>
+                  <th scope="col">{t('history.outcome')}</th>
+                  <th scope="col">{t('history.score')}</th>
+                  <th scope="col">{t('history.scorecard')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.contacts.map((c) => (
+                  <tr key={c.practiceId}>
+                    <th scope="row">{fmt.dateTime(c.startedAt)}</th>
+                    <td>{t('history.scriptValue', { flow: t(`flows.${c.flow}`), version: c.version })}</td>
+                    <td>{personaName(c.personaId)}</td>
+                    <td>{c.outcome ? t(`outcomes.${c.outcome}`) : t('history.unfinished')}</td>
+                    <td>
+                      <ContactScore contact={c} />
+                    </td>
+                    <td>
+                      <Scorecard contact={c} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </MineState>
     </Panel>
   );
 }
