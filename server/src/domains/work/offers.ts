@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { WorkItem, WorkOffer, WorkOfferEvent } from '@valore/shared/schemas/work';
 import type { Executor } from '../../db/database';
+import type { OfferStatus } from './work.table';
 import type { AppDeps } from '../../deps';
 import { DomainError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -36,6 +37,13 @@ interface OfferRow {
   expires_at: string;
 }
 
+/**
+ * `status = 'offered'` written into the SQL, not bound: it is the condition of the partial indexes work_offers_open and
+ * work_offers_due, and SQLite matches a partial index only against a literal (a bound value makes it re-plan the
+ * statement on every run, or scan). Every work.next reads the caller's open offer.
+ */
+const OFFERED = sql.lit<OfferStatus>('offered');
+
 const refOf = (row: OfferRow): HeldRef => ({ kind: row.item_kind, sourceId: row.source_id });
 
 async function openOfferOf(db: Executor, operatorId: number): Promise<OfferRow | undefined> {
@@ -43,7 +51,7 @@ async function openOfferOf(db: Executor, operatorId: number): Promise<OfferRow |
     .selectFrom('work_offers')
     .select(['id', 'operator_id', 'site_id', 'item_kind', 'source_id', 'offered_at', 'expires_at'])
     .where('operator_id', '=', operatorId)
-    .where('status', '=', 'offered')
+    .where('status', '=', OFFERED)
     .executeTakeFirst();
 }
 
@@ -96,7 +104,7 @@ export async function dispatchOffers(deps: Pick<AppDeps, 'db' | 'bus' | 'clock' 
   const due = await deps.db
     .selectFrom('work_offers')
     .select(['id', 'operator_id', 'site_id', 'item_kind', 'source_id', 'offered_at', 'expires_at'])
-    .where('status', '=', 'offered')
+    .where('status', '=', OFFERED)
     .where('expires_at', '<=', at)
     .execute();
   for (const row of due) await deps.db.transaction().execute((trx) => letGo(deps, trx, row, 'expired', at));

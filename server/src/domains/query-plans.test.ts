@@ -1,0 +1,114 @@
+// The statements that run on every request or every second, read through SQLite's planner: none may walk a large
+// table. A partial index is only matched against a literal condition (a bound value makes SQLite scan, or re-plan the
+// statement on each run), and a join may be planned from the wrong side: both slipped in unseen (the CTI dispatcher
+// walked every user once a second; every work.next re-planned its open-offer read). The test captures the SQL the
+// functions really run, with their values, and asks EXPLAIN QUERY PLAN about each statement.
+import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../deps';
+import { dispatchCtiCommands } from './cti/cti-commands';
+import { siteCalendarSources } from './org/service-calendars';
+import { acceptOpenOffer, dispatchOffers } from './work/offers';
+import { claimNextWorkItem } from './work/work.service';
+import { createWorld, type World } from '../testing/fixtures';
+import { createTestDeps } from '../testing/test-deps';
+import type { OpenedDatabase } from '../db/client';
+import type { Database } from '../db/database';
+
+let database: OpenedDatabase;
+let deps: AppDeps;
+let world: World;
+let captured: CompiledQuery[];
+let logged: AppDeps;
+
+beforeEach(async () => {
+  ({ deps, database } = await createTestDeps());
+  world = await createWorld(deps.db);
+  // enough rows that a walk of them is the planner's own choice, not a small table's shortcut
+  const at = new Date().toISOString();
+  const user = database.sqlite.prepare(
+    `INSERT INTO users (username, display_name, role, site_id, password_hash, created_at) VALUES (?, ?, 'operator', ?, 'x', ?)`,
+  );
+  database.sqlite.transaction(() => {
+    for (let i = 0; i < 3_000; i++) user.run(`op${i}`, `Op ${i}`, world.sites.roma, at);
+  })();
+  database.sqlite.exec('ANALYZE');
+  captured = [];
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: database.sqlite }),
+    log: (event) => {
+      if (event.level === 'query') captured.push(event.query);
+    },
+  });
+  logged = { ...deps, db };
+});
+
+afterEach(async () => {
+  await database.close();
+});
+
+/** Tables that stay small whatever the centre's size (sites, districts, products…): a walk of them is fine. */
+const SMALL = new Set(['sites', 'districts', 'district_provinces', 'provinces', 'products', 'teams', 'campaigns']);
+
+/** The statements captured whose plan walks a table that grows, other than through a partial index (bounded). */
+function walks(): { sql: string; plan: string[] }[] {
+  const partial = new Set(
+    (
+      database.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'`).all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name),
+  );
+  const seen = new Map<string, { sql: string; plan: string[] }>();
+  for (const query of captured) {
+    if (seen.has(query.sql) || !/^\s*(select|update|delete|with)/i.test(query.sql)) continue;
+    const plan = (
+      database.sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.parameters as unknown[])) as {
+        detail: string;
+      }[]
+    ).map((r) => r.detail);
+    seen.set(query.sql, { sql: query.sql, plan });
+  }
+  return [...seen.values()].filter(({ sql, plan }) => {
+    // alias → table, from the statement's FROM and JOIN clauses
+    const tables = new Map<string, string>();
+    for (const m of sql.matchAll(/\b(?:from|join)\s+"?(\w+)"?(?:\s+(?:as\s+)?"?(\w+)"?)?/gi)) {
+      const [, table = '', alias] = m;
+      tables.set(table, table);
+      if (alias && !/^(on|where|inner|left|join|order|group|limit)$/i.test(alias)) tables.set(alias, table);
+    }
+    return plan.some((step) => {
+      const scan = /^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?/.exec(step);
+      if (!scan) return false;
+      const [, name = '', index] = scan;
+      return !(index && partial.has(index)) && !SMALL.has(tables.get(name) ?? name);
+    });
+  });
+}
+
+describe('query plans of the every-second and every-request statements', () => {
+  it('the CTI command dispatcher finds due commands by its index, not by walking the users', async () => {
+    await dispatchCtiCommands({ ...logged, logger: deps.logger }, { send: () => Promise.resolve() });
+    expect(captured.length).toBeGreaterThan(0);
+    expect(walks()).toEqual([]);
+  });
+
+  it("the offer dispatcher and work.next's open-offer read use the offers' partial indexes", async () => {
+    await dispatchOffers(logged);
+    await acceptOpenOffer(logged, world.users.operator);
+    expect(captured.length).toBeGreaterThan(1);
+    expect(walks()).toEqual([]);
+  });
+
+  it('a claim (work.next, and each offer) finds the queue heads by their indexes', async () => {
+    const user = world.users.operator;
+    await claimNextWorkItem(logged.db, { userId: user.id, siteId: world.sites.roma }, new Date(), 5);
+    expect(captured.length).toBeGreaterThan(1);
+    expect(walks()).toEqual([]);
+  });
+
+  it("a site's calendar is read by keys", async () => {
+    await siteCalendarSources(logged.db, world.sites.roma);
+    expect(walks()).toEqual([]);
+  });
+});
