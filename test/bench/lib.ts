@@ -150,15 +150,8 @@ export function addContacts(
   }
 }
 
-/**
- * Operators (site 1) created directly in the table; returns their ids. Site 1 is made a pull site: the bench's
- * operators take work with work.next, as its loads are defined. In a pushing site (the default) the dispatcher would
- * offer each Ready one the queue's head every half second and, unanswered, take it back 15 s later and pause them
- * (work/offers.ts): a different load from the one measured, which cost the HTTP figures a quarter of their
- * throughput (issue 15).
- */
+/** Operators (site 1) created directly in the table; returns their ids. */
 export function addOperators(sqlite: SQLite.Database, prefix: string, count: number, role = 'operator'): number[] {
-  sqlite.prepare(`UPDATE sites SET dispatch_mode = 'pull' WHERE id = 1`).run();
   const at = new Date().toISOString();
   const insert = sqlite.prepare(
     `INSERT INTO users (username, display_name, role, site_id, team_id, password_hash, created_at) VALUES (?, ?, ?, 1, NULL, 'x', ?)`,
