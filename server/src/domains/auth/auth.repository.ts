@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
+import { precompiled } from '../../db/precompiled';
 import type { SessionsTable, UsersTable } from './auth.table';
 
 export type UserRow = Selectable<UsersTable>;
@@ -12,11 +13,9 @@ export async function insertSession(db: Executor, row: SessionsTable): Promise<v
   await db.insertInto('sessions').values(row).execute();
 }
 
-export async function findSessionWithUser(
-  db: Executor,
-  sessionId: string,
-): Promise<(Selectable<SessionsTable> & { user: UserRow }) | undefined> {
-  const row = await db
+/** The session and its user, read on every signed-in request: built once (db/precompiled.ts). */
+const sessionWithUser = precompiled((db, v: { sessionId: string }) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -40,8 +39,14 @@ export async function findSessionWithUser(
       'users.password_changed_at',
       'users.oidc_subject',
     ])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst();
+    .where('sessions.id', '=', v.sessionId),
+);
+
+export async function findSessionWithUser(
+  db: Executor,
+  sessionId: string,
+): Promise<(Selectable<SessionsTable> & { user: UserRow }) | undefined> {
+  const row = await sessionWithUser.first(db, { sessionId });
   if (!row) return undefined;
   return {
     id: row.session_id,
