@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
 import type { DeliveryReceipt } from './delivery';
-import type { OutboxTable } from './outbox.table';
+import type { OutboxStatus, OutboxTable } from './outbox.table';
 
 export type OutboxRow = Selectable<OutboxTable>;
 export type OutboxChannel = OutboxTable['channel'];
@@ -17,6 +17,13 @@ export interface NewOutboxMessage {
 
 /** After this many failed attempts a message is given up ('failed') and left for a person to look at. */
 export const MAX_ATTEMPTS = 5;
+/**
+ * The statuses of the partial indexes outbox_pending and outbox_sending, written into the SQL: SQLite matches a partial
+ * index only against a literal (bound, it re-plans the statement on every run). The worker asks every two seconds.
+ */
+const PENDING = sql.lit<OutboxStatus>('pending');
+const SENDING = sql.lit<OutboxStatus>('sending');
+
 /** How long a claimed ('sending') message is reserved before a restarted worker may take it again. */
 export const SENDING_LEASE_MS = 5 * 60_000;
 
@@ -54,7 +61,7 @@ export async function claimDueMessages(db: Executor, now: Date, limit: number): 
       eb
         .selectFrom('outbox')
         .select('id')
-        .where('status', '=', 'pending')
+        .where('status', '=', PENDING)
         .where('next_attempt_at', '<=', at)
         .orderBy('next_attempt_at')
         .orderBy('id')
@@ -74,7 +81,7 @@ export async function releaseExpiredClaims(db: Executor, now: Date): Promise<num
   const result = await db
     .updateTable('outbox')
     .set({ status: 'pending' })
-    .where('status', '=', 'sending')
+    .where('status', '=', SENDING)
     .where('next_attempt_at', '<=', now.toISOString())
     .where('submit_started_at', 'is', null)
     .executeTakeFirst();
@@ -230,7 +237,7 @@ export async function settleInterruptedSubmissions(db: Executor, now: Date): Pro
       last_error: INTERRUPTED_SUBMIT,
       next_attempt_at: now.toISOString(),
     }))
-    .where('status', '=', 'sending')
+    .where('status', '=', SENDING)
     .where('submit_started_at', 'is not', null)
     .where('smsc_message_id', 'is', null)
     .executeTakeFirst();
