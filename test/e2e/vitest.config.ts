@@ -14,5 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: true,
     maxWorkers: 2,
+    // expect.poll's own default is 1 s: with two files at a time a page can take longer to settle (a focus moved
+    // after a server refusal missed it once in CI, admin.e2e, 4 Dec); a poll that holds returns at once anyway
+    expect: { poll: { timeout: 10_000 } },
   },
 });
