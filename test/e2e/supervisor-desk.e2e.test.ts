@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { signInByKeyboard } from './helpers/console';
-import { explainOnFailure } from './helpers/explain';
+import { explainOnFailure, recordTraffic } from './helpers/explain';
 
 /**
  * The supervisor's desk in Chromium, two browsers (issue 18): tutor1 watches the queue and service-level tiles of
@@ -126,6 +126,7 @@ describe("the supervisor's desk", () => {
     // it rings on operatore1's console; one key takes it and the contact opens with the coaching message
     const ringing = operator().getByRole('alertdialog', { name: `Nuovo contatto per te: ${late.customer.name}` });
     await ringing.waitFor(LIVE);
+    const traffic = await recordTraffic(operator(), /myMessages|setStatus|streams\/coaching|acceptOffer|work\./);
     await operator().keyboard.press('a');
     const banner = operator().getByTestId('coaching-banner');
     await explainOnFailure(
@@ -138,6 +139,7 @@ describe("the supervisor's desk", () => {
           'SELECT id, to_user_id, interaction_client_id, delivered_at, acknowledged_at FROM tutor_messages',
         ),
         late: rows('SELECT status, lease_owner, owner_id FROM callback_requests WHERE id = ?', late.id),
+        traffic: traffic.log,
       }),
     );
     await screenshot(operator(), 'supervisor-04-operator-coaching-delivered');

@@ -21,6 +21,12 @@ export async function explainOnFailure<T>(
           .map((e) => e.textContent?.trim().slice(0, 200))
           .filter(Boolean),
         main: document.querySelector('main')?.textContent?.trim().slice(0, 600) ?? null,
+        // the console's own saved state (the contact in progress, its client id and revision)
+        storage: Object.fromEntries(
+          Object.keys(localStorage)
+            .filter((k) => k.startsWith('valore.'))
+            .map((k) => [k, (localStorage.getItem(k) ?? '').slice(0, 400)]),
+        ),
       }))
       .catch((reason: unknown) => ({ unreadable: String(reason) }));
     let held: unknown;
@@ -36,4 +42,33 @@ export async function explainOnFailure<T>(
     }
     throw new Error(`${String(error)}\n${detail}`);
   }
+}
+
+/**
+ * Records, from now on, the page's requests whose URL matches `pattern` (with their answers' first bytes) and the
+ * events of its server-sent streams that match it, each with the time: pass `log` into explainOnFailure's rows to see
+ * the order in which the page asked and was told things.
+ */
+export async function recordTraffic(page: Page, pattern: RegExp): Promise<{ log: string[] }> {
+  const log: string[] = [];
+  const at = () => new Date().toISOString().slice(11, 23);
+  // a stream's events are not responses: Chromium's DevTools protocol reports each one
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  cdp.on('Network.eventSourceMessageReceived', (e) => log.push(`${at()} ⇐ event ${e.eventId} ${e.data.slice(0, 300)}`));
+  page.on('request', (r) => {
+    if (pattern.test(r.url())) log.push(`${at()} → ${r.method()} ${r.url().replace(/^https?:\/\/[^/]+/, '')}`);
+  });
+  page.on('response', (r) => {
+    if (!pattern.test(r.url()) || r.headers()['content-type']?.includes('text/event-stream')) return;
+    const path = r.url().replace(/^https?:\/\/[^/]+/, '');
+    void r
+      .text()
+      .then((body) => log.push(`${at()} ← ${r.status()} ${path} ${body.slice(0, 300)}`))
+      .catch(() => log.push(`${at()} ← ${r.status()} ${path} (body unreadable)`));
+  });
+  page.on('requestfailed', (r) => {
+    if (pattern.test(r.url())) log.push(`${at()} ✗ ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
+  return { log };
 }
