@@ -12,7 +12,8 @@ import { topics, type EventBus } from '../../realtime/event-bus';
 import { findOperatorStatus } from '../monitor/monitor.repository';
 import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
 import { findHeld, setLease, type HeldRef } from './work.repository';
-import { buildItem, claimNextWorkItem, leaseMinutes, requireOperator } from './work.service';
+import { buildItem, claimNextWorkItemIn, leaseMinutes, requireOperator } from './work.service';
+import { groupCommit } from '../../db/group-commit';
 
 /**
  * Pushed work, as an ACD does it (docs/api.md, "Pushed work"): in a site that pushes (sites.dispatch_mode, the
@@ -120,25 +121,33 @@ export async function dispatchOffers(deps: Pick<AppDeps, 'db' | 'bus' | 'clock' 
   const seconds = deps.config.offerSeconds ?? DEFAULT_OFFER_SECONDS;
   let made = 0;
   for (const op of ready.rows) {
-    // an item already held (a contact in progress, a promise taken) is not replaced by an offer
-    if (await findHeld(deps.db, op.user_id, at)) continue;
-    const item = await claimNextWorkItem(deps.db, { userId: op.user_id, siteId: op.site_id }, now, seconds / 60);
-    if (!item) continue;
-    const expiresAt = item.leaseExpiresAt;
-    const inserted = await deps.db
-      .insertInto('work_offers')
-      .values({
-        operator_id: op.user_id,
-        site_id: op.site_id,
-        item_kind: item.kind,
-        source_id: item.sourceId,
-        offered_at: at,
-        expires_at: expiresAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    // One unit of work (a savepoint in the shared commit): the held check, the claim and the offer row commit together
+    // or not at all. Apart, a crash between the claim and the offer left the item leased to an operator with no offer
+    // on file (shown as theirs on a reload), and each offer cost two commits.
+    const offered = await groupCommit(deps.db, async (trx) => {
+      // an item already held (a contact in progress, a promise taken) is not replaced by an offer
+      if (await findHeld(trx, op.user_id, at)) return null;
+      const claimant = { userId: op.user_id, siteId: op.site_id };
+      const item = await claimNextWorkItemIn(trx, deps.db, claimant, now, seconds / 60);
+      if (!item) return null;
+      const inserted = await trx
+        .insertInto('work_offers')
+        .values({
+          operator_id: op.user_id,
+          site_id: op.site_id,
+          item_kind: item.kind,
+          source_id: item.sourceId,
+          offered_at: at,
+          expires_at: item.leaseExpiresAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { id: inserted.id, item };
+    });
+    if (!offered) continue;
     made += 1;
-    publish(deps.bus, op.user_id, { offer: { id: inserted.id, offeredAt: at, expiresAt, item }, ended: null });
+    const { id, item } = offered;
+    publish(deps.bus, op.user_id, { offer: { id, offeredAt: at, expiresAt: item.leaseExpiresAt, item }, ended: null });
   }
   return made;
 }

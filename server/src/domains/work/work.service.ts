@@ -71,77 +71,89 @@ function parseWorkItemId(id: string): HeldRef {
  * here, at claim time. No HTTP: a benchmark calls it in-process.
  */
 export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: number): Promise<WorkItem | null> {
+  // claims arriving together share one commit (db/group-commit.ts); each still runs alone, in arrival order
+  return groupCommit(db, (trx) => claimNextWorkItemIn(trx, db, op, now, lease));
+}
+
+/**
+ * The claim itself, inside the caller's unit of work (`trx`; `db` is the database it belongs to, for the once-a-second
+ * lease reaping): the offer dispatcher records its offer in the same transaction as the claim it offers.
+ */
+export async function claimNextWorkItemIn(
+  trx: Executor,
+  db: DB,
+  op: Claimant,
+  now: Date,
+  lease: number,
+): Promise<WorkItem | null> {
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + lease * 60_000).toISOString();
-  // claims arriving together share one commit (db/group-commit.ts); each still runs alone, in arrival order
-  return groupCommit(db, async (trx) => {
-    if (reapIsDue(db, now)) await reapExpiredLeases(trx, at);
-    // one statement: the item the operator already holds, and the heads of the queues above the campaigns
-    const probe = await claimProbe(trx, op.userId, op.siteId, at);
-    if (probe.held) return buildItem(trx, probe.held);
+  if (reapIsDue(db, now)) await reapExpiredLeases(trx, at);
+  // one statement: the item the operator already holds, and the heads of the queues above the campaigns
+  const probe = await claimProbe(trx, op.userId, op.siteId, at);
+  if (probe.held) return buildItem(trx, probe.held);
 
-    // Call Me Now first, then scheduled callbacks and the site's lead follow-ups by due time; the heads are read
-    // again only when a claim loses a race
-    for (let i = 0; i < MAX_CANDIDATES; i++) {
-      const { callMeNow, mine, scheduled, lead } =
-        i === 0 ? probe.heads : await queueHeads(trx, op.siteId, op.userId, at);
-      // a campaign's callback due outside the campaign's calling window moves to its next opening instead
-      // (Call Me Now requests come from the web and the app, never from a campaign)
-      const callback = callMeNow ? null : mine ? (mine.kind === 'callback' ? mine : null) : scheduled;
-      if (callback && (await deferOutsideCallingWindow(trx, callback.id, now))) continue;
-      if (callMeNow) {
-        if (await claimCallback(trx, callMeNow.id, op.userId, leaseUntil, at))
-          return buildItem(trx, { kind: 'callback', sourceId: callMeNow.id });
-        continue;
-      }
-      // the operator's own promises come before the pool: they agreed the time with the customer
-      if (mine) {
-        const claimed =
-          mine.kind === 'callback'
-            ? await claimCallback(trx, mine.id, op.userId, leaseUntil, at)
-            : await claimLead(trx, Number(mine.id), op.userId, leaseUntil, at);
-        if (claimed) return buildItem(trx, { kind: mine.kind, sourceId: mine.id });
-        continue;
-      }
-      if (!scheduled && !lead) break;
-      if (scheduled && (!lead || scheduled.due <= lead.due)) {
-        if (await claimCallback(trx, scheduled.id, op.userId, leaseUntil, at))
-          return buildItem(trx, { kind: 'callback', sourceId: scheduled.id });
-      } else if (lead) {
-        if (await claimLead(trx, Number(lead.id), op.userId, leaseUntil, at))
-          return buildItem(trx, { kind: 'lead_followup', sourceId: lead.id });
-      }
+  // Call Me Now first, then scheduled callbacks and the site's lead follow-ups by due time; the heads are read
+  // again only when a claim loses a race
+  for (let i = 0; i < MAX_CANDIDATES; i++) {
+    const { callMeNow, mine, scheduled, lead } =
+      i === 0 ? probe.heads : await queueHeads(trx, op.siteId, op.userId, at);
+    // a campaign's callback due outside the campaign's calling window moves to its next opening instead
+    // (Call Me Now requests come from the web and the app, never from a campaign)
+    const callback = callMeNow ? null : mine ? (mine.kind === 'callback' ? mine : null) : scheduled;
+    if (callback && (await deferOutsideCallingWindow(trx, callback.id, now))) continue;
+    if (callMeNow) {
+      if (await claimCallback(trx, callMeNow.id, op.userId, leaseUntil, at))
+        return buildItem(trx, { kind: 'callback', sourceId: callMeNow.id });
+      continue;
     }
+    // the operator's own promises come before the pool: they agreed the time with the customer
+    if (mine) {
+      const claimed =
+        mine.kind === 'callback'
+          ? await claimCallback(trx, mine.id, op.userId, leaseUntil, at)
+          : await claimLead(trx, Number(mine.id), op.userId, leaseUntil, at);
+      if (claimed) return buildItem(trx, { kind: mine.kind, sourceId: mine.id });
+      continue;
+    }
+    if (!scheduled && !lead) break;
+    if (scheduled && (!lead || scheduled.due <= lead.due)) {
+      if (await claimCallback(trx, scheduled.id, op.userId, leaseUntil, at))
+        return buildItem(trx, { kind: 'callback', sourceId: scheduled.id });
+    } else if (lead) {
+      if (await claimLead(trx, Number(lead.id), op.userId, leaseUntil, at))
+        return buildItem(trx, { kind: 'lead_followup', sourceId: lead.id });
+    }
+  }
 
-    const campaigns = (await activeCampaignsOfSite(trx, op.siteId)).filter((c) => campaignMayDialNow(c, now));
-    const byId = new Map(campaigns.map((c) => [c.id, c]));
-    const heads = await campaignHeads(
-      trx,
-      campaigns.map((c) => c.id),
-      at,
-    );
-    for (let i = 0; i < MAX_CANDIDATES && heads.size > 0; i++) {
-      let best: [number, ContactHead] | null = null;
-      for (const entry of heads) if (!best || entry[1].due < best[1].due) best = entry;
-      if (!best) break;
-      const [campaignId, head] = best;
-      const contactId = Number(head.id);
-      // consent and the registry are re-checked at claim time (read with the head, in this same transaction)
-      const reason = !head.consent ? 'no_consent' : head.onRegistry ? 'registry' : null;
-      if (reason) await removeContact(trx, contactId, reason, at);
-      else if (await claimContact(trx, contactId, op.userId, leaseUntil, at)) {
-        const campaign = byId.get(campaignId);
-        // the head and the campaign row already hold everything the item shows: no read back
-        return campaign
-          ? withScriptVersion(trx, campaignItem(head, campaign, leaseUntil))
-          : buildItem(trx, { kind: 'campaign', sourceId: head.id });
-      }
-      const next = await headCampaignContact(trx, campaignId, at);
-      if (next) heads.set(campaignId, next);
-      else heads.delete(campaignId);
+  const campaigns = (await activeCampaignsOfSite(trx, op.siteId)).filter((c) => campaignMayDialNow(c, now));
+  const byId = new Map(campaigns.map((c) => [c.id, c]));
+  const heads = await campaignHeads(
+    trx,
+    campaigns.map((c) => c.id),
+    at,
+  );
+  for (let i = 0; i < MAX_CANDIDATES && heads.size > 0; i++) {
+    let best: [number, ContactHead] | null = null;
+    for (const entry of heads) if (!best || entry[1].due < best[1].due) best = entry;
+    if (!best) break;
+    const [campaignId, head] = best;
+    const contactId = Number(head.id);
+    // consent and the registry are re-checked at claim time (read with the head, in this same transaction)
+    const reason = !head.consent ? 'no_consent' : head.onRegistry ? 'registry' : null;
+    if (reason) await removeContact(trx, contactId, reason, at);
+    else if (await claimContact(trx, contactId, op.userId, leaseUntil, at)) {
+      const campaign = byId.get(campaignId);
+      // the head and the campaign row already hold everything the item shows: no read back
+      return campaign
+        ? withScriptVersion(trx, campaignItem(head, campaign, leaseUntil))
+        : buildItem(trx, { kind: 'campaign', sourceId: head.id });
     }
-    return null;
-  });
+    const next = await headCampaignContact(trx, campaignId, at);
+    if (next) heads.set(campaignId, next);
+    else heads.delete(campaignId);
+  }
+  return null;
 }
 
 /**
