@@ -12,6 +12,7 @@ import { campaignImportRoutes } from './http/campaign-import';
 import { rotaIcsRoutes } from './http/rota-ics';
 import { attendanceRoutes } from './http/attendance';
 import { ctiRoutes } from './http/cti';
+import { createDrain, type Drain } from './http/drain';
 import { funnelRedirectHandler } from './http/funnel';
 import { healthHandler } from './http/health';
 import { intakeRoutes } from './http/intake';
@@ -32,7 +33,7 @@ const IMPORT_PATH = /^\/api\/v1\/(campaigns\/[^/]+\/import|optout-registry\/impo
  * Builds the HTTP application without listening, so tests can mount it on any port: the live streams
  * (http/streams.ts, served by Node alone: an open stream keeps no per-request state of Express's), then Express.
  */
-export function createApp(deps: AppDeps): RequestListener {
+export function createApp(deps: AppDeps, drain: Drain = createDrain()): RequestListener {
   const app = express();
   const metrics = createHttpMetrics();
   app.disable('x-powered-by');
@@ -84,7 +85,12 @@ export function createApp(deps: AppDeps): RequestListener {
   app.use(declaredBodyLimit((req) => (IMPORT_PATH.test(req.path) ? limits.importMaxBytes : limits.maxBodyBytes)));
   app.use(closeAfterChunkedBody);
 
-  app.get('/healthz', healthHandler(deps));
+  // a node that is stopping says so on every answer: the client's next request goes out on a new connection
+  app.use((_req, res, next) => {
+    if (drain.draining) res.setHeader('Connection', 'close');
+    next();
+  });
+  app.get('/healthz', healthHandler(deps, drain));
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
@@ -153,7 +159,7 @@ export function createApp(deps: AppDeps): RequestListener {
           : { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on the server. Try again later.' },
     );
   });
-  const streams = createStreamHandler(deps, metrics.registry);
+  const streams = createStreamHandler(deps, metrics.registry, drain);
   return (req, res) => {
     if (!streams(req, res)) void app(req, res);
   };

@@ -78,6 +78,8 @@ const envSchema = z.object({
    * per statement costs more than the fsync it saves on this machine (docs/performance.md, "The writer").
    */
   VALORE_WRITER: z.enum(['thread', 'inline']).default('inline'),
+  /** On SIGTERM/SIGINT, how long requests in progress may take to finish before their connections are cut. */
+  VALORE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   VALORE_PUBLIC_URL: z.string().url().optional(),
   VALORE_SMTP_URL: z.string().optional(),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
+import { createDrain } from './http/drain';
 import { answerClientError } from './http/client-error';
 import { systemClock, type Clock } from './clock';
 import { openDatabase, type OpenedDatabase } from './db/client';
@@ -54,6 +55,14 @@ export interface RunningServer {
    * jobs' use it.
    */
   stopBackgroundJobs: () => Promise<void>;
+  /**
+   * Stops gracefully (SIGTERM, SIGINT; docs/operations.md, "Stopping a node"): takes no new connections, says
+   * `draining` on /healthz, ends the live streams, lets the requests in progress finish (at most `graceMs`, then
+   * cuts what is left), stops the background jobs and closes the database. Resolves with how many connections were
+   * still busy at the deadline (0: every request in progress got its answer).
+   */
+  shutdown: (graceMs: number) => Promise<{ cut: number }>;
+  /** Closes at once: connections cut, then the jobs and the database (tests). */
   close: () => Promise<void>;
 }
 
@@ -147,12 +156,14 @@ export async function startServer(
     deps,
     createDeliveryAdapters(logger, { smtpUrl: env.VALORE_SMTP_URL, smpp: deps.config.smpp }),
   );
-  const app = createApp(deps);
+  const drain = createDrain();
+  const app = createApp(deps, drain);
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer(app).listen(env.PORT, env.HOST, () => resolve(s));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  const sockets = openConnections(server);
   server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
@@ -176,13 +187,49 @@ export async function startServer(
     outbox,
     retention,
     stopBackgroundJobs,
+    shutdown: async (graceMs) => {
+      drain.start();
+      const cut = await stopListening(server, sockets, graceMs);
+      await stopBackgroundJobs();
+      await database.close();
+      return { cut };
+    },
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      drain.start();
+      await stopListening(server, sockets, 0);
       await stopBackgroundJobs();
       await database.close();
     },
   };
+}
+
+/** The server's open connections, for a shutdown to say how many it had to cut. */
+function openConnections(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+/**
+ * Takes no new connections, closes the idle keep-alive ones now and each busy one once its answer is out; past
+ * `graceMs`, cuts those still busy. Resolves, once every connection is closed, with how many were cut.
+ */
+function stopListening(server: Server, sockets: Set<Socket>, graceMs: number): Promise<number> {
+  let cut = 0;
+  return new Promise<number>((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      cut = sockets.size;
+      server.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(deadline);
+      resolve(cut);
+    });
+    server.closeIdleConnections();
+  });
 }

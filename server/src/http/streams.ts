@@ -13,6 +13,7 @@ import type { FeedMark, FeedSend } from '../realtime/feed';
 import { topics } from '../realtime/event-bus';
 import { resolveSession } from '../domains/auth/auth.service';
 import { readSessionToken } from './cookies';
+import type { Drain } from './drain';
 import { sendDomainError, sendError } from './errors';
 
 /**
@@ -103,8 +104,14 @@ const BY_PATH = new Map<string, StreamName>(Object.entries(STREAMS).map(([name, 
 export function createStreamHandler(
   deps: AppDeps,
   registry: Registry,
+  drain: Drain,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const open = new Set<ServerResponse>();
+  // a node that is stopping ends its streams (the browser reconnects, through the proxy, to a node that is not) and
+  // opens no more: a stream never ends by itself, and the node would wait for it
+  drain.onStart(() => {
+    for (const res of [...open]) res.end();
+  });
   const gauge = new Gauge({
     name: 'valore_live_streams',
     help: 'Open live streams (server-sent events) by kind',
@@ -123,11 +130,18 @@ export function createStreamHandler(
       sendError(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: 'Live streams are read with GET.' });
       return true;
     }
+    if (drain.draining) {
+      res.setHeader('Retry-After', '1');
+      res.setHeader('Connection', 'close');
+      sendError(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'This server is stopping; connect again.' });
+      return true;
+    }
     const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
     serve(deps, KINDS[name], req, res, query, {
       opened: () => {
         open.add(res);
         gauge.inc({ stream: name });
+        if (drain.draining) res.end(); // began while the node started to stop
       },
       closed: () => {
         if (open.delete(res)) gauge.dec({ stream: name });
