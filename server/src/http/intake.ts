@@ -6,6 +6,7 @@ import {
   callbackSlotsQuery,
   callbackSlotsWindowErrors,
 } from '@valore/shared/schemas/callbacks';
+import { BoundedTable } from '../bounded-table';
 import type { Clock } from '../clock';
 import type { ApiKeyScope } from '@valore/shared/schemas/admin';
 import { intakeConfig, type AppDeps } from '../deps';
@@ -75,11 +76,24 @@ export interface TokenBucket {
   take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
 }
 
-/** Holds up to `perMinute` tokens (the burst) and refills at `perMinute` a minute. */
-export function createTokenBucket(perMinute: number, clock: Clock): TokenBucket {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+/** Keys a token bucket remembers at most (a client address per entry for the self-service pages): ~10 MB. */
+export const TOKEN_BUCKET_MAX_KEYS = 100_000;
+
+/**
+ * Holds up to `perMinute` tokens (the burst) and refills at `perMinute` a minute. The buckets are bounded
+ * (bounded-table.ts): past `maxKeys` the least recently used is forgotten, i.e. starts full again, as a new key would.
+ */
+export function createTokenBucket(
+  perMinute: number,
+  clock: Clock,
+  maxKeys = TOKEN_BUCKET_MAX_KEYS,
+): TokenBucket & { readonly keys: number } {
+  const buckets = new BoundedTable<{ tokens: number; at: number }>(maxKeys);
   const perMs = perMinute / 60_000;
   return {
+    get keys() {
+      return buckets.size;
+    },
     take(key) {
       const now = clock.now().getTime();
       const bucket = buckets.get(key) ?? { tokens: perMinute, at: now };

@@ -1,3 +1,5 @@
+import { BoundedTable } from '../../bounded-table';
+
 /**
  * Sign-in throttling that slows guessing down without letting anyone lock a user out (OWASP Authentication Cheat
  * Sheet, "login throttling" and "device cookies"). Three limits, each a fading count of failures:
@@ -80,26 +82,6 @@ interface Failures {
   at: number;
   /** Admitted attempts not settled yet. */
   pending: number;
-}
-
-/** A Map that forgets its least recently written entries beyond `max`. */
-class BoundedTable<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
 }
 
 /** How many failures a table still remembers at `now` (fractional: they fade). */
