@@ -80,6 +80,16 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** Every migration's name, oldest first (the order they apply in). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
+/** One migration by name (its `up` and `down`), for tools and tests that step a database back. */
+export function migrationNamed(name: string): Migration {
+  const migration = MIGRATIONS[name];
+  if (!migration) throw new Error(`no migration named ${name}`);
+  return migration;
+}
+
 export function createMigrator<DB>(db: Kysely<DB>): Migrator {
   return new Migrator({ db, provider });
 }
