@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
@@ -163,7 +163,6 @@ export async function startServer(
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
-  const sockets = openConnections(server);
   server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
@@ -178,6 +177,13 @@ export async function startServer(
       offers?.stop(),
       ctiCommands.stop(),
     ]).then(() => undefined));
+  const shutdown = async (graceMs: number) => {
+    drain.start();
+    const cut = await stopListening(server, graceMs);
+    await stopBackgroundJobs();
+    await database.close();
+    return { cut };
+  };
   return {
     url,
     port,
@@ -187,43 +193,26 @@ export async function startServer(
     outbox,
     retention,
     stopBackgroundJobs,
-    shutdown: async (graceMs) => {
-      drain.start();
-      const cut = await stopListening(server, sockets, graceMs);
-      await stopBackgroundJobs();
-      await database.close();
-      return { cut };
-    },
+    shutdown,
     close: async () => {
-      drain.start();
-      await stopListening(server, sockets, 0);
-      await stopBackgroundJobs();
-      await database.close();
+      await shutdown(0);
     },
   };
-}
-
-/** The server's open connections, for a shutdown to say how many it had to cut. */
-function openConnections(server: Server): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  return sockets;
 }
 
 /**
  * Takes no new connections, closes the idle keep-alive ones now and each busy one once its answer is out; past
  * `graceMs`, cuts those still busy. Resolves, once every connection is closed, with how many were cut.
  */
-function stopListening(server: Server, sockets: Set<Socket>, graceMs: number): Promise<number> {
+function stopListening(server: Server, graceMs: number): Promise<number> {
   let cut = 0;
   return new Promise<number>((resolve) => {
     const idle = setInterval(() => server.closeIdleConnections(), 100);
     const deadline = setTimeout(() => {
-      cut = sockets.size;
-      server.closeAllConnections();
+      server.getConnections((error, count) => {
+        cut = error ? 0 : count;
+        server.closeAllConnections();
+      });
     }, graceMs);
     server.close(() => {
       clearInterval(idle);

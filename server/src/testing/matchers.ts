@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 
 /**
- * Asymmetric matchers typed `unknown`, never `any`: Vitest's `expect.any(String)` and friends return `any`, which the
- * type-aware lint (rightly) refuses in a test's object literals. These are plain asymmetric matchers (an object with
- * `asymmetricMatch`, which Vitest's equality honours) with the same checks as `expect.any`.
+ * Asymmetric matchers typed `unknown`: Vitest's own type matchers (the `expect.` one taking a constructor) return the
+ * untyped top type, which the type-aware lint (rightly) refuses in a test's object literals. These are plain
+ * asymmetric matchers (an object with `asymmetricMatch`, which Vitest's equality honours) with the same checks.
  */
 function kind(name: string, test: (value: unknown) => boolean): unknown {
   return { asymmetricMatch: test, toString: () => name, toAsymmetricMatcher: () => name };
