@@ -90,6 +90,11 @@ export function romeParts(at: Date): RomeParts {
 
 export { romePartsByIntl };
 
+/** Whether two instants fall on the same date on Rome's calendar (whatever the zone of the machine reading them). */
+export function sameRomeDay(a: Date, b: Date): boolean {
+  return romeParts(a).date === romeParts(b).date;
+}
+
 /** The UTC instant of a Rome wall-clock time (date YYYY-MM-DD, minutes since midnight). */
 export function romeToUtc(date: string, minutesOfDay: number): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CallbackBoard, CallbackBoardItem } from '@valore/shared/schemas/callbacks';
-import { ROME_TZ } from '@valore/shared/time/rome-time';
+import { ROME_TZ, sameRomeDay } from '@valore/shared/time/rome-time';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/ui/alert';
@@ -45,7 +45,8 @@ function useFormat() {
       minute: '2-digit',
     });
     const number = new Intl.NumberFormat(locale);
-    const today = (iso: string) => new Date(iso).toDateString() === new Date().toDateString();
+    // the day is Rome's, as the times are shown in Rome's time (not the browser's own zone)
+    const today = (iso: string) => sameRomeDay(new Date(iso), new Date());
     return {
       lang,
       when: (iso: string) => (today(iso) ? time.format(new Date(iso)) : dayTime.format(new Date(iso))),
