@@ -43,6 +43,18 @@ export default defineConfig({
         },
       },
       {
+        // the migrations (and, as issue 21 goes on, the API and reliability suites) on PostgreSQL: each file starts a
+        // throwaway cluster of its own (test/helpers/postgres-cluster.ts)
+        test: {
+          name: 'postgres',
+          root: 'test',
+          environment: 'node',
+          include: ['postgres/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'reliability',
           root: 'test',

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensurePostgres } from './ensure-postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
@@ -74,6 +75,8 @@ let ok = true;
 // mostly wait), reported after them
 const checks = only ? null : staticChecks();
 if (!only || only === 'unit') {
+  // the postgres project starts throwaway clusters with Debian's server binaries
+  ensurePostgres();
   const report = path.join(reports, 'unit.json');
   ok =
     (await step('unit and API tests', bin('vitest'), [

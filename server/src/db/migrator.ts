@@ -96,7 +96,12 @@ export function createMigrator<DB>(db: Kysely<DB>): Migrator {
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await createMigrator(db).migrateToLatest();
+  return runToLatest(createMigrator(db));
+}
+
+/** Applies every pending migration of a migrator (SQLite's or PostgreSQL's: db/postgres.ts). */
+export async function runToLatest(migrator: Migrator): Promise<string[]> {
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     const reason = error instanceof Error ? String(error) : JSON.stringify(error);
