@@ -93,7 +93,8 @@ async function postgresSchema(db: Kysely<Database>): Promise<{ columns: Column[]
     SELECT table_name AS "table", column_name AS "column", data_type AS type, is_nullable AS nullable
     FROM information_schema.columns
     WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'`.execute(db);
-  const indexes = await sql<{ name: string; table: string; unique: boolean }>`
+  // a truth value reads 1 or 0 on a PostgreSQL store, as on SQLite (db/postgres.ts)
+  const indexes = await sql<{ name: string; table: string; unique: number }>`
     SELECT i.relname AS name, t.relname AS "table", x.indisunique AS "unique"
     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -105,7 +106,7 @@ async function postgresSchema(db: Kysely<Database>): Promise<{ columns: Column[]
       type: c.type,
       notNull: c.nullable === 'NO',
     })),
-    indexes: indexes.rows,
+    indexes: indexes.rows.map((i) => ({ name: i.name, table: i.table, unique: i.unique === 1 })),
   };
 }
 

@@ -2,8 +2,10 @@
 // SQLite's DDL, the embedded default, and this module is the one place that says how that DDL reads on PostgreSQL.
 // It is applied to every raw statement a migration runs there (the plugin below); the SQLite path never sees it.
 import {
+  OperationNodeTransformer,
   RawNode,
   type KyselyPlugin,
+  type QueryId,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
   type QueryResult,
@@ -29,36 +31,58 @@ const RULES: readonly [RegExp, string][] = [
   [/\)\s*WITHOUT\s+ROWID\b/gi, ')'],
 ];
 
+/** Applies rules to a statement's text outside its '…' literals ('' is a quote inside one). */
+export function rewriteOutsideQuotes(statement: string, rules: readonly (readonly [RegExp, string])[]): string {
+  // the odd pieces are the literals
+  return statement
+    .split(/('(?:[^']|'')*')/)
+    .map((piece, i) => (i % 2 === 1 ? piece : rules.reduce((out, [pattern, to]) => out.replace(pattern, to), piece)))
+    .join('');
+}
+
 /**
  * A SQLite DDL or data statement of a migration as PostgreSQL reads it. Text inside quotes (a default, a value a
  * migration writes) is left as written. Idempotent.
  */
 export function sqliteDdlToPostgres(statement: string): string {
-  // the odd pieces are the '…' literals ('' is a quote inside one)
-  return statement
-    .split(/('(?:[^']|'')*')/)
-    .map((piece, i) => (i % 2 === 1 ? piece : RULES.reduce((out, [pattern, to]) => out.replace(pattern, to), piece)))
-    .join('');
+  return rewriteOutsideQuotes(statement, RULES);
 }
 
-/** A raw node with its text translated, and the raw nodes nested in it (`sql` inside `sql`). */
-function translated(node: RawNode): RawNode {
-  return RawNode.create(
-    node.sqlFragments.map(sqliteDdlToPostgres),
-    node.parameters.map((p) => (RawNode.is(p) ? translated(p) : p)),
-  );
+/** Rewrites the text of every raw node of a query, wherever it sits (`sql` inside `sql`, `sql` inside the builder). */
+class RawTextRewriter extends OperationNodeTransformer {
+  constructor(private readonly rewrite: (text: string) => string) {
+    super();
+  }
+
+  protected override transformRaw(node: RawNode, queryId?: QueryId): RawNode {
+    const transformed = super.transformRaw(node, queryId);
+    return RawNode.create(transformed.sqlFragments.map(this.rewrite), transformed.parameters);
+  }
 }
 
 /**
- * Rewrites the raw SQL of the migrations (`sql.raw(…)` and `sql\`…\`` are raw nodes) for PostgreSQL. Queries built
- * with Kysely's builder, such as the migrator's own bookkeeping, pass unchanged: Kysely already speaks PostgreSQL.
+ * A plugin that rewrites the raw SQL of every query (`sql.raw(…)`, `sql\`…\``, nested ones too) with `rewrite`.
+ * Queries built with Kysely's builder pass unchanged: Kysely already speaks PostgreSQL.
  */
-export class PostgresMigrationPlugin implements KyselyPlugin {
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    return RawNode.is(node) ? translated(node) : node;
+export class RawSqlPlugin implements KyselyPlugin {
+  private readonly rewriter: RawTextRewriter;
+
+  constructor(rewrite: (text: string) => string) {
+    this.rewriter = new RawTextRewriter(rewrite);
+  }
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    return this.rewriter.transformNode(node, queryId);
   }
 
   transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return Promise.resolve(result);
+  }
+}
+
+/** The migrations' raw SQL (their SQLite DDL) as PostgreSQL reads it: db/postgres.ts applies it to the migrator. */
+export class PostgresMigrationPlugin extends RawSqlPlugin {
+  constructor() {
+    super(sqliteDdlToPostgres);
   }
 }

@@ -60,9 +60,13 @@ function compile<A, O>(db: Executor, build: (db: Executor, args: A) => Compilabl
 }
 
 export function precompiled<A extends object, O>(build: (db: Executor, args: A) => Compilable<O>): Precompiled<A, O> {
-  let compiled: Compiled<O> | null = null;
+  // compiled once per engine (its adapter's class): SQLite and PostgreSQL differ in placeholders and quoting, and a
+  // process (a test run, a copy tool) may hold both
+  const compiledBy = new Map<unknown, Compiled<O>>();
   const execute = async (db: Executor, args: A): Promise<O[]> => {
-    compiled ??= compile(db, build);
+    const engine = db.getExecutor().adapter.constructor;
+    let compiled = compiledBy.get(engine);
+    if (!compiled) compiledBy.set(engine, (compiled = compile(db, build)));
     const parameters = compiled.query.parameters.slice();
     for (const [i, name] of compiled.slots) parameters[i] = (args as Record<string, unknown>)[name];
     const result = await db.executeQuery<O>({ ...compiled.query, parameters });

@@ -49,25 +49,25 @@ export async function handlingBasis(
   const callStart = minutesBefore(now, CALL_MAX_HOURS * 60);
   const r = await sql<{ basis: HandlingBasis }>`
     SELECT 'work_item' AS basis FROM (SELECT 1 FROM campaign_contacts INDEXED BY campaign_contacts_owner
-      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} AND customer_id = ${customerId} LIMIT 1)
+      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} AND customer_id = ${customerId} LIMIT 1) AS h
     UNION ALL
     SELECT 'work_item' FROM (SELECT 1 FROM callback_requests INDEXED BY callback_requests_owner
-      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} AND customer_id = ${customerId} LIMIT 1)
+      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} AND customer_id = ${customerId} LIMIT 1) AS h
     UNION ALL
     SELECT 'work_item' FROM (SELECT 1 FROM leads INDEXED BY leads_owner
       WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at}
-        AND customer_id = ${customerId} LIMIT 1)
+        AND customer_id = ${customerId} LIMIT 1) AS h
     UNION ALL
     SELECT 'call' FROM (SELECT 1 FROM cti_calls
       WHERE operator_id = ${userId} AND customer_id = ${customerId}
-        AND (updated_at >= ${recent} OR (state <> 'ended' AND created_at >= ${callStart})) LIMIT 1)
+        AND (updated_at >= ${recent} OR (state <> 'ended' AND created_at >= ${callStart})) LIMIT 1) AS h
     UNION ALL
     SELECT 'after_contact' FROM (SELECT 1 FROM interactions INDEXED BY interactions_customer_started
-      WHERE customer_id = ${customerId} AND operator_id = ${userId} AND created_at >= ${recent} LIMIT 1)
+      WHERE customer_id = ${customerId} AND operator_id = ${userId} AND created_at >= ${recent} LIMIT 1) AS h
     UNION ALL
     SELECT kind FROM (SELECT kind FROM customer_access_grants
       WHERE user_id = ${userId} AND customer_id = ${customerId} AND expires_at > ${at}
-      ORDER BY kind = 'break_glass' LIMIT 1)
+      ORDER BY kind = 'break_glass' LIMIT 1) AS h
     LIMIT 1`.execute(db);
   return r.rows[0]?.basis ?? null;
 }

@@ -63,7 +63,7 @@ export async function callbackServiceLevel(
         WHERE status IN ('pending', 'claimed') AND due_by >= ${from} AND due_by < ${at} AND ${site}
       UNION ALL
       SELECT mode, 0 FROM callback_requests
-        WHERE status = 'failed' AND answered_at IS NULL AND due_by >= ${from} AND due_by < ${at} AND ${site})
+        WHERE status = 'failed' AND answered_at IS NULL AND due_by >= ${from} AND due_by < ${at} AND ${site}) AS h
     GROUP BY mode`.execute(db);
   return r.rows.map((row) => ({ mode: row.mode, total: Number(row.total), within: Number(row.within ?? 0) }));
 }

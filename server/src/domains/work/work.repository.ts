@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { QueueKind } from '@valore/shared/schemas/work';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
+import { skipLocked } from '../../db/postgres-dialect';
 import type { DialableCampaignRow } from '../campaigns/campaign-rules';
 import { CALL_CHANNEL, currentMarketingConsent } from '../customers/marketing-consent';
 
@@ -44,14 +45,14 @@ export interface HeldRef {
 // The arms of the probes below, as fragments so one statement can carry several of them.
 const heldQueueArms = (userId: number, at: string) => sql`
       SELECT 'held' AS arm, 'callback' AS kind, id, NULL AS due FROM (SELECT id FROM callback_requests INDEXED BY callback_requests_owner
-        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)
+        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1) AS h
       UNION ALL
       SELECT 'held', 'lead_followup', CAST(id AS TEXT), NULL FROM (SELECT id FROM leads INDEXED BY leads_owner
-        WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)`;
+        WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1) AS h`;
 
 const heldContactArm = (userId: number, at: string) => sql`
       SELECT 'held' AS arm, 'campaign' AS kind, CAST(id AS TEXT) AS id, NULL AS due FROM (SELECT id FROM campaign_contacts INDEXED BY campaign_contacts_owner
-        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1)`;
+        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1) AS h`;
 
 const heldArms = (userId: number, at: string) =>
   sql`${heldQueueArms(userId, at)} UNION ALL ${heldContactArm(userId, at)}`;
@@ -59,25 +60,25 @@ const heldArms = (userId: number, at: string) =>
 // The pool arms skip the promises still offered to the operator who agreed them (personal_until in the future): at
 // any moment there are few of those (a handful per operator), so the skip costs little. The 'mine' arms read the
 // operator's own due promises through their owner index.
-const headArms = (siteId: number, userId: number, at: string) => sql`
-      SELECT 'now' AS arm, 'callback' AS kind, id, due FROM (SELECT id, due_by AS due FROM callback_requests INDEXED BY callback_requests_queue
-        WHERE status = 'pending' AND mode = 'now' AND due_at <= ${at} ORDER BY due_by, due_at LIMIT 1)
+const headArms = (db: Executor, siteId: number, userId: number, at: string) => sql`
+      SELECT 'now' AS arm, 'callback' AS kind, id, due FROM (SELECT id, due_by AS due FROM callback_requests AS q INDEXED BY callback_requests_queue
+        WHERE status = 'pending' AND mode = 'now' AND due_at <= ${at} ORDER BY due_by, due_at LIMIT 1${skipLocked(db, 'q')}) AS h
       UNION ALL
       SELECT 'mine', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests INDEXED BY callback_requests_promised
-        WHERE owner_id = ${userId} AND status = 'pending' AND due_at <= ${at} ORDER BY due_at LIMIT 1)
+        WHERE owner_id = ${userId} AND status = 'pending' AND due_at <= ${at} ORDER BY due_at LIMIT 1) AS h
       UNION ALL
       SELECT 'mine', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads INDEXED BY leads_promised
-        WHERE owner_id = ${userId} AND status = 'open' AND follow_up_at <= ${at} AND lease_owner IS NULL ORDER BY follow_up_at LIMIT 1)
+        WHERE owner_id = ${userId} AND status = 'open' AND follow_up_at <= ${at} AND lease_owner IS NULL ORDER BY follow_up_at LIMIT 1) AS h
       UNION ALL
-      SELECT 'scheduled', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests INDEXED BY callback_requests_queue
+      SELECT 'scheduled', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests AS q INDEXED BY callback_requests_queue
         WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${at}
           AND (site_id IS NULL OR site_id = ${siteId}) AND (personal_until IS NULL OR personal_until <= ${at})
-        ORDER BY due_at LIMIT 1)
+        ORDER BY due_at LIMIT 1${skipLocked(db, 'q')}) AS h
       UNION ALL
-      SELECT 'lead', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads INDEXED BY leads_followup_queue
+      SELECT 'lead', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads AS q INDEXED BY leads_followup_queue
         WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
           AND (personal_until IS NULL OR personal_until <= ${at})
-        ORDER BY follow_up_at LIMIT 1)`;
+        ORDER BY follow_up_at LIMIT 1${skipLocked(db, 'q')}) AS h`;
 
 interface ArmRow {
   arm: 'held' | 'now' | 'mine' | 'scheduled' | 'lead';
@@ -121,7 +122,7 @@ function headsOf(rows: ArmRow[]): QueueHeads {
  * a bounded read of its own partial index.
  */
 export async function queueHeads(db: Executor, siteId: number, userId: number, at: string): Promise<QueueHeads> {
-  const r = await sql<ArmRow>`${headArms(siteId, userId, at)}`.execute(db);
+  const r = await sql<ArmRow>`${headArms(db, siteId, userId, at)}`.execute(db);
   return headsOf(r.rows);
 }
 
@@ -137,7 +138,7 @@ export async function claimProbe(
   siteId: number,
   at: string,
 ): Promise<{ held: HeldRef | null; heads: QueueHeads }> {
-  const r = await sql<ArmRow>`${heldQueueArms(userId, at)} UNION ALL ${headArms(siteId, userId, at)}`.execute(db);
+  const r = await sql<ArmRow>`${heldQueueArms(userId, at)} UNION ALL ${headArms(db, siteId, userId, at)}`.execute(db);
   // UNION ALL keeps the arms' order: a held callback before a held lead
   let held = r.rows.find((row) => row.arm === 'held');
   held ??= (await sql<ArmRow>`${heldContactArm(userId, at)}`.execute(db)).rows[0];
@@ -172,13 +173,13 @@ interface HeadRow {
 }
 
 // One campaign's due head, as an arm that several campaigns' heads can share a statement with.
-const headArm = (campaignId: number, at: string) => sql`SELECT * FROM (
+const headArm = (db: Executor, campaignId: number, at: string) => sql`SELECT * FROM (
       SELECT cc.campaign_id, cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
         (SELECT first_name || ' ' || last_name FROM customers WHERE id = cc.customer_id) AS customer_name,
         ${currentMarketingConsent(sql.ref<number>('cc.customer_id'), CALL_CHANNEL)} AS consent,
         EXISTS (SELECT 1 FROM optout_registry WHERE phone = cc.phone) AS on_registry
       FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue
-      WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1)`;
+      WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1${skipLocked(db, 'cc')}) AS h`;
 
 function toHead(row: HeadRow): ContactHead {
   return {
@@ -194,7 +195,7 @@ function toHead(row: HeadRow): ContactHead {
 }
 
 export async function headCampaignContact(db: Executor, campaignId: number, at: string): Promise<ContactHead | null> {
-  const r = await sql<HeadRow>`${headArm(campaignId, at)}`.execute(db);
+  const r = await sql<HeadRow>`${headArm(db, campaignId, at)}`.execute(db);
   const row = r.rows[0];
   return row ? toHead(row) : null;
 }
@@ -211,7 +212,7 @@ export async function campaignHeads(
   const heads = new Map<number, ContactHead>();
   if (campaignIds.length === 0) return heads;
   const r = await sql<HeadRow>`${sql.join(
-    campaignIds.map((id) => headArm(id, at)),
+    campaignIds.map((id) => headArm(db, id, at)),
     sql` UNION ALL `,
   )}`.execute(db);
   for (const row of r.rows) heads.set(row.campaign_id, toHead(row));
@@ -374,7 +375,7 @@ export async function countCallbacks(
   }>`SELECT count(*) AS n FROM (SELECT 1 FROM callback_requests INDEXED BY callback_requests_queue
       WHERE status = 'pending' AND mode IN ('now', 'scheduled') AND due_at <= ${at}
         AND (site_id IS NULL OR site_id = ${siteId})
-        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap})`.execute(db);
+        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap}) AS h`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -387,7 +388,7 @@ export async function countLeadFollowUps(
 ): Promise<number> {
   const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM leads INDEXED BY leads_followup_queue
       WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
-        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap})`.execute(db);
+        AND (personal_until IS NULL OR personal_until <= ${at} OR owner_id = ${userId}) LIMIT ${cap}) AS h`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -400,7 +401,7 @@ export async function countCampaignContacts(
   const r = await sql<{
     n: number;
   }>`SELECT count(*) AS n FROM (SELECT 1 FROM campaign_contacts INDEXED BY campaign_contacts_queue
-      WHERE campaign_id = ${campaignId} AND status = 'pending' AND due_at <= ${at} LIMIT ${cap})`.execute(db);
+      WHERE campaign_id = ${campaignId} AND status = 'pending' AND due_at <= ${at} LIMIT ${cap}) AS h`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -431,7 +432,7 @@ export async function listPromisesOf(db: Executor, userId: number, limit: number
       SELECT 'lead_followup', CAST(l.id AS TEXT), 'callback', l.customer_id, cu.first_name, cu.last_name, cu.phone,
         l.follow_up_at, l.personal_until, l.product_code, l.lease_owner, l.lease_expires_at, l.notes
       FROM leads l INDEXED BY leads_promised JOIN customers cu ON cu.id = l.customer_id
-      WHERE l.owner_id = ${userId} AND l.status = 'open')
+      WHERE l.owner_id = ${userId} AND l.status = 'open') AS h
     ORDER BY due_at, id LIMIT ${limit}`.execute(db);
   return r.rows;
 }

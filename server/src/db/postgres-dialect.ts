@@ -1,0 +1,42 @@
+// Where a query's SQL must differ on PostgreSQL, the difference lives here (issue 21): the repositories write SQLite's
+// SQL, the embedded default, and this module says how PostgreSQL reads it. Applied to every query of a PostgreSQL
+// store (db/postgres.ts); the SQLite path never sees it.
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
+import type { Executor } from './database';
+import { RawSqlPlugin, rewriteOutsideQuotes } from './postgres-ddl';
+
+const RULES: readonly (readonly [RegExp, string])[] = [
+  // SQLite's planner hints (the hot claim and board reads name their index): PostgreSQL's planner chooses alone
+  [/\s+INDEXED\s+BY\s+\w+/gi, ''],
+];
+
+/** A query's raw SQL as PostgreSQL reads it. Idempotent; quoted text is left as written. */
+export function sqliteSqlToPostgres(text: string): string {
+  return rewriteOutsideQuotes(text, RULES);
+}
+
+/** The plugin of a PostgreSQL store: every raw SQL fragment of every query through sqliteSqlToPostgres. */
+export class PostgresDialectPlugin extends RawSqlPlugin {
+  constructor() {
+    super(sqliteSqlToPostgres);
+  }
+}
+
+/** Whether a query runs on a PostgreSQL store (its adapter), rather than the embedded SQLite file. */
+export function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+const NOTHING = sql.raw('');
+
+/**
+ * The lock a queue head is read with, at the end of its SELECT (`alias`: the queue table's). On PostgreSQL, where
+ * nodes claim side by side, `FOR UPDATE OF alias SKIP LOCKED`: a head another node is claiming right now is passed
+ * over for the next one instead of waited for and then lost. On SQLite nothing: the claim's transaction is the only
+ * writer of the file, so no head is ever being claimed by another.
+ */
+export function skipLocked(db: Executor, alias: string): RawBuilder<unknown> {
+  if (!isPostgres(db)) return NOTHING;
+  if (!/^\w+$/.test(alias)) throw new Error(`not a table alias: ${alias}`);
+  return sql.raw(` FOR UPDATE OF ${alias} SKIP LOCKED`);
+}
