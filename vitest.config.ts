@@ -1,7 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // One run covers the pure core, the server, the client and the cross-package API tests.
 // Browser (Chromium) tests have their own config in test/e2e because they need a built client.
+/** API suites that reach the database only through the server or Kysely, so run on either engine. */
+const POSTGRES_API_SUITES = fs
+  .readdirSync(path.join(import.meta.dirname, 'test/api'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter(
+    (f) => !/\.sqlite\b|dbFile|fromFile/.test(fs.readFileSync(path.join(import.meta.dirname, 'test/api', f), 'utf8')),
+  )
+  .map((f) => `api/${f}`);
+
 export default defineConfig({
   test: {
     // Vitest's default in a run is one worker less than the cores: one worker on a 2-core machine, where most of these
@@ -51,6 +62,20 @@ export default defineConfig({
           environment: 'node',
           include: ['postgres/**/*.test.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // the API suites again, on PostgreSQL: every one that does not read the SQLite file behind the server directly
+        // (the others are SQLite's own until they read through the API or Kysely); test/helpers/server.ts gives each
+        // server a database cloned from a seeded template on a throwaway cluster
+        test: {
+          name: 'postgres-api',
+          root: 'test',
+          environment: 'node',
+          include: POSTGRES_API_SUITES,
+          env: { VALORE_TEST_DATABASE: 'postgres' },
+          testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },

@@ -5,47 +5,32 @@
 // --db. The server also migrates at start, so the embedded default needs no step of its own.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Migrator } from 'kysely';
-import { openDatabase } from '../server/src/db/client';
-import { createMigrator, runToLatest } from '../server/src/db/migrator';
-import { isPostgresUrl, migratePostgres, openPostgres, postgresMigrator } from '../server/src/db/postgres';
+import { isPostgresUrl } from '../server/src/db/postgres';
+import { defaultTarget, openStore, withoutPassword } from '../server/src/db/store';
 
 const { values } = parseArgs({
   options: {
-    db: { type: 'string', default: process.env.VALORE_DATABASE_URL || process.env.VALORE_DB || 'data/valore.sqlite' },
+    db: { type: 'string', default: defaultTarget() },
     list: { type: 'boolean', default: false },
   },
 });
 const target = values.db;
-const postgres = isPostgresUrl(target);
-if (values.list && !postgres && !fs.existsSync(target)) {
+if (values.list && !isPostgresUrl(target) && !fs.existsSync(target)) {
   console.error(`No database at ${target}.`);
   process.exit(1);
 }
-// a URL is named without its password
-const name = postgres ? target.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : target;
 let close = async () => {};
+const name = withoutPassword(target);
 try {
-  let migrator: Migrator;
-  let migrate: () => Promise<string[]>;
-  if (postgres) {
-    const opened = openPostgres(target, { maxConnections: 1 });
-    close = opened.close;
-    migrator = postgresMigrator(opened.db);
-    migrate = () => migratePostgres(opened.db);
-  } else {
-    const opened = openDatabase(target);
-    close = opened.close;
-    migrator = createMigrator(opened.db);
-    migrate = () => runToLatest(migrator);
-  }
+  const store = openStore(target);
+  close = store.close;
   if (values.list) {
-    const migrations = await migrator.getMigrations();
+    const migrations = await store.migrator.getMigrations();
     for (const m of migrations) console.log(`${m.executedAt ? 'applied' : 'pending'}  ${m.name}`);
     const pending = migrations.filter((m) => !m.executedAt).length;
     console.log(`${migrations.length - pending} applied, ${pending} pending in ${name}.`);
   } else {
-    const applied = await migrate();
+    const applied = await store.migrate();
     for (const migration of applied) console.log(`applied  ${migration}`);
     console.log(
       applied.length > 0

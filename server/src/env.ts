@@ -14,22 +14,16 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   VALORE_DB: z.string().min(1).default('data/valore.sqlite'),
   /**
-   * A PostgreSQL server instead of the SQLite file (issue 21, under way). `npm run migrate` already takes it; the
-   * server does not run on it yet, and refuses to start with it set rather than quietly use the file
-   * (docs/operations.md, "PostgreSQL").
+   * A PostgreSQL server instead of the SQLite file (docs/operations.md, "PostgreSQL"): where several nodes share one
+   * database. Unset: the SQLite file VALORE_DB.
    */
   VALORE_DATABASE_URL: z
     .string()
     .optional()
-    .superRefine((value, ctx) => {
-      if (!value) return;
-      ctx.addIssue({
-        code: 'custom',
-        message: /^postgres(ql)?:\/\//.test(value)
-          ? 'the server runs on the SQLite file (VALORE_DB) only so far; PostgreSQL is taken by npm run migrate, not yet by the server (docs/operations.md, "PostgreSQL")'
-          : 'VALORE_DATABASE_URL is a postgres://user:password@host:port/database URL',
-      });
-    }),
+    .refine(
+      (value) => !value || /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value),
+      'VALORE_DATABASE_URL is a postgres://user:password@host:port/database URL',
+    ),
   VALORE_SEED: z.enum(['demo', 'none']).default('none'),
   VALORE_INTAKE_KEYS: z.string().optional(),
   VALORE_ATTENDANCE_KEYS: z.string().optional(),

@@ -18,7 +18,9 @@ import {
 } from './domains/cti/cti-commands';
 import { migrateToLatest } from './db/migrator';
 import { seedLivingCentre } from './db/seed/living';
-import { isEmpty, seedDemo, type DemoSeedSummary } from './db/seed/demo';
+import { seedDemo, type DemoSeedSummary } from './db/seed/demo';
+import { copySqliteToPostgres } from './db/copy-to-postgres';
+import { migratePostgres, postgresStore } from './db/postgres';
 import type { AppDeps } from './deps';
 import { createLoginRateLimiter } from './domains/auth/rate-limiter';
 import { failInterruptedImports } from './domains/campaigns/list-import.service';
@@ -67,6 +69,14 @@ export interface RunningServer {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function hasNoUsers(db: OpenedDatabase['db']): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0) === 0;
+}
 export const DEFAULT_CLIENT_DIST = path.resolve(here, '../../client/dist');
 
 /** Opens the database, migrates, seeds when asked, and listens. Used by main.ts and by API/e2e tests. */
@@ -81,19 +91,29 @@ export async function startServer(
   } = {},
 ): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL, opts.logDestination);
-  const database = openDatabase(env.VALORE_DB, { writer: env.VALORE_WRITER });
+  const database = env.VALORE_DATABASE_URL
+    ? postgresStore(env.VALORE_DATABASE_URL)
+    : openDatabase(env.VALORE_DB, { writer: env.VALORE_WRITER });
   configureGroupCommit(database.db, {
     maxWaiting: env.VALORE_WRITE_QUEUE_MAX,
     maxWaitMs: env.VALORE_WRITE_WAIT_MAX_MS,
   });
-  await migrateToLatest(database.db);
+  if (env.VALORE_DATABASE_URL) await migratePostgres(database.db);
+  else await migrateToLatest(database.db);
   let seeded: DemoSeedSummary | null = null;
-  if (env.VALORE_SEED === 'demo' && isEmpty(database.sqlite)) {
+  if (env.VALORE_SEED === 'demo' && (await hasNoUsers(database.db))) {
     const started = Date.now();
     const now = (opts.clock ?? systemClock).now();
-    seeded = await seedDemo(database.sqlite, { customers: opts.seedCustomers, now });
+    // the demo is written on SQLite (seed/demo.ts); a PostgreSQL store gets it through an in-memory file, copied
+    const target = env.VALORE_DATABASE_URL ? openDatabase(':memory:') : database;
+    if (target !== database) await migrateToLatest(target.db);
+    seeded = await seedDemo(target.sqlite, { customers: opts.seedCustomers, now });
     // the demo as a living centre: a month of contacts, active campaigns, open requests, scorecards (seed/living.ts)
-    const living = opts.livingDemo === false ? null : seedLivingCentre(database.sqlite, { now });
+    const living = opts.livingDemo === false ? null : seedLivingCentre(target.sqlite, { now });
+    if (target !== database) {
+      await copySqliteToPostgres(target.sqlite, database.db);
+      await target.close();
+    }
     logger.info(
       { ms: Date.now() - started, ...seeded, logins: undefined, history: living?.history.interactions ?? 0 },
       'demo data seeded',

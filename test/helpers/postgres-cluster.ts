@@ -12,8 +12,8 @@ export interface PostgresCluster {
   /** postgres://… of the cluster's `postgres` database (TCP on 127.0.0.1) */
   url: string;
   port: number;
-  /** a new, empty database on this cluster; returns its URL */
-  createDatabase(name: string): string;
+  /** a new database on this cluster, empty or a copy of `template` (a database nobody is connected to); its URL */
+  createDatabase(name: string, template?: string): string;
   stop(): void;
 }
 
@@ -64,9 +64,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   return {
     url: url('postgres'),
     port,
-    createDatabase(name) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
-      run('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-qAt', '-c', `CREATE DATABASE ${name}`]);
+    createDatabase(name, template) {
+      for (const n of [name, template ?? name])
+        if (!/^[a-z_][a-z0-9_]*$/.test(n)) throw new Error(`not a plain database name: ${n}`);
+      const create = template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`;
+      run('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-qAt', '-c', create]);
       return url(name);
     },
     stop() {

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
+import SQLite from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '@valore/server/clock';
 import { openDatabase } from '@valore/server/db/client';
 import { migrateToLatest } from '@valore/server/db/migrator';
 import { seedDemo } from '@valore/server/db/seed/demo';
+import { copySqliteToPostgres } from '@valore/server/db/copy-to-postgres';
+import { migratePostgres, openPostgres } from '@valore/server/db/postgres';
 import { parseEnv } from '@valore/server/env';
 import { startServer, type RunningServer } from '@valore/server/server';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 export const TEST_INTAKE_KEY = 'test-intake-key';
@@ -55,26 +59,80 @@ export interface TestServer extends RunningServer {
   dbFile: string;
 }
 
-/** Starts the real application on a free port over a fresh SQLite file. */
+/**
+ * The engine the test servers run on: SQLite files by default; PostgreSQL when VALORE_TEST_DATABASE=postgres (the
+ * `postgres` project of vitest.config.ts runs API suites so). There, each worker process starts one throwaway
+ * cluster, the seeded SQLite template is copied once into a template database, and every server gets a database
+ * of its own cloned from it (CREATE DATABASE … TEMPLATE), as every SQLite server gets a copy of the file.
+ */
+export const TEST_ENGINE: 'sqlite' | 'postgres' =
+  process.env.VALORE_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+let cluster: Promise<PostgresCluster> | null = null;
+const pgTemplates = new Map<string, Promise<string>>();
+let pgDatabases = 0;
+
+function testCluster(): Promise<PostgresCluster> {
+  cluster ??= startPostgresCluster().then((started) => {
+    process.once('exit', () => started.stop());
+    return started;
+  });
+  return cluster;
+}
+
+/** A PostgreSQL database of its own holding what the SQLite `file` holds (or only the schema, without a file). */
+async function postgresDatabaseFrom(file: string | null): Promise<string> {
+  const pg = await testCluster();
+  const key = file ?? '(schema only)';
+  let template = pgTemplates.get(key);
+  if (!template) {
+    template = (async () => {
+      const name = `template_${pgTemplates.size}`;
+      const store = openPostgres(pg.createDatabase(name), { maxConnections: 1 });
+      try {
+        await migratePostgres(store.db);
+        if (file) {
+          const sqlite = new SQLite(file, { readonly: true });
+          try {
+            await copySqliteToPostgres(sqlite, store.db);
+          } finally {
+            sqlite.close();
+          }
+        }
+      } finally {
+        await store.close();
+      }
+      return name;
+    })();
+    pgTemplates.set(key, template);
+  }
+  return pg.createDatabase(`test_${++pgDatabases}`, await template);
+}
+
+/** Starts the real application on a free port over a fresh SQLite file (or PostgreSQL database: TEST_ENGINE). */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-test-'));
   const dbFile = path.join(dir, 'valore.sqlite');
-  if (opts.fromFile !== undefined) {
-    fs.copyFileSync(opts.fromFile, dbFile);
-  } else if (opts.seed !== false) {
-    fs.copyFileSync(await seededTemplate(opts.customers ?? 2_000, opts.clock?.now() ?? new Date()), dbFile);
-  }
+  const source =
+    opts.fromFile ??
+    (opts.seed !== false ? await seededTemplate(opts.customers ?? 2_000, opts.clock?.now() ?? new Date()) : null);
+  let databaseUrl: string | undefined;
+  if (TEST_ENGINE === 'postgres') databaseUrl = await postgresDatabaseFrom(source);
+  else if (source) fs.copyFileSync(source, dbFile);
   const env = parseEnv({
     NODE_ENV: 'production',
     PORT: '0',
     HOST: '127.0.0.1',
     VALORE_DB: dbFile,
+    ...(databaseUrl ? { VALORE_DATABASE_URL: databaseUrl } : {}),
     VALORE_SEED: 'none',
     VALORE_INTAKE_KEYS: TEST_INTAKE_KEY,
     VALORE_SESSION_SECRET: TEST_SESSION_SECRET,
     LOG_LEVEL: 'silent',
     // the suites written for pull (work.next) stay deterministic; pushed work is tested with it on (offers tests)
     VALORE_OFFER_DISPATCH: 'off',
+    // VALORE_TEST_LOG_LEVEL=error (or warn…) prints the test servers' log lines: what a 500 was, while debugging
+    ...(process.env.VALORE_TEST_LOG_LEVEL ? { LOG_LEVEL: process.env.VALORE_TEST_LOG_LEVEL } : {}),
     ...opts.env,
   });
   const running = await startServer(env, { clock: opts.clock, logDestination: opts.logDestination });

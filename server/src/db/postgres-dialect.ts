@@ -8,6 +8,9 @@ import { RawSqlPlugin, rewriteOutsideQuotes } from './postgres-ddl';
 const RULES: readonly (readonly [RegExp, string])[] = [
   // SQLite's planner hints (the hot claim and board reads name their index): PostgreSQL's planner chooses alone
   [/\s+INDEXED\s+BY\s+\w+/gi, ''],
+  // SQLite's LIKE ignores the case of ASCII letters (and NOCASE says so again); PostgreSQL's ILIKE is that LIKE
+  [/\bCOLLATE\s+NOCASE\s+LIKE\b/gi, 'ILIKE'],
+  [/\bLIKE\b/gi, 'ILIKE'],
 ];
 
 /** A query's raw SQL as PostgreSQL reads it. Idempotent; quoted text is left as written. */
@@ -39,4 +42,23 @@ export function skipLocked(db: Executor, alias: string): RawBuilder<unknown> {
   if (!isPostgres(db)) return NOTHING;
   if (!/^\w+$/.test(alias)) throw new Error(`not a table alias: ${alias}`);
   return sql.raw(` FOR UPDATE OF ${alias} SKIP LOCKED`);
+}
+
+/**
+ * An ISO-8601 UTC time (the text every stored time is) plus whole minutes, as the same text: SQLite's strftime with a
+ * modifier; on PostgreSQL the text read as a time, the interval added, written back to the same width.
+ */
+export function isoPlusMinutes(db: Executor, iso: RawBuilder<unknown>, minutes: number): RawBuilder<string> {
+  if (!Number.isInteger(minutes)) throw new Error(`not whole minutes: ${minutes}`);
+  return isPostgres(db)
+    ? sql<string>`to_char((${iso})::timestamptz AT TIME ZONE 'UTC' + make_interval(mins => ${sql.lit(minutes)}), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', ${iso}, ${`${minutes >= 0 ? '+' : ''}${minutes} minutes`})`;
+}
+
+/** A top-level field of a JSON text column, as text (a number reads as its digits): json_extract / ->>. */
+export function jsonText(db: Executor, column: RawBuilder<unknown>, field: string): RawBuilder<string | null> {
+  if (!/^\w+$/.test(field)) throw new Error(`not a plain JSON field: ${field}`);
+  return isPostgres(db)
+    ? sql<string | null>`((${column})::jsonb ->> ${sql.lit(field)})`
+    : sql<string | null>`CAST(json_extract(${column}, ${sql.lit(`$.${field}`)}) AS TEXT)`;
 }

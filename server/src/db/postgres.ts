@@ -2,6 +2,7 @@
 // docs/operations.md, "PostgreSQL".
 import { Kysely, PostgresDialect, sql, type Migrator } from 'kysely';
 import pg from 'pg';
+import type { OpenedDatabase } from './client';
 import type { Database } from './database';
 import { createMigrator, runToLatest } from './migrator';
 import { PostgresDialectPlugin } from './postgres-dialect';
@@ -44,8 +45,32 @@ export function postgresMigrator(db: Kysely<Database>): Migrator {
   return createMigrator(db.withPlugin(new PostgresMigrationPlugin()));
 }
 
+/** An advisory lock key of Valore's own (any 64-bit number not used elsewhere in the database). */
+const COLLATION_LOCK = 7_261_034_511;
+
 /** Applies every pending migration to a PostgreSQL database (first the collation the schema names). */
 export async function migratePostgres(db: Kysely<Database>): Promise<string[]> {
-  await sql.raw(NOCASE_COLLATION).execute(db);
+  // CREATE … IF NOT EXISTS is not safe against itself: two nodes starting together would both try (one fails on
+  // the catalogue's unique index); a transaction-scoped advisory lock puts them one after the other
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${COLLATION_LOCK})`.execute(trx);
+    await sql.raw(NOCASE_COLLATION).execute(trx);
+  });
   return runToLatest(postgresMigrator(db));
+}
+
+/**
+ * A PostgreSQL store in the shape the server holds its database in. There is no SQLite connection behind it: code
+ * that reaches for one (the demo seed writes through a file of its own; some tests read the file directly) is told
+ * so instead of reading another database.
+ */
+export function postgresStore(url: string): OpenedDatabase {
+  const opened = openPostgres(url);
+  return {
+    db: opened.db,
+    close: opened.close,
+    get sqlite(): never {
+      throw new Error('this store is PostgreSQL (VALORE_DATABASE_URL): there is no SQLite connection');
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { AUDIT_EXPORT_MAX, type AuditRow, type AuditSearchInput } from '@valore/shared/schemas/admin';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
+import { jsonText } from '../../db/postgres-dialect';
 import { csvDocument } from '../../csv-export';
 import { insertAudit } from '../audit/audit.repository';
 
@@ -30,7 +31,7 @@ function filtered(deps: AppDeps, f: Filters): AuditQuery {
     q = q.where((eb) =>
       eb.or([
         eb.and([eb('a.entity_type', '=', 'customer'), eb('a.entity_id', '=', String(id))]),
-        sql<boolean>`json_extract(a.details, '$.customerId') = ${id}`,
+        sql<boolean>`${jsonText(deps.db, sql`a.details`, 'customerId')} = ${String(id)}`,
       ]),
     );
   }

@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../../db/database';
+import { isoPlusMinutes } from '../../db/postgres-dialect';
 import type { CallbackRequestsTable } from './callbacks.table';
 
 export interface IdempotentRequest {
@@ -102,7 +103,7 @@ export interface OpenItemRow {
  * site's open lead follow-ups. A lead's follow-up has no service-level deadline of its own: it counts as late
  * `toleranceMinutes` after its time, as a scheduled callback does.
  */
-function openItems(siteId: number | null, toleranceMinutes: number, leadMaxAttempts: number) {
+function openItems(db: Executor, siteId: number | null, toleranceMinutes: number, leadMaxAttempts: number) {
   return sql`
     SELECT 'callback' AS kind, c.id, c.origin, c.mode, c.channel, c.product_code, p.name_it, p.name_en, c.phone,
       c.customer_id, c.status, c.created_at, c.preferred_at, c.due_at, c.due_by, c.attempts, c.max_attempts,
@@ -112,12 +113,12 @@ function openItems(siteId: number | null, toleranceMinutes: number, leadMaxAttem
     LEFT JOIN products p ON p.code = c.product_code
     LEFT JOIN users h ON h.id = c.lease_owner
     LEFT JOIN users o ON o.id = c.owner_id
-    WHERE c.status IN ('pending', 'claimed') AND (c.site_id IS NULL OR ${siteId} IS NULL OR c.site_id = ${siteId})
+    WHERE c.status IN ('pending', 'claimed') AND (c.site_id IS NULL OR CAST(${siteId} AS BIGINT) IS NULL OR c.site_id = ${siteId})
     UNION ALL
     SELECT 'lead_followup', CAST(l.id AS TEXT), 'lead', 'scheduled', 'phone', l.product_code, p.name_it, p.name_en,
       cu.phone, l.customer_id, CASE WHEN l.lease_owner IS NULL THEN 'pending' ELSE 'claimed' END, l.created_at,
       l.follow_up_at, l.follow_up_at,
-      strftime('%Y-%m-%dT%H:%M:%fZ', l.follow_up_at, ${`+${toleranceMinutes} minutes`}),
+      ${isoPlusMinutes(db, sql`l.follow_up_at`, toleranceMinutes)},
       l.attempts, ${leadMaxAttempts}, l.lease_owner, l.lease_expires_at, h.display_name, l.owner_id, o.display_name,
       l.personal_until
     FROM leads l
@@ -125,7 +126,7 @@ function openItems(siteId: number | null, toleranceMinutes: number, leadMaxAttem
     LEFT JOIN products p ON p.code = l.product_code
     LEFT JOIN users h ON h.id = l.lease_owner
     LEFT JOIN users o ON o.id = l.owner_id
-    WHERE l.status = 'open' AND (${siteId} IS NULL OR l.site_id = ${siteId})`;
+    WHERE l.status = 'open' AND (CAST(${siteId} AS BIGINT) IS NULL OR l.site_id = ${siteId})`;
 }
 
 export interface OpenItemsScope {
@@ -137,7 +138,7 @@ export interface OpenItemsScope {
 /** Open promises, most urgent due-by first: the SLA board's rows. */
 export async function openBoardItems(db: Executor, scope: OpenItemsScope, limit: number): Promise<OpenItemRow[]> {
   const r =
-    await sql<OpenItemRow>`SELECT * FROM (${openItems(scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)})
+    await sql<OpenItemRow>`SELECT * FROM (${openItems(db, scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)}) AS items
     ORDER BY due_by, id LIMIT ${limit}`.execute(db);
   return r.rows;
 }
@@ -160,7 +161,7 @@ export async function openCounts(db: Executor, scope: OpenItemsScope, now: strin
       sum(CASE WHEN status = 'pending' AND due_at > ${now} THEN 1 ELSE 0 END) AS scheduled,
       sum(CASE WHEN status = 'claimed' AND (lease_expires_at IS NULL OR lease_expires_at > ${now}) THEN 1 ELSE 0 END) AS claimed,
       sum(CASE WHEN due_by < ${now} THEN 1 ELSE 0 END) AS breached
-    FROM (${openItems(scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)})`.execute(db);
+    FROM (${openItems(db, scope.siteId, scope.toleranceMinutes, scope.leadMaxAttempts)}) AS items`.execute(db);
   const row = r.rows[0];
   return {
     open: Number(row?.open ?? 0),

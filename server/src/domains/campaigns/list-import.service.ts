@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse, type CsvError } from 'csv-parse';
+import { isPostgres } from '../../db/postgres-dialect';
 import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { ImportRejectReason } from '@valore/shared/schemas/campaigns';
@@ -263,6 +264,8 @@ let importsRunning = 0;
  * IMPORT_CACHE_KIB and shrunk back when the last one ends (docs/performance.md, import memory).
  */
 async function smallCacheWhileImporting(db: AppDeps['db']): Promise<() => Promise<void>> {
+  // the page cache is SQLite's, in this process; a PostgreSQL server keeps its own
+  if (isPostgres(db)) return async () => {};
   if (importsRunning++ === 0) await sql.raw(`PRAGMA cache_size = -${IMPORT_CACHE_KIB}`).execute(db);
   return async () => {
     if (--importsRunning === 0) await sql.raw(`PRAGMA cache_size = -${CACHE_KIB}`).execute(db);

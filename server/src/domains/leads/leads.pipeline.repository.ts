@@ -50,7 +50,7 @@ function matching(w: PipelineWhere, status: LeadStatus | null) {
     if (w.followUpFrom !== null) all.push(eb('leads.follow_up_at', '>=', w.followUpFrom));
     if (w.followUpTo !== null) all.push(eb('leads.follow_up_at', '<', w.followUpTo));
     if (status !== null) all.push(eb('leads.status', '=', status));
-    return all.length === 0 ? sql<SqlBool>`1` : eb.and(all);
+    return all.length === 0 ? sql<SqlBool>`TRUE` : eb.and(all);
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database';
+import { isoPlusMinutes } from '../../db/postgres-dialect';
 
 /**
  * The queues' figures for the monitor's tiles (queues.service.ts), read from the queue tables themselves. A claim
@@ -83,7 +84,7 @@ export async function leadQueue(
   at: string,
   toleranceMinutes: number,
 ): Promise<LeadQueueRow> {
-  const dueBy = sql`strftime('%Y-%m-%dT%H:%M:%fZ', follow_up_at, ${`+${toleranceMinutes} minutes`})`;
+  const dueBy = isoPlusMinutes(db, sql`follow_up_at`, toleranceMinutes);
   const leaseFree = sql`(lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= ${at})`;
   const r = await sql<LeadQueueRow>`SELECT
       coalesce(sum(CASE WHEN ${leaseFree} AND follow_up_at <= ${at} THEN 1 ELSE 0 END), 0) AS waiting,

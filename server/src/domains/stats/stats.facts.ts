@@ -56,7 +56,8 @@ export interface ContactRow {
   acw_ms: number;
   path: string;
   /** JSON array of the objection codes raised ("other": not prepared), null when none */
-  objection_codes: string | null;
+  /** the contact's events (JSON), only when one of them is an objection: the codes are read in objectionCodes */
+  objection_events: string | null;
   province_code: string | null;
   cmn_due_by: string | null;
   cmn_answered_at: string | null;
@@ -106,17 +107,32 @@ export function stepsOf(row: ContactRow) {
     path = [];
   }
   const steps = Array.isArray(path) ? path.filter((s): s is string => typeof s === 'string') : [];
-  return [...stepCounts(steps, row.outcome), ...objectionCounts(jsonStrings(row.objection_codes), row.outcome)];
+  return [...stepCounts(steps, row.outcome), ...objectionCounts(objectionCodes(row.objection_events), row.outcome)];
 }
 
-function jsonStrings(json: string | null): string[] {
+/**
+ * The codes of the objections among a contact's events, in order; an objection without a code counts as "other".
+ * Read here rather than in SQL: the JSON functions differ between SQLite and PostgreSQL, and only contacts that
+ * raised an objection carry their events this far.
+ */
+export function objectionCodes(json: string | null): string[] {
   if (json === null) return [];
+  let events: unknown;
   try {
-    const parsed: unknown = JSON.parse(json);
-    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : [];
+    events = JSON.parse(json);
   } catch {
     return [];
   }
+  if (!Array.isArray(events)) return [];
+  const codes: string[] = [];
+  for (const event of events as unknown[]) {
+    if (typeof event !== 'object' || event === null) continue;
+    const { type, code } = event as { type?: unknown; code?: unknown };
+    if (type !== 'proposal.objection') continue;
+    if (typeof code === 'string') codes.push(code);
+    else if (code === undefined || code === null) codes.push(OTHER_OBJECTION);
+  }
+  return codes;
 }
 
 /** The key of each rollup table for a contact, in table-key order. */
@@ -133,10 +149,7 @@ export function rollupKeys(dims: DimValues): { table: string; key: (string | num
 export const CONTACT_COLUMNS = `
   i.site_id, i.operator_id, i.team_id, i.flow, i.script_version, i.product_code, i.campaign_id, i.started_at,
   i.outcome, i.reached, i.proposal_made, i.ocs_solved, i.propensity, i.handle_ms, i.acw_ms, i.path,
-  CASE WHEN instr(i.events, 'proposal.objection') > 0 THEN (
-    SELECT json_group_array(COALESCE(json_extract(e.value, '$.code'), '${OTHER_OBJECTION}'))
-    FROM json_each(i.events) e WHERE json_extract(e.value, '$.type') = 'proposal.objection'
-  ) END AS objection_codes,
+  CASE WHEN i.events LIKE '%proposal.objection%' THEN i.events END AS objection_events,
   c.province_code AS province_code,
   CASE WHEN cr.mode = 'now' THEN cr.due_by END AS cmn_due_by,
   CASE WHEN cr.mode = 'now' THEN i.started_at END AS cmn_answered_at`;

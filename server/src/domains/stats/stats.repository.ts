@@ -28,7 +28,7 @@ export type GroupedCounts = { key: Record<string, string | number>; counts: Coun
 
 function condition(c: DimCondition, column: (d: RollupDim) => RawBuilder<unknown>): RawBuilder<unknown> {
   if (c.op === '=') return sql`${column(c.dim)} = ${c.value}`;
-  if (c.values.length === 0) return sql`0`;
+  if (c.values.length === 0) return sql`FALSE`;
   return sql`${column(c.dim)} IN (${sql.join(c.values)})`;
 }
 
@@ -74,7 +74,7 @@ async function sumParts(
   });
   const sums = measures.map((m) => sql`SUM(${sql.ref(m)}) AS ${sql.ref(m)}`);
   const result = await sql<Record<string, string | number | null>>`SELECT ${sql.join([...groupRefs, ...sums])}
-    FROM (${sql.join(selects, sql` UNION ALL `)})
+    FROM (${sql.join(selects, sql` UNION ALL `)}) AS parts
     ${groups.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``} HAVING ${nonZero}`.execute(db);
   return result.rows;
 }
@@ -84,7 +84,7 @@ export async function sumRollup(db: Executor, table: RollupTable, q: RollupQuery
   const column = (d: RollupDim) => sql.ref(d);
   const where: RawBuilder<unknown>[] = [
     // an IN list on the leading key column turns the period into one range scan per site
-    table.allSites ? sql`1` : q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`0`,
+    table.allSites ? sql`TRUE` : q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`FALSE`,
     ...q.conditions.map((c) => condition(c, column)),
   ];
   const parts = periodParts(table.name, table.monthly, q.fromDay, q.toDay, q.groupBy.includes('day'));
@@ -116,7 +116,7 @@ export async function sumSteps(
     scriptVersion?: string | undefined;
   },
 ): Promise<StepRow[]> {
-  const where: RawBuilder<unknown>[] = [q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`0`];
+  const where: RawBuilder<unknown>[] = [q.siteIds.length ? sql`site_id IN (${sql.join(q.siteIds)})` : sql`FALSE`];
   if (q.flow) where.push(sql`flow = ${q.flow}`);
   if (q.scriptVersion) where.push(sql`script_version = ${q.scriptVersion}`);
   const parts = periodParts(STEP_ROLLUP.name, STEP_ROLLUP.monthly, q.fromDay, q.toDay, false);
@@ -160,7 +160,7 @@ export interface RawFilter {
 
 export function rawWhere(f: RawFilter): RawBuilder<unknown> {
   const w: RawBuilder<unknown>[] = [
-    f.siteIds === null ? sql`1` : f.siteIds.length ? sql`i.site_id IN (${sql.join(f.siteIds)})` : sql`0`,
+    f.siteIds === null ? sql`TRUE` : f.siteIds.length ? sql`i.site_id IN (${sql.join(f.siteIds)})` : sql`FALSE`,
     sql`i.started_at >= ${f.fromUtc}`,
     sql`i.started_at < ${f.toUtc}`,
   ];
@@ -178,7 +178,7 @@ export function rawWhere(f: RawFilter): RawBuilder<unknown> {
     const parts: RawBuilder<unknown>[] = [];
     if (codes.length) parts.push(sql`c.province_code IN (${sql.join(codes)})`);
     if (f.provinces.includes(null)) parts.push(sql`c.province_code IS NULL`);
-    w.push(parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`0`);
+    w.push(parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`FALSE`);
   }
   if (f.stage) w.push(f.stage);
   return sql.join(w, sql` AND `);

@@ -10,7 +10,7 @@ function upsertText(table: string, key: readonly string[], measures: readonly st
   const cols = [...key, ...measures];
   return (
     `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`
+    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${measures.map((m) => `${m} = ${table}.${m} + excluded.${m}`).join(', ')}`
   );
 }
 
@@ -19,7 +19,7 @@ function upsertParts(table: string, key: readonly string[], measures: readonly s
   return {
     head: sql.raw(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (`),
     tail: sql.raw(
-      `) ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`,
+      `) ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${measures.map((m) => `${m} = ${table}.${m} + excluded.${m}`).join(', ')}`,
     ),
   };
 }

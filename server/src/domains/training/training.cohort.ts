@@ -47,12 +47,13 @@ export async function windowConversion(db: Executor, windows: readonly Window[])
     after_handled: number;
     after_value: number;
   }>`
-    WITH w AS (
-      SELECT json_extract(value, '$.operatorId') AS operator_id, json_extract(value, '$.beforeFrom') AS b_from,
-        json_extract(value, '$.beforeTo') AS b_to, json_extract(value, '$.afterFrom') AS a_from,
-        json_extract(value, '$.afterTo') AS a_to
-      FROM json_each(${JSON.stringify(windows)})
-    )
+    WITH w (operator_id, b_from, b_to, a_from, a_to) AS (VALUES ${sql.join(
+      windows.map(
+        (x) =>
+          sql`(CAST(${x.operatorId} AS BIGINT), CAST(${x.beforeFrom} AS TEXT), CAST(${x.beforeTo} AS TEXT),
+            CAST(${x.afterFrom} AS TEXT), CAST(${x.afterTo} AS TEXT))`,
+      ),
+    )})
     SELECT w.operator_id,
       coalesce(sum(CASE WHEN s.day BETWEEN w.b_from AND w.b_to THEN s.handled END), 0) AS before_handled,
       coalesce(sum(CASE WHEN s.day BETWEEN w.b_from AND w.b_to
@@ -120,7 +121,7 @@ async function practiceSetCohort(db: Executor, setId: number, siteIds: readonly 
       JOIN users u ON u.id = a.user_id
       JOIN done d ON d.assignment_id = a.id AND d.n = s.count_required
     WHERE a.set_id = ${setId} AND u.role = 'operator' AND u.site_id IS NOT NULL
-      AND (${siteIds === null ? 1 : 0} = 1 OR u.site_id IN (SELECT value FROM json_each(${JSON.stringify(siteIds ?? [])})))
+      AND ${siteIds === null ? sql`TRUE` : siteIds.length ? sql`u.site_id IN (${sql.join(siteIds)})` : sql`FALSE`}
     ORDER BY u.site_id, u.display_name, u.id`.execute(db);
   return {
     subject: { kind: 'practice_set', id: set.id, name: set.name },
