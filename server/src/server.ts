@@ -39,8 +39,9 @@ import {
   trustedProxies,
   type Env,
 } from './env';
-import { createLogger } from './logger';
-import { createInProcessBus } from './realtime/event-bus';
+import { createLogger, type Logger } from './logger';
+import { createInProcessBus, type EventBus } from './realtime/event-bus';
+import { createPostgresBus } from './realtime/postgres-bus';
 
 export interface RunningServer {
   url: string;
@@ -69,6 +70,24 @@ export interface RunningServer {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * One node: the bus is in this process. On PostgreSQL, where nodes share the database, it spans them
+ * (realtime/postgres-bus.ts); the server starts only once this node listens.
+ */
+async function createBus(env: Env, logger: Logger): Promise<{ bus: EventBus; close: () => Promise<void> }> {
+  if (!env.VALORE_DATABASE_URL) return { bus: createInProcessBus(), close: async () => {} };
+  const bus = createPostgresBus(env.VALORE_DATABASE_URL, logger);
+  const listening = await Promise.race([
+    bus.ready.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
+  ]);
+  if (!listening) {
+    await bus.close();
+    throw new Error('the event bus cannot LISTEN on the PostgreSQL server (VALORE_DATABASE_URL) within 15 s');
+  }
+  return { bus, close: () => bus.close() };
+}
 
 async function hasNoUsers(db: OpenedDatabase['db']): Promise<boolean> {
   const row = await db
@@ -119,11 +138,15 @@ export async function startServer(
       'demo data seeded',
     );
   }
+  const { bus, close: closeBus } = await createBus(env, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const deps: AppDeps = {
     db: database.db,
     logger,
     clock: opts.clock ?? systemClock,
-    bus: createInProcessBus(),
+    bus,
     loginLimiter: createLoginRateLimiter(),
     config: {
       production: env.NODE_ENV === 'production',
@@ -201,6 +224,7 @@ export async function startServer(
     drain.start();
     const cut = await stopListening(server, graceMs);
     await stopBackgroundJobs();
+    await closeBus();
     await database.close();
     return { cut };
   };

@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { isPostgres } from './postgres-dialect';
 import { DomainError } from '../errors';
 import type { DB, Executor } from './database';
 
@@ -23,6 +24,17 @@ interface Unit {
   reject: (error: unknown) => void;
   /** performance.now() when it joined the queue */
   since: number;
+  /** PostgreSQL: the unit's isolation when not the store's SERIALIZABLE (db/postgres.ts) */
+  isolation?: 'read committed';
+}
+
+export interface GroupCommitOptions {
+  /**
+   * A unit written for READ COMMITTED on PostgreSQL: claims, whose heads are read SKIP LOCKED and taken by a
+   * conditional update (`… AND status = 'pending'`), so concurrent claimers pass each other instead of failing each
+   * other's SERIALIZABLE transactions. SQLite has one writer and ignores it.
+   */
+  isolation?: 'read committed';
 }
 
 /**
@@ -45,13 +57,16 @@ const RETRY_AFTER_MS = 1_000;
 /** A write refused because the write queue is full (or waited past its bound): nothing was written; retry later. */
 export class WriteQueueFullError extends DomainError {
   readonly retryAfterMs = RETRY_AFTER_MS;
-  constructor(reason: 'full' | 'waited') {
+  constructor(reason: 'full' | 'waited' | 'conflict') {
     super(
       'SERVICE_UNAVAILABLE',
       'SERVER_BUSY',
       reason === 'full'
         ? 'The server is busy writing: nothing was saved. Try again in a moment.'
-        : 'The server is busy writing and this request waited too long: nothing was saved. Try again in a moment.',
+        : reason === 'waited'
+          ? 'The server is busy writing and this request waited too long: nothing was saved. Try again in a moment.'
+          : // PostgreSQL: the write kept meeting others changing the same rows (db/postgres.ts)
+            'Others are changing the same records right now: nothing was saved. Try again in a moment.',
     );
   }
 }
@@ -85,12 +100,22 @@ export function configureGroupCommit(db: DB, limits: Partial<GroupCommitLimits>)
   queue.limits = { ...queue.limits, ...limits };
 }
 
-export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Promise<T> {
+export function groupCommit<T>(
+  db: DB,
+  run: (trx: Executor) => Promise<T>,
+  options: GroupCommitOptions = {},
+): Promise<T> {
   const q = queueOf(db);
   // refused before it is queued, so it never holds a place nor waits: the caller hears at once
   if (q.pending.length >= q.limits.maxWaiting) return Promise.reject(new WriteQueueFullError('full'));
   return new Promise<T>((resolve, reject) => {
-    q.pending.push({ run, resolve: resolve as (value: unknown) => void, reject, since: performance.now() });
+    q.pending.push({
+      run,
+      resolve: resolve as (value: unknown) => void,
+      reject,
+      since: performance.now(),
+      isolation: options.isolation,
+    });
     if (!q.running) {
       q.running = true;
       // Start two turns of the event loop later, so the requests read in this turn join the same commit. A tRPC
@@ -103,8 +128,8 @@ export function groupCommit<T>(db: DB, run: (trx: Executor) => Promise<T>): Prom
 }
 
 /** The next units to run together; those that waited past the bound are refused instead (they never ran). */
-function takeBatch(q: Queue): Unit[] {
-  const batch = q.pending.splice(0, MAX_UNITS);
+function takeBatch(q: Queue, maxUnits: number): Unit[] {
+  const batch = q.pending.splice(0, maxUnits);
   if (q.limits.maxWaitMs <= 0) return batch;
   const oldest = performance.now() - q.limits.maxWaitMs;
   const late = batch.filter((unit) => unit.since < oldest);
@@ -115,11 +140,16 @@ function takeBatch(q: Queue): Unit[] {
 async function drain(db: DB, q: Queue): Promise<void> {
   try {
     while (q.pending.length > 0) {
-      const batch = takeBatch(q);
+      // On PostgreSQL each unit is a transaction of its own: a unit that loses a serialization conflict is run again
+      // alone (db/postgres.ts) instead of failing with its batch, and the server groups the commits' flushes itself
+      const batch = takeBatch(q, isPostgres(db) ? 1 : MAX_UNITS);
       if (batch.length === 0) continue;
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
       try {
-        await db.transaction().execute(async (trx) => {
+        const isolation = batch.length === 1 ? batch[0]?.isolation : undefined;
+        const transaction =
+          isolation && isPostgres(db) ? db.transaction().setIsolationLevel(isolation) : db.transaction();
+        await transaction.execute(async (trx) => {
           if (batch.length === 1) {
             // alone: no savepoint needed, an error rolls the whole transaction back as before
             const [only] = batch;

@@ -1,9 +1,22 @@
 // The PostgreSQL store (VALORE_DATABASE_URL=postgres://…): Kysely's PostgreSQL dialect over a `pg` pool.
 // docs/operations.md, "PostgreSQL".
-import { Kysely, PostgresDialect, sql, type Migrator } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  PostgresDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type Migrator,
+  type PostgresDialectConfig,
+  type Transaction,
+  type TransactionBuilder,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import type { OpenedDatabase } from './client';
 import type { Database } from './database';
+import { WriteQueueFullError } from './group-commit';
 import { createMigrator, runToLatest } from './migrator';
 import { PostgresDialectPlugin } from './postgres-dialect';
 import { NOCASE_COLLATION, PostgresMigrationPlugin } from './postgres-ddl';
@@ -27,12 +40,79 @@ export interface OpenedPostgres {
   close: () => Promise<void>;
 }
 
+/**
+ * Every transaction SERIALIZABLE: the domains were written against SQLite, where a transaction runs alone, and read,
+ * check and write in one (a session's seats, a slot's capacity, a lead's state). On PostgreSQL, where transactions of
+ * this node and of others run side by side, SERIALIZABLE keeps that meaning: a transaction whose reads another one
+ * changed fails at its write or commit instead of acting on a stale read, and is run again (SerializableRetries).
+ */
+class SerializablePostgresDriver extends PostgresDriver {
+  override beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return super.beginTransaction(connection, {
+      ...settings,
+      isolationLevel: settings.isolationLevel ?? 'serializable',
+    });
+  }
+}
+
+class SerializablePostgresDialect extends PostgresDialect {
+  constructor(private readonly settings: PostgresDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new SerializablePostgresDriver(this.settings);
+  }
+}
+
+/** A serialization failure or a deadlock: the transaction did nothing and may simply run again. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * `db.transaction().execute(fn)` on a PostgreSQL store runs `fn` again when its transaction lost a conflict (up to 8
+ * times, after a short random pause); past that the caller hears "busy, nothing saved, retry" (503 with
+ * Retry-After), as from a full write queue. One place for every transaction of the application.
+ */
+class SerializableRetries<DB> extends Kysely<DB> {
+  override transaction(): TransactionBuilder<DB> {
+    const builder = super.transaction();
+    return new Proxy(builder, {
+      get(target, property) {
+        if (property !== 'execute') {
+          // the builder's own methods (setIsolationLevel…) on the builder itself: they read its private fields
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        }
+        return async <T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await target.execute(fn);
+            } catch (error) {
+              if (!isRetryableConflict(error)) throw error;
+              if (attempt >= MAX_ATTEMPTS) throw new WriteQueueFullError('conflict');
+              await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8 * attempt));
+            }
+          }
+        };
+      },
+    });
+  }
+}
+
 export function openPostgres(url: string, options: { maxConnections?: number } = {}): OpenedPostgres {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   // an idle connection the server closed (a restart, a failover): the pool drops it and opens another when needed;
   // without a listener the event would end the process
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresDialectPlugin()] });
+  const db = new SerializableRetries<Database>({
+    dialect: new SerializablePostgresDialect({ pool }),
+    plugins: [new PostgresDialectPlugin()],
+  });
   return { db, close: () => db.destroy() };
 }
 

@@ -72,7 +72,8 @@ function parseWorkItemId(id: string): HeldRef {
  */
 export async function claimNextWorkItem(db: DB, op: Claimant, now: Date, lease: number): Promise<WorkItem | null> {
   // claims arriving together share one commit (db/group-commit.ts); each still runs alone, in arrival order
-  return groupCommit(db, (trx) => claimNextWorkItemIn(trx, db, op, now, lease));
+  // READ COMMITTED on PostgreSQL: heads read SKIP LOCKED, taken by a conditional update (group-commit.ts)
+  return groupCommit(db, (trx) => claimNextWorkItemIn(trx, db, op, now, lease), { isolation: 'read committed' });
 }
 
 /**
