@@ -70,8 +70,8 @@ export const TEST_ENGINE: 'sqlite' | 'postgres' =
 
 let cluster: Promise<PostgresCluster> | null = null;
 const pgTemplates = new Map<string, Promise<string>>();
-let pgDatabases = 0;
 
+/** The run's cluster (vitest's global set-up), or one of this process's own, stopped when it exits. */
 function testCluster(): Promise<PostgresCluster> {
   cluster ??= startPostgresCluster().then((started) => {
     process.once('exit', () => started.stop());
@@ -87,8 +87,9 @@ async function postgresDatabaseFrom(file: string | null): Promise<string> {
   let template = pgTemplates.get(key);
   if (!template) {
     template = (async () => {
-      const name = `template_${pgTemplates.size}`;
-      const store = openPostgres(pg.createDatabase(name), { maxConnections: 1 });
+      const url = pg.createDatabase('template');
+      const name = new URL(url).pathname.slice(1);
+      const store = openPostgres(url, { maxConnections: 1 });
       try {
         await migratePostgres(store.db);
         if (file) {
@@ -106,7 +107,7 @@ async function postgresDatabaseFrom(file: string | null): Promise<string> {
     })();
     pgTemplates.set(key, template);
   }
-  return pg.createDatabase(`test_${++pgDatabases}`, await template);
+  return pg.createDatabase('test', await template);
 }
 
 /** Starts the real application on a free port over a fresh SQLite file (or PostgreSQL database: TEST_ENGINE). */

@@ -70,6 +70,8 @@ describe('the server on PostgreSQL', () => {
       ['tsx', 'scripts/admin-create.ts', '--username', 'capo', '--password', 'Una-password-lunga-2026!'],
       { cwd: root, env: { ...process.env, VALORE_DATABASE_URL: empty } },
     );
-    expect(r.stdout).toMatch(/Admin "capo" created \(id 1\) in postgres:\/\/postgres@127\.0\.0\.1:\d+\/production\./);
+    expect(r.stdout).toMatch(
+      /Admin "capo" created \(id 1\) in postgres:\/\/postgres@127\.0\.0\.1:\d+\/production_[0-9a-f]{8}\./,
+    );
   }, 60_000);
 });
