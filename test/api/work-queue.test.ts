@@ -549,6 +549,9 @@ describe('campaigns', () => {
       body: 'phone,date\n+39 320 0000001,2026-12-20\n',
     });
     expect(response.status).toBe(200);
+    // the answer streams the import's progress: its 200 comes first, the import ends with the last line
+    const last = JSON.parse((await response.text()).trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(last).toMatchObject({ imported: 1 });
     const active = await lead.trpc.campaigns.setStatus.mutate({
       requestId: randomUUID(),
       id: checked.id,
