@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/postgres-dialect';
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
@@ -188,9 +189,12 @@ export async function resolveSession(
     // Rides along with the next shared commit (db/group-commit.ts) instead of an fsync of its own per session per
     // minute, and the request does not wait for it: a last-seen time lost in a crash only makes idle expiry come
     // that much sooner.
-    void groupCommit(deps.db, (trx) => touchSession(trx, sessionId, now.toISOString())).catch((err: unknown) =>
-      deps.logger.warn({ err }, 'session: could not record last-seen'),
+    const touched = groupCommit(deps.db, (trx) => touchSession(trx, sessionId, now.toISOString())).catch(
+      (err: unknown) => deps.logger.warn({ err }, 'session: could not record last-seen'),
     );
+    // On PostgreSQL (no fsync of this process to save, other nodes reading the same session) the request waits for
+    // it: otherwise the next request, on this node or another, could read the old last-seen time first
+    if (isPostgres(deps.db)) await touched;
   }
   return { session: { sessionId, user: toSessionUser(row.user) }, expired: false };
 }
