@@ -1,4 +1,4 @@
-// vitest's global set-up of the PostgreSQL projects: one throwaway cluster for the whole run, started before any
+// vitest's global set-up of the PostgreSQL projects: one throwaway cluster for the whole run, started before the first
 // worker and stopped after the last, in the main process — a worker that dies or is ended cannot leave it running.
 import { CLUSTER_ENV, clusterHandle, startOwnPostgresCluster } from './postgres-cluster';
 

@@ -57,7 +57,7 @@ export async function copySqliteToPostgres(sqlite: SQLite.Database, pg: Kysely<D
   const tables = tablesInDependencyOrder(sqlite);
   const report: CopyReport = { tables: [], rows: 0, ms: 0 };
   await pg.transaction().execute(async (trx) => {
-    // a centre's data has users; a database without any holds only what the migrations wrote (a cursor, settings)
+    // a centre's data has users; a database without users holds only what the migrations wrote (a cursor, settings)
     // and the same rows come from the file, which went through the same migrations
     for (const table of ['users', 'customers']) {
       const existing = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(trx);

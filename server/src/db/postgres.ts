@@ -125,7 +125,7 @@ export function postgresMigrator(db: Kysely<Database>): Migrator {
   return createMigrator(db.withPlugin(new PostgresMigrationPlugin()));
 }
 
-/** An advisory lock key of Valore's own (any 64-bit number not used elsewhere in the database). */
+/** An advisory lock key of Valore's own (a 64-bit number used nowhere else in the database). */
 const COLLATION_LOCK = 7_261_034_511;
 
 /** Applies every pending migration to a PostgreSQL database (first the collation the schema names). */
