@@ -60,6 +60,17 @@ describe('the server on PostgreSQL', () => {
     const again = createApiClient(server.url);
     await again.login('operatore1');
     expect((await again.trpc.work.current.query())?.id).toBe(item?.id);
+
+    // the admin's searches (LIKE): the user names' case-blind collation refused ILIKE there (a 500 before the fix);
+    // ASCII case ignored as on SQLite, the wildcards typed taken as letters
+    const admin = createApiClient(server.url);
+    await admin.login('admin');
+    const users = await admin.trpc.admin.users.list.query({ search: 'OPERATORE1', limit: 50 });
+    expect(users.users.map((u) => u.username)).toContain('operatore1');
+    expect(users.users.every((u) => /operatore1/i.test(u.username + u.displayName))).toBe(true);
+    expect((await admin.trpc.admin.users.list.query({ search: 'operat%re', limit: 50 })).total).toBe(0);
+    const offices = await admin.trpc.admin.postOffices.list.query({ search: 'roma', limit: 5 });
+    expect(offices.total).toBeGreaterThan(0);
   }, 120_000);
 
   it('gets its first admin from npm run admin:create', async () => {

@@ -19,6 +19,16 @@ describe("the repositories' SQL on PostgreSQL", () => {
     ).toBe(`SELECT id FROM campaign_contacts AS cc WHERE note <> 'INDEXED BY x'`);
   });
 
+  it('reads LIKE as ILIKE under the "C" collation (ASCII case ignored, as SQLite), NOT LIKE too, once', () => {
+    const once = sqliteSqlToPostgres(
+      `SELECT 1 FROM users WHERE users.username LIKE $1 ESCAPE '\\' OR first_name COLLATE NOCASE LIKE $2 OR name NOT LIKE 'x LIKE y'`,
+    );
+    expect(once).toBe(
+      `SELECT 1 FROM users WHERE users.username COLLATE "C" ILIKE $1 ESCAPE '\\' OR first_name COLLATE "C" ILIKE $2 OR name COLLATE "C" NOT ILIKE 'x LIKE y'`,
+    );
+    expect(sqliteSqlToPostgres(once)).toBe(once);
+  });
+
   it('reads heads with FOR UPDATE … SKIP LOCKED there, and with nothing on SQLite', async () => {
     const head = (db: Kysely<Database>) =>
       sql`SELECT id FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue ORDER BY due_at LIMIT 1${skipLocked(db, 'cc')}`.compile(

@@ -8,9 +8,12 @@ import { RawSqlPlugin, rewriteOutsideQuotes } from './postgres-ddl';
 const RULES: readonly (readonly [RegExp, string])[] = [
   // SQLite's planner hints (the hot claim and board reads name their index): PostgreSQL's planner chooses alone
   [/\s+INDEXED\s+BY\s+\w+/gi, ''],
-  // SQLite's LIKE ignores the case of ASCII letters (and NOCASE says so again); PostgreSQL's ILIKE is that LIKE
-  [/\bCOLLATE\s+NOCASE\s+LIKE\b/gi, 'ILIKE'],
-  [/\bLIKE\b/gi, 'ILIKE'],
+  // SQLite's LIKE ignores the case of ASCII letters only (and NOCASE says so again): PostgreSQL's ILIKE under the "C"
+  // collation is that LIKE. The collation is named because ILIKE refuses a column of the case-blind ICU collation
+  // (postgres-ddl.ts: `nocase`, nondeterministic), the user names — the admin's user search failed so.
+  [/\bCOLLATE\s+NOCASE\s+LIKE\b/gi, 'COLLATE "C" ILIKE'],
+  [/\bNOT\s+LIKE\b/gi, 'COLLATE "C" NOT ILIKE'],
+  [/\bLIKE\b/gi, 'COLLATE "C" ILIKE'],
 ];
 
 /** A query's raw SQL as PostgreSQL reads it. Idempotent; quoted text is left as written. */
