@@ -4,14 +4,23 @@ import { defineConfig } from 'vitest/config';
 
 // One run covers the pure core, the server, the client and the cross-package API tests.
 // Browser (Chromium) tests have their own config in test/e2e because they need a built client.
-/** API suites that reach the database only through the server or Kysely, so run on either engine. */
-const POSTGRES_API_SUITES = fs
-  .readdirSync(path.join(import.meta.dirname, 'test/api'))
-  .filter((f) => f.endsWith('.test.ts'))
-  .filter(
-    (f) => !/\.sqlite\b|dbFile|fromFile/.test(fs.readFileSync(path.join(import.meta.dirname, 'test/api', f), 'utf8')),
-  )
-  .map((f) => `api/${f}`);
+/**
+ * The suites of `dir` that run on PostgreSQL too: all but those its sqlite-only.json names (each with the reason, e.g.
+ * a suite that tests the SQLite side of a CLI, or one not yet moved from the SQLite file to Kysely).
+ */
+function onBothEngines(dir: string): string[] {
+  const sqliteOnly = new Set(
+    (
+      JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'test', dir, 'sqlite-only.json'), 'utf8')) as {
+        file: string;
+      }[]
+    ).map((entry) => entry.file),
+  );
+  return fs
+    .readdirSync(path.join(import.meta.dirname, 'test', dir))
+    .filter((f) => f.endsWith('.test.ts') && !sqliteOnly.has(f))
+    .map((f) => `${dir}/${f}`);
+}
 
 export default defineConfig({
   test: {
@@ -54,8 +63,8 @@ export default defineConfig({
         },
       },
       {
-        // the migrations (and, as issue 21 goes on, the API and reliability suites) on PostgreSQL: each file starts a
-        // throwaway cluster of its own (test/helpers/postgres-cluster.ts)
+        // PostgreSQL's own tests (migrations, claims across nodes, the server, several nodes behind nginx) on one
+        // throwaway cluster for the run (test/helpers/postgres-global-setup.ts); `npm test` runs them
         test: {
           name: 'postgres',
           root: 'test',
@@ -67,17 +76,29 @@ export default defineConfig({
         },
       },
       {
-        // the API suites again, on PostgreSQL: every one that does not read the SQLite file behind the server directly
-        // (the others are SQLite's own until they read through the API or Kysely); test/helpers/server.ts gives each
-        // server a database cloned from a seeded template on a throwaway cluster
+        // the API suites again, on PostgreSQL (`npm run test:postgres`): every one not named in test/api/sqlite-only.json;
+        // test/helpers/server.ts gives each server a database cloned from a seeded template on the run's cluster
         test: {
           name: 'postgres-api',
           root: 'test',
           environment: 'node',
-          include: POSTGRES_API_SUITES,
+          include: onBothEngines('api'),
           globalSetup: ['helpers/postgres-global-setup.ts'],
           env: { VALORE_TEST_DATABASE: 'postgres' },
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // the reliability suites on PostgreSQL (`npm run test:postgres`): all but those test/reliability/sqlite-only.json names
+        test: {
+          name: 'postgres-reliability',
+          root: 'test',
+          environment: 'node',
+          include: onBothEngines('reliability'),
+          globalSetup: ['helpers/postgres-global-setup.ts'],
+          env: { VALORE_TEST_DATABASE: 'postgres' },
+          testTimeout: 600_000,
           hookTimeout: 60_000,
         },
       },
