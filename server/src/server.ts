@@ -22,7 +22,8 @@ import { seedDemo, type DemoSeedSummary } from './db/seed/demo';
 import { copySqliteToPostgres } from './db/copy-to-postgres';
 import { migratePostgres, postgresStore } from './db/postgres';
 import type { AppDeps } from './deps';
-import { createLoginRateLimiter } from './domains/auth/rate-limiter';
+import { databaseThrottleStore } from './domains/auth/login-throttle.store';
+import { createLoginRateLimiter, DEFAULT_LOGIN_THROTTLE } from './domains/auth/rate-limiter';
 import { failInterruptedImports } from './domains/campaigns/list-import.service';
 import { createDeliveryAdapters } from './domains/outbox/delivery';
 import { startOutboxWorker, type OutboxWorker } from './domains/outbox/outbox.worker';
@@ -147,7 +148,8 @@ export async function startServer(
     logger,
     clock: opts.clock ?? systemClock,
     bus,
-    loginLimiter: createLoginRateLimiter(),
+    // the counts in the database: every node behind a proxy throttles with the same ones (issue 21)
+    loginLimiter: createLoginRateLimiter(DEFAULT_LOGIN_THROTTLE, databaseThrottleStore(database.db)),
     config: {
       production: env.NODE_ENV === 'production',
       sessionSecret: env.VALORE_SESSION_SECRET ?? randomBytes(32).toString('hex'),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '@valore/server/env';
 import { startServer, type RunningServer } from '@valore/server/server';
-import { createApiClient } from '../helpers/api-client';
+import { createApiClient, trpcError } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster';
 
@@ -95,6 +95,25 @@ describe('two nodes on one PostgreSQL database', () => {
     } finally {
       coaching.close();
     }
+  });
+
+  it('throttles sign-in with counts both nodes share: failures on A and B add up', async () => {
+    // three free failures per account and address, then a wait: two on A and one on B use them up, so the next try
+    // is refused on either node (per node counts gave each node its own three, six in all)
+    const guess = (node: RunningServer) => createApiClient(node.url).login('operatore2', 'not-the-password');
+    for (const node of [nodeA, nodeA, nodeB]) expect((await trpcError(guess(node))).data?.code).toBe('UNAUTHORIZED');
+    for (const node of [nodeB, nodeA]) {
+      const refused = await trpcError(guess(node));
+      expect(refused.data?.code).toBe('TOO_MANY_REQUESTS');
+    }
+  });
+
+  it('signs in a burst of 30 operators from one address on both nodes at once (a shift start)', async () => {
+    // every attempt writes the address's count: the row is locked in turn, no transaction fails another's
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => createApiClient((i % 2 ? nodeB : nodeA).url).login(`operatore${i + 3}`)),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
   });
 
   it('listens again after the database drops the listening connection', async () => {

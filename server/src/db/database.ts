@@ -1,7 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentsTable } from '../domains/appointments/appointments.table';
 import type { AuditLogTable, IdempotencyKeysTable } from '../domains/audit/audit.table';
-import type { ApiKeysTable, AppSettingsTable, SessionsTable, UsersTable } from '../domains/auth/auth.table';
+import type {
+  ApiKeysTable,
+  AppSettingsTable,
+  LoginKnownDevicesTable,
+  LoginThrottleTable,
+  SessionsTable,
+  UsersTable,
+} from '../domains/auth/auth.table';
 import type { CallbackRequestsTable } from '../domains/callbacks/callbacks.table';
 import type {
   CampaignContactsTable,
@@ -87,6 +94,8 @@ export interface Database {
   teams: TeamsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  login_known_devices: LoginKnownDevicesTable;
   api_keys: ApiKeysTable;
   app_settings: AppSettingsTable;
   post_offices: PostOfficesTable;

@@ -36,6 +36,7 @@ import * as practice from './migrations/2026-12-12T1100-practice';
 import * as weekdayShifts from './migrations/2026-12-12T1200-weekday-shifts';
 import * as districtCalendars from './migrations/2026-12-12T1300-district-calendars';
 import * as readyOperators from './migrations/2026-12-13T1000-ready-operators';
+import * as loginThrottle from './migrations/2026-12-14T1000-login-throttle';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-12T1200-weekday-shifts': weekdayShifts,
   '2026-12-12T1300-district-calendars': districtCalendars,
   '2026-12-13T1000-ready-operators': readyOperators,
+  '2026-12-14T1000-login-throttle': loginThrottle,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -48,6 +48,14 @@ export function skipLocked(db: Executor, alias: string): RawBuilder<unknown> {
 }
 
 /**
+ * A lock on the rows a SELECT reads, until the transaction ends, at its end: `FOR UPDATE` on PostgreSQL (where
+ * transactions of several connections run side by side); nothing on SQLite, whose one writer holds them all anyway.
+ */
+export function forUpdate(db: Executor): RawBuilder<unknown> {
+  return isPostgres(db) ? sql.raw(' FOR UPDATE') : NOTHING;
+}
+
+/**
  * An ISO-8601 UTC time (the text every stored time is) plus whole minutes, as the same text: SQLite's strftime with a
  * modifier; on PostgreSQL the text read as a time, the interval added, written back to the same width.
  */

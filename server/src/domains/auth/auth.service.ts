@@ -69,7 +69,7 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginRe
     );
   }
   const deviceId = input.deviceId ?? newDeviceId();
-  const admission = deps.loginLimiter.admit(
+  const admission = await deps.loginLimiter.admit(
     { account: input.username.toLowerCase(), address: input.ip ?? 'unknown', device: deviceId },
     now.getTime(),
   );
@@ -86,7 +86,7 @@ export async function login(deps: AppDeps, input: LoginRequest): Promise<LoginRe
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
     outcome = user && ok ? 'succeeded' : 'failed';
   } finally {
-    admission.settle(outcome, deps.clock.now().getTime());
+    await admission.settle(outcome, deps.clock.now().getTime());
   }
   if (!user || outcome !== 'succeeded') {
     await insertAudit(deps.db, {
@@ -231,7 +231,7 @@ export async function changePassword(
   ip: string | null,
 ): Promise<SessionUser> {
   const now = deps.clock.now();
-  const admission = deps.loginLimiter.admit(
+  const admission = await deps.loginLimiter.admit(
     { account: actor.username.toLowerCase(), address: ip ?? 'unknown', device: `user:${actor.id}` },
     now.getTime(),
   );
@@ -247,7 +247,7 @@ export async function changePassword(
     user = await findUserByUsername(deps.db, actor.username);
     outcome = user && (await verifyPassword(user.password_hash, input.currentPassword)) ? 'succeeded' : 'failed';
   } finally {
-    admission.settle(outcome, deps.clock.now().getTime());
+    await admission.settle(outcome, deps.clock.now().getTime());
   }
   if (!user || outcome !== 'succeeded') {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', 'The current password is not right.', {

@@ -52,3 +52,18 @@ export interface ApiKeysTable {
   created_by: number | null;
   created_at: string;
 }
+
+/** Sign-in throttling's fading failure counts (domains/auth/rate-limiter.ts); times in epoch milliseconds. */
+export interface LoginThrottleTable {
+  key: string;
+  level: number;
+  at: number;
+  pending: number;
+  pending_until: number;
+}
+
+/** account + device → its last successful sign-in (epoch milliseconds). */
+export interface LoginKnownDevicesTable {
+  key: string;
+  last_success: number;
+}

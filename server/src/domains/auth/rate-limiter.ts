@@ -19,15 +19,16 @@ import { BoundedTable } from '../../bounded-table';
  * against every limit from the moment it is admitted — as if it had failed — until it is settled, so a burst of
  * parallel guesses cannot all pass before the first of them fails.
  *
- * The state lives in this process's memory, each table bounded (the least recently touched entries go first). One
- * node serves a site; a restart forgets counts and known devices alike; several nodes would keep it in the database.
+ * Where the counts live is the store's business (ThrottleStore): the server keeps them in its database
+ * (login-throttle.store.ts), so every node behind a proxy reads and writes the same counts and a restart forgets
+ * nothing; the in-memory store (bounded tables) serves unit tests and tools. The rule itself is only here.
  */
 export interface LoginRateLimiter {
   /**
    * May this attempt check a password now? Refused: the milliseconds to wait, nothing counted. Admitted: the attempt
    * is in flight and its `settle` must be called once with how it ended.
    */
-  admit(attempt: LoginAttempt, now: number): LoginAdmission;
+  admit(attempt: LoginAttempt, now: number): Promise<LoginAdmission>;
 }
 
 export interface LoginAttempt {
@@ -43,7 +44,8 @@ export interface LoginAttempt {
 export type LoginOutcome = 'failed' | 'succeeded' | 'abandoned';
 
 export type LoginAdmission =
-  { admitted: false; retryAfterMs: number } | { admitted: true; settle(outcome: LoginOutcome, now: number): void };
+  | { admitted: false; retryAfterMs: number }
+  | { admitted: true; settle(outcome: LoginOutcome, now: number): Promise<void> };
 
 /** `freeFailures` tries, then a wait from the last failure: `firstDelayMs`, doubling at every further failure. */
 export interface GrowingDelay {
@@ -59,8 +61,13 @@ export interface LoginThrottleOptions {
   address: { maxFailures: number; windowMs: number };
   /** A device stays known for an account this long after its last successful sign-in there. */
   knownDeviceMs: number;
-  /** Bound of each table, against memory exhaustion by sprayed usernames and addresses. */
+  /** Bound of each table of the in-memory store, against memory exhaustion by sprayed usernames and addresses. */
   maxEntries: number;
+  /**
+   * An admitted attempt not settled by then stops counting (its node died between the two): far longer than a
+   * password check takes.
+   */
+  pendingMs: number;
 }
 
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
@@ -73,15 +80,94 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
   address: { maxFailures: 100, windowMs: 15 * 60_000 },
   knownDeviceMs: 30 * 86_400_000,
   maxEntries: 100_000,
+  pendingMs: 60_000,
 };
 
-interface Failures {
+export interface Failures {
   /** Failures remembered at `at` (fractional: they fade). */
   level: number;
   /** The last failure (or the last time `level` was written). */
   at: number;
   /** Admitted attempts not settled yet. */
   pending: number;
+  /** When the pending attempts stop counting (see LoginThrottleOptions.pendingMs). */
+  pendingUntil: number;
+}
+
+/** A table of the limiter's state as one step of it sees it: read, then written back by the store. */
+export interface ThrottleTable<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+  delete(key: string): void;
+}
+
+/** The limiter's four tables, holding (at least) the entries of the keys a step named. */
+export interface ThrottleView {
+  sources: ThrottleTable<Failures>;
+  accounts: ThrottleTable<Failures>;
+  addresses: ThrottleTable<Failures>;
+  /** account + device → last successful sign-in */
+  knownDevices: ThrottleTable<number>;
+}
+
+/** The keys one step reads and may write, per table. */
+export interface ThrottleKeys {
+  sources: string[];
+  accounts: string[];
+  addresses: string[];
+  knownDevices: string[];
+}
+
+/**
+ * Where the counts live. `step` reads the entries of `keys`, runs `fn` over them and writes back what it changed, as
+ * one unit: no other step (another request, another node) reads or writes those entries in between. `fn` is
+ * synchronous and may be run again (a store may retry a unit that lost a conflict).
+ */
+export interface ThrottleStore {
+  step<T>(keys: ThrottleKeys, fn: (view: ThrottleView) => T, now: number): Promise<T>;
+}
+
+/** The state in this process's memory, each table bounded (the least recently written entries go first). */
+export function memoryThrottleStore(maxEntries: number = DEFAULT_LOGIN_THROTTLE.maxEntries): ThrottleStore {
+  const view: ThrottleView = {
+    sources: new BoundedTable<Failures>(maxEntries),
+    accounts: new BoundedTable<Failures>(maxEntries),
+    addresses: new BoundedTable<Failures>(maxEntries),
+    knownDevices: new BoundedTable<number>(maxEntries),
+  };
+  return {
+    // one thread: nothing runs between the read and the write of a synchronous step. The entries are copied in and
+    // out, as a database store's are, so a step that throws leaves nothing half-changed.
+    step: async (_keys, fn) => {
+      const copy = <V>(table: ThrottleTable<V>): ThrottleTable<V> & { flush(): void } => {
+        const changes = new Map<string, V | undefined>();
+        return {
+          get: (key) => {
+            if (changes.has(key)) return changes.get(key);
+            const v = table.get(key);
+            return v && typeof v === 'object' ? { ...v } : v;
+          },
+          set: (key, value) => void changes.set(key, value),
+          delete: (key) => void changes.set(key, undefined),
+          flush: () => {
+            for (const [key, value] of changes) {
+              if (value === undefined) table.delete(key);
+              else table.set(key, value);
+            }
+          },
+        };
+      };
+      const tables = {
+        sources: copy(view.sources),
+        accounts: copy(view.accounts),
+        addresses: copy(view.addresses),
+        knownDevices: copy(view.knownDevices),
+      };
+      const result = fn(tables);
+      for (const t of Object.values(tables)) t.flush();
+      return result;
+    },
+  };
 }
 
 /** How many failures a table still remembers at `now` (fractional: they fade). */
@@ -108,12 +194,10 @@ function growingWait(f: Failures | undefined, rule: GrowingDelay, fade: Fade, no
   return Math.max(0, f.at + delayAfter(Math.round(f.level), rule) - now);
 }
 
-export function createLoginRateLimiter(options: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE): LoginRateLimiter {
-  const sources = new BoundedTable<Failures>(options.maxEntries);
-  const accounts = new BoundedTable<Failures>(options.maxEntries);
-  const addresses = new BoundedTable<Failures>(options.maxEntries);
-  /** account + device → last successful sign-in. */
-  const knownDevices = new BoundedTable<number>(options.maxEntries);
+export function createLoginRateLimiter(
+  options: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE,
+  store: ThrottleStore = memoryThrottleStore(options.maxEntries),
+): LoginRateLimiter {
   const sourceFade = growingFade(options.source);
   const accountFade = growingFade(options.account);
   // a leaky bucket: `maxFailures` fade over `windowMs`
@@ -121,15 +205,12 @@ export function createLoginRateLimiter(options: LoginThrottleOptions = DEFAULT_L
   const addressFade: Fade = (f, now) => Math.max(0, f.level - Math.max(0, now - f.at) / addressLeakMs);
 
   const keyOf = (...parts: string[]) => JSON.stringify(parts);
-  const isKnown = (account: string, device: string | null, now: number) => {
-    if (!device) return false;
-    const at = knownDevices.get(keyOf(account, device));
-    return at !== undefined && now - at < options.knownDeviceMs;
-  };
-  /** The entry at `key`, dropped when it no longer remembers anything. */
-  const read = (table: BoundedTable<Failures>, key: string, fade: Fade, now: number) => {
-    const f = table.get(key);
-    if (f && f.pending === 0 && fade(f, now) === 0) {
+  /** The entry at `key` as of `now`: stale pending attempts dropped; undefined when it remembers nothing. */
+  const read = (table: ThrottleTable<Failures>, key: string, fade: Fade, now: number) => {
+    const stored = table.get(key);
+    if (!stored) return undefined;
+    const f = now > stored.pendingUntil ? { ...stored, pending: 0 } : stored;
+    if (f.pending === 0 && fade(f, now) === 0) {
       table.delete(key);
       return undefined;
     }
@@ -142,53 +223,79 @@ export function createLoginRateLimiter(options: LoginThrottleOptions = DEFAULT_L
   };
 
   return {
-    admit(attempt, now) {
-      const known = isKnown(attempt.account, attempt.device, now);
-      const sourceKey = known
-        ? keyOf(attempt.account, 'device', attempt.device ?? '')
-        : keyOf(attempt.account, 'address', attempt.address);
+    async admit(attempt, now) {
+      const deviceKey = attempt.device ? keyOf(attempt.account, attempt.device) : null;
+      const byDevice = keyOf(attempt.account, 'device', attempt.device ?? '');
+      const byAddress = keyOf(attempt.account, 'address', attempt.address);
       const accountKey = keyOf(attempt.account);
       const addressKey = keyOf(attempt.address);
-      const source = read(sources, sourceKey, sourceFade, now);
-      const account = read(accounts, accountKey, accountFade, now);
-      const address = read(addresses, addressKey, addressFade, now);
-      const fresh = !source;
-      const wait = Math.max(
-        growingWait(source, options.source, sourceFade, now),
-        known || fresh ? 0 : growingWait(account, options.account, accountFade, now),
-        known ? 0 : addressWait(address, now),
+      const keys: ThrottleKeys = {
+        sources: [byDevice, byAddress],
+        accounts: [accountKey],
+        addresses: [addressKey],
+        knownDevices: deviceKey ? [deviceKey] : [],
+      };
+      type Entry = readonly [keyof Omit<ThrottleView, 'knownDevices'>, string, Fade];
+      const decided = await store.step(
+        keys,
+        (view): { wait: number } | { wait: 0; entries: Entry[] } => {
+          const lastSuccess = deviceKey ? view.knownDevices.get(deviceKey) : undefined;
+          const known = lastSuccess !== undefined && now - lastSuccess < options.knownDeviceMs;
+          const sourceKey = known ? byDevice : byAddress;
+          const source = read(view.sources, sourceKey, sourceFade, now);
+          const account = read(view.accounts, accountKey, accountFade, now);
+          const address = read(view.addresses, addressKey, addressFade, now);
+          const fresh = !source;
+          const wait = Math.max(
+            growingWait(source, options.source, sourceFade, now),
+            known || fresh ? 0 : growingWait(account, options.account, accountFade, now),
+            known ? 0 : addressWait(address, now),
+          );
+          if (wait > 0) return { wait };
+          const entries: Entry[] = [
+            ['sources', sourceKey, sourceFade],
+            ['accounts', accountKey, accountFade],
+            ['addresses', addressKey, addressFade],
+          ];
+          for (const [table, key, fade] of entries) {
+            const f = read(view[table], key, fade, now) ?? { level: 0, at: now, pending: 0, pendingUntil: 0 };
+            view[table].set(key, { ...f, pending: f.pending + 1, pendingUntil: now + options.pendingMs });
+          }
+          return { wait: 0, entries };
+        },
+        now,
       );
-      if (wait > 0) return { admitted: false, retryAfterMs: wait };
-
-      const entries: [BoundedTable<Failures>, string, Fade][] = [
-        [sources, sourceKey, sourceFade],
-        [accounts, accountKey, accountFade],
-        [addresses, addressKey, addressFade],
-      ];
-      for (const [table, key] of entries) {
-        const f = table.get(key) ?? { level: 0, at: now, pending: 0 };
-        f.pending++;
-        table.set(key, f);
-      }
+      if (!('entries' in decided)) return { admitted: false, retryAfterMs: decided.wait };
+      const { entries } = decided;
       let settled = false;
       return {
         admitted: true,
-        settle(outcome, at) {
+        async settle(outcome, at) {
           if (settled) return;
           settled = true;
-          for (const [table, key, fade] of entries) {
-            // an entry evicted meanwhile starts again from this attempt
-            const f = table.get(key) ?? { level: 0, at, pending: 1 };
-            f.pending = Math.max(0, f.pending - 1);
-            if (outcome === 'failed') {
-              f.level = fade(f, at) + 1;
-              f.at = at;
-            }
-            if (outcome === 'succeeded' && table === sources) f.level = 0;
-            if (f.pending === 0 && fade(f, at) === 0) table.delete(key);
-            else table.set(key, f);
-          }
-          if (outcome === 'succeeded' && attempt.device) knownDevices.set(keyOf(attempt.account, attempt.device), at);
+          await store.step(
+            keys,
+            (view) => {
+              for (const [table, key, fade] of entries) {
+                // an entry evicted (or its pending attempts expired) meanwhile starts again from this attempt
+                const stored = view[table].get(key);
+                const f =
+                  stored && at <= stored.pendingUntil
+                    ? stored
+                    : { level: stored?.level ?? 0, at: stored?.at ?? at, pending: 1, pendingUntil: at };
+                const next: Failures = { ...f, pending: Math.max(0, f.pending - 1) };
+                if (outcome === 'failed') {
+                  next.level = fade(f, at) + 1;
+                  next.at = at;
+                }
+                if (outcome === 'succeeded' && table === 'sources') next.level = 0;
+                if (next.pending === 0 && fade(next, at) === 0) view[table].delete(key);
+                else view[table].set(key, next);
+              }
+              if (outcome === 'succeeded' && deviceKey) view.knownDevices.set(deviceKey, at);
+            },
+            at,
+          );
         },
       };
     },
