@@ -111,7 +111,7 @@ const loginBody = { prefix: '{"username":"', suffix: '","password":"demo"}' };
 const json = { 'content-type': 'application/json' };
 
 describe('request bodies', () => {
-  it('answers a 10 MB anonymous sign-in with 413 in under 100 ms, without reading it (RSS unchanged)', async () => {
+  it('answers a 10 MB anonymous sign-in with 413 before it is sent, without reading it (RSS unchanged)', async () => {
     // the jobs that allocate on their own (stats catch-up, outbox) would blur the resident set measured here
     await server.stopBackgroundJobs();
     // warm the route, the JIT and the allocator first, so the measured requests pay no one-off costs
@@ -122,7 +122,9 @@ describe('request bodies', () => {
       expect(answer.status).toBe(413);
       expect(errorOf(answer.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
       expect(errorOf(answer.body).message).toMatch(/1 MB/);
-      expect(answer.ms).toBeLessThan(100);
+      // refused on its Content-Length: the answer came while the client was still sending (how fast is the bench's
+      // business; a wall-clock bound here failed on a busy machine)
+      expect(answer.sent).toBeLessThan(10 * MB);
     }
     // Buffering and parsing 5 × 10 MB grows the resident set by ~90 MB here (measured with the limit lifted);
     // refusing up front by well under 1 MB. The tolerance covers V8 growing its young generation meanwhile.

@@ -27,6 +27,8 @@ beforeAll(async () => {
     VALORE_SESSION_SECRET: 'two-nodes-test-secret-0123456789abcdef',
     LOG_LEVEL: 'silent',
     VALORE_OFFER_DISPATCH: 'off',
+    // small enough to reach in a test: the nodes' shared bucket
+    VALORE_INTAKE_RATE_PER_MINUTE: '3',
   });
   nodeA = await startServer(env, { seedCustomers: 300, livingDemo: false });
   nodeB = await startServer(env);
@@ -105,6 +107,17 @@ describe('two nodes on one PostgreSQL database', () => {
     for (const node of [nodeB, nodeA]) {
       const refused = await trpcError(guess(node));
       expect(refused.data?.code).toBe('TOO_MANY_REQUESTS');
+    }
+  });
+
+  it("holds an intake key to its rate across both nodes (the buckets are the database's)", async () => {
+    const products = (node: RunningServer) =>
+      fetch(`${node.url}/api/v1/products`, { headers: { authorization: 'Bearer demo-intake-key' } });
+    for (const node of [nodeA, nodeB, nodeA]) expect((await products(node)).status).toBe(200);
+    for (const node of [nodeB, nodeA]) {
+      const refused = await products(node);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     }
   });
 

@@ -6,6 +6,7 @@ import type {
   AppSettingsTable,
   LoginKnownDevicesTable,
   LoginThrottleTable,
+  RateBucketsTable,
   SessionsTable,
   UsersTable,
 } from '../domains/auth/auth.table';
@@ -96,6 +97,7 @@ export interface Database {
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
   login_known_devices: LoginKnownDevicesTable;
+  rate_buckets: RateBucketsTable;
   api_keys: ApiKeysTable;
   app_settings: AppSettingsTable;
   post_offices: PostOfficesTable;

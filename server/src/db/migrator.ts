@@ -37,6 +37,7 @@ import * as weekdayShifts from './migrations/2026-12-12T1200-weekday-shifts';
 import * as districtCalendars from './migrations/2026-12-12T1300-district-calendars';
 import * as readyOperators from './migrations/2026-12-13T1000-ready-operators';
 import * as loginThrottle from './migrations/2026-12-14T1000-login-throttle';
+import * as rateBuckets from './migrations/2026-12-14T1100-rate-buckets';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -78,6 +79,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-12T1300-district-calendars': districtCalendars,
   '2026-12-13T1000-ready-operators': readyOperators,
   '2026-12-14T1000-login-throttle': loginThrottle,
+  '2026-12-14T1100-rate-buckets': rateBuckets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

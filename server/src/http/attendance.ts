@@ -5,7 +5,6 @@ import { reportAttendance } from '../domains/appointments/appointments.service';
 import { DomainError } from '../errors';
 import {
   bodyErrorHandler,
-  createTokenBucket,
   domainErrorHandler,
   fieldErrorsOf,
   jsonBody,
@@ -14,6 +13,7 @@ import {
   validationError,
   type KeyedRequest,
 } from './intake';
+import { tokenBucketFor } from './rate-buckets';
 
 const ATTENDANCE_FIELDS = Object.keys(attendanceReportBody.shape);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -28,7 +28,7 @@ function fieldAwareErrorHandler(error: unknown, req: Request, res: Response, nex
 /** `POST /api/v1/appointments/:id/attendance`: the post office's system reports whether the customer came. */
 export function attendanceRoutes(deps: AppDeps): express.Router {
   const routes = express.Router();
-  const bucket = createTokenBucket(intakeConfig(deps.config).intakeRatePerMinute, deps.clock);
+  const bucket = tokenBucketFor(deps, 'attendance', intakeConfig(deps.config).intakeRatePerMinute);
 
   routes.post(
     '/appointments/:id/attendance',

@@ -4,7 +4,6 @@ import { intakeConfig, type AppDeps } from '../deps';
 import { recordCtiEvent } from '../domains/cti/cti.service';
 import {
   bodyErrorHandler,
-  createTokenBucket,
   domainErrorHandler,
   fieldErrorsOf,
   jsonBody,
@@ -12,13 +11,14 @@ import {
   requireApiKey,
   validationError,
 } from './intake';
+import { tokenBucketFor } from './rate-buckets';
 
 const CTI_FIELDS = Object.keys(ctiEventBody.shape);
 
 /** `POST /api/v1/cti/events`: the telephony integration reports calls; offered/answered pop the operator's card. */
 export function ctiRoutes(deps: AppDeps): express.Router {
   const routes = express.Router();
-  const bucket = createTokenBucket(intakeConfig(deps.config).ctiRatePerMinute, deps.clock);
+  const bucket = tokenBucketFor(deps, 'cti', intakeConfig(deps.config).ctiRatePerMinute);
 
   routes.post('/cti/events', requireApiKey(deps, 'cti'), rateLimit(bucket), jsonBody(), async (req, res: Response) => {
     const parsed = ctiEventBody.safeParse(req.body);

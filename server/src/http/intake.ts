@@ -6,8 +6,6 @@ import {
   callbackSlotsQuery,
   callbackSlotsWindowErrors,
 } from '@valore/shared/schemas/callbacks';
-import { BoundedTable } from '../bounded-table';
-import type { Clock } from '../clock';
 import type { ApiKeyScope } from '@valore/shared/schemas/admin';
 import { intakeConfig, type AppDeps } from '../deps';
 import { authenticateApiKey } from '../domains/admin/api-keys.service';
@@ -24,6 +22,7 @@ import { DomainError } from '../errors';
 import { cappedJson } from './body-limit';
 import { sendDomainError, sendError } from './errors';
 import { refreshBoards } from '../domains/monitor/board.service';
+import { tokenBucketFor, type TokenBucket } from './rate-buckets';
 
 /**
  * The key-protected integration surface (docs/api.md): web/app intake of Call Me Back / Call Me Now requests.
@@ -69,55 +68,21 @@ export function requireApiKey(deps: AppDeps, scope: ApiKeyScope) {
   };
 }
 
-// ---- rate limit: a token bucket per key, in memory ----
-
-export interface TokenBucket {
-  /** Takes one token; when none is left, how many seconds until one is. */
-  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
-}
-
-/** Keys a token bucket remembers at most (a client address per entry for the self-service pages): ~10 MB. */
-export const TOKEN_BUCKET_MAX_KEYS = 100_000;
-
-/**
- * Holds up to `perMinute` tokens (the burst) and refills at `perMinute` a minute. The buckets are bounded
- * (bounded-table.ts): past `maxKeys` the least recently used is forgotten, i.e. starts full again, as a new key would.
- */
-export function createTokenBucket(
-  perMinute: number,
-  clock: Clock,
-  maxKeys = TOKEN_BUCKET_MAX_KEYS,
-): TokenBucket & { readonly keys: number } {
-  const buckets = new BoundedTable<{ tokens: number; at: number }>(maxKeys);
-  const perMs = perMinute / 60_000;
-  return {
-    get keys() {
-      return buckets.size;
-    },
-    take(key) {
-      const now = clock.now().getTime();
-      const bucket = buckets.get(key) ?? { tokens: perMinute, at: now };
-      bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
-      bucket.at = now;
-      buckets.set(key, bucket);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return { ok: true };
-      }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
-    },
-  };
-}
+// ---- rate limit: a token bucket per key (rate-buckets.ts) ----
 
 export function rateLimit(bucket: TokenBucket) {
   return (req: KeyedRequest, res: Response, next: NextFunction): void => {
-    const verdict = bucket.take(req.apiKey ?? '');
-    if (verdict.ok) return next();
-    res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-    sendError(res, 429, {
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many requests for this API key. Retry after ${verdict.retryAfterSeconds} s.`,
-    });
+    Promise.resolve(bucket.take(req.apiKey ?? '')).then(
+      (verdict) => {
+        if (verdict.ok) return next();
+        res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+        sendError(res, 429, {
+          code: 'TOO_MANY_REQUESTS',
+          message: `Too many requests for this API key. Retry after ${verdict.retryAfterSeconds} s.`,
+        });
+      },
+      (error: unknown) => next(error),
+    );
   };
 }
 
@@ -241,7 +206,7 @@ async function callbackSlotsHandler(deps: AppDeps, req: Request, res: Response):
 /** `GET /api/v1/products`, `GET /api/v1/callback-slots`, `POST /api/v1/callback-requests`. Mount before the `/api` 404. */
 export function intakeRoutes(deps: AppDeps): express.Router {
   const routes = express.Router();
-  const bucket = createTokenBucket(intakeConfig(deps.config).intakeRatePerMinute, deps.clock);
+  const bucket = tokenBucketFor(deps, 'intake', intakeConfig(deps.config).intakeRatePerMinute);
   const guard = [requireApiKey(deps, 'intake'), rateLimit(bucket)];
 
   routes.get('/products', ...guard, async (_req, res) => {

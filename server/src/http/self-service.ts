@@ -11,7 +11,7 @@ import {
 } from '../domains/self-service/self-service.service';
 import { selfServicePath } from '../domains/self-service/self-service-links';
 import { cappedForm } from './body-limit';
-import { createTokenBucket } from './intake';
+import { tokenBucketFor } from './rate-buckets';
 import {
   cancelPage,
   formRefusedPage,
@@ -108,7 +108,7 @@ function doneNotice(value: unknown): DoneNotice {
 
 export function selfServiceRoutes(deps: AppDeps): express.Router {
   const router = express.Router();
-  const bucket = createTokenBucket(SELF_SERVICE_RATE_PER_MINUTE, deps.clock);
+  const bucket = tokenBucketFor(deps, 'self-service', SELF_SERVICE_RATE_PER_MINUTE);
 
   router.get(SELF_SERVICE_CSS_PATH, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=86400');
@@ -116,10 +116,11 @@ export function selfServiceRoutes(deps: AppDeps): express.Router {
   });
 
   router.use('/s', (req, res, next) => {
-    const verdict = bucket.take(req.ip ?? '');
-    if (verdict.ok) return next();
-    res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-    sendHtml(res, 429, tooManyRequestsPage(verdict.retryAfterSeconds));
+    Promise.resolve(bucket.take(req.ip ?? '')).then((verdict) => {
+      if (verdict.ok) return next();
+      res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      sendHtml(res, 429, tooManyRequestsPage(verdict.retryAfterSeconds));
+    }, next);
   });
 
   const withPage =

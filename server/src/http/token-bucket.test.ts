@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../clock';
-import { createTokenBucket, type TokenBucket } from './intake';
+import { openDatabase } from '../db/client';
+import { migrateToLatest } from '../db/migrator';
+import { createSharedTokenBucket, createTokenBucket } from './rate-buckets';
 
 /** A clock the test moves by hand. */
 function manualClock(start = Date.parse('2026-12-04T10:00:00Z')) {
@@ -11,7 +13,7 @@ function manualClock(start = Date.parse('2026-12-04T10:00:00Z')) {
 }
 
 /** The same rule with no bound in practice: what the bounded buckets must answer whenever they have not had to forget. */
-const referenceBucket = (perMinute: number, clock: Clock): TokenBucket =>
+const referenceBucket = (perMinute: number, clock: Clock) =>
   createTokenBucket(perMinute, clock, Number.MAX_SAFE_INTEGER);
 
 describe('token bucket (the REST rate limits)', () => {
@@ -75,5 +77,44 @@ describe('token bucket (the REST rate limits)', () => {
         },
       ),
     );
+  });
+
+  it('the shared buckets (the database, for several nodes) answer as the rule (random sequences)', async () => {
+    const database = openDatabase(':memory:');
+    try {
+      await migrateToLatest(database.db);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 10 }),
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 20_000 })), { maxLength: 60 }),
+          async (perMinute, steps) => {
+            const { clock, advance } = manualClock();
+            // a limit of its own per run (the table is shared by the runs)
+            const name = `run-${Math.random()}`;
+            const shared = createSharedTokenBucket(database.db, name, perMinute, () => clock.now().getTime());
+            const reference = referenceBucket(perMinute, clock);
+            for (const [key, wait] of steps) {
+              advance(wait);
+              expect(await shared.take(`k${key}`)).toEqual(reference.take(`k${key}`));
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+      // stale buckets (full again after a minute) do not pile up: an hour later a take drops them
+      const before = await database.db
+        .selectFrom('rate_buckets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(before.n).toBeGreaterThan(0);
+      await createSharedTokenBucket(database.db, 'later', 5, () => Date.parse('2026-12-05T00:00:00Z')).take('x');
+      const after = await database.db
+        .selectFrom('rate_buckets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(after.n).toBe(Math.max(1, before.n + 1 - 20));
+    } finally {
+      await database.close();
+    }
   });
 });

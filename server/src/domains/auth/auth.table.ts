@@ -67,3 +67,10 @@ export interface LoginKnownDevicesTable {
   key: string;
   last_success: number;
 }
+
+/** A REST rate limit's token bucket (http/rate-buckets.ts): tokens left at `at` (epoch milliseconds). */
+export interface RateBucketsTable {
+  key: string;
+  tokens: number;
+  at: number;
+}
