@@ -48,6 +48,17 @@ export function skipLocked(db: Executor, alias: string): RawBuilder<unknown> {
 }
 
 /**
+ * Waits until every transaction writing `table` has ended and keeps new writers out until this transaction ends
+ * (PostgreSQL's SHARE lock; the first statement of the transaction, so its snapshot is taken after: it sees every
+ * row committed by then). For a reader that follows a table by its ids: on PostgreSQL an id is taken when a row is
+ * inserted, not when it commits, so without it a row could commit behind a cursor already past its id. On SQLite
+ * nothing: its one writer commits ids in order.
+ */
+export async function waitForWritersOf(db: Executor, table: 'interactions'): Promise<void> {
+  if (isPostgres(db)) await sql.raw(`LOCK TABLE ${table} IN SHARE MODE`).execute(db);
+}
+
+/**
  * A lock on the rows a SELECT reads, until the transaction ends, at its end: `FOR UPDATE` on PostgreSQL (where
  * transactions of several connections run side by side); nothing on SQLite, whose one writer holds them all anyway.
  */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB, Executor } from '../../db/database';
+import { waitForWritersOf } from '../../db/postgres-dialect';
 import type { Logger } from '../../logger';
 import { repeatEvery } from '../../repeat';
 import { CONTACT_COLUMNS, CONTACT_JOINS, countsOf, dimsOf, stepsOf, type ContactRow } from './stats.facts';
@@ -9,7 +10,8 @@ import { RollupAccumulator, writeAccumulated } from './stats.writer';
  * The conversion rollups follow the interactions in batches, not inside each completion: a completion only inserts
  * its interaction, and `catchUpStats` later counts every interaction past `stats_cursor` and moves the cursor in the
  * same transaction as the counts — so each contact is counted exactly once, even across a crash (the cursor and the
- * counts commit together or not at all). Contacts sharing a day, site and flow cost one upsert per rollup row
+ * counts commit together or not at all). On PostgreSQL, where ids are not given in commit order, a batch first waits
+ * for the completions in flight (waitForWritersOf). Contacts sharing a day, site and flow cost one upsert per rollup row
  * instead of one per contact. The stats procedures catch up before they read, so what they show is exact; a
  * background tick (startStatsWorker) keeps the backlog short, so reads rarely have anything left to do.
  *
@@ -63,7 +65,12 @@ export async function catchUpStats(db: DB): Promise<number> {
   if (!(await hasPending(db))) return 0;
   let total = 0;
   for (;;) {
-    const counted = await db.transaction().execute((trx) => catchUpStatsBatch(trx));
+    const counted = await db.transaction().execute(async (trx) => {
+      // on PostgreSQL ids are not given in commit order: the completions in flight commit first, or one of them
+      // could commit behind the cursor and never be counted (test/postgres/stats-catchup.test.ts)
+      await waitForWritersOf(trx, 'interactions');
+      return catchUpStatsBatch(trx);
+    });
     total += counted;
     if (counted < BATCH) return total;
   }
