@@ -5,10 +5,12 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { hashPassword } from '@valore/server/domains/auth/password';
 import { migratePostgres, openPostgres, type OpenedPostgres } from '@valore/server/db/postgres';
+import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { createUser, createWorld, type World } from '@valore/server/testing/fixtures';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
@@ -21,7 +23,8 @@ import { findNginx as findNginxBin } from '../../scripts/ensure-nginx.mjs';
  * (Debian's, run with the documented docs/deploy/nginx.conf). 50 operators drain a 10,000-contact campaign through
  * the proxy; node A is SIGKILLed a fifth of the way through. Every contact must end done with exactly one interaction,
  * every acknowledged completion must be there once, no contact is held by two operators at once, and the contacts of
- * operators who vanished with the node come back when their leases run out and are completed by others.
+ * operators who vanished with the node come back when their leases run out and are completed by others; the
+ * conversion rollups count every contact once.
  */
 const ITEMS = Number(process.env.VALORE_MULTI_NODE_ITEMS ?? 10_000);
 const OPERATORS = 50;
@@ -404,5 +407,10 @@ describe('two app nodes behind nginx on one PostgreSQL database', () => {
       expect(completedContacts.has(id)).toBe(true);
     }
     expect(statusOnBoard.length).toBeGreaterThan(0);
+    // every contact counted once in the conversion rollups, whichever node completed it and in whatever order the
+    // completions committed (the catch-up of both nodes ran during the drain)
+    expect(await compareRollupsWithRecount(db)).toEqual([]);
+    const { rows } = await sql<{ n: number | null }>`SELECT SUM(handled) AS n FROM stats_site_day`.execute(db);
+    expect(rows[0]?.n).toBe(ITEMS);
   }, 900_000);
 });
