@@ -198,4 +198,21 @@ describe('work.next on PostgreSQL, two nodes', () => {
     const again = await claimNextWorkItem(nodeA.db, { userId: first ?? 0, siteId: world.sites.roma }, new Date(), 5);
     expect(again?.sourceId).toBe(String(contacts[0]));
   });
+
+  it('runs a transaction again after a lost conflict, at READ COMMITTED too (the claims run so)', async () => {
+    for (const builder of [
+      () => nodeA.db.transaction(),
+      () => nodeA.db.transaction().setIsolationLevel('read committed'),
+    ]) {
+      let attempts = 0;
+      const result = await builder().execute(async () => {
+        attempts++;
+        // what PostgreSQL raises for a lost serialization conflict (40001) or a deadlock (40P01)
+        if (attempts < 3)
+          throw Object.assign(new Error('lost a conflict'), { code: attempts === 1 ? '40001' : '40P01' });
+        return 'done';
+      });
+      expect({ result, attempts }).toEqual({ result: 'done', attempts: 3 });
+    }
+  });
 });

@@ -10,7 +10,7 @@ import {
   type Migrator,
   type PostgresDialectConfig,
   type Transaction,
-  type TransactionBuilder,
+  TransactionBuilder,
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
@@ -80,28 +80,37 @@ const MAX_ATTEMPTS = 8;
  */
 class SerializableRetries<DB> extends Kysely<DB> {
   override transaction(): TransactionBuilder<DB> {
-    const builder = super.transaction();
-    return new Proxy(builder, {
-      get(target, property) {
-        if (property !== 'execute') {
-          // the builder's own methods (setIsolationLevel…) on the builder itself: they read its private fields
-          const value = Reflect.get(target, property) as unknown;
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        }
-        return async <T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> => {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              return await target.execute(fn);
-            } catch (error) {
-              if (!isRetryableConflict(error)) throw error;
-              if (attempt >= MAX_ATTEMPTS) throw new WriteQueueFullError('conflict');
-              await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8 * attempt));
-            }
-          }
-        };
-      },
-    });
+    return withRetries(super.transaction());
   }
+}
+
+/** The builder with its `execute` run again on a lost conflict; builders it makes (setIsolationLevel…) too. */
+function withRetries<DB>(builder: TransactionBuilder<DB>): TransactionBuilder<DB> {
+  return new Proxy(builder, {
+    get(target, property) {
+      if (property !== 'execute') {
+        // the builder's own methods on the builder itself (they read its private fields); a builder they return
+        // (setIsolationLevel gives a new one: the claims' READ COMMITTED) retries as this one does
+        const value = Reflect.get(target, property) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return result instanceof TransactionBuilder ? withRetries(result as TransactionBuilder<DB>) : result;
+        };
+      }
+      return async <T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await target.execute(fn);
+          } catch (error) {
+            if (!isRetryableConflict(error)) throw error;
+            if (attempt >= MAX_ATTEMPTS) throw new WriteQueueFullError('conflict');
+            await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8 * attempt));
+          }
+        }
+      };
+    },
+  });
 }
 
 export function openPostgres(url: string, options: { maxConnections?: number } = {}): OpenedPostgres {
