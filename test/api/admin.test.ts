@@ -4,6 +4,7 @@ import { completion } from '@valore/server/testing/completions';
 import { anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Administration over real HTTP (docs/admin.md): users (temporary passwords, the forced change, disabling with the
@@ -25,9 +26,11 @@ const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
 const domainCodeOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
   (error.data as { domainCode?: string } | undefined)?.domainCode;
 const auditRows = (action: string, entityId: number) =>
-  server.database.sqlite
-    .prepare('SELECT actor_id, details FROM audit_log WHERE action = ? AND entity_id = ?')
-    .all(action, String(entityId)) as { actor_id: number; details: string }[];
+  db(server).all<{ actor_id: number; details: string }>(
+    'SELECT actor_id, details FROM audit_log WHERE action = ? AND entity_id = ?',
+    action,
+    String(entityId),
+  );
 
 async function newOperator(username = `op-${randomUUID().slice(0, 8)}`) {
   const made = await admin.trpc.admin.users.create.mutate({
@@ -72,11 +75,12 @@ describe('admin.users', () => {
     const again = await admin.trpc.admin.users.create.mutate(input);
     expect(again).toEqual({ user: made.user, temporaryPassword: null });
     // the password is stored only as a hash, and no idempotency record holds it
-    const stored = server.database.sqlite
-      .prepare("SELECT response FROM idempotency_keys WHERE scope = 'admin.users.create' AND key = ?")
-      .get(requestId) as { response: string };
-    expect(stored.response).not.toContain(made.temporaryPassword);
-    expect(auditRows('admin.user_created', made.user.id)).toHaveLength(1);
+    const stored = await db(server).get<{ response: string }>(
+      "SELECT response FROM idempotency_keys WHERE scope = 'admin.users.create' AND key = ?",
+      requestId,
+    );
+    expect(stored?.response).not.toContain(made.temporaryPassword);
+    expect(await auditRows('admin.user_created', made.user.id)).toHaveLength(1);
 
     const operator = createApiClient(server.url);
     const { user } = await operator.login('giulia.neri', made.temporaryPassword ?? '');
@@ -163,8 +167,8 @@ describe('admin.users', () => {
     );
     expect(taken.data?.httpStatus).toBe(409);
     expect(domainCodeOf(taken)).toBe('USERNAME_TAKEN');
-    const before = server.database.sqlite.prepare('SELECT count(*) AS n FROM users').get() as { n: number };
-    expect(before.n).toBeGreaterThan(0);
+    const before = await db(server).get<{ n: number }>('SELECT count(*) AS n FROM users');
+    expect(before?.n).toBeGreaterThan(0);
   });
 
   it('disabling a user ends their sessions at once and gives their held work back to the queue', async () => {
@@ -190,14 +194,12 @@ describe('admin.users', () => {
       active: false,
     });
     expect(result).toMatchObject({ user: { active: false, openSessions: 0 }, sessionsEnded: 1, workReturned: 1 });
-    const row = server.database.sqlite
-      .prepare('SELECT status, lease_owner FROM callback_requests WHERE id = ?')
-      .get(item?.sourceId) as { status: string; lease_owner: number | null };
+    const row = await db(server).get('SELECT status, lease_owner FROM callback_requests WHERE id = ?', item?.sourceId);
     expect(row).toEqual({ status: 'pending', lease_owner: null });
     const after = await trpcError(operator.trpc.work.next.mutate({}));
     expect(after.data?.httpStatus).toBe(401);
     await expect(createApiClient(server.url).login(made.username, 'nebbia sul naviglio 7')).rejects.toThrow();
-    expect(auditRows('admin.user_disabled', made.user.id)).toHaveLength(1);
+    expect(await auditRows('admin.user_disabled', made.user.id)).toHaveLength(1);
 
     // enabled again, the user signs in as before
     await admin.trpc.admin.users.update.mutate({ id: made.user.id, active: true });
@@ -241,7 +243,7 @@ describe('admin.users', () => {
     await expect(createApiClient(server.url).login(made.username, 'lampioni di via roma')).rejects.toThrow();
     const { user } = await createApiClient(server.url).login(made.username, reset.temporaryPassword ?? '');
     expect(user.mustChangePassword).toBe(true);
-    expect(auditRows('admin.user_password_reset', made.user.id)).toHaveLength(1);
+    expect(await auditRows('admin.user_password_reset', made.user.id)).toHaveLength(1);
     const missing = await trpcError(admin.trpc.admin.users.resetPassword.mutate({ id: 999_999 }));
     expect(missing.data?.httpStatus).toBe(404);
   });
@@ -262,7 +264,7 @@ describe('admin.users', () => {
   });
 
   it('imports users from CSV with a report for every line', async () => {
-    const site = server.database.sqlite.prepare('SELECT code FROM sites WHERE id = 1').get() as { code: string };
+    const site = (await db(server).get<{ code: string }>('SELECT code FROM sites WHERE id = 1'))!;
     const csv = [
       'username,display_name,role,site_code',
       `anna.verdi,Anna Verdi,operator,${site.code}`,
@@ -321,10 +323,8 @@ describe('admin.apiKeys', () => {
     expect(made.key?.startsWith(made.apiKey.prefix)).toBe(true);
     const retry = await admin.trpc.admin.apiKeys.create.mutate({ requestId, name: 'Sito web', scopes: ['intake'] });
     expect(retry).toMatchObject({ id: made.id, key: null });
-    const stored = server.database.sqlite.prepare('SELECT key_hash FROM api_keys WHERE id = ?').get(made.id) as {
-      key_hash: string;
-    };
-    expect(stored.key_hash).not.toContain(made.key?.split('_')[2]);
+    const stored = await db(server).get<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = ?', made.id);
+    expect(stored?.key_hash).not.toContain(made.key?.split('_')[2]);
 
     const key = made.key ?? '';
     expect((await intake(key)).status).toBe(201);
@@ -340,8 +340,8 @@ describe('admin.apiKeys', () => {
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
     // revoking again changes nothing; the audit has one row of each
     expect((await admin.trpc.admin.apiKeys.revoke.mutate({ id: made.id })).revokedAt).toBe(revoked.revokedAt);
-    expect(auditRows('admin.api_key_created', made.id)).toHaveLength(1);
-    expect(auditRows('admin.api_key_revoked', made.id)).toHaveLength(1);
+    expect(await auditRows('admin.api_key_created', made.id)).toHaveLength(1);
+    expect(await auditRows('admin.api_key_revoked', made.id)).toHaveLength(1);
     // the environment's key keeps working beside the admin-made ones
     expect((await intake(TEST_INTAKE_KEY)).status).toBe(201);
   });
@@ -462,21 +462,20 @@ describe('admin.audit', () => {
 });
 
 /** A customer not contacted yet and without marketing consent (who consents on the call). */
-function freshCustomer(): number {
-  const row = server.database.sqlite
-    .prepare(
-      `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
-         AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
-       ORDER BY random() LIMIT 1`,
-    )
-    .get() as { id: number } | undefined;
+async function freshCustomer(): Promise<number> {
+  const row = await db(server).get<{ id: number }>(
+    `SELECT id FROM customers c WHERE id NOT IN (SELECT customer_id FROM interactions WHERE customer_id IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM consents WHERE customer_id = c.id AND purpose = 'marketing' AND granted = 1)
+       AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
+     ORDER BY random() LIMIT 1`,
+  );
   if (!row) throw new Error('the demo data has no customer left who was never contacted');
   return row.id;
 }
 
 /** An OCS contact ending in a funnel link for CARTA_IBAN by SMS: the link's redirect. */
-async function funnelRedirect(operator: ApiClient, customerId = freshCustomer()): Promise<string> {
+async function funnelRedirect(operator: ApiClient, customer?: number): Promise<string> {
+  const customerId = customer ?? (await freshCustomer());
   const result = await operator.trpc.interactions.complete.mutate(
     completion('ocs_cross_sell', customerId, 'digital_funnel', [
       { type: 'customer.identified', customerId },
@@ -517,10 +516,10 @@ describe('admin.products', () => {
       utm_campaign: 'CARTA_IBAN',
       utm_content: `l${after.searchParams.get('lid')}`,
     });
-    const audit = server.database.sqlite
-      .prepare("SELECT details FROM audit_log WHERE action = 'admin.product_updated' AND entity_id = 'CARTA_IBAN'")
-      .get() as { details: string };
-    expect(JSON.parse(audit.details)).toMatchObject({
+    const audit = await db(server).get<{ details: string }>(
+      "SELECT details FROM audit_log WHERE action = 'admin.product_updated' AND entity_id = 'CARTA_IBAN'",
+    );
+    expect(JSON.parse(audit?.details ?? '{}')).toMatchObject({
       changes: { funnelUrl: { to: 'https://nuovo.valore.example/carta?ref=ufficio' } },
     });
 
@@ -589,12 +588,12 @@ describe('admin.postOffices', () => {
 
   it('a closure takes the office’s slots of those days out of booking, and lifting it puts them back', async () => {
     // an office with a free slot two days or more ahead
-    const slot = server.database.sqlite
-      .prepare(
-        `SELECT id, post_office_id AS officeId, starts_at AS startsAt FROM appointment_slots
-         WHERE starts_at > ? AND booked < capacity AND closed_at IS NULL ORDER BY starts_at LIMIT 1`,
-      )
-      .get(new Date(Date.now() + 2 * 86_400_000).toISOString()) as { id: number; officeId: number; startsAt: string };
+    const slot = (await db(server).get<{ id: number; officeId: number; startsAt: string }>(
+      // aliases quoted: PostgreSQL would fold them to lower case
+      `SELECT id, post_office_id AS "officeId", starts_at AS "startsAt" FROM appointment_slots
+       WHERE starts_at > ? AND booked < capacity AND closed_at IS NULL ORDER BY starts_at LIMIT 1`,
+      new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    ))!;
     const day = romeDay(new Date(slot.startsAt));
     const operator = createApiClient(server.url);
     await operator.login('operatore4');
@@ -613,14 +612,13 @@ describe('admin.postOffices', () => {
     expect(closed.closure).toMatchObject({ fromDate: day, toDate: day });
     expect(await offered()).not.toContain(slot.id);
     // booking it anyway (a slot picked before the closure) is refused, nothing written
-    const direct = server.database.sqlite.prepare('SELECT booked FROM appointment_slots WHERE id = ?');
-    const bookedBefore = (direct.get(slot.id) as { booked: number }).booked;
-    const customer = server.database.sqlite
+    const booked = async () =>
+      (await db(server).get<{ booked: number }>('SELECT booked FROM appointment_slots WHERE id = ?', slot.id))?.booked;
+    const bookedBefore = await booked();
+    const customer = (await db(server).get<{ id: number }>(
       // one who does not hold CONTO (a held product is never proposed: that would be refused first)
-      .prepare(
-        "SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'CONTO') ORDER BY id DESC LIMIT 1 OFFSET 40",
-      )
-      .get() as { id: number };
+      "SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'CONTO') ORDER BY id DESC LIMIT 1 OFFSET 40",
+    ))!;
     await operator.trpc.customers.startContact.mutate({
       customerId: customer.id,
       reason: 'inbound_call',
@@ -637,19 +635,18 @@ describe('admin.postOffices', () => {
       ),
     );
     expect(refused.data?.domainCode).toBe('SLOT_FULL');
-    expect((direct.get(slot.id) as { booked: number }).booked).toBe(bookedBefore);
-    const { code } = server.database.sqlite
-      .prepare('SELECT code FROM post_offices WHERE id = ?')
-      .get(slot.officeId) as {
-      code: string;
-    };
+    expect(await booked()).toBe(bookedBefore);
+    const { code } = (await db(server).get<{ code: string }>(
+      'SELECT code FROM post_offices WHERE id = ?',
+      slot.officeId,
+    ))!;
     const listed = await admin.trpc.admin.postOffices.list.query({ search: code });
     expect(listed.offices.find((o) => o.id === slot.officeId)?.closures).toEqual([closed.closure]);
 
     const lifted = await admin.trpc.admin.postOffices.removeClosure.mutate({ id: closed.closure.id });
     expect(lifted.slotsReopened).toBe(closed.slotsClosed);
     expect(await offered()).toContain(slot.id);
-    expect(auditRows('admin.post_office_closed', slot.officeId)).toHaveLength(1);
+    expect(await auditRows('admin.post_office_closed', slot.officeId)).toHaveLength(1);
 
     for (const bad of [
       { postOfficeId: slot.officeId, fromDate: day, toDate: '2020-01-01', reason: 'Ferie' },
@@ -682,9 +679,10 @@ describe('admin.postOffices', () => {
     expect(set.slotsCreated).toBeLessThanOrEqual(15);
     const again = await admin.trpc.admin.postOffices.setTemplates.mutate({ postOfficeId: office.id, templates });
     expect(again.slotsCreated).toBe(0);
-    const slots = server.database.sqlite
-      .prepare('SELECT starts_at, ends_at, capacity FROM appointment_slots WHERE post_office_id = ? ORDER BY starts_at')
-      .all(office.id) as { starts_at: string; ends_at: string; capacity: number }[];
+    const slots = await db(server).all<{ starts_at: string; ends_at: string; capacity: number }>(
+      'SELECT starts_at, ends_at, capacity FROM appointment_slots WHERE post_office_id = ? ORDER BY starts_at',
+      office.id,
+    );
     expect(slots).toHaveLength(set.slotsCreated);
     for (const s of slots) {
       const local = new Intl.DateTimeFormat('en-GB', {
@@ -793,13 +791,14 @@ describe('admin.sites and admin.teams', () => {
 });
 
 describe('admin.messageTemplates', () => {
-  const lastFunnelSms = (customerId: number) =>
-    server.database.sqlite
-      .prepare(
+  const lastFunnelSms = async (customerId: number) =>
+    (
+      await db(server).get<{ body: string }>(
         `SELECT o.body FROM outbox o JOIN funnel_links f ON o.ref_type = 'funnel_link' AND o.ref_id = CAST(f.id AS TEXT)
-         WHERE f.customer_id = ? ORDER BY o.id DESC LIMIT 1`,
+       WHERE f.customer_id = ? ORDER BY o.id DESC LIMIT 1`,
+        customerId,
       )
-      .get(customerId) as { body: string };
+    )?.body;
 
   it('lists every purpose, channel and language with its default; a change is used by the next message, a reset restores it', async () => {
     const list = await admin.trpc.admin.messageTemplates.list.query();
@@ -810,9 +809,9 @@ describe('admin.messageTemplates', () => {
 
     const operator = createApiClient(server.url);
     await operator.login('operatore3');
-    const first = freshCustomer();
+    const first = await freshCustomer();
     await funnelRedirect(operator, first);
-    expect(lastFunnelSms(first).body).toMatch(/^Gentile .+, ecco il link per attivare Carta .+ online: http/);
+    expect(await lastFunnelSms(first)).toMatch(/^Gentile .+, ecco il link per attivare Carta .+ online: http/);
 
     const requestId = randomUUID();
     const input = {
@@ -826,29 +825,31 @@ describe('admin.messageTemplates', () => {
     expect(changed).toMatchObject({ custom: true, body: input.body, updatedBy: anyString() });
     // a retry changes nothing more and writes no second audit row
     expect(await admin.trpc.admin.messageTemplates.update.mutate(input)).toEqual(changed);
-    const audits = server.database.sqlite
-      .prepare("SELECT details FROM audit_log WHERE action = 'admin.message_template_changed' AND entity_id = ?")
-      .all('funnel_link/sms/it') as { details: string }[];
+    const audits = await db(server).all<{ details: string }>(
+      "SELECT details FROM audit_log WHERE action = 'admin.message_template_changed' AND entity_id = ?",
+      'funnel_link/sms/it',
+    );
     expect(audits).toHaveLength(1);
     expect(JSON.parse(audits[0]?.details ?? '{}')).toMatchObject({
       from: { body: funnelIt?.defaultBody },
       to: { body: input.body },
     });
 
-    const second = freshCustomer();
+    const second = await freshCustomer();
     await funnelRedirect(operator, second);
-    const name = server.database.sqlite.prepare('SELECT first_name FROM customers WHERE id = ?').get(second) as {
-      first_name: string;
-    };
-    expect(lastFunnelSms(second).body).toMatch(
+    const name = (await db(server).get<{ first_name: string }>(
+      'SELECT first_name FROM customers WHERE id = ?',
+      second,
+    ))!;
+    expect(await lastFunnelSms(second)).toMatch(
       new RegExp(`^Ciao ${name.first_name}! Carta .+ si attiva qui: http\\S+ \\(entro il \\d{1,2} \\w+ \\d{4}\\)$`),
     );
 
     // an English-speaking customer gets the English text, with the product's English name
-    const english = freshCustomer();
-    server.database.sqlite.prepare("UPDATE customers SET language = 'en' WHERE id = ?").run(english);
+    const english = await freshCustomer();
+    await db(server).run("UPDATE customers SET language = 'en' WHERE id = ?", english);
     await funnelRedirect(operator, english);
-    expect(lastFunnelSms(english).body).toMatch(
+    expect(await lastFunnelSms(english)).toMatch(
       /^Dear .+, here is the link to activate .+ online: http\S+ \(valid until \d{1,2} [A-Z][a-z]+ \d{4}\)\.$/,
     );
 
@@ -858,13 +859,11 @@ describe('admin.messageTemplates', () => {
       language: 'it',
     });
     expect(reset).toMatchObject({ custom: false, body: funnelIt?.defaultBody, updatedAt: null });
-    const third = freshCustomer();
+    const third = await freshCustomer();
     await funnelRedirect(operator, third);
-    expect(lastFunnelSms(third).body).toMatch(/^Gentile .+, ecco il link/);
+    expect(await lastFunnelSms(third)).toMatch(/^Gentile .+, ecco il link/);
     expect(
-      server.database.sqlite
-        .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'admin.message_template_reset'")
-        .get(),
+      await db(server).get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'admin.message_template_reset'"),
     ).toEqual({ n: 1 });
   });
 
@@ -904,6 +903,6 @@ describe('admin.messageTemplates', () => {
       expect(fieldsOf(error)[field]?.join(' '), JSON.stringify(input).slice(0, 80)).toMatch(message);
     }
     // nothing was saved
-    expect(server.database.sqlite.prepare('SELECT COUNT(*) AS n FROM message_templates').get()).toEqual({ n: 0 });
+    expect(await db(server).get('SELECT COUNT(*) AS n FROM message_templates')).toEqual({ n: 0 });
   });
 });

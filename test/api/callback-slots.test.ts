@@ -4,6 +4,7 @@ import { romeToUtc } from '@valore/shared/time/rome-time';
 import { createApiClient } from '../helpers/api-client';
 import { postCallbackRequest } from '../helpers/intake';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Call Me Back capacity over HTTP (issue 19): `GET /api/v1/callback-slots` offers the half-hours of the service
@@ -80,42 +81,37 @@ async function book(
 }
 
 const activeOperators = (server: TestServer) =>
-  server.database.sqlite
-    .prepare("SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL ORDER BY id")
-    .all() as { id: number; site_id: number }[];
+  db(server).all<{ id: number; site_id: number }>(
+    "SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL ORDER BY id",
+  );
 
 /** Open scheduled callbacks whose preferred time is in the half-hour starting at `start`. */
-const bookedIn = (server: TestServer, start: string) =>
-  (
-    server.database.sqlite
-      .prepare(
-        `SELECT count(*) AS n FROM callback_requests WHERE mode = 'scheduled' AND status IN ('pending', 'claimed')
-           AND preferred_at >= ? AND preferred_at < ?`,
-      )
-      .get(start, new Date(Date.parse(start) + HALF_HOUR).toISOString()) as { n: number }
-  ).n;
+const bookedIn = async (server: TestServer, start: string) =>
+  (await db(server).get<{ n: number }>(
+    `SELECT count(*) AS n FROM callback_requests WHERE mode = 'scheduled' AND status IN ('pending', 'claimed')
+       AND preferred_at >= ? AND preferred_at < ?`,
+    start,
+    new Date(Date.parse(start) + HALF_HOUR).toISOString(),
+  ))!.n;
 
-function addShift(
+async function addShift(
   server: TestServer,
   row: { userId: number; siteId: number; date: string; kind: 'saturday' | 'rest'; starts?: string; ends?: string },
   status: 'draft' | 'published' = 'published',
-): void {
-  server.database.sqlite
-    .prepare(
-      `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      row.siteId,
-      row.userId,
-      row.date,
-      row.kind,
-      row.starts ?? null,
-      row.ends ?? null,
-      status,
-      NOW,
-      status === 'published' ? NOW : null,
-    );
+): Promise<void> {
+  await db(server).run(
+    `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    row.siteId,
+    row.userId,
+    row.date,
+    row.kind,
+    row.starts ?? null,
+    row.ends ?? null,
+    status,
+    NOW,
+    status === 'published' ? NOW : null,
+  );
 }
 
 describe('callback slots from the rota', () => {
@@ -126,7 +122,7 @@ describe('callback slots from the rota', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ clock, env: { VALORE_CALLBACK_CONTACTS_PER_HALF_HOUR: String(PER) } });
-    operators = activeOperators(server);
+    operators = await activeOperators(server);
   });
   afterAll(async () => {
     await server?.close();
@@ -137,7 +133,7 @@ describe('callback slots from the rota', () => {
     expect(operators.length).toBeGreaterThan(10);
     expect(slots.map((s) => s.start)).toEqual(halfHours('2026-12-02', '07:30', '19:00'));
     for (const slot of slots) {
-      const booked = bookedIn(server, slot.start);
+      const booked = await bookedIn(server, slot.start);
       expect(slot).toEqual({
         start: slot.start,
         end: new Date(Date.parse(slot.start) + HALF_HOUR).toISOString(),
@@ -174,9 +170,12 @@ describe('callback slots from the rota', () => {
     expect(await slotsOf(server, romeDay('2026-12-05', '2026-12-06'))).toEqual([]);
     await lead.trpc.rota.publish.mutate(period);
 
-    const rows = server.database.sqlite
-      .prepare("SELECT date, kind, starts, ends FROM rota_shifts WHERE status = 'published' ORDER BY date")
-      .all() as { date: string; kind: 'saturday' | 'rest'; starts: string | null; ends: string | null }[];
+    const rows = await db(server).all<{
+      date: string;
+      kind: 'saturday' | 'rest';
+      starts: string | null;
+      ends: string | null;
+    }>("SELECT date, kind, starts, ends FROM rota_shifts WHERE status = 'published' ORDER BY date");
     const saturday = rows.filter((r) => r.kind === 'saturday');
     expect(saturday.length).toBeGreaterThan(0);
     expect(saturday.every((r) => r.date === '2026-12-05' && r.starts === '07:30' && r.ends === '15:12')).toBe(true);
@@ -198,7 +197,7 @@ describe('callback slots from the rota', () => {
   it('on a Saturday counts each published shift only within its hours', async () => {
     const [a, b, c, d] = operators;
     if (!a || !b || !c || !d) throw new Error('the demo needs four operators');
-    addShift(server, {
+    await addShift(server, {
       userId: a.id,
       siteId: a.site_id,
       date: '2026-12-12',
@@ -206,7 +205,7 @@ describe('callback slots from the rota', () => {
       starts: '08:00',
       ends: '11:00',
     });
-    addShift(server, {
+    await addShift(server, {
       userId: b.id,
       siteId: b.site_id,
       date: '2026-12-12',
@@ -214,7 +213,7 @@ describe('callback slots from the rota', () => {
       starts: '08:00',
       ends: '11:00',
     });
-    addShift(server, {
+    await addShift(server, {
       userId: c.id,
       siteId: c.site_id,
       date: '2026-12-12',
@@ -222,13 +221,13 @@ describe('callback slots from the rota', () => {
       starts: '10:00',
       ends: '15:12',
     });
-    addShift(
+    await addShift(
       server,
       { userId: d.id, siteId: d.site_id, date: '2026-12-12', kind: 'saturday', starts: '07:30', ends: '15:12' },
       'draft',
     );
     // a rest day on a Saturday is nobody's shift
-    addShift(server, { userId: d.id, siteId: d.site_id, date: '2026-12-12', kind: 'rest' });
+    await addShift(server, { userId: d.id, siteId: d.site_id, date: '2026-12-12', kind: 'rest' });
 
     const slots = await slotsOf(server, romeDay('2026-12-12', '2026-12-13'));
     const capacity = Object.fromEntries(slots.map((s) => [s.start, s.capacity]));
@@ -243,8 +242,8 @@ describe('callback slots from the rota', () => {
     const before = await slotsOf(server, romeDay('2026-12-14', '2026-12-15'));
     const [a, b] = operators.slice(-2);
     if (!a || !b) throw new Error('the demo needs two operators');
-    addShift(server, { userId: a.id, siteId: a.site_id, date: '2026-12-14', kind: 'rest' });
-    addShift(server, { userId: b.id, siteId: b.site_id, date: '2026-12-14', kind: 'rest' }, 'draft');
+    await addShift(server, { userId: a.id, siteId: a.site_id, date: '2026-12-14', kind: 'rest' });
+    await addShift(server, { userId: b.id, siteId: b.site_id, date: '2026-12-14', kind: 'rest' }, 'draft');
     const after = await slotsOf(server, romeDay('2026-12-14', '2026-12-15'));
     expect(after.map((s) => s.start)).toEqual(before.map((s) => s.start));
     expect(before.every((s) => s.capacity === operators.length * PER)).toBe(true);
@@ -257,15 +256,15 @@ describe('booking against capacity', () => {
   let server: TestServer;
   // Saturday 5 December: three people on shift all day, one contact each per half-hour → three places a half-hour
   const SATURDAY = '2026-12-05';
-  const requestRows = () =>
-    (server.database.sqlite.prepare('SELECT count(*) AS n FROM callback_requests').get() as { n: number }).n;
+  const requestRows = async () =>
+    (await db(server).get<{ n: number }>('SELECT count(*) AS n FROM callback_requests'))!.n;
   const slotAt = async (start: string) =>
     (await slotsOf(server, romeDay(SATURDAY, '2026-12-06'))).find((s) => s.start === start);
 
   beforeAll(async () => {
     server = await startTestServer({ clock, env: { VALORE_CALLBACK_CONTACTS_PER_HALF_HOUR: '1' } });
-    for (const o of activeOperators(server).slice(0, 3))
-      addShift(server, {
+    for (const o of (await activeOperators(server)).slice(0, 3))
+      await addShift(server, {
         userId: o.id,
         siteId: o.site_id,
         date: SATURDAY,
@@ -302,7 +301,7 @@ describe('booking against capacity', () => {
     expect(await slotAt(ten)).toBeUndefined();
     expect(await slotAt(halfPast)).toBeUndefined();
 
-    const rows = requestRows();
+    const rows = await requestRows();
     const refused = await book(server, rome(SATURDAY, '10:20'));
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
@@ -319,7 +318,7 @@ describe('booking against capacity', () => {
       expect(offered).toContain(alternative);
       expect(alternative > ten).toBe(true);
     }
-    expect(requestRows()).toBe(rows);
+    expect(await requestRows()).toBe(rows);
 
     // a retry of a request already taken still gets its first answer, full or not
     const retry = await book(server, ten, { 'idempotency-key': 'first-of-ten' }, '+39 347 555 0001');
@@ -336,7 +335,7 @@ describe('booking against capacity', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => book(server, noon)));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([...Array<number>(remaining).fill(201), ...Array<number>(8 - remaining).fill(409)]);
-    expect(bookedIn(server, noon)).toBe(3);
+    expect(await bookedIn(server, noon)).toBe(3);
     expect(await slotAt(noon)).toBeUndefined();
     for (const refused of answers.filter((a) => a.status === 409))
       expect(refused.body.alternatives).toEqual([

@@ -3,6 +3,7 @@ import { createApiClient, trpcError, type ApiClient } from '../helpers/api-clien
 import { postCallMeNow } from '../helpers/intake';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * One callback's timeline over HTTP (callbacks.timeline, issue 19's per-item monitoring): a Call Me Now from the web is
@@ -15,7 +16,7 @@ let lead: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { VALORE_OFFER_DISPATCH: 'on', VALORE_OFFER_SECONDS: '10' } });
-  server.database.sqlite.exec(`
+  await db(server).exec(`
     UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed');
     UPDATE campaigns SET status = 'paused' WHERE status = 'active';
     UPDATE leads SET follow_up_at = '2099-01-01T00:00:00.000Z' WHERE status = 'open';`);
@@ -31,9 +32,9 @@ afterAll(async () => {
 describe('a callback’s timeline', () => {
   it('reads created, offered, declined, and breached once its due-by has passed', async () => {
     const stream = await openLiveStream(server.url, 'workOffers', { cookie: operator.cookieHeader() });
-    const customer = server.database.sqlite
-      .prepare('SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET 20')
-      .get() as { id: number; phone: string };
+    const customer = (await db(server).get<{ id: number; phone: string }>(
+      'SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET 20',
+    ))!;
     const response = await postCallMeNow(server, customer);
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };
@@ -43,11 +44,9 @@ describe('a callback’s timeline', () => {
     stream.close();
     await operator.trpc.work.declineOffer.mutate({ offerId: offer?.id ?? 0 });
 
-    const name = (
-      server.database.sqlite.prepare("SELECT display_name FROM users WHERE username = 'operatore1'").get() as {
-        display_name: string;
-      }
-    ).display_name;
+    const name = (await db(server).get<{ display_name: string }>(
+      "SELECT display_name FROM users WHERE username = 'operatore1'",
+    ))!.display_name;
     const timeline = await lead.trpc.callbacks.timeline.query({ id });
     expect(timeline.events.map((e) => [e.event, e.by, e.detail])).toEqual([
       ['created', null, 'web'],
@@ -56,7 +55,7 @@ describe('a callback’s timeline', () => {
     ]);
     // its due-by passes with nobody having called: breached, at its due-by
     const dueBy = new Date(Date.now() - 60_000).toISOString();
-    server.database.sqlite.prepare('UPDATE callback_requests SET due_by = ? WHERE id = ?').run(dueBy, id);
+    await db(server).run('UPDATE callback_requests SET due_by = ? WHERE id = ?', dueBy, id);
     const late = await lead.trpc.callbacks.timeline.query({ id });
     expect(late.events).toContainEqual({ at: dueBy, event: 'breached', by: null, detail: null });
     expect(late.events.map((e) => e.at)).toEqual([...late.events.map((e) => e.at)].sort());
@@ -68,9 +67,9 @@ describe('a callback’s timeline', () => {
       404,
     );
     expect((await trpcError(lead.trpc.callbacks.timeline.query({ id: '' }))).data?.httpStatus).toBe(400);
-    const site2 = server.database.sqlite
-      .prepare('SELECT id FROM callback_requests WHERE site_id IS NOT NULL AND site_id <> 1 LIMIT 1')
-      .get() as { id: string } | undefined;
+    const site2 = await db(server).get<{ id: string }>(
+      'SELECT id FROM callback_requests WHERE site_id IS NOT NULL AND site_id <> 1 LIMIT 1',
+    );
     if (site2) {
       expect((await trpcError(lead.trpc.callbacks.timeline.query({ id: site2.id }))).data?.code).toBe('FORBIDDEN');
       const admin = createApiClient(server.url);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 import { anyString } from '@valore/server/testing/matchers';
 
 // Tuesday 1 December 2026, 10:00 in Rome: inside the service calendar.
@@ -40,24 +41,23 @@ const callMeNow = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const rowCount = () =>
-  (server.database.sqlite.prepare('SELECT count(*) AS n FROM callback_requests').get() as { n: number }).n;
+const rowCount = async () => (await db(server).get<{ n: number }>('SELECT count(*) AS n FROM callback_requests'))!.n;
 
-const requestRow = (id: string) =>
-  server.database.sqlite.prepare('SELECT * FROM callback_requests WHERE id = ?').get(id) as {
+const requestRow = async (id: string) =>
+  (await db(server).get<{
     phone: string;
     customer_id: number | null;
     due_at: string;
     due_by: string;
     max_attempts: number;
     mode: string;
-  };
+  }>('SELECT * FROM callback_requests WHERE id = ?', id))!;
 
 /** A demo customer whose phone number nobody else shares. */
-const uniqueCustomer = () =>
-  server.database.sqlite
-    .prepare('SELECT min(id) AS id, phone FROM customers GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) LIMIT 1')
-    .get() as { id: number; phone: string };
+const uniqueCustomer = async () =>
+  (await db(server).get<{ id: number; phone: string }>(
+    'SELECT min(id) AS id, phone FROM customers GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) LIMIT 1',
+  ))!;
 
 describe('the public intake API: keys', () => {
   it('refuses a request without a key, or with a wrong one, with a 401 in JSON', async () => {
@@ -117,13 +117,13 @@ describe('the public intake API: validation', () => {
     ['note', { note: 'x'.repeat(501) }, /at most 500/],
     ['fax', { fax: '06 1234 5678' }, /Unknown field "fax"/],
   ])('answers a bad %s with 400 and a message on that field (%j)', async (field, over, message) => {
-    const before = rowCount();
+    const before = await rowCount();
     const { status, body } = await post(callMeNow(over));
     expect(status).toBe(400);
     expect(body.error?.code).toBe('BAD_REQUEST');
     expect(body.error?.fields?.[field]?.join(' ')).toMatch(message);
     expect(body.error?.message).toContain(field);
-    expect(rowCount()).toBe(before);
+    expect(await rowCount()).toBe(before);
   });
 
   it('reports every bad field at once', async () => {
@@ -151,12 +151,12 @@ describe('the public intake API: validation', () => {
 
 describe('the public intake API: queuing requests', () => {
   it('queues a Call Me Now due at once, with a due-by five minutes from now, matched to the customer by phone', async () => {
-    const customer = uniqueCustomer();
+    const customer = await uniqueCustomer();
     const spaced = `${customer.phone.slice(0, 3)} ${customer.phone.slice(3, 6)} ${customer.phone.slice(6)}`;
     const { status, body } = await post(callMeNow({ phone: spaced, channel: 'app', note: '  prefers mornings ' }));
     expect(status).toBe(201);
     expect(body).toEqual({ id: anyString(), dueBy: '2026-12-01T09:05:00.000Z' });
-    const row = requestRow(body.id ?? '');
+    const row = await requestRow(body.id ?? '');
     expect(row).toMatchObject({
       phone: customer.phone,
       customer_id: customer.id,
@@ -169,36 +169,37 @@ describe('the public intake API: queuing requests', () => {
   it('keeps customerId null when nobody has that number, and takes an explicit customerId', async () => {
     const stranger = await post(callMeNow({ phone: '0039 333 987 6543' }));
     expect(stranger.status).toBe(201);
-    expect(requestRow(stranger.body.id ?? '')).toMatchObject({ phone: '+393339876543', customer_id: null });
+    expect(await requestRow(stranger.body.id ?? '')).toMatchObject({ phone: '+393339876543', customer_id: null });
 
     const known = await post(callMeNow({ phone: '06 1234 5678', customerId: '7' }));
     expect(known.status).toBe(201);
-    expect(requestRow(known.body.id ?? '')).toMatchObject({ phone: '+390612345678', customer_id: 7 });
+    expect(await requestRow(known.body.id ?? '')).toMatchObject({ phone: '+390612345678', customer_id: 7 });
   });
 
   it('queues a Call Me Back at the chosen slot inside the service calendar', async () => {
     // Saturday 5 December 2026, 15:00 in Rome (Saturday closes at 15:12); on a Saturday only the published rota's
     // people are on shift, so one is (capacity: test/api/callback-slots.test.ts)
-    server.database.sqlite
-      .prepare(
-        `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
-         SELECT site_id, id, '2026-12-05', 'saturday', '07:30', '15:12', 'published', ?, ? FROM users
-         WHERE username = 'operatore1'`,
-      )
-      .run(NOW, NOW);
+    await db(server).run(
+      `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
+       SELECT site_id, id, '2026-12-05', 'saturday', '07:30', '15:12', 'published', ?, ? FROM users
+       WHERE username = 'operatore1'`,
+      NOW,
+      NOW,
+    );
     const { status, body } = await post(
       callMeNow({ mode: 'scheduled', preferredAt: '2026-12-05T15:00:00+01:00', product: 'FIBRA' }),
     );
     expect(status).toBe(201);
     expect(body.dueBy).toBe('2026-12-05T14:15:00.000Z');
-    expect(requestRow(body.id ?? '')).toMatchObject({ due_at: '2026-12-05T14:00:00.000Z', mode: 'scheduled' });
+    expect(await requestRow(body.id ?? '')).toMatchObject({ due_at: '2026-12-05T14:00:00.000Z', mode: 'scheduled' });
   });
 
   it('writes an audit record without the phone number', async () => {
     const { body } = await post(callMeNow({ product: 'SIM' }));
-    const audit = server.database.sqlite
-      .prepare("SELECT details FROM audit_log WHERE action = 'callback_request.created' AND entity_id = ?")
-      .get(body.id) as { details: string };
+    const audit = (await db(server).get<{ details: string }>(
+      "SELECT details FROM audit_log WHERE action = 'callback_request.created' AND entity_id = ?",
+      body.id,
+    ))!;
     expect(JSON.parse(audit.details)).toMatchObject({ productCode: 'SIM', mode: 'now', channel: 'web' });
     expect(audit.details).not.toContain('347');
   });
@@ -221,13 +222,13 @@ describe('the public intake API: idempotency', () => {
 
   it('stores one request when ten replays of it arrive at once', async () => {
     const key = randomUUID();
-    const before = rowCount();
+    const before = await rowCount();
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => post(callMeNow({ product: 'PRESTITO' }), { 'idempotency-key': key })),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    expect(rowCount()).toBe(before + 1);
+    expect(await rowCount()).toBe(before + 1);
   });
 
   it('refuses an unusable Idempotency-Key', async () => {

@@ -7,6 +7,7 @@ import { anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { postCallMeNow } from '../helpers/intake';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Script versions over HTTP (docs/scripts.md): a team lead saves a draft of the inbound script with a new line,
@@ -43,10 +44,8 @@ const NOT_HOLDING_CONTO = `SELECT id FROM customers c WHERE NOT EXISTS
   (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'CONTO') ORDER BY random() LIMIT 1`;
 
 /** An inbound sales call where the customer declines the proposal, recorded under `version`. */
-function inboundLead(version: string): CompleteInteractionInput {
-  const customer = server.database.sqlite.prepare(NOT_HOLDING_CONTO).get() as {
-    id: number;
-  };
+async function inboundLead(version: string): Promise<CompleteInteractionInput> {
+  const customer = (await db(server).get<{ id: number }>(NOT_HOLDING_CONTO))!;
   return {
     ...completion('inbound_sales', customer.id, 'not_interested', [
       { type: 'customer.identified', customerId: customer.id },
@@ -82,7 +81,7 @@ describe('script versions', () => {
     });
     expect(draft).toMatchObject({ flow: 'inbound_sales', version: '1.1.0', status: 'draft', builtin: false });
     // not playable while a draft
-    const early = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('1.1.0')));
+    const early = await trpcError(operator.trpc.interactions.complete.mutate(await inboundLead('1.1.0')));
     expect(early.data?.httpStatus).toBe(400);
     expect(early.message).toMatch(/no published script inbound_sales 1\.1\.0/);
 
@@ -94,11 +93,13 @@ describe('script versions', () => {
     expect(published).toMatchObject({ status: 'published', publishedAt: anyString() });
     expect(published.definition.lines.proposal).toEqual(NEW_LINE);
 
-    const onNew = await operator.trpc.interactions.complete.mutate(inboundLead('1.1.0'));
-    const onOld = await operator.trpc.interactions.complete.mutate(inboundLead('1.0.0'));
-    const versions = server.database.sqlite
-      .prepare('SELECT script_version FROM interactions WHERE id IN (?, ?) ORDER BY id')
-      .all(onNew.interactionId, onOld.interactionId);
+    const onNew = await operator.trpc.interactions.complete.mutate(await inboundLead('1.1.0'));
+    const onOld = await operator.trpc.interactions.complete.mutate(await inboundLead('1.0.0'));
+    const versions = await db(server).all(
+      'SELECT script_version FROM interactions WHERE id IN (?, ?) ORDER BY id',
+      onNew.interactionId,
+      onOld.interactionId,
+    );
     expect(versions).toEqual([{ script_version: '1.1.0' }, { script_version: '1.0.0' }]);
     // the comparison by version: 1.1.0 against 1.0.0, with its interval
     const stats = await lead.trpc.stats.scripts.query({
@@ -110,14 +111,16 @@ describe('script versions', () => {
     expect(compared).toMatchObject({ flow: 'inbound_sales', baseline: '1.0.0', handled: 1, value: 0 });
     expect(compared?.low).toBeLessThanOrEqual(compared?.difference ?? NaN);
     expect(compared?.high).toBeGreaterThanOrEqual(compared?.difference ?? NaN);
-    const unknown = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('7.0.0')));
+    const unknown = await trpcError(operator.trpc.interactions.complete.mutate(await inboundLead('7.0.0')));
     expect(unknown.data?.httpStatus).toBe(400);
 
     // objections by rebuttal: "price" raised twice under 1.1.0, the rebuttal kept one customer (a funnel link sent)
-    const withObjection = (code: string, end: EventWithoutTime[], outcome: CompleteInteractionInput['outcome']) => {
-      const customer = server.database.sqlite.prepare(NOT_HOLDING_CONTO).get() as {
-        id: number;
-      };
+    const withObjection = async (
+      code: string,
+      end: EventWithoutTime[],
+      outcome: CompleteInteractionInput['outcome'],
+    ) => {
+      const customer = (await db(server).get<{ id: number }>(NOT_HOLDING_CONTO))!;
       return {
         ...completion('inbound_sales', customer.id, outcome, [
           { type: 'customer.identified', customerId: customer.id },
@@ -129,10 +132,10 @@ describe('script versions', () => {
       };
     };
     await operator.trpc.interactions.complete.mutate(
-      withObjection('price', [{ type: 'proposal.declined' }], 'not_interested'),
+      await withObjection('price', [{ type: 'proposal.declined' }], 'not_interested'),
     );
     await operator.trpc.interactions.complete.mutate(
-      withObjection(
+      await withObjection(
         'price',
         [{ type: 'objection.resolved' }, { type: 'proposal.accepted' }, { type: 'outcome.funnel', channel: 'sms' }],
         'digital_funnel',
@@ -141,7 +144,7 @@ describe('script versions', () => {
     // a code the version did not prepare is refused, nothing recorded
     const strange = await trpcError(
       operator.trpc.interactions.complete.mutate(
-        withObjection('timing', [{ type: 'proposal.declined' }], 'not_interested'),
+        await withObjection('timing', [{ type: 'proposal.declined' }], 'not_interested'),
       ),
     );
     expect(strange.data?.httpStatus).toBe(400);
@@ -168,11 +171,11 @@ describe('script versions', () => {
     // retiring 1.0.0: no new contact on it, the old ones stay
     const retired = await lead.trpc.scripts.versions.retire.mutate({ flow: 'inbound_sales', version: '1.0.0' });
     expect(retired).toMatchObject({ status: 'retired', builtin: true });
-    const late = await trpcError(operator.trpc.interactions.complete.mutate(inboundLead('1.0.0')));
+    const late = await trpcError(operator.trpc.interactions.complete.mutate(await inboundLead('1.0.0')));
     expect(late.message).toMatch(/retired/);
-    expect(
-      server.database.sqlite.prepare('SELECT COUNT(*) AS n FROM interactions WHERE id = ?').get(onOld.interactionId),
-    ).toEqual({ n: 1 });
+    expect(await db(server).get('SELECT COUNT(*) AS n FROM interactions WHERE id = ?', onOld.interactionId)).toEqual({
+      n: 1,
+    });
     // the only published version of a flow cannot be retired
     const only = await trpcError(lead.trpc.scripts.versions.retire.mutate({ flow: 'inbound_sales', version: '1.1.0' }));
     expect(only.data?.httpStatus).toBe(409);
@@ -183,10 +186,11 @@ describe('script versions', () => {
       ['1.0.5', 'draft'],
       ['1.0.0', 'retired'],
     ]);
-    const audit = server.database.sqlite
-      .prepare("SELECT action FROM audit_log WHERE entity_type = 'script_version' ORDER BY id")
-      .all()
-      .map((r) => (r as { action: string }).action);
+    const audit = (
+      await db(server).all<{ action: string }>(
+        "SELECT action FROM audit_log WHERE entity_type = 'script_version' ORDER BY id",
+      )
+    ).map((r) => r.action);
     expect(audit).toEqual(['script.draft_created', 'script.published', 'script.draft_created', 'script.retired']);
   });
 
@@ -213,9 +217,7 @@ describe('script versions', () => {
       (await trpcError(tutor.trpc.scripts.versions.saveDraft.mutate({ definition: plain(CAMPAIGN_1_0_0) }))).data?.code,
     ).toBe('FORBIDDEN');
     expect((await trpcError(operator.trpc.scripts.versions.list.query())).data?.code).toBe('FORBIDDEN');
-    expect(
-      server.database.sqlite.prepare("SELECT COUNT(*) AS n FROM script_versions WHERE flow = 'campaign'").get(),
-    ).toEqual({
+    expect(await db(server).get("SELECT COUNT(*) AS n FROM script_versions WHERE flow = 'campaign'")).toEqual({
       n: 0,
     });
   });
@@ -248,12 +250,10 @@ describe('script versions', () => {
     expect((await operator.trpc.scripts.play.query({ flow: 'callback', version: '1.2.0' })).lines.needs).toEqual(needs);
 
     // Call Me Now requests of 30 customers; the operator claims each and gives it back
-    const customers = server.database.sqlite
-      .prepare(
-        'SELECT MIN(id) AS id, phone FROM customers GROUP BY phone HAVING COUNT(*) = 1 ORDER BY MIN(id) DESC LIMIT 30',
-      )
-      .all() as { id: number; phone: string }[];
-    server.database.sqlite.prepare("UPDATE callback_requests SET status = 'cancelled' WHERE status = 'pending'").run();
+    const customers = await db(server).all<{ id: number; phone: string }>(
+      'SELECT MIN(id) AS id, phone FROM customers GROUP BY phone HAVING COUNT(*) = 1 ORDER BY MIN(id) DESC LIMIT 30',
+    );
+    await db(server).run("UPDATE callback_requests SET status = 'cancelled' WHERE status = 'pending'");
     for (const c of customers) {
       const response = await postCallMeNow(server, c);
       expect(response.status).toBe(201);
@@ -267,9 +267,7 @@ describe('script versions', () => {
       expect((await operator.trpc.work.current.query())?.scriptVersion).toBe(item.scriptVersion);
       seen.set(item.customerId ?? 0, item.scriptVersion ?? '');
       await operator.trpc.work.release.mutate({ id: item.id, reason: 'prova di assegnazione' });
-      server.database.sqlite
-        .prepare("UPDATE callback_requests SET status = 'cancelled' WHERE id = ?")
-        .run(item.sourceId);
+      await db(server).run("UPDATE callback_requests SET status = 'cancelled' WHERE id = ?", item.sourceId);
     }
     expect(seen.size).toBe(customers.length);
     const counts = [...seen.values()].reduce<Record<string, number>>((n, v) => ({ ...n, [v]: (n[v] ?? 0) + 1 }), {});

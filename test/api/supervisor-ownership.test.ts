@@ -5,6 +5,7 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { dispatchOffers } from '@valore/server/domains/work/offers';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * A late callback is never held by two operators, whatever happens to it (issue 18, "reassign a late callback"):
@@ -26,7 +27,7 @@ const ops: { id: number; api: ApiClient }[] = [];
 beforeAll(async () => {
   clock = new MovableClock(WEDNESDAY_11);
   server = await startTestServer({ clock });
-  server.database.sqlite.exec(`
+  await db(server).exec(`
     UPDATE campaigns SET status = 'paused' WHERE status = 'active';
     UPDATE leads SET status = 'lost' WHERE status = 'open';`);
   tutor = createApiClient(server.url);
@@ -57,44 +58,41 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 /** Three late callbacks: one agreed by each of the first two operators, one from the web. */
-function reset(): string[] {
-  const sqlite = server.database.sqlite;
-  sqlite.exec(`DELETE FROM work_offers; DELETE FROM callback_requests;`);
-  const customer = sqlite.prepare('SELECT id, phone FROM customers ORDER BY id LIMIT 1').get() as {
-    id: number;
-    phone: string;
-  };
+async function reset(): Promise<string[]> {
+  const sql = db(server);
+  await sql.exec(`DELETE FROM work_offers; DELETE FROM callback_requests;`);
+  const customer = (await sql.get<{ id: number; phone: string }>(
+    'SELECT id, phone FROM customers ORDER BY id LIMIT 1',
+  ))!;
   const now = clock.now().getTime();
   const at = (m: number) => new Date(now + m * MINUTE).toISOString();
   const owners = [ops[0]?.id ?? null, ops[1]?.id ?? null, null];
-  return owners.map((owner) => {
+  const ids: string[] = [];
+  for (const owner of owners) {
     const id = randomUUID();
-    sqlite
-      .prepare(
-        `INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel, due_at, due_by, created_at,
-           updated_at, origin, site_id, owner_id)
-         VALUES (?, ?, ?, 'CONTO', 'scheduled', 'web', ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        customer.phone,
-        customer.id,
-        at(-40),
-        at(-20),
-        at(-60),
-        at(-60),
-        owner ? 'agreed' : 'intake',
-        owner ? 1 : null,
-        owner,
-      );
-    return id;
-  });
+    await sql.run(
+      `INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel, due_at, due_by, created_at,
+         updated_at, origin, site_id, owner_id)
+       VALUES (?, ?, ?, 'CONTO', 'scheduled', 'web', ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      customer.phone,
+      customer.id,
+      at(-40),
+      at(-20),
+      at(-60),
+      at(-60),
+      owner ? 'agreed' : 'intake',
+      owner ? 1 : null,
+      owner,
+    );
+    ids.push(id);
+  }
+  return ids;
 }
 
 const ignore = () => undefined;
 
 async function run(c: Command, items: readonly string[]): Promise<void> {
-  const sqlite = server.database.sqlite;
   if (c.kind === 'expire') {
     clock.advance(c.ms);
     await dispatchOffers(server.deps);
@@ -110,8 +108,7 @@ async function run(c: Command, items: readonly string[]): Promise<void> {
   const o = ops[c.op];
   if (!o) return;
   const offer = () =>
-    sqlite.prepare(`SELECT id FROM work_offers WHERE operator_id = ? AND status = 'offered'`).get(o.id) as
-      { id: number } | undefined;
+    db(server).get<{ id: number }>(`SELECT id FROM work_offers WHERE operator_id = ? AND status = 'offered'`, o.id);
   switch (c.kind) {
     case 'next':
       await o.api.trpc.work.next.mutate({}).catch(ignore);
@@ -125,12 +122,12 @@ async function run(c: Command, items: readonly string[]): Promise<void> {
       return;
     }
     case 'accept': {
-      const open = offer();
+      const open = await offer();
       if (open) await o.api.trpc.work.acceptOffer.mutate({ offerId: open.id }).catch(ignore);
       return;
     }
     case 'decline': {
-      const open = offer();
+      const open = await offer();
       if (open) await o.api.trpc.work.declineOffer.mutate({ offerId: open.id }).catch(ignore);
       return;
     }
@@ -140,27 +137,25 @@ async function run(c: Command, items: readonly string[]): Promise<void> {
 }
 
 async function checkInvariants(trace: string): Promise<void> {
-  const sqlite = server.database.sqlite;
+  const sql = db(server);
   const now = clock.now().toISOString();
   // each operator holds at most one item under a live lease
-  const holders = sqlite
-    .prepare(
-      `SELECT lease_owner, count(*) AS n FROM callback_requests
-       WHERE status = 'claimed' AND lease_expires_at > ? GROUP BY lease_owner HAVING n > 1`,
-    )
-    .all(now);
+  const holders = await sql.all(
+    `SELECT lease_owner, count(*) AS n FROM callback_requests
+     WHERE status = 'claimed' AND lease_expires_at > ? GROUP BY lease_owner HAVING count(*) > 1`,
+    now,
+  );
   expect(holders, trace).toEqual([]);
   // a claimed row has its holder; an open offer is for the one holding its item, and one item has one open offer
   expect(
-    sqlite.prepare(`SELECT id FROM callback_requests WHERE status = 'claimed' AND lease_owner IS NULL`).all(),
+    await sql.all(`SELECT id FROM callback_requests WHERE status = 'claimed' AND lease_owner IS NULL`),
     trace,
   ).toEqual([]);
-  const offers = sqlite
-    .prepare(
-      `SELECT o.source_id, o.operator_id, c.status, c.lease_owner FROM work_offers o
-       JOIN callback_requests c ON c.id = o.source_id WHERE o.status = 'offered' AND o.expires_at > ?`,
-    )
-    .all(now) as { source_id: string; operator_id: number; status: string; lease_owner: number | null }[];
+  const offers = await sql.all<{ source_id: string; operator_id: number; status: string; lease_owner: number | null }>(
+    `SELECT o.source_id, o.operator_id, c.status, c.lease_owner FROM work_offers o
+     JOIN callback_requests c ON c.id = o.source_id WHERE o.status = 'offered' AND o.expires_at > ?`,
+    now,
+  );
   for (const o of offers)
     expect({ status: o.status, holder: o.lease_owner }, trace).toEqual({
       status: 'claimed',
@@ -174,8 +169,10 @@ async function checkInvariants(trace: string): Promise<void> {
     if (!current) continue;
     expect(shown.get(current.id), trace).toBeUndefined();
     shown.set(current.id, o.id);
-    const row = sqlite.prepare('SELECT lease_owner FROM callback_requests WHERE id = ?').get(current.sourceId) as
-      { lease_owner: number | null } | undefined;
+    const row = await sql.get<{ lease_owner: number | null }>(
+      'SELECT lease_owner FROM callback_requests WHERE id = ?',
+      current.sourceId,
+    );
     expect(row?.lease_owner, trace).toBe(o.id);
   }
 }
@@ -186,7 +183,7 @@ describe('a late callback is held by one operator at most', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 4, maxLength: 24 }), async (commands) => {
         clock.set(WEDNESDAY_11);
-        const items = reset();
+        const items = await reset();
         for (const o of ops) await o.api.trpc.monitor.setStatus.mutate({ state: 'ready' }).catch(ignore);
         const done: Command[] = [];
         for (const c of commands) {
@@ -194,10 +191,10 @@ describe('a late callback is held by one operator at most', () => {
           done.push(c);
           await checkInvariants(JSON.stringify(done));
         }
-        const audits = server.database.sqlite
-          .prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'callback.reassigned'`)
-          .get() as { n: number };
-        reassigned = audits.n;
+        const audits = await db(server).get<{ n: number }>(
+          `SELECT count(*) AS n FROM audit_log WHERE action = 'callback.reassigned'`,
+        );
+        reassigned = audits?.n ?? 0;
       }),
       { numRuns: 30, seed: 18 },
     );

@@ -6,6 +6,7 @@ import { anyNumber, anyString } from '@valore/server/testing/matchers';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * The supervisor's desk over HTTP (issue 18): coaching at any time (queued while the operator is free, delivered once
@@ -28,7 +29,7 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   clock = new MovableClock(WEDNESDAY_11);
   server = await startTestServer({ clock });
-  clearQueues();
+  await clearQueues();
   op1 = createApiClient(server.url);
   op2 = createApiClient(server.url);
   tutor = createApiClient(server.url);
@@ -37,10 +38,7 @@ beforeAll(async () => {
   await op2.login('operatore2');
   await tutor.login('tutor1');
   await otherTutor.login('tutor2');
-  const users = server.database.sqlite.prepare('SELECT id, username FROM users').all() as {
-    id: number;
-    username: string;
-  }[];
+  const users = await db(server).all<{ id: number; username: string }>('SELECT id, username FROM users');
   for (const u of users) ids[u.username] = u.id;
 }, 60_000);
 afterAll(async () => {
@@ -48,8 +46,8 @@ afterAll(async () => {
 });
 
 /** Only what a test puts in the queues is there. */
-function clearQueues() {
-  server.database.sqlite.exec(`
+async function clearQueues() {
+  await db(server).exec(`
     DELETE FROM work_offers;
     DELETE FROM callback_requests;
     UPDATE campaigns SET status = 'paused' WHERE status = 'active';
@@ -71,48 +69,46 @@ interface CallbackFixture {
 }
 
 /** A callback request as the queues hold it, times in minutes from the clock's now. */
-function callback(f: CallbackFixture): string {
+async function callback(f: CallbackFixture): Promise<string> {
   const id = randomUUID();
-  const customer = server.database.sqlite.prepare('SELECT id, phone FROM customers ORDER BY id LIMIT 1').get() as {
-    id: number;
-    phone: string;
-  };
-  server.database.sqlite
-    .prepare(
-      `INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel, due_at, due_by, status,
+  const customer = (await db(server).get<{ id: number; phone: string }>(
+    'SELECT id, phone FROM customers ORDER BY id LIMIT 1',
+  ))!;
+  await db(server).run(
+    `INSERT INTO callback_requests (id, phone, customer_id, product_code, mode, channel, due_at, due_by, status,
          lease_owner, lease_expires_at, created_at, answered_at, updated_at, origin, site_id, owner_id, closed_at)
        VALUES (?, ?, ?, 'FIBRA', ?, 'web', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      id,
-      customer.phone,
-      customer.id,
-      f.mode ?? 'scheduled',
-      at(f.dueAt),
-      at(f.dueBy),
-      f.status ?? 'pending',
-      f.leaseOwner ?? null,
-      f.leaseOwner ? at(f.leaseMinutes ?? 5) : null,
-      at(Math.min(f.dueAt, -60)),
-      f.answeredAt === undefined || f.answeredAt === null ? null : at(f.answeredAt),
-      at(0),
-      f.ownerId ? 'agreed' : 'intake',
-      f.siteId ?? null,
-      f.ownerId ?? null,
-      f.status === 'done' || f.status === 'failed' ? at(f.answeredAt ?? 0) : null,
-    );
+    id,
+    customer.phone,
+    customer.id,
+    f.mode ?? 'scheduled',
+    at(f.dueAt),
+    at(f.dueBy),
+    f.status ?? 'pending',
+    f.leaseOwner ?? null,
+    f.leaseOwner ? at(f.leaseMinutes ?? 5) : null,
+    at(Math.min(f.dueAt, -60)),
+    f.answeredAt === undefined || f.answeredAt === null ? null : at(f.answeredAt),
+    at(0),
+    f.ownerId ? 'agreed' : 'intake',
+    f.siteId ?? null,
+    f.ownerId ?? null,
+    f.status === 'done' || f.status === 'failed' ? at(f.answeredAt ?? 0) : null,
+  );
   return id;
 }
 
-const row = (id: string) =>
-  server.database.sqlite
-    .prepare('SELECT status, lease_owner, owner_id, lease_expires_at FROM callback_requests WHERE id = ?')
-    .get(id) as { status: string; lease_owner: number | null; owner_id: number | null; lease_expires_at: string };
+const row = async (id: string) =>
+  db(server).get<{ status: string; lease_owner: number | null; owner_id: number | null; lease_expires_at: string }>(
+    'SELECT status, lease_owner, owner_id, lease_expires_at FROM callback_requests WHERE id = ?',
+    id,
+  );
 
 const openOffers = (sourceId: string) =>
-  server.database.sqlite
-    .prepare(`SELECT operator_id FROM work_offers WHERE source_id = ? AND status = 'offered'`)
-    .all(sourceId) as { operator_id: number }[];
+  db(server).all<{ operator_id: number }>(
+    `SELECT operator_id FROM work_offers WHERE source_id = ? AND status = 'offered'`,
+    sourceId,
+  );
 
 const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
   (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors ?? {};
@@ -176,10 +172,12 @@ describe('coaching at any time', () => {
       expect(later.find((m) => m.id === sent.id)).toMatchObject({ interactionClientId: first, step: 'identify' });
       await new Promise((r) => setTimeout(r, 200));
       expect(stream.events.filter((e) => e.data.kind === 'message')).toHaveLength(1);
-      const stored = server.database.sqlite
-        .prepare('SELECT count(*) AS n FROM tutor_messages WHERE to_user_id = ? AND body = ?')
-        .get(ids.operatore1, input.body) as { n: number };
-      expect(stored.n).toBe(1);
+      const stored = await db(server).get<{ n: number }>(
+        'SELECT count(*) AS n FROM tutor_messages WHERE to_user_id = ? AND body = ?',
+        ids.operatore1,
+        input.body,
+      );
+      expect(stored?.n).toBe(1);
       const seen = await tutor.trpc.monitor.operatorMessages.query({ operatorId: ids.operatore1 as number });
       expect(seen.find((m) => m.id === sent.id)).toMatchObject({ deliveredAt: anyString() });
       await op1.trpc.monitor.ackMessage.mutate({ requestId: randomUUID(), messageId: sent.id });
@@ -239,21 +237,21 @@ describe('queue and service-level figures', () => {
   it('counts waiting, held, late and the service level of each queue of the site, as the board carries them', async () => {
     const op3 = ids.operatore3 as number;
     // Call Me Now: one late and waiting, one waiting in time, one late but held, one of another site's queue
-    const lateNow = callback({ mode: 'now', dueAt: -10, dueBy: -5 });
-    callback({ mode: 'now', dueAt: -2, dueBy: 3 });
-    callback({ mode: 'now', dueAt: -8, dueBy: -1, status: 'claimed', leaseOwner: op3 });
-    callback({ mode: 'now', dueAt: -30, dueBy: -25, siteId: 2 });
+    const lateNow = await callback({ mode: 'now', dueAt: -10, dueBy: -5 });
+    await callback({ mode: 'now', dueAt: -2, dueBy: 3 });
+    await callback({ mode: 'now', dueAt: -8, dueBy: -1, status: 'claimed', leaseOwner: op3 });
+    await callback({ mode: 'now', dueAt: -30, dueBy: -25, siteId: 2 });
     // answered today: one in time, one late; a failed one whose due-by passed; a cancelled one does not count
-    callback({ mode: 'now', dueAt: -40, dueBy: -35, status: 'done', answeredAt: -36 });
-    callback({ mode: 'now', dueAt: -60, dueBy: -55, status: 'done', answeredAt: -50 });
-    callback({ mode: 'now', dueAt: -90, dueBy: -85, status: 'failed' });
-    callback({ mode: 'now', dueAt: -90, dueBy: -85, status: 'cancelled' });
+    await callback({ mode: 'now', dueAt: -40, dueBy: -35, status: 'done', answeredAt: -36 });
+    await callback({ mode: 'now', dueAt: -60, dueBy: -55, status: 'done', answeredAt: -50 });
+    await callback({ mode: 'now', dueAt: -90, dueBy: -85, status: 'failed' });
+    await callback({ mode: 'now', dueAt: -90, dueBy: -85, status: 'cancelled' });
     // callbacks: one late waiting (agreed by operatore1), one scheduled later (not waiting), one due with time left
-    const lateAgreed = callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
-    callback({ dueAt: 60, dueBy: 75 });
-    callback({ dueAt: -5, dueBy: 10 });
+    const lateAgreed = await callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
+    await callback({ dueAt: 60, dueBy: 75 });
+    await callback({ dueAt: -5, dueBy: 10 });
     // a lease that ran out counts as waiting again
-    callback({ dueAt: -50, dueBy: -35, status: 'claimed', leaseOwner: op3, leaseMinutes: -1 });
+    await callback({ dueAt: -50, dueBy: -35, status: 'claimed', leaseOwner: op3, leaseMinutes: -1 });
 
     const figures = await tutor.trpc.monitor.queues.query({});
     expect(figures.siteId).toBe(1);
@@ -310,11 +308,10 @@ describe('queue and service-level figures', () => {
   });
 
   it('shows product names on the Call Me Now alerts of the board', async () => {
-    const id = callback({ mode: 'now', dueAt: -1, dueBy: 0.5 });
-    const name = server.database.sqlite.prepare(`SELECT name_it, name_en FROM products WHERE code = 'FIBRA'`).get() as {
-      name_it: string;
-      name_en: string;
-    };
+    const id = await callback({ mode: 'now', dueAt: -1, dueBy: 0.5 });
+    const name = (await db(server).get<{ name_it: string; name_en: string }>(
+      `SELECT name_it, name_en FROM products WHERE code = 'FIBRA'`,
+    ))!;
     const board = await openLiveStream(server.url, 'board', { cookie: tutor.cookieHeader() });
     try {
       // a board still open from the test before may first show its figures of then; the next refresh brings these
@@ -351,13 +348,13 @@ describe('queue and service-level figures', () => {
 
 describe('reassigning a late callback', () => {
   beforeEach(async () => {
-    clearQueues();
+    await clearQueues();
     await ready(op1);
     await ready(op2);
   });
 
   it('offers it to a Ready operator of the site, who accepts it; audited; a retry changes nothing twice', async () => {
-    const id = callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
+    const id = await callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
     const offers = await openLiveStream(server.url, 'workOffers', { cookie: op2.cookieHeader() });
     try {
       const input = { requestId: randomUUID(), callbackId: id, toOperatorId: ids.operatore2 as number };
@@ -368,13 +365,14 @@ describe('reassigning a late callback', () => {
         fromOwnerId: ids.operatore1,
         offerId: anyNumber(),
       });
-      expect(row(id)).toMatchObject({ status: 'claimed', lease_owner: ids.operatore2, owner_id: ids.operatore2 });
+      expect(await row(id)).toMatchObject({ status: 'claimed', lease_owner: ids.operatore2, owner_id: ids.operatore2 });
       expect(await tutor.trpc.monitor.reassignCallback.mutate(input)).toEqual(result);
-      expect(openOffers(id)).toEqual([{ operator_id: ids.operatore2 }]);
-      const audits = server.database.sqlite
-        .prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'callback.reassigned' AND entity_id = ?`)
-        .get(id) as { n: number };
-      expect(audits.n).toBe(1);
+      expect(await openOffers(id)).toEqual([{ operator_id: ids.operatore2 }]);
+      const audits = await db(server).get<{ n: number }>(
+        `SELECT count(*) AS n FROM audit_log WHERE action = 'callback.reassigned' AND entity_id = ?`,
+        id,
+      );
+      expect(audits?.n).toBe(1);
 
       const pushed = await offers.until((events) => events.some((e) => e.offer?.item.sourceId === id), 2_000);
       expect(pushed.find((e) => e.offer)?.offer?.item).toMatchObject({ kind: 'callback', sourceId: id });
@@ -391,14 +389,14 @@ describe('reassigning a late callback', () => {
   });
 
   it('releases it to the pool: no owner, anyone takes it', async () => {
-    const id = callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
+    const id = await callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
     const result = await tutor.trpc.monitor.reassignCallback.mutate({
       requestId: randomUUID(),
       callbackId: id,
       toOperatorId: null,
     });
     expect(result).toMatchObject({ toOperatorId: null, fromOwnerId: ids.operatore1, offerId: null });
-    expect(row(id)).toMatchObject({ status: 'pending', owner_id: null, lease_owner: null });
+    expect(await row(id)).toMatchObject({ status: 'pending', owner_id: null, lease_owner: null });
     expect(await op2.trpc.work.next.mutate({})).toMatchObject({ sourceId: id });
     await op2.trpc.work.release.mutate({ id: `callback:${id}`, reason: 'test' });
   });
@@ -406,11 +404,11 @@ describe('reassigning a late callback', () => {
   it('refuses a callback not late (409), closed (409), held (409), of another site (404), to an operator not Ready (409) or of another site (403)', async () => {
     const reassign = (api: ApiClient, callbackId: string, toOperatorId: number | null = ids.operatore2 as number) =>
       trpcError(api.trpc.monitor.reassignCallback.mutate({ requestId: randomUUID(), callbackId, toOperatorId }));
-    const notLate = callback({ dueAt: -5, dueBy: 10 });
-    const closed = callback({ dueAt: -60, dueBy: -50, status: 'done', answeredAt: -55 });
-    const held = callback({ dueAt: -60, dueBy: -50, status: 'claimed', leaseOwner: ids.operatore3 });
-    const foreign = callback({ dueAt: -60, dueBy: -50, siteId: 2 });
-    const late = callback({ dueAt: -60, dueBy: -50 });
+    const notLate = await callback({ dueAt: -5, dueBy: 10 });
+    const closed = await callback({ dueAt: -60, dueBy: -50, status: 'done', answeredAt: -55 });
+    const held = await callback({ dueAt: -60, dueBy: -50, status: 'claimed', leaseOwner: ids.operatore3 });
+    const foreign = await callback({ dueAt: -60, dueBy: -50, siteId: 2 });
+    const late = await callback({ dueAt: -60, dueBy: -50 });
     expect((await reassign(tutor, notLate)).data?.httpStatus).toBe(409);
     expect((await reassign(tutor, closed)).data?.httpStatus).toBe(409);
     expect((await reassign(tutor, held)).data?.httpStatus).toBe(409);
@@ -429,14 +427,14 @@ describe('reassigning a late callback', () => {
     expect(bad.data?.httpStatus).toBe(400);
     expect(Object.keys(fieldsOf(bad)).sort()).toEqual(['callbackId', 'requestId', 'toOperatorId']);
     // nothing changed
-    expect(row(late)).toMatchObject({ status: 'pending', lease_owner: null, owner_id: null });
-    expect(openOffers(late)).toEqual([]);
+    expect(await row(late)).toMatchObject({ status: 'pending', lease_owner: null, owner_id: null });
+    expect(await openOffers(late)).toEqual([]);
   });
 
   it('racing the original operator taking it: one winner, the item held by one operator only', async () => {
     for (let round = 0; round < 12; round++) {
-      clearQueues();
-      const id = callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
+      await clearQueues();
+      const id = await callback({ dueAt: -30, dueBy: -15, siteId: 1, ownerId: ids.operatore1 });
       const taking = () => op1.trpc.work.take.mutate({ id: `callback:${id}` });
       const reassigning = () =>
         tutor.trpc.monitor.reassignCallback.mutate({
@@ -450,8 +448,8 @@ describe('reassigning a late callback', () => {
           ? await Promise.allSettled([taking(), reassigning()])
           : await Promise.allSettled([reassigning(), taking()]).then(([r, t]) => [t, r] as const);
       expect([take.status, reassign.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
-      const after = row(id);
-      const offered = openOffers(id);
+      const after = await row(id);
+      const offered = await openOffers(id);
       if (take.status === 'fulfilled') {
         expect(after).toMatchObject({ status: 'claimed', lease_owner: ids.operatore1, owner_id: ids.operatore1 });
         expect(offered).toEqual([]);

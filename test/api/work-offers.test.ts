@@ -4,6 +4,7 @@ import { createApiClient, trpcError, type ApiClient } from '../helpers/api-clien
 import { openLiveStream } from '../helpers/live-stream';
 import { postCallMeNow } from '../helpers/intake';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Pushed work over HTTP (domains/work/offers.ts): a Call Me Now arriving while two operators of the site are Ready is
@@ -20,7 +21,7 @@ beforeAll(async () => {
     env: { VALORE_OFFER_DISPATCH: 'on', VALORE_OFFER_SECONDS: String(OFFER_SECONDS) },
   });
   // an empty queue: only what the test sends is offered
-  server.database.sqlite.exec(`
+  await db(server).exec(`
     UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed');
     UPDATE campaigns SET status = 'paused' WHERE status = 'active';
     UPDATE leads SET follow_up_at = '2099-01-01T00:00:00.000Z' WHERE status = 'open';`);
@@ -35,20 +36,19 @@ afterAll(async () => {
 });
 
 async function callMeNow(offset: number): Promise<string> {
-  const customer = server.database.sqlite
-    .prepare('SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET ?')
-    .get(offset) as { id: number; phone: string };
+  const customer = (await db(server).get<{ id: number; phone: string }>(
+    'SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET ?',
+    offset,
+  ))!;
   const response = await postCallMeNow(server, customer);
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
 }
 
 const offers = () =>
-  server.database.sqlite
-    .prepare(
-      `SELECT u.username, o.source_id, o.status FROM work_offers o JOIN users u ON u.id = o.operator_id ORDER BY o.id`,
-    )
-    .all();
+  db(server).all(
+    `SELECT u.username, o.source_id, o.status FROM work_offers o JOIN users u ON u.id = o.operator_id ORDER BY o.id`,
+  );
 
 describe('pushed work', () => {
   it('offers a Call Me Now to the operator Ready longest; unanswered, it moves to the next, who accepts it', async () => {
@@ -89,14 +89,14 @@ describe('pushed work', () => {
       sourceId: requestId,
     });
     expect(await second.trpc.work.current.query()).toMatchObject({ sourceId: requestId });
-    expect(offers()).toEqual([
+    expect(await offers()).toEqual([
       { username: 'operatore1', source_id: requestId, status: 'expired' },
       { username: 'operatore2', source_id: requestId, status: 'accepted' },
     ]);
     firstStream.close();
     secondStream.close();
     await second.trpc.work.release.mutate({ id: item.id, reason: 'fine della prova' });
-    server.database.sqlite.prepare("UPDATE callback_requests SET status = 'cancelled' WHERE id = ?").run(requestId);
+    await db(server).run("UPDATE callback_requests SET status = 'cancelled' WHERE id = ?", requestId);
   });
 
   it('a declined offer goes back to the queue; work.next takes the caller’s own ringing offer', async () => {
@@ -109,16 +109,17 @@ describe('pushed work', () => {
     )?.offer;
     expect(await first.trpc.work.declineOffer.mutate({ offerId: offer?.id ?? 0 })).toEqual({ declined: true });
     expect(await first.trpc.monitor.myStatus.query()).toMatchObject({ state: 'paused', reason: 'declined_offer' });
-    expect(
-      server.database.sqlite.prepare('SELECT status, lease_owner FROM callback_requests WHERE id = ?').get(declinedId),
-    ).toEqual({ status: 'pending', lease_owner: null });
+    expect(await db(server).get('SELECT status, lease_owner FROM callback_requests WHERE id = ?', declinedId)).toEqual({
+      status: 'pending',
+      lease_owner: null,
+    });
 
     // ready again: offered again; pressing N (work.next) takes it
     await first.trpc.monitor.setStatus.mutate({ state: 'ready' });
     await stream.until((events) => events.filter((e) => e.offer !== null).length >= 2, 2_000);
     const taken = await first.trpc.work.next.mutate({});
     expect(taken).toMatchObject({ sourceId: declinedId });
-    expect(offers().slice(-2)).toEqual([
+    expect((await offers()).slice(-2)).toEqual([
       { username: 'operatore1', source_id: declinedId, status: 'declined' },
       { username: 'operatore1', source_id: declinedId, status: 'accepted' },
     ]);
@@ -131,9 +132,7 @@ describe('pushed work', () => {
     const site = await admin.trpc.admin.sites.update.mutate({ id: 1, dispatchMode: 'pull' });
     expect(site.dispatchMode).toBe('pull');
     // the item taken in the last test is done with
-    server.database.sqlite.exec(
-      "UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed')",
-    );
+    await db(server).exec("UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed')");
     await first.trpc.monitor.setStatus.mutate({ state: 'ready' });
     const stream = await openLiveStream(server.url, 'workOffers', { cookie: first.cookieHeader() });
     const requestId = await callMeNow(12);
