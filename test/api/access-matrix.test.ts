@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { INBOUND_SALES_1_0_0 } from '@valore/shared/flows/builtin-scripts';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { inboundSale } from '@valore/server/testing/completions';
@@ -10,6 +9,7 @@ import { STREAMS, type StreamName } from '@valore/shared/streams';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Who may call what, generated from the router itself: every procedure × anonymous / operator / tutor / team lead /
@@ -514,14 +514,13 @@ beforeAll(async () => {
   const op = clients.get('operator') as ApiClient;
   const tutor = clients.get('tutor') as ApiClient;
   const admin = clients.get('admin') as ApiClient;
-  const db = new SQLite(server.dbFile, { readonly: true });
-  const slot = db
-    .prepare(
-      'SELECT id AS slotId, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 1',
-    )
-    .get(new Date(Date.now() + 2 * day).toISOString()) as { slotId: number; postOfficeId: number };
-  const operatorId = (db.prepare("SELECT id FROM users WHERE username = 'operatore1'").get() as { id: number }).id;
-  db.close();
+  // quoted aliases: PostgreSQL folds an unquoted one to lower case
+  const slot = await db(server).get<{ slotId: number; postOfficeId: number }>(
+    'SELECT id AS "slotId", post_office_id AS "postOfficeId" FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 1',
+    new Date(Date.now() + 2 * day).toISOString(),
+  );
+  if (!slot) throw new Error('no appointment slot two days ahead');
+  const operatorId = (await db(server).get<{ id: number }>("SELECT id FROM users WHERE username = 'operatore1'"))!.id;
   const withLead = await op.trpc.interactions.complete.mutate(completion(11));
   const withAppointment = await op.trpc.interactions.complete.mutate(completion(12, slot));
   const campaign = await (clients.get('team_lead') as ApiClient).trpc.campaigns.create.mutate(campaignInput());
@@ -995,10 +994,9 @@ describe('own / same-site / other-site data', () => {
     ],
   ];
   let otherSiteOperatorId = 0;
-  beforeAll(() => {
-    const db = new SQLite(server.dbFile, { readonly: true });
-    otherSiteOperatorId = (db.prepare("SELECT id FROM users WHERE username = 'operatore5'").get() as { id: number }).id;
-    db.close();
+  beforeAll(async () => {
+    otherSiteOperatorId = (await db(server).get<{ id: number }>("SELECT id FROM users WHERE username = 'operatore5'"))!
+      .id;
   });
   it.each(scoped)('%s', async (_story, role, path, input, want) => {
     const { outcome, detail } = await outcomeOf(clients.get(role) as ApiClient, path, input(fixture));

@@ -1,9 +1,9 @@
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Backpressure on the write path (issue 15): with a tiny write queue (VALORE_WRITE_QUEUE_MAX=1) a burst of completions
@@ -12,21 +12,18 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * queue does) it goes through once.
  */
 let server: TestServer;
-let db: SQLite.Database;
 let operator: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { VALORE_WRITE_QUEUE_MAX: '1' } });
-  db = new SQLite(server.dbFile, { readonly: true });
   operator = createApiClient(server.url);
   await operator.login('operatore1');
-});
+}, 60_000);
 afterAll(async () => {
-  db?.close();
   await server?.close();
 });
 
-const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+const count = async (sql: string, ...params: unknown[]) => (await db(server).get<{ n: number }>(sql, ...params))!.n;
 const QUICK = { startMs: Date.now() - 120_000, stepMs: 1000, handleMs: 4000, acwMs: 1000 };
 let nextCustomer = 300;
 
@@ -53,14 +50,14 @@ async function complete(input: CompleteInteractionInput): Promise<Answer> {
   };
 }
 
-const written = (input: CompleteInteractionInput) =>
-  count('SELECT count(*) n FROM interactions WHERE client_id = ?', input.clientId);
+const written = async (input: CompleteInteractionInput) =>
+  await count('SELECT count(*) n FROM interactions WHERE client_id = ?', input.clientId);
 
 describe('a full write queue', () => {
   it('refuses the writes past it at once with 503 + Retry-After, writes nothing of them, and takes them on retry', async () => {
     const before = {
-      interactions: count('SELECT count(*) n FROM interactions'),
-      leads: count('SELECT count(*) n FROM leads'),
+      interactions: await count('SELECT count(*) n FROM interactions'),
+      leads: await count('SELECT count(*) n FROM leads'),
     };
     const answers: Answer[] = [];
     // a burst overfills a queue of one as soon as two completions reach it in the same turn; a few bursts at most
@@ -80,15 +77,15 @@ describe('a full write queue', () => {
         httpStatus: 503,
         retryAfterSeconds: Number(a.retryAfter),
       });
-      expect(written(a.input)).toBe(0);
+      expect(await written(a.input)).toBe(0);
     }
-    for (const a of done) expect(written(a.input)).toBe(1);
-    expect(count('SELECT count(*) n FROM interactions')).toBe(before.interactions + done.length);
-    expect(count('SELECT count(*) n FROM leads')).toBe(before.leads + done.length);
+    for (const a of done) expect(await written(a.input)).toBe(1);
+    expect(await count('SELECT count(*) n FROM interactions')).toBe(before.interactions + done.length);
+    expect(await count('SELECT count(*) n FROM leads')).toBe(before.leads + done.length);
 
     // sent again one at a time (the console's offline queue retries after the wait): each goes through once
     for (const a of refused) expect((await complete(a.input)).status).toBe(200);
-    for (const a of answers) expect(written(a.input)).toBe(1);
-    expect(count('SELECT count(*) n FROM leads')).toBe(before.leads + answers.length);
+    for (const a of answers) expect(await written(a.input)).toBe(1);
+    expect(await count('SELECT count(*) n FROM leads')).toBe(before.leads + answers.length);
   });
 });

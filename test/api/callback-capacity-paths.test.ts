@@ -8,6 +8,7 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { postCallbackRequest } from '../helpers/intake';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Call Me Back capacity on every path that books a time (issue 19): besides the web and app intake
@@ -51,26 +52,24 @@ let server: TestServer;
 let operators: ApiClient[];
 let customerIds: number[];
 
-const sql = () => server.database.sqlite;
-const count = (table: string) => (sql().prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const sql = () => db(server);
+const count = async (table: string) => (await sql().get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
 
 /** Everything a booking, a move or an agreement writes: compared before and after a refusal. */
-const footprint = () => ({
-  interactions: count('interactions'),
-  audit: count('audit_log'),
-  outbox: count('outbox'),
-  idempotency: count('idempotency_keys'),
-  callbacks: sql().prepare('SELECT id, status, mode, preferred_at, due_at FROM callback_requests ORDER BY id').all(),
+const footprint = async () => ({
+  interactions: await count('interactions'),
+  audit: await count('audit_log'),
+  outbox: await count('outbox'),
+  idempotency: await count('idempotency_keys'),
+  callbacks: await sql().all('SELECT id, status, mode, preferred_at, due_at FROM callback_requests ORDER BY id'),
 });
 
 /** Open scheduled callbacks per half-hour start, straight from the table. */
-function bookedByHalfHour(): Map<string, number> {
-  const rows = sql()
-    .prepare(
-      `SELECT coalesce(preferred_at, due_at) AS at FROM callback_requests
-       WHERE mode = 'scheduled' AND status IN ('pending', 'claimed')`,
-    )
-    .all() as { at: string }[];
+async function bookedByHalfHour(): Promise<Map<string, number>> {
+  const rows = await sql().all<{ at: string }>(
+    `SELECT coalesce(preferred_at, due_at) AS at FROM callback_requests
+     WHERE mode = 'scheduled' AND status IN ('pending', 'claimed')`,
+  );
   const booked = new Map<string, number>();
   for (const r of rows) {
     const start = new Date(Math.floor(Date.parse(r.at) / HALF_HOUR) * HALF_HOUR).toISOString();
@@ -78,11 +77,11 @@ function bookedByHalfHour(): Map<string, number> {
   }
   return booked;
 }
-const bookedIn = (start: string) => bookedByHalfHour().get(start) ?? 0;
+const bookedIn = async (start: string) => (await bookedByHalfHour()).get(start) ?? 0;
 
 /** The Saturday half-hours holding more open scheduled callbacks than the rota gives them. */
-function overbooked(): string[] {
-  return [...bookedByHalfHour()]
+async function overbooked(): Promise<string[]> {
+  return [...(await bookedByHalfHour())]
     .filter(([start, n]) => start.startsWith('2026-12-05') && n > capacityOf(start))
     .map(([start, n]) => `${start}: ${n} > ${capacityOf(start)}`);
 }
@@ -102,10 +101,11 @@ async function book(at: string): Promise<{ status: number; id: string | null; al
 }
 
 /** The newest self-service link of a callback, as its last confirmation carries it. */
-function linkOf(id: string): string {
-  const row = sql()
-    .prepare("SELECT body FROM outbox WHERE ref_type = 'callback_request' AND ref_id = ? ORDER BY id DESC LIMIT 1")
-    .get(id) as { body: string } | undefined;
+async function linkOf(id: string): Promise<string> {
+  const row = await sql().get<{ body: string }>(
+    "SELECT body FROM outbox WHERE ref_type = 'callback_request' AND ref_id = ? ORDER BY id DESC LIMIT 1",
+    id,
+  );
   const url = /https?:\/\/\S+\/s\/[A-Za-z0-9._-]+/.exec(row?.body ?? '')?.[0];
   if (!url) throw new Error(`no self-service link for callback ${id}`);
   return url;
@@ -115,7 +115,7 @@ function linkOf(id: string): string {
 async function moveForm(id: string): Promise<{ url: string; keys: Record<string, string>; options: string[] }> {
   // the pages allow a customer 60 requests a minute: the clock moves on as a person's would
   clock.advance(2_000);
-  const url = linkOf(id);
+  const url = await linkOf(id);
   const html = await (await fetch(`${url}/move`)).text();
   const requestId = /name="requestId" value="([^"]+)"/.exec(html)?.[1] ?? '';
   const formToken = /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -160,7 +160,7 @@ async function agree(at: string, op = operators[0]) {
 
 /** No open callbacks left: every test (and every run of the property) starts from an empty Saturday. */
 const clearCallbacks = () =>
-  sql().prepare("UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed')").run();
+  sql().run("UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed')");
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -171,38 +171,39 @@ beforeAll(async () => {
       VALORE_INTAKE_RATE_PER_MINUTE: '100000',
     },
   });
-  const ops = sql()
-    .prepare(
-      "SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL ORDER BY id LIMIT 2",
-    )
-    .all() as { id: number; site_id: number }[];
-  ops.forEach((o, i) => {
+  const ops = await sql().all<{ id: number; site_id: number }>(
+    "SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL ORDER BY id LIMIT 2",
+  );
+  for (const [i, o] of ops.entries()) {
     const shift = SHIFTS[i];
-    if (!shift) return;
-    sql()
-      .prepare(
-        `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
-         VALUES (?, ?, ?, 'saturday', ?, ?, 'published', ?, ?)`,
-      )
-      .run(o.site_id, o.id, SATURDAY, shift.starts, shift.ends, NOW, NOW);
-  });
+    if (!shift) continue;
+    await sql().run(
+      `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
+       VALUES (?, ?, ?, 'saturday', ?, ?, 'published', ?, ?)`,
+      o.site_id,
+      o.id,
+      SATURDAY,
+      shift.starts,
+      shift.ends,
+      NOW,
+      NOW,
+    );
+  }
   operators = [];
   for (const username of ['operatore1', 'operatore2', 'operatore3', 'operatore4']) {
     const client = createApiClient(server.url);
     await client.login(username);
     operators.push(client);
   }
-  customerIds = (sql().prepare('SELECT id FROM customers ORDER BY id LIMIT 40').all() as { id: number }[]).map(
-    (r) => r.id,
-  );
-});
+  customerIds = (await sql().all<{ id: number }>('SELECT id FROM customers ORDER BY id LIMIT 40')).map((r) => r.id);
+}, 60_000);
 afterAll(async () => {
   await server?.close();
 });
 
 describe('a customer moving their callback on the self-service page', () => {
   it('is not offered a full half-hour, and one taken meanwhile is refused with the free ones, nothing written', async () => {
-    clearCallbacks();
+    await clearCallbacks();
     // 09:00 and 09:30 full (two places each), the customer's callback at 10:00
     for (const at of [rome('09:00'), rome('09:10'), rome('09:30'), rome('09:45')])
       expect((await book(at)).status).toBe(201);
@@ -216,7 +217,7 @@ describe('a customer moving their callback on the self-service page', () => {
     expect(form.options).toContain(rome('10:30'));
     expect(form.options).not.toContain(rome('12:00'));
 
-    const before = footprint();
+    const before = await footprint();
     const refused = await postMove(form, rome('09:30'));
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('role="alert"');
@@ -225,37 +226,37 @@ describe('a customer moving their callback on the self-service page', () => {
     expect(refused.html).toContain(
       'I primi orari ancora liberi: sabato 5 dicembre alle ore 10:00; sabato 5 dicembre alle ore 10:30; sabato 5 dicembre alle ore 11:00.',
     );
-    expect(footprint()).toEqual(before);
-    expect(overbooked()).toEqual([]);
+    expect(await footprint()).toEqual(before);
+    expect(await overbooked()).toEqual([]);
   });
 
   it('moves within its own full half-hour and into a free one', async () => {
-    clearCallbacks();
+    await clearCallbacks();
     const mine = await book(rome('08:10'));
     expect(mine.status).toBe(201);
     // 08:00–08:30 has one place (A), now the customer's: full, and the move stays in it
-    expect(bookedIn(rome('08:00'))).toBe(1);
+    expect(await bookedIn(rome('08:00'))).toBe(1);
     const same = await postMove(await moveForm(mine.id ?? ''), rome('08:00'));
     expect(same.status).toBe(303);
-    expect(sql().prepare('SELECT preferred_at FROM callback_requests WHERE id = ?').get(mine.id)).toEqual({
+    expect(await sql().get('SELECT preferred_at FROM callback_requests WHERE id = ?', mine.id)).toEqual({
       preferred_at: rome('08:00'),
     });
     // into a free half-hour: 10:30 has two places
     const free = await postMove(await moveForm(mine.id ?? ''), rome('10:30'));
     expect(free.status).toBe(303);
-    expect(bookedIn(rome('08:00'))).toBe(0);
-    expect(bookedIn(rome('10:30'))).toBe(1);
+    expect(await bookedIn(rome('08:00'))).toBe(0);
+    expect(await bookedIn(rome('10:30'))).toBe(1);
     // and back into 08:00, which it left free
     expect((await postMove(await moveForm(mine.id ?? ''), rome('08:00'))).status).toBe(303);
-    expect(overbooked()).toEqual([]);
+    expect(await overbooked()).toEqual([]);
   });
 });
 
 describe('an operator agreeing a callback time on a call', () => {
   it('into a full half-hour is refused with the free ones: no interaction, no callback, no audit row', async () => {
-    clearCallbacks();
+    await clearCallbacks();
     for (const at of [rome('09:00'), rome('09:20')]) expect((await book(at)).status).toBe(201);
-    const before = footprint();
+    const before = await footprint();
     const refused = await trpcError(agree(rome('09:15')));
     expect(refused.data).toMatchObject({
       httpStatus: 409,
@@ -264,21 +265,21 @@ describe('an operator agreeing a callback time on a call', () => {
       alternatives: [rome('09:30'), rome('10:00'), rome('10:30')],
     });
     expect(refused.message).toMatch(/09:00–09:30.*full/);
-    expect(footprint()).toEqual(before);
+    expect(await footprint()).toEqual(before);
 
     // the console offers the first alternative; the operator agrees it with the customer
     const done = await agree(rome('09:30'));
     expect(done?.effects).toMatchObject({ callbackAt: rome('09:30'), callbackId: anyString() });
-    expect(bookedIn(rome('09:30'))).toBe(1);
+    expect(await bookedIn(rome('09:30'))).toBe(1);
     // nobody is on shift from 12:00 on Saturday: the next free half-hour is Monday's first
     const closed = await trpcError(agree(rome('12:30')));
     expect(closed.data).toMatchObject({ domainCode: 'SLOT_FULL' });
     expect(closed.data?.alternatives?.[0]).toBe(rome('07:30', '2026-12-07'));
-    expect(overbooked()).toEqual([]);
+    expect(await overbooked()).toEqual([]);
   });
 
   it('a lead follow-up agreed on a call is not a callback: it moves the lead, outside the Call Me Back capacity', async () => {
-    clearCallbacks();
+    await clearCallbacks();
     const [c] = customerIds;
     const sale = await operators[0]?.trpc.interactions.complete.mutate(
       completion(
@@ -296,13 +297,13 @@ describe('an operator agreeing a callback time on a call', () => {
       ),
     );
     expect(sale?.effects.lead?.followUpAt).toBe(rome('12:30'));
-    expect(bookedIn(rome('12:30'))).toBe(0);
+    expect(await bookedIn(rome('12:30'))).toBe(0);
   });
 });
 
 describe('a burst for the last place', () => {
   it('of agreements, moves and web requests together never overbooks: exactly one wins', async () => {
-    clearCallbacks();
+    await clearCallbacks();
     // 10:00–10:30 has two places: one taken, one left
     expect((await book(rome('10:00'))).status).toBe(201);
     const movers = [];
@@ -311,7 +312,7 @@ describe('a burst for the last place', () => {
       expect(b.status).toBe(201);
       movers.push(await moveForm(b.id ?? ''));
     }
-    const before = count('interactions');
+    const before = await count('interactions');
     // all at once: the agreements, the moves and the web requests race for the one place
     const [agreed, moved, booked] = await Promise.all([
       Promise.allSettled(operators.map((op) => agree(rome('10:15'), op))),
@@ -327,9 +328,9 @@ describe('a burst for the last place', () => {
       if (r.status === 'rejected') expect(r.reason).toMatchObject({ data: { domainCode: 'SLOT_FULL' } });
     for (const r of moved) expect(r.status === 'fulfilled' && [303, 409].includes(r.value.status)).toBe(true);
     for (const r of booked) expect(r.status === 'fulfilled' && [201, 409].includes(r.value.status)).toBe(true);
-    expect(bookedIn(rome('10:00'))).toBe(2);
-    expect(count('interactions')).toBe(before + agreed.filter((r) => r.status === 'fulfilled').length);
-    expect(overbooked()).toEqual([]);
+    expect(await bookedIn(rome('10:00'))).toBe(2);
+    expect(await count('interactions')).toBe(before + agreed.filter((r) => r.status === 'fulfilled').length);
+    expect(await overbooked()).toEqual([]);
   });
 });
 
@@ -369,7 +370,7 @@ describe('the invariant', () => {
         // steps of one to three commands sent at once
         fc.array(fc.array(command, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }),
         async (sequence) => {
-          clearCallbacks();
+          await clearCallbacks();
           const mine: string[] = [];
           for (const step of sequence) {
             const run = async (c: Command): Promise<string> => {
@@ -392,7 +393,7 @@ describe('the invariant', () => {
               return String((await postMove(await moveForm(id), time(c.slot, 0))).status);
             };
             // sequentially, a refusal means the half-hour was full; at once, they race for the places
-            const full = step.length === 1 ? fullAt(step[0]) : null;
+            const full = step.length === 1 ? await fullAt(step[0]) : null;
             const answers = await Promise.all(step.map(run));
             for (const answer of answers)
               expect(['201', '409', 'agreed', 'SLOT_FULL', '303', 'nothing to move']).toContain(answer);
@@ -401,24 +402,24 @@ describe('the invariant', () => {
               expect(refused, `${JSON.stringify(step[0])} → ${answers[0]}`).toBe(full);
             }
             steps++;
-            expect(overbooked(), JSON.stringify(sequence)).toEqual([]);
+            expect(await overbooked(), JSON.stringify(sequence)).toEqual([]);
           }
 
           /** Whether a lone command must be refused: its half-hour has no place left for it. */
-          function fullAt(c: Command | undefined): boolean | null {
+          async function fullAt(c: Command | undefined): Promise<boolean | null> {
             if (!c) return null;
             const start = rome(HALF_HOURS[c.slot % HALF_HOURS.length] ?? '09:00');
-            if (c.kind !== 'move') return bookedIn(start) >= capacityOf(start);
+            if (c.kind !== 'move') return (await bookedIn(start)) >= capacityOf(start);
             const id = mine[c.pick % Math.max(1, mine.length)];
             if (id === undefined) return null;
-            const row = sql().prepare('SELECT status, preferred_at FROM callback_requests WHERE id = ?').get(id) as {
-              status: string;
-              preferred_at: string;
-            };
+            const row = (await sql().get<{ status: string; preferred_at: string }>(
+              'SELECT status, preferred_at FROM callback_requests WHERE id = ?',
+              id,
+            ))!;
             // a callback no longer open (moved by nobody else here, but cleared) is not this property's business
             if (row.status !== 'pending') return null;
             if (row.preferred_at >= start && Date.parse(row.preferred_at) < Date.parse(start) + HALF_HOUR) return false;
-            return bookedIn(start) >= capacityOf(start);
+            return (await bookedIn(start)) >= capacityOf(start);
           }
         },
       ),

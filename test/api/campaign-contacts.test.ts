@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * campaigns.contacts: the customer ids of a campaign's list, a page at a time, for the team lead who builds the next
@@ -29,24 +30,30 @@ beforeAll(async () => {
     siteIds: [1],
   });
   campaignId = campaign.id;
-  const customers = server.database.sqlite
-    .prepare('SELECT id, phone FROM customers ORDER BY id LIMIT ?')
-    .all(CONTACTS) as { id: number; phone: string }[];
-  const insert = server.database.sqlite.prepare(
-    `INSERT INTO campaign_contacts (campaign_id, customer_id, phone, status, due_at, updated_at)
-     VALUES (?, ?, ?, ?, '2026-06-01T08:00:00.000Z', '2026-06-01T08:00:00.000Z')`,
+  const customers = await db(server).all<{ id: number; phone: string }>(
+    'SELECT id, phone FROM customers ORDER BY id LIMIT ?',
+    CONTACTS,
   );
-  customers.forEach((c, i) => insert.run(campaignId, c.id, c.phone, i % 3 === 0 ? 'done' : 'pending'));
+  for (const [i, c] of customers.entries())
+    await db(server).run(
+      `INSERT INTO campaign_contacts (campaign_id, customer_id, phone, status, due_at, updated_at)
+       VALUES (?, ?, ?, ?, '2026-06-01T08:00:00.000Z', '2026-06-01T08:00:00.000Z')`,
+      campaignId,
+      c.id,
+      c.phone,
+      i % 3 === 0 ? 'done' : 'pending',
+    );
 }, 60_000);
 afterAll(async () => {
   await server.close();
 });
 
-const customerIds = () =>
+const customerIds = async () =>
   (
-    server.database.sqlite
-      .prepare('SELECT customer_id FROM campaign_contacts WHERE campaign_id = ? ORDER BY id')
-      .all(campaignId) as { customer_id: number }[]
+    await db(server).all<{ customer_id: number }>(
+      'SELECT customer_id FROM campaign_contacts WHERE campaign_id = ? ORDER BY id',
+      campaignId,
+    )
   ).map((r) => r.customer_id);
 
 describe('campaigns.contacts', () => {
@@ -65,7 +72,7 @@ describe('campaigns.contacts', () => {
       cursor = page.next;
     } while (cursor !== null);
     expect(pages).toBe(3);
-    expect(seen).toEqual(customerIds());
+    expect(seen).toEqual(await customerIds());
   });
 
   it('filters by state', async () => {

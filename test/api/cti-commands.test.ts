@@ -6,6 +6,7 @@ import { anyString } from '@valore/server/testing/matchers';
 import { verifyCtiSignature } from '@valore/server/domains/cti/cti-commands';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Call commands over HTTP (domains/cti/cti-commands.ts): the console asks through `cti.command`, the server checks
@@ -69,11 +70,13 @@ beforeEach(() => {
   answers = [];
 });
 
-function customerAt(offset: number): { id: number; phone: string } {
-  return server.database.sqlite.prepare('SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET ?').get(offset) as {
-    id: number;
-    phone: string;
-  };
+async function customerAt(offset: number): Promise<{ id: number; phone: string }> {
+  const row = await db(server).get<{ id: number; phone: string }>(
+    'SELECT id, phone FROM customers ORDER BY id LIMIT 1 OFFSET ?',
+    offset,
+  );
+  if (!row) throw new Error(`no customer at offset ${offset}`);
+  return row;
 }
 
 async function ctiEvent(type: string, callId: string, phone: string, operator: string) {
@@ -96,13 +99,12 @@ async function settled(client: ApiClient) {
   }
 }
 
-const auditCount = (action: string) =>
-  (server.database.sqlite.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number })
-    .n;
+const auditCount = async (action: string) =>
+  (await db(server).get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?', action))!.n;
 
 describe('call commands: the console asks, the platform gets a signed request', () => {
   it('holds the operator’s call: one signed request, once, even when the console retries', async () => {
-    const customer = customerAt(3);
+    const customer = await customerAt(3);
     const callId = `call-${randomUUID()}`;
     await ctiEvent('offered', callId, customer.phone, 'operatore1');
     await ctiEvent('answered', callId, customer.phone, 'operatore1');
@@ -110,7 +112,7 @@ describe('call commands: the console asks, the platform gets a signed request', 
     expect(now.call).toMatchObject({ callId, customerId: customer.id, call: { state: 'answered', heldSince: null } });
 
     const requestId = randomUUID();
-    const before = auditCount('cti.hold');
+    const before = await auditCount('cti.hold');
     const command = await op1.trpc.cti.command.mutate({ requestId, action: 'hold', callId });
     expect(command).toMatchObject({ action: 'hold', callId, status: 'pending', error: null });
     const again = await op1.trpc.cti.command.mutate({ requestId, action: 'hold', callId });
@@ -131,7 +133,7 @@ describe('call commands: the console asks, the platform gets a signed request', 
       idempotencyKey: `valore-cti-${command.id}`,
       signed: true,
     });
-    expect(auditCount('cti.hold') - before).toBe(1);
+    expect((await auditCount('cti.hold')) - before).toBe(1);
 
     // the strip follows the platform's events, not the command
     await ctiEvent('held', callId, customer.phone, 'operatore1');
@@ -148,7 +150,7 @@ describe('call commands: the console asks, the platform gets a signed request', 
   });
 
   it('refuses what the call’s state or owner does not allow', async () => {
-    const customer = customerAt(4);
+    const customer = await customerAt(4);
     const callId = `call-${randomUUID()}`;
     await ctiEvent('offered', callId, customer.phone, 'operatore1');
     const command = (action: 'answer' | 'hold' | 'resume' | 'hangup', client = op1) =>
@@ -172,7 +174,7 @@ describe('call commands: the console asks, the platform gets a signed request', 
   });
 
   it('dials only a customer the operator is handling, with the number only the platform sees', async () => {
-    const customer = customerAt(7);
+    const customer = await customerAt(7);
     const dial = () =>
       op2.trpc.cti.command.mutate({ requestId: randomUUID(), action: 'dial', customerId: customer.id });
     expect((await trpcError(dial())).data).toMatchObject({ httpStatus: 403, domainCode: 'FORBIDDEN_SCOPE' });
@@ -193,7 +195,8 @@ describe('call commands: the console asks, the platform gets a signed request', 
       body: { action: 'dial', operator: 'operatore2', number: customer.phone, customerId: customer.id, callId: null },
       signed: true,
     });
-    const row = server.database.sqlite.prepare('SELECT * FROM cti_commands WHERE id = ?').get(command.id);
+    const row = await db(server).get('SELECT * FROM cti_commands WHERE id = ?', command.id);
+    expect(row).toBeDefined();
     expect(JSON.stringify(row)).not.toContain(customer.phone.slice(-7));
 
     // while on a call, no second dial
@@ -204,7 +207,7 @@ describe('call commands: the console asks, the platform gets a signed request', 
   });
 
   it('retries a platform that is down, and stops at a refusal', async () => {
-    const customer = customerAt(8);
+    const customer = await customerAt(8);
     await op2.trpc.customers.startContact.mutate({
       customerId: customer.id,
       reason: 'customer_request',

@@ -5,12 +5,13 @@ import type { ScreenPop } from '@valore/shared/schemas/cti';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 import { containing } from '@valore/server/testing/matchers';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-});
+}, 60_000);
 afterAll(async () => {
   await server.close();
 });
@@ -45,20 +46,22 @@ async function ctiEvent(body: Record<string, unknown>, key = TEST_INTAKE_KEY) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const uniqueCustomer = () =>
-  server.database.sqlite
-    .prepare(
-      `SELECT min(id) AS id, phone, first_name || ' ' || last_name AS name FROM customers
-       GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) DESC LIMIT 1`,
-    )
-    .get() as { id: number; phone: string; name: string };
+// the name through min(): a group of one row has one name, and PostgreSQL takes no bare column outside GROUP BY
+const uniqueCustomer = async () => {
+  const row = await db(server).get<{ id: number; phone: string; name: string }>(
+    `SELECT min(id) AS id, phone, min(first_name || ' ' || last_name) AS name FROM customers
+     GROUP BY phone HAVING count(*) = 1 ORDER BY min(id) DESC LIMIT 1`,
+  );
+  if (!row) throw new Error('no customer with a phone of their own');
+  return row;
+};
 
 describe('inbound calls: the screen pop', () => {
   it('pops the caller’s card on the operator the call is offered to, with inbound sales preselected for the toll-free number', async () => {
     const operatore1 = await consoleOf('operatore1');
     const operatore2 = await consoleOf('operatore2');
     try {
-      const customer = uniqueCustomer();
+      const customer = await uniqueCustomer();
       const callId = randomUUID();
       const offered = operatore1.nextPop();
       const elsewhere = operatore2.nextPop(300);
@@ -108,14 +111,11 @@ describe('inbound calls: the screen pop', () => {
       expect(await operatore1.nextPop(300)).toBeNull();
       expect(operatore2.pops).toEqual([]);
 
-      const row = server.database.sqlite.prepare('SELECT * FROM cti_calls WHERE call_id = ?').get(callId) as Record<
-        string,
-        unknown
-      >;
+      const row = await db(server).get('SELECT * FROM cti_calls WHERE call_id = ?', callId);
       expect(row).toMatchObject({ state: 'ended', flow: 'inbound_sales', customer_id: customer.id, dnis: '800100100' });
-      expect(row.offered_at).not.toBeNull();
-      expect(row.answered_at).not.toBeNull();
-      expect(row.ended_at).not.toBeNull();
+      expect(row?.offered_at).not.toBeNull();
+      expect(row?.answered_at).not.toBeNull();
+      expect(row?.ended_at).not.toBeNull();
     } finally {
       operatore1.close();
       operatore2.close();

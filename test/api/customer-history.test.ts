@@ -6,6 +6,7 @@ import { agreedTime } from '@valore/server/testing/agreed-time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * The customer card's history (customers.history), the search's disambiguation fields (customers.search) and the rule
@@ -16,7 +17,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
 let server: TestServer;
 const signedIn = new Map<string, ApiClient>();
 const as = (username: string) => signedIn.get(username) as ApiClient;
-const sqlite = () => server.database.sqlite;
+const sql = () => db(server);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -25,17 +26,27 @@ beforeAll(async () => {
     await api.login(username);
     signedIn.set(username, api);
   }
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
 });
 
 const used = new Set<number>();
 /** A customer nobody has contacted yet, who holds no product, with a phone number of their own. */
-function freshCustomer(): { id: number; phone: string; tax_code: string; birth_date: string; last_name: string } {
-  const rows = sqlite()
-    .prepare(
-      `SELECT c.id, c.phone, c.tax_code, c.birth_date, c.last_name FROM customers c
+async function freshCustomer(): Promise<{
+  id: number;
+  phone: string;
+  tax_code: string;
+  birth_date: string;
+  last_name: string;
+}> {
+  const rows = await sql().all<{
+    id: number;
+    phone: string;
+    tax_code: string;
+    birth_date: string;
+    last_name: string;
+  }>(`SELECT c.id, c.phone, c.tax_code, c.birth_date, c.last_name FROM customers c
        WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id)
          AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.customer_id = c.id)
          AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id)
@@ -44,23 +55,20 @@ function freshCustomer(): { id: number; phone: string; tax_code: string; birth_d
          AND (SELECT count(*) FROM customers o WHERE o.phone = c.phone) = 1
          AND (SELECT count(*) FROM customers o WHERE o.tax_code = c.tax_code) = 1
          AND c.phone NOT IN (SELECT phone FROM optout_registry)
-       ORDER BY c.id DESC LIMIT 200`,
-    )
-    .all() as { id: number; phone: string; tax_code: string; birth_date: string; last_name: string }[];
+       ORDER BY c.id DESC LIMIT 200`);
   const row = rows.find((r) => !used.has(r.id));
   if (!row) throw new Error('no untouched customer left in the demo data');
   used.add(row.id);
   return row;
 }
 
-function freeSlot(): { id: number; post_office_id: number; name: string; starts_at: string } {
-  const row = sqlite()
-    .prepare(
-      `SELECT s.id, s.post_office_id, p.name, s.starts_at FROM appointment_slots s
+async function freeSlot(): Promise<{ id: number; post_office_id: number; name: string; starts_at: string }> {
+  const row = await sql().get<{ id: number; post_office_id: number; name: string; starts_at: string }>(
+    `SELECT s.id, s.post_office_id, p.name, s.starts_at FROM appointment_slots s
        JOIN post_offices p ON p.id = s.post_office_id
        WHERE s.booked = 0 AND s.closed_at IS NULL AND s.starts_at > ? ORDER BY s.id LIMIT 1`,
-    )
-    .get(agreedTime(1)) as { id: number; post_office_id: number; name: string; starts_at: string } | undefined;
+    agreedTime(1),
+  );
   if (!row) throw new Error('no free slot');
   return row;
 }
@@ -80,7 +88,7 @@ async function startContact(username: string, customerId: number) {
  * appointment for CONTO at a post office, then an opt-out — plus the seed's consents.
  */
 async function customerWithHistory() {
-  const c = freshCustomer();
+  const c = await freshCustomer();
   await startContact('operatore1', c.id);
   const lead = await complete(
     as('operatore1'),
@@ -100,7 +108,7 @@ async function customerWithHistory() {
   const leadId = lead.effects.lead?.id ?? 0;
   // the team lead closes it (the operator closes a lead only while holding its follow-up)
   await as('teamlead1').trpc.leads.close.mutate({ leadId, status: 'lost', requestId: randomUUID() });
-  const slot = freeSlot();
+  const slot = await freeSlot();
   await complete(
     as('operatore1'),
     completion(
@@ -130,11 +138,12 @@ async function customerWithHistory() {
 }
 
 const kinds = (items: HistoryEntry[]) => items.map((e) => e.kind);
-const revealAudits = (customerId: number) =>
+const revealAudits = async (customerId: number) =>
   (
-    sqlite()
-      .prepare("SELECT details FROM audit_log WHERE action = 'customer.reveal' AND entity_id = ?")
-      .all(String(customerId)) as { details: string }[]
+    await sql().all<{ details: string }>(
+      "SELECT details FROM audit_log WHERE action = 'customer.reveal' AND entity_id = ?",
+      String(customerId),
+    )
   ).map((r) => JSON.parse(r.details) as { field: string; notes?: number });
 
 describe('customers.history: the card’s timeline', () => {
@@ -174,9 +183,9 @@ describe('customers.history: the card’s timeline', () => {
     });
     // the seed's consents and the opt-out's withdrawal (every purpose, any channel)
     const consents = items.filter((e) => e.kind === 'consent');
-    const seeded = sqlite().prepare('SELECT count(*) AS n FROM consents WHERE customer_id = ?').get(customer.id) as {
+    const seeded = (await sql().get<{
       n: number;
-    };
+    }>('SELECT count(*) AS n FROM consents WHERE customer_id = ?', customer.id))!;
     expect(consents).toHaveLength(seeded.n);
     expect(consents.some((e) => e.kind === 'consent' && e.purpose === 'marketing' && !e.granted)).toBe(true);
     // notes are personal data: masked until revealed
@@ -186,7 +195,7 @@ describe('customers.history: the card’s timeline', () => {
       ['contact', null],
     ]);
     expect(JSON.stringify(history)).not.toContain('Natale');
-    expect(revealAudits(customer.id).filter((d) => d.field === 'notes')).toEqual([]);
+    expect((await revealAudits(customer.id)).filter((d) => d.field === 'notes')).toEqual([]);
   });
 
   it('reveals the notes to the operator handling the customer, and audits it as a reveal', async () => {
@@ -199,7 +208,9 @@ describe('customers.history: the card’s timeline', () => {
     const texts = history.items.flatMap((e) => (e.kind === 'note' ? [e.text] : []));
     expect(texts).toContain('Preferisce essere chiamato di sera');
     expect(texts.some((t) => t?.startsWith('Vuole la fibra entro Natale'))).toBe(true);
-    expect(revealAudits(customer.id).filter((d) => d.field === 'notes')).toEqual([{ field: 'notes', notes: 2 }]);
+    expect((await revealAudits(customer.id)).filter((d) => d.field === 'notes')).toEqual([
+      { field: 'notes', notes: 2 },
+    ]);
   });
 
   it('searches in both languages over kind, outcome, status, product, post office and revealed note text', async () => {
@@ -315,9 +326,10 @@ describe('customers.search: results that tell look-alikes apart', () => {
     expect(result?.taxCodeMasked).toBe(
       `${customer.tax_code.slice(0, 3)}${'•'.repeat(11)}${customer.tax_code.slice(-2)}`,
     );
-    const last = sqlite()
-      .prepare('SELECT max(started_at) AS at FROM interactions WHERE customer_id = ?')
-      .get(customer.id) as { at: string };
+    const last = (await sql().get<{ at: string }>(
+      'SELECT max(started_at) AS at FROM interactions WHERE customer_id = ?',
+      customer.id,
+    ))!;
     expect(result?.lastContactAt).toBe(last.at);
     // nothing of the day and month of birth, nor the tax code, nor the phone in clear
     const body = JSON.stringify(result);
@@ -325,7 +337,7 @@ describe('customers.search: results that tell look-alikes apart', () => {
     expect(body).not.toContain(customer.tax_code);
     expect(body).not.toContain(customer.phone.slice(-7));
 
-    const never = freshCustomer();
+    const never = await freshCustomer();
     const [untouched] = await as('operatore1').trpc.customers.search.query({ query: never.tax_code });
     expect(untouched).toMatchObject({ id: never.id, lastContactAt: null });
 
@@ -340,7 +352,7 @@ describe('customers.search: results that tell look-alikes apart', () => {
   });
 
   it('the card reveals the full date of birth to the operator handling the customer, audited', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     await startContact('operatore1', c.id);
     const card = await as('operatore1').trpc.customers.card.query({ customerId: c.id });
     expect(card.birthYear).toBe(Number(c.birth_date.slice(0, 4)));
@@ -349,7 +361,7 @@ describe('customers.search: results that tell look-alikes apart', () => {
       field: 'birthDate',
       value: c.birth_date,
     });
-    expect(revealAudits(c.id)).toEqual([{ field: 'birthDate' }]);
+    expect(await revealAudits(c.id)).toEqual([{ field: 'birthDate' }]);
     expect(
       (await trpcError(as('operatore2').trpc.customers.reveal.mutate({ customerId: c.id, field: 'birthDate' }))).data
         ?.code,
@@ -359,30 +371,27 @@ describe('customers.search: results that tell look-alikes apart', () => {
 
 describe('a product the customer holds is never proposed to them', () => {
   /** A customer of the seed who holds CONTO, not contacted yet. */
-  function holderOf(productCode: string): number {
-    const row = sqlite()
-      .prepare(
-        `SELECT c.id FROM customers c JOIN customer_products p ON p.customer_id = c.id AND p.product_code = ?
+  async function holderOf(productCode: string): Promise<number> {
+    const row = await sql().get<{ id: number }>(
+      `SELECT c.id FROM customers c JOIN customer_products p ON p.customer_id = c.id AND p.product_code = ?
          WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id)
            AND NOT EXISTS (SELECT 1 FROM customer_products q WHERE q.customer_id = c.id AND q.product_code = 'FIBRA')
          ORDER BY c.id DESC LIMIT 1`,
-      )
-      .get(productCode) as { id: number } | undefined;
+      productCode,
+    );
     if (!row) throw new Error(`no holder of ${productCode}`);
     return row.id;
   }
 
   it('refuses a completion that proposes a held product (400 PRODUCT_HELD, nothing written) and takes another', async () => {
-    const customerId = holderOf('CONTO');
+    const customerId = await holderOf('CONTO');
     await startContact('operatore1', customerId);
     const card = await as('operatore1').trpc.customers.card.query({ customerId });
     expect(card.holdings.map((h) => h.productCode)).toContain('CONTO');
-    const interactions = () =>
-      (
-        sqlite().prepare('SELECT count(*) AS n FROM interactions WHERE customer_id = ?').get(customerId) as {
-          n: number;
-        }
-      ).n;
+    const interactions = async () =>
+      (await sql().get<{
+        n: number;
+      }>('SELECT count(*) AS n FROM interactions WHERE customer_id = ?', customerId))!.n;
     const proposing = (productCode: string) =>
       completion('inbound_sales', customerId, 'lead', [
         { type: 'customer.identified', customerId },
@@ -394,18 +403,18 @@ describe('a product the customer holds is never proposed to them', () => {
     expect(refused.data?.httpStatus).toBe(400);
     expect(refused.data?.domainCode).toBe('PRODUCT_HELD');
     expect(refused.message).toMatch(/already holds CONTO/);
-    expect(interactions()).toBe(0);
+    expect(await interactions()).toBe(0);
     expect(
-      sqlite().prepare('SELECT count(*) AS n FROM leads WHERE customer_id = ?').get(customerId) as { n: number },
+      (await sql().get<{ n: number }>('SELECT count(*) AS n FROM leads WHERE customer_id = ?', customerId))!,
     ).toEqual({ n: 0 });
     // a product they do not hold goes through
     const ok = await complete(as('operatore1'), proposing('FIBRA'));
     expect(ok.outcome).toBe('lead');
-    expect(interactions()).toBe(1);
+    expect(await interactions()).toBe(1);
   });
 
   it('a contact without a proposal is not refused for what the customer holds', async () => {
-    const customerId = holderOf('CONTO');
+    const customerId = await holderOf('CONTO');
     await startContact('operatore1', customerId);
     const result = await complete(
       as('operatore1'),

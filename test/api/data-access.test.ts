@@ -6,6 +6,7 @@ import { agreedTime } from '@valore/server/testing/agreed-time';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { postCallMeNow, postCallbackRequest } from '../helpers/intake';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * The data-access policy (customers/access-policy.ts) and the scoping rules around it, over a real server: who may
@@ -37,28 +38,24 @@ beforeAll(async () => {
     await api.login(username);
     signedIn.set(username, api);
   }
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
 });
 
-const sqlite = () => server.database.sqlite;
+const sql = () => db(server);
 const used = new Set<number>();
 
 /** A customer nobody has touched yet (no contact, lead, request, call or grant), with a phone number of their own. */
-function freshCustomer(): { id: number; phone: string } {
-  const rows = sqlite()
-    .prepare(
-      `SELECT c.id, c.phone FROM customers c
+async function freshCustomer(): Promise<{ id: number; phone: string }> {
+  const rows = await sql().all<{ id: number; phone: string }>(`SELECT c.id, c.phone FROM customers c
        WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.customer_id = c.id)
          AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.customer_id = c.id)
          AND NOT EXISTS (SELECT 1 FROM callback_requests r WHERE r.customer_id = c.id)
          AND NOT EXISTS (SELECT 1 FROM cti_calls k WHERE k.customer_id = c.id)
          AND (SELECT count(*) FROM customers o WHERE o.phone = c.phone) = 1
          AND c.phone NOT IN (SELECT phone FROM optout_registry)
-       ORDER BY c.id DESC LIMIT 200`,
-    )
-    .all() as { id: number; phone: string }[];
+       ORDER BY c.id DESC LIMIT 200`);
   const row = rows.find((r) => !used.has(r.id));
   if (!row) throw new Error('no untouched customer left in the demo data');
   used.add(row.id);
@@ -69,17 +66,17 @@ async function code(promise: Promise<unknown>): Promise<string | undefined> {
   return (await trpcError(promise)).data?.code;
 }
 
-const auditCount = (action: string, entityId: number | string) =>
-  (
-    sqlite()
-      .prepare('SELECT count(*) AS n FROM audit_log WHERE action = ? AND entity_id = ?')
-      .get(action, String(entityId)) as { n: number }
-  ).n;
+const auditCount = async (action: string, entityId: number | string) =>
+  (await sql().get<{ n: number }>(
+    'SELECT count(*) AS n FROM audit_log WHERE action = ? AND entity_id = ?',
+    action,
+    String(entityId),
+  ))!.n;
 
 /** Queues a Call Me Now request for the customer through the intake API; the next work.next hands it out. */
 async function queueCallback(customer: { id: number; phone: string }): Promise<void> {
   // items released by earlier tests went back to the queue: this one must be the next
-  sqlite().prepare("DELETE FROM callback_requests WHERE status = 'pending'").run();
+  await sql().run("DELETE FROM callback_requests WHERE status = 'pending'");
   const response = await postCallMeNow(server, customer);
   expect(response.status).toBe(201);
 }
@@ -95,16 +92,16 @@ async function ctiOffered(operator: string, phone: string): Promise<void> {
 
 describe('customer card and personal data: only for the customer an operator is handling', () => {
   it('an operator not handling a customer gets FORBIDDEN on the card and on reveal, and nothing is revealed', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     expect(await code(as('operatore1').trpc.customers.card.query({ customerId: c.id }))).toBe('FORBIDDEN');
     expect(await code(as('operatore1').trpc.customers.reveal.mutate({ customerId: c.id, field: 'taxCode' }))).toBe(
       'FORBIDDEN',
     );
-    expect(auditCount('customer.reveal', c.id)).toBe(0);
+    expect(await auditCount('customer.reveal', c.id)).toBe(0);
   });
 
   it('a held work item opens its customer to the operator holding it, for as long as they hold it', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     await queueCallback(c);
     const item = await as('operatore1').trpc.work.next.mutate({});
     expect(item).toMatchObject({ kind: 'callback', customerId: c.id });
@@ -113,7 +110,7 @@ describe('customer card and personal data: only for the customer an operator is 
       field: 'phone',
       value: c.phone,
     });
-    expect(auditCount('customer.reveal', c.id)).toBe(1);
+    expect(await auditCount('customer.reveal', c.id)).toBe(1);
     // a colleague of the same site is not handling them
     expect(await code(as('operatore2').trpc.customers.card.query({ customerId: c.id }))).toBe('FORBIDDEN');
     await as('operatore1').trpc.work.release.mutate({ id: item?.id ?? '', reason: 'fine turno' });
@@ -121,7 +118,7 @@ describe('customer card and personal data: only for the customer an operator is 
   });
 
   it('a screen pop to the operator opens the caller’s card to them, not to a colleague', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     await ctiOffered('operatore1', c.phone);
     expect((await as('operatore1').trpc.customers.card.query({ customerId: c.id })).id).toBe(c.id);
     expect((await as('operatore1').trpc.customers.reveal.mutate({ customerId: c.id, field: 'taxCode' })).value).toMatch(
@@ -131,7 +128,7 @@ describe('customer card and personal data: only for the customer an operator is 
   });
 
   it('a contact started from search records why, opens the card for a short time, and is audited', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     const clientId = randomUUID();
     const grant = await as('operatore1').trpc.customers.startContact.mutate({
       customerId: c.id,
@@ -144,9 +141,9 @@ describe('customer card and personal data: only for the customer an operator is 
     expect(
       await as('operatore1').trpc.customers.startContact.mutate({ customerId: c.id, reason: 'inbound_call', clientId }),
     ).toEqual(grant);
-    const rows = sqlite().prepare('SELECT reason, kind FROM customer_access_grants WHERE customer_id = ?').all(c.id);
+    const rows = await sql().all('SELECT reason, kind FROM customer_access_grants WHERE customer_id = ?', c.id);
     expect(rows).toEqual([{ reason: 'inbound_call', kind: 'contact' }]);
-    expect(auditCount('customer.contact_started', c.id)).toBe(1);
+    expect(await auditCount('customer.contact_started', c.id)).toBe(1);
     expect((await as('operatore1').trpc.customers.card.query({ customerId: c.id })).id).toBe(c.id);
     expect(await code(as('operatore2').trpc.customers.card.query({ customerId: c.id }))).toBe('FORBIDDEN');
     // an unknown reason is refused
@@ -160,14 +157,16 @@ describe('customer card and personal data: only for the customer an operator is 
       ),
     ).toBe('BAD_REQUEST');
     // the grant is short-lived: once it has run out the card is closed again
-    sqlite()
-      .prepare('UPDATE customer_access_grants SET expires_at = ? WHERE customer_id = ?')
-      .run(new Date(Date.now() - 1000).toISOString(), c.id);
+    await sql().run(
+      'UPDATE customer_access_grants SET expires_at = ? WHERE customer_id = ?',
+      new Date(Date.now() - 1000).toISOString(),
+      c.id,
+    );
     expect(await code(as('operatore1').trpc.customers.card.query({ customerId: c.id }))).toBe('FORBIDDEN');
   });
 
   it('break-glass: with a reason the card opens and is audited for the admins to review; without one → 400', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     expect(
       (await trpcError(as('operatore1').trpc.customers.breakGlass.mutate({ customerId: c.id, reason: '' }))).data
         ?.httpStatus,
@@ -183,7 +182,7 @@ describe('customer card and personal data: only for the customer an operator is 
     expect((await as('operatore1').trpc.customers.reveal.mutate({ customerId: c.id, field: 'phone' })).value).toBe(
       c.phone,
     );
-    expect(auditCount('customer.break_glass', c.id)).toBe(1);
+    expect(await auditCount('customer.break_glass', c.id)).toBe(1);
     const log = await as('admin').trpc.customers.breakGlassLog.query({});
     expect(log.items.find((e) => e.customerId === c.id)).toMatchObject({ reason, username: 'operatore1' });
     expect(await code(as('teamlead1').trpc.customers.breakGlassLog.query({}))).toBe('FORBIDDEN');
@@ -191,7 +190,7 @@ describe('customer card and personal data: only for the customer an operator is 
   });
 
   it('tutors see the customers their own site handles, not another site’s; admins see everyone', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     await as('operatore1').trpc.customers.startContact.mutate({
       customerId: c.id,
       reason: 'inbound_call',
@@ -199,7 +198,7 @@ describe('customer card and personal data: only for the customer an operator is 
     });
     expect((await as('tutor1').trpc.customers.card.query({ customerId: c.id })).id).toBe(c.id);
     expect(await code(as('tutor2').trpc.customers.card.query({ customerId: c.id }))).toBe('FORBIDDEN');
-    const untouched = freshCustomer();
+    const untouched = await freshCustomer();
     expect(await code(as('tutor1').trpc.customers.card.query({ customerId: untouched.id }))).toBe('FORBIDDEN');
     expect((await as('admin').trpc.customers.card.query({ customerId: untouched.id })).id).toBe(untouched.id);
     // and operators of another site are not handling them either
@@ -207,8 +206,8 @@ describe('customer card and personal data: only for the customer an operator is 
   });
 
   it('a completion naming another customer than the held item’s is refused, nothing written', async () => {
-    const held = freshCustomer();
-    const other = freshCustomer();
+    const held = await freshCustomer();
+    const other = await freshCustomer();
     await queueCallback(held);
     const item = await as('operatore1').trpc.work.next.mutate({});
     expect(item, JSON.stringify(item)).toMatchObject({ customerId: held.id });
@@ -221,7 +220,7 @@ describe('customer card and personal data: only for the customer an operator is 
     };
     const error = await trpcError(as('operatore1').trpc.interactions.complete.mutate(input));
     expect(error.data?.httpStatus).toBe(400);
-    expect(sqlite().prepare('SELECT count(*) AS n FROM interactions WHERE customer_id = ?').get(other.id)).toEqual({
+    expect(await sql().get('SELECT count(*) AS n FROM interactions WHERE customer_id = ?', other.id)).toEqual({
       n: 0,
     });
     await as('operatore1').trpc.work.release.mutate({ id: item?.id ?? '', reason: 'test' });
@@ -230,12 +229,12 @@ describe('customer card and personal data: only for the customer an operator is 
 
 describe('other lists that name customers', () => {
   it('an office’s appointments: an operator sees those they booked, not a colleague’s; the team lead sees the site’s', async () => {
-    const c = freshCustomer();
-    const slot = sqlite()
-      .prepare(
-        'SELECT id AS slotId, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? AND booked < capacity ORDER BY id LIMIT 1',
-      )
-      .get(new Date(Date.now() + 2 * 86_400_000).toISOString()) as { slotId: number; postOfficeId: number };
+    const c = await freshCustomer();
+    // quoted aliases: PostgreSQL folds an unquoted one to lower case
+    const slot = (await sql().get<{ slotId: number; postOfficeId: number }>(
+      'SELECT id AS "slotId", post_office_id AS "postOfficeId" FROM appointment_slots WHERE starts_at > ? AND booked < capacity ORDER BY id LIMIT 1',
+      new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    ))!;
     const done = await as('operatore1').trpc.interactions.complete.mutate(inboundSale(c.id, slot));
     const appointmentId = done.effects.appointment?.id;
     expect(appointmentId).toBeGreaterThan(0);
@@ -250,7 +249,7 @@ describe('other lists that name customers', () => {
   });
 
   it('open leads: an operator lists the leads they own, not a colleague’s; the team lead the site’s', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     const done = await as('operatore1').trpc.interactions.complete.mutate(inboundSale(c.id));
     const leadId = done.effects.lead?.id;
     const ids = async (username: string) =>
@@ -263,7 +262,7 @@ describe('other lists that name customers', () => {
 
 describe('leads are closed by their holder or a team lead of their site', () => {
   async function newLead(): Promise<number> {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     const done = await as('operatore1').trpc.interactions.complete.mutate(inboundSale(c.id));
     const id = done.effects.lead?.id;
     if (!id) throw new Error('no lead');
@@ -281,16 +280,19 @@ describe('leads are closed by their holder or a team lead of their site', () => 
     expect(
       await code(as('teamlead2').trpc.leads.close.mutate({ leadId, status: 'lost', requestId: randomUUID() })),
     ).toBe('FORBIDDEN');
-    expect(sqlite().prepare('SELECT status FROM leads WHERE id = ?').get(leadId)).toEqual({ status: 'open' });
+    expect(await sql().get('SELECT status FROM leads WHERE id = ?', leadId)).toEqual({ status: 'open' });
     expect(
       (await as('teamlead1').trpc.leads.close.mutate({ leadId, status: 'won', requestId: randomUUID() })).status,
     ).toBe('won');
 
     const held = await newLead();
-    const operator1 = sqlite().prepare("SELECT id FROM users WHERE username = 'operatore1'").get() as { id: number };
-    sqlite()
-      .prepare('UPDATE leads SET lease_owner = ?, lease_expires_at = ? WHERE id = ?')
-      .run(operator1.id, new Date(Date.now() + 5 * 60_000).toISOString(), held);
+    const operator1 = (await sql().get<{ id: number }>("SELECT id FROM users WHERE username = 'operatore1'"))!;
+    await sql().run(
+      'UPDATE leads SET lease_owner = ?, lease_expires_at = ? WHERE id = ?',
+      operator1.id,
+      new Date(Date.now() + 5 * 60_000).toISOString(),
+      held,
+    );
     expect(
       (await as('operatore1').trpc.leads.close.mutate({ leadId: held, status: 'lost', requestId: randomUUID() }))
         .status,
@@ -300,7 +302,7 @@ describe('leads are closed by their holder or a team lead of their site', () => 
 
 describe('idempotency keys belong to their caller', () => {
   it('a key replayed by another user does not return the first user’s result', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     const input = inboundSale(c.id);
     const first = await as('operatore1').trpc.interactions.complete.mutate(input);
     expect(first.effects.lead).not.toBeNull();
@@ -359,22 +361,22 @@ describe('the national opt-out registry', () => {
     });
     return { status: response.status, text: await response.text() };
   }
-  const state = () => ({
-    imports: sqlite().prepare('SELECT count(*) AS n FROM registry_imports').get(),
-    registry: sqlite().prepare('SELECT count(*) AS n, max(imported_at) AS last FROM optout_registry').get(),
-    checked: sqlite().prepare('SELECT id, registry_checked_at FROM campaigns ORDER BY id').all(),
-    removed: sqlite().prepare("SELECT count(*) AS n FROM campaign_contacts WHERE status = 'removed'").get(),
-    audit: sqlite().prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'optout_registry.imported'").get(),
+  const state = async () => ({
+    imports: await sql().get('SELECT count(*) AS n FROM registry_imports'),
+    registry: await sql().get('SELECT count(*) AS n, max(imported_at) AS last FROM optout_registry'),
+    checked: await sql().all('SELECT id, registry_checked_at FROM campaigns ORDER BY id'),
+    removed: await sql().get("SELECT count(*) AS n FROM campaign_contacts WHERE status = 'removed'"),
+    audit: await sql().get("SELECT count(*) AS n FROM audit_log WHERE action = 'optout_registry.imported'"),
   });
 
   it('a team lead may not import it', async () => {
-    const before = state();
+    const before = await state();
     expect((await upload(as('teamlead1'), 'phone,date\n+393201112233,2026-11-30\n')).status).toBe(403);
-    expect(state()).toEqual(before);
+    expect(await state()).toEqual(before);
   });
 
   it('an empty or malformed file changes nothing: no re-dated checks, no removals', async () => {
-    const before = state();
+    const before = await state();
     for (const body of [
       '',
       'phone,date\n',
@@ -383,7 +385,7 @@ describe('the national opt-out registry', () => {
     ]) {
       const answer = await upload(as('admin'), body);
       expect(answer.status === 400 || /"type":"error"/.test(answer.text), `${answer.status} ${answer.text}`).toBe(true);
-      expect(state()).toEqual(before);
+      expect(await state()).toEqual(before);
     }
   });
 
@@ -392,22 +394,22 @@ describe('the national opt-out registry', () => {
     expect(answer.status).toBe(200);
     expect(answer.text).toMatch(/"type":"done".*"imported":1.*"rejected":1/);
     expect(
-      sqlite()
-        .prepare("SELECT phone, registered_at FROM optout_registry WHERE phone LIKE '+39320555010%' ORDER BY phone")
-        .all(),
+      await sql().all(
+        "SELECT phone, registered_at FROM optout_registry WHERE phone LIKE '+39320555010%' ORDER BY phone",
+      ),
     ).toEqual([{ phone: '+393205550102', registered_at: '2026-02-28' }]);
   });
 });
 
 describe('text input', () => {
   it('refuses lone UTF-16 surrogates with a 400, nothing written', async () => {
-    const c = freshCustomer();
+    const c = await freshCustomer();
     const lone = 'Motivo valido \ud800 per aprire';
     const breakGlass = await trpcError(
       as('operatore1').trpc.customers.breakGlass.mutate({ customerId: c.id, reason: lone }),
     );
     expect(breakGlass.data?.httpStatus).toBe(400);
-    expect(auditCount('customer.break_glass', c.id)).toBe(0);
+    expect(await auditCount('customer.break_glass', c.id)).toBe(0);
     const notes = await trpcError(
       as('operatore1').trpc.interactions.complete.mutate({ ...inboundSale(c.id), notes: 'ok \udc00' }),
     );
@@ -420,7 +422,7 @@ describe('text input', () => {
       note: 'x\ud83d',
     });
     expect(intake.status).toBe(400);
-    expect(sqlite().prepare('SELECT count(*) AS n FROM callback_requests WHERE customer_id = ?').get(c.id)).toEqual({
+    expect(await sql().get('SELECT count(*) AS n FROM callback_requests WHERE customer_id = ?', c.id)).toEqual({
       n: 0,
     });
     // a well-formed pair (an emoji) is fine
@@ -443,19 +445,19 @@ describe('consent by channel', () => {
     { type: 'outcome.lead', followUpAt: agreedTime(2) },
   ];
   /** A customer whose only marketing consent is by e-mail. */
-  function emailOnly(): { id: number; phone: string } {
-    const c = freshCustomer();
-    sqlite().prepare("DELETE FROM consents WHERE customer_id = ? AND purpose = 'marketing'").run(c.id);
-    sqlite()
-      .prepare(
-        "INSERT INTO consents (customer_id, purpose, channel, granted, source, recorded_at) VALUES (?, 'marketing', 'email', 1, 'web', ?)",
-      )
-      .run(c.id, new Date(Date.now() - 86_400_000).toISOString());
+  async function emailOnly(): Promise<{ id: number; phone: string }> {
+    const c = await freshCustomer();
+    await sql().run("DELETE FROM consents WHERE customer_id = ? AND purpose = 'marketing'", c.id);
+    await sql().run(
+      "INSERT INTO consents (customer_id, purpose, channel, granted, source, recorded_at) VALUES (?, 'marketing', 'email', 1, 'web', ?)",
+      c.id,
+      new Date(Date.now() - 86_400_000).toISOString(),
+    );
     return c;
   }
 
   it('an e-mail-only marketing consent does not let a phone proposal through', async () => {
-    const c = emailOnly();
+    const c = await emailOnly();
     await as('operatore1').trpc.customers.startContact.mutate({
       customerId: c.id,
       reason: 'inbound_call',
@@ -473,7 +475,7 @@ describe('consent by channel', () => {
       ),
     );
     expect(byEmail.data?.httpStatus).toBe(400);
-    expect(sqlite().prepare('SELECT count(*) AS n FROM interactions WHERE customer_id = ?').get(c.id)).toEqual({
+    expect(await sql().get('SELECT count(*) AS n FROM interactions WHERE customer_id = ?', c.id)).toEqual({
       n: 0,
     });
     // consent for the phone, asked on the call, opens it
@@ -484,7 +486,7 @@ describe('consent by channel', () => {
   });
 
   it('a campaign does not hand out a customer whose only consent is by e-mail', async () => {
-    const c = emailOnly();
+    const c = await emailOnly();
     const campaign = await as('teamlead1').trpc.campaigns.create.mutate({
       requestId: randomUUID(),
       name: `Solo email ${randomUUID().slice(0, 6)}`,

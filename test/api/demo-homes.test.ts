@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * A fresh `npm start`: an empty database seeded as the demo (VALORE_SEED=demo, 50,000 customers, a month of history,
@@ -47,8 +48,8 @@ describe('a fresh demo: every role’s home has data', () => {
     const tutor = await signedIn('tutor1');
     const reviewables = await tutor.trpc.quality.reviewables.query({});
     expect(reviewables.length).toBeGreaterThan(0);
-    const scored = server.database.sqlite.prepare('SELECT count(*) AS n FROM scorecards').get() as { n: number };
-    expect(scored.n).toBeGreaterThan(10);
+    const scored = await db(server).get<{ n: number }>('SELECT count(*) AS n FROM scorecards');
+    expect(scored?.n).toBeGreaterThan(10);
     expect((await tutor.trpc.callbacks.board.query({})).items.length).toBeGreaterThan(0);
   });
 
@@ -76,19 +77,17 @@ describe('a fresh demo: every role’s home has data', () => {
     expect((await admin.trpc.admin.users.list.query({})).total).toBeGreaterThan(60);
     expect((await admin.trpc.admin.products.list.query()).length).toBeGreaterThan(5);
     expect((await admin.trpc.admin.postOffices.list.query({})).total).toBeGreaterThan(50);
-    const overbooked = server.database.sqlite
-      .prepare(
-        `SELECT count(*) AS n FROM appointment_slots s WHERE s.booked != (SELECT count(*) FROM appointments a
-           WHERE a.slot_id = s.id AND a.status != 'cancelled') OR s.booked > s.capacity`,
-      )
-      .get() as { n: number };
-    expect(overbooked.n).toBe(0);
-    const futureDone = server.database.sqlite
-      .prepare(
-        `SELECT count(*) AS n FROM appointments a JOIN appointment_slots s ON s.id = a.slot_id
-         WHERE (a.status IN ('attended','no_show') AND s.starts_at > ?) OR (a.status = 'booked' AND s.starts_at < ?)`,
-      )
-      .get(clock.now().toISOString(), clock.now().toISOString()) as { n: number };
-    expect(futureDone.n).toBe(0);
+    const overbooked = await db(server).get<{ n: number }>(
+      `SELECT count(*) AS n FROM appointment_slots s WHERE s.booked != (SELECT count(*) FROM appointments a
+         WHERE a.slot_id = s.id AND a.status != 'cancelled') OR s.booked > s.capacity`,
+    );
+    expect(overbooked?.n).toBe(0);
+    const futureDone = await db(server).get<{ n: number }>(
+      `SELECT count(*) AS n FROM appointments a JOIN appointment_slots s ON s.id = a.slot_id
+       WHERE (a.status IN ('attended','no_show') AND s.starts_at > ?) OR (a.status = 'booked' AND s.starts_at < ?)`,
+      clock.now().toISOString(),
+      clock.now().toISOString(),
+    );
+    expect(futureDone?.n).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * A retry must never do a thing twice. Each story fires the same request 2, 5 and 10 times at once (a client that
@@ -13,24 +13,21 @@ import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/se
  * the same answer.
  */
 let server: TestServer;
-let db: SQLite.Database;
 let operator: ApiClient;
 let teamLead: ApiClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  db = new SQLite(server.dbFile, { readonly: true });
   operator = createApiClient(server.url);
   await operator.login('operatore1');
   teamLead = createApiClient(server.url);
   await teamLead.login('teamlead1');
-});
+}, 60_000);
 afterAll(async () => {
-  db?.close();
   await server?.close();
 });
 
-const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+const count = async (sql: string, ...params: unknown[]) => (await db(server).get<{ n: number }>(sql, ...params))!.n;
 const REPLAYS = [2, 5, 10];
 /** A short contact that ended two minutes ago. */
 const QUICK = { startMs: Date.now() - 120_000, stepMs: 1000, handleMs: 4000, acwMs: 1000 };
@@ -41,14 +38,17 @@ function completion(opts: { slot?: { id: number; postOfficeId: number } } = {}):
   return inboundSale(nextCustomer++, slot ? { slotId: slot.id, postOfficeId: slot.postOfficeId } : 'lead', QUICK);
 }
 
-function freeSlot(skip: number): { id: number; postOfficeId: number } {
-  return db
-    .prepare(
-      `SELECT s.id, s.post_office_id AS postOfficeId FROM appointment_slots s
-       WHERE s.starts_at > ? AND (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id) = 0
-       ORDER BY s.id LIMIT 1 OFFSET ?`,
-    )
-    .get(new Date(Date.now() + 2 * 86_400_000).toISOString(), skip * 7) as { id: number; postOfficeId: number };
+async function freeSlot(skip: number): Promise<{ id: number; postOfficeId: number }> {
+  // the alias quoted: PostgreSQL folds an unquoted one to lower case
+  const slot = await db(server).get<{ id: number; postOfficeId: number }>(
+    `SELECT s.id, s.post_office_id AS "postOfficeId" FROM appointment_slots s
+     WHERE s.starts_at > ? AND (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id) = 0
+     ORDER BY s.id LIMIT 1 OFFSET ?`,
+    new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    skip * 7,
+  );
+  if (!slot) throw new Error('no free slot two days ahead');
+  return slot;
 }
 
 async function together<T>(n: number, call: () => Promise<T>): Promise<T[]> {
@@ -59,25 +59,25 @@ describe.each(REPLAYS)('%i concurrent replays of the same request', (n) => {
   it('complete an interaction with a lead once, and answer every replay alike', async () => {
     const input = completion();
     const before = {
-      interactions: count('SELECT count(*) n FROM interactions'),
-      leads: count('SELECT count(*) n FROM leads'),
+      interactions: await count('SELECT count(*) n FROM interactions'),
+      leads: await count('SELECT count(*) n FROM leads'),
     };
     const answers = await together(n, () => operator.trpc.interactions.complete.mutate(input));
     for (const a of answers) expect(a).toEqual(answers[0]);
-    expect(count('SELECT count(*) n FROM interactions')).toBe(before.interactions + 1);
-    expect(count('SELECT count(*) n FROM leads')).toBe(before.leads + 1);
-    expect(count('SELECT count(*) n FROM interactions WHERE client_id = ?', input.clientId)).toBe(1);
+    expect(await count('SELECT count(*) n FROM interactions')).toBe(before.interactions + 1);
+    expect(await count('SELECT count(*) n FROM leads')).toBe(before.leads + 1);
+    expect(await count('SELECT count(*) n FROM interactions WHERE client_id = ?', input.clientId)).toBe(1);
   });
 
   it('book a branch appointment once (completion with appointment)', async () => {
-    const slot = freeSlot(n);
+    const slot = await freeSlot(n);
     const input = completion({ slot });
-    const before = count('SELECT count(*) n FROM appointments');
+    const before = await count('SELECT count(*) n FROM appointments');
     const answers = await together(n, () => operator.trpc.interactions.complete.mutate(input));
     for (const a of answers) expect(a).toEqual(answers[0]);
     expect(answers[0]?.effects.appointment).toBeTruthy();
-    expect(count('SELECT count(*) n FROM appointments')).toBe(before + 1);
-    expect(count('SELECT count(*) n FROM appointments WHERE slot_id = ?', slot.id)).toBe(1);
+    expect(await count('SELECT count(*) n FROM appointments')).toBe(before + 1);
+    expect(await count('SELECT count(*) n FROM appointments WHERE slot_id = ?', slot.id)).toBe(1);
   });
 
   it('take a Call Me Back request once for one Idempotency-Key', async () => {
@@ -89,7 +89,7 @@ describe.each(REPLAYS)('%i concurrent replays of the same request', (n) => {
       channel: 'web',
       note: `replay ${n}`,
     });
-    const before = count('SELECT count(*) n FROM callback_requests');
+    const before = await count('SELECT count(*) n FROM callback_requests');
     const responses = await together(n, async () => {
       const r = await fetch(`${server.url}/api/v1/callback-requests`, {
         method: 'POST',
@@ -103,7 +103,7 @@ describe.each(REPLAYS)('%i concurrent replays of the same request', (n) => {
       return { status: r.status, body: (await r.json()) as unknown };
     });
     for (const r of responses) expect(r).toEqual({ status: 201, body: responses[0]?.body });
-    expect(count('SELECT count(*) n FROM callback_requests')).toBe(before + 1);
+    expect(await count('SELECT count(*) n FROM callback_requests')).toBe(before + 1);
   });
 
   it('close a lead once, with one audit record', async () => {
@@ -114,7 +114,7 @@ describe.each(REPLAYS)('%i concurrent replays of the same request', (n) => {
     for (const a of answers) expect(a).toEqual(answers[0]);
     expect(answers[0]).toMatchObject({ id: leadId, status: 'won' });
     expect(
-      count(
+      await count(
         `SELECT count(*) n FROM audit_log WHERE entity_type = 'lead' AND entity_id = ? AND action = 'lead.won'`,
         String(leadId),
       ),
@@ -139,6 +139,6 @@ describe.each(REPLAYS)('%i concurrent replays of the same request', (n) => {
       }),
     );
     for (const a of answers) expect(a).toEqual(answers[0]);
-    expect(count('SELECT count(*) n FROM campaigns WHERE name = ?', name)).toBe(1);
+    expect(await count('SELECT count(*) n FROM campaigns WHERE name = ?', name)).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import { completion, type EventWithoutTime } from '@valore/server/testing/comple
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * One lead's timeline over HTTP (leads.timeline, issue 19's per-item monitoring of a lead follow-up): created on a
@@ -28,22 +29,21 @@ async function as(username: string): Promise<ApiClient> {
   clients.set(username, client);
   return client;
 }
-const sql = () => server.database.sqlite;
-const nameOf = (username: string) =>
-  (sql().prepare('SELECT display_name FROM users WHERE username = ?').get(username) as { display_name: string })
+const sql = () => db(server);
+const nameOf = async (username: string) =>
+  (await sql().get<{ display_name: string }>('SELECT display_name FROM users WHERE username = ?', username))!
     .display_name;
 
 /** A customer with marketing consent who holds no product: any proposal may be made to them. */
-function customer(offset: number): number {
-  const row = sql()
-    .prepare(
-      `SELECT c.id FROM customers c
-       WHERE (SELECT granted FROM consents k WHERE k.customer_id = c.id AND k.purpose = 'marketing'
-              ORDER BY recorded_at DESC, id DESC LIMIT 1) = 1
-         AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
-       ORDER BY c.id LIMIT 1 OFFSET ?`,
-    )
-    .get(offset) as { id: number } | undefined;
+async function customer(offset: number): Promise<number> {
+  const row = await sql().get<{ id: number }>(
+    `SELECT c.id FROM customers c
+     WHERE (SELECT granted FROM consents k WHERE k.customer_id = c.id AND k.purpose = 'marketing'
+            ORDER BY recorded_at DESC, id DESC LIMIT 1) = 1
+       AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id)
+     ORDER BY c.id LIMIT 1 OFFSET ?`,
+    offset,
+  );
   if (!row) throw new Error('demo data too small');
   return row.id;
 }
@@ -68,7 +68,7 @@ beforeAll(async () => {
   // the clock jumps hours ahead: sessions must outlive the jumps
   server = await startTestServer({ clock, env: { VALORE_SESSION_IDLE_MINUTES: '720' } });
   // nothing else due at site 1: the operators take the lead of this test and nothing but it
-  sql().exec(`
+  await sql().exec(`
     UPDATE callback_requests SET status = 'cancelled' WHERE status IN ('pending', 'claimed');
     UPDATE campaigns SET status = 'paused' WHERE status = 'active';
     UPDATE leads SET follow_up_at = '2099-01-01T00:00:00.000Z' WHERE status = 'open';`);
@@ -80,7 +80,7 @@ afterAll(async () => {
 describe('a lead’s timeline', () => {
   it('reads created, planned, not reached, retried late, released, reassigned, a new time agreed, won — in order', async () => {
     const [op1, op2, lead] = [await as('operatore1'), await as('operatore2'), await as('teamlead1')];
-    const c = customer(0);
+    const c = await customer(0);
     const identified: EventWithoutTime = { type: 'customer.identified', customerId: c };
     // 10:00: operatore1 records the lead on an inbound call, follow-up at 11:00
     const sale = await op1.trpc.interactions.complete.mutate(
@@ -112,7 +112,7 @@ describe('a lead’s timeline', () => {
     await op1.trpc.work.release.mutate({ id: `lead_followup:${leadId}`, reason: 'in riunione' });
     // 11:42: the team lead hands it to operatore2, who calls and agrees 15:00 with the customer
     clock.set('2026-12-02T10:42:00.000Z');
-    const op2Id = (sql().prepare("SELECT id FROM users WHERE username = 'operatore2'").get() as { id: number }).id;
+    const op2Id = (await sql().get<{ id: number }>("SELECT id FROM users WHERE username = 'operatore2'"))!.id;
     await lead.trpc.leads.reassign.mutate({ leadId, ownerId: op2Id, requestId: randomUUID() });
     clock.set('2026-12-02T10:45:00.000Z');
     expect(await op2.trpc.work.next.mutate({})).toMatchObject({ id: `lead_followup:${leadId}` });
@@ -151,7 +151,7 @@ describe('a lead’s timeline', () => {
     );
 
     const timeline = await lead.trpc.leads.timeline.query({ leadId });
-    const [one, two, teamLead] = [nameOf('operatore1'), nameOf('operatore2'), nameOf('teamlead1')];
+    const [one, two, teamLead] = [await nameOf('operatore1'), await nameOf('operatore2'), await nameOf('teamlead1')];
     expect(timeline).toMatchObject({
       id: leadId,
       status: 'won',
@@ -184,7 +184,7 @@ describe('a lead’s timeline', () => {
     clock.set('2026-12-03T09:00:00.000Z');
     clients.clear();
     const [op1, lead] = [await as('operatore1'), await as('teamlead1')];
-    const c = customer(1);
+    const c = await customer(1);
     const sale = await op1.trpc.interactions.complete.mutate(
       contact(
         'inbound_sales',
@@ -202,32 +202,31 @@ describe('a lead’s timeline', () => {
     const leadId = sale.effects.lead?.id ?? 0;
     clock.set('2026-12-03T09:31:00.000Z');
     expect(await op1.trpc.work.next.mutate({})).toMatchObject({ id: `lead_followup:${leadId}` });
-    const lease = sql().prepare('SELECT lease_expires_at FROM leads WHERE id = ?').get(leadId) as {
-      lease_expires_at: string;
-    };
+    const lease = (await sql().get<{ lease_expires_at: string }>(
+      'SELECT lease_expires_at FROM leads WHERE id = ?',
+      leadId,
+    ))!;
     clock.set(new Date(Date.parse(lease.lease_expires_at) + MINUTE));
     const expired = await lead.trpc.leads.timeline.query({ leadId });
     expect(expired.events.find((e) => e.event === 'lease_expired')).toEqual({
       at: lease.lease_expires_at,
       event: 'lease_expired',
-      by: nameOf('operatore1'),
+      by: await nameOf('operatore1'),
       detail: null,
     });
     await lead.trpc.leads.close.mutate({ leadId, status: 'lost', note: 'Cliente trasferito', requestId: randomUUID() });
     const closed = await lead.trpc.leads.timeline.query({ leadId });
     expect(closed.status).toBe('lost');
-    expect(closed.events.at(-1)).toMatchObject({ event: 'lost', by: nameOf('teamlead1'), detail: null });
+    expect(closed.events.at(-1)).toMatchObject({ event: 'lost', by: await nameOf('teamlead1'), detail: null });
     // the close's note stays in the lead, not in its timeline
     expect(JSON.stringify(closed)).not.toContain('trasferito');
   });
 
   it('is for tutors and team leads of its site and admins; bad input is a 400, an unknown lead a 404', async () => {
     clients.clear();
-    const leadId = (
-      sql().prepare('SELECT id FROM leads WHERE site_id = 1 AND interaction_id IS NOT NULL ORDER BY id DESC').get() as {
-        id: number;
-      }
-    ).id;
+    const leadId = (await sql().get<{ id: number }>(
+      'SELECT id FROM leads WHERE site_id = 1 AND interaction_id IS NOT NULL ORDER BY id DESC',
+    ))!.id;
     for (const username of ['tutor1', 'teamlead1', 'admin'])
       expect((await (await as(username)).trpc.leads.timeline.query({ leadId })).id).toBe(leadId);
     const operator = await trpcError((await as('operatore1')).trpc.leads.timeline.query({ leadId }));
@@ -237,7 +236,7 @@ describe('a lead’s timeline', () => {
       const refused = await trpcError((await as(username)).trpc.leads.timeline.query({ leadId }));
       expect(refused.data).toMatchObject({ httpStatus: 403, domainCode: 'FORBIDDEN_SCOPE' });
     }
-    const site2 = sql().prepare('SELECT id FROM leads WHERE site_id = 2 LIMIT 1').get() as { id: number } | undefined;
+    const site2 = await sql().get<{ id: number }>('SELECT id FROM leads WHERE site_id = 2 LIMIT 1');
     if (site2)
       expect((await (await as('teamlead2')).trpc.leads.timeline.query({ leadId: site2.id })).id).toBe(site2.id);
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
   operator1Id = (await operator.login('operatore1')).user.id;
   await tutor.login('tutor1');
   await otherTutor.login('tutor2');
-});
+}, 60_000);
 afterAll(async () => {
   await server.close();
 });
@@ -122,10 +122,11 @@ describe('live board', () => {
     await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'training' });
     await first.until((e) => e.some((x) => x.kind === 'operator'));
     const lastSeen = first.lastId() ?? '';
-    first.close(); // the connection drops
-    // a second board stays open meanwhile, so the site's board (and its memory of recent changes) lives on
+    // a second board stays open meanwhile, so the site's board (and its memory of recent changes) lives on; opened
+    // before the drop, as the server may hear of the drop first and close the site's board (then a snapshot is right)
     const keeper = await live(tutor, 'board');
     await keeper.until((e) => e.length >= 1);
+    first.close(); // the connection drops
     try {
       await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
       await keeper.until((e) => e.filter((x) => x.kind === 'operator').length >= 1);
@@ -417,9 +418,11 @@ describe('quality scorecards', () => {
       release: true,
     });
     // past 5 minutes it stays released
-    server.database.sqlite
-      .prepare('UPDATE scorecards SET released_at = ? WHERE id = ?')
-      .run(new Date(Date.now() - 6 * 60_000).toISOString(), draft.id);
+    await server.database.db
+      .updateTable('scorecards')
+      .set({ released_at: new Date(Date.now() - 6 * 60_000).toISOString() })
+      .where('id', '=', draft.id)
+      .execute();
     const late = await trpcError(
       tutor.trpc.quality.unrelease.mutate({ requestId: randomUUID(), scorecardId: draft.id }),
     );

@@ -4,6 +4,7 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, trpcError } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Sign-in with the company's identity provider, against a real OpenID Connect provider (oidc-provider) started here:
@@ -122,12 +123,12 @@ describe('sign-in with the company identity provider', () => {
     const landed = await b.signIn('alice');
     expect(landed.pathname).toBe('/console');
     const me = await b.app().trpc.auth.me.query();
-    const site = server.database.sqlite.prepare("SELECT id FROM sites WHERE code = 'RM1'").get() as { id: number };
+    const site = await db(server).get<{ id: number }>("SELECT id FROM sites WHERE code = 'RM1'");
     expect(me).toMatchObject({
       username: 'alice.verdi',
       displayName: 'Alice Verdi',
       role: 'operator',
-      siteId: site.id,
+      siteId: site?.id,
     });
     expect(me.mustChangePassword).toBeUndefined();
     // a second sign-in finds the same user
@@ -156,12 +157,10 @@ describe('sign-in with the company identity provider', () => {
       expect(`${landed.pathname}${landed.search}`, account).toBe(`/login?sso=${reason}`);
       expect((await trpcError(b.app().trpc.auth.me.query())).data?.httpStatus, account).toBe(401);
     }
-    const refused = server.database.sqlite
-      .prepare(
-        'SELECT count(*) AS n FROM audit_log WHERE action = \'auth.login_failed\' AND details LIKE \'%"via":"oidc"%\'',
-      )
-      .get() as { n: number };
-    expect(refused.n).toBe(3);
+    const refused = await db(server).get<{ n: number }>(
+      'SELECT count(*) AS n FROM audit_log WHERE action = \'auth.login_failed\' AND details LIKE \'%"via":"oidc"%\'',
+    );
+    expect(refused?.n).toBe(3);
   });
 
   it('a user an admin disabled cannot come back through the provider', async () => {

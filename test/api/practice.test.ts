@@ -18,6 +18,7 @@ import { playPractice, type PlayedPractice } from '@valore/shared/training/pract
 import { scorePractice } from '@valore/shared/training/practice-score';
 import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Practice mode over HTTP (docs/training.md, "Practice mode"): an operator starts a practice contact on a published
@@ -51,7 +52,7 @@ beforeAll(async () => {
     .where('username', 'in', ['operatore1', 'operatore2', 'operatore5', 'teamlead1'])
     .execute();
   for (const u of users) ids[u.username] = u.id;
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
 });
@@ -453,26 +454,19 @@ const COMPARED_ROWS = (name: string) =>
     'customers',
   ].includes(name);
 
-function snapshot(): { counts: Record<string, number>; rows: Record<string, string> } {
-  const sqlite = server.database.sqlite;
-  const tables = (
-    sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      .all() as {
-      name: string;
-    }[]
-  )
+async function snapshot(): Promise<{ counts: Record<string, number>; rows: Record<string, string> }> {
+  // every table of the store, on either engine (Kysely's introspection: sqlite_master or information_schema)
+  const tables = (await server.database.db.introspection.getTables())
+    .filter((t) => !t.isView)
     .map((t) => t.name)
-    .filter((name) => !EXCLUDED(name));
+    .filter((name) => !EXCLUDED(name))
+    .sort();
   const counts: Record<string, number> = {};
   const rows: Record<string, string> = {};
   for (const name of tables) {
-    counts[name] = (sqlite.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n;
+    counts[name] = (await db(server).get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n;
     if (COMPARED_ROWS(name)) {
-      const all = sqlite
-        .prepare(`SELECT * FROM "${name}"`)
-        .all()
-        .map((row) => JSON.stringify(row));
+      const all = (await db(server).all(`SELECT * FROM "${name}"`)).map((row) => JSON.stringify(row));
       rows[name] = all.sort().join('\n');
     }
   }
@@ -507,7 +501,7 @@ describe('the invariant: practice leaves every real table unchanged', () => {
       stepWeights({ flow: 'inbound_sales', steps: [], outcomes: NO_STATS }, persona),
     );
     await server.stopBackgroundJobs();
-    const before = snapshot();
+    const before = await snapshot();
     expect(Object.keys(before.counts).length).toBeGreaterThan(40);
     expect(before.counts.interactions).toBeGreaterThan(0);
     expect(Object.keys(before.rows).filter((t) => t.startsWith('stats_')).length).toBeGreaterThanOrEqual(18);
@@ -556,7 +550,7 @@ describe('the invariant: practice leaves every real table unchanged', () => {
     expect(outcomes.size, JSON.stringify([...outcomes])).toBeGreaterThanOrEqual(5);
     // nothing for the statistics to count, and every real table as it was
     expect(await catchUpStats(server.deps.db)).toBe(0);
-    const after = snapshot();
+    const after = await snapshot();
     expect(after.counts).toEqual(before.counts);
     for (const table of Object.keys(before.rows)) expect(after.rows[table], table).toBe(before.rows[table]);
     const practised = await server.database.db

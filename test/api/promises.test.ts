@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import type { WorkItem } from '@valore/shared/schemas/work';
@@ -8,7 +9,6 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { anyNumber, anyString } from '@valore/server/testing/matchers';
-import { staffSaturdays } from '@valore/server/testing/agreed-time';
 
 /**
  * The promise ledger over HTTP: whatever the flow and wherever the contact came from, an agreed callback becomes
@@ -40,7 +40,11 @@ async function start() {
   await db.deleteFrom('callback_requests').execute();
   await db.updateTable('leads').set({ status: 'lost' }).execute();
   // Saturday 5 December is staffed: an agreed time takes a place of the Call Me Back capacity, which needs people on shift
-  staffSaturdays(server.database.sqlite, ['2026-12-05'], WEDNESDAY_10);
+  // (staffSaturdays of testing/agreed-time.ts, written for a SQLite file, as portable SQL through the store)
+  await sql`INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
+    SELECT site_id, id, ${'2026-12-05'}, 'saturday', '07:30', '15:12', 'published', ${WEDNESDAY_10}, ${WEDNESDAY_10}
+    FROM users WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL
+    ON CONFLICT DO NOTHING`.execute(db);
   const sign = async (username: string) => {
     const client = createApiClient((server as TestServer).url);
     await client.login(username);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * A day's adherence against the rota over HTTP (rota.adherence, issue 19): the window the rota expected each operator
@@ -21,21 +22,22 @@ describe('adherence of a day', () => {
   it('counts the expected window by the status history, up to now; someone recovering a Saturday is not expected', async () => {
     const clock = new MovableClock(rome('07:00'));
     server = await startTestServer({ clock, env: { VALORE_SESSION_IDLE_MINUTES: '10000' } });
-    const sqlite = server.database.sqlite;
-    const [a, b] = sqlite
-      .prepare("SELECT id, username FROM users WHERE site_id = 1 AND role = 'operator' AND active = 1 ORDER BY id")
-      .all() as { id: number; username: string }[];
+    const sql = db(server);
+    const [a, b] = await sql.all<{ id: number; username: string }>(
+      "SELECT id, username FROM users WHERE site_id = 1 AND role = 'operator' AND active = 1 ORDER BY id",
+    );
     if (!a || !b) throw new Error('demo data too small');
-    sqlite
-      .prepare(
-        `INSERT INTO rota_shifts (site_id, user_id, team_id, date, kind, starts, ends, rest_of, status, created_at,
-           created_by, published_at)
-         VALUES (1, ?, NULL, '2026-12-02', 'rest', NULL, NULL, NULL, 'published', ?, NULL, ?)`,
-      )
-      .run(b.id, rome('07:00').toISOString(), rome('07:00').toISOString());
+    await sql.run(
+      `INSERT INTO rota_shifts (site_id, user_id, team_id, date, kind, starts, ends, rest_of, status, created_at,
+         created_by, published_at)
+       VALUES (1, ?, NULL, '2026-12-02', 'rest', NULL, NULL, NULL, 'published', ?, NULL, ?)`,
+      b.id,
+      rome('07:00').toISOString(),
+      rome('07:00').toISOString(),
+    );
     // no status history before today for the operator watched (the demo seeds some)
-    sqlite.prepare('DELETE FROM operator_status_log WHERE user_id = ?').run(a.id);
-    sqlite.prepare('DELETE FROM operator_status WHERE user_id = ?').run(a.id);
+    await sql.run('DELETE FROM operator_status_log WHERE user_id = ?', a.id);
+    await sql.run('DELETE FROM operator_status WHERE user_id = ?', a.id);
     const lead = createApiClient(server.url);
     await lead.login('teamlead1');
 

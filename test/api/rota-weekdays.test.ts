@@ -6,6 +6,7 @@ import type { RotaView, RotaWeekDay } from '@valore/shared/schemas/rota';
 import { romeToUtc } from '@valore/shared/time/rome-time';
 import { trpcError, type ApiClient, signedInClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Weekday shifts over HTTP (issue 19): a team lead plans an operator's Monday–Friday hours week by week
@@ -37,12 +38,11 @@ let otherSiteOperator = 0;
 let otherSite = 0;
 
 const sign = (username: string) => signedInClient(server.url, username);
-const idOf = (username: string) =>
-  (server.database.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id;
+const idOf = async (username: string) =>
+  (await db(server).get<{ id: number }>('SELECT id FROM users WHERE username = ?', username))!.id;
 const fieldsOf = (error: Awaited<ReturnType<typeof trpcError>>) =>
   (error.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
-const count = (sql: string, ...params: unknown[]) =>
-  (server.database.sqlite.prepare(sql).get(...params) as { n: number }).n;
+const count = async (sql: string, ...params: unknown[]) => (await db(server).get<{ n: number }>(sql, ...params))!.n;
 const weekdayRows = (view: RotaView, userId: number) =>
   view.shifts.filter((s) => s.kind === 'weekday' && s.userId === userId);
 const plan = (userId: number, days: RotaWeekDay[], weekOf = WEEK) =>
@@ -59,10 +59,11 @@ beforeAll(async () => {
     sign('operatore1'),
     sign('tutor1'),
   ]);
-  a = idOf('operatore1');
-  const others = server.database.sqlite
-    .prepare("SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 AND id != ? ORDER BY id")
-    .all(a) as { id: number; site_id: number }[];
+  a = await idOf('operatore1');
+  const others = await db(server).all<{ id: number; site_id: number }>(
+    "SELECT id, site_id FROM users WHERE role = 'operator' AND active = 1 AND id != ? ORDER BY id",
+    a,
+  );
   [b = 0, c = 0] = others.filter((o) => o.site_id === 1).map((o) => o.id);
   const stranger = others.find((o) => o.site_id !== 1);
   otherSiteOperator = stranger?.id ?? 0;
@@ -100,11 +101,11 @@ describe('weekday shifts', () => {
     ]);
 
     // the same request again: the first answer, nothing written twice
-    const rows = count('SELECT count(*) AS n FROM rota_shifts');
-    const audits = count("SELECT count(*) AS n FROM audit_log WHERE action = 'rota.week_planned'");
+    const rows = await count('SELECT count(*) AS n FROM rota_shifts');
+    const audits = await count("SELECT count(*) AS n FROM audit_log WHERE action = 'rota.week_planned'");
     expect(await lead.trpc.rota.planWeek.mutate(input)).toEqual(view);
-    expect(count('SELECT count(*) AS n FROM rota_shifts')).toBe(rows);
-    expect(count("SELECT count(*) AS n FROM audit_log WHERE action = 'rota.week_planned'")).toBe(audits);
+    expect(await count('SELECT count(*) AS n FROM rota_shifts')).toBe(rows);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'rota.week_planned'")).toBe(audits);
     // the same key with another body is refused
     const changed = await trpcError(lead.trpc.rota.planWeek.mutate({ ...input, days: [] }));
     expect(changed.data?.httpStatus).toBe(409);
@@ -118,7 +119,10 @@ describe('weekday shifts', () => {
     expect(weekdayRows(again, a).map((s) => s.date)).toEqual([day(0), day(2), day(4)]);
     expect(await lead.trpc.rota.view.query({ from: WEEK, weeks: 1 })).toEqual(again);
     expect(
-      count("SELECT count(*) AS n FROM audit_log WHERE action = 'rota.week_planned' AND entity_id = ?", String(a)),
+      await count(
+        "SELECT count(*) AS n FROM audit_log WHERE action = 'rota.week_planned' AND entity_id = ?",
+        String(a),
+      ),
     ).toBe(2);
   });
 
@@ -155,7 +159,7 @@ describe('weekday shifts', () => {
     expect(refused.data?.httpStatus).toBe(400);
     expect(refused.message).toContain('overlapping');
     expect(refused.message).toContain('outside the site');
-    expect(count("SELECT count(*) AS n FROM rota_shifts WHERE status = 'published'")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM rota_shifts WHERE status = 'published'")).toBe(0);
 
     // fixed: one shift a day within the hours, and b off on the rest day
     await plan(a, [
@@ -205,7 +209,7 @@ describe('weekday shifts', () => {
   });
 
   it('counts for the Call Me Back capacity and the adherence only those on shift at that time', async () => {
-    const operators = count(
+    const operators = await count(
       "SELECT count(*) AS n FROM users WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL",
     );
     const rome = (hhmm: string) =>

@@ -1,9 +1,9 @@
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Sessions and web security, beyond what test/api/auth.test.ts already proves (cookie flags at login, new session id
@@ -12,18 +12,15 @@ import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/se
  * attack or promise.
  */
 let server: TestServer;
-let db: SQLite.Database;
 beforeAll(async () => {
   server = await startTestServer();
-  db = new SQLite(server.dbFile, { readonly: true });
-});
+}, 60_000);
 afterAll(async () => {
-  db?.close();
   await server?.close();
 });
 
 const sid = (setCookie: string[]) => setCookie.find((c) => c.startsWith('valore_sid='));
-const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+const count = async (sql: string) => (await db(server).get<{ n: number }>(sql))!.n;
 
 async function loginRaw(username: string, headers: Record<string, string> = {}) {
   return fetch(`${server.url}/trpc/auth.login`, {
@@ -142,7 +139,7 @@ describe('CSRF', () => {
     ],
   ])('refuses %s on a tRPC mutation, with no effect', async (_what, headers, status) => {
     const api = await signedIn();
-    const before = count('SELECT count(*) n FROM campaigns');
+    const before = await count('SELECT count(*) n FROM campaigns');
     const response = await api.fetch(`${server.url}/trpc/campaigns.create`, {
       method: 'POST',
       headers,
@@ -161,7 +158,7 @@ describe('CSRF', () => {
     });
     expect(response.status).toBe(status);
     expect(await response.json()).toMatchObject({ error: { domainCode: 'CSRF' } });
-    expect(count('SELECT count(*) n FROM campaigns')).toBe(before);
+    expect(await count('SELECT count(*) n FROM campaigns')).toBe(before);
   });
 
   it('does not run a mutation sent as a GET (a link or an <img> cannot change anything)', async () => {
@@ -178,7 +175,9 @@ describe('CSRF', () => {
     ['as text/plain', { 'content-type': 'text/plain' }, 415],
   ])('refuses a CSV import %s, with no effect', async (_what, headers, status) => {
     const api = await signedIn();
-    const before = count('SELECT (SELECT count(*) FROM optout_registry) + (SELECT count(*) FROM registry_imports) n');
+    const before = await count(
+      'SELECT (SELECT count(*) FROM optout_registry) + (SELECT count(*) FROM registry_imports) n',
+    );
     const response = await api.fetch(`${server.url}/api/v1/optout-registry/import`, {
       method: 'POST',
       headers,
@@ -186,9 +185,9 @@ describe('CSRF', () => {
     });
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: { message: string } }).error.message).toBeTruthy();
-    expect(count('SELECT (SELECT count(*) FROM optout_registry) + (SELECT count(*) FROM registry_imports) n')).toBe(
-      before,
-    );
+    expect(
+      await count('SELECT (SELECT count(*) FROM optout_registry) + (SELECT count(*) FROM registry_imports) n'),
+    ).toBe(before);
   });
 });
 

@@ -4,6 +4,7 @@ import { MovableClock } from '@valore/server/testing/movable-clock';
 import { STREAMS } from '@valore/shared/streams';
 import { createApiClient, trpcError } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db, type TestSql } from '../helpers/sql';
 
 /**
  * The wallboard's figures over HTTP (monitor.wallboard, issue 19): adherence now against the rota (a weekday: the
@@ -30,34 +31,31 @@ async function start(at: string) {
     await client.login(username);
     return client;
   };
-  const sqlite = server.database.sqlite;
-  const operatorsOfSite1 = sqlite
-    .prepare("SELECT id, username FROM users WHERE site_id = 1 AND role = 'operator' AND active = 1 ORDER BY id")
-    .all() as { id: number; username: string }[];
-  return { clock, sign, sqlite, operatorsOfSite1, lead: await sign('teamlead1') };
+  const sql = db(server);
+  const operatorsOfSite1 = await sql.all<{ id: number; username: string }>(
+    "SELECT id, username FROM users WHERE site_id = 1 AND role = 'operator' AND active = 1 ORDER BY id",
+  );
+  return { clock, sign, sql, operatorsOfSite1, lead: await sign('teamlead1') };
 }
 
-function rotaRow(sqlite: TestServer['database']['sqlite'], userId: number, date: string, kind: 'saturday' | 'rest') {
-  sqlite
-    .prepare(
-      `INSERT INTO rota_shifts (site_id, user_id, team_id, date, kind, starts, ends, rest_of, status, created_at,
-         created_by, published_at)
-       VALUES (1, ?, NULL, ?, ?, ?, ?, NULL, 'published', ?, NULL, ?)`,
-    )
-    .run(
-      userId,
-      date,
-      kind,
-      kind === 'saturday' ? '08:00' : null,
-      kind === 'saturday' ? '13:00' : null,
-      new Date().toISOString(),
-      new Date().toISOString(),
-    );
+async function rotaRow(sql: TestSql, userId: number, date: string, kind: 'saturday' | 'rest') {
+  await sql.run(
+    `INSERT INTO rota_shifts (site_id, user_id, team_id, date, kind, starts, ends, rest_of, status, created_at,
+       created_by, published_at)
+     VALUES (1, ?, NULL, ?, ?, ?, ?, NULL, 'published', ?, NULL, ?)`,
+    userId,
+    date,
+    kind,
+    kind === 'saturday' ? '08:00' : null,
+    kind === 'saturday' ? '13:00' : null,
+    new Date().toISOString(),
+    new Date().toISOString(),
+  );
 }
 
 describe('the wallboard', () => {
   it('on a weekday expects every operator of the site but those recovering a Saturday, and reads what they do', async () => {
-    const { lead, sign, sqlite, operatorsOfSite1 } = await start(WEDNESDAY_10);
+    const { lead, sign, sql, operatorsOfSite1 } = await start(WEDNESDAY_10);
     const [first, second] = operatorsOfSite1;
     if (!first || !second) throw new Error('demo data too small');
     const before = await lead.trpc.monitor.wallboard.query();
@@ -68,7 +66,7 @@ describe('the wallboard', () => {
     // one Ready, one recovering a Saturday today
     const op = await sign(first.username);
     await op.trpc.monitor.setStatus.mutate({ state: 'ready' });
-    rotaRow(sqlite, second.id, '2026-12-02', 'rest');
+    await rotaRow(sql, second.id, '2026-12-02', 'rest');
     const after = await lead.trpc.monitor.wallboard.query();
     expect(after.adherence.onShift).toBe(operatorsOfSite1.length - 1);
     expect(after.adherence.working).toBe(before.adherence.working + 1);
@@ -77,16 +75,15 @@ describe('the wallboard', () => {
   });
 
   it('counts a value outcome logged today beside yesterday by the same time', async () => {
-    const { lead, sign, sqlite, clock, operatorsOfSite1 } = await start(WEDNESDAY_10);
+    const { lead, sign, sql, clock, operatorsOfSite1 } = await start(WEDNESDAY_10);
     const before = await lead.trpc.monitor.wallboard.query();
-    const customer = sqlite
-      .prepare(
-        `SELECT c.id FROM customers c
-          WHERE c.phone NOT IN (SELECT phone FROM optout_registry)
-            AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'FIBRA')
-          ORDER BY c.id LIMIT 1`,
-      )
-      .get() as { id: number };
+    const customer = await sql.get<{ id: number }>(
+      `SELECT c.id FROM customers c
+        WHERE c.phone NOT IN (SELECT phone FROM optout_registry)
+          AND NOT EXISTS (SELECT 1 FROM customer_products p WHERE p.customer_id = c.id AND p.product_code = 'FIBRA')
+        ORDER BY c.id LIMIT 1`,
+    );
+    if (!customer) throw new Error('no customer to sell fibre to');
     const op = await sign(operatorsOfSite1[0]!.username);
     const now = clock.now().getTime();
     await op.trpc.interactions.complete.mutate(
@@ -98,11 +95,11 @@ describe('the wallboard', () => {
   });
 
   it('on a Saturday expects only those rostered, for the hours of their shift; nobody on a Sunday', async () => {
-    const { lead, sign, sqlite, clock, operatorsOfSite1 } = await start(SATURDAY_10);
+    const { lead, sign, sql, clock, operatorsOfSite1 } = await start(SATURDAY_10);
     const [first] = operatorsOfSite1;
     if (!first) throw new Error('demo data too small');
     expect((await lead.trpc.monitor.wallboard.query()).adherence.onShift).toBe(0);
-    rotaRow(sqlite, first.id, '2026-12-05', 'saturday');
+    await rotaRow(sql, first.id, '2026-12-05', 'saturday');
     expect((await lead.trpc.monitor.wallboard.query()).adherence).toMatchObject({ onShift: 1 });
     clock.set(new Date('2026-12-05T12:30:00.000Z')); // 13:30: after the shift (08:00–13:00)
     expect((await lead.trpc.monitor.wallboard.query()).adherence.onShift).toBe(0);

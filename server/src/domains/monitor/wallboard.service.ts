@@ -43,7 +43,10 @@ async function countContacts(db: Executor, siteId: number, from: Date, to: Date)
     .selectFrom('interactions')
     .select([
       sql<number>`count(*)`.as('contacts'),
-      sql<number>`coalesce(sum(outcome IN (${sql.join(VALUE_OUTCOMES.map((o) => sql.lit(o)))})), 0)`.as('value'),
+      // CASE, not sum(a comparison): PostgreSQL's comparison is a boolean, which it does not sum
+      sql<number>`coalesce(sum(CASE WHEN outcome IN (${sql.join(VALUE_OUTCOMES.map((o) => sql.lit(o)))}) THEN 1 ELSE 0 END), 0)`.as(
+        'value',
+      ),
     ])
     .where('site_id', '=', siteId)
     .where('ended_at', '>=', from.toISOString())
