@@ -255,6 +255,9 @@ describe('two app nodes behind nginx on one PostgreSQL database', () => {
     await tutor.login('tutor1', PASSWORD);
     const board = await openLiveStream(nodeB.url, 'board', { cookie: tutor.cookieHeader() });
     await board.until((events) => events.some((e) => e.kind === 'snapshot'));
+    // another tutor's board on node A, the node that will die
+    const boardOnA = await openLiveStream(nodeA.url, 'board', { cookie: tutor.cookieHeader() });
+    await boardOnA.until((events) => events.some((e) => e.kind === 'snapshot'));
 
     const retries = { count: 0 };
     /** contact id → operators it was handed to, in order */
@@ -360,6 +363,23 @@ describe('two app nodes behind nginx on one PostgreSQL database', () => {
     await Promise.all([...operators.slice(0, OPERATORS - 1).map((op, i) => loop(op, i)), watchBoard()]);
     const seconds = (performance.now() - started) / 1000;
     board.close();
+
+    // the board whose node died reconnects through the proxy with its last event id (as the browser's EventSource
+    // does) and shows what changed while it was away: here an operator paused after the kill
+    await boardOnA.ended;
+    const lastOnA = boardOnA.lastId();
+    const afterKill = createApiClient(proxy.url, { cookie: watcher.cookieHeader() });
+    await afterKill.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'training' });
+    const resumed = await openLiveStream(proxy.url, 'board', {
+      cookie: tutor.cookieHeader(),
+      ...(lastOnA ? { lastEventId: lastOnA } : {}),
+    });
+    const [first] = await resumed.until((events) => events.length > 0);
+    resumed.close();
+    expect(first?.kind).toBe('snapshot');
+    const paused =
+      first?.kind === 'snapshot' ? first.operators.find((o) => o.username === `nodo${OPERATORS - 1}`) : undefined;
+    expect(paused).toMatchObject({ state: 'paused', reason: 'training' });
 
     const db = store.db;
     const contacts = await db
