@@ -1,8 +1,12 @@
-// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,streams,import,mixed,client] [--contacts N] [--repeat N] [--server-args="--cpu-prof …"]
+// npm run bench [-- --full] [--stats-db FILE] [--only claims,http,stats,board,streams,import,mixed,client] [--contacts N] [--repeat N] [--server-args="--cpu-prof …"] [--db postgres]
 // Every figure is measured beside its limit in the same run (raw better-sqlite3 on the same file, or a tRPC
 // procedure that does nothing over the same HTTP path) and printed with the ratio; bench-results.json keeps them all.
 // --repeat N runs the selected sections N times, each run from fresh state as a single run, and reports each figure's
 // min / median / max and "met in k of N" (repeat.ts). docs/performance.md explains how to read the table.
+// --db postgres selects the `engines` section (engines.ts; alone, or beside what --only names): the same figures —
+// in-process claims, completions over HTTP, board latency, the stats queries — on SQLite and on PostgreSQL over the
+// same data, side by side (figure │ SQLite │ PostgreSQL │ ratio), on a throwaway cluster it starts and stops itself
+// (Debian's postgresql package); on PostgreSQL also with two nodes. Without --db nothing else changes.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { benchBoard } from './board';
 import { benchClaims, buildClaimsDatabase } from './claims';
 import { benchClient } from './client';
+import { benchEngines } from './engines';
 import { benchHttp } from './http';
 import { benchImport } from './import';
 import { benchWorkDir, ROOT, type BenchOptions, type Figure } from './lib';
@@ -29,15 +34,24 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(ROOT, 'bench-results.json') },
     repeat: { type: 'string', default: '1' },
     'server-args': { type: 'string' },
+    db: { type: 'string' },
   },
 });
+
+if (values.db !== undefined && values.db !== 'postgres') {
+  console.error(`--db takes "postgres" (SQLite beside PostgreSQL), not "${values.db}"`);
+  process.exit(2);
+}
+// --db postgres adds the engines section to what --only names; alone it is the only section
+const only = values.only ? new Set(values.only.split(',')) : values.db ? new Set<string>() : null;
+if (values.db) only?.add('engines');
 
 const opts: BenchOptions = {
   full: values.full ?? false,
   statsDb: values['stats-db'] ?? null,
   statsInteractions: Number(values['stats-interactions'] ?? (values.full ? 10_000_000 : 1_000_000)),
   contacts: Number(values.contacts),
-  only: values.only ? new Set(values.only.split(',')) : null,
+  only,
   workDir: benchWorkDir(),
   // the servers under load run as npm start runs them: the bundle, not the sources through tsx
   serverBundle: await buildServer(),
@@ -95,6 +109,7 @@ for (let run = 1; run <= repeat; run++) {
   await section('streams', run, () => benchStreams(opts));
   await section('mixed', run, async () => benchMixed(opts, await claimsDatabase()));
   await section('client', run, () => benchClient(opts));
+  if (values.db) await section('engines', run, () => benchEngines(opts));
 }
 
 const figures: RepeatedFigure[] = [...runsOf.values()].flatMap((runs) => combineRuns(runs));
@@ -124,6 +139,7 @@ fs.writeFileSync(
         statsInteractions: opts.statsInteractions,
         contacts: opts.contacts,
         repeat,
+        db: values.db ?? null,
       },
       seconds: Math.round((Date.now() - started) / 1000),
       figures,
