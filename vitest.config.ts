@@ -22,6 +22,13 @@ function onBothEngines(dir: string): string[] {
     .map((f) => `${dir}/${f}`);
 }
 
+/**
+ * A suite of the api or reliability project run on PostgreSQL by hand (`VALORE_TEST_DATABASE=postgres npx vitest run
+ * --project api test/api/<file>`) uses the run's one cluster too: a cluster a worker starts itself is stopped only
+ * when the worker exits normally, and vitest ends its workers otherwise — dozens were left running so.
+ */
+const BY_HAND_ON_POSTGRES = process.env.VALORE_TEST_DATABASE === 'postgres' ? ['helpers/postgres-global-setup.ts'] : [];
+
 export default defineConfig({
   test: {
     // Vitest's default in a run is one worker less than the cores: one worker on a 2-core machine, where most of these
@@ -58,6 +65,7 @@ export default defineConfig({
           root: 'test',
           environment: 'node',
           include: ['api/**/*.test.ts'],
+          globalSetup: BY_HAND_ON_POSTGRES,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -108,6 +116,7 @@ export default defineConfig({
           root: 'test',
           environment: 'node',
           include: ['reliability/**/*.test.ts'],
+          globalSetup: BY_HAND_ON_POSTGRES,
           testTimeout: 600_000,
           hookTimeout: 60_000,
         },
