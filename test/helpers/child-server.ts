@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { TEST_INTAKE_KEY, TEST_SESSION_SECRET } from './server';
+import type { Kysely } from 'kysely';
+import { openDatabase } from '@valore/server/db/client';
+import type { Database } from '@valore/server/db/database';
+import { migrateToLatest } from '@valore/server/db/migrator';
+import { openPostgres } from '@valore/server/db/postgres';
+import { postgresDatabaseFrom, seededTemplate, TEST_ENGINE, TEST_INTAKE_KEY, TEST_SESSION_SECRET } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -71,4 +77,51 @@ export async function spawnServer(opts: {
       await exited;
     },
   };
+}
+
+/**
+ * A database of a test's own on the engine the tests run on (TEST_ENGINE, issue 21), which outlives the servers started
+ * on it: a child process killed and started again, or a test server whose store is closed by its shutdown, while the
+ * test reads what they left through `use`. SQLite: a file in `dir`. PostgreSQL: a database of its own on the test
+ * cluster (test/helpers/server.ts), the file then unused.
+ */
+export interface TestDatabase {
+  /** spawnServer's `dbFile` (on PostgreSQL a path nothing uses) */
+  dbFile: string;
+  /** The server's env for it, VALORE_DB or VALORE_DATABASE_URL: spawnServer's (with `dbFile`) or startTestServer's. */
+  env: Record<string, string>;
+  /** Runs `f` on a connection of the test's own (Kysely, either engine), closed after. */
+  use<T>(f: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+}
+
+/** `seeded`: a copy of the demo template (2,000 customers, today); else only the schema. */
+export async function testDatabase(dir: string, opts: { seeded: boolean }): Promise<TestDatabase> {
+  const dbFile = path.join(dir, 'valore.sqlite');
+  const template = opts.seeded ? await seededTemplate(2_000, new Date()) : null;
+  if (TEST_ENGINE === 'postgres') {
+    const url = await postgresDatabaseFrom(template);
+    return {
+      dbFile,
+      env: { VALORE_DATABASE_URL: url },
+      async use(f) {
+        const store = openPostgres(url, { maxConnections: 1 });
+        try {
+          return await f(store.db);
+        } finally {
+          await store.close();
+        }
+      },
+    };
+  }
+  if (template) fs.copyFileSync(template, dbFile);
+  const use = async <T>(f: (db: Kysely<Database>) => Promise<T>): Promise<T> => {
+    const opened = openDatabase(dbFile);
+    try {
+      return await f(opened.db);
+    } finally {
+      await opened.close();
+    }
+  };
+  if (!template) await use((db) => migrateToLatest(db));
+  return { dbFile, env: { VALORE_DB: dbFile }, use };
 }

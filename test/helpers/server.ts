@@ -81,7 +81,7 @@ function testCluster(): Promise<PostgresCluster> {
 }
 
 /** A PostgreSQL database of its own holding what the SQLite `file` holds (or only the schema, without a file). */
-async function postgresDatabaseFrom(file: string | null): Promise<string> {
+export async function postgresDatabaseFrom(file: string | null): Promise<string> {
   const pg = await testCluster();
   const key = file ?? '(schema only)';
   let template = pgTemplates.get(key);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
 import { startTestServer, TEST_INTAKE_KEY, type TestServer } from '../helpers/server';
+import { db } from '../helpers/sql';
 
 /**
  * Administration, model-based: fast-check generates sequences of what admins and users do to one another — disable,
@@ -33,9 +34,9 @@ beforeAll(async () => {
   admin = createApiClient(server.url);
   await admin.login('admin');
   // work to claim: Call Me Now requests from the web site, for every site's operators
-  const phones = server.database.sqlite
-    .prepare('SELECT phone FROM customers GROUP BY phone HAVING COUNT(*) = 1 LIMIT 80')
-    .all() as { phone: string }[];
+  const phones = await db(server).all<{ phone: string }>(
+    'SELECT phone FROM customers GROUP BY phone HAVING COUNT(*) = 1 ORDER BY phone LIMIT 80',
+  );
   for (const { phone } of phones) {
     const response = await fetch(`${server.url}/api/v1/callback-requests`, {
       method: 'POST',
@@ -66,33 +67,34 @@ interface UserModel {
 type Model = { users: UserModel[] };
 type Real = Record<string, never>;
 
-const sql = () => server.database.sqlite;
+const sql = () => db(server);
 const strong = () => `Passo sicuro ${randomUUID().slice(0, 8)} quattro`;
 
-function heldBy(userId: number): number {
-  const row = sql()
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM campaign_contacts WHERE status = 'claimed' AND lease_owner = ?)
+async function heldBy(userId: number): Promise<number> {
+  const row = await sql().get<{ n: number }>(
+    `SELECT (SELECT COUNT(*) FROM campaign_contacts WHERE status = 'claimed' AND lease_owner = ?)
             + (SELECT COUNT(*) FROM callback_requests WHERE status = 'claimed' AND lease_owner = ?)
             + (SELECT COUNT(*) FROM leads WHERE status = 'open' AND lease_owner = ?) AS n`,
-    )
-    .get(userId, userId, userId) as { n: number };
+    userId,
+    userId,
+    userId,
+  );
+  if (!row) throw new Error('no count');
   return row.n;
 }
 
-function checkInvariants(m: Model): void {
+async function checkInvariants(m: Model): Promise<void> {
   for (const u of m.users) {
-    const sessions = sql().prepare('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?').get(u.id) as { n: number };
-    expect(sessions.n, `${u.username}: sessions`).toBe(u.active ? u.sessions.length : 0);
-    const held = heldBy(u.id);
+    const sessions = await sql().get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', u.id);
+    expect(sessions?.n, `${u.username}: sessions`).toBe(u.active ? u.sessions.length : 0);
+    const held = await heldBy(u.id);
     if (!u.active || u.role !== 'operator') expect(held, `${u.username}: held work`).toBe(0);
     expect(held, `${u.username}: held work`).toBeLessThanOrEqual(1);
-    const audits = sql()
-      .prepare(
-        "SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'user' AND entity_id = ? AND action LIKE 'admin.%'",
-      )
-      .get(String(u.id)) as { n: number };
-    expect(audits.n, `${u.username}: audit rows`).toBe(u.adminChanges);
+    const audits = await sql().get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'user' AND entity_id = ? AND action LIKE 'admin.%'",
+      String(u.id),
+    );
+    expect(audits?.n, `${u.username}: audit rows`).toBe(u.adminChanges);
   }
 }
 
@@ -113,7 +115,7 @@ class SetActive implements fc.AsyncCommand<Model, Real> {
       u.sessions = [];
     }
     u.active = this.active;
-    checkInvariants(m);
+    await checkInvariants(m);
   }
   toString = () => `setActive(${this.i}, ${this.active})`;
 }
@@ -131,7 +133,7 @@ class Reset implements fc.AsyncCommand<Model, Real> {
     u.temporary = true;
     u.ended.push(...u.sessions);
     u.sessions = [];
-    checkInvariants(m);
+    await checkInvariants(m);
     if (u.active) {
       clock.advance(16 * 60_000);
       const error = await trpcError(createApiClient(server.url).login(u.username, old));
@@ -150,7 +152,7 @@ class SwitchRole implements fc.AsyncCommand<Model, Real> {
     await admin.trpc.admin.users.update.mutate({ id: u.id, role });
     u.role = role;
     u.adminChanges += 1;
-    checkInvariants(m);
+    await checkInvariants(m);
   }
   toString = () => `switchRole(${this.i})`;
 }
@@ -166,7 +168,7 @@ class SignIn implements fc.AsyncCommand<Model, Real> {
       expect(error.data?.code, 'a disabled user signs in').toBe('UNAUTHORIZED');
       // the next failure comes after the throttle forgot this one
       clock.advance(16 * 60_000);
-      checkInvariants(m);
+      await checkInvariants(m);
       return;
     }
     const signed = await client.login(u.username, u.password);
@@ -183,7 +185,7 @@ class SignIn implements fc.AsyncCommand<Model, Real> {
       expect(signed.user.mustChangePassword ?? false).toBe(false);
     }
     u.sessions.push(client);
-    checkInvariants(m);
+    await checkInvariants(m);
   }
   toString = () => `signIn(${this.i})`;
 }
@@ -201,7 +203,7 @@ class Claim implements fc.AsyncCommand<Model, Real> {
       const error = await trpcError(client.trpc.work.next.mutate({}));
       expect(error.data?.code).toBe('FORBIDDEN');
     }
-    checkInvariants(m);
+    await checkInvariants(m);
   }
   toString = () => `claim(${this.i})`;
 }
@@ -216,7 +218,7 @@ class UseSessions implements fc.AsyncCommand<Model, Real> {
       const error = await trpcError(client.trpc.auth.me.query());
       expect(error.data?.code, 'an ended session').toBe('UNAUTHORIZED');
     }
-    checkInvariants(m);
+    await checkInvariants(m);
   }
   toString = () => `useSessions(${this.i})`;
 }

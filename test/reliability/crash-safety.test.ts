@@ -2,40 +2,43 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '@valore/server/db/client';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { inboundSale } from '@valore/server/testing/completions';
 import type { CompleteInteractionInput } from '@valore/shared/schemas/interactions';
 import { createApiClient } from '../helpers/api-client';
-import { spawnServer, type ChildServer } from '../helpers/child-server';
-import { seededTemplate } from '../helpers/server';
+import { spawnServer, testDatabase, type ChildServer, type TestDatabase } from '../helpers/child-server';
+import { TEST_ENGINE } from '../helpers/server';
+import { testSql } from '../helpers/sql';
 import { buildServer } from '../../scripts/build-server.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * Crash safety: the server is killed with SIGKILL at random moments during a write load (completions with
- * lead and appointment effects), restarted on the same file, and every acknowledged write must be there
+ * lead and appointment effects), restarted on the same database, and every acknowledged write must be there
  * exactly once, with the database intact. `npm test` runs 20 rounds; `npm run test:soak` runs 1,000.
+ * On PostgreSQL (TEST_ENGINE) the server dies and the database server lives on: what a killed node must not leave
+ * there is a half-done contact, a write acknowledged but not committed, or a session still holding its locks.
  */
 const ROUNDS = Number(process.env.VALORE_CRASH_ROUNDS ?? 20);
 /**
  * The same rounds with the writer thread (VALORE_WRITER=thread, server/src/db/writer.ts): a write is acknowledged once
- * COMMIT has returned in the writer, and SIGKILL takes both threads at once.
+ * COMMIT has returned in the writer, and SIGKILL takes both threads at once. SQLite's only: PostgreSQL has no writer
+ * thread.
  */
-const THREAD_ROUNDS = Number(process.env.VALORE_CRASH_THREAD_ROUNDS ?? 8);
+const THREAD_ROUNDS = TEST_ENGINE === 'sqlite' ? Number(process.env.VALORE_CRASH_THREAD_ROUNDS ?? 8) : 0;
 const WRITERS = 6;
 
 let dir: string;
-let dbFile: string;
+let database: TestDatabase;
 let server: ChildServer | null = null;
 let bundle: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-crash-'));
-  dbFile = path.join(dir, 'valore.sqlite');
-  fs.copyFileSync(await seededTemplate(2_000, new Date()), dbFile);
+  database = await testDatabase(dir, { seeded: true });
   // the server as npm start runs it (the esbuild bundle): what ships is what gets killed, and a restart does not pay
   // for compiling TypeScript again, round after round
   bundle = await buildServer(path.join(ROOT, `server/dist/crash-test-${process.pid}.mjs`));
@@ -51,36 +54,42 @@ interface Slot {
   postOfficeId: number;
 }
 
-function futureSlots(): Slot[] {
-  const db = new SQLite(dbFile, { readonly: true });
-  try {
-    return (
-      db
-        .prepare(
-          'SELECT id, post_office_id AS postOfficeId FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 300',
-        )
-        .all(new Date(Date.now() + 86_400_000).toISOString()) as Slot[]
-    ).filter((_, i) => i % 3 === 0);
-  } finally {
-    db.close();
-  }
+function futureSlots(): Promise<Slot[]> {
+  return database.use(async (db) =>
+    (
+      await testSql(db).all<Slot>(
+        'SELECT id, post_office_id AS "postOfficeId" FROM appointment_slots WHERE starts_at > ? ORDER BY id LIMIT 300',
+        new Date(Date.now() + 86_400_000).toISOString(),
+      )
+    ).filter((_, i) => i % 3 === 0),
+  );
 }
 
 /** Customers who hold neither CONTO nor FIBRA, the products `contact` proposes (a held product is never proposed). */
-function proposableCustomers(): number[] {
-  const db = new SQLite(dbFile, { readonly: true });
-  try {
-    return (
-      db
-        .prepare(
-          `SELECT id FROM customers c WHERE id <= 1900 AND NOT EXISTS (SELECT 1 FROM customer_products p
-             WHERE p.customer_id = c.id AND p.product_code IN ('CONTO', 'FIBRA')) ORDER BY id`,
-        )
-        .all() as { id: number }[]
-    ).map((r) => r.id);
-  } finally {
-    db.close();
-  }
+function proposableCustomers(): Promise<number[]> {
+  return database.use(async (db) =>
+    (
+      await testSql(db).all<{ id: number }>(
+        `SELECT id FROM customers c WHERE id <= 1900 AND NOT EXISTS (SELECT 1 FROM customer_products p
+           WHERE p.customer_id = c.id AND p.product_code IN ('CONTO', 'FIBRA')) ORDER BY id`,
+      )
+    ).map((r) => r.id),
+  );
+}
+
+/**
+ * PostgreSQL: no session of a killed server is left on the database (its connections end with the process, and with
+ * them any transaction and lock they held); the last one may take a moment to notice. Only this check's own remains.
+ */
+async function expectNoSessionLeft(): Promise<void> {
+  await database.use(async (db) => {
+    const others = async () =>
+      (
+        await sql<{ n: number }>`SELECT count(*) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(db)
+      ).rows[0]?.n;
+    await expect.poll(others, { timeout: 10_000 }).toBe(0);
+  });
 }
 
 function contact(customerId: number, slot: Slot | null): CompleteInteractionInput {
@@ -95,12 +104,13 @@ function contact(customerId: number, slot: Slot | null): CompleteInteractionInpu
 describe('crash safety under SIGKILL', () => {
   it.each([
     ['inline', ROUNDS],
-    ['thread', THREAD_ROUNDS],
+    // the writer thread is SQLite's (THREAD_ROUNDS is 0 on PostgreSQL)
+    ...(THREAD_ROUNDS > 0 ? [['thread', THREAD_ROUNDS] as const] : []),
   ] as const)(
     'keeps every acknowledged write exactly once (writer %s) over %i kill/restart rounds',
     async (writerMode, rounds) => {
-      const slots = futureSlots();
-      const customers = proposableCustomers();
+      const slots = await futureSlots();
+      const customers = await proposableCustomers();
       const acknowledged = new Map<
         string,
         { interactionId: number; appointmentId: number | null; leadId: number | null }
@@ -109,7 +119,11 @@ describe('crash safety under SIGKILL', () => {
       let cookie: string | null = null;
 
       for (let round = 0; round < rounds; round++) {
-        server = await spawnServer({ dbFile, bundle, env: { VALORE_WRITER: writerMode } });
+        server = await spawnServer({
+          dbFile: database.dbFile,
+          bundle,
+          env: { ...database.env, VALORE_WRITER: writerMode },
+        });
         const api = createApiClient(server.url);
         if (cookie) api.jar.set('valore_sid', cookie);
         else {
@@ -162,57 +176,60 @@ describe('crash safety under SIGKILL', () => {
       }
       server = null;
 
-      const db = new SQLite(dbFile);
-      try {
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const rows = db.prepare('SELECT client_id, id FROM interactions').all() as { client_id: string; id: number }[];
+      // SQLite: the file itself is intact after every kill (a PostgreSQL database outlives the killed server: no file
+      // of its is written by the process that died; what it must not keep of that process is a session, below)
+      if (TEST_ENGINE === 'sqlite') {
+        const file = new SQLite(database.dbFile);
+        try {
+          expect(file.pragma('integrity_check', { simple: true })).toBe('ok');
+        } finally {
+          file.close();
+        }
+      } else await expectNoSessionLeft();
+      await database.use(async (db) => {
+        const q = testSql(db);
+        const rows = await q.all<{ client_id: string; id: number }>('SELECT client_id, id FROM interactions');
         const byClient = new Map<string, number[]>();
         for (const r of rows) byClient.set(r.client_id, [...(byClient.get(r.client_id) ?? []), r.id]);
         for (const [clientId, ack] of acknowledged) {
           expect(byClient.get(clientId), `interaction ${clientId}`).toEqual([ack.interactionId]);
           if (ack.appointmentId) {
-            expect(db.prepare('SELECT interaction_id FROM appointments WHERE id = ?').get(ack.appointmentId)).toEqual({
+            expect(await q.get('SELECT interaction_id FROM appointments WHERE id = ?', ack.appointmentId)).toEqual({
               interaction_id: ack.interactionId,
             });
           }
           if (ack.leadId) {
-            expect(db.prepare('SELECT interaction_id FROM leads WHERE id = ?').get(ack.leadId)).toEqual({
+            expect(await q.get('SELECT interaction_id FROM leads WHERE id = ?', ack.leadId)).toEqual({
               interaction_id: ack.interactionId,
             });
           }
         }
         // no effect without its interaction, no slot counter out of step with its appointments
         expect(
-          db
-            .prepare('SELECT count(*) AS n FROM appointments WHERE interaction_id NOT IN (SELECT id FROM interactions)')
-            .get(),
+          await q.get(
+            'SELECT count(*) AS n FROM appointments WHERE interaction_id NOT IN (SELECT id FROM interactions)',
+          ),
         ).toEqual({ n: 0 });
         expect(
-          db
-            .prepare(
-              `SELECT count(*) AS n FROM appointment_slots s
-                    WHERE booked != (SELECT count(*) FROM appointments a WHERE a.slot_id = s.id AND a.status != 'cancelled')`,
-            )
-            .get(),
+          await q.get(
+            `SELECT count(*) AS n FROM appointment_slots s
+               WHERE booked != (SELECT count(*) FROM appointments a
+                                 WHERE a.slot_id = s.id AND a.status != 'cancelled')`,
+          ),
         ).toEqual({ n: 0 });
-        expect(
-          db.prepare("SELECT count(*) AS n FROM idempotency_keys WHERE scope = 'interactions.complete'").get(),
-        ).toEqual({ n: rows.length });
+        expect(await q.get("SELECT count(*) AS n FROM idempotency_keys WHERE scope = 'interactions.complete'")).toEqual(
+          {
+            n: rows.length,
+          },
+        );
         expect(acknowledged.size).toBeGreaterThan(rounds);
         console.log(
-          `crash safety (writer ${writerMode}): ${rounds} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, integrity ok`,
+          `crash safety (${TEST_ENGINE}, writer ${writerMode}): ${rounds} rounds, ${acknowledged.size} acknowledged writes, ${rows.length} interactions, ${TEST_ENGINE === 'sqlite' ? 'integrity ok' : 'no session left'}`,
         );
-      } finally {
-        db.close();
-      }
-      // the conversion rollups, caught up in batches behind their cursor while the server was being killed, agree
-      // exactly with a full recount: no contact counted twice, none lost
-      const opened = openDatabase(dbFile);
-      try {
-        expect(await compareRollupsWithRecount(opened.db)).toEqual([]);
-      } finally {
-        await opened.close();
-      }
+        // the conversion rollups, caught up in batches behind their cursor while the server was being killed, agree
+        // exactly with a full recount: no contact counted twice, none lost
+        expect(await compareRollupsWithRecount(db)).toEqual([]);
+      });
     },
     Math.max(600_000, ROUNDS * 10_000),
   ); // ~2 s a round; the soak's 1,000 rounds outlast the project's default timeout

@@ -1,27 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '@valore/server/db/client';
-import { migrateToLatest } from '@valore/server/db/migrator';
 import { enqueueMessage, INTERRUPTED_SUBMIT } from '@valore/server/domains/outbox/outbox.repository';
 import { startTestSmsc, type TestSmsc } from '@valore/server/domains/outbox/test-smsc';
-import { spawnServer, type ChildServer } from '../helpers/child-server';
+import { spawnServer, testDatabase, type ChildServer, type TestDatabase } from '../helpers/child-server';
 
 /**
  * SMS are sent at most once, across a SIGKILL: the real server (its own process) sends through a real SMPP session
  * to an SMSC run by this test, which holds back its answer to the second submit; the server is killed while that
- * answer is outstanding and started again on the same database file. Nothing may reach the SMSC twice.
+ * answer is outstanding and started again on the same database (a file, or a PostgreSQL database: TEST_ENGINE).
+ * Nothing may reach the SMSC twice.
  */
 let dir: string;
-let dbFile: string;
+let database: TestDatabase;
 let smsc: TestSmsc;
 let server: ChildServer | null = null;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-sms-crash-'));
-  dbFile = path.join(dir, 'valore.sqlite');
+  database = await testDatabase(dir, { seeded: false });
   smsc = await startTestSmsc({ systemId: 'valore', password: 'secret' });
 });
 afterAll(async () => {
@@ -30,36 +28,23 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function enqueueSms(recipient: string, body: string): Promise<number> {
-  const database = openDatabase(dbFile);
-  try {
-    await migrateToLatest(database.db);
-    return await enqueueMessage(
-      database.db,
-      { channel: 'sms', recipient, subject: null, body, refType: null, refId: null },
-      new Date(),
-    );
-  } finally {
-    await database.close();
-  }
+function enqueueSms(recipient: string, body: string): Promise<number> {
+  return database.use((db) =>
+    enqueueMessage(db, { channel: 'sms', recipient, subject: null, body, refType: null, refId: null }, new Date()),
+  );
 }
 
 function outboxRows() {
-  const db = new SQLite(dbFile, { readonly: true });
-  try {
-    return db.prepare('SELECT id, status, smsc_message_id, last_error FROM outbox ORDER BY id').all() as {
-      id: number;
-      status: string;
-      smsc_message_id: string | null;
-      last_error: string | null;
-    }[];
-  } finally {
-    db.close();
-  }
+  return database.use((db) =>
+    db.selectFrom('outbox').select(['id', 'status', 'smsc_message_id', 'last_error']).orderBy('id').execute(),
+  );
 }
 
 const start = () =>
-  spawnServer({ dbFile, env: { VALORE_SMPP_URL: `smpp://valore:secret@127.0.0.1:${smsc.port}?from=Valore` } });
+  spawnServer({
+    dbFile: database.dbFile,
+    env: { ...database.env, VALORE_SMPP_URL: `smpp://valore:secret@127.0.0.1:${smsc.port}?from=Valore` },
+  });
 
 describe('SMS across a SIGKILL', () => {
   it('never submits a message twice: recorded ones stay sent, the one caught mid-submit becomes unknown', async () => {
@@ -72,7 +57,7 @@ describe('SMS across a SIGKILL', () => {
     await expect.poll(() => smsc.submitted.length, { timeout: 15_000 }).toBe(2);
     // B is at the SMSC and its answer is held back: the process dies now
     await server.kill('SIGKILL');
-    expect(outboxRows()).toEqual([
+    expect(await outboxRows()).toEqual([
       { id: a, status: 'sent', smsc_message_id: 'smsc-1', last_error: null },
       { id: b, status: 'sending', smsc_message_id: null, last_error: null },
     ]);
@@ -92,7 +77,7 @@ describe('SMS across a SIGKILL', () => {
 
     // A's id survived the crash: its receipt still lands on it, through the restarted server's session
     expect(await smsc.sendReceipt('smsc-1', 'DELIVRD')).toBe(0);
-    expect(outboxRows()).toEqual([
+    expect(await outboxRows()).toEqual([
       { id: a, status: 'delivered', smsc_message_id: 'smsc-1', last_error: null },
       { id: b, status: 'unknown', smsc_message_id: null, last_error: INTERRUPTED_SUBMIT },
       { id: c, status: 'sent', smsc_message_id: 'smsc-3', last_error: null },

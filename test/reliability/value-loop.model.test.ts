@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import type { Outcome } from '@valore/shared/reference/outcomes';
@@ -12,13 +13,16 @@ import type { WorkItem } from '@valore/shared/schemas/work';
 import { DEFAULT_CALLING_WINDOW, isInsideCallingWindow, nextWindowOpening } from '@valore/shared/time/calling-window';
 import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { isWithinServiceCalendar, nextServiceHalfHour, nextServiceOpening } from '@valore/shared/time/service-calendar';
+import type { Database } from '@valore/server/db/database';
+import { openPostgres, type OpenedPostgres } from '@valore/server/db/postgres';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
 import { completion, type EventWithoutTime } from '@valore/server/testing/completions';
 import { createCustomer } from '@valore/server/testing/fixtures';
-import { nextSaturdays, staffSaturdays } from '@valore/server/testing/agreed-time';
+import { nextSaturdays } from '@valore/server/testing/agreed-time';
 import { MovableClock } from '@valore/server/testing/movable-clock';
 import { asTrpcError, createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { postgresDatabaseFrom, seededTemplate, startTestServer, TEST_ENGINE, type TestServer } from '../helpers/server';
+import { testSql } from '../helpers/sql';
 
 /**
  * The value loop, model-based: fast-check generates sequences of real operations — contacts of all four flows with
@@ -48,8 +52,12 @@ const SEED = process.env.VALORE_MODEL_SEED === undefined ? undefined : Number(pr
 const PATH = process.env.VALORE_MODEL_PATH;
 /** fast-check's record of which commands ran, needed with the seed and path to replay a sequence of commands. */
 const REPLAY = process.env.VALORE_MODEL_REPLAY;
-/** ~0.3 s a sequence on 2 cores; generous, so the soak's 5,000 sequences fit too. */
-const TIMEOUT = Math.max(300_000, RUNS * 2_000);
+/**
+ * ~0.3 s a sequence on 2 cores; generous, so the soak's 5,000 sequences fit too. On PostgreSQL ~3 s (5.5 s on a busy
+ * 2-core machine), most of it starting each sequence's server on a database cloned for it (CREATE DATABASE, its
+ * pool, the event bus's LISTEN).
+ */
+const TIMEOUT = Math.max(300_000, RUNS * (TEST_ENGINE === 'postgres' ? 10_000 : 2_000));
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -98,7 +106,10 @@ const OPERATORS: readonly Operator[] = ['A', 'B', 'C'];
 // ------------------------------------------------------------------------------------------------ the prepared world
 
 interface Template {
+  /** SQLite: the prepared file, copied for each sequence. */
   file: string;
+  /** PostgreSQL: the prepared database's URL, cloned for each sequence (its file above is then unused). */
+  database: string | null;
   cookies: Record<Who, [string, string][]>;
   users: Record<Who, { id: number; siteId: number }>;
   customers: number[];
@@ -124,13 +135,20 @@ const stats = {
  */
 async function prepareTemplate(): Promise<Template> {
   const clock = new MovableClock(new Date(BASE_MS));
-  const server = await startTestServer({ clock, env: ENV });
+  // On PostgreSQL the world is prepared in a database whose URL this file knows (a copy of the seeded template, as the
+  // test server's own would be), so each sequence can start from a clone of it
+  const database =
+    TEST_ENGINE === 'postgres' ? await postgresDatabaseFrom(await seededTemplate(2_000, clock.now())) : null;
+  const server = await startTestServer({
+    clock,
+    env: { ...ENV, ...(database ? { VALORE_DATABASE_URL: database } : {}) },
+  });
   try {
     await server.stopBackgroundJobs();
     const db = server.database.db;
     // every Saturday a sequence may agree or reschedule a callback on is staffed: the Call Me Back capacity
     // (callbacks/callback-capacity.ts) has room then, as on weekdays, so the model's times stand
-    staffSaturdays(server.database.sqlite, nextSaturdays(new Date(BASE_MS), 8), clock.now().toISOString());
+    await staffSaturdays(db, nextSaturdays(new Date(BASE_MS), 8), clock.now().toISOString());
     const customers: number[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
       customers.push(
@@ -188,12 +206,16 @@ async function prepareTemplate(): Promise<Template> {
       .updateTable('sessions')
       .set({ expires_at: new Date(HORIZON_MS + 7 * DAY).toISOString() })
       .execute();
-    server.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     templateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-model-'));
     const file = path.join(templateDir, 'template.sqlite');
-    fs.copyFileSync(server.dbFile, file);
+    // SQLite: the whole database in the one file (the WAL folded into it), copied for each sequence
+    if (TEST_ENGINE === 'sqlite') {
+      server.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      fs.copyFileSync(server.dbFile, file);
+    }
     return {
       file,
+      database,
       cookies: Object.fromEntries(Object.entries(clients).map(([who, c]) => [who, [...c.jar]])) as Template['cookies'],
       users,
       customers,
@@ -205,17 +227,66 @@ async function prepareTemplate(): Promise<Template> {
   }
 }
 
+/**
+ * Puts every active operator on a published Saturday shift covering the whole Saturday service day on each of these
+ * Rome dates (as agreed-time.ts's staffSaturdays, whose INSERT OR IGNORE is SQLite's: ON CONFLICT DO NOTHING is both
+ * engines').
+ */
+async function staffSaturdays(db: Kysely<Database>, dates: readonly string[], at: string): Promise<void> {
+  for (const date of dates) {
+    await testSql(db).run(
+      `INSERT INTO rota_shifts (site_id, user_id, date, kind, starts, ends, status, created_at, published_at)
+       SELECT site_id, id, ?, 'saturday', '07:30', '15:12', 'published', ?, ? FROM users
+       WHERE role = 'operator' AND active = 1 AND site_id IS NOT NULL
+       ON CONFLICT DO NOTHING`,
+      date,
+      at,
+      at,
+    );
+  }
+}
+
+/**
+ * PostgreSQL: the cluster's own database, where a sequence's clone of the prepared one is made and dropped
+ * (CREATE DATABASE … TEMPLATE, as startTestServer clones its seeded template). Opened once, on the first sequence.
+ */
+let cluster: OpenedPostgres | null = null;
+
+async function clonePrepared(prepared: string): Promise<string> {
+  const url = new URL(prepared);
+  const template = url.pathname.slice(1);
+  if (!cluster) {
+    const admin = new URL(prepared);
+    admin.pathname = '/postgres';
+    cluster = openPostgres(admin.toString(), { maxConnections: 1 });
+  }
+  url.pathname = `/model_${randomBytes(6).toString('hex')}`;
+  await sql`CREATE DATABASE ${sql.id(url.pathname.slice(1))} TEMPLATE ${sql.id(template)}`.execute(cluster.db);
+  return url.toString();
+}
+
+async function dropClone(clone: string): Promise<void> {
+  if (!cluster) return;
+  await sql`DROP DATABASE ${sql.id(new URL(clone).pathname.slice(1))} WITH (FORCE)`.execute(cluster.db);
+}
+
 /** The real side of a sequence: a fresh server over a copy of the template, its clock and the signed-in clients. */
 class World {
   private constructor(
     readonly server: TestServer,
     readonly clock: MovableClock,
     readonly clients: Record<Who, ApiClient>,
+    /** PostgreSQL: the clone of the prepared database the server runs on, dropped on close */
+    readonly clone: string | null,
   ) {}
 
   static async open(startMs: number): Promise<World> {
     const clock = new MovableClock(new Date(startMs));
-    const server = await startTestServer({ clock, env: ENV, fromFile: template.file });
+    const clone = template.database ? await clonePrepared(template.database) : null;
+    // on PostgreSQL the server is pointed at the clone (its own empty database, from `seed: false`, stays unused)
+    const server = clone
+      ? await startTestServer({ clock, seed: false, env: { ...ENV, VALORE_DATABASE_URL: clone } })
+      : await startTestServer({ clock, env: ENV, fromFile: template.file });
     // the outbox delivery writes on its own; the stats catch-up is off (ENV): every write is a request's
     await server.stopBackgroundJobs();
     const clients = {} as Record<Who, ApiClient>;
@@ -223,22 +294,18 @@ class World {
       clients[who] = createApiClient(server.url);
       for (const [name, value] of template.cookies[who]) clients[who].jar.set(name, value);
     }
-    return new World(server, clock, clients);
+    return new World(server, clock, clients, clone);
   }
 
-  get sqlite() {
-    return this.server.database.sqlite;
-  }
-
-  rows<T>(query: string, ...params: unknown[]): T[] {
-    return this.sqlite.prepare(query).all(...params) as T[];
+  rows<T>(query: string, ...params: unknown[]): Promise<T[]> {
+    return testSql(this.server.database.db).all<T>(query, ...params);
   }
 
   /**
    * Everything a request could change in the value loop, as one string: two equal fingerprints mean no row of it
    * was written (sessions' last-seen times are left out: they move with the clock, not with the request).
    */
-  fingerprint(): string {
+  async fingerprint(): Promise<string> {
     const tables = [
       'SELECT * FROM interactions ORDER BY id',
       'SELECT * FROM callback_requests ORDER BY id',
@@ -250,10 +317,12 @@ class World {
       'SELECT count(*) AS n FROM idempotency_keys',
       'SELECT count(*) AS n, max(id) AS last FROM audit_log',
       'SELECT count(*) AS n FROM outbox',
-      'SELECT total(booked) AS booked FROM appointment_slots',
+      'SELECT COALESCE(SUM(booked), 0) AS booked FROM appointment_slots',
       'SELECT * FROM stats_cursor',
     ];
-    return JSON.stringify(tables.map((q) => this.rows(q)));
+    const rows: unknown[] = [];
+    for (const q of tables) rows.push(await this.rows(q));
+    return JSON.stringify(rows);
   }
 
   /** `POST /api/v1/appointments/:id/attendance`, as the post office's system sends it. */
@@ -271,6 +340,7 @@ class World {
 
   async close(): Promise<void> {
     await this.server.close();
+    if (this.clone) await dropClone(this.clone);
   }
 }
 
@@ -490,15 +560,15 @@ function expectedNext(m: Model, op: Operator): string[] {
  * next opening, their grace shifted with them (work/promises.ts deferOutsideCallingWindow). Which ones it meets depends
  * on the queue's order among equals, so the model reads which moved — and checks each moved exactly by the rule.
  */
-function expectDeferredOutsideWindow(m: Model, w: World): void {
+async function expectDeferredOutsideWindow(m: Model, w: World): Promise<void> {
   if (isInsideCallingWindow(DEFAULT_CALLING_WINDOW, new Date(m.now))) return;
   const opening = nextWindowOpening(DEFAULT_CALLING_WINDOW, new Date(m.now))?.getTime() ?? 0;
   for (const c of m.callbacks.values()) {
     if (c.flow !== 'campaign' || c.status !== 'pending' || c.dueAt > m.now) continue;
-    const row = w.rows<{ due_at: string; personal_until: string | null }>(
+    const [row] = await w.rows<{ due_at: string; personal_until: string | null }>(
       'SELECT due_at, personal_until FROM callback_requests WHERE id = ?',
       c.id,
-    )[0];
+    );
     if (!row || row.due_at === iso(c.dueAt)) continue;
     const shifted = c.personalUntil === null ? null : c.personalUntil - c.dueAt + opening;
     expect(row, `campaign callback ${c.id} deferred outside the window`).toEqual({
@@ -680,19 +750,19 @@ async function expectRefused(
   httpStatus: number,
   domainCode?: string,
 ): Promise<void> {
-  const before = w.fingerprint();
+  const before = await w.fingerprint();
   const error = await trpcError(call());
   expect(error.data?.httpStatus, error.message).toBe(httpStatus);
   if (domainCode) expect(error.data?.domainCode, error.message).toBe(domainCode);
-  expect(w.fingerprint(), 'a refused request changed rows').toBe(before);
+  expect(await w.fingerprint(), 'a refused request changed rows').toBe(before);
   stats.refused++;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The queues in the database equal the model's, row by row: checked after every command. */
-function expectQueuesAsModelled(m: Model, w: World): void {
-  const callbacks = w.rows<Record<string, unknown>>(
+async function expectQueuesAsModelled(m: Model, w: World): Promise<void> {
+  const callbacks = await w.rows<Record<string, unknown>>(
     `SELECT id, origin, flow, customer_id, owner_id, site_id, due_at, personal_until, attempts, status, lease_owner,
        interaction_id, appointment_id, withdrawn_reason FROM callback_requests ORDER BY id`,
   );
@@ -716,7 +786,7 @@ function expectQueuesAsModelled(m: Model, w: World): void {
         withdrawn_reason: c.withdrawn ?? null,
       })),
   );
-  const leads = w.rows(
+  const leads = await w.rows(
     `SELECT id, interaction_id, owner_id, site_id, follow_up_at, personal_until, attempts, status, lease_owner
      FROM leads ORDER BY id`,
   );
@@ -735,7 +805,7 @@ function expectQueuesAsModelled(m: Model, w: World): void {
         lease_owner: l.holder,
       })),
   );
-  const contacts = w.rows('SELECT id, due_at, attempts, status, lease_owner FROM campaign_contacts ORDER BY id');
+  const contacts = await w.rows('SELECT id, due_at, attempts, status, lease_owner FROM campaign_contacts ORDER BY id');
   expect(contacts, 'campaign_contacts').toEqual(
     [...m.contacts.values()].map((c) => ({
       id: c.id,
@@ -745,11 +815,13 @@ function expectQueuesAsModelled(m: Model, w: World): void {
       lease_owner: c.holder,
     })),
   );
-  expect(w.rows('SELECT id, interaction_id, status FROM appointments ORDER BY id'), 'appointments').toEqual(
+  expect(await w.rows('SELECT id, interaction_id, status FROM appointments ORDER BY id'), 'appointments').toEqual(
     [...m.appointments.values()].map((a) => ({ id: a.id, interaction_id: a.interactionId, status: a.status })),
   );
   expect(
-    w.rows('SELECT interaction_id, click_count, first_clicked_at IS NOT NULL AS clicked FROM funnel_links ORDER BY id'),
+    await w.rows(
+      'SELECT interaction_id, click_count, first_clicked_at IS NOT NULL AS clicked FROM funnel_links ORDER BY id',
+    ),
     'funnel_links',
   ).toEqual(
     m.links.map((l) => ({ interaction_id: l.interactionId, click_count: l.clicks, clicked: l.clicks > 0 ? 1 : 0 })),
@@ -812,7 +884,7 @@ async function expectValueLoopInvariants(m: Model, w: World): Promise<void> {
     expect(exported.csv.trimEnd().split('\r\n').length - 1, `CSV lines of ${stage}`).toBe(stages[stage]);
   }
   const site = m.users.A.siteId;
-  const [raw] = w.rows<{ attended: number; clicked: number; won: number }>(
+  const [raw] = await w.rows<{ attended: number; clicked: number; won: number }>(
     `SELECT
        (SELECT count(*) FROM appointments a JOIN interactions i ON i.id = a.interaction_id
          WHERE a.status = 'attended' AND i.outcome = 'up_appointment' AND i.site_id = ?) AS attended,
@@ -843,7 +915,7 @@ async function expectValueLoopInvariants(m: Model, w: World): Promise<void> {
   expect(stages.realised, 'realised vs the model').toBe(ids.filter((id) => m.realised(id)).length);
 
   // 3. every promise is exactly one open item
-  const agreedPerContact = w.rows<{ id: number; work_kind: string; n: number; agreed: number }>(
+  const agreedPerContact = await w.rows<{ id: number; work_kind: string; n: number; agreed: number }>(
     `SELECT i.id, i.work_kind,
        (SELECT count(*) FROM callback_requests c WHERE c.interaction_id = i.id) AS n,
        (SELECT count(*) FROM callback_requests c WHERE c.interaction_id = i.id AND c.origin = 'agreed') AS agreed
@@ -854,7 +926,7 @@ async function expectValueLoopInvariants(m: Model, w: World): Promise<void> {
     const want = r.work_kind === 'lead_followup' ? { n: 0, agreed: 0 } : { n: 1, agreed: 1 };
     expect({ n: r.n, agreed: r.agreed }, `callback items of contact ${r.id} (${r.work_kind})`).toEqual(want);
   }
-  const agreedRows = w.rows<{
+  const agreedRows = await w.rows<{
     id: string;
     status: string;
     close_reason: string | null;
@@ -874,11 +946,11 @@ async function expectValueLoopInvariants(m: Model, w: World): Promise<void> {
     if (r.status === 'cancelled')
       expect([r.close_reason, r.opt_outs > 0], `cancelled callback ${r.id}`).toEqual(['opt_out', true]);
   }
-  const leadsPerContact = w.rows<{ id: number; n: number }>(
+  const leadsPerContact = await w.rows<{ id: number; n: number }>(
     `SELECT i.id, (SELECT count(*) FROM leads l WHERE l.interaction_id = i.id) AS n FROM interactions i WHERE i.outcome = 'lead'`,
   );
   for (const r of leadsPerContact) expect(r.n, `lead rows of contact ${r.id}`).toBe(1);
-  const reschedules = w.rows<{
+  const reschedules = await w.rows<{
     id: string;
     status: string;
     appointment: string | null;
@@ -900,7 +972,7 @@ async function expectValueLoopInvariants(m: Model, w: World): Promise<void> {
     );
     if (r.withdrawn_reason !== null) expect(r.status, `withdrawn reschedule ${r.id}`).toBe('claimed');
   }
-  const openInDb = w.rows<{ item: string; owner_id: number | null; site_id: number | null; due_at: string }>(
+  const openInDb = await w.rows<{ item: string; owner_id: number | null; site_id: number | null; due_at: string }>(
     `SELECT 'callback:' || id AS item, owner_id, site_id, due_at FROM callback_requests WHERE status IN ('pending', 'claimed')
      UNION ALL SELECT 'lead_followup:' || id, owner_id, site_id, follow_up_at FROM leads WHERE status = 'open'`,
   );
@@ -1318,7 +1390,7 @@ class Next implements Cmd {
 
   async run(m: Model, w: World): Promise<void> {
     const item: WorkItem | null = await w.clients[this.op].trpc.work.next.mutate({});
-    if (!m.holds[this.op]) expectDeferredOutsideWindow(m, w);
+    if (!m.holds[this.op]) await expectDeferredOutsideWindow(m, w);
     const expected = expectedNext(m, this.op);
     effect(`got ${item?.id ?? 'nothing'}, expected one of [${expected.join(', ')}]`);
     if (expected.length === 0) {
@@ -1442,9 +1514,9 @@ async function release(m: Model, w: World, op: Operator): Promise<void> {
   if (!held) return;
   const send = () => w.clients[op].trpc.work.release.mutate({ id: workItemId(held), reason: 'Pausa' });
   expect(await send()).toEqual({ released: true });
-  const before = w.fingerprint();
+  const before = await w.fingerprint();
   expect(await send(), 'a second release').toEqual({ released: false });
-  expect(w.fingerprint(), 'a second release changed rows').toBe(before);
+  expect(await w.fingerprint(), 'a second release changed rows').toBe(before);
   if (held.kind === 'callback') {
     const cb = m.callbacks.get(held.id);
     // withdrawn while held: it closes instead of coming back
@@ -1607,12 +1679,12 @@ class Click implements Cmd {
     const link = m.links[this.which % m.links.length];
     if (!link) return;
     if (this.tampered) {
-      const before = w.fingerprint();
+      const before = await w.fingerprint();
       const res = await fetch(`${link.url.slice(0, -2)}${link.url.endsWith('AA') ? 'BB' : 'AA'}`, {
         redirect: 'manual',
       });
       expect(res.status, 'a tampered funnel link').toBe(404);
-      expect(w.fingerprint(), 'a tampered link changed rows').toBe(before);
+      expect(await w.fingerprint(), 'a tampered link changed rows').toBe(before);
       return;
     }
     for (let i = 0; i < this.times; i++) {
@@ -1687,9 +1759,9 @@ class SetAppointmentStatus implements Cmd {
     if (!allowed) {
       effect('refused');
       if (!viaPostOffice) return expectRefused(w, () => send(to), 409);
-      const before = w.fingerprint();
+      const before = await w.fingerprint();
       expect(await send(to)).toMatchObject({ httpStatus: 409, body: { error: { code: 'CONFLICT' } } });
-      expect(w.fingerprint(), 'a refused attendance report changed rows').toBe(before);
+      expect(await w.fingerprint(), 'a refused attendance report changed rows').toBe(before);
       stats.refused++;
       return;
     }
@@ -1707,9 +1779,11 @@ class SetAppointmentStatus implements Cmd {
         note('withdrawn reschedule restored');
       } else if (to === 'no_show' && reschedule === null) {
         const id = viaPostOffice
-          ? (w.rows<{ id: string }>(
-              `SELECT id FROM callback_requests WHERE appointment_id = ? AND status = 'pending'`,
-              a.id,
+          ? ((
+              await w.rows<{ id: string }>(
+                `SELECT id FROM callback_requests WHERE appointment_id = ? AND status = 'pending'`,
+                a.id,
+              )
             )[0]?.id ?? '')
           : ((result as { rescheduleCallbackId: string | null }).rescheduleCallbackId ?? '');
         const dueAt = nextServiceOpening(new Date(m.now + HOUR))?.getTime() ?? 0;
@@ -1855,7 +1929,7 @@ class Retry implements Cmd {
     const kind = this.kind === 'other_caller' && !sent.otherCaller ? 'same' : this.kind;
     effect(`${kind}: ${sent.label}`);
     note(`retry: ${kind}`);
-    const before = w.fingerprint();
+    const before = await w.fingerprint();
     if (kind === 'same') {
       expect(await sent.send(), `the retry of ${sent.label}`).toEqual(sent.first);
     } else {
@@ -1877,7 +1951,7 @@ class Retry implements Cmd {
         });
       }
     }
-    expect(w.fingerprint(), `the retry of ${sent.label} changed rows`).toBe(before);
+    expect(await w.fingerprint(), `the retry of ${sent.label} changed rows`).toBe(before);
   }
 
   toString(): string {
@@ -1969,8 +2043,9 @@ beforeAll(async () => {
   template = await prepareTemplate();
 }, 120_000);
 
-afterAll(() => {
+afterAll(async () => {
   if (templateDir) fs.rmSync(templateDir, { recursive: true, force: true });
+  await cluster?.close();
 });
 
 it(
@@ -2057,7 +2132,7 @@ function wrapAll(cmds: Iterable<Cmd>): Iterable<Cmd> {
       const kind = c.toString().replace(/\(.*$/s, '');
       stats.kinds.set(kind, (stats.kinds.get(kind) ?? 0) + 1);
       const t1 = performance.now();
-      expectQueuesAsModelled(m, w);
+      await expectQueuesAsModelled(m, w);
       stats.ms.set(kind, (stats.ms.get(kind) ?? 0) + t1 - t0);
       stats.ms.set('(queue check)', (stats.ms.get('(queue check)') ?? 0) + performance.now() - t1);
     },

@@ -57,7 +57,10 @@ function parseWorkItemId(id: string): HeldRef {
   const at = id.indexOf(':');
   const kind = id.slice(0, at);
   const sourceId = id.slice(at + 1);
-  if (kind !== 'callback' && kind !== 'campaign' && kind !== 'lead_followup') {
+  // a campaign contact's and a lead's ids are integers: anything else is no item of theirs (PostgreSQL refuses such a
+  // text as a BIGINT value and the request ended in a 500; SQLite merely matched no row)
+  const integerId = kind === 'callback' || /^\d{1,15}$/.test(sourceId);
+  if ((kind !== 'callback' && kind !== 'campaign' && kind !== 'lead_followup') || !integerId) {
     throw new DomainError('BAD_REQUEST', 'VALIDATION', 'Not a work item id.');
   }
   return { kind, sourceId };
