@@ -80,7 +80,10 @@ function clusterAt(handle: Handle, stop: () => void): PostgresCluster {
 
 /** Starts a cluster of this process's own; `stop()` stops it and removes its directory. */
 export async function startOwnPostgresCluster(): Promise<PostgresCluster> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'valore-pg-'));
+  // as root the server runs as Debian's `postgres` user, who must reach the directory: a TMPDIR of root's own (mktemp -d
+  // makes it 0700) would refuse it, so then the system's /tmp
+  const base = process.getuid?.() === 0 ? '/tmp' : os.tmpdir();
+  const dir = mkdtempSync(path.join(base, 'valore-pg-'));
   chmodSync(dir, 0o777);
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
   const data = path.join(dir, 'data');
