@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
@@ -15,7 +14,7 @@ import { createUser, createWorld, type World } from '@valore/server/testing/fixt
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
 import { openLiveStream } from '../helpers/live-stream';
-import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster';
+import { freePort, startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster';
 import { findNginx as findNginxBin } from '../../scripts/ensure-nginx.mjs';
 
 /**
@@ -44,19 +43,6 @@ let campaignId: number;
 let nodeA: ChildServer;
 let nodeB: ChildServer;
 let proxy: { url: string; process: ChildProcess; dir: string };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** nginx with the documented configuration in front of `nodes`. */
 async function startProxy(nodes: ChildServer[]) {
