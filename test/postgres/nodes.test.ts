@@ -132,16 +132,20 @@ describe('two nodes on one PostgreSQL database', () => {
   it('listens again after the database drops the listening connection', async () => {
     const { operator, board } = await operatorOnAWatchedOnB();
     try {
-      // a failover, an administrator's kill: every LISTEN connection of both nodes is cut
+      // a failover, an administrator's kill: every LISTEN connection of both nodes is cut (this database's only: the
+      // run's cluster also serves the other files' nodes, the multi-node test's among them)
       const cut = await sql<{ n: number }>`
         SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
-        WHERE query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`.execute(nodeA.deps.db);
+        WHERE query ILIKE 'LISTEN%' AND pid <> pg_backend_pid() AND datname = current_database()`.execute(
+        nodeA.deps.db,
+      );
       expect(cut.rows[0]?.n).toBe(2);
       await expect
         .poll(
           async () => {
             const r = await sql<{ n: number }>`
-              SELECT count(*) AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN%'`.execute(nodeA.deps.db);
+              SELECT count(*) AS n FROM pg_stat_activity
+              WHERE query ILIKE 'LISTEN%' AND datname = current_database()`.execute(nodeA.deps.db);
             return r.rows[0]?.n;
           },
           { timeout: 10_000, interval: 200 },
