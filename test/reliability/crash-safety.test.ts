@@ -79,7 +79,7 @@ function proposableCustomers(): Promise<number[]> {
 
 /**
  * PostgreSQL: no session of a killed server is left on the database (its connections end with the process, and with
- * them any transaction and lock they held); the last one may take a moment to notice. Only this check's own remains.
+ * them every transaction and lock they held); the last one may take a moment to notice. Only this check's own remains.
  */
 async function expectNoSessionLeft(): Promise<void> {
   await database.use(async (db) => {

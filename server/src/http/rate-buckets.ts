@@ -62,7 +62,7 @@ export function createTokenBucket(
   };
 }
 
-/** Buckets untouched this long are full again (any limit refills within a minute): dropped a few at a take. */
+/** Buckets untouched this long are full again (every limit refills within a minute): dropped a few at a take. */
 const STALE_MS = 60 * 60_000;
 const PURGE_BATCH = 20;
 
