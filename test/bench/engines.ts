@@ -20,7 +20,6 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { BoardEvent } from '@valore/shared/schemas/monitor';
-import type { StatsGroupBy } from '@valore/shared/schemas/stats';
 import type { WorkItem } from '@valore/shared/schemas/work';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { openDatabase } from '@valore/server/db/client';
@@ -28,7 +27,6 @@ import { copySqliteToPostgres } from '@valore/server/db/copy-to-postgres';
 import type { Database } from '@valore/server/db/database';
 import { migratePostgres, openPostgres, type OpenedPostgres } from '@valore/server/db/postgres';
 import { generateHistory } from '@valore/server/db/seed/stats-history';
-import { conversion, interactions, scripts } from '@valore/server/domains/stats/stats.service';
 import { claimNextWorkItem } from '@valore/server/domains/work/work.service';
 import { createTestDeps } from '@valore/server/testing/test-deps';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
@@ -52,6 +50,7 @@ import {
   type BenchOptions,
   type Figure,
 } from './lib';
+import { dashboardCases } from './stats';
 
 const MAX_CONTACTS = 100_000;
 const CLAIMERS = 20;
@@ -619,27 +618,7 @@ async function statsQueries(db: Kysely<Database>, last: string) {
   end.setUTCHours(0, 0, 0, 0);
   const teamLead: SessionUser = { id: 1_000_000, username: 'tl', displayName: 'TL', role: 'team_lead', siteId: 1 };
   const admin: SessionUser = { id: 1_000_001, username: 'admin', displayName: 'Admin', role: 'admin', siteId: null };
-  const cases: { name: string; run: () => Promise<unknown> }[] = [];
-  for (const [who, user] of [
-    ['team lead', teamLead],
-    ['admin', admin],
-  ] as const) {
-    for (const days of [30, 365]) {
-      const from = new Date(end.getTime() - days * 86_400_000).toISOString();
-      const to = end.toISOString();
-      const q = (groupBy: StatsGroupBy[]) => () => conversion(bench, user, { from, to, groupBy });
-      const label = (what: string) => `${who} ${days}d ${what}`;
-      cases.push({ name: label('tiles'), run: q([]) });
-      cases.push({ name: label('series'), run: q([days > 90 ? 'week' : 'day']) });
-      for (const g of ['flow', 'product', 'operator', 'campaign'] as const)
-        cases.push({ name: label(`by ${g}`), run: q([g]) });
-      cases.push({ name: label('scripts'), run: () => scripts(bench, user, { from, to }) });
-      cases.push({
-        name: label('drill-down page'),
-        run: () => interactions(bench, user, { from, to, stage: 'value', limit: 50 }),
-      });
-    }
-  }
+  const cases = dashboardCases(bench, teamLead, admin, end);
   const rows: { name: string; p50: number; p95: number }[] = [];
   try {
     for (const c of cases) {

@@ -9,6 +9,7 @@ import type { StatsGroupBy } from '@valore/shared/schemas/stats';
 import { openDatabase } from '@valore/server/db/client';
 import { generateHistory } from '@valore/server/db/seed/stats-history';
 import { conversion, interactions, scripts } from '@valore/server/domains/stats/stats.service';
+import type { AppDeps } from '@valore/server/deps';
 import { createTestDeps } from '@valore/server/testing/test-deps';
 import { freshDatabase, ms, num, quantile, ROOT, type BenchOptions, type Figure } from './lib';
 
@@ -74,27 +75,7 @@ export async function benchStats(opts: BenchOptions): Promise<Figure[]> {
       siteId: null,
     } as SessionUser;
 
-    const cases: { name: string; run: () => Promise<unknown> }[] = [];
-    for (const [who, user] of [
-      ['team lead', teamLead],
-      ['admin', admin],
-    ] as const) {
-      for (const days of [30, 365]) {
-        const from = new Date(end.getTime() - days * 86_400_000).toISOString();
-        const to = end.toISOString();
-        const q = (groupBy: StatsGroupBy[]) => () => conversion(bench, user, { from, to, groupBy });
-        const label = (what: string) => `${who} ${days}d ${what}`;
-        cases.push({ name: label('tiles'), run: q([]) });
-        cases.push({ name: label('series'), run: q([days > 90 ? 'week' : 'day']) });
-        for (const g of ['flow', 'product', 'operator', 'campaign'] as const)
-          cases.push({ name: label(`by ${g}`), run: q([g]) });
-        cases.push({ name: label('scripts'), run: () => scripts(bench, user, { from, to }) });
-        cases.push({
-          name: label('drill-down page'),
-          run: () => interactions(bench, user, { from, to, stage: 'value', limit: 50 }),
-        });
-      }
-    }
+    const cases = dashboardCases(bench, teamLead, admin, end);
     const rows: { name: string; p50: number; p95: number }[] = [];
     for (const c of cases) {
       await c.run();
@@ -138,4 +119,35 @@ export async function benchStats(opts: BenchOptions): Promise<Figure[]> {
   } finally {
     await opened.close();
   }
+}
+
+/** The queries the stats page issues for a team lead (one site) and the admin, over 30 and 365 days up to `end`. */
+export function dashboardCases(
+  bench: AppDeps,
+  teamLead: SessionUser,
+  admin: SessionUser,
+  end: Date,
+): { name: string; run: () => Promise<unknown> }[] {
+  const cases: { name: string; run: () => Promise<unknown> }[] = [];
+  for (const [who, user] of [
+    ['team lead', teamLead],
+    ['admin', admin],
+  ] as const) {
+    for (const days of [30, 365]) {
+      const from = new Date(end.getTime() - days * 86_400_000).toISOString();
+      const to = end.toISOString();
+      const q = (groupBy: StatsGroupBy[]) => () => conversion(bench, user, { from, to, groupBy });
+      const label = (what: string) => `${who} ${days}d ${what}`;
+      cases.push({ name: label('tiles'), run: q([]) });
+      cases.push({ name: label('series'), run: q([days > 90 ? 'week' : 'day']) });
+      for (const g of ['flow', 'product', 'operator', 'campaign'] as const)
+        cases.push({ name: label(`by ${g}`), run: q([g]) });
+      cases.push({ name: label('scripts'), run: () => scripts(bench, user, { from, to }) });
+      cases.push({
+        name: label('drill-down page'),
+        run: () => interactions(bench, user, { from, to, stage: 'value', limit: 50 }),
+      });
+    }
+  }
+  return cases;
 }
