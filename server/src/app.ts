@@ -21,6 +21,7 @@ import { sendError } from './http/errors';
 import { csrfGuard } from './http/security';
 import { oidcRoutes } from './http/oidc';
 import { selfServiceRoutes } from './http/self-service';
+import { refuseMalformedUrl } from './http/well-formed';
 import { createContext } from './trpc/context';
 import { createStreamHandler } from './http/streams';
 import { retryAfterHeaders, toTRPCError } from './trpc/errors';
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps, drain: Drain = createDrain()): RequestL
   });
   const streams = createStreamHandler(deps, metrics.registry, drain);
   return (req, res) => {
+    if (refuseMalformedUrl(req, res)) return;
     if (!streams(req, res)) void app(req, res);
   };
 }

@@ -434,6 +434,48 @@ describe('text input', () => {
   });
 });
 
+describe('text no store can hold: a NUL', () => {
+  // PostgreSQL refuses a NUL in any text and SQLite keeps it: refused at every edge on both engines, 400 with the
+  // field, nothing written (the reliability fuzz sends '\u0000' to every procedure and endpoint)
+  it('is refused in a tRPC input, a JSON body and a URL, on a read as on a write', async () => {
+    const c = await freshCustomer();
+    const read = await trpcError(as('tutor1').trpc.callbacks.timeline.query({ id: '\u0000' }));
+    expect(read.data?.httpStatus).toBe(400);
+    expect(read.data?.zodError?.fieldErrors).toHaveProperty('id');
+    const write = await trpcError(
+      as('operatore1').trpc.customers.breakGlass.mutate({ customerId: c.id, reason: 'Motivo valido\u0000 per aprire' }),
+    );
+    expect(write.data?.httpStatus).toBe(400);
+    expect(await auditCount('customer.break_glass', c.id)).toBe(0);
+
+    const intake = await postCallbackRequest(server, {
+      phone: c.phone,
+      product: 'CONTO',
+      mode: 'now',
+      channel: 'web',
+      note: 'chiamatemi\u0000',
+    });
+    expect(intake.status).toBe(400);
+    expect(((await intake.json()) as { error: { fields?: Record<string, string[]> } }).error.fields).toHaveProperty(
+      'note',
+    );
+    expect(await sql().get('SELECT count(*) AS n FROM callback_requests WHERE customer_id = ?', c.id)).toEqual({
+      n: 0,
+    });
+
+    for (const path of [
+      '/f/%00abc',
+      '/s/abc%00/cancel',
+      '/api/v1/callback-slots?product=CONTO%00',
+      '/trpc/auth.me?x=%00',
+    ]) {
+      const answer = await fetch(server.url + path);
+      expect(answer.status, path).toBe(400);
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+    }
+  });
+});
+
 describe('consent by channel', () => {
   const ocs = (customerId: number, channel: 'phone' | 'email' | null): EventWithoutTime[] => [
     { type: 'customer.identified', customerId },

@@ -158,6 +158,23 @@ describe('the migrations on PostgreSQL', () => {
     expect(found.rows[0]?.n).toBe(1);
   });
 
+  it('answer text PostgreSQL cannot hold (a NUL) as bad input, in a transaction too, not as a server fault', async () => {
+    // the edges refuse it first (test/api/data-access.test.ts); this is the net under an input that skipped them
+    const db = open(cluster.createDatabase('nul'));
+    await migratePostgres(db);
+    const refused = { name: 'DomainError', code: 'BAD_REQUEST', domainCode: 'VALIDATION' };
+    await expect(
+      sql`INSERT INTO macro_areas (code, name) VALUES ('N', ${'No\u0000rd'})`.execute(db),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      db
+        .transaction()
+        .execute((trx) => trx.selectFrom('macro_areas').selectAll().where('code', '=', '\u0000').execute()),
+    ).rejects.toMatchObject(refused);
+    // the connection is still good, and nothing was written
+    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM macro_areas`.execute(db)).rows[0]?.n).toBe(0);
+  });
+
   it('go down to an empty schema and up again', async () => {
     const db = open(cluster.createDatabase('updown'));
     await migratePostgres(db);

@@ -5,7 +5,9 @@ import {
   PostgresDialect,
   PostgresDriver,
   sql,
+  type CompiledQuery,
   type DatabaseConnection,
+  type QueryResult,
   type Driver,
   type Migrator,
   type PostgresDialectConfig,
@@ -14,6 +16,8 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
+import { MALFORMED_TEXT_MESSAGE } from '@valore/shared/schemas/common';
+import { DomainError } from '../errors';
 import type { OpenedDatabase } from './client';
 import type { Database } from './database';
 import { WriteQueueFullError } from './group-commit';
@@ -47,12 +51,44 @@ export interface OpenedPostgres {
  * changed fails at its write or commit instead of acting on a stale read, and is run again (SerializableRetries).
  */
 class SerializablePostgresDriver extends PostgresDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    return refusingUnstorableText(await super.acquireConnection());
+  }
+
   override beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     return super.beginTransaction(connection, {
       ...settings,
       isolationLevel: settings.isolationLevel ?? 'serializable',
     });
   }
+}
+
+/**
+ * PostgreSQL refuses a NUL in any text (22021) and a character its encoding lacks (22P05); SQLite keeps both. The
+ * edges refuse such text before it gets here (shared/schemas/common.ts, one rule for tRPC, JSON, forms and URLs);
+ * one that slips through — a new input that skipped them — is still the sender's bad input: a 400, not a 500.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+const refusing = new WeakSet<DatabaseConnection>();
+
+/**
+ * The driver's own connection (it keeps it per pooled client and releases it by private fields, so no wrapper
+ * object): its `executeQuery` answers such a failure as bad input; done once per connection.
+ */
+function refusingUnstorableText(connection: DatabaseConnection): DatabaseConnection {
+  if (refusing.has(connection)) return connection;
+  refusing.add(connection);
+  const execute = connection.executeQuery.bind(connection);
+  connection.executeQuery = <R>(query: CompiledQuery): Promise<QueryResult<R>> =>
+    execute<R>(query).catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && UNSTORABLE_TEXT.has(code)) {
+        throw new DomainError('BAD_REQUEST', 'VALIDATION', MALFORMED_TEXT_MESSAGE);
+      }
+      throw error;
+    });
+  return connection;
 }
 
 class SerializablePostgresDialect extends PostgresDialect {

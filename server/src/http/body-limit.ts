@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError } from '../errors';
+import { MALFORMED_TEXT_MESSAGE, malformedTextPath } from '@valore/shared/schemas/common';
+import { DomainError, type FieldMessages } from '../errors';
 import { sendError } from './errors';
 
 /**
@@ -62,11 +63,26 @@ export function declaredBodyLimit(limitOf: (req: Request) => number) {
 export class BodyError extends Error {
   readonly type: string;
   readonly status: number;
-  constructor(type: string, status: number, message: string) {
+  /** the field that failed ('entity.text.malformed': the path of the string no store can hold) */
+  readonly fields: FieldMessages | null;
+  constructor(type: string, status: number, message: string, fields: FieldMessages | null = null) {
     super(message);
     this.type = type;
     this.status = status;
+    this.fields = fields;
   }
+}
+
+/**
+ * A parsed body holding a string no store can hold (a NUL, a lone surrogate: shared/schemas/common.ts) is refused
+ * as a whole, with the field that holds it: the same rule as tRPC inputs, for every JSON and form body.
+ */
+function malformedTextError(body: unknown): BodyError | null {
+  const path = malformedTextPath(body);
+  if (path === null) return null;
+  return new BodyError('entity.text.malformed', 400, MALFORMED_TEXT_MESSAGE, {
+    [path === '' ? 'body' : path]: [MALFORMED_TEXT_MESSAGE],
+  });
 }
 
 /** Whether the request carries a body at all (the rule of type-is: a length or a transfer encoding). */
@@ -170,7 +186,7 @@ export function cappedJson(limitBytes: number) {
         } catch {
           return next(new BodyError('entity.parse.failed', 400, 'The request body is not valid JSON.'));
         }
-        next();
+        next(malformedTextError(req.body) ?? undefined);
       },
       (error: unknown) => {
         if (!(error instanceof BodyTooLargeError)) return next(error);
@@ -204,7 +220,7 @@ export function cappedForm(limitBytes: number, parameterLimit: number) {
           fields[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
         }
         req.body = fields;
-        next();
+        next(malformedTextError(fields) ?? undefined);
       },
       (error: unknown) => {
         if (error instanceof BodyTooLargeError) res.setHeader('Connection', 'close');

@@ -19,7 +19,7 @@ import {
   type FieldErrors,
 } from '../domains/callbacks/callbacks.service';
 import { DomainError } from '../errors';
-import { cappedJson } from './body-limit';
+import { BodyError, cappedJson } from './body-limit';
 import { sendDomainError, sendError } from './errors';
 import { refreshBoards } from '../domains/monitor/board.service';
 import { tokenBucketFor, type TokenBucket } from './rate-buckets';
@@ -113,6 +113,13 @@ export function bodyErrorHandler(error: unknown, _req: Request, res: Response, n
     return sendError(res, 413, {
       code: 'PAYLOAD_TOO_LARGE',
       message: `The request body is larger than ${BODY_LIMIT}.`,
+    });
+  }
+  if (type === 'entity.text.malformed' && error instanceof BodyError) {
+    return sendError(res, 400, {
+      code: 'BAD_REQUEST',
+      message: error.message,
+      ...(error.fields ? { fields: error.fields } : {}),
     });
   }
   if (

@@ -3,7 +3,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import type { Role, SessionUser } from '@valore/shared/schemas/auth';
-import { LONE_SURROGATE_MESSAGE, malformedTextPath } from '@valore/shared/schemas/common';
+import { MALFORMED_TEXT_MESSAGE, malformedTextPath } from '@valore/shared/schemas/common';
 import type { Context } from './context';
 import { DomainError, fieldError } from '../errors';
 import { DomainTRPCError, toTRPCError } from './errors';
@@ -57,7 +57,7 @@ async function requireWellFormedText(getRawInput: () => Promise<unknown>): Promi
   // a procedure without input may get no body at all (which does not parse): nothing to check then
   const raw = await getRawInput().catch(() => undefined);
   const path = malformedTextPath(raw);
-  if (path !== null) throw fieldError({ [path === '' ? 'input' : path]: [LONE_SURROGATE_MESSAGE] });
+  if (path !== null) throw fieldError({ [path === '' ? 'input' : path]: [MALFORMED_TEXT_MESSAGE] });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, LONE_SURROGATE_MESSAGE, wellFormed } from './common';
+import { isoDateTime, MALFORMED_TEXT_MESSAGE, wellFormed } from './common';
 import { timelineEvent } from './timeline';
 
 export const CALLBACK_MODES = ['now', 'scheduled'] as const;
@@ -53,7 +53,7 @@ export const callbackRequestBody = z
     note: z
       .string({ error: 'note is free text' })
       .max(500, 'A note has at most 500 characters')
-      .refine(wellFormed, LONE_SURROGATE_MESSAGE)
+      .refine(wellFormed, MALFORMED_TEXT_MESSAGE)
       .optional(),
   })
   .strict()

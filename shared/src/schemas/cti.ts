@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INBOUND_FLOWS } from '../reference/enums';
-import { clientId, LONE_SURROGATE_MESSAGE, wellFormed } from './common';
+import { clientId, MALFORMED_TEXT_MESSAGE, wellFormed } from './common';
 
 export { INBOUND_FLOWS, type InboundFlow } from '../reference/enums';
 
@@ -26,13 +26,13 @@ export const ctiEventBody = z
       .trim()
       .min(1, "callId is the telephony system's id of the call")
       .max(128, 'callId has at most 128 characters')
-      .refine(wellFormed, LONE_SURROGATE_MESSAGE),
+      .refine(wellFormed, MALFORMED_TEXT_MESSAGE),
     ani: z
       .string({ error: 'ani is the caller\'s number (or "anonymous")' })
       .trim()
       .min(1, 'ani is the caller\'s number (or "anonymous")')
       .max(32, 'ani has at most 32 characters')
-      .refine(wellFormed, LONE_SURROGATE_MESSAGE),
+      .refine(wellFormed, MALFORMED_TEXT_MESSAGE),
     dnis: z
       .string({ error: 'dnis is the dialled number, e.g. 800100100' })
       .trim()
@@ -107,7 +107,7 @@ const callIdField = z
   .trim()
   .min(1, "callId is the telephony system's id of the call")
   .max(128, 'callId has at most 128 characters')
-  .refine(wellFormed, LONE_SURROGATE_MESSAGE);
+  .refine(wellFormed, MALFORMED_TEXT_MESSAGE);
 
 /** `cti.command`: one call command, under the console's request id (a retry sends it once). */
 export const ctiCommandInput = z.discriminatedUnion(
