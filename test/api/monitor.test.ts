@@ -122,29 +122,45 @@ describe('live board', () => {
     await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'training' });
     await first.until((e) => e.some((x) => x.kind === 'operator'));
     const lastSeen = first.lastId() ?? '';
-    // a second board stays open meanwhile, so the site's board (and its memory of recent changes) lives on; opened
-    // before the drop, as the server may hear of the drop first and close the site's board (then a snapshot is right)
+    const [site, seen] = lastSeen.split('.').map(Number) as [number, number];
+    expect(site).toBe(1);
+    first.close(); // the connection drops; with no board left open the server closes the site's board
+    await new Promise((r) => setTimeout(r, 100));
     const keeper = await live(tutor, 'board');
-    await keeper.until((e) => e.length >= 1);
-    first.close(); // the connection drops
     try {
+      // three changes while it is away: numbered in the database, kept though no board was open for the first
       await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
-      await keeper.until((e) => e.filter((x) => x.kind === 'operator').length >= 1);
+      await keeper.until((e) => e.length >= 1);
+      await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'training' });
+      await operator.trpc.monitor.setStatus.mutate({ state: 'paused', reason: 'meeting' });
 
       const resumed = await openLiveStream(server.url, 'board', {
         cookie: tutor.cookieHeader(),
         lastEventId: lastSeen,
       });
       try {
-        // only what it missed: no snapshot, the change after its last id
-        const [missed] = await resumed.until((e) => e.length >= 1);
-        expect(missed).toMatchObject({ kind: 'operator', operator: { userId: operator1Id, reason: 'meeting' } });
+        // only what it missed, numbered on from its last id without a gap, then the figures as they are now
+        const events = await resumed.until((e) => e.length >= 4);
+        expect(events.map((e) => e.kind)).toEqual(['operator', 'operator', 'operator', 'stats']);
+        expect(events.map((e) => e.seq)).toEqual([seen + 1, seen + 2, seen + 3, seen + 3]);
+        expect(resumed.events.map((e) => e.id)).toEqual([1, 2, 3, 3].map((n) => `1.${seen + n}`));
+        expect(events[2]).toMatchObject({ kind: 'operator', operator: { userId: operator1Id, reason: 'meeting' } });
         await new Promise((r) => setTimeout(r, 200));
-        expect(resumed.events.map((e) => e.data.kind)).toEqual(['operator']);
+        expect(resumed.events).toHaveLength(4);
       } finally {
         resumed.close();
       }
-      // an id this board does not know (another node, or the board was closed since): the full current state
+      // an id of another site, or ahead of the site's last change: the full current state
+      for (const id of ['2.1', `1.${seen + 1000}`]) {
+        const other = await openLiveStream(server.url, 'board', { cookie: tutor.cookieHeader(), lastEventId: id });
+        try {
+          const [snapshot] = await other.until((e) => e.length >= 1);
+          expect(snapshot?.kind, id).toBe('snapshot');
+        } finally {
+          other.close();
+        }
+      }
+      // an id of the old form (a board number per node): the full current state
       const unknown = await openLiveStream(server.url, 'board', {
         cookie: tutor.cookieHeader(),
         lastEventId: 'ffffffff.3',

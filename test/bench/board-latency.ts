@@ -7,7 +7,7 @@
  */
 import type { BoardEvent } from '@valore/shared/schemas/monitor';
 import { watchBoard } from '@valore/server/domains/monitor/board.service';
-import { changeOperatorStatus, publishStatus } from '@valore/server/domains/monitor/status.service';
+import { announceStatus, changeOperatorStatus } from '@valore/server/domains/monitor/status.service';
 import { createApiClient } from '../helpers/api-client';
 import { openLiveStream } from '../helpers/live-stream';
 import { startTestServer } from '../helpers/server';
@@ -79,7 +79,6 @@ const stopHub = watchBoard(server.deps, 1, (event) => {
 });
 console.log(`boards connected: ${snapshots}; ${OPERATORS} operators; ${RATE} changes/s for ${SECONDS}s`);
 
-const deps = { bus: server.deps.bus };
 let n = 0;
 const end = performance.now() + SECONDS * 1000;
 const interval = 1000 / RATE;
@@ -89,10 +88,10 @@ while (performance.now() < end) {
   const change = (Math.floor(n / ids.length) % 2 === 0 ? { state: 'paused', reason: 'break' } : { state: 'ready' }) as
     { state: 'paused'; reason: 'break' } | { state: 'ready' };
   sentAt.set(`${userId}:${change.state}:${change.state === 'paused' ? 'break' : null}`, performance.now());
-  const row = await db
+  await db
     .transaction()
-    .execute((trx) => changeOperatorStatus(trx, userId, change, new Date().toISOString()));
-  publishStatus(deps.bus, 1, row);
+    .execute((trx) => changeOperatorStatus(trx, { id: userId, siteId: 1 }, change, new Date().toISOString()));
+  await announceStatus(server.deps, 1);
   n++;
   next += interval;
   const wait = next - performance.now();

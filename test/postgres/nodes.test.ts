@@ -162,4 +162,80 @@ describe('two nodes on one PostgreSQL database', () => {
       board.close();
     }
   });
+
+  it("numbers a site's changes the same on both nodes, without a gap, whichever node makes them (random sequences)", async () => {
+    const db = nodeA.deps.db;
+    const seed = Date.now() % 100_000;
+    let state = seed;
+    const random = () => (state = (state * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const usernames = (
+      await db
+        .selectFrom('users')
+        .select('username')
+        .where('site_id', '=', 1)
+        .where('role', '=', 'operator')
+        .orderBy('id')
+        .limit(4)
+        .execute()
+    ).map((u) => u.username);
+    // each operator's console on one node or the other; a tutor's board on each node
+    const operators = await Promise.all(
+      usernames.map(async (username, i) => {
+        const client = createApiClient((i % 2 ? nodeB : nodeA).url);
+        await client.login(username);
+        return client;
+      }),
+    );
+    const tutors = [createApiClient(nodeA.url), createApiClient(nodeB.url)];
+    await Promise.all(tutors.map((t) => t.login('tutor1')));
+    const boards = await Promise.all(
+      tutors.map((t, i) => openLiveStream((i ? nodeB : nodeA).url, 'board', { cookie: t.cookieHeader() })),
+    );
+    try {
+      await Promise.all(boards.map((b) => b.until((events) => events.some((e) => e.kind === 'snapshot'))));
+      // four lanes at once, one per operator, each a random run of pauses (random reasons) and returns to ready
+      const reasons = ['break', 'training', 'meeting'] as const;
+      await Promise.all(
+        operators.map(async (operator) => {
+          for (let i = 0; i < 15; i++) {
+            const pause = random() < 0.6;
+            const reason = reasons[Math.floor(random() * reasons.length)] ?? 'break';
+            await operator.trpc.monitor.setStatus.mutate(pause ? { state: 'paused', reason } : { state: 'ready' });
+          }
+        }),
+      );
+      const last = await sql<{ seq: number }>`SELECT seq FROM board_sequences WHERE site_id = 1`.execute(db);
+      const final = last.rows[0]?.seq ?? 0;
+      const seen = await Promise.all(
+        boards.map((b) => b.until((events) => events.some((e) => e.kind === 'operator' && e.seq === final), 10_000)),
+      );
+      const byNumber = seen.map((events) => {
+        const from = events[0]?.seq ?? 0; // the snapshot's number
+        const changes = events.flatMap((e) => (e.kind === 'operator' ? [e] : []));
+        // every number after the snapshot's, once, in order, up to the site's last
+        expect(
+          changes.map((e) => e.seq),
+          `seed ${seed}`,
+        ).toEqual(Array.from({ length: final - from }, (_, i) => from + 1 + i));
+        return new Map(changes.map((e) => [e.seq, [e.operator.userId, e.operator.state, e.operator.reason]]));
+      });
+      // the same number is the same change on both nodes
+      const [onA, onB] = byNumber;
+      for (const [seq, change] of onA ?? []) if (onB?.has(seq)) expect(onB.get(seq), `seed ${seed}`).toEqual(change);
+      // and each board ends where the database is
+      const stored = await db
+        .selectFrom('operator_status')
+        .innerJoin('users', 'users.id', 'operator_status.user_id')
+        .select(['user_id', 'state', 'reason'])
+        .where('users.username', 'in', usernames)
+        .execute();
+      for (const map of byNumber) {
+        const ends = new Map<number, unknown[]>();
+        for (const [, [userId, st, reason]] of map) ends.set(userId as number, [st, reason]);
+        for (const row of stored) expect(ends.get(row.user_id), `seed ${seed}`).toEqual([row.state, row.reason]);
+      }
+    } finally {
+      for (const b of boards) b.close();
+    }
+  });
 });

@@ -32,7 +32,13 @@ import type { MessageTemplatesTable } from '../domains/messages/messages.table';
 import type { ScriptAssignmentsTable, ScriptVersionsTable } from '../domains/scripts/scripts.table';
 import type { InteractionsTable } from '../domains/interactions/interactions.table';
 import type { LeadsTable } from '../domains/leads/leads.table';
-import type { OperatorStatusLogTable, OperatorStatusTable, TutorMessagesTable } from '../domains/monitor/monitor.table';
+import type {
+  BoardChangesTable,
+  BoardSequencesTable,
+  OperatorStatusLogTable,
+  OperatorStatusTable,
+  TutorMessagesTable,
+} from '../domains/monitor/monitor.table';
 import type { SitesTable, TeamsTable } from '../domains/org/org.table';
 import type { WorkOffersTable } from '../domains/work/work.table';
 import type { RotaRulesTable, RotaShiftsTable } from '../domains/rota/rota.table';
@@ -127,6 +133,8 @@ export interface Database {
   script_versions: ScriptVersionsTable;
   script_assignments: ScriptAssignmentsTable;
   operator_status: OperatorStatusTable;
+  board_sequences: BoardSequencesTable;
+  board_changes: BoardChangesTable;
   work_offers: WorkOffersTable;
   operator_status_log: OperatorStatusLogTable;
   tutor_messages: TutorMessagesTable;

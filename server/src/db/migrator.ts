@@ -38,6 +38,7 @@ import * as districtCalendars from './migrations/2026-12-12T1300-district-calend
 import * as readyOperators from './migrations/2026-12-13T1000-ready-operators';
 import * as loginThrottle from './migrations/2026-12-14T1000-login-throttle';
 import * as rateBuckets from './migrations/2026-12-14T1100-rate-buckets';
+import * as boardChanges from './migrations/2026-12-15T1000-board-changes';
 
 /** In-code provider: works under vitest and when bundled (a file provider cannot import .ts there). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -80,6 +81,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-13T1000-ready-operators': readyOperators,
   '2026-12-14T1000-login-throttle': loginThrottle,
   '2026-12-14T1100-rate-buckets': rateBuckets,
+  '2026-12-15T1000-board-changes': boardChanges,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -142,8 +142,10 @@ export interface BoardStats extends QueueFigures {
 }
 
 /**
- * What the board stream carries. Each event has a per-site sequence number; a (re)connecting board always
- * gets a full `snapshot` first, then only changes with a higher `seq`.
+ * What the board stream carries. Each operator change has its site's number, the same on every node (gap-free: 1, 2,
+ * 3…); a connecting board gets a full `snapshot` first, a reconnecting one (its last event id) only the changes after
+ * it and then the current figures, or a snapshot when they are no longer kept. A `stats` event carries the number of
+ * the last change it was read after; the event id is `<site>.<number>`.
  */
 export type BoardEvent =
   | ({

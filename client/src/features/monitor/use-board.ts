@@ -54,7 +54,8 @@ export function boardReducer(state: BoardState, event: BoardEvent): BoardState {
       };
     }
     case 'stats':
-      if (event.seq <= state.seq) return state;
+      // the figures carry the number of the last change they were read after (not a number of their own)
+      if (event.seq < state.seq) return state;
       return {
         ...state,
         seq: event.seq,

@@ -20,7 +20,7 @@ import { insertAudit } from '../audit/audit.repository';
 import { optionallyIdempotent, userCaller } from '../audit/idempotency';
 import { hashPassword } from '../auth/password';
 import { requireGoodPassword } from '../auth/password-policy';
-import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
+import { announceStatus, changeOperatorStatus } from '../monitor/status.service';
 import { CALLBACK_BACK_TO_QUEUE } from '../work/work.repository';
 import { topics } from '../../realtime/event-bus';
 
@@ -284,7 +284,15 @@ export async function updateUser(
     const sessionsEnded = disabled ? await endSessions(trx, before.id) : 0;
     const workReturned = disabled || moved ? await returnHeldWork(trx, before.id, at) : 0;
     if ((disabled || moved) && before.role === 'operator') {
-      const row = await changeOperatorStatus(trx, before.id, { state: 'signed_out' }, at, { force: true });
+      const row = await changeOperatorStatus(
+        trx,
+        { id: before.id, siteId: before.site_id },
+        { state: 'signed_out' },
+        at,
+        {
+          force: true,
+        },
+      );
       statuses.push({ siteId: before.site_id, row });
     }
     const changes = Object.fromEntries(
@@ -320,7 +328,7 @@ export async function updateUser(
       run,
     )
   ).response;
-  for (const s of statuses) publishStatus(deps.bus, s.siteId, s.row);
+  for (const s of statuses) await announceStatus(deps, s.siteId);
   if (response.sessionsEnded > 0) deps.bus.publish(topics.userSessionsEnded(input.id), {});
   return response;
 }

@@ -7,7 +7,7 @@ import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { centreSettings } from '../admin/settings.service';
 import { findOperatorStatus } from '../monitor/monitor.repository';
-import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
+import { announceStatus, changeOperatorStatus } from '../monitor/status.service';
 import {
   deleteSession,
   findSessionWithUser,
@@ -141,10 +141,10 @@ export async function openSession(
     if (user.role !== 'operator') return null;
     const current = await findOperatorStatus(trx, user.id);
     return !current || current.state === 'signed_out'
-      ? changeOperatorStatus(trx, user.id, { state: 'ready' }, at)
+      ? changeOperatorStatus(trx, { id: user.id, siteId: user.site_id }, { state: 'ready' }, at)
       : null;
   });
-  if (status) publishStatus(deps.bus, user.site_id, status);
+  if (status) await announceStatus(deps, user.site_id);
   return { token, user: toSessionUser(user), maxAgeMs, deviceId: input.deviceId };
 }
 
@@ -212,10 +212,10 @@ export async function logout(deps: AppDeps, sessionId: string, actor: SessionUse
       ip,
     });
     return actor.role === 'operator'
-      ? changeOperatorStatus(trx, actor.id, { state: 'signed_out' }, at, { force: true })
+      ? changeOperatorStatus(trx, actor, { state: 'signed_out' }, at, { force: true })
       : null;
   });
-  if (status) publishStatus(deps.bus, actor.siteId, status);
+  if (status) await announceStatus(deps, actor.siteId);
 }
 
 /**

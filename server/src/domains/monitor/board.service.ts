@@ -10,7 +10,6 @@ import {
 } from '@valore/shared/schemas/monitor';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import { romeParts, romeToUtc } from '@valore/shared/time/rome-time';
-import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../deps';
 import type { FeedSend } from '../../realtime/feed';
 import { topics } from '../../realtime/event-bus';
@@ -22,7 +21,8 @@ import {
   medianHandleMsSince,
   type SiteOperatorRow,
 } from './monitor.repository';
-import { toOperatorStatus } from './status.service';
+import { toOperatorStatus, type BoardPoke } from './status.service';
+import { hasUnnumberedChanges, lastBoardSeq, numberBoardChanges, readBoardChanges } from './board-sequence';
 import { productNames } from './queues.repository';
 import { readQueueFigures } from './queues.service';
 
@@ -31,21 +31,16 @@ export const BOARD_STATS_INTERVAL_MS = 5_000;
 
 type Listener = (event: BoardEvent) => void;
 
-/** How many recent changes a site's board keeps, so a board that reconnects gets what it missed, not a snapshot. */
-export const BOARD_REPLAY = 256;
-
 /**
- * One per site with at least one board open on this node: it keeps the site's board in memory, applies bus
- * events in arrival order and numbers them, so each board gets a consistent snapshot and then every later
- * change exactly once. Everything that touches the state runs on one promise chain.
+ * One per site with at least one board open on this node: it keeps the site's board in memory and applies the
+ * site's numbered changes (board-sequence.ts) in order, so each board gets a consistent snapshot and then every
+ * later change exactly once, under the number every node gives it. Everything that touches the state runs on one
+ * promise chain.
  */
 interface SiteBoard {
   siteId: number;
-  /** This board's own id: a board closed and opened again numbers from 0, so ids name the instance too. */
-  instance: string;
+  /** The number of the last change applied (the site's, in the database: the same on every node). */
   seq: number;
-  /** The last BOARD_REPLAY changes, oldest first (seq consecutive, ending at `seq`). */
-  recent: BoardEvent[];
   operators: Map<number, BoardOperator>;
   stats: BoardStats;
   statsKey: string;
@@ -55,6 +50,8 @@ interface SiteBoard {
   chain: Promise<void>;
   /** Re-reads the figures no status event announces, and sends them when they changed. */
   refresh: () => void;
+  /** Applies the site's numbered changes after `seq` (a board that fell too far behind starts again: snapshot). */
+  catchUp: () => Promise<void>;
   stop: () => void;
 }
 
@@ -138,8 +135,6 @@ async function readStats(
 }
 
 function emit(board: SiteBoard, event: BoardEvent) {
-  board.recent.push(event);
-  if (board.recent.length > BOARD_REPLAY) board.recent.shift();
   for (const listener of board.listeners) {
     try {
       listener(event);
@@ -149,12 +144,29 @@ function emit(board: SiteBoard, event: BoardEvent) {
   }
 }
 
+function snapshotOf(deps: AppDeps, board: SiteBoard): BoardEvent {
+  return {
+    kind: 'snapshot',
+    seq: board.seq,
+    siteId: board.siteId,
+    serverTime: deps.clock.now().toISOString(),
+    thresholds: { ...BOARD_THRESHOLDS },
+    operators: [...board.operators.values()],
+    ...board.stats,
+  };
+}
+
+function statsEventOf(deps: AppDeps, board: SiteBoard): BoardEvent {
+  const today: Record<string, TodayCounts> = {};
+  for (const [userId, op] of board.operators) today[String(userId)] = op.today;
+  // the figures are not numbered changes: they carry the number of the last change they were read after
+  return { kind: 'stats', seq: board.seq, serverTime: deps.clock.now().toISOString(), today, ...board.stats };
+}
+
 function openBoard(deps: AppDeps, siteId: number): SiteBoard {
   const board: SiteBoard = {
     siteId,
-    instance: randomUUID().slice(0, 8),
     seq: 0,
-    recent: [],
     operators: new Map(),
     stats: { medianHandleMs: null, callMeNow: [], queues: [], lateCallbacks: [] },
     statsKey: '',
@@ -162,6 +174,7 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
     watchers: 0,
     chain: Promise.resolve(),
     refresh: () => undefined,
+    catchUp: () => Promise.resolve(),
     stop: () => undefined,
   };
   const run = (step: () => Promise<void> | void) => {
@@ -169,26 +182,45 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
       .then(step)
       .catch((err: unknown) => deps.logger.error({ err, siteId }, 'board update failed'));
   };
-  const reload = async () => {
+  const reloadOperators = async () => {
     const at = deps.clock.now().toISOString();
     const [rows, { today, stats }] = await Promise.all([listSiteOperators(deps.db, siteId), readStats(deps, siteId)]);
     board.operators = new Map(rows.map((r) => [r.id, toBoardOperator(r, at, today.get(r.id) ?? zeroCounts())]));
     board.stats = stats;
     board.statsKey = JSON.stringify([[...today], stats]);
   };
-  // Subscribe before reading, so nothing published during the first read is lost (it queues behind it).
-  const unsubscribe = deps.bus.subscribe<OperatorStatus>(topics.siteOperators(siteId), (status) =>
-    run(async () => {
-      const current = board.operators.get(status.userId);
-      if (!current) await reload(); // an operator we did not know: re-read the site
-      const base = board.operators.get(status.userId);
-      if (!base) return;
-      const operator: BoardOperator = { ...base, ...status };
-      board.operators.set(status.userId, operator);
-      board.seq++;
-      emit(board, { kind: 'operator', seq: board.seq, serverTime: deps.clock.now().toISOString(), operator });
-    }),
-  );
+  // the number first, then the state: a change committed in between is in the state and applied again after (the
+  // same status twice), never missing from both
+  const reload = async () => {
+    board.seq = await lastBoardSeq(deps.db, siteId);
+    await reloadOperators();
+  };
+  board.catchUp = async () => {
+    for (;;) {
+      const changes = await readBoardChanges(deps.db, siteId, board.seq, 500);
+      if (changes.length === 0) return;
+      if (changes[0]?.seq !== board.seq + 1) {
+        // pruned past this board (it fell more than BOARD_RETAIN changes behind): start again from the current state
+        await reload();
+        emit(board, snapshotOf(deps, board));
+        return;
+      }
+      for (const change of changes) {
+        if (!board.operators.has(change.status.userId)) await reloadOperators(); // an operator we did not know
+        const base = board.operators.get(change.status.userId);
+        board.seq = change.seq;
+        if (!base) continue;
+        const operator: BoardOperator = { ...base, ...change.status };
+        board.operators.set(change.status.userId, operator);
+        emit(board, { kind: 'operator', seq: change.seq, serverTime: deps.clock.now().toISOString(), operator });
+      }
+      if (changes.length < 500) return;
+    }
+  };
+  // Subscribe before reading, so nothing announced during the first read is lost (it queues behind it).
+  const unsubscribe = deps.bus.subscribe<BoardPoke>(topics.siteOperators(siteId), (poke) => {
+    if (poke.seq === null || poke.seq > board.seq) run(board.catchUp);
+  });
   run(reload);
   let refreshing = false;
   board.refresh = () => {
@@ -196,24 +228,17 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
     refreshing = true;
     run(async () => {
       try {
+        // a change whose node stopped before numbering it (PostgreSQL) is numbered here, and any poke missed is
+        // made up for: the board never waits for the next change of its site
+        if (await hasUnnumberedChanges(deps.db, siteId)) await numberBoardChanges(deps.db, siteId);
+        await board.catchUp();
         const { today, stats } = await readStats(deps, siteId);
         const key = JSON.stringify([[...today], stats]);
         if (key === board.statsKey) return;
         board.statsKey = key;
         board.stats = stats;
-        const todayRecord: Record<string, TodayCounts> = {};
-        for (const [userId, op] of board.operators) {
-          op.today = today.get(userId) ?? zeroCounts();
-          todayRecord[String(userId)] = op.today;
-        }
-        board.seq++;
-        emit(board, {
-          kind: 'stats',
-          seq: board.seq,
-          serverTime: deps.clock.now().toISOString(),
-          today: todayRecord,
-          ...stats,
-        });
+        for (const [userId, op] of board.operators) op.today = today.get(userId) ?? zeroCounts();
+        emit(board, statsEventOf(deps, board));
       } finally {
         refreshing = false;
       }
@@ -236,23 +261,43 @@ export function refreshBoards(deps: AppDeps, siteId: number | null): void {
   for (const [id, board] of boards.get(deps) ?? []) if (siteId === null || id === siteId) board.refresh();
 }
 
-/** Where a board that reconnects had got to: the event id it last received (`<instance>.<seq>`). */
-export function parseBoardEventId(id: string | null): { instance: string; seq: number } | null {
-  const match = id ? /^([0-9a-f]{8})\.(\d{1,15})$/.exec(id) : null;
-  return match?.[1] && match[2] ? { instance: match[1], seq: Number(match[2]) } : null;
+/** A board event's id: `<site>.<number>`, the same on every node. */
+const boardEventId = (siteId: number, seq: number) => `${siteId}.${seq}`;
+
+/** Where a board that reconnects had got to: the event id it last received (`<site>.<number>`). */
+export function parseBoardEventId(id: string | null): { siteId: number; seq: number } | null {
+  const match = id ? /^(\d{1,15})\.(\d{1,15})$/.exec(id) : null;
+  return match?.[1] && match[2] ? { siteId: Number(match[1]), seq: Number(match[2]) } : null;
 }
 
-/** The changes after `from` when this board still holds all of them, else null (the caller sends a snapshot). */
-function missedSince(board: SiteBoard, from: { instance: string; seq: number } | null): BoardEvent[] | null {
-  if (!from || from.instance !== board.instance || from.seq > board.seq) return null;
-  const oldest = board.seq - board.recent.length; // the recent changes are oldest+1 … seq
-  if (from.seq < oldest) return null;
-  return board.recent.slice(from.seq - oldest);
+/**
+ * The changes after `from` when the site still keeps all of them, else null (the caller sends a snapshot). Read from
+ * the database, so a board resumes on any node, and after its site's board closed here in between.
+ */
+async function missedSince(
+  deps: AppDeps,
+  board: SiteBoard,
+  from: { siteId: number; seq: number } | null,
+): Promise<BoardEvent[] | null> {
+  if (!from || from.siteId !== board.siteId || from.seq > board.seq) return null;
+  const count = board.seq - from.seq;
+  const changes = count === 0 ? [] : await readBoardChanges(deps.db, board.siteId, from.seq, count);
+  if (changes.length !== count || (count > 0 && changes[0]?.seq !== from.seq + 1)) return null;
+  const serverTime = deps.clock.now().toISOString();
+  const missed: BoardEvent[] = [];
+  for (const change of changes) {
+    const base = board.operators.get(change.status.userId);
+    if (!base) return null;
+    missed.push({ kind: 'operator', seq: change.seq, serverTime, operator: { ...base, ...change.status } });
+  }
+  // then the figures as they are now (they are re-read, not numbered: whatever changed while away is in them)
+  missed.push(statsEventOf(deps, board));
+  return missed;
 }
 
 /**
  * Starts listening to a site's board: `listener` first receives a full snapshot (or, when `resumeFrom` names an
- * event this board still remembers, only the changes after it), then each change in order.
+ * event the site still keeps, only the changes after it and the current figures), then each change in order.
  * Returns the function that stops listening; the last one to leave closes the site's board.
  */
 export function watchBoard(
@@ -268,23 +313,24 @@ export function watchBoard(
   const open = board;
   open.watchers++;
   let active = true;
-  const forward: Listener = (event) => listener(event, `${open.instance}.${event.seq}`);
-  open.chain = open.chain.then(() => {
-    if (!active) return;
-    const missed = missedSince(open, parseBoardEventId(resumeFrom));
-    if (missed) missed.forEach(forward);
-    else
-      forward({
-        kind: 'snapshot',
-        seq: open.seq,
-        siteId,
-        serverTime: deps.clock.now().toISOString(),
-        thresholds: { ...BOARD_THRESHOLDS },
-        operators: [...open.operators.values()],
-        ...open.stats,
-      });
-    open.listeners.add(forward);
-  });
+  const forward: Listener = (event) => listener(event, boardEventId(siteId, event.seq));
+  open.chain = open.chain
+    .then(async () => {
+      if (!active) return;
+      // a board resuming from another node may be ahead of this one: this one catches up first
+      await open.catchUp();
+      const missed = await missedSince(deps, open, parseBoardEventId(resumeFrom));
+      if (!active) return;
+      if (missed) missed.forEach(forward);
+      else forward(snapshotOf(deps, open));
+      open.listeners.add(forward);
+    })
+    .catch((err: unknown) => {
+      deps.logger.error({ err, siteId }, 'board resume failed; sending the full state');
+      if (!active) return;
+      forward(snapshotOf(deps, open));
+      open.listeners.add(forward);
+    });
   return () => {
     if (!active) return;
     active = false;

@@ -24,7 +24,7 @@ import {
   sendCoaching,
 } from './coaching.service';
 import { findOperatorStatus } from './monitor.repository';
-import { changeOperatorStatus, ownStatus, publishStatus } from './status.service';
+import { announceStatus, changeOperatorStatus, ownStatus } from './status.service';
 import { groupCommit } from '../../db/group-commit';
 import { reassignLateCallback } from '../work/reassign';
 import { boardSite, refreshBoards } from './board.service';
@@ -50,7 +50,7 @@ export const monitorRouter = router({
       const at = ctx.deps.clock.now().toISOString();
       // status changes arriving together share one commit: under synchronous=FULL the fsync, not the work, bounds them
       const { row, delivered } = await groupCommit(ctx.deps.db, async (trx) => {
-        const changed = await changeOperatorStatus(trx, ctx.user.id, input, at);
+        const changed = await changeOperatorStatus(trx, ctx.user, input, at);
         // coaching queued while the operator was free goes with the contact they open (coaching.service.ts)
         const messages =
           input.state === 'on_contact'
@@ -63,7 +63,7 @@ export const monitorRouter = router({
             : [];
         return { row: changed, delivered: messages };
       });
-      publishStatus(ctx.deps.bus, ctx.user.siteId, row);
+      await announceStatus(ctx.deps, ctx.user.siteId);
       publishDelivered(ctx.deps.bus, delivered);
       return ownStatus(ctx.deps.db, ctx.user.siteId, row);
     }),

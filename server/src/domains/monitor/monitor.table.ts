@@ -32,3 +32,20 @@ export interface TutorMessagesTable {
   /** null: queued, waiting for the operator's next contact (migration 2026-12-10T1000-queued-coaching) */
   delivered_at: string | null;
 }
+
+/** A site's last board change number (board-sequence.ts). */
+export interface BoardSequencesTable {
+  site_id: number;
+  seq: number;
+}
+
+/** An operator's change as the site's board shows it; `seq` empty on PostgreSQL until numbered (board-sequence.ts). */
+export interface BoardChangesTable {
+  id: Generated<number>;
+  site_id: number;
+  seq: number | null;
+  user_id: number;
+  /** the OperatorStatus, JSON */
+  status: string;
+  at: string;
+}

@@ -2,7 +2,9 @@ import type { OperatorStatus, SetStatusInput } from '@valore/shared/schemas/moni
 import type { SYSTEM_PAUSE_REASONS } from '@valore/shared/reference/enums';
 import type { Executor } from '../../db/database';
 import { DomainError } from '../../errors';
-import { topics, type EventBus } from '../../realtime/event-bus';
+import type { AppDeps } from '../../deps';
+import { topics } from '../../realtime/event-bus';
+import { numberBoardChanges, recordBoardChange } from './board-sequence';
 import {
   findOperatorStatus,
   logOperatorState,
@@ -56,11 +58,12 @@ export async function ownStatus(db: Executor, siteId: number | null, row: Operat
  */
 export async function changeOperatorStatus(
   db: Executor,
-  userId: number,
+  operator: { id: number; siteId: number | null },
   change: StatusChange,
   at: string,
   opts: { force?: boolean } = {},
 ): Promise<OperatorStatusRow> {
+  const userId = operator.id;
   const previous = await findOperatorStatus(db, userId);
   const from = previous?.state ?? 'signed_out';
   if (!opts.force && !ALLOWED[from].includes(change.state)) {
@@ -94,12 +97,33 @@ export async function changeOperatorStatus(
     row.customer_id = previous?.customer_id ?? null;
   }
   await upsertOperatorStatus(db, row);
+  // the site's board shows it under the next number, on every node (board-sequence.ts)
+  if (operator.siteId !== null) await recordBoardChange(db, operator.siteId, toOperatorStatus(row), at);
   if (!sameState || row.reason !== previous?.reason) {
     await logOperatorState(db, { user_id: userId, state: row.state, reason: row.reason, at });
   }
   return row;
 }
 
-export function publishStatus(bus: EventBus, siteId: number | null, row: OperatorStatusRow): void {
-  if (siteId !== null) bus.publish(siteTopic(siteId), toOperatorStatus(row));
+/** What the bus carries to a site's boards: its changes up to `seq` are numbered (null: read what is there). */
+export interface BoardPoke {
+  seq: number | null;
+}
+
+/**
+ * After the status change's commit: numbers it (PostgreSQL, board-sequence.ts) and tells the site's boards on every
+ * node, which read the numbered changes back. A failure here loses nothing: the change is stored, and the next
+ * change of the site or a board's periodic catch-up numbers and shows it.
+ */
+export async function announceStatus(
+  deps: Pick<AppDeps, 'db' | 'bus' | 'logger'>,
+  siteId: number | null,
+): Promise<void> {
+  if (siteId === null) return;
+  try {
+    const seq = await numberBoardChanges(deps.db, siteId);
+    deps.bus.publish<BoardPoke>(siteTopic(siteId), { seq });
+  } catch (err) {
+    deps.logger.warn({ err, siteId }, 'board change not announced; the boards catch up on their next read');
+  }
 }

@@ -10,7 +10,7 @@ import { repeatEvery } from '../../repeat';
 import type { FeedMark, FeedSend } from '../../realtime/feed';
 import { topics, type EventBus } from '../../realtime/event-bus';
 import { findOperatorStatus } from '../monitor/monitor.repository';
-import { changeOperatorStatus, publishStatus } from '../monitor/status.service';
+import { announceStatus, changeOperatorStatus } from '../monitor/status.service';
 import { findHeld, setLease, type HeldRef } from './work.repository';
 import { buildItem, claimNextWorkItemIn, leaseMinutes, requireOperator } from './work.service';
 import { groupCommit } from '../../db/group-commit';
@@ -64,42 +64,48 @@ function publish(bus: EventBus, operatorId: number, event: WorkOfferEvent): void
   bus.publish(topics.userOffers(operatorId), event);
 }
 
-/** Ends an open offer (not accepted): the item back to the queue, the operator paused, both told. */
+/**
+ * Ends an open offer (not accepted): the item back to the queue, the operator paused, both told. Runs in the caller's
+ * transaction; returns whether it ended the offer and whether it paused the operator (whose board change the caller
+ * announces once committed: announceStatus).
+ */
 async function letGo(
   deps: Pick<AppDeps, 'db' | 'bus'>,
   trx: Executor,
   row: OfferRow,
   how: 'declined' | 'expired',
   at: string,
-): Promise<boolean> {
+): Promise<{ ended: boolean; paused: boolean }> {
   const ended = await trx
     .updateTable('work_offers')
     .set({ status: how, decided_at: at })
     .where('id', '=', row.id)
     .where('status', '=', 'offered')
     .executeTakeFirst();
-  if (Number(ended.numUpdatedRows) !== 1) return false;
+  if (Number(ended.numUpdatedRows) !== 1) return { ended: false, paused: false };
   await setLease(trx, refOf(row), row.operator_id, null, at);
   // paused only from Ready: an operator who meanwhile opened another contact (a manual call) stays on it
   const current = await findOperatorStatus(trx, row.operator_id);
-  if (current?.state === 'ready') {
-    const status = await changeOperatorStatus(
+  const paused = current?.state === 'ready';
+  if (paused) {
+    await changeOperatorStatus(
       trx,
-      row.operator_id,
+      { id: row.operator_id, siteId: row.site_id },
       { state: 'paused', reason: how === 'expired' ? 'missed_offer' : 'declined_offer' },
       at,
     );
-    publishStatus(deps.bus, row.site_id, status);
   }
   publish(deps.bus, row.operator_id, { offer: null, ended: how });
-  return true;
+  return { ended: true, paused };
 }
 
 /**
  * One round of the dispatcher: offers that ran out expire, then each Ready operator of a pushing site who holds
  * nothing and has no open offer is offered the head of their queue. Returns how many offers it made.
  */
-export async function dispatchOffers(deps: Pick<AppDeps, 'db' | 'bus' | 'clock' | 'config'>): Promise<number> {
+export async function dispatchOffers(
+  deps: Pick<AppDeps, 'db' | 'bus' | 'clock' | 'config' | 'logger'>,
+): Promise<number> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const due = await deps.db
@@ -108,7 +114,10 @@ export async function dispatchOffers(deps: Pick<AppDeps, 'db' | 'bus' | 'clock' 
     .where('status', '=', OFFERED)
     .where('expires_at', '<=', at)
     .execute();
-  for (const row of due) await deps.db.transaction().execute((trx) => letGo(deps, trx, row, 'expired', at));
+  for (const row of due) {
+    const { paused } = await deps.db.transaction().execute((trx) => letGo(deps, trx, row, 'expired', at));
+    if (paused) await announceStatus(deps, row.site_id);
+  }
 
   const ready = await sql<{ user_id: number; site_id: number }>`
     SELECT s.user_id, u.site_id FROM operator_status s
@@ -188,11 +197,13 @@ export async function acceptOffer(deps: AppDeps, user: SessionUser, offerId: num
 export async function declineOffer(deps: AppDeps, user: SessionUser, offerId: number): Promise<{ declined: boolean }> {
   const op = requireOperator(user);
   const at = deps.clock.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
+  const { ended, paused } = await deps.db.transaction().execute(async (trx) => {
     const row = await openOfferOf(trx, op.userId);
-    if (!row || row.id !== offerId) return { declined: false };
-    return { declined: await letGo(deps, trx, row, 'declined', at) };
+    if (!row || row.id !== offerId) return { ended: false, paused: false };
+    return letGo(deps, trx, row, 'declined', at);
   });
+  if (paused) await announceStatus(deps, op.siteId);
+  return { declined: ended };
 }
 
 /** work.next in a pushing site: the operator's open offer, accepted; null when they have none. */
