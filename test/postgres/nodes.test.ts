@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueMessage } from '@valore/server/domains/outbox/outbox.repository';
 import { parseEnv } from '@valore/server/env';
 import { startServer, type RunningServer } from '@valore/server/server';
 import { createApiClient, trpcError } from '../helpers/api-client';
@@ -15,10 +16,12 @@ let cluster: PostgresCluster;
 let nodeA: RunningServer;
 let nodeB: RunningServer;
 
+let env: ReturnType<typeof parseEnv>;
+
 beforeAll(async () => {
   cluster = await startPostgresCluster();
   const url = cluster.createDatabase('nodes');
-  const env = parseEnv({
+  env = parseEnv({
     NODE_ENV: 'production',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -236,6 +239,36 @@ describe('two nodes on one PostgreSQL database', () => {
       }
     } finally {
       for (const b of boards) b.close();
+    }
+  });
+
+  it('leaves an SMS another live node is submitting alone when a node starts (its lease is not over)', async () => {
+    const db = nodeA.deps.db;
+    const now = new Date();
+    const id = await enqueueMessage(
+      db,
+      { channel: 'sms', recipient: '+393331234567', subject: null, body: 'Ciao', refType: null, refId: null },
+      now,
+    );
+    // node B's worker claimed it and put it on the wire a moment ago: its answer is still to come
+    await db
+      .updateTable('outbox')
+      .set({
+        status: 'sending',
+        next_attempt_at: new Date(now.getTime() + 5 * 60_000).toISOString(),
+        submit_started_at: now.toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+    const nodeC = await startServer(env);
+    try {
+      await nodeC.outbox.drain(); // after the start's recovery, which it queues behind
+      const row = await db.selectFrom('outbox').select(['status']).where('id', '=', id).executeTakeFirstOrThrow();
+      // a single server's start would have marked it unknown; with several nodes that is for an expired lease only
+      expect(row.status).toBe('sending');
+    } finally {
+      await nodeC.close();
+      await db.deleteFrom('outbox').where('id', '=', id).execute();
     }
   });
 });

@@ -223,13 +223,19 @@ export async function markRejected(
 }
 
 /**
- * At start: a message whose submit had started and whose answer was never recorded belongs to a process that is
- * gone (one server per database), so it becomes `unknown` at once, whatever its lease: resending could give the
- * customer the SMS twice. A late answer could still record it (markAccepted), so this is safe even if that process
- * were alive after all.
+ * A message whose submit had started and whose answer was never recorded, of a process that is gone, becomes
+ * `unknown`: resending could give the customer the SMS twice. `leaseOver`: only those whose sending lease ran out
+ * (a live process finishes a submit well within it) — always so with several nodes on one database, where another
+ * node may be mid-submit right now; without it, every such message (at the start of the one server of a SQLite
+ * file: nothing else can be sending). A late answer could still record it (markAccepted), so this is safe even if
+ * its process were alive after all.
  */
-export async function settleInterruptedSubmissions(db: Executor, now: Date): Promise<number> {
-  const result = await db
+export async function settleInterruptedSubmissions(
+  db: Executor,
+  now: Date,
+  opts: { leaseOver?: boolean } = {},
+): Promise<number> {
+  let query = db
     .updateTable('outbox')
     .set((eb) => ({
       status: 'unknown',
@@ -239,8 +245,9 @@ export async function settleInterruptedSubmissions(db: Executor, now: Date): Pro
     }))
     .where('status', '=', SENDING)
     .where('submit_started_at', 'is not', null)
-    .where('smsc_message_id', 'is', null)
-    .executeTakeFirst();
+    .where('smsc_message_id', 'is', null);
+  if (opts.leaseOver) query = query.where('next_attempt_at', '<=', now.toISOString());
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

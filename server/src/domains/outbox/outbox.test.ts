@@ -8,7 +8,7 @@ import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
 import { bookAppointment } from '../appointments/appointments.service';
 import { createLogAdapter, createSmtpAdapter, type DeliveryAdapter, type OutboundMessage } from './delivery';
-import { claimDueMessages, enqueueMessage, MAX_ATTEMPTS } from './outbox.repository';
+import { claimDueMessages, enqueueMessage, markSubmitting, MAX_ATTEMPTS } from './outbox.repository';
 import { startOutboxWorker, type OutboxWorker } from './outbox.worker';
 
 const workers: OutboxWorker[] = [];
@@ -118,6 +118,32 @@ describe('outbox delivery', () => {
     const worker = startOutboxWorker(deps, { sms: adapter, email: adapter }, { intervalMs: 60_000 });
     workers.push(worker);
     expect(await worker.drain()).toBe(1);
+  });
+
+  it('takes back the claims of a worker that stopped while this one runs, once their lease is over (several nodes)', async () => {
+    const { deps, clock } = await setup();
+    const adapter = recordingAdapter();
+    const worker = startOutboxWorker(deps, { sms: adapter, email: adapter }, { intervalMs: 60_000 });
+    workers.push(worker);
+    await worker.drain();
+    // another node claims two messages and dies: one before its submit, one after the submit went out
+    const [free, submitted] = await Promise.all([
+      enqueueMessage(deps.db, sms('+393330000001'), clock.now()),
+      enqueueMessage(deps.db, sms('+393330000002'), clock.now()),
+    ]);
+    expect(await claimDueMessages(deps.db, clock.now(), 10)).toHaveLength(2);
+    expect(await markSubmitting(deps.db, submitted, clock.now())).toBe(true);
+    // within the lease they are the other node's: untouched
+    clock.advance(2 * 60_000);
+    expect(await worker.drain()).toBe(0);
+    const statusOf = async (id: number) =>
+      (await deps.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    expect([await statusOf(free), await statusOf(submitted)]).toEqual(['sending', 'sending']);
+    // past it: the one never submitted is sent by this node; the one that may have gone out is not sent again
+    clock.advance(4 * 60_000);
+    expect(await worker.drain()).toBe(1);
+    expect(adapter.sent.map((m) => m.recipient)).toEqual(['+393330000001']);
+    expect([await statusOf(free), await statusOf(submitted)]).toEqual(['sent', 'unknown']);
   });
 
   it('polls on its own timer', async () => {

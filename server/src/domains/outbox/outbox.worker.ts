@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
+import { isPostgres } from '../../db/postgres-dialect';
 import type { Logger } from '../../logger';
 import type { DeliveryAdapter, SendHooks } from './delivery';
 import { DeliveryError } from './delivery-error';
@@ -38,6 +39,9 @@ const BATCH = 25;
  * statement of their own and sent outside any transaction, so a slow SMTP server never holds the write lock.
  * Adapters that use the SendHooks (SMPP) get at-most-once delivery and receipts; the others at-least-once.
  */
+/** How often a running worker takes back the expired claims of a stopped one. */
+const RECOVER_EVERY_MS = 60_000;
+
 export function startOutboxWorker(
   deps: OutboxWorkerDeps,
   adapters: { sms: DeliveryAdapter; email: DeliveryAdapter },
@@ -48,16 +52,22 @@ export function startOutboxWorker(
   let timer: NodeJS.Timeout | null = null;
   // Runs never overlap: a timer tick and a test's drain() queue behind each other. Before the first: what a previous
   // process left half done (settled before released, so a submit that may have gone out never becomes pending).
-  let chain: Promise<unknown> = (async () => {
-    const settled = await settleInterruptedSubmissions(deps.db, deps.clock.now());
+  // On SQLite this process is the file's only server, so every interrupted submit is a previous process's; on
+  // PostgreSQL another live node may be mid-submit, so only those whose lease ran out.
+  let recoveredAt = -Infinity;
+  const recover = async (leaseOver: boolean) => {
+    const now = deps.clock.now();
+    recoveredAt = now.getTime();
+    const settled = await settleInterruptedSubmissions(deps.db, now, { leaseOver });
     if (settled > 0) {
       deps.logger.warn(
         { messages: settled },
-        'outbox: SMS caught between submit and answer by a restart marked unknown',
+        'outbox: SMS caught between submit and answer by a stopped process marked unknown',
       );
     }
-    await releaseExpiredClaims(deps.db, deps.clock.now());
-  })().catch((err: unknown) => {
+    await releaseExpiredClaims(deps.db, now);
+  };
+  let chain: Promise<unknown> = recover(isPostgres(deps.db)).catch((err: unknown) => {
     deps.logger.error({ err }, 'outbox: could not settle or release the claims of a previous run');
   });
 
@@ -116,6 +126,9 @@ export function startOutboxWorker(
   }
 
   async function runOnce(): Promise<number> {
+    // and while running, now and then: the claims of a node that died while this one runs (several nodes on one
+    // database) come back once their lease is over, without waiting for a node to start
+    if (deps.clock.now().getTime() - recoveredAt >= RECOVER_EVERY_MS) await recover(true);
     let sent = 0;
     // A message that fails goes back with a later next_attempt_at, so this loop always ends.
     for (;;) {
