@@ -150,7 +150,14 @@ function withRetries<DB>(builder: TransactionBuilder<DB>): TransactionBuilder<DB
 }
 
 export function openPostgres(url: string, options: { maxConnections?: number } = {}): OpenedPostgres {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    // No parallel workers for the console's queries: each is small (an index range, a few hundred rollup rows), and
+    // starting two workers cost ~40 ms on this machine against ~5 ms of work — the stats dashboard's p95 went from
+    // 49–80 ms to a few ms without them (docs/performance.md). The server's own setting is left to other clients.
+    options: '-c max_parallel_workers_per_gather=0',
+  });
   // an idle connection the server closed (a restart, a failover): the pool drops it and opens another when needed;
   // without a listener the event would end the process
   pool.on('error', () => {});

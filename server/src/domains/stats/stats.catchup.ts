@@ -50,10 +50,14 @@ export async function catchUpStatsBatch(trx: Executor, limit = BATCH): Promise<n
   return rows.length;
 }
 
-/** Whether any interaction is past the cursor: a probe of the primary key, outside any transaction. */
+/**
+ * Whether any interaction is past the cursor, outside any transaction: the highest id against the cursor, one step
+ * down the primary key on both engines. (Written as EXISTS (… WHERE id > (cursor)), PostgreSQL's planner could not
+ * see the cursor's value and scanned the whole table: 11 ms at 100,000 contacts, before every stats read.)
+ */
 async function hasPending(db: Executor): Promise<boolean> {
-  const r = await sql<{ pending: number }>`SELECT EXISTS (SELECT 1 FROM interactions
-      WHERE id > COALESCE((SELECT last_interaction_id FROM stats_cursor WHERE id = 1), 0)) AS pending`.execute(db);
+  const r = await sql<{ pending: number }>`SELECT COALESCE((SELECT max(id) FROM interactions), 0)
+      > COALESCE((SELECT last_interaction_id FROM stats_cursor WHERE id = 1), 0) AS pending`.execute(db);
   return r.rows[0]?.pending === 1;
 }
 
