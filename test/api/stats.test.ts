@@ -297,6 +297,11 @@ describe('conversion stats of a known day', () => {
     const realised = await teamLead.trpc.stats.interactions.query({ ...period(), stage: 'realised' });
     expect(realised.rows.every((r) => r.realised)).toBe(true);
     expect(realised.rows.map((r) => r.id).sort()).toEqual(interactionIds.slice(0, 3).sort());
+    // the page's flag (a lookup per contact) and the filter (REALISED_CONDITION) pick the same contacts
+    const realisedIds = new Set(realised.rows.map((r) => r.id));
+    const handled = await teamLead.trpc.stats.interactions.query({ ...period(), stage: 'handled', limit: 200 });
+    expect(handled.rows.length).toBeGreaterThan(realisedIds.size);
+    for (const r of handled.rows) expect(r.realised, `contact ${r.id}`).toBe(realisedIds.has(r.id));
   });
 
   it('exports the same rows the screen shows as CSV, and audits the export', async () => {
