@@ -435,7 +435,7 @@ describe('text input', () => {
 });
 
 describe('text no store can hold: a NUL', () => {
-  // PostgreSQL refuses a NUL in any text and SQLite keeps it: refused at every edge on both engines, 400 with the
+  // PostgreSQL refuses a NUL in every text and SQLite keeps it: refused at every edge on both engines, 400 with the
   // field, nothing written (the reliability fuzz sends '\u0000' to every procedure and endpoint)
   it('is refused in a tRPC input, a JSON body and a URL, on a read as on a write', async () => {
     const c = await freshCustomer();

@@ -231,7 +231,7 @@ async function callsServed(node: ChildServer): Promise<number> {
 describe('two app nodes behind nginx on one PostgreSQL database', () => {
   it("takes a browser's sign-in through the proxy as same-origin (the Host it forwards keeps the port)", async () => {
     // a browser's POST carries Origin: the proxy's address with its port; the node compares it with the Host header
-    // nginx forwards ($host would drop the port: every sign-in refused as cross-origin on any port but 80/443)
+    // nginx forwards ($host would drop the port: every sign-in refused as cross-origin on every port but 80/443)
     const answer = await fetch(`${proxy.url}/trpc/auth.login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: proxy.url, 'Sec-Fetch-Site': 'same-origin' },

@@ -64,7 +64,7 @@ class SerializablePostgresDriver extends PostgresDriver {
 }
 
 /**
- * PostgreSQL refuses a NUL in any text (22021) and a character its encoding lacks (22P05); SQLite keeps both. The
+ * PostgreSQL refuses a NUL in every text (22021) and a character its encoding lacks (22P05); SQLite keeps both. The
  * edges refuse such text before it gets here (shared/schemas/common.ts, one rule for tRPC, JSON, forms and URLs);
  * one that slips through — a new input that skipped them — is still the sender's bad input: a 400, not a 500.
  */

@@ -4,7 +4,7 @@ import { sendError } from './errors';
 
 /**
  * A NUL in a URL ("%00" in a path or a query, or a raw one): a token, an id or a filter no store can hold — PostgreSQL
- * refuses it in any text, so it would answer a 500 there and pass through on SQLite. Refused on every route with the
+ * refuses it in every text, so it would answer a 500 there and pass through on SQLite. Refused on every route with the
  * same 400, before the live streams or Express read the URL. The rule for text (shared/schemas/common.ts) has three
  * edges: tRPC inputs (trpc/init.ts), JSON and form bodies (body-limit.ts) and this one. A lone surrogate cannot
  * arrive in a URL: percent-decoding gives whole characters or fails.

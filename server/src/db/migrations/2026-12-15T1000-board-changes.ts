@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * The live board's changes, numbered per site in the database (domains/monitor/board-sequence.ts, issue 21): a
- * board on any node numbers an operator's change the same way, so a board that reconnects to another node resumes
+ * board on every node numbers an operator's change the same way, so a board that reconnects to another node resumes
  * after its last number instead of starting from a snapshot. `board_sequences` holds each site's last number;
  * `board_changes` the changes (the operator's status as the board shows it, JSON), the latest few thousand per site.
  * A change is numbered in its own transaction on SQLite (one writer); on PostgreSQL just after it commits (a

@@ -228,7 +228,7 @@ function openBoard(deps: AppDeps, siteId: number): SiteBoard {
     refreshing = true;
     run(async () => {
       try {
-        // a change whose node stopped before numbering it (PostgreSQL) is numbered here, and any poke missed is
+        // a change whose node stopped before numbering it (PostgreSQL) is numbered here, and a poke missed is
         // made up for: the board never waits for the next change of its site
         if (await hasUnnumberedChanges(deps.db, siteId)) await numberBoardChanges(deps.db, siteId);
         await board.catchUp();
@@ -272,7 +272,7 @@ export function parseBoardEventId(id: string | null): { siteId: number; seq: num
 
 /**
  * The changes after `from` when the site still keeps all of them, else null (the caller sends a snapshot). Read from
- * the database, so a board resumes on any node, and after its site's board closed here in between.
+ * the database, so a board resumes on whichever node, and after its site's board closed here in between.
  */
 async function missedSince(
   deps: AppDeps,

@@ -51,7 +51,7 @@ export async function catchUpStatsBatch(trx: Executor, limit = BATCH): Promise<n
 }
 
 /**
- * Whether any interaction is past the cursor, outside any transaction: the highest id against the cursor, one step
+ * Whether an interaction is past the cursor, outside a transaction: the highest id against the cursor, one step
  * down the primary key on both engines. (Written as EXISTS (… WHERE id > (cursor)), PostgreSQL's planner could not
  * see the cursor's value and scanned the whole table: 11 ms at 100,000 contacts, before every stats read.)
  */
