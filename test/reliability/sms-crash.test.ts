@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMessage, INTERRUPTED_SUBMIT } from '@valore/server/domains/outbox/outbox.repository';
 import { startTestSmsc, type TestSmsc } from '@valore/server/domains/outbox/test-smsc';
 import { spawnServer, testDatabase, type ChildServer, type TestDatabase } from '../helpers/child-server';
+import { TEST_ENGINE } from '../helpers/server';
 
 /**
  * SMS are sent at most once, across a SIGKILL: the real server (its own process) sends through a real SMPP session
@@ -74,6 +75,26 @@ describe('SMS across a SIGKILL', () => {
       ['393331110003', 'Terzo messaggio'],
     ]);
     expect(smsc.binds).toHaveLength(2);
+
+    if (TEST_ENGINE === 'postgres') {
+      // with several nodes on one database, a starting node cannot tell a dead node's submit from a live one's: B
+      // stays as it was (not sent again) until its 5-minute sending lease is over. The lease ends here, and the next
+      // node to start (or a running worker's minute round) settles it as unknown.
+      expect((await outboxRows()).find((r) => r.id === b)).toMatchObject({ status: 'sending', last_error: null });
+      await database.use((db) =>
+        db
+          .updateTable('outbox')
+          .set({ next_attempt_at: new Date(Date.now() - 1_000).toISOString() })
+          .where('id', '=', b)
+          .execute(),
+      );
+      await server.kill();
+      server = await start();
+      await expect
+        .poll(async () => (await outboxRows()).find((r) => r.id === b)?.status, { timeout: 15_000 })
+        .toBe('unknown');
+      expect(smsc.submitted).toHaveLength(3);
+    }
 
     // A's id survived the crash: its receipt still lands on it, through the restarted server's session
     expect(await smsc.sendReceipt('smsc-1', 'DELIVRD')).toBe(0);
