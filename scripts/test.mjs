@@ -1,7 +1,8 @@
-// npm test: typecheck, lint, format check, unit + API tests (PostgreSQL's own tests among them), then the browser tests in
-// real Chromium. `npm run test:postgres` (`node scripts/test.mjs postgres`): the API and reliability suites again on
-// PostgreSQL, and the multi-node drain at its full 10,000 contacts — longer than npm test's 20 minutes allow beside
-// the rest; CI runs both.
+// npm test: typecheck, lint, format check, unit + API tests, then the browser tests in real Chromium — all on the
+// embedded SQLite default. `npm run test:postgres` (`node scripts/test.mjs postgres`): PostgreSQL's own tests (the
+// migrations, claims across nodes, the multi-node drain of 10,000 contacts behind nginx), the API and reliability
+// suites again on PostgreSQL, then a subset of the browser tests on it (test/e2e/vitest.postgres.config.ts); CI runs
+// both.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,22 +89,18 @@ let ok = true;
 // typecheck, lint and format: beside the tests in a full run, at the lowest priority, reported after them
 const checks = only ? null : staticChecks();
 if (!only || only === 'unit') {
-  // the postgres project starts a throwaway cluster with Debian's server binaries, and nginx before two nodes
-  ensurePostgres();
-  ensureNginx();
   const report = path.join(reports, 'unit.json');
   ok =
     (await step(
       'unit and API tests',
       bin('vitest'),
-      // every project but the PostgreSQL re-runs of the API and reliability suites (npm run test:postgres); the
-      // multi-node drain with 2,000 contacts (10,000 there)
-      ['run', '--project', '!postgres-*', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
-      { VALORE_MULTI_NODE_ITEMS: process.env.VALORE_MULTI_NODE_ITEMS ?? '2000' },
+      // every project but PostgreSQL's (npm run test:postgres)
+      ['run', '--project', '!postgres*', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     )) && ok;
   count(report);
 }
 if (only === 'postgres') {
+  // a throwaway cluster with Debian's server binaries, and nginx before two nodes
   ensurePostgres();
   ensureNginx();
   const report = path.join(reports, 'postgres.json');
@@ -118,6 +115,19 @@ if (only === 'postgres') {
       `--outputFile.json=${report}`,
     ])) && ok;
   count(report);
+  ensureChromium();
+  ok = (await step('build the client', 'npm', ['-w', '@valore/client', 'run', 'build', '--silent'])) && ok;
+  const browserReport = path.join(reports, 'e2e-postgres.json');
+  ok =
+    (await step('browser tests on PostgreSQL (Chromium)', bin('vitest'), [
+      'run',
+      '--config',
+      'test/e2e/vitest.postgres.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${browserReport}`,
+    ])) && ok;
+  count(browserReport);
 }
 if (!only || only === 'e2e') {
   ensureChromium();

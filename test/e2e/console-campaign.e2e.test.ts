@@ -135,7 +135,7 @@ describe('outbound campaign through the queue, keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Riepilogo del contatto' }).waitFor();
     // the site now limits after-call work to 8 s: the console learns it with the status it sends on going Ready
-    server.database.sqlite.prepare('UPDATE sites SET wrap_up_seconds = 8 WHERE id = 1').run();
+    await db().updateTable('sites').set({ wrap_up_seconds: 8 }).where('id', '=', 1).execute();
     await page.keyboard.press('Control+Enter');
     await page
       .getByTestId('contact-result')

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../helpers/api-client';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { db as sql } from '../helpers/sql';
 import { openBrowser, screenshot, type BrowserSession } from './helpers/browser';
 import { atStep, customerNearFreeSlots, findAndStart, signInByKeyboard } from './helpers/console';
 
@@ -41,17 +42,15 @@ describe('inbound sales call, keyboard only', () => {
     await expect.poll(() => keys.count()).toBe(0);
     // the status select: arrows only move the choice, Enter commits it (one state sent, not one per arrow)
     const stateOnServer = () =>
-      server.database.sqlite
-        .prepare(
-          "SELECT state, reason FROM operator_status WHERE user_id = (SELECT id FROM users WHERE username = 'operatore1')",
-        )
-        .get();
+      sql(server).get(
+        "SELECT state, reason FROM operator_status WHERE user_id = (SELECT id FROM users WHERE username = 'operatore1')",
+      );
     const status = page.getByTestId('operator-status').getByRole('combobox');
     await status.focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.getByText('Invio per confermare, Esc per annullare').waitFor();
-    expect(stateOnServer()).toEqual({ state: 'ready', reason: null });
+    expect(await stateOnServer()).toEqual({ state: 'ready', reason: null });
     await page.keyboard.press('Enter');
     await expect.poll(stateOnServer).toEqual({ state: 'paused', reason: 'training' });
     await page.keyboard.press('Home');
