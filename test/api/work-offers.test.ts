@@ -16,6 +16,7 @@ let server: TestServer;
 let first: ApiClient;
 let second: ApiClient;
 const OFFER_SECONDS = 3;
+const DELIVERY_MS = 10_000;
 beforeAll(async () => {
   server = await startTestServer({
     env: { VALORE_OFFER_DISPATCH: 'on', VALORE_OFFER_SECONDS: String(OFFER_SECONDS) },
@@ -55,13 +56,20 @@ describe('pushed work', () => {
     const firstStream = await openLiveStream(server.url, 'workOffers', { cookie: first.cookieHeader() });
     const secondStream = await openLiveStream(server.url, 'workOffers', { cookie: second.cookieHeader() });
     expect(firstStream.status).toBe(200);
-    const sent = Date.now();
     const requestId = await callMeNow(10);
-    const offer = (await firstStream.until((events) => events.some((e) => e.offer !== null), 2_000)).find(
+    // waits are generous (a loaded CI machine, several suites on one PostgreSQL cluster): delivery is what is tested
+    const offer = (await firstStream.until((events) => events.some((e) => e.offer !== null), DELIVERY_MS)).find(
       (e) => e.offer,
     )?.offer;
-    // the dispatcher runs every half second: offered within a second of the request
-    expect(Date.now() - sent).toBeLessThan(1_500);
+    // the dispatcher's next round offers it: the server's own times, not this process's clock (one round is half a
+    // second; the bound leaves room for a loaded machine's late timers, not for a missed round of several seconds)
+    const created = await db(server).get<{ created_at: string }>(
+      'SELECT created_at FROM callback_requests WHERE id = ?',
+      requestId,
+    );
+    const lag = Date.parse(offer?.offeredAt ?? '') - Date.parse(created?.created_at ?? '');
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(2_500);
     expect(offer).toMatchObject({
       id: anyNumber(),
       expiresAt: anyString(),
@@ -72,8 +80,8 @@ describe('pushed work', () => {
     expect(await first.trpc.work.current.query()).toBeNull();
 
     // no answer: after the offer's time it ends on the first operator (paused) and rings on the second
-    await firstStream.until((events) => events.some((e) => e.ended === 'expired'), (OFFER_SECONDS + 2) * 1_000);
-    const moved = (await secondStream.until((events) => events.some((e) => e.offer !== null), 2_000)).find(
+    await firstStream.until((events) => events.some((e) => e.ended === 'expired'), OFFER_SECONDS * 1_000 + DELIVERY_MS);
+    const moved = (await secondStream.until((events) => events.some((e) => e.offer !== null), DELIVERY_MS)).find(
       (e) => e.offer,
     )?.offer;
     expect(moved?.item.sourceId).toBe(requestId);
@@ -104,7 +112,7 @@ describe('pushed work', () => {
     await first.trpc.monitor.setStatus.mutate({ state: 'ready' });
     const stream = await openLiveStream(server.url, 'workOffers', { cookie: first.cookieHeader() });
     const declinedId = await callMeNow(11);
-    const offer = (await stream.until((events) => events.some((e) => e.offer !== null), 2_000)).find(
+    const offer = (await stream.until((events) => events.some((e) => e.offer !== null), DELIVERY_MS)).find(
       (e) => e.offer,
     )?.offer;
     expect(await first.trpc.work.declineOffer.mutate({ offerId: offer?.id ?? 0 })).toEqual({ declined: true });
@@ -116,7 +124,7 @@ describe('pushed work', () => {
 
     // ready again: offered again; pressing N (work.next) takes it
     await first.trpc.monitor.setStatus.mutate({ state: 'ready' });
-    await stream.until((events) => events.filter((e) => e.offer !== null).length >= 2, 2_000);
+    await stream.until((events) => events.filter((e) => e.offer !== null).length >= 2, DELIVERY_MS);
     const taken = await first.trpc.work.next.mutate({});
     expect(taken).toMatchObject({ sourceId: declinedId });
     expect((await offers()).slice(-2)).toEqual([
