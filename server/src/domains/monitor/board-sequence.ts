@@ -9,6 +9,11 @@ import { isPostgres } from '../../db/postgres-dialect';
 
 /** How many numbered changes a site keeps: a board away for longer than that many changes gets a snapshot. */
 export const BOARD_RETAIN = 5_000;
+/**
+ * How long a change is kept at most (the daily retention purge deletes older ones, domains/retention/purge.ts): a
+ * board away for longer gets a snapshot; the changes name the customer of a contact in progress.
+ */
+export const BOARD_KEEP_MS = 86_400_000;
 /** Pruned once every this many numbers, not at each change. */
 const PRUNE_EVERY = 256;
 

@@ -7,6 +7,7 @@ import { createTestDeps } from '../../testing/test-deps';
 import { monthsBefore, purgeBatch, purgeCutoffs, purgeExpiredData } from './purge';
 import { DEFAULT_RETENTION, type RetentionConfig } from './retention.config';
 import { nextRunAt, startRetentionWorker } from './retention.worker';
+import { changeOperatorStatus } from '../monitor/status.service';
 
 /**
  * The daily purge under a movable clock: for each class a row is written, the clock is moved to one second before
@@ -268,6 +269,32 @@ describe('retention purge (movable clock)', () => {
     expect(await ctx.db.selectFrom('customer_access_grants').select('kind').execute()).toEqual([{ kind: 'contact' }]);
   });
 
+  it('the live board’s changes go a day after they were made (a board away longer gets a snapshot)', async () => {
+    const ctx = await setup();
+    const op = ctx.world.users.operator;
+    const change = (at: string, state: 'ready' | 'paused') =>
+      ctx.db
+        .transaction()
+        .execute((trx) =>
+          changeOperatorStatus(
+            trx,
+            { id: op.id, siteId: op.siteId },
+            state === 'ready' ? { state } : { state, reason: 'break' },
+            at,
+          ),
+        );
+    await change(START, 'ready');
+    await change('2027-03-10T11:00:00.000Z', 'paused');
+    const kept = () => ctx.db.selectFrom('board_changes').select(['seq', 'at']).orderBy('seq').execute();
+    const made = await kept();
+    expect(made.slice(-2).map((r) => r.at)).toEqual([START, '2027-03-10T11:00:00.000Z']);
+    const { before, after } = await aroundTheEnd(ctx, Date.parse(START) + DAY);
+    expect(before.boardChanges).toBe(0);
+    expect(after.boardChanges).toBe(made.length - 1);
+    // the later change stays, under its number (the site's numbers go on from where they were)
+    expect(await kept()).toEqual(made.slice(-1));
+  });
+
   it('periods come from the configuration', async () => {
     const ctx = await setup({ idempotencyDays: 1, outboxDays: 2 });
     await ctx.db
@@ -321,6 +348,7 @@ describe('retention purge (movable clock)', () => {
         sessions: 0,
         auditRows: 0,
         accessGrants: 0,
+        boardChanges: 0,
       },
       cutoffs: { idempotency: new Date(Date.parse(START) + DAY).toISOString() },
       complete: true,

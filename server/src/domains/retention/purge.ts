@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import type { DB, Executor } from '../../db/database';
 import type { Logger } from '../../logger';
 import { insertAudit } from '../audit/audit.repository';
+import { BOARD_KEEP_MS } from '../monitor/board-sequence';
 import { DEFAULT_RETENTION, type RetentionConfig } from './retention.config';
 
 /**
@@ -20,7 +21,10 @@ import { DEFAULT_RETENTION, type RetentionConfig } from './retention.config';
  * - a campaign import's rejects are deleted (the import keeps its counts);
  * - sessions past their idle or absolute expiry are deleted at every run (they can never be used again);
  * - audit rows older than the period are deleted, and so are access grants (why an operator could see a customer, a
- *   break-glass reason) that expired before it: they are a record of access like the audit log.
+ *   break-glass reason) that expired before it: they are a record of access like the audit log;
+ * - the live board's numbered changes (an operator's status: state, step, the customer id of the contact in progress)
+ *   are deleted a day after they were made: they serve only a board that reconnects, which after a day gets a
+ *   snapshot anyway (monitor/board-sequence.ts, BOARD_KEEP_MS). They are also pruned by count as they are numbered.
  *
  * Everything goes in batches of `batchSize` rows, one short transaction each, with the event loop free between them,
  * so requests never wait behind the purge for more than one batch. Each run ends with an audit row of its counts.
@@ -33,6 +37,7 @@ export interface PurgeCounts {
   sessions: number;
   auditRows: number;
   accessGrants: number;
+  boardChanges: number;
 }
 
 export interface PurgeCutoffs {
@@ -46,6 +51,8 @@ export interface PurgeCutoffs {
   /** sessions last seen before this (now − the idle period) */
   sessionIdle: string;
   audit: string;
+  /** board changes made before this (now − BOARD_KEEP_MS) */
+  boardChanges: string;
 }
 
 export interface PurgeResult {
@@ -79,6 +86,7 @@ export function purgeCutoffs(now: Date, config: RetentionConfig, sessionIdleMinu
     sessionExpiry: now.toISOString(),
     sessionIdle: before(sessionIdleMinutes * 60_000),
     audit: monthsBefore(now, config.auditMonths).toISOString(),
+    boardChanges: before(BOARD_KEEP_MS),
   };
 }
 
@@ -126,6 +134,12 @@ export const purgeBatch: Record<keyof PurgeCounts, (trx: Executor, c: PurgeCutof
       (SELECT id FROM customer_access_grants WHERE expires_at < ${c.audit} LIMIT ${limit})`.execute(trx);
       return Number(r.numAffectedRows ?? 0n);
     },
+    boardChanges: async (trx, c, limit) => {
+      // no index on the time: the table holds at most BOARD_RETAIN changes per site (pruned as they are numbered)
+      const r = await sql`DELETE FROM board_changes WHERE id IN
+      (SELECT id FROM board_changes WHERE at < ${c.boardChanges} LIMIT ${limit})`.execute(trx);
+      return Number(r.numAffectedRows ?? 0n);
+    },
   };
 
 const CLASSES = Object.keys(purgeBatch) as (keyof PurgeCounts)[];
@@ -157,6 +171,7 @@ export async function purgeExpiredData(
     sessions: 0,
     auditRows: 0,
     accessGrants: 0,
+    boardChanges: 0,
   };
   let complete = true;
   classes: for (const name of CLASSES) {
