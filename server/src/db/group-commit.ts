@@ -35,6 +35,14 @@ export interface GroupCommitOptions {
    * other's SERIALIZABLE transactions. SQLite has one writer and ignores it.
    */
   isolation?: 'read committed';
+  /**
+   * PostgreSQL: the unit runs at once in a transaction of its own beside the queue, not behind the node's other
+   * writes — for a small unit on its caller's own rows that others are waiting to see: an operator's status change,
+   * which under a drain had waited behind every claim and completion of its node before any board could show it
+   * (up to ~1 s, issue 21). The database runs it beside the others (a conflict is run again, db/postgres.ts); the
+   * pool's size bounds how many. SQLite ignores it (one writer: the unit joins the shared commit as before).
+   */
+  besideQueue?: boolean;
 }
 
 /**
@@ -105,6 +113,10 @@ export function groupCommit<T>(
   run: (trx: Executor) => Promise<T>,
   options: GroupCommitOptions = {},
 ): Promise<T> {
+  if (options.besideQueue && isPostgres(db)) {
+    const transaction = options.isolation ? db.transaction().setIsolationLevel(options.isolation) : db.transaction();
+    return transaction.execute(run);
+  }
   const q = queueOf(db);
   // refused before it is queued, so it never holds a place nor waits: the caller hears at once
   if (q.pending.length >= q.limits.maxWaiting) return Promise.reject(new WriteQueueFullError('full'));

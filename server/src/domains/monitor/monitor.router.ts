@@ -48,21 +48,26 @@ export const monitorRouter = router({
     .output(operatorStatus)
     .mutation(async ({ ctx, input }) => {
       const at = ctx.deps.clock.now().toISOString();
-      // status changes arriving together share one commit: under synchronous=FULL the fsync, not the work, bounds them
-      const { row, delivered } = await groupCommit(ctx.deps.db, async (trx) => {
-        const changed = await changeOperatorStatus(trx, ctx.user, input, at);
-        // coaching queued while the operator was free goes with the contact they open (coaching.service.ts)
-        const messages =
-          input.state === 'on_contact'
-            ? await deliverQueuedCoaching(
-                trx,
-                ctx.user.id,
-                { interactionClientId: input.interactionClientId, step: input.step },
-                at,
-              )
-            : [];
-        return { row: changed, delivered: messages };
-      });
+      // status changes arriving together share one commit: under synchronous=FULL the fsync, not the work, bounds them;
+      // on PostgreSQL the change does not wait behind its node's claims and completions (the boards are waiting)
+      const { row, delivered } = await groupCommit(
+        ctx.deps.db,
+        async (trx) => {
+          const changed = await changeOperatorStatus(trx, ctx.user, input, at);
+          // coaching queued while the operator was free goes with the contact they open (coaching.service.ts)
+          const messages =
+            input.state === 'on_contact'
+              ? await deliverQueuedCoaching(
+                  trx,
+                  ctx.user.id,
+                  { interactionClientId: input.interactionClientId, step: input.step },
+                  at,
+                )
+              : [];
+          return { row: changed, delivered: messages };
+        },
+        { besideQueue: true },
+      );
       await announceStatus(ctx.deps, ctx.user.siteId);
       publishDelivered(ctx.deps.bus, delivered);
       return ownStatus(ctx.deps.db, ctx.user.siteId, row);
