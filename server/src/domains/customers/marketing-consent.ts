@@ -1,5 +1,6 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database';
+import { opaque } from '../../db/postgres-dialect';
 import { precompiled } from '../../db/precompiled';
 
 /**
@@ -25,9 +26,11 @@ export const CALL_CHANNEL: ProposalChannel = 'phone';
 export function currentMarketingConsent(
   customerId: number | Expression<number>,
   channel: ProposalChannel,
+  /** given: the channel is bound out of the SQLite planner's sight (db/postgres-dialect.ts `opaque`) */
+  db?: Executor,
 ): RawBuilder<0 | 1 | null> {
   return sql<0 | 1 | null>`(SELECT granted FROM consents WHERE customer_id = ${customerId} AND purpose = 'marketing'
-    AND channel IN ('any', ${channel}) ORDER BY recorded_at DESC, id DESC LIMIT 1)`;
+    AND channel IN ('any', ${db ? opaque(db, channel) : channel}) ORDER BY recorded_at DESC, id DESC LIMIT 1)`;
 }
 
 // every completion and every card read it (precompiled: db/precompiled.ts)

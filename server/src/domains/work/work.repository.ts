@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { QueueKind } from '@valore/shared/schemas/work';
 import type { Executor } from '../../db/database';
 import { precompiled } from '../../db/precompiled';
-import { skipLocked } from '../../db/postgres-dialect';
+import { opaque, skipLocked } from '../../db/postgres-dialect';
 import type { DialableCampaignRow } from '../campaigns/campaign-rules';
 import { CALL_CHANNEL, currentMarketingConsent } from '../customers/marketing-consent';
 
@@ -43,41 +43,41 @@ export interface HeldRef {
 }
 
 // The arms of the probes below, as fragments so one statement can carry several of them.
-const heldQueueArms = (userId: number, at: string) => sql`
+const heldQueueArms = (db: Executor, userId: number, at: string) => sql`
       SELECT 'held' AS arm, 'callback' AS kind, id, NULL AS due FROM (SELECT id FROM callback_requests INDEXED BY callback_requests_owner
-        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1) AS h
+        WHERE status = 'claimed' AND lease_owner = ${opaque(db, userId)} AND lease_expires_at >= ${opaque(db, at)} LIMIT 1) AS h
       UNION ALL
       SELECT 'held', 'lead_followup', CAST(id AS TEXT), NULL FROM (SELECT id FROM leads INDEXED BY leads_owner
-        WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1) AS h`;
+        WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${opaque(db, userId)} AND lease_expires_at >= ${opaque(db, at)} LIMIT 1) AS h`;
 
-const heldContactArm = (userId: number, at: string) => sql`
+const heldContactArm = (db: Executor, userId: number, at: string) => sql`
       SELECT 'held' AS arm, 'campaign' AS kind, CAST(id AS TEXT) AS id, NULL AS due FROM (SELECT id FROM campaign_contacts INDEXED BY campaign_contacts_owner
-        WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} LIMIT 1) AS h`;
+        WHERE status = 'claimed' AND lease_owner = ${opaque(db, userId)} AND lease_expires_at >= ${opaque(db, at)} LIMIT 1) AS h`;
 
-const heldArms = (userId: number, at: string) =>
-  sql`${heldQueueArms(userId, at)} UNION ALL ${heldContactArm(userId, at)}`;
+const heldArms = (db: Executor, userId: number, at: string) =>
+  sql`${heldQueueArms(db, userId, at)} UNION ALL ${heldContactArm(db, userId, at)}`;
 
 // The pool arms skip the promises still offered to the operator who agreed them (personal_until in the future): at
 // any moment there are few of those (a handful per operator), so the skip costs little. The 'mine' arms read the
 // operator's own due promises through their owner index.
 const headArms = (db: Executor, siteId: number, userId: number, at: string) => sql`
       SELECT 'now' AS arm, 'callback' AS kind, id, due FROM (SELECT id, due_by AS due FROM callback_requests AS q INDEXED BY callback_requests_queue
-        WHERE status = 'pending' AND mode = 'now' AND due_at <= ${at} ORDER BY due_by, due_at LIMIT 1${skipLocked(db, 'q')}) AS h
+        WHERE status = 'pending' AND mode = 'now' AND due_at <= ${opaque(db, at)} ORDER BY due_by, due_at LIMIT 1${skipLocked(db, 'q')}) AS h
       UNION ALL
       SELECT 'mine', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests INDEXED BY callback_requests_promised
-        WHERE owner_id = ${userId} AND status = 'pending' AND due_at <= ${at} ORDER BY due_at LIMIT 1) AS h
+        WHERE owner_id = ${opaque(db, userId)} AND status = 'pending' AND due_at <= ${opaque(db, at)} ORDER BY due_at LIMIT 1) AS h
       UNION ALL
       SELECT 'mine', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads INDEXED BY leads_promised
-        WHERE owner_id = ${userId} AND status = 'open' AND follow_up_at <= ${at} AND lease_owner IS NULL ORDER BY follow_up_at LIMIT 1) AS h
+        WHERE owner_id = ${opaque(db, userId)} AND status = 'open' AND follow_up_at <= ${opaque(db, at)} AND lease_owner IS NULL ORDER BY follow_up_at LIMIT 1) AS h
       UNION ALL
       SELECT 'scheduled', 'callback', id, due FROM (SELECT id, due_at AS due FROM callback_requests AS q INDEXED BY callback_requests_queue
-        WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${at}
-          AND (site_id IS NULL OR site_id = ${siteId}) AND (personal_until IS NULL OR personal_until <= ${at})
+        WHERE status = 'pending' AND mode = 'scheduled' AND due_at <= ${opaque(db, at)}
+          AND (site_id IS NULL OR site_id = ${opaque(db, siteId)}) AND (personal_until IS NULL OR personal_until <= ${opaque(db, at)})
         ORDER BY due_at LIMIT 1${skipLocked(db, 'q')}) AS h
       UNION ALL
       SELECT 'lead', 'lead_followup', CAST(id AS TEXT), due FROM (SELECT id, follow_up_at AS due FROM leads AS q INDEXED BY leads_followup_queue
-        WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${siteId} AND follow_up_at <= ${at}
-          AND (personal_until IS NULL OR personal_until <= ${at})
+        WHERE status = 'open' AND lease_owner IS NULL AND site_id = ${opaque(db, siteId)} AND follow_up_at <= ${opaque(db, at)}
+          AND (personal_until IS NULL OR personal_until <= ${opaque(db, at)})
         ORDER BY follow_up_at LIMIT 1${skipLocked(db, 'q')}) AS h`;
 
 interface ArmRow {
@@ -89,7 +89,7 @@ interface ArmRow {
 
 /** The item this operator holds under a live lease, if any (one at a time): one statement, three owner-index probes. */
 export async function findHeld(db: Executor, userId: number, at: string): Promise<HeldRef | null> {
-  const r = await sql<ArmRow>`${heldArms(userId, at)}`.execute(db);
+  const r = await sql<ArmRow>`${heldArms(db, userId, at)}`.execute(db);
   // UNION ALL keeps the arms' order: a callback before a lead before a contact, as when they were three probes
   const row = r.rows[0];
   return row ? { kind: row.kind, sourceId: String(row.id) } : null;
@@ -138,10 +138,10 @@ export async function claimProbe(
   siteId: number,
   at: string,
 ): Promise<{ held: HeldRef | null; heads: QueueHeads }> {
-  const r = await sql<ArmRow>`${heldQueueArms(userId, at)} UNION ALL ${headArms(db, siteId, userId, at)}`.execute(db);
+  const r = await sql<ArmRow>`${heldQueueArms(db, userId, at)} UNION ALL ${headArms(db, siteId, userId, at)}`.execute(db);
   // UNION ALL keeps the arms' order: a held callback before a held lead
   let held = r.rows.find((row) => row.arm === 'held');
-  held ??= (await sql<ArmRow>`${heldContactArm(userId, at)}`.execute(db)).rows[0];
+  held ??= (await sql<ArmRow>`${heldContactArm(db, userId, at)}`.execute(db)).rows[0];
   return { held: held ? { kind: held.kind, sourceId: String(held.id) } : null, heads: headsOf(r.rows) };
 }
 
@@ -176,10 +176,10 @@ interface HeadRow {
 const headArm = (db: Executor, campaignId: number, at: string) => sql`SELECT * FROM (
       SELECT cc.campaign_id, cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
         (SELECT first_name || ' ' || last_name FROM customers WHERE id = cc.customer_id) AS customer_name,
-        ${currentMarketingConsent(sql.ref<number>('cc.customer_id'), CALL_CHANNEL)} AS consent,
+        ${currentMarketingConsent(sql.ref<number>('cc.customer_id'), CALL_CHANNEL, db)} AS consent,
         EXISTS (SELECT 1 FROM optout_registry WHERE phone = cc.phone) AS on_registry
       FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue
-      WHERE cc.campaign_id = ${campaignId} AND cc.status = 'pending' AND cc.due_at <= ${at} ORDER BY cc.due_at LIMIT 1${skipLocked(db, 'cc')}) AS h`;
+      WHERE cc.campaign_id = ${opaque(db, campaignId)} AND cc.status = 'pending' AND cc.due_at <= ${opaque(db, at)} ORDER BY cc.due_at LIMIT 1${skipLocked(db, 'cc')}) AS h`;
 
 function toHead(row: HeadRow): ContactHead {
   return {
@@ -242,8 +242,9 @@ const activeCampaignsOfSiteQuery = precompiled((db, v: { siteId: number }) =>
       'campaigns.max_attempts',
       'campaigns.script_version',
     ])
-    .where('campaign_sites.site_id', '=', v.siteId)
-    .where('campaigns.status', '=', 'active'),
+    // out of SQLite's planner's sight (db/postgres-dialect.ts `opaque`): read on every claim, not re-planned each time
+    .where('campaign_sites.site_id', '=', opaque(db, v.siteId))
+    .where('campaigns.status', '=', sql.lit('active')),
 );
 
 export function activeCampaignsOfSite(db: Executor, siteId: number): Promise<ActiveCampaignRow[]> {
