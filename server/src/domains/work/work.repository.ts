@@ -138,7 +138,9 @@ export async function claimProbe(
   siteId: number,
   at: string,
 ): Promise<{ held: HeldRef | null; heads: QueueHeads }> {
-  const r = await sql<ArmRow>`${heldQueueArms(db, userId, at)} UNION ALL ${headArms(db, siteId, userId, at)}`.execute(db);
+  const r = await sql<ArmRow>`${heldQueueArms(db, userId, at)} UNION ALL ${headArms(db, siteId, userId, at)}`.execute(
+    db,
+  );
   // UNION ALL keeps the arms' order: a held callback before a held lead
   let held = r.rows.find((row) => row.arm === 'held');
   held ??= (await sql<ArmRow>`${heldContactArm(db, userId, at)}`.execute(db)).rows[0];
