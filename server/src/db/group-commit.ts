@@ -38,7 +38,7 @@ export interface GroupCommitOptions {
   /**
    * PostgreSQL: the unit runs at once in a transaction of its own beside the queue, not behind the node's other
    * writes — for a small unit on its caller's own rows that others are waiting to see: an operator's status change,
-   * which under a drain had waited behind every claim and completion of its node before any board could show it
+   * which under a drain had waited behind every claim and completion of its node before a board could show it
    * (up to ~1 s, issue 21). The database runs it beside the others (a conflict is run again, db/postgres.ts); the
    * pool's size bounds how many. SQLite ignores it (one writer: the unit joins the shared commit as before).
    */

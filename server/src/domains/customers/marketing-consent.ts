@@ -25,12 +25,13 @@ export const CALL_CHANNEL: ProposalChannel = 'phone';
  */
 export function currentMarketingConsent(
   customerId: number | Expression<number>,
-  channel: ProposalChannel,
+  channelValue: ProposalChannel,
   /** given: the channel is bound out of the SQLite planner's sight (db/postgres-dialect.ts `opaque`) */
   db?: Executor,
 ): RawBuilder<0 | 1 | null> {
+  const channel = db ? opaque(db, channelValue) : channelValue;
   return sql<0 | 1 | null>`(SELECT granted FROM consents WHERE customer_id = ${customerId} AND purpose = 'marketing'
-    AND channel IN ('any', ${db ? opaque(db, channel) : channel}) ORDER BY recorded_at DESC, id DESC LIMIT 1)`;
+    AND channel IN ('any', ${channel}) ORDER BY recorded_at DESC, id DESC LIMIT 1)`;
 }
 
 // every completion and every card read it (precompiled: db/precompiled.ts)
