@@ -1,6 +1,5 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database';
-import { opaque } from '../../db/postgres-dialect';
 import { precompiled } from '../../db/precompiled';
 
 /**
@@ -25,11 +24,8 @@ export const CALL_CHANNEL: ProposalChannel = 'phone';
  */
 export function currentMarketingConsent(
   customerId: number | Expression<number>,
-  channelValue: ProposalChannel,
-  /** given: the channel is bound out of the SQLite planner's sight (db/postgres-dialect.ts `opaque`) */
-  db?: Executor,
+  channel: ProposalChannel,
 ): RawBuilder<0 | 1 | null> {
-  const channel = db ? opaque(db, channelValue) : channelValue;
   return sql<0 | 1 | null>`(SELECT granted FROM consents WHERE customer_id = ${customerId} AND purpose = 'marketing'
     AND channel IN ('any', ${channel}) ORDER BY recorded_at DESC, id DESC LIMIT 1)`;
 }

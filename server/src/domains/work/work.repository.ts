@@ -178,7 +178,7 @@ interface HeadRow {
 const headArm = (db: Executor, campaignId: number, at: string) => sql`SELECT * FROM (
       SELECT cc.campaign_id, cc.id, cc.due_at, cc.customer_id, cc.phone, cc.attempts,
         (SELECT first_name || ' ' || last_name FROM customers WHERE id = cc.customer_id) AS customer_name,
-        ${currentMarketingConsent(sql.ref<number>('cc.customer_id'), CALL_CHANNEL, db)} AS consent,
+        ${currentMarketingConsent(sql.ref<number>('cc.customer_id'), CALL_CHANNEL)} AS consent,
         EXISTS (SELECT 1 FROM optout_registry WHERE phone = cc.phone) AS on_registry
       FROM campaign_contacts AS cc INDEXED BY campaign_contacts_queue
       WHERE cc.campaign_id = ${opaque(db, campaignId)} AND cc.status = 'pending' AND cc.due_at <= ${opaque(db, at)} ORDER BY cc.due_at LIMIT 1${skipLocked(db, 'cc')}) AS h`;
