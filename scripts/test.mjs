@@ -86,63 +86,50 @@ if (only && !['unit', 'e2e', 'postgres'].includes(only)) {
   process.exit(2);
 }
 let ok = true;
+/** A vitest run as a step, its JSON report counted into the totals. */
+async function vitestStep(title, reportName, args) {
+  const report = path.join(reports, `${reportName}.json`);
+  const passed = await step(title, bin('vitest'), [
+    'run',
+    ...args,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]);
+  count(report);
+  return passed;
+}
+/** Chromium installed when missing, and the client built, before a browser run. */
+async function browserReady() {
+  ensureChromium();
+  return step('build the client', 'npm', ['-w', '@valore/client', 'run', 'build', '--silent']);
+}
 // typecheck, lint and format: beside the tests in a full run, at the lowest priority, reported after them
 const checks = only ? null : staticChecks();
 if (!only || only === 'unit') {
-  const report = path.join(reports, 'unit.json');
-  ok =
-    (await step(
-      'unit and API tests',
-      bin('vitest'),
-      // every project but PostgreSQL's (npm run test:postgres)
-      ['run', '--project', '!postgres*', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
-    )) && ok;
-  count(report);
+  // every project but PostgreSQL's (npm run test:postgres)
+  ok = (await vitestStep('unit and API tests', 'unit', ['--project', '!postgres*'])) && ok;
 }
 if (only === 'postgres') {
   // a throwaway cluster with Debian's server binaries, and nginx before two nodes
   ensurePostgres();
   ensureNginx();
-  const report = path.join(reports, 'postgres.json');
   ok =
-    (await step('the API and reliability suites on PostgreSQL, several nodes', bin('vitest'), [
-      'run',
+    (await vitestStep('the API and reliability suites on PostgreSQL, several nodes', 'postgres', [
       '--project',
       'postgres*',
       '--passWithNoTests',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${report}`,
     ])) && ok;
-  count(report);
-  ensureChromium();
-  ok = (await step('build the client', 'npm', ['-w', '@valore/client', 'run', 'build', '--silent'])) && ok;
-  const browserReport = path.join(reports, 'e2e-postgres.json');
+  ok = (await browserReady()) && ok;
   ok =
-    (await step('browser tests on PostgreSQL (Chromium)', bin('vitest'), [
-      'run',
+    (await vitestStep('browser tests on PostgreSQL (Chromium)', 'e2e-postgres', [
       '--config',
       'test/e2e/vitest.postgres.config.ts',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${browserReport}`,
     ])) && ok;
-  count(browserReport);
 }
 if (!only || only === 'e2e') {
-  ensureChromium();
-  ok = (await step('build the client', 'npm', ['-w', '@valore/client', 'run', 'build', '--silent'])) && ok;
-  const report = path.join(reports, 'e2e.json');
-  ok =
-    (await step('browser tests (Chromium)', bin('vitest'), [
-      'run',
-      '--config',
-      'test/e2e/vitest.config.ts',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${report}`,
-    ])) && ok;
-  count(report);
+  ok = (await browserReady()) && ok;
+  ok = (await vitestStep('browser tests (Chromium)', 'e2e', ['--config', 'test/e2e/vitest.config.ts'])) && ok;
 }
 if (checks) ok = reportChecks(await checks) && ok;
 console.log(`\n${ok ? 'All checks passed.' : 'Some checks FAILED.'}`);
