@@ -58,7 +58,7 @@ const heldArms = (db: Executor, userId: number, at: string) =>
   sql`${heldQueueArms(db, userId, at)} UNION ALL ${heldContactArm(db, userId, at)}`;
 
 // The pool arms skip the promises still offered to the operator who agreed them (personal_until in the future): at
-// any moment there are few of those (a handful per operator), so the skip costs little. The 'mine' arms read the
+// a given moment there are few of those (a handful per operator), so the skip costs little. The 'mine' arms read the
 // operator's own due promises through their owner index.
 const headArms = (db: Executor, siteId: number, userId: number, at: string) => sql`
       SELECT 'now' AS arm, 'callback' AS kind, id, due FROM (SELECT id, due_by AS due FROM callback_requests AS q INDEXED BY callback_requests_queue
@@ -87,7 +87,7 @@ interface ArmRow {
   due: string | null;
 }
 
-/** The item this operator holds under a live lease, if any (one at a time): one statement, three owner-index probes. */
+/** The item this operator holds under a live lease, or null (one at a time): one statement, three owner-index probes. */
 export async function findHeld(db: Executor, userId: number, at: string): Promise<HeldRef | null> {
   const r = await sql<ArmRow>`${heldArms(db, userId, at)}`.execute(db);
   // UNION ALL keeps the arms' order: a callback before a lead before a contact, as when they were three probes
