@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { STREAMS } from '@valore/shared/streams';
 import { completeBody } from './http';
 import { cpuSecondsOf, quantile, rssOf } from './lib';
@@ -160,18 +161,33 @@ function action(op: number, step: number) {
  * The server's event-loop delay since the last read (ms): p99 of the 1 ms samples, and the longest single delay
  * (a stall once a second barely moves the p99 of samples). prom-client resets its histogram at each scrape.
  */
-async function loopDelayMs(): Promise<{ p99: number; max: number }> {
+async function loopDelayMs(): Promise<{ p99: number; max: number; over100: number }> {
   const metrics = await request('GET', '/metrics', '');
   const read = (name: string) => {
     const match = new RegExp(`^${name}\\s+([\\d.e+-]+)$`, 'm').exec(metrics.body);
     return match?.[1] ? Number(match[1]) * 1000 : Number.NaN;
   };
-  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+  // requests the server itself took > 100 ms over (its latency histogram, cumulative since start: the caller diffs)
+  let total = 0;
+  let within = 0;
+  for (const m of metrics.body.matchAll(/^valore_http_request_duration_seconds_bucket\{([^}]*)\} (\d+)$/gm)) {
+    if (m[1]?.includes('le="+Inf"')) total += Number(m[2]);
+    else if (m[1]?.includes('le="0.1"')) within += Number(m[2]);
+  }
+  return {
+    p99: read('nodejs_eventloop_lag_p99_seconds'),
+    max: read('nodejs_eventloop_lag_max_seconds'),
+    over100: total - within,
+  };
 }
 
 for (const n of config.steps) {
   await openStreams(n);
-  await loopDelayMs(); // from here on
+  const before = await loopDelayMs(); // from here on
+  const driverDelay = monitorEventLoopDelay({ resolution: 1 });
+  driverDelay.enable();
+  /** the requests that took > 100 ms, by action, and when in the step (s) the first and the last of them went out */
+  const slow = { byAction: new Array<number>(ACTIONS).fill(0), first: Number.NaN, last: Number.NaN };
   const rate = (n * ACTIONS) / config.cycleSeconds;
   const latencies: number[] = [];
   let errors = 0;
@@ -179,6 +195,7 @@ for (const n of config.steps) {
   const inflight = new Set<Promise<void>>();
   const cpu0 = cpuSecondsOf(config.serverPid);
   const started = performance.now();
+  const startedAtMs = Date.now();
   let t = 0;
   while (performance.now() - started < config.stepSeconds * 1000) {
     const op = t % n;
@@ -186,7 +203,14 @@ for (const n of config.steps) {
     const sent = performance.now();
     const p: Promise<void> = action(op, a).then(
       (r) => {
-        latencies.push(performance.now() - sent);
+        const took = performance.now() - sent;
+        latencies.push(took);
+        if (took > 100) {
+          slow.byAction[a] = (slow.byAction[a] ?? 0) + 1;
+          const at = (sent - started) / 1000;
+          if (!(at >= slow.first)) slow.first = at;
+          slow.last = at;
+        }
         if (r.status >= 400) {
           errors++;
           firstError ||= `${r.status} ${r.body.slice(0, 200)}`;
@@ -205,6 +229,7 @@ for (const n of config.steps) {
   }
   const wall = (performance.now() - started) / 1000;
   await Promise.all(inflight);
+  driverDelay.disable();
   const loopDelay = await loopDelayMs();
   const cpu = (cpuSecondsOf(config.serverPid) - cpu0) / wall;
   const result = {
@@ -220,6 +245,17 @@ for (const n of config.steps) {
     streams: sse.length,
     loopDelayP99: loopDelay.p99,
     loopDelayMax: loopDelay.max,
+    /** diagnostics: where a step's slow requests came from */
+    slow: {
+      requests: slow.byAction.reduce((a, b) => a + b, 0),
+      byAction: slow.byAction,
+      firstAtS: slow.first,
+      lastAtS: slow.last,
+      startedAtMs,
+      serverOver100: loopDelay.over100 - before.over100,
+      driverLoopDelayP99: driverDelay.percentile(99) / 1e6,
+      driverLoopDelayMax: driverDelay.max / 1e6,
+    },
   };
   console.log(JSON.stringify(result));
   if (result.p99 > 100 || errors > t * 0.001) break;

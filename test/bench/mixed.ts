@@ -23,6 +23,33 @@ interface Step {
   loopDelayP99: number;
   /** the longest single event-loop delay in the step */
   loopDelayMax: number;
+  /** diagnostics: the requests over 100 ms as the driver saw them and as the server timed them, the driver's own loop */
+  slow?: {
+    requests: number;
+    byAction: number[];
+    firstAtS: number;
+    lastAtS: number;
+    /** the step's start, wall clock (ms since the epoch): to line the slow requests up with the server's logs */
+    startedAtMs: number;
+    serverOver100: number;
+    driverLoopDelayP99: number;
+    driverLoopDelayMax: number;
+  };
+}
+
+const ACTION_NAMES = ['work.next', 'card', 'slots', 'status', 'status', 'complete', 'status', 'release'];
+function slowText(step: Step): string {
+  const s = step.slow;
+  if (!s) return '';
+  const by = s.byAction
+    .map((n, i) => (n ? `${ACTION_NAMES[i] ?? i} ${n}` : ''))
+    .filter(Boolean)
+    .join(', ');
+  const clock = (at: number) => new Date(s.startedAtMs + at * 1000).toISOString().slice(11, 23);
+  const when = s.requests
+    ? ` sent ${s.firstAtS.toFixed(1)}–${s.lastAtS.toFixed(1)} s into the step, ${clock(s.firstAtS)}–${clock(s.lastAtS)} (${by})`
+    : '';
+  return ` · > 100 ms: ${s.requests} at the driver${when}, ${s.serverOver100} timed so by the server; driver loop delay p99 ${ms(s.driverLoopDelayP99)} max ${ms(s.driverLoopDelayMax)}`;
 }
 
 export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promise<Figure[]> {
@@ -80,7 +107,7 @@ export async function benchMixed(opts: BenchOptions, db: ClaimsDatabase): Promis
           const step = JSON.parse(line) as Step;
           results.push(step);
           opts.log(
-            `  N=${num(step.operators)} (${step.rate.toFixed(0)} req/s, ${num(step.streams)} SSE): p50 ${ms(step.p50)} p99 ${ms(step.p99)}, ${step.errors} errors, server CPU ${(step.serverCpu * 100).toFixed(0)}%, RSS ${step.serverRssMb.toFixed(0)} MB, event-loop delay p99 ${ms(step.loopDelayP99)} max ${ms(step.loopDelayMax)}${step.firstError ? ` · ${step.firstError}` : ''}`,
+            `  N=${num(step.operators)} (${step.rate.toFixed(0)} req/s, ${num(step.streams)} SSE): p50 ${ms(step.p50)} p99 ${ms(step.p99)}, ${step.errors} errors, server CPU ${(step.serverCpu * 100).toFixed(0)}%, RSS ${step.serverRssMb.toFixed(0)} MB, event-loop delay p99 ${ms(step.loopDelayP99)} max ${ms(step.loopDelayMax)}${slowText(step)}${step.firstError ? ` · ${step.firstError}` : ''}`,
           );
         }
       });

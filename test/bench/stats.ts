@@ -1,6 +1,6 @@
 // The stats page's queries over a history of N interactions (default 1,000,000; --full 10,000,000; --stats-db FILE to
 // use an existing history, e.g. one made by `npm run seed:history -- --interactions 10000000 --db FILE`), each run
-// 10 times for a team lead (one site) and the admin (all sites), over 30 and 365 days; beside the raw GROUP BY scan
+// RUNS times for a team lead (one site) and the admin (all sites), over 30 and 365 days; beside the raw GROUP BY scan
 // the rollups avoid: SELECT flow, outcome, count(*) … GROUP BY flow, outcome over the same file.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,13 @@ import type { AppDeps } from '@valore/server/deps';
 import { createTestDeps } from '@valore/server/testing/test-deps';
 import { freshDatabase, ms, num, quantile, ROOT, type BenchOptions, type Figure } from './lib';
 
-const RUNS = 10;
+/**
+ * Runs of each query. The target is a p95: with 10 runs the 95th percentile of a query was its slowest run, so one
+ * pause of the process or the machine decided the figure — one run of 17 ms against a p50 of 0.8 ms failed a run of
+ * five (5 Dec). With 60 runs the p95 is the 58th of 60 (the two slowest left out, as a p95 leaves out the slowest
+ * 5 % of a real dashboard's loads); the slowest single run is reported beside it.
+ */
+const RUNS = 60;
 
 async function historyFile(opts: BenchOptions): Promise<string> {
   if (opts.statsDb) return opts.statsDb;
@@ -83,7 +89,7 @@ export async function benchStats(opts: BenchOptions): Promise<Figure[]> {
     } as SessionUser;
 
     const cases = dashboardCases(bench, teamLead, admin, end);
-    const rows: { name: string; p50: number; p95: number }[] = [];
+    const rows: { name: string; p50: number; p95: number; max: number }[] = [];
     for (const c of cases) {
       await c.run();
       const times: number[] = [];
@@ -92,7 +98,7 @@ export async function benchStats(opts: BenchOptions): Promise<Figure[]> {
         await c.run();
         times.push(performance.now() - t);
       }
-      rows.push({ name: c.name, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
+      rows.push({ name: c.name, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: Math.max(...times) });
     }
     const worst = rows.reduce((a, b) => (b.p95 > a.p95 ? b : a));
     const p50s = rows.map((r) => r.p50);
@@ -105,7 +111,9 @@ export async function benchStats(opts: BenchOptions): Promise<Figure[]> {
     const rawMs = performance.now() - t;
     opts.log(`  ${rows.length} queries × ${RUNS} over ${num(count)} interactions; raw GROUP BY ${ms(rawMs)}`);
     for (const r of rows)
-      opts.log(`    ${r.name.padEnd(32)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}`);
+      opts.log(
+        `    ${r.name.padEnd(32)} p50 ${ms(r.p50).padStart(9)}  p95 ${ms(r.p95).padStart(9)}  max ${ms(r.max).padStart(9)}`,
+      );
     const ratio = rawMs / worst.p95;
     return [
       {
@@ -119,7 +127,7 @@ export async function benchStats(opts: BenchOptions): Promise<Figure[]> {
         times: true,
         target: 'p95 < 25 ms; ≥ 100× faster',
         met: worst.p95 < 25 && ratio >= 100,
-        detail: `median p50 ${ms(quantile(p50s, 0.5))}; worst p95 ${worst.name}`,
+        detail: `median p50 ${ms(quantile(p50s, 0.5))}; worst p95 ${worst.name}; slowest single run ${ms(Math.max(...rows.map((r) => r.max)))}`,
         extra: { interactions: count, queries: rows, rawGroupByMs: rawMs },
       },
     ];
