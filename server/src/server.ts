@@ -43,6 +43,7 @@ import {
 import { createLogger, type Logger } from './logger';
 import { createInProcessBus, type EventBus } from './realtime/event-bus';
 import { createPostgresBus } from './realtime/postgres-bus';
+import { flushLastSeen } from './domains/auth/last-seen';
 
 export interface RunningServer {
   url: string;
@@ -226,6 +227,7 @@ export async function startServer(
     drain.start();
     const cut = await stopListening(server, graceMs);
     await stopBackgroundJobs();
+    await flushLastSeen(database.db);
     await closeBus();
     await database.close();
     return { cut };

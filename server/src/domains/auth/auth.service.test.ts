@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
-import { login, RateLimitedError } from './auth.service';
+import { login, RateLimitedError, resolveSession } from './auth.service';
+import { flushLastSeen, LAST_SEEN_FLUSH_MS } from './last-seen';
 import { hashPassword, verifyPassword } from './password';
 
 async function withUser(password = 'segreta') {
@@ -108,5 +109,59 @@ describe('login', () => {
     await expect(login(deps, request('segreta'))).rejects.toThrow(
       'Too many failed sign-in attempts. Try again in 2 minute(s).',
     );
+  });
+});
+
+describe('last-seen times (issue 15)', () => {
+  const lastSeen = async (deps: Awaited<ReturnType<typeof withUser>>['deps']) =>
+    (await deps.db.selectFrom('sessions').select(['id', 'last_seen_at']).orderBy('id').execute()).map(
+      (r) => r.last_seen_at,
+    );
+
+  it('are gathered and written together a moment later, the request not writing them itself', async () => {
+    const { deps, clock } = await withUser();
+    const a = await login(deps, request('segreta'));
+    const b = await login(deps, request('segreta', '10.0.0.2'));
+    const signedIn = clock.now().toISOString();
+    clock.advance(61_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      for (const token of [a.token, b.token]) {
+        const { session } = await resolveSession(deps, token);
+        expect(session?.user.username).toBe('operatore1');
+      }
+      // answered, nothing written yet
+      expect(await lastSeen(deps)).toEqual([signedIn, signedIn]);
+      vi.advanceTimersByTime(LAST_SEEN_FLUSH_MS);
+    } finally {
+      vi.useRealTimers();
+    }
+    const seen = clock.now().toISOString();
+    await vi.waitFor(async () => expect(await lastSeen(deps)).toEqual([seen, seen]));
+  });
+
+  it('are written at once on flush (the server does so before closing its database)', async () => {
+    const { deps, clock } = await withUser();
+    const a = await login(deps, request('segreta'));
+    clock.advance(61_000);
+    await resolveSession(deps, a.token);
+    await flushLastSeen(deps.db);
+    expect(await lastSeen(deps)).toEqual([clock.now().toISOString()]);
+  });
+
+  it('count for the idle check before they are written', async () => {
+    const { deps, clock } = await withUser();
+    const a = await login(deps, request('segreta'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      clock.advance(61_000);
+      await resolveSession(deps, a.token); // seen now, not written yet
+      clock.advance(29 * 60_000); // 30 min 1 s after the stored time, 29 min after the last request
+      expect((await resolveSession(deps, a.token)).session?.user.username).toBe('operatore1');
+      clock.advance(31 * 60_000);
+      expect(await resolveSession(deps, a.token)).toEqual({ session: null, expired: true });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

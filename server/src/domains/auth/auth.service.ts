@@ -1,21 +1,13 @@
-import { isPostgres } from '../../db/postgres-dialect';
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { AppDeps } from '../../deps';
-import { groupCommit } from '../../db/group-commit';
 import { DomainError } from '../../errors';
 import { insertAudit } from '../audit/audit.repository';
 import { centreSettings } from '../admin/settings.service';
 import { findOperatorStatus } from '../monitor/monitor.repository';
 import { announceStatus, changeOperatorStatus } from '../monitor/status.service';
-import {
-  deleteSession,
-  findSessionWithUser,
-  findUserByUsername,
-  insertSession,
-  touchSession,
-  type UserRow,
-} from './auth.repository';
+import { deleteSession, findSessionWithUser, findUserByUsername, insertSession, type UserRow } from './auth.repository';
+import { lastSeenOf, recordLastSeen } from './last-seen';
 import { newDeviceId } from './device-cookie';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
 import { requireGoodPassword } from './password-policy';
@@ -180,21 +172,17 @@ export async function resolveSession(
   const row = await findSessionWithUser(deps.db, sessionId);
   if (!row || row.user.active !== 1) return { session: null, expired: false };
   const now = deps.clock.now();
-  const idleLimit = Date.parse(row.last_seen_at) + deps.config.sessionIdleMinutes * 60_000;
+  const lastSeen = Date.parse(lastSeenOf(deps.db, sessionId, row.last_seen_at));
+  const idleLimit = lastSeen + deps.config.sessionIdleMinutes * 60_000;
   if (now.getTime() > idleLimit || now.getTime() > Date.parse(row.expires_at)) {
     await deleteSession(deps.db, sessionId);
     return { session: null, expired: true };
   }
-  if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
-    // Rides along with the next shared commit (db/group-commit.ts) instead of an fsync of its own per session per
-    // minute, and the request does not wait for it: a last-seen time lost in a crash only makes idle expiry come
-    // that much sooner.
-    const touched = groupCommit(deps.db, (trx) => touchSession(trx, sessionId, now.toISOString())).catch(
-      (err: unknown) => deps.logger.warn({ err }, 'session: could not record last-seen'),
-    );
-    // On PostgreSQL (no fsync of this process to save, other nodes reading the same session) the request waits for
-    // it: otherwise the next request, on this node or another, could read the old last-seen time first
-    if (isPostgres(deps.db)) await touched;
+  if (now.getTime() - lastSeen > TOUCH_EVERY_MS) {
+    // SQLite: gathered with the other sessions' and written every two seconds, the request not waiting for it
+    // (last-seen.ts: one fsync for them all instead of one each); PostgreSQL: written now and awaited, as the next
+    // request, on this node or another, could otherwise read the old last-seen time first
+    await recordLastSeen(deps.db, deps.logger, sessionId, now.toISOString());
   }
   return { session: { sessionId, user: toSessionUser(row.user) }, expired: false };
 }
