@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Executor } from '../../db/database';
+import { opaque } from '../../db/postgres-dialect';
 import { DomainError } from '../../errors';
 
 /**
@@ -44,29 +45,33 @@ export async function handlingBasis(
   customerId: number,
   now: Date,
 ): Promise<HandlingBasis | null> {
-  const at = now.toISOString();
-  const recent = minutesBefore(now, AFTER_CONTACT_MINUTES);
-  const callStart = minutesBefore(now, CALL_MAX_HOURS * 60);
+  // every value bound out of the SQLite planner's sight (db/postgres-dialect.ts `opaque`): each arm compares
+  // indexed columns with them, and on an analysed database a bare value had the statement re-prepared at every run
+  const at = opaque(db, now.toISOString());
+  const recent = opaque(db, minutesBefore(now, AFTER_CONTACT_MINUTES));
+  const callStart = opaque(db, minutesBefore(now, CALL_MAX_HOURS * 60));
+  const user = opaque(db, userId);
+  const customer = opaque(db, customerId);
   const r = await sql<{ basis: HandlingBasis }>`
     SELECT 'work_item' AS basis FROM (SELECT 1 FROM campaign_contacts INDEXED BY campaign_contacts_owner
-      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} AND customer_id = ${customerId} LIMIT 1) AS h
+      WHERE status = 'claimed' AND lease_owner = ${user} AND lease_expires_at >= ${at} AND customer_id = ${customer} LIMIT 1) AS h
     UNION ALL
     SELECT 'work_item' FROM (SELECT 1 FROM callback_requests INDEXED BY callback_requests_owner
-      WHERE status = 'claimed' AND lease_owner = ${userId} AND lease_expires_at >= ${at} AND customer_id = ${customerId} LIMIT 1) AS h
+      WHERE status = 'claimed' AND lease_owner = ${user} AND lease_expires_at >= ${at} AND customer_id = ${customer} LIMIT 1) AS h
     UNION ALL
     SELECT 'work_item' FROM (SELECT 1 FROM leads INDEXED BY leads_owner
-      WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${userId} AND lease_expires_at >= ${at}
-        AND customer_id = ${customerId} LIMIT 1) AS h
+      WHERE status = 'open' AND lease_owner IS NOT NULL AND lease_owner = ${user} AND lease_expires_at >= ${at}
+        AND customer_id = ${customer} LIMIT 1) AS h
     UNION ALL
     SELECT 'call' FROM (SELECT 1 FROM cti_calls
-      WHERE operator_id = ${userId} AND customer_id = ${customerId}
+      WHERE operator_id = ${user} AND customer_id = ${customer}
         AND (updated_at >= ${recent} OR (state <> 'ended' AND created_at >= ${callStart})) LIMIT 1) AS h
     UNION ALL
     SELECT 'after_contact' FROM (SELECT 1 FROM interactions INDEXED BY interactions_customer_started
-      WHERE customer_id = ${customerId} AND operator_id = ${userId} AND created_at >= ${recent} LIMIT 1) AS h
+      WHERE customer_id = ${customer} AND operator_id = ${user} AND created_at >= ${recent} LIMIT 1) AS h
     UNION ALL
     SELECT kind FROM (SELECT kind FROM customer_access_grants
-      WHERE user_id = ${userId} AND customer_id = ${customerId} AND expires_at > ${at}
+      WHERE user_id = ${user} AND customer_id = ${customer} AND expires_at > ${at}
       ORDER BY kind = 'break_glass' LIMIT 1) AS h
     LIMIT 1`.execute(db);
   return r.rows[0]?.basis ?? null;

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/database';
+import { opaque } from '../../db/postgres-dialect';
 import { precompiled } from '../../db/precompiled';
 import type { ConsentsTable, CustomerAccessGrantsTable, CustomersTable } from './customers.table';
 
@@ -46,12 +47,15 @@ export async function customerHoldings(
   db: Executor,
   customerId: number,
 ): Promise<{ product_code: string; since: string }[]> {
-  return db
-    .selectFrom('customer_products')
-    .select(['product_code', 'since'])
-    .where('customer_id', '=', customerId)
-    .orderBy('since')
-    .execute();
+  return (
+    db
+      .selectFrom('customer_products')
+      .select(['product_code', 'since'])
+      // opaque: customer_id leads a key of two columns, a range STAT4 samples (db/postgres-dialect.ts)
+      .where('customer_id', '=', opaque(db, customerId))
+      .orderBy('since')
+      .execute()
+  );
 }
 
 /** The latest consent per purpose and channel: the current state. */
@@ -59,7 +63,7 @@ export async function currentConsents(db: Executor, customerId: number): Promise
   const rows = await db
     .selectFrom('consents')
     .selectAll()
-    .where('customer_id', '=', customerId)
+    .where('customer_id', '=', opaque(db, customerId))
     .orderBy('recorded_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
@@ -89,7 +93,7 @@ export async function recentInteractionsOf(db: Executor, customerId: number, lim
       'interactions.started_at',
       'users.display_name as operator_name',
     ])
-    .where('interactions.customer_id', '=', customerId)
+    .where('interactions.customer_id', '=', opaque(db, customerId))
     .orderBy('interactions.started_at', 'desc')
     .limit(limit)
     .execute();

@@ -1,5 +1,6 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database';
+import { opaque } from '../../db/postgres-dialect';
 import { precompiled } from '../../db/precompiled';
 
 /**
@@ -30,9 +31,11 @@ export function currentMarketingConsent(
     AND channel IN ('any', ${channel}) ORDER BY recorded_at DESC, id DESC LIMIT 1)`;
 }
 
-// every completion and every card read it (precompiled: db/precompiled.ts)
+// every completion and every card read it (precompiled: db/precompiled.ts); the customer's id is bound out of the
+// SQLite planner's sight (`opaque`): customer_id leads consents_latest, a non-unique index, so on an analysed
+// database a bare parameter had the statement re-prepared at every run (32 µs a completion; 2 µs so)
 const oneCustomer = precompiled((db, v: { customerId: number; channel: ProposalChannel }) =>
-  db.selectNoFrom(currentMarketingConsent(v.customerId, v.channel).as('granted')),
+  db.selectNoFrom(currentMarketingConsent(opaque(db, v.customerId), v.channel).as('granted')),
 );
 
 export async function hasMarketingConsent(
