@@ -15,7 +15,7 @@ import { acceptOpenOffer, dispatchOffers } from './work/offers';
 import { claimNextWorkItem } from './work/work.service';
 import { completeInteraction } from './interactions/interactions.service';
 import { customerCard, startContact } from './customers/customers.service';
-import { completion } from '../testing/completions';
+import { declinedSale } from '../testing/completions';
 import { randomUUID } from 'node:crypto';
 import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { createCustomer, createWorld, type World } from '../testing/fixtures';
@@ -251,17 +251,7 @@ describe('query plans of the every-second and every-request statements', () => {
     const customerId = world.customers.mario;
     const operator = world.users.operator;
     database.sqlite.exec('ANALYZE');
-    const input = completion(
-      'inbound_sales',
-      customerId,
-      'not_interested',
-      [
-        { type: 'customer.identified', customerId },
-        { type: 'needs.identified', productCode: 'SIM' },
-        { type: 'proposal.declined' },
-      ],
-      { startMs: Date.now() - 300_000, handleMs: 200_000, acwMs: 10_000 },
-    );
+    const input = declinedSale(customerId, { startMs: Date.now() - 300_000, handleMs: 200_000, acwMs: 10_000 });
     await completeInteraction(logged, operator, input, null);
     await startContact(logged, operator, { customerId, reason: 'inbound_call', clientId: randomUUID() }, null);
     const card = await customerCard(logged, operator, customerId);

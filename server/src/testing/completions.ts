@@ -51,6 +51,24 @@ export function completion(
   };
 }
 
+/**
+ * An inbound sales call that ends without value: the customer is identified, wants a SIM and declines the proposal
+ * (`not_interested`).
+ */
+export function declinedSale(customerId: number, timing: CompletionTiming = {}): CompleteInteractionInput {
+  return completion(
+    'inbound_sales',
+    customerId,
+    'not_interested',
+    [
+      { type: 'customer.identified', customerId },
+      { type: 'needs.identified', productCode: 'SIM' },
+      { type: 'proposal.declined' },
+    ],
+    timing,
+  );
+}
+
 export interface Slot {
   slotId: number;
   postOfficeId: number;

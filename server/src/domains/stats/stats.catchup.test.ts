@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { completion } from '../../testing/completions';
+import { declinedSale } from '../../testing/completions';
 import { createWorld } from '../../testing/fixtures';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
@@ -13,17 +13,11 @@ async function setup() {
   const { deps } = await createTestDeps({ clock });
   const world = await createWorld(deps.db, clock.now());
   const complete = (customerId: number) => {
-    const input = completion(
-      'inbound_sales',
-      customerId,
-      'not_interested',
-      [
-        { type: 'customer.identified', customerId },
-        { type: 'needs.identified', productCode: 'SIM' },
-        { type: 'proposal.declined' },
-      ],
-      { startMs: clock.now().getTime() - 300_000, handleMs: 200_000, acwMs: 10_000 },
-    );
+    const input = declinedSale(customerId, {
+      startMs: clock.now().getTime() - 300_000,
+      handleMs: 200_000,
+      acwMs: 10_000,
+    });
     return completeInteraction(deps, world.users.operator, input, null);
   };
   const handled = async () => {
