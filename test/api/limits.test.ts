@@ -127,8 +127,10 @@ describe('request bodies', () => {
       expect(answer.sent).toBeLessThan(10 * MB);
     }
     // Buffering and parsing 5 × 10 MB grows the resident set by ~90 MB here (measured with the limit lifted);
-    // refusing up front by well under 1 MB. The tolerance covers V8 growing its young generation meanwhile.
-    expect(process.memoryUsage().rss - before).toBeLessThan(16 * MB);
+    // refusing up front by well under 1 MB. The tolerance covers V8 growing its young generation and the allocator
+    // keeping pages meanwhile: 20 MB once, in a clean-clone CI run (5 Dec), with 16 MB as the bound — half of what
+    // reading the bodies costs stays the line.
+    expect(process.memoryUsage().rss - before).toBeLessThan(45 * MB);
   });
 
   it('cuts a chunked (length-less) body at the limit instead of reading it to the end', async () => {
