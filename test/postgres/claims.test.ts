@@ -1,10 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import type { Executor } from '@valore/server/db/database';
 import { migratePostgres, openPostgres, type OpenedPostgres } from '@valore/server/db/postgres';
 import { claimNextWorkItem, claimNextWorkItemIn } from '@valore/server/domains/work/work.service';
-import { createCustomer, createUser, createWorld, type World } from '@valore/server/testing/fixtures';
+import {
+  createActiveCampaign,
+  createCustomer,
+  createUser,
+  createWorld,
+  type World,
+} from '@valore/server/testing/fixtures';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster';
 
 /**
@@ -14,11 +19,6 @@ import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-
  */
 const CONTACTS = 600;
 const OPERATORS = 40;
-const ALWAYS_OPEN = JSON.stringify({
-  timeZone: 'Europe/Rome',
-  days: Object.fromEntries(['0', '1', '2', '3', '4', '5', '6'].map((d) => [d, [['00:00', '24:00']]])),
-  excludeNationalHolidays: false,
-});
 
 let cluster: PostgresCluster;
 let nodeA: OpenedPostgres;
@@ -55,27 +55,7 @@ beforeAll(async () => {
   const now = new Date();
   const at = now.toISOString();
   world = await createWorld(db, now);
-  const campaign = await db
-    .insertInto('campaigns')
-    .values({
-      name: 'Libretto inverno',
-      business_unit: 'Risparmio',
-      product_code: 'LIBRETTO',
-      starts_on: at.slice(0, 10),
-      ends_on: '2099-12-31',
-      calling_window: ALWAYS_OPEN,
-      max_attempts: 3,
-      retry_delay_minutes: 60,
-      script_version: FLOW_VERSIONS.campaign,
-      status: 'active',
-      registry_checked_at: at,
-      created_by: world.users.teamLead.id,
-      created_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  campaignId = campaign.id;
-  await db.insertInto('campaign_sites').values({ campaign_id: campaignId, site_id: world.sites.roma }).execute();
+  campaignId = await createActiveCampaign(db, world, now, { name: 'Libretto inverno' });
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < CONTACTS + 30; i++) {
       // the last 30: ten without consent, ten on the opt-out registry, ten not yet due — never handed out

@@ -10,7 +10,7 @@ import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { hashPassword } from '@valore/server/domains/auth/password';
 import { migratePostgres, openPostgres, type OpenedPostgres } from '@valore/server/db/postgres';
 import { compareRollupsWithRecount } from '@valore/server/domains/stats/stats.recount';
-import { createUser, createWorld, type World } from '@valore/server/testing/fixtures';
+import { createActiveCampaign, createUser, createWorld, type World } from '@valore/server/testing/fixtures';
 import { createApiClient, type ApiClient } from '../helpers/api-client';
 import { spawnServer, type ChildServer } from '../helpers/child-server';
 import { openLiveStream } from '../helpers/live-stream';
@@ -30,11 +30,6 @@ const OPERATORS = 50;
 /** Operators whose console goes with node A: they hold a contact and never come back. */
 const VANISHING = 5;
 const PASSWORD = 'multi-node-password';
-const ALWAYS_OPEN = JSON.stringify({
-  timeZone: 'Europe/Rome',
-  days: Object.fromEntries(['0', '1', '2', '3', '4', '5', '6'].map((d) => [d, [['00:00', '24:00']]])),
-  excludeNationalHolidays: false,
-});
 
 let cluster: PostgresCluster;
 let store: OpenedPostgres;
@@ -89,28 +84,8 @@ beforeAll(async () => {
   const now = new Date();
   const at = now.toISOString();
   world = await createWorld(db, now);
-  const campaign = await db
-    .insertInto('campaigns')
-    .values({
-      name: 'Libretto nazionale',
-      business_unit: 'Risparmio',
-      product_code: 'LIBRETTO',
-      starts_on: at.slice(0, 10),
-      ends_on: '2099-12-31',
-      calling_window: ALWAYS_OPEN,
-      // one attempt: a contact not reached is done (the drain ends)
-      max_attempts: 1,
-      retry_delay_minutes: 60,
-      script_version: FLOW_VERSIONS.campaign,
-      status: 'active',
-      registry_checked_at: at,
-      created_by: world.users.teamLead.id,
-      created_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  campaignId = campaign.id;
-  await db.insertInto('campaign_sites').values({ campaign_id: campaignId, site_id: world.sites.roma }).execute();
+  // one attempt: a contact not reached is done (the drain ends)
+  campaignId = await createActiveCampaign(db, world, now, { name: 'Libretto nazionale', maxAttempts: 1 });
   for (let from = 0; from < ITEMS; from += 1_000) {
     const batch = Array.from({ length: Math.min(1_000, ITEMS - from) }, (_, k) => from + k);
     const customers = await db

@@ -17,8 +17,7 @@ import { completeInteraction } from './interactions/interactions.service';
 import { customerCard, startContact } from './customers/customers.service';
 import { declinedSale } from '../testing/completions';
 import { randomUUID } from 'node:crypto';
-import { FLOW_VERSIONS } from '@valore/shared/flows/index';
-import { createCustomer, createWorld, type World } from '../testing/fixtures';
+import { createActiveCampaign, createCustomer, createWorld, type World } from '../testing/fixtures';
 import { createTestDeps } from '../testing/test-deps';
 import type { OpenedDatabase } from '../db/client';
 import type { Database } from '../db/database';
@@ -191,33 +190,7 @@ describe('query plans of the every-second and every-request statements', () => {
     // an active campaign of the site with a due contact: the campaign heads' statement is among the claim's reads
     const now = new Date();
     const at = now.toISOString();
-    const campaign = await deps.db
-      .insertInto('campaigns')
-      .values({
-        name: 'Piani',
-        business_unit: 'Risparmio',
-        product_code: 'LIBRETTO',
-        starts_on: at.slice(0, 10),
-        ends_on: '2099-12-31',
-        calling_window: JSON.stringify({
-          timeZone: 'Europe/Rome',
-          days: Object.fromEntries(['0', '1', '2', '3', '4', '5', '6'].map((d) => [d, [['00:00', '24:00']]])),
-          excludeNationalHolidays: false,
-        }),
-        max_attempts: 3,
-        retry_delay_minutes: 60,
-        script_version: FLOW_VERSIONS.campaign,
-        status: 'active',
-        registry_checked_at: at,
-        created_by: world.users.teamLead.id,
-        created_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await deps.db
-      .insertInto('campaign_sites')
-      .values({ campaign_id: campaign.id, site_id: world.sites.roma })
-      .execute();
+    const campaignId = await createActiveCampaign(deps.db, world, now, { name: 'Piani' });
     const customer = await createCustomer(deps.db, {
       provinceCode: 'RM',
       phone: '+393351000001',
@@ -227,7 +200,7 @@ describe('query plans of the every-second and every-request statements', () => {
     await deps.db
       .insertInto('campaign_contacts')
       .values({
-        campaign_id: campaign.id,
+        campaign_id: campaignId,
         customer_id: customer,
         phone: '+393351000001',
         status: 'pending',

@@ -1,5 +1,6 @@
 import type { SessionUser } from '@valore/shared/schemas/auth';
 import type { Role } from '@valore/shared/schemas/auth';
+import { FLOW_VERSIONS } from '@valore/shared/flows/index';
 import { PRODUCT_CATALOGUE } from '@valore/shared/reference/products';
 import { DISTRICTS, PROVINCE_NAMES } from '@valore/shared/reference/territory';
 import type { Executor } from '../db/database';
@@ -415,6 +416,47 @@ export async function createWorld(db: Executor, now: Date = new Date()): Promise
 }
 
 /** A tRPC context for createCaller, as the signed-in `user` (no HTTP request behind it). */
+/** A calling window open every hour of every day (Rome): campaigns whose calls a test does not want timed out. */
+export const ALWAYS_OPEN = JSON.stringify({
+  timeZone: 'Europe/Rome',
+  days: Object.fromEntries(['0', '1', '2', '3', '4', '5', '6'].map((d) => [d, [['00:00', '24:00']]])),
+  excludeNationalHolidays: false,
+});
+
+/**
+ * An active LIBRETTO campaign of the world's Roma site, from `now`'s day to 2099, always open, its registry check done:
+ * the campaign a claim test fills with contacts. Returns its id.
+ */
+export async function createActiveCampaign(
+  db: Executor,
+  world: World,
+  now: Date,
+  opts: { name?: string; maxAttempts?: number } = {},
+): Promise<number> {
+  const at = now.toISOString();
+  const campaign = await db
+    .insertInto('campaigns')
+    .values({
+      name: opts.name ?? 'Libretto',
+      business_unit: 'Risparmio',
+      product_code: 'LIBRETTO',
+      starts_on: at.slice(0, 10),
+      ends_on: '2099-12-31',
+      calling_window: ALWAYS_OPEN,
+      max_attempts: opts.maxAttempts ?? 3,
+      retry_delay_minutes: 60,
+      script_version: FLOW_VERSIONS.campaign,
+      status: 'active',
+      registry_checked_at: at,
+      created_by: world.users.teamLead.id,
+      created_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('campaign_sites').values({ campaign_id: campaign.id, site_id: world.sites.roma }).execute();
+  return campaign.id;
+}
+
 export function callerContext(deps: AppDeps, user: SessionUser | null, ip: string | null = '127.0.0.1'): Context {
   const session = user
     ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, siteId: user.siteId }
