@@ -1,3 +1,5 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
 /**
  * Focus that follows the work without taking the keyboard from someone typing.
  *
@@ -41,4 +43,33 @@ export function takePageFocusRequest(): boolean {
   const requested = pageFocusRequested;
   pageFocusRequested = false;
   return requested;
+}
+
+type FocusRequest = { find: () => HTMLElement | null | undefined; then?: (target: HTMLElement) => void };
+
+/**
+ * Focus that moves once what should take it is on screen: `focusAfterRender(find)` asks, and after each render of the
+ * component that follows, `find()` is tried until it returns an element, which takes the focus (then `then(target)`
+ * runs: a caret put back in place). What takes the focus often appears only in a later render — a form's fields marked
+ * invalid when the server's refusal reaches the component, the "New" button when a form closes after its mutation
+ * succeeded. Asking for it in a frame (`requestAnimationFrame`) raced that render: when the frame came first there was
+ * nothing to focus, and the focus stayed on the submit button or fell to <body>.
+ */
+export function useFocusAfterRender(): (find: FocusRequest['find'], then?: FocusRequest['then']) => void {
+  const pending = useRef<FocusRequest | null>(null);
+  // a change of state, so that at least one render follows the request (the target may be on screen already)
+  const [, setAsked] = useState(0);
+  useEffect(() => {
+    const request = pending.current;
+    if (!request) return;
+    const target = request.find();
+    if (!target) return;
+    pending.current = null;
+    target.focus();
+    request.then?.(target);
+  });
+  return useCallback((find, then) => {
+    pending.current = { find, then };
+    setAsked((n) => n + 1);
+  }, []);
 }

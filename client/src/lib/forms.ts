@@ -1,4 +1,5 @@
-import { useRef } from 'react';
+import { useCallback, useRef, type RefObject } from 'react';
+import { useFocusAfterRender } from './focus';
 import { isAppClientError } from './trpc';
 
 /** Field errors the server sent back (flattened zod), by top-level field. */
@@ -29,4 +30,28 @@ export function useRequestId(): { idFor: (payload: unknown) => string; done: () 
       last.current = null;
     },
   };
+}
+
+/** What a form marks invalid (each field with an error says so with aria-invalid). */
+export const FIRST_INVALID = '[aria-invalid="true"]';
+
+/**
+ * The first field marked invalid takes the focus once the form shows its errors, whether the form's own check found
+ * them (shown in the render that follows the submit) or the server refused the request (shown in a later render,
+ * once the mutation's error reaches the component): `focusInvalid()` asks, `useFocusAfterRender` moves it.
+ * `inner` names what takes the focus inside the invalid element (a date field's first segment), when there is one.
+ */
+export function useFocusFirstInvalid(
+  formRef: RefObject<HTMLElement | null>,
+  { selector = FIRST_INVALID, inner }: { selector?: string; inner?: string } = {},
+): () => void {
+  const focusAfterRender = useFocusAfterRender();
+  return useCallback(
+    () =>
+      focusAfterRender(() => {
+        const invalid = formRef.current?.querySelector<HTMLElement>(selector);
+        return (inner ? invalid?.querySelector<HTMLElement>(inner) : null) ?? invalid;
+      }),
+    [focusAfterRender, formRef, selector, inner],
+  );
 }

@@ -13,6 +13,7 @@ import { DateField } from '../../components/ui/date-field';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { useFocusAfterRender } from '../../lib/focus';
 import { useTRPC } from '../../lib/trpc';
 import { OneTimeSecret, useDateTime } from './admin-bits';
 
@@ -30,6 +31,7 @@ export function ApiKeysAdmin() {
   const [revoking, setRevoking] = useState<ApiKeySummary | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   return (
     <div className="admin-keys">
@@ -52,7 +54,7 @@ export function ApiKeysAdmin() {
           onDone={(result) => {
             setCreating(false);
             setMade(result);
-            if (!result) requestAnimationFrame(() => newButton.current?.focus());
+            if (!result) focusAfterRender(() => newButton.current);
           }}
         />
       ) : (

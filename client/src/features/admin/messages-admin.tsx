@@ -20,7 +20,8 @@ import { Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';
+import { useFocusAfterRender } from '../../lib/focus';
 import { useTRPC } from '../../lib/trpc';
 import { useDateTime } from './admin-bits';
 
@@ -133,6 +134,13 @@ export function MessagesAdmin() {
   );
 }
 
+/** The field's text with `text` put where its cursor (or selection) was, and where the cursor goes after it. */
+function insertAtCaret(field: HTMLInputElement | HTMLTextAreaElement, text: string) {
+  const start = field.selectionStart ?? field.value.length;
+  const end = field.selectionEnd ?? start;
+  return { next: field.value.slice(0, start) + text + field.value.slice(end), caret: start + text.length };
+}
+
 function TemplateEditor({
   template,
   onDone,
@@ -150,6 +158,9 @@ function TemplateEditor({
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
   const lastField = useRef<'subject' | 'body'>('body');
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
+  const focusAfterRender = useFocusAfterRender();
   const isEmail = template.channel === 'email';
   const name = t('messages.name', {
     purpose: t(`messages.purpose.${template.purpose}`),
@@ -202,22 +213,20 @@ function TemplateEditor({
       ...(isEmail ? { subject } : {}),
       body,
     };
-    save.mutate({ ...payload, requestId: requestId.idFor(payload) });
+    // refused by the server: the field it named takes the focus
+    save.mutate({ ...payload, requestId: requestId.idFor(payload) }, { onError: focusInvalid });
   }
 
   /** Puts a variable where the cursor was, in the subject or the text, and keeps the cursor after it. */
   function insert(text: string) {
     const field = isEmail && lastField.current === 'subject' ? subjectRef.current : bodyRef.current;
     if (!field) return;
-    const start = field.selectionStart ?? field.value.length;
-    const end = field.selectionEnd ?? start;
-    const next = field.value.slice(0, start) + text + field.value.slice(end);
-    if (field === subjectRef.current) setSubject(next);
-    else setBody(next);
-    requestAnimationFrame(() => {
-      field.focus();
-      field.setSelectionRange(start + text.length, start + text.length);
-    });
+    const { next, caret } = insertAtCaret(field, text);
+    (field === subjectRef.current ? setSubject : setBody)(next);
+    focusAfterRender(
+      () => field,
+      () => field.setSelectionRange(caret, caret),
+    );
   }
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -230,7 +239,7 @@ function TemplateEditor({
   return (
     <Panel title={title}>
       <div className="admin-messages__editor">
-        <form className="admin-form admin-form--wide" onSubmit={submit} noValidate aria-label={title}>
+        <form ref={formRef} className="admin-form admin-form--wide" onSubmit={submit} noValidate aria-label={title}>
           {(save.isError && !Object.keys(server).length) || reset.isError ? (
             <Alert tone="error" title={t('messages.failed')}>
               <p>{tShell(errorMessageKey(save.error ?? reset.error))}</p>

@@ -10,7 +10,7 @@ import { LoadingState } from '../../components/ui/spinner';
 import { DateField, TimeField } from '../../components/ui/date-field';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
-import { useRequestId } from '../../lib/forms';
+import { useFocusFirstInvalid, useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 
 /** One office: its closures (add, lift) and its weekly slot times. */
@@ -60,6 +60,7 @@ function Closures({ office }: { office: AdminPostOffice }) {
   const { t: tShell } = useTranslation();
   const requestId = useRequestId();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState({ fromDate: '', toDate: '', reason: '' });
   const [errors, setErrors] = useState<Partial<Record<'fromDate' | 'toDate' | 'reason', string>>>({});
   const [notice, setNotice] = useState<string[]>([]);
@@ -101,11 +102,11 @@ function Closures({ office }: { office: AdminPostOffice }) {
         next[key] ??= t(`offices.closures.errors.${key}`);
       }
       setErrors(next);
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid();
       return;
     }
     setErrors({});
-    add.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) });
+    add.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) }, { onError: focusInvalid });
   }
   const serverToDate = add.isError && !errors.toDate ? t('offices.closures.errors.toDate') : null;
   return (

@@ -12,7 +12,8 @@ import { Select } from '../../components/ui/select';
 import { TextField } from '../../components/ui/text-field';
 import { nameWithArticle, productPronoun } from '@valore/shared/reference/italian';
 import { errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';
+import { useFocusAfterRender } from '../../lib/focus';
 import { isAppClientError, useTRPC } from '../../lib/trpc';
 import { langOf } from '../../lib/lang';
 
@@ -29,6 +30,7 @@ export function ProductsAdmin() {
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   if (editing) {
     return (
@@ -38,7 +40,7 @@ export function ProductsAdmin() {
         onDone={(code) => {
           setEditing(null);
           if (code) setNotice(t('products.saved', { code }));
-          requestAnimationFrame(() => newButton.current?.focus());
+          focusAfterRender(() => newButton.current);
         }}
       />
     );
@@ -223,6 +225,7 @@ function ProductForm({ product, onDone }: { product?: AdminProduct; onDone: (sav
   const ids = useId();
   const requestId = useRequestId();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState<Values>(() => valuesOf(product));
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const saved = (p: AdminProduct) => {
@@ -249,13 +252,13 @@ function ProductForm({ product, onDone }: { product?: AdminProduct; onDone: (sav
         next[key] ??= t(`products.form.errors.${key}`);
       }
       setErrors(next);
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid();
       return;
     }
     setErrors({});
     const body = parsed.data;
-    if (product) update.mutate({ ...body, requestId: requestId.idFor(body) });
-    else create.mutate({ ...body, requestId: requestId.idFor(body) });
+    if (product) update.mutate({ ...body, requestId: requestId.idFor(body) }, { onError: focusInvalid });
+    else create.mutate({ ...body, requestId: requestId.idFor(body) }, { onError: focusInvalid });
   }
 
   const fromServer = serverFieldErrors(mutation.error);

@@ -8,7 +8,7 @@ import { Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';
 import { isAppClientError, useTRPC } from '../../lib/trpc';
 import { DistrictCalendars } from './district-calendars';
 import { SiteCalendarForm, useAdminCalendarSave, useCalendarSummary } from './site-calendar';
@@ -253,6 +253,7 @@ function SiteCreate({ onDone }: { onDone: (message: string | null) => void }) {
   const { t: tShell } = useTranslation();
   const requestId = useRequestId();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState<Record<SiteField, string>>({ code: '', name: '', city: '', provinceCode: '' });
   const [errors, setErrors] = useState<Partial<Record<SiteField, string>>>({});
   const create = useMutation(
@@ -279,11 +280,11 @@ function SiteCreate({ onDone }: { onDone: (message: string | null) => void }) {
         next[key] ??= t(`sites.form.errors.${key}`);
       }
       setErrors(next);
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid();
       return;
     }
     setErrors({});
-    create.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) });
+    create.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) }, { onError: focusInvalid });
   }
   const fromServer = serverFieldErrors(create.error);
   const conflict = isAppClientError(create.error) && create.error.data?.httpStatus === 409;

@@ -12,7 +12,8 @@ import { Select } from '../../components/ui/select';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
 import { errorDomainCode, errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';
+import { useFocusAfterRender } from '../../lib/focus';
 import { passwordProblemKey } from '../../lib/password-messages';
 import { useTRPC } from '../../lib/trpc';
 import { OneTimeSecret, useDateTime } from './admin-bits';
@@ -40,6 +41,7 @@ export function UsersAdmin() {
   const [importing, setImporting] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
   const newButton = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   const filters = {
     ...(search.trim() ? { search: search.trim() } : {}),
     ...(role ? { role } : {}),
@@ -55,7 +57,7 @@ export function UsersAdmin() {
   const closeForm = (message: Notice) => {
     setEditing(null);
     setNotice(message);
-    if (!message?.secret) requestAnimationFrame(() => newButton.current?.focus());
+    if (!message?.secret) focusAfterRender(() => newButton.current);
   };
 
   return (
@@ -269,6 +271,7 @@ function UserForm({
   const ids = useId();
   const requestId = useRequestId();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState<FormValues>(() => ({
     username: user?.username ?? '',
     displayName: user?.displayName ?? '',
@@ -306,7 +309,7 @@ function UserForm({
         next[key] ??= key === 'password' ? tShell(passwordProblemKey(issue.message)) : t(`users.form.errors.${key}`);
       }
       setErrors(next);
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid();
       return;
     }
     setErrors({});
@@ -319,9 +322,9 @@ function UserForm({
         teamId: parsed.data.teamId ?? null,
         active: values.active,
       };
-      update.mutate({ ...change, requestId: requestId.idFor(change) });
+      update.mutate({ ...change, requestId: requestId.idFor(change) }, { onError: focusInvalid });
     } else {
-      create.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) });
+      create.mutate({ ...parsed.data, requestId: requestId.idFor(parsed.data) }, { onError: focusInvalid });
     }
   }
 

@@ -6,7 +6,7 @@ import { Alert } from '../../components/ui/alert';
 import { Button } from '../../components/ui/button';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors } from '../../lib/forms';
+import { serverFieldErrors, useFocusFirstInvalid } from '../../lib/forms';
 import { passwordProblemKey } from '../../lib/password-messages';
 import { useTRPC } from '../../lib/trpc';
 
@@ -21,6 +21,7 @@ export function ChangePasswordPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
   const [values, setValues] = useState<Record<Field, string>>({ currentPassword: '', newPassword: '', confirm: '' });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const change = useMutation(
@@ -43,15 +44,13 @@ export function ChangePasswordPage() {
     else if (values.confirm !== values.newPassword) next.confirm = t('passwordChange.mismatch');
     setErrors(next);
     if (Object.keys(next).length > 0) {
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusInvalid();
       return;
     }
     change.mutate(
       { currentPassword: values.currentPassword, newPassword: values.newPassword },
-      {
-        onError: () =>
-          requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()),
-      },
+      // refused by the server (a breached password, a wrong current one): its field takes the focus
+      { onError: focusInvalid },
     );
   }
 

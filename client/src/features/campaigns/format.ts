@@ -50,4 +50,4 @@ export function useErrorText(): (error: unknown) => string {
   };
 }
 
-export { serverFieldErrors, useRequestId } from '../../lib/forms';
+export { serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';

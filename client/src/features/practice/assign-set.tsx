@@ -10,7 +10,7 @@ import { Panel } from '../../components/ui/panel';
 import { LoadingState } from '../../components/ui/spinner';
 import { TextField } from '../../components/ui/text-field';
 import { errorDomainCode, errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { FIRST_INVALID, serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 import { langOf } from '../../lib/lang';
 
@@ -66,6 +66,7 @@ function AssignForm({ learners, personas }: { learners: Learner[]; personas: Per
   const queryClient = useQueryClient();
   const personaText = usePersonaText();
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef, { selector: FIRST_INVALID_HERE });
   const nameRef = useRef<HTMLInputElement>(null);
   const { idFor, done } = useRequestId();
   const [name, setName] = useState('');
@@ -98,10 +99,6 @@ function AssignForm({ learners, personas }: { learners: Learner[]; personas: Per
     // the button was disabled while sending, which drops the focus: the emptied form starts again at its name
     if (assigned) nameRef.current?.focus();
   }, [assigned]);
-  useEffect(() => {
-    // the first field the server refused takes the focus, as after the form's own check
-    if (Object.keys(serverFieldErrors(assign.error)).length) focusFirstInvalid(formRef.current);
-  }, [assign.error]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -109,7 +106,7 @@ function AssignForm({ learners, personas }: { learners: Learner[]; personas: Per
     const next = problemsOf({ name, chosen: [userIds, flows, personaIds], count, dueDate });
     setErrors(next);
     if (Object.values(next).some(Boolean)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+      focusInvalid();
       return;
     }
     const payload = {
@@ -121,7 +118,8 @@ function AssignForm({ learners, personas }: { learners: Learner[]; personas: Per
       count: Number(count),
       dueDate: dueDate || null,
     };
-    assign.mutate({ ...payload, requestId: idFor(payload) });
+    // the first field the server refused takes the focus, as after the form's own check
+    assign.mutate({ ...payload, requestId: idFor(payload) }, { onError: focusInvalid });
   };
 
   const fieldProblem = Object.values(errors).some(Boolean) || fromServer.length > 0;
@@ -252,10 +250,8 @@ function problemsOf(v: {
   };
 }
 
-/** Focuses the first field marked invalid: an input, or the first box of a checkbox group. */
-function focusFirstInvalid(form: HTMLFormElement | null) {
-  form?.querySelector<HTMLElement>('[aria-invalid="true"], .practice-checks--invalid input')?.focus();
-}
+/** What takes the focus first when the form has errors: a field marked invalid, or the first box of a checkbox group. */
+const FIRST_INVALID_HERE = `${FIRST_INVALID}, .practice-checks--invalid input`;
 
 type CheckOption<V> = { value: V; label: ReactNode; description?: ReactNode };
 

@@ -22,6 +22,7 @@ import { Tabs } from '../../components/ui/tabs';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
 import { serverFieldErrors } from '../../lib/forms';
+import { useFocusAfterRender } from '../../lib/focus';
 import { useTRPC } from '../../lib/trpc';
 import { ScriptDiff } from './script-diff';
 
@@ -53,6 +54,7 @@ export function DraftEditor({
   const [tab, setTab] = useState<Tab>('lines');
   const [previewing, setPreviewing] = useState(false);
   const previewButton = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   const [note, setNote] = useState('');
   const [savedOnce, setSavedOnce] = useState(false);
   const catalogue = useQuery(trpc.scripts.catalogue.queryOptions(undefined, { staleTime: 10 * 60_000 }));
@@ -97,7 +99,7 @@ export function DraftEditor({
         definition={def}
         onClose={() => {
           setPreviewing(false);
-          requestAnimationFrame(() => previewButton.current?.focus());
+          focusAfterRender(() => previewButton.current);
         }}
       />
     );

@@ -10,7 +10,7 @@ import { RadioGroup } from '../../components/ui/radio-group';
 import { Select } from '../../components/ui/select';
 import { TextField } from '../../components/ui/text-field';
 import { errorMessageKey } from '../../lib/errors';
-import { serverFieldErrors, useRequestId } from '../../lib/forms';
+import { serverFieldErrors, useFocusFirstInvalid, useRequestId } from '../../lib/forms';
 import { useTRPC } from '../../lib/trpc';
 
 /** The form's fields; `ends` is how the session's hours are asked (the API takes `hours`). */
@@ -66,12 +66,6 @@ const FIELD_OF: Record<string, Field> = {
   capacity: 'capacity',
 };
 
-/** The first field marked invalid takes the focus (a date or time field: its first segment). */
-function focusFirstInvalid(form: HTMLFormElement | null) {
-  const invalid = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
-  (invalid?.querySelector<HTMLElement>('[role="spinbutton"]') ?? invalid)?.focus();
-}
-
 /** The checked draft as training.createSession takes it (without the requestId). */
 function sessionBody(d: SessionDraft, courseId: number, chooseSite: boolean) {
   const remote = d.place === 'remote';
@@ -113,6 +107,8 @@ export function PlanSessionForm({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
+  // the first field marked invalid takes the focus (a date or time field: its first segment)
+  const focusInvalid = useFocusFirstInvalid(formRef, { inner: '[role="spinbutton"]' });
   const headingId = useId();
   const endsHintId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -137,7 +133,7 @@ export function PlanSessionForm({
     event.preventDefault();
     const found = checkDraft(draft, chooseSite);
     setErrors(found);
-    if (Object.keys(found).length > 0) return requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+    if (Object.keys(found).length > 0) return focusInvalid();
     const body = sessionBody(draft, courseId, chooseSite);
     create.mutate(
       { ...body, requestId: requestId.idFor(body) },
@@ -147,7 +143,7 @@ export function PlanSessionForm({
           void queryClient.invalidateQueries(trpc.training.pathFilter());
           onPlanned(session);
         },
-        onError: () => requestAnimationFrame(() => focusFirstInvalid(formRef.current)),
+        onError: focusInvalid,
       },
     );
   }

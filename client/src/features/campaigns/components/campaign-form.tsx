@@ -11,7 +11,7 @@ import { LoadingState } from '../../../components/ui/spinner';
 import { DateField } from '../../../components/ui/date-field';
 import { TextField } from '../../../components/ui/text-field';
 import { useTRPC } from '../../../lib/trpc';
-import { serverFieldErrors, useErrorText, useLang, useRequestId } from '../format';
+import { serverFieldErrors, useErrorText, useFocusFirstInvalid, useLang, useRequestId } from '../format';
 import { CallingWindowEditor, callingWindowErrors } from './calling-window-editor';
 
 type Values = {
@@ -126,6 +126,7 @@ function FormBody({
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [windowChecked, setWindowChecked] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const focusInvalid = useFocusFirstInvalid(formRef);
 
   const saved = (c: CampaignSummary) => {
     requestId.done();
@@ -168,15 +169,19 @@ function FormBody({
         if (isField(key) && !next[key]) next[key] = t(`form.errors.${key}`);
       }
       setErrors(next);
-      // focus the first field in error once it is marked, as a screen-reader user needs to land on it
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      // the first field in error takes the focus once it is marked, as a screen-reader user needs to land on it
+      focusInvalid();
       return;
     }
     setErrors({});
     const body = parsed.data;
     const { requestId: _ignored, ...rest } = body;
-    if (campaign) update.mutate({ requestId: requestId.idFor({ id: campaign.id, ...rest }), id: campaign.id, ...rest });
-    else create.mutate({ ...rest, requestId: requestId.idFor(rest) });
+    if (campaign) {
+      update.mutate(
+        { requestId: requestId.idFor({ id: campaign.id, ...rest }), id: campaign.id, ...rest },
+        { onError: focusInvalid },
+      );
+    } else create.mutate({ ...rest, requestId: requestId.idFor(rest) }, { onError: focusInvalid });
   }
 
   const fromServer = serverFieldErrors(mutation.error);
