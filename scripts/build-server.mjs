@@ -10,19 +10,6 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE = path.join(root, 'server/dist/main.mjs');
 
-/**
- * The node flags the bundle runs with, wherever it runs: npm start (scripts/start.mjs) and the benchmarks and tests
- * that run it as npm start does (test/helpers/child-server.ts). docs/operations.md, "Running the bundle yourself".
- *
- * `--max-semi-space-size=64`: V8's young generation may grow to 64 MB a half-space (16 MB by default on this kind of
- * machine). A request's objects (its parsed body, the tRPC and Kysely objects, the answer) die young; with a small
- * young generation a busy node's scavenges come so often that many are still alive and move to the old generation,
- * whose marking then runs in steps of 10 ms and more on the event loop — with 10,000 open streams the old generation
- * is large. Measured (docs/performance.md, "5 Dec 2026, the young generation"): the mixed load at 10,000 operators failed its p99 in 2 of 7
- * runs with the default and in none of 7 with 64 MB; resident memory ~40 MB higher.
- */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
-
 const dependencies = (pkg) => Object.keys(JSON.parse(fs.readFileSync(path.join(root, pkg), 'utf8')).dependencies ?? {});
 
 /** Builds to `outfile` (default server/dist/main.mjs; it must stay inside the repository so node_modules resolve). */

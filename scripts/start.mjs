@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer, SERVER_NODE_FLAGS } from './build-server.mjs';
+import { buildServer } from './build-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
@@ -21,12 +21,8 @@ if (!fs.existsSync(path.join(root, 'client/dist/index.html'))) {
 }
 
 // The server runs from its bundle (scripts/build-server.mjs, about a second), rebuilt at every start so it always
-// matches the sources; with the node flags it is tuned for (SERVER_NODE_FLAGS).
+// matches the sources.
 const bundle = await buildServer();
-const child = spawn(process.execPath, ['--enable-source-maps', ...SERVER_NODE_FLAGS, bundle], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
+const child = spawn(process.execPath, ['--enable-source-maps', bundle], { cwd: root, stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

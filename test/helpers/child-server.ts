@@ -6,7 +6,6 @@ import { openDatabase } from '@valore/server/db/client';
 import type { Database } from '@valore/server/db/database';
 import { migrateToLatest } from '@valore/server/db/migrator';
 import { openPostgres } from '@valore/server/db/postgres';
-import { SERVER_NODE_FLAGS } from '../../scripts/build-server.mjs';
 import { postgresDatabaseFrom, seededTemplate, TEST_ENGINE, TEST_INTAKE_KEY, TEST_SESSION_SECRET } from './server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -30,8 +29,7 @@ export async function spawnServer(opts: {
   /** Run this bundle (scripts/build-server.mjs, what npm start runs) instead of the sources through tsx. */
   bundle?: string;
 }): Promise<ChildServer> {
-  // the bundle runs with the node flags npm start gives it; the sources run as tsx runs them in development
-  const entry = opts.bundle ? [...SERVER_NODE_FLAGS, opts.bundle] : ['--import', 'tsx', 'server/src/main.ts'];
+  const entry = opts.bundle ? [opts.bundle] : ['--import', 'tsx', 'server/src/main.ts'];
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
