@@ -258,11 +258,13 @@ describe('call commands: the console asks, the platform gets a signed request', 
     );
     const fieldErrors = (refused.data?.zodError?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
     expect(fieldErrors.target?.join(' ')).toMatch(/extension/);
+    // each call made when it is awaited: made together, the second refusal could come before the first was awaited
+    // and count as an unhandled rejection (it failed a PostgreSQL run so)
     for (const call of [
-      tutor.trpc.cti.current.query(),
-      tutor.trpc.cti.command.mutate({ requestId: randomUUID(), action: 'hangup', callId: 'x' }),
+      () => tutor.trpc.cti.current.query(),
+      () => tutor.trpc.cti.command.mutate({ requestId: randomUUID(), action: 'hangup', callId: 'x' }),
     ]) {
-      expect((await trpcError(call)).data).toMatchObject({ httpStatus: 403, domainCode: 'FORBIDDEN_ROLE' });
+      expect((await trpcError(call())).data).toMatchObject({ httpStatus: 403, domainCode: 'FORBIDDEN_ROLE' });
     }
     expect(received).toHaveLength(0);
   });
