@@ -109,6 +109,7 @@ describe('administration from the browser', () => {
     // refused by the server: on the breached list; the field says so and takes the focus
     await op.getByText("È una password comune o già trapelata in un furto di dati: scegline un'altra.").waitFor();
     await expect.poll(() => op.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
+    await screenshot(op, 'change-password-refused');
     await op.keyboard.press('Control+A');
     await op.keyboard.type('girasoli nel campo di grano');
     await op.keyboard.press('Tab');
