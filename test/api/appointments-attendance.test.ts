@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveAppointment } from '@valore/server/domains/appointments/appointment-changes';
 import { MovableClock } from '@valore/server/testing/movable-clock';
-import { completion } from '@valore/server/testing/completions';
+import { inboundSale } from '@valore/server/testing/completions';
 import type { ConversionOutput } from '@valore/shared/schemas/stats';
 import { addDays, romeParts, romeToUtc } from '@valore/shared/time/rome-time';
 import { createApiClient, trpcError, type ApiClient } from '../helpers/api-client';
@@ -104,16 +104,9 @@ async function consentingCustomer(): Promise<number> {
 async function book(slotId: number): Promise<{ appointmentId: number; customerId: number }> {
   const customerId = await consentingCustomer();
   const result = await operator.trpc.interactions.complete.mutate(
-    completion(
-      'inbound_sales',
+    inboundSale(
       customerId,
-      'up_appointment',
-      [
-        { type: 'customer.identified', customerId },
-        { type: 'needs.identified', productCode: 'CONTO' },
-        { type: 'proposal.accepted' },
-        { type: 'outcome.appointment', postOfficeId: officeId, slotId },
-      ],
+      { postOfficeId: officeId, slotId },
       { startMs: clock.now().getTime() - 5 * MINUTE, stepMs: 5_000, handleMs: 200_000, acwMs: 10_000 },
     ),
   );
