@@ -16,6 +16,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Every failed test and failed file of the run, named again at the end (a CI log is often read from its tail). */
+const failures = [];
 
 /** A step in the foreground. Not spawnSync: the checks run beside it need the event loop to go on. */
 async function step(title, cmd, args, env = {}) {
@@ -78,6 +80,29 @@ function count(report) {
   totals.passed += json.numPassedTests ?? 0;
   totals.failed += json.numFailedTests ?? 0;
   totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+  for (const file of json.testResults ?? []) {
+    const name = path.relative(root, file.name ?? '');
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failed) failures.push({ where: `${name} > ${t.fullName}`, message: t.failureMessages?.[0] ?? '' });
+    // a file that failed outside its tests (it did not load, a hook threw, an error after the tests)
+    if (!failed.length && file.status === 'failed') failures.push({ where: name, message: file.message ?? '' });
+  }
+  if (json.success === false && !json.numFailedTests && !json.numFailedTestSuites)
+    failures.push({
+      where: path.basename(report),
+      message: 'the run failed outside any test (see its "Errors" above)',
+    });
+}
+
+/** The first lines of a failure's message, without colour codes. */
+function firstLines(message, lines = 6) {
+  // eslint-disable-next-line no-control-regex
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
+  return plain
+    .split('\n')
+    .slice(0, lines)
+    .map((line) => `      ${line}`)
+    .join('\n');
 }
 
 const only = process.argv[2];
@@ -133,6 +158,10 @@ if (!only || only === 'e2e') {
 }
 if (checks) ok = reportChecks(await checks) && ok;
 console.log(`\n${ok ? 'All checks passed.' : 'Some checks FAILED.'}`);
+if (failures.length) {
+  console.log('Failed:');
+  for (const f of failures) console.log(`  ✗ ${f.where}${f.message ? `\n${firstLines(f.message)}` : ''}`);
+}
 console.log(
   `Tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
 );
