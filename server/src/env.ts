@@ -89,6 +89,14 @@ const envSchema = z.object({
    * per statement costs more than the fsync it saves on this machine (docs/performance.md, "The writer").
    */
   VALORE_WRITER: z.enum(['thread', 'inline']).default('inline'),
+  /**
+   * Who checkpoints the SQLite WAL (db/checkpointer.ts): `thread` (default), a thread of its own every second, so no
+   * COMMIT on the event loop copies the log back and waits for the database file's fsync; `inline`, SQLite's own way
+   * (the COMMIT that takes the log past 1,000 pages). Ignored on PostgreSQL and with VALORE_WRITER=thread.
+   */
+  VALORE_CHECKPOINTS: z.enum(['thread', 'inline']).default('thread'),
+  /** How often that thread checkpoints (ms); the crash rounds make it often, so kills land inside checkpoints. */
+  VALORE_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** On SIGTERM/SIGINT, how long requests in progress may take to finish before their connections are cut. */
   VALORE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   VALORE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),

@@ -100,6 +100,18 @@ async function hasNoUsers(db: OpenedDatabase['db']): Promise<boolean> {
 }
 export const DEFAULT_CLIENT_DIST = path.resolve(here, '../../client/dist');
 
+/** The server's database: PostgreSQL when VALORE_DATABASE_URL is set, else the SQLite file VALORE_DB. */
+function openStore(env: Env, logger: Logger): OpenedDatabase {
+  if (env.VALORE_DATABASE_URL) return postgresStore(env.VALORE_DATABASE_URL);
+  return openDatabase(env.VALORE_DB, {
+    writer: env.VALORE_WRITER,
+    checkpoints: env.VALORE_CHECKPOINTS,
+    checkpointIntervalMs: env.VALORE_CHECKPOINT_INTERVAL_MS,
+    onCheckpointerStopped: (err) =>
+      logger.error({ err }, 'database: the checkpoint thread stopped; the connection checkpoints the log itself'),
+  });
+}
+
 /** Opens the database, migrates, seeds when asked, and listens. Used by main.ts and by API/e2e tests. */
 export async function startServer(
   env: Env,
@@ -112,9 +124,7 @@ export async function startServer(
   } = {},
 ): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL, opts.logDestination);
-  const database = env.VALORE_DATABASE_URL
-    ? postgresStore(env.VALORE_DATABASE_URL)
-    : openDatabase(env.VALORE_DB, { writer: env.VALORE_WRITER });
+  const database = openStore(env, logger);
   configureGroupCommit(database.db, {
     maxWaiting: env.VALORE_WRITE_QUEUE_MAX,
     maxWaitMs: env.VALORE_WRITE_WAIT_MAX_MS,

@@ -122,7 +122,8 @@ describe('crash safety under SIGKILL', () => {
         server = await spawnServer({
           dbFile: database.dbFile,
           bundle,
-          env: { ...database.env, VALORE_WRITER: writerMode },
+          // the log checkpointed by its thread every 20 ms (db/checkpointer.ts): kills land inside checkpoints too
+          env: { ...database.env, VALORE_WRITER: writerMode, VALORE_CHECKPOINT_INTERVAL_MS: '20' },
         });
         const api = createApiClient(server.url);
         if (cookie) api.jar.set('valore_sid', cookie);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { CACHE_KIB } from './cache';
+import { CheckpointThread, DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpointer';
 import type { Database } from './database';
 import { DEFAULT_WRITER_OPTIONS, WriterThread, type WriterOptions } from './writer';
 import { WriterDialect } from './writer-dialect';
@@ -10,6 +11,8 @@ import { WriterDialect } from './writer-dialect';
 export interface OpenedDatabase {
   db: Kysely<Database>;
   sqlite: SQLite.Database;
+  /** The thread that checkpoints the WAL (`checkpoints: 'thread'`), or null: the connection checkpoints itself. */
+  checkpointer: CheckpointThread | null;
   close: () => Promise<void>;
 }
 
@@ -23,6 +26,16 @@ export interface OpenOptions {
   writer?: 'inline' | 'thread';
   /** With `thread`: how long the main thread may wait blocked for the writer (never for a COMMIT). */
   writerOptions?: Partial<WriterOptions>;
+  /**
+   * Who copies the WAL back into the database file. `inline` (the default): this connection, inside the COMMIT that
+   * takes the log past 1,000 pages, as SQLite does. `thread`: a thread of its own, every `checkpointIntervalMs`, so
+   * no COMMIT of the main thread does it (db/checkpointer.ts); the server takes it from VALORE_CHECKPOINTS. Ignored
+   * for `:memory:` and with the writer thread (whose connection checkpoints in its own thread).
+   */
+  checkpoints?: 'inline' | 'thread';
+  checkpointIntervalMs?: number;
+  /** The checkpoint thread stopped by itself (the connection checkpoints again): for the log. */
+  onCheckpointerStopped?: (error: Error) => void;
 }
 
 /**
@@ -44,14 +57,25 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenedDat
     options.writer === 'thread' && file !== ':memory:'
       ? new WriterThread(file, { ...DEFAULT_WRITER_OPTIONS, ...options.writerOptions })
       : null;
+  const checkpointer =
+    options.checkpoints === 'thread' && !writer && file !== ':memory:'
+      ? new CheckpointThread(file, sqlite, {
+          intervalMs: options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+          onStopped: options.onCheckpointerStopped,
+        })
+      : null;
   const dialect = writer ? new WriterDialect(cached, writer) : new SqliteDialect({ database: cached });
   const db = new Kysely<Database>({ dialect });
   return {
     db,
     sqlite,
+    checkpointer,
     close: async () => {
+      // the thread's connection first: the main one, closing last, checkpoints what is left and removes the log
+      await checkpointer?.close();
       await db.destroy();
-      // Kysely destroys its driver only if a query ever ran; the thread must end either way
+      // Kysely destroys its driver only if a query ever ran; the connection and the thread must end either way
+      if (sqlite.open) sqlite.close();
       await writer?.close();
     },
   };

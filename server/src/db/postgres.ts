@@ -201,6 +201,8 @@ export function postgresStore(url: string): OpenedDatabase {
   return {
     db: opened.db,
     close: opened.close,
+    // PostgreSQL checkpoints in its own processes
+    checkpointer: null,
     get sqlite(): never {
       throw new Error('this store is PostgreSQL (VALORE_DATABASE_URL): there is no SQLite connection');
     },
