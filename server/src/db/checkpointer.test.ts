@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +94,30 @@ describe('WAL checkpoints (db/checkpointer.ts)', () => {
     expect(onCheckpointerStopped).not.toHaveBeenCalled();
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     expect(size(file)).toBeGreaterThan(10_000_000);
+  });
+
+  it('a script that opens, writes and closes ends by itself with exit 0, the log checkpointed and removed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valore-checkpoint-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.sqlite');
+    const script = path.join(dir, 'script.mts');
+    // nothing but the thread keeps this process alive while it closes (the thread is unref'd the rest of the time)
+    fs.writeFileSync(
+      script,
+      `import { openDatabase } from ${JSON.stringify(path.join(import.meta.dirname, 'client.ts'))};
+const database = openDatabase(process.argv[2], { checkpoints: 'thread', checkpointIntervalMs: 3_600_000 });
+database.sqlite.exec('CREATE TABLE t (x)');
+database.sqlite.exec('INSERT INTO t VALUES (1)');
+await database.close();
+console.log('closed');
+`,
+    );
+    const tsx = path.resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
+    const run = spawnSync(tsx, [script, file], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('closed');
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
 
   it('is not used for an in-memory database, nor with the writer thread', () => {

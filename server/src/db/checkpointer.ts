@@ -6,9 +6,9 @@ import type SQLite from 'better-sqlite3';
  * WAL checkpoints off the event loop (issue 15). In WAL mode SQLite copies the log back into the database file (a
  * checkpoint) by itself, inside the COMMIT that takes the log past 1,000 pages: that COMMIT then copies the pages and
  * waits for the database file's fsync — on the main thread, where every request, stream and timer waited with it.
- * Measured in the mixed load at 10,000 operators (docs/performance.md, "6 Dec 2026"): the slowest bursts of the run
- * came at the same moment of each step, where the log first reached 1,000 pages; with no checkpoint on the main
- * thread they were gone.
+ * Measured in the mixed load at 10,000 operators (docs/performance.md, "5 Dec 2026, at the end: WAL checkpoints"):
+ * the slowest bursts of a run came at the same moment of each step, where the log first reached 1,000 pages; with no
+ * checkpoint on the main thread those were gone.
  *
  * So the main connection checkpoints nothing (`wal_autocheckpoint = 0`) and a worker thread with a connection of its
  * own runs a PASSIVE checkpoint every `intervalMs`: it copies what every reader has moved past and never waits for a
@@ -114,9 +114,13 @@ export class CheckpointThread {
 
   /** Checkpoints now, off the main thread, and says what it found (tests; the server never waits for one). */
   checkpointNow(): Promise<CheckpointResult> {
-    return new Promise((resolve) => {
+    // the answer is awaited: the thread keeps the process alive until it comes
+    this.#worker.ref();
+    return new Promise<CheckpointResult>((resolve) => {
       this.#waiting.push(resolve);
       this.#worker.postMessage('checkpoint');
+    }).finally(() => {
+      if (!this.#closing && this.#waiting.length === 0) this.#worker.unref();
     });
   }
 
@@ -124,6 +128,9 @@ export class CheckpointThread {
   async close(): Promise<void> {
     if (!this.#closing) {
       this.#closing = true;
+      // held alive until the thread has closed its connection: a script's (or the server's) last act may be this
+      // close, and with nothing else left the process would end before the main connection closes after it
+      this.#worker.ref();
       this.#worker.postMessage('close');
     }
     await this.#exited;
