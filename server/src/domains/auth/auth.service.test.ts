@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
+import type { Executor } from '../../db/database';
+import { groupCommit } from '../../db/group-commit';
 import { MovableClock } from '../../testing/movable-clock';
 import { createTestDeps } from '../../testing/test-deps';
 import { login, RateLimitedError, resolveSession } from './auth.service';
-import { flushLastSeen, LAST_SEEN_FLUSH_MS } from './last-seen';
+import { flushLastSeen, LAST_SEEN_FLUSH_MS, LAST_SEEN_PER_UNIT, lastSeenOf, recordLastSeen } from './last-seen';
 import { hashPassword, verifyPassword } from './password';
 
 async function withUser(password = 'segreta') {
@@ -138,6 +141,43 @@ describe('last-seen times (issue 15)', () => {
     }
     const seen = clock.now().toISOString();
     await vi.waitFor(async () => expect(await lastSeen(deps)).toEqual([seen, seen]));
+  });
+
+  it('a large flush is written a unit at a time, each committed before the next is queued; meanwhile the idle check reads the gathered times', async () => {
+    const { deps, clock } = await withUser();
+    const signedIn = clock.now().toISOString();
+    const ids = Array.from({ length: 3 * LAST_SEEN_PER_UNIT }, (_, i) => `s${String(i).padStart(4, '0')}`);
+    await deps.db
+      .insertInto('sessions')
+      .values(
+        ids.map((id) => ({
+          id,
+          user_id: 1,
+          created_at: signedIn,
+          last_seen_at: signedIn,
+          expires_at: '2026-11-27T09:00:00.000Z',
+        })),
+      )
+      .execute();
+    clock.advance(61_000);
+    const seen = clock.now().toISOString();
+    for (const id of ids) await recordLastSeen(deps.db, deps.logger, id, seen);
+    const written = async (db: Executor = deps.db) =>
+      Number(
+        (await sql<{ n: number }>`SELECT count(*) AS n FROM sessions WHERE last_seen_at = ${seen}`.execute(db)).rows[0]
+          ?.n,
+      );
+
+    const flushed = flushLastSeen(deps.db);
+    // a request's write queued as the flush begins commits with its first unit, not behind the whole flush
+    const seenByRequest = await groupCommit(deps.db, (trx) => written(trx));
+    expect(seenByRequest).toBe(LAST_SEEN_PER_UNIT);
+    // the last one not written yet: the idle check still reads the time gathered for it
+    expect(lastSeenOf(deps.db, ids.at(-1) ?? '', signedIn)).toBe(seen);
+    await flushed;
+    expect(await written()).toBe(ids.length);
+    // nothing held back any more: the stored time is the one read
+    expect(lastSeenOf(deps.db, ids.at(-1) ?? '', signedIn)).toBe(signedIn);
   });
 
   it('are written at once on flush (the server does so before closing its database)', async () => {

@@ -19,11 +19,18 @@ import { touchSession } from './auth.repository';
  * this process to save.
  */
 export const LAST_SEEN_FLUSH_MS = 2_000;
-/** Sessions per write unit, so a flush after a burst of sign-ins does not hold the event loop for long. */
-const PER_UNIT = 200;
+/**
+ * Sessions per write unit. A flush writes its units one after another, each once the one before has committed, so a
+ * flush after a burst of sign-ins (or after a restart, or when sessions opened together all come due together) is
+ * many small commits between the requests, not one large one: 1,300 sessions in one transaction had dirtied most of
+ * the sessions table's pages and held the event loop for a COMMIT of megabytes (the mixed load's bench, 5 Dec).
+ */
+export const LAST_SEEN_PER_UNIT = 50;
 
 interface Pending {
   seen: Map<string, string>;
+  /** Taken by a flush and not yet committed: still what lastSeenOf answers until they are written. */
+  writing: Map<string, string>;
   timer: NodeJS.Timeout | null;
   logger: Logger;
 }
@@ -38,7 +45,7 @@ export async function recordLastSeen(db: DB, logger: Logger, sessionId: string, 
   }
   let pending = pendingByDb.get(db);
   if (!pending) {
-    pending = { seen: new Map(), timer: null, logger };
+    pending = { seen: new Map(), writing: new Map(), timer: null, logger };
     pendingByDb.set(db, pending);
   }
   pending.seen.set(sessionId, at);
@@ -54,7 +61,8 @@ export async function recordLastSeen(db: DB, logger: Logger, sessionId: string, 
  * (the idle check must not read a time older than the last request it answered).
  */
 export function lastSeenOf(db: DB, sessionId: string, stored: string): string {
-  const gathered = pendingByDb.get(db)?.seen.get(sessionId);
+  const pending = pendingByDb.get(db);
+  const gathered = pending?.seen.get(sessionId) ?? pending?.writing.get(sessionId);
   return gathered !== undefined && Date.parse(gathered) > Date.parse(stored) ? gathered : stored;
 }
 
@@ -68,17 +76,16 @@ async function flush(db: DB, pending: Pending): Promise<void> {
   if (pending.timer) clearTimeout(pending.timer);
   pending.timer = null;
   const seen = [...pending.seen];
+  for (const [sessionId, at] of seen) pending.writing.set(sessionId, at);
   pending.seen = new Map();
-  const units: Promise<unknown>[] = [];
-  for (let i = 0; i < seen.length; i += PER_UNIT) {
-    const chunk = seen.slice(i, i + PER_UNIT);
-    units.push(
-      groupCommit(db, async (trx) => {
-        for (const [sessionId, at] of chunk) await touchSession(trx, sessionId, at);
-      }).catch((err: unknown) =>
-        pending.logger.warn({ err, sessions: chunk.length }, 'session: could not record last-seen'),
-      ),
+  for (let i = 0; i < seen.length; i += LAST_SEEN_PER_UNIT) {
+    const chunk = seen.slice(i, i + LAST_SEEN_PER_UNIT);
+    await groupCommit(db, async (trx) => {
+      for (const [sessionId, at] of chunk) await touchSession(trx, sessionId, at);
+    }).catch((err: unknown) =>
+      pending.logger.warn({ err, sessions: chunk.length }, 'session: could not record last-seen'),
     );
+    // written (or given up): the stored time answers from now on, unless a later one was gathered meanwhile
+    for (const [sessionId, at] of chunk) if (pending.writing.get(sessionId) === at) pending.writing.delete(sessionId);
   }
-  await Promise.all(units);
 }
