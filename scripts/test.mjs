@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { ensureChromium } from './ensure-chromium.mjs';
 import { ensureNginx } from './ensure-nginx.mjs';
 import { ensurePostgres } from './ensure-postgres.mjs';
@@ -90,15 +91,13 @@ function count(report) {
   if (json.success === false && !json.numFailedTests && !json.numFailedTestSuites)
     failures.push({
       where: path.basename(report),
-      message: 'the run failed outside any test (see its "Errors" above)',
+      message: 'the run failed though no test did (see its "Errors" above)',
     });
 }
 
 /** The first lines of a failure's message, without colour codes. */
 function firstLines(message, lines = 6) {
-  // eslint-disable-next-line no-control-regex
-  const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
-  return plain
+  return stripVTControlCharacters(message)
     .split('\n')
     .slice(0, lines)
     .map((line) => `      ${line}`)

@@ -176,7 +176,7 @@ describe('last-seen times (issue 15)', () => {
     expect(lastSeenOf(deps.db, ids.at(-1) ?? '', signedIn)).toBe(seen);
     await flushed;
     expect(await written()).toBe(ids.length);
-    // nothing held back any more: the stored time is the one read
+    // nothing held back now: the stored time is the one read
     expect(lastSeenOf(deps.db, ids.at(-1) ?? '', signedIn)).toBe(signedIn);
   });
 
