@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
+import { sqliteWorker } from './sqlite-worker';
 
 /**
  * WAL checkpoints off the event loop (issue 15). In WAL mode SQLite copies the log back into the database file (a
@@ -20,8 +20,7 @@ import type SQLite from 'better-sqlite3';
  * by itself again, as SQLite does by default, and `onStopped` is told. `:memory:` and the writer thread
  * (VALORE_WRITER=thread, whose own connection checkpoints in its own thread) do not use it.
  *
- * The worker is a plain CommonJS script passed as source, like the writer's (db/writer.ts): the same code runs from
- * the sources and from the bundle npm start runs.
+ * The worker is a plain CommonJS script passed as source, like the writer's (db/sqlite-worker.ts).
  */
 const WORKER_SOURCE = String.raw`'use strict';
 const { workerData, parentPort } = require('node:worker_threads');
@@ -71,23 +70,14 @@ export class CheckpointThread {
   #closing = false;
   #waiting: ((result: CheckpointResult) => void)[] = [];
 
-  constructor(
-    readonly file: string,
-    main: SQLite.Database,
-    options: CheckpointerOptions,
-  ) {
-    this.#worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // a plain script: none of the parent's loaders (tsx, vitest) are needed
-      execArgv: [],
+  constructor(file: string, main: SQLite.Database, options: CheckpointerOptions) {
+    this.#worker = sqliteWorker(
+      WORKER_SOURCE,
+      file,
+      { intervalMs: options.intervalMs },
       // it allocates next to nothing; a small heap keeps the server's memory where it was
-      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
-      workerData: {
-        file,
-        sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3'),
-        intervalMs: options.intervalMs,
-      },
-    });
+      { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } },
+    );
     // never what keeps a process alive (a script, a test, the server's last moments)
     this.#worker.unref();
     // the main connection leaves checkpoints to the thread from now on

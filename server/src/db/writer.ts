@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { deserialize, serialize } from 'node:v8';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { QueryResult } from 'kysely';
 import { CACHE_KIB } from './cache';
+import { sqliteWorker } from './sqlite-worker';
 
 /**
  * The writer thread: one `worker_threads` worker owns the database's only write connection, and every write runs
@@ -183,21 +183,12 @@ export class WriterThread {
     this.#requestBox = new Uint8Array(requests);
     this.#replyBox = new Uint8Array(replies);
     const { port1, port2 } = new MessageChannel();
-    this.#worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // a plain script: none of the parent's loaders (tsx, vitest) are needed, nor worth their start-up
-      execArgv: [],
-      workerData: {
-        file,
-        sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3'),
-        control,
-        requests,
-        replies,
-        overflow: port2,
-        spinMicros: options.spinMicros,
-      },
-      transferList: [port2],
-    });
+    this.#worker = sqliteWorker(
+      WORKER_SOURCE,
+      file,
+      { control, requests, replies, overflow: port2, spinMicros: options.spinMicros },
+      { transferList: [port2] },
+    );
     this.#overflow = port1;
     // the thread never keeps the process alive by itself; a statement waiting for its answer does (waitAsync)
     this.#worker.unref();
